@@ -1,0 +1,71 @@
+# Reflect: `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+# The project is imported from this clone (the cached venv holds dependencies only).
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell clean
+
+help:
+	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
+	@echo "make test   install what is missing, then lint, type-check, unit tests, validate, train,"
+	@echo "            dialogue tests, held-out NLU test and end-to-end tests"
+
+$(VENV)/.complete: pyproject.toml scripts/ensure-venv.sh
+	@scripts/ensure-venv.sh
+
+setup: $(VENV)/.complete
+
+lint: setup
+	@echo "==> ruff"
+	@$(VENV)/bin/ruff check .
+
+typecheck: setup
+	@echo "==> mypy bot/"
+	@$(VENV)/bin/mypy
+
+unit: setup
+	@echo "==> pytest (unit)"
+	@$(PY) -m pytest -q -m "not slow"
+
+validate: setup
+	@echo "==> rasa data validate"
+	@$(RASA) data validate --fail-on-warnings --quiet
+
+train: setup
+	@scripts/train.sh >/dev/null
+
+test-dialogue: train
+	@echo "==> rasa test (stories, --fail-on-prediction-errors)"
+	@$(RASA) test core --stories tests/stories --model "$$(scripts/train.sh 2>/dev/null)" \
+	  --fail-on-prediction-errors --out results/core --quiet
+
+test-nlu: train
+	@echo "==> rasa test nlu (held-out split in tests/nlu)"
+	@$(RASA) test nlu --nlu tests/nlu/heldout.yml --model "$$(scripts/train.sh 2>/dev/null)" \
+	  --out results/nlu --quiet
+	@$(PY) -m bot.nlu_report results/nlu/intent_report.json --min-macro-f1 0.85
+
+test-e2e: train
+	@echo "==> pytest (slow: real Rasa and action servers over REST)"
+	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
+
+test: lint typecheck unit validate test-dialogue test-nlu test-e2e
+	@echo "==> all checks passed"
+
+run: train
+	@$(PY) -m bot.run --model "$$(scripts/train.sh 2>/dev/null)"
+
+shell: train
+	@$(PY) -m bot.run --model "$$(scripts/train.sh 2>/dev/null)" --shell
+
+clean:
+	rm -rf models results .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,19 @@
+"""Process-wide settings and content, loaded lazily on first use (never at import)."""
+
+from functools import lru_cache
+
+from bot.config import Settings, load_settings
+from bot.content.loader import get_pack
+from bot.content.schema import Pack
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """Settings for the action server, read once."""
+    return load_settings()
+
+
+def current_pack() -> Pack:
+    """The briefing this deployment walks through (cached by the loader)."""
+    config = settings()
+    return get_pack(config.content_dir, config.default_pack_id)

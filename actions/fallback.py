@@ -1,0 +1,46 @@
+"""The two-stage fallback's three steps, replacing Rasa's defaults of the same names."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.fallback import likely_options
+from bot.messages import render
+
+Events = list[dict[str, Any]]
+
+
+class ActionDefaultAskAffirmation(Action):
+    """Stage one: instead of "Did you mean 'intent_name'?", up to three readable options."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        dispatcher.utter_message(**render("did_you_mean").as_kwargs(likely_options(ranking)))
+        return []
+
+
+class ActionDefaultAskRephrase(Action):
+    """Stage two: none of the options fitted, so ask for other words."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        dispatcher.utter_message(**render("ask_rephrase").as_kwargs())
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Give up gracefully: say so, offer the menu, and forget the message that was not understood."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+        dispatcher.utter_message(**render("default").as_kwargs())
+        return [UserUtteranceReverted()]

@@ -1,0 +1,23 @@
+"""Slot, response, intent and entity names used by actions, in one place (checked against domain.yml)."""
+
+# --- slots ---
+SLOT_POINT_NUMBER = "point_number"
+SLOT_POINTS_COVERED = "points_covered"
+SLOT_POINTS_SKIPPED = "points_skipped"
+SLOT_DISCUSSION_STATUS = "discussion_status"
+
+# --- entities ---
+ENTITY_LEARNING_ID = "learning_id"
+
+# --- intents ---
+INTENT_START_DISCUSSION = "start_discussion"
+INTENT_NEXT_POINT = "next_point"
+INTENT_REPEAT_POINT = "repeat_point"
+INTENT_SKIP_POINT = "skip_point"
+INTENT_PREVIOUS_POINT = "previous_point"
+INTENT_RESUME_DISCUSSION = "resume_discussion"
+INTENT_AFFIRM = "affirm"
+INTENT_DENY = "deny"
+
+# --- responses (domain.yml; the rest of the wording is in bot/content/messages.yml) ---
+UTTER_MENU = "utter_menu"

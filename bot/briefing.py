@@ -1,0 +1,256 @@
+"""Turn a content pack into the messages the conversation sends.
+
+Wording belongs to bot/content/messages.yml (scaffolding) and the pack (briefing text); this
+module only picks the right pieces and lays out lists and links as Markdown, which every channel
+renders.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.content.schema import DiscussionPoint, KeyLearning, Link, LinkKind, Pack
+from bot.discussion import DiscussionState, Move, Notice
+from bot.messages import Button, Message, render
+
+_NUMBER_WORDS = {
+    "one": 1, "first": 1, "1st": 1,
+    "two": 2, "second": 2, "2nd": 2,
+    "three": 3, "third": 3, "3rd": 3,
+    "four": 4, "fourth": 4, "4th": 4,
+    "five": 5, "fifth": 5, "5th": 5,
+}
+_NUMBER = re.compile(
+    r"\b(?:point|learning|number|no\.?|#)\s*(\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
+    r"|\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?:learning|point|one)\b"
+)
+
+
+def markdown_link(link: Link) -> str:
+    """A Markdown link, the one form Teams, the web widget and REST clients all render."""
+    return f"[{link.title}]({link.url})"
+
+
+def link_lines(links: Iterable[Link], *, describe: bool = True) -> str:
+    """Links as a Markdown bullet list, each with its description when asked and it has one."""
+    lines = []
+    for link in links:
+        line = f"- {markdown_link(link)}"
+        if describe and link.description:
+            line += f": {link.description}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _contains_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase.lower())}(?![a-z0-9])", text) is not None
+
+
+def find_learning(pack: Pack, text: str) -> KeyLearning | None:
+    """Which key learning point a message asks about: by number ("learning point 2") or alias.
+
+    Matching lives here, driven by the pack's aliases, so a new briefing needs no retraining of
+    entity extractors; the longest matching alias wins ("sharing information" over "information").
+    """
+    lowered = text.lower()
+    match = _NUMBER.search(lowered)
+    if match:
+        token = match.group(1) or match.group(2)
+        number = int(token) if token.isdigit() else _NUMBER_WORDS[token]
+        if 1 <= number <= len(pack.key_learning):
+            return pack.key_learning[number - 1]
+    best: tuple[int, KeyLearning] | None = None
+    for learning in pack.key_learning:
+        for phrase in (learning.title, *learning.aliases):
+            if _contains_phrase(lowered, phrase) and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), learning)
+    return best[1] if best else None
+
+
+def learning_buttons(pack: Pack, *, exclude: str | None = None) -> list[Button]:
+    """One button per key learning point, carrying its id so no NLU guess is needed."""
+    return [
+        {
+            "title": f"{learning.number}. {learning.title}",
+            "payload": f'/ask_key_learning{{"learning_id":"{learning.id}"}}',
+        }
+        for learning in pack.key_learning
+        if learning.id != exclude
+    ]
+
+
+def about_view(pack: Pack) -> dict[str, str]:
+    """Values for utter_about_review."""
+    return {
+        "briefing_title": pack.title,
+        "what_is_a_review": pack.about.what_is_a_review,
+        "purpose": pack.about.purpose,
+        "case_summary": pack.about.case_summary,
+    }
+
+
+def learning_list_view(pack: Pack) -> dict[str, str]:
+    """Values for utter_key_learning_list."""
+    return {
+        "learning_total": str(len(pack.key_learning)),
+        "learning_titles": "\n".join(f"{item.number}. **{item.title}**" for item in pack.key_learning),
+    }
+
+
+def learning_view(pack: Pack, learning: KeyLearning) -> dict[str, str]:
+    """Values for utter_key_learning."""
+    return {
+        "learning_number": str(learning.number),
+        "learning_total": str(len(pack.key_learning)),
+        "learning_title": learning.title,
+        "learning_summary": learning.summary,
+        "learning_links": link_lines(learning.links),
+    }
+
+
+def recommendations_view(pack: Pack) -> dict[str, str]:
+    """Values for utter_recommendations."""
+    blocks = []
+    for rec in pack.recommendations:
+        block = f"**{rec.title}**\n{rec.text}"
+        if rec.bullets:
+            block += "\n" + "\n".join(f"- {bullet}" for bullet in rec.bullets)
+        blocks.append(block)
+    return {"recommendations_intro": pack.recommendations_intro, "recommendations": "\n\n".join(blocks)}
+
+
+def action_taken_view(pack: Pack) -> dict[str, str]:
+    """Values for utter_action_taken."""
+    items = []
+    for item in pack.action_taken:
+        text = f"- {item.text}"
+        if item.links:
+            text += "\n" + "\n".join(f"  {markdown_link(link)}" for link in item.links)
+        items.append(text)
+    return {"action_taken_intro": pack.action_taken_intro, "action_taken": "\n".join(items)}
+
+
+def procedures_view(pack: Pack) -> dict[str, str]:
+    """Values for utter_procedures: links grouped by kind, in pack order."""
+    return {
+        "procedure_links": link_lines(pack.links_of_kind(LinkKind.PROCEDURE)),
+        "contact_links": link_lines(pack.links_of_kind(LinkKind.CONTACT)),
+        "training_links": link_lines(pack.links_of_kind(LinkKind.TRAINING)),
+        "site_links": link_lines(pack.links_of_kind(LinkKind.SITE)),
+    }
+
+
+def urgent_help_view(pack: Pack) -> dict[str, str]:
+    """Values for utter_urgent_contacts: the partnership's own numbers."""
+    contacts = "\n".join(
+        f"- **{contact.label}: {contact.detail}**. {contact.when}" for contact in pack.urgent_help.contacts
+    )
+    return {"urgent_contacts": contacts, "urgent_note": pack.urgent_help.note}
+
+
+def point_view(pack: Pack, point: DiscussionPoint) -> dict[str, str]:
+    """Values for utter_discussion_point: the question, its learning and its procedures."""
+    return {
+        "point_number": str(point.number),
+        "point_total": str(len(pack.discussion_points)),
+        "point_question": point.question,
+        "point_learning": "\n".join(f"- {item.number}. {item.title}" for item in point.learning),
+        "point_links": link_lines(point.links, describe=False),
+    }
+
+
+def summary_view(pack: Pack, state: DiscussionState) -> dict[str, str]:
+    """Values for utter_discussion_complete: what was covered and skipped, and the links again."""
+    def numbers(ids: tuple[str, ...]) -> str:
+        found = [str(p.number) for p in pack.discussion_points if p.id in ids]
+        return ", ".join(found) if found else "none"
+
+    return {
+        "point_total": str(len(pack.discussion_points)),
+        "points_covered": numbers(state.covered),
+        "points_skipped": numbers(state.skipped),
+        "procedure_links": link_lines(pack.links_of_kind(LinkKind.PROCEDURE)),
+        "discussion_invitation": pack.discussion_invitation,
+    }
+
+
+def greeting_messages(pack: Pack) -> list[Message]:
+    """The greeting and the privacy notice (the menu follows from domain.yml)."""
+    return [
+        render("greet", briefing_title=pack.title, partnership=pack.partnership),
+        render("privacy_notice"),
+    ]
+
+
+def about_message(pack: Pack) -> Message:
+    """What a review is and what happened."""
+    return render("about_review", **about_view(pack))
+
+
+def key_learning_message(pack: Pack, *, learning_id: str | None, text: str) -> Message:
+    """One learning point when the message names one (button id, number or topic), else the list."""
+    learning = pack.learning_by_id(learning_id) if learning_id else find_learning(pack, text)
+    if learning is None:
+        listing = render("key_learning_list", **learning_list_view(pack))
+        return Message(listing.text, (*listing.buttons, *learning_buttons(pack)))
+    shown = render("key_learning", **learning_view(pack, learning))
+    return Message(shown.text, (*learning_buttons(pack, exclude=learning.id), *shown.buttons))
+
+
+def recommendations_message(pack: Pack) -> Message:
+    """The review's recommendations."""
+    return render("recommendations", **recommendations_view(pack))
+
+
+def action_taken_message(pack: Pack) -> Message:
+    """What has been done since the review."""
+    return render("action_taken", **action_taken_view(pack))
+
+
+def procedures_message(pack: Pack) -> Message:
+    """Procedures, contacts, training and the partnership, grouped."""
+    return render("procedures", **procedures_view(pack))
+
+
+def urgent_contacts_message(pack: Pack) -> Message:
+    """The partnership's urgent numbers, after the static 999/SPoA response."""
+    return render("urgent_contacts", **urgent_help_view(pack))
+
+
+_NOTICE_MESSAGES = {
+    Notice.RESUMED: "discussion_resumed",
+    Notice.FIRST_POINT: "discussion_first_point",
+    Notice.SKIPPED: "discussion_skipped",
+}
+
+
+def discussion_messages(pack: Pack, move: Move) -> list[Message]:
+    """What to say after a navigation command: a notice, then the point or the summary."""
+    said: list[Message] = []
+    if move.notice is Notice.STARTED:
+        said.append(
+            render(
+                "discussion_intro",
+                discussion_invitation=pack.discussion_invitation,
+                point_total=str(len(pack.discussion_points)),
+            )
+        )
+    elif move.notice in _NOTICE_MESSAGES:
+        said.append(render(_NOTICE_MESSAGES[move.notice]))
+    if move.point is None:
+        said.append(render("discussion_complete", **summary_view(pack, move.state)))
+    else:
+        said.append(render("discussion_point", **point_view(pack, move.point)))
+    return said
+
+
+def pause_message(pack: Pack, state: DiscussionState) -> Message | None:
+    """Where the practitioner stopped, or None when no discussion is in progress."""
+    if not state.in_progress:
+        return render("discussion_not_started") if state.current is None else None
+    return render(
+        "discussion_paused",
+        point_number=str(state.current),
+        point_total=str(len(pack.discussion_points)),
+    )

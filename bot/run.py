@@ -1,0 +1,220 @@
+"""Start Reflect's processes (action server, then Rasa), wait until both answer, print the URLs.
+
+Plain subprocess management rather than a Procfile runner, so `make run` can report the time to
+"server ready" and stop everything cleanly when either process dies or the user presses Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
+
+
+class StartupError(RuntimeError):
+    """A process exited or did not answer in time; the message says which and where its log is."""
+
+
+@dataclass
+class Service:
+    """One child process and the URL that answers when it is ready."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    ready_url: str
+    log_path: Path
+    log_file: IO[bytes]
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Ask politely (SIGTERM), then insist (SIGKILL)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+@dataclass
+class Stack:
+    """The running assistant: the action server and the Rasa server."""
+
+    settings: Settings
+    services: list[Service] = field(default_factory=list)
+    ready_seconds: float = 0.0
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://{self.settings.rasa_host}:{self.settings.rasa_port}"
+
+    def stop(self) -> None:
+        """Stop Rasa first (it calls the action server), then the action server."""
+        for service in reversed(self.services):
+            service.stop()
+
+    def first_exited(self) -> Service | None:
+        """A service that has exited, if any."""
+        return next((s for s in self.services if s.process.poll() is not None), None)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _spawn(name: str, args: list[str], ready_url: str, settings: Settings) -> Service:
+    log_dir = settings.var_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    log_file = log_path.open("ab")
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        args,
+        cwd=PROJECT_ROOT,
+        env=child_environment(settings),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return Service(name, process, ready_url, log_path, log_file)
+
+
+def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
+    while not _answers(service.ready_url):
+        if service.process.poll() is not None:
+            raise StartupError(f"{service.name} exited during start-up; see {service.log_path}")
+        if time.monotonic() > deadline:
+            raise StartupError(f"{service.name} did not answer {service.ready_url}; see {service.log_path}")
+        time.sleep(0.25)
+
+
+def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> Stack:
+    """Start the action server and the Rasa server and wait until both answer."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    deadline = started + timeout
+    stack = Stack(settings)
+    python = sys.executable
+    try:
+        actions = _spawn(
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+            f"http://127.0.0.1:{settings.action_port}/health",
+            settings,
+        )
+        stack.services.append(actions)
+        rasa = _spawn(
+            "rasa",
+            [
+                python, "-m", "rasa", "run",
+                "--model", str(model),
+                "--credentials", "credentials.yml",
+                "--endpoints", "endpoints.yml",
+                "--interface", settings.rasa_host,
+                "--port", str(settings.rasa_port),
+                "--log-file", str(settings.var_dir / "logs" / "rasa-server.log"),
+            ],
+            f"http://{settings.rasa_host}:{settings.rasa_port}/",
+            settings,
+        )
+        stack.services.append(rasa)
+        _wait_ready(stack, actions, deadline)
+        _wait_ready(stack, rasa, deadline)
+    except BaseException:
+        stack.stop()
+        raise
+    stack.ready_seconds = time.monotonic() - started
+    return stack
+
+
+def _banner(stack: Stack, model: Path) -> str:
+    url = stack.rasa_url
+    return "\n".join(
+        [
+            f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
+            f"  Rasa server (REST + socketio, HTTP API off): {url}",
+            f"  Action server:                               http://127.0.0.1:{stack.settings.action_port}",
+            f"  Conversations (SQLite tracker store):        {stack.settings.var_dir / 'tracker.db'}",
+            f"  Logs:                                        {stack.settings.var_dir / 'logs'}",
+            "",
+            "Talk to it over REST:",
+            f"  curl -s -X POST {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
+            "       -d '{\"sender\": \"me\", \"message\": \"hello\"}'",
+            "Or in a terminal (another window):",
+            "  make shell",
+            "",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
+def run_shell(settings: Settings, model: Path) -> int:
+    """Start the action server and run `rasa shell` against it in this terminal."""
+    stack = Stack(settings)
+    actions = _spawn(
+        "actions",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        f"http://127.0.0.1:{settings.action_port}/health",
+        settings,
+    )
+    stack.services.append(actions)
+    try:
+        _wait_ready(stack, actions, time.monotonic() + 120)
+        return subprocess.call(  # noqa: S603 - fixed argv
+            [sys.executable, "-m", "rasa", "shell", "--model", str(model), "--endpoints", "endpoints.yml"],
+            cwd=PROJECT_ROOT,
+            env=child_environment(settings),
+        )
+    finally:
+        stack.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `make run` and `make shell`."""
+    parser = argparse.ArgumentParser(description="Start Reflect.")
+    parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
+    parser.add_argument("--shell", action="store_true", help="talk to it in this terminal")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if args.shell:
+        return run_shell(settings, args.model)
+    print("Starting the action server and the Rasa server...", flush=True)
+    try:
+        stack = start_stack(settings, args.model)
+    except StartupError as exc:
+        print(f"Reflect did not start: {exc}", file=sys.stderr)
+        return 1
+    print(_banner(stack, args.model), flush=True)
+
+    def _stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while (exited := stack.first_exited()) is None:
+            time.sleep(0.5)
+        print(f"{exited.name} stopped unexpectedly; see {exited.log_path}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Reflect...", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""Real processes on loopback: a trained model, the action server and the Rasa server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.run import Stack, start_stack
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The model `make` trained (REFLECT_MODEL), or train/restore it now via the cached script."""
+    given = os.environ.get("REFLECT_MODEL")
+    if given:
+        return PROJECT_ROOT / given
+    out = subprocess.run(
+        [str(PROJECT_ROOT / "scripts" / "train.sh")], capture_output=True, text=True, check=True
+    )
+    return PROJECT_ROOT / out.stdout.strip().splitlines()[-1]
+
+
+@dataclass
+class Rest:
+    """A REST-channel client for one sender."""
+
+    base_url: str
+    sender: str
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        body = json.dumps({"sender": self.sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return list(json.loads(response.read()))
+
+    def text_of(self, text: str) -> str:
+        """All reply texts and button titles joined, for simple assertions."""
+        parts = []
+        for reply in self.say(text):
+            parts.append(reply.get("text", ""))
+            parts.extend(button["title"] for button in reply.get("buttons", []))
+        return "\n".join(parts)
+
+
+@pytest.fixture
+def stack_settings(tmp_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path / "var", rasa_port=free_port(), action_port=free_port())
+
+
+@pytest.fixture
+def running(stack_settings: Settings, model_path: Path) -> Iterator[Stack]:
+    stack = start_stack(stack_settings, model_path)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def restart(stack: Stack, model_path: Path) -> Stack:
+    """Stop the processes and start new ones on the same var/ (same tracker store)."""
+    stack.stop()
+    return start_stack(replace(stack.settings), model_path)

@@ -1,0 +1,115 @@
+"""The whole journey over the real REST channel, with the real action server and tracker store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.run import Stack
+from tests.e2e.conftest import Rest, restart
+
+pytestmark = pytest.mark.slow
+
+
+def test_full_walk_through_the_briefing(running: Stack) -> None:
+    chat = Rest(running.rasa_url, "walk")
+    hello = chat.text_of("hello")
+    assert "Child Z LCSPR learning briefing" in hello
+    assert "Your privacy" in hello and "999" in hello
+    assert "Discuss and reflect" in hello
+
+    assert "What is a Local Child Safeguarding Practice Review?" in chat.text_of("what is an LCSPR?")
+    learning = chat.text_of("tell me about learning point 2")
+    assert "Key learning 2 of 4: Information sharing" in learning
+    assert "sharing-information-with-family-members" in chat.say("learning point 2")[0]["text"]
+
+    first = chat.text_of("discuss and reflect")
+    assert "Point 1 of 4" in first and "other adults" in first
+    assert "Point 2 of 4" in chat.text_of("next")
+    assert "Point 2 of 4" in chat.text_of("can you repeat that")
+    back = chat.text_of("go back")
+    assert "Point 1 of 4" in back
+    assert "Point 2 of 4" in chat.text_of("next point")
+    assert "Point 3 of 4" in chat.text_of("next")
+    assert "Point 4 of 4" in chat.text_of("skip this one")
+    done = chat.text_of("next")
+    assert "That's all 4 points" in done and "Skipped: 3" in done
+
+    procedures = chat.text_of("procedures and contacts")
+    assert "sussexchildprotection.procedures.org.uk" in procedures and "01323 464222" in procedures
+    assert "Goodbye" in chat.text_of("bye")
+
+
+def test_urgent_concern_gets_spoa_and_999_and_is_not_offered_as_reflection(running: Stack) -> None:
+    chat = Rest(running.rasa_url, "urgent")
+    chat.say("hi")
+    chat.say("discuss and reflect")
+    reply = chat.text_of("a boy in my class says he is scared to go home tonight")
+    assert "call 999 now" in reply
+    assert "01323 464222" in reply  # SPoA, from the pack
+    assert "01273 335906" in reply  # out of hours
+    assert "Point" not in reply and "reflection" not in reply.lower().replace(
+        "kept as a reflection", ""
+    )
+
+
+def test_distress_is_signposted_and_the_practitioner_chooses_to_carry_on(running: Stack) -> None:
+    chat = Rest(running.rasa_url, "distress")
+    chat.say("discuss and reflect")
+    support = chat.text_of("honestly this case really got to me")
+    assert "Samaritans" in support and "employee assistance programme" in support
+    assert "Point 1 of 4" in chat.text_of("yes")
+
+
+def test_carry_on_where_you_left_off_after_the_server_restarts(
+    running: Stack, model_path: Path
+) -> None:
+    chat = Rest(running.rasa_url, "resume")
+    chat.say("hello")
+    chat.say("discuss and reflect")
+    assert "Point 2 of 4" in chat.text_of("next")
+    assert "Stopped at point 2 of 4" in chat.text_of("stop for now")
+
+    stack = restart(running, model_path)
+    try:
+        chat = Rest(stack.rasa_url, "resume")
+        assert "Carry on where you left off (point 2)" in chat.text_of("hi again")
+        resumed = chat.text_of("carry on where I left off")
+        assert "Welcome back" in resumed and "Point 2 of 4" in resumed
+    finally:
+        stack.stop()
+
+    db = sqlite3.connect(stack.settings.var_dir / "tracker.db")
+    try:
+        (count,) = db.execute("select count(*) from events").fetchone()
+    finally:
+        db.close()
+    assert count > 0
+
+
+def test_low_confidence_offers_likely_options_as_buttons(running: Stack) -> None:
+    chat = Rest(running.rasa_url, "fallback")
+    replies = chat.say("zxqv blorp")
+    buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "/out_of_scope" in buttons, replies
+    assert len(buttons) >= 2
+
+
+def test_malformed_requests_get_a_client_error_and_the_server_stays_up(running: Stack) -> None:
+    url = f"{running.rasa_url}/webhooks/rest/webhook"
+    bad = urllib.request.Request(url, data=b"not json", headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(bad, timeout=30)
+    assert 400 <= caught.value.code < 600
+    empty = json.dumps({"sender": "x"}).encode()
+    request = urllib.request.Request(url, data=empty, headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=30).read()
+    except urllib.error.HTTPError as error:
+        assert error.code < 600
+    assert "Hello" in Rest(running.rasa_url, "after-bad-input").text_of("hello")
