@@ -18,7 +18,9 @@ class ActionGreet(Action):
     def name(self) -> str:
         return "action_greet"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         for message in briefing.greeting_messages(current_pack()):
             dispatcher.utter_message(**message.as_kwargs())
         dispatcher.utter_message(response=names.UTTER_MENU)
@@ -31,7 +33,9 @@ class ActionShowAboutReview(Action):
     def name(self) -> str:
         return "action_show_about_review"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**briefing.about_message(current_pack()).as_kwargs())
         return []
 
@@ -42,7 +46,9 @@ class ActionShowKeyLearning(Action):
     def name(self) -> str:
         return "action_show_key_learning"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         message = briefing.key_learning_message(
             current_pack(),
             learning_id=next(tracker.get_latest_entity_values(names.ENTITY_LEARNING_ID), None),
@@ -58,7 +64,9 @@ class ActionShowRecommendations(Action):
     def name(self) -> str:
         return "action_show_recommendations"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**briefing.recommendations_message(current_pack()).as_kwargs())
         return []
 
@@ -69,7 +77,9 @@ class ActionShowActionTaken(Action):
     def name(self) -> str:
         return "action_show_action_taken"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**briefing.action_taken_message(current_pack()).as_kwargs())
         return []
 
@@ -80,6 +90,8 @@ class ActionShowProcedures(Action):
     def name(self) -> str:
         return "action_show_procedures"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**briefing.procedures_message(current_pack()).as_kwargs())
         return []

@@ -45,7 +45,9 @@ class ActionShowDiscussionPoint(Action):
     def name(self) -> str:
         return "action_show_discussion_point"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         pack = current_pack()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         move = navigate(pack, read_state(tracker), COMMANDS.get(intent, Command.RESUME))
@@ -60,7 +62,9 @@ class ActionStopDiscussion(Action):
     def name(self) -> str:
         return "action_stop_discussion"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         message = briefing.pause_message(current_pack(), read_state(tracker))
         if message is None:
             dispatcher.utter_message(response=names.UTTER_MENU)
@@ -75,5 +79,7 @@ class ActionResetDiscussion(Action):
     def name(self) -> str:
         return "action_reset_discussion"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         return state_events(DiscussionState())

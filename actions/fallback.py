@@ -18,7 +18,9 @@ class ActionDefaultAskAffirmation(Action):
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         ranking = tracker.latest_message.get("intent_ranking") or []
         dispatcher.utter_message(**render("did_you_mean").as_kwargs(likely_options(ranking)))
         return []
@@ -30,17 +32,21 @@ class ActionDefaultAskRephrase(Action):
     def name(self) -> str:
         return "action_default_ask_rephrase"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**render("ask_rephrase").as_kwargs())
         return []
 
 
 class ActionDefaultFallback(Action):
-    """Give up gracefully: say so, offer the menu, and forget the message that was not understood."""
+    """Give up gracefully: say so, offer the menu, forget the message that was not understood."""
 
     def name(self) -> str:
         return "action_default_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**render("default").as_kwargs())
         return [UserUtteranceReverted()]

@@ -1,4 +1,7 @@
-"""Slot, response, intent and entity names used by actions, in one place (checked against domain.yml)."""
+"""Slot, response, intent and entity names used by actions, in one place.
+
+tests/test_consistency.py checks each against domain.yml.
+"""
 
 # --- slots ---
 SLOT_POINT_NUMBER = "point_number"

@@ -21,6 +21,8 @@ class ActionShowUrgentContacts(Action):
     def name(self) -> str:
         return "action_show_urgent_contacts"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
         dispatcher.utter_message(**briefing.urgent_contacts_message(current_pack()).as_kwargs())
         return []

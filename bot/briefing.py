@@ -15,11 +15,21 @@ from bot.discussion import DiscussionState, Move, Notice
 from bot.messages import Button, Message, render
 
 _NUMBER_WORDS = {
-    "one": 1, "first": 1, "1st": 1,
-    "two": 2, "second": 2, "2nd": 2,
-    "three": 3, "third": 3, "3rd": 3,
-    "four": 4, "fourth": 4, "4th": 4,
-    "five": 5, "fifth": 5, "5th": 5,
+    "one": 1,
+    "first": 1,
+    "1st": 1,
+    "two": 2,
+    "second": 2,
+    "2nd": 2,
+    "three": 3,
+    "third": 3,
+    "3rd": 3,
+    "four": 4,
+    "fourth": 4,
+    "4th": 4,
+    "five": 5,
+    "fifth": 5,
+    "5th": 5,
 }
 _NUMBER = re.compile(
     r"\b(?:point|learning|number|no\.?|#)\s*(\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
@@ -94,7 +104,9 @@ def learning_list_view(pack: Pack) -> dict[str, str]:
     """Values for utter_key_learning_list."""
     return {
         "learning_total": str(len(pack.key_learning)),
-        "learning_titles": "\n".join(f"{item.number}. **{item.title}**" for item in pack.key_learning),
+        "learning_titles": "\n".join(
+            f"{item.number}. **{item.title}**" for item in pack.key_learning
+        ),
     }
 
 
@@ -117,7 +129,10 @@ def recommendations_view(pack: Pack) -> dict[str, str]:
         if rec.bullets:
             block += "\n" + "\n".join(f"- {bullet}" for bullet in rec.bullets)
         blocks.append(block)
-    return {"recommendations_intro": pack.recommendations_intro, "recommendations": "\n\n".join(blocks)}
+    return {
+        "recommendations_intro": pack.recommendations_intro,
+        "recommendations": "\n\n".join(blocks),
+    }
 
 
 def action_taken_view(pack: Pack) -> dict[str, str]:
@@ -144,7 +159,8 @@ def procedures_view(pack: Pack) -> dict[str, str]:
 def urgent_help_view(pack: Pack) -> dict[str, str]:
     """Values for utter_urgent_contacts: the partnership's own numbers."""
     contacts = "\n".join(
-        f"- **{contact.label}: {contact.detail}**. {contact.when}" for contact in pack.urgent_help.contacts
+        f"- **{contact.label}: {contact.detail}**. {contact.when}"
+        for contact in pack.urgent_help.contacts
     )
     return {"urgent_contacts": contacts, "urgent_note": pack.urgent_help.note}
 
@@ -162,6 +178,7 @@ def point_view(pack: Pack, point: DiscussionPoint) -> dict[str, str]:
 
 def summary_view(pack: Pack, state: DiscussionState) -> dict[str, str]:
     """Values for utter_discussion_complete: what was covered and skipped, and the links again."""
+
     def numbers(ids: tuple[str, ...]) -> str:
         found = [str(p.number) for p in pack.discussion_points if p.id in ids]
         return ", ".join(found) if found else "none"

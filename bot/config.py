@@ -70,7 +70,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     env = os.environ
     log_level = env.get("LOG_LEVEL", "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}")
+        raise SettingsError(
+            f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}"
+        )
     settings = Settings(
         app_env=env.get("APP_ENV", "development"),
         content_dir=_path(env.get("CONTENT_DIR"), DEFAULT_PACK_DIR),

@@ -79,15 +79,20 @@ def _show(pack: Pack, state: DiscussionState, notice: Notice) -> Move:
 
 
 def _advance(pack: Pack, state: DiscussionState, *, skip: bool) -> Move:
-    assert state.current is not None
-    point_id = pack.discussion_points[state.current - 1].id
+    current = state.current
+    assert current is not None
+    point_id = pack.discussion_points[current - 1].id
     if skip:
-        state = replace(state, skipped=_with(state.skipped, point_id), covered=_without(state.covered, point_id))
+        state = replace(
+            state, skipped=_with(state.skipped, point_id), covered=_without(state.covered, point_id)
+        )
     else:
-        state = replace(state, covered=_with(state.covered, point_id), skipped=_without(state.skipped, point_id))
-    if state.current >= len(pack.discussion_points):
+        state = replace(
+            state, covered=_with(state.covered, point_id), skipped=_without(state.skipped, point_id)
+        )
+    if current >= len(pack.discussion_points):
         return Move(replace(state, complete=True), None, Notice.FINISHED)
-    state = replace(state, current=state.current + 1)
+    state = replace(state, current=current + 1)
     return _show(pack, state, Notice.SKIPPED if skip else Notice.MOVED)
 
 
@@ -134,7 +139,9 @@ def state_from_slots(
     *, point_number: object, covered: object, skipped: object, status: object
 ) -> DiscussionState:
     """Rebuild the state from tracker slots, tolerating missing or malformed values."""
-    current = int(point_number) if isinstance(point_number, (int, float)) and point_number >= 1 else None
+    current = (
+        int(point_number) if isinstance(point_number, (int, float)) and point_number >= 1 else None
+    )
 
     def ids(value: object) -> tuple[str, ...]:
         return tuple(str(item) for item in value) if isinstance(value, list) else ()

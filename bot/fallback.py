@@ -39,7 +39,11 @@ def likely_options(ranking: Sequence[Mapping[str, Any]], *, limit: int = 3) -> l
     options: list[dict[str, str]] = []
     for entry in ranking:
         name = entry.get("name")
-        if isinstance(name, str) and name in OPTION_LABELS and all(o["payload"] != f"/{name}" for o in options):
+        if (
+            isinstance(name, str)
+            and name in OPTION_LABELS
+            and all(o["payload"] != f"/{name}" for o in options)
+        ):
             options.append({"title": OPTION_LABELS[name], "payload": f"/{name}"})
         if len(options) == limit:
             break

@@ -47,7 +47,10 @@ class Template:
         """Names in {braces} that rendering must supply."""
         sources = [self.text, *(b["title"] for b in self.buttons)]
         return frozenset(
-            field for source in sources for _, field, _, _ in string.Formatter().parse(source) if field
+            field
+            for source in sources
+            for _, field, _, _ in string.Formatter().parse(source)
+            if field
         )
 
     def render(self, values: dict[str, str]) -> Message:

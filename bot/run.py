@@ -71,7 +71,7 @@ class Stack:
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=2) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return False
@@ -82,7 +82,7 @@ def _spawn(name: str, args: list[str], ready_url: str, settings: Settings) -> Se
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
     log_file = log_path.open("ab")
-    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+    process = subprocess.Popen(
         args,
         cwd=PROJECT_ROOT,
         env=child_environment(settings),
@@ -98,7 +98,9 @@ def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
         if service.process.poll() is not None:
             raise StartupError(f"{service.name} exited during start-up; see {service.log_path}")
         if time.monotonic() > deadline:
-            raise StartupError(f"{service.name} did not answer {service.ready_url}; see {service.log_path}")
+            raise StartupError(
+                f"{service.name} did not answer {service.ready_url}; see {service.log_path}"
+            )
         time.sleep(0.25)
 
 
@@ -120,13 +122,22 @@ def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> S
         rasa = _spawn(
             "rasa",
             [
-                python, "-m", "rasa", "run",
-                "--model", str(model),
-                "--credentials", "credentials.yml",
-                "--endpoints", "endpoints.yml",
-                "--interface", settings.rasa_host,
-                "--port", str(settings.rasa_port),
-                "--log-file", str(settings.var_dir / "logs" / "rasa-server.log"),
+                python,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+                "--interface",
+                settings.rasa_host,
+                "--port",
+                str(settings.rasa_port),
+                "--log-file",
+                str(settings.var_dir / "logs" / "rasa-server.log"),
             ],
             f"http://{settings.rasa_host}:{settings.rasa_port}/",
             settings,
@@ -143,17 +154,18 @@ def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> S
 
 def _banner(stack: Stack, model: Path) -> str:
     url = stack.rasa_url
+    var = stack.settings.var_dir
     return "\n".join(
         [
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
             f"  Rasa server (REST + socketio, HTTP API off): {url}",
-            f"  Action server:                               http://127.0.0.1:{stack.settings.action_port}",
-            f"  Conversations (SQLite tracker store):        {stack.settings.var_dir / 'tracker.db'}",
-            f"  Logs:                                        {stack.settings.var_dir / 'logs'}",
+            f"  Action server:                  http://127.0.0.1:{stack.settings.action_port}",
+            f"  Conversations (SQLite tracker): {var / 'tracker.db'}",
+            f"  Logs:                           {var / 'logs'}",
             "",
             "Talk to it over REST:",
             f"  curl -s -X POST {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
-            "       -d '{\"sender\": \"me\", \"message\": \"hello\"}'",
+            '       -d \'{"sender": "me", "message": "hello"}\'',
             "Or in a terminal (another window):",
             "  make shell",
             "",
@@ -167,15 +179,32 @@ def run_shell(settings: Settings, model: Path) -> int:
     stack = Stack(settings)
     actions = _spawn(
         "actions",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        [
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+        ],
         f"http://127.0.0.1:{settings.action_port}/health",
         settings,
     )
     stack.services.append(actions)
     try:
         _wait_ready(stack, actions, time.monotonic() + 120)
-        return subprocess.call(  # noqa: S603 - fixed argv
-            [sys.executable, "-m", "rasa", "shell", "--model", str(model), "--endpoints", "endpoints.yml"],
+        return subprocess.call(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "shell",
+                "--model",
+                str(model),
+                "--endpoints",
+                "endpoints.yml",
+            ],
             cwd=PROJECT_ROOT,
             env=child_environment(settings),
         )
@@ -213,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\nStopping Reflect...", flush=True)
         return 0
     finally:
+        # A second Ctrl-C or SIGTERM must not interrupt the shutdown and orphan a child.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
 
 

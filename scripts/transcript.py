@@ -9,6 +9,7 @@ import urllib.request
 
 
 def say(url: str, sender: str, text: str) -> list[dict]:
+    """Send one message and return the replies."""
     body = json.dumps({"sender": sender, "message": text}).encode()
     request = urllib.request.Request(
         f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
@@ -18,6 +19,7 @@ def say(url: str, sender: str, text: str) -> list[dict]:
 
 
 def main() -> None:
+    """Send each message in turn and print the replies."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--sender", default="transcript")

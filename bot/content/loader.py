@@ -51,8 +51,10 @@ class _Node:
         return PackError(f"{where}: {problem}")
 
     def child(self, key: str | int) -> _Node:
-        path = f"{self.path}[{key}]" if isinstance(key, int) else (
-            f"{self.path}.{key}" if self.path else key
+        path = (
+            f"{self.path}[{key}]"
+            if isinstance(key, int)
+            else (f"{self.path}.{key}" if self.path else key)
         )
         if isinstance(key, int):
             return _Node(self.file, path, self.value[key])
@@ -266,7 +268,9 @@ def parse_pack(raw: Any, *, file: str) -> Pack:
         ),
     )
     if Path(file).stem != pack.id:
-        raise root.child("id").fail(f"must match the file name {Path(file).stem!r}, got {pack.id!r}")
+        raise root.child("id").fail(
+            f"must match the file name {Path(file).stem!r}, got {pack.id!r}"
+        )
     return pack
 
 

@@ -1,0 +1,1 @@
+"""The only Rasa glue in bot/: components and channel adapters that plug bot/ into Rasa."""

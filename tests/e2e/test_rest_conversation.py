@@ -23,7 +23,9 @@ def test_full_walk_through_the_briefing(running: Stack) -> None:
     assert "Your privacy" in hello and "999" in hello
     assert "Discuss and reflect" in hello
 
-    assert "What is a Local Child Safeguarding Practice Review?" in chat.text_of("what is an LCSPR?")
+    assert "What is a Local Child Safeguarding Practice Review?" in chat.text_of(
+        "what is an LCSPR?"
+    )
     learning = chat.text_of("tell me about learning point 2")
     assert "Key learning 2 of 4: Information sharing" in learning
     assert "sharing-information-with-family-members" in chat.say("learning point 2")[0]["text"]
@@ -102,7 +104,9 @@ def test_low_confidence_offers_likely_options_as_buttons(running: Stack) -> None
 
 def test_malformed_requests_get_a_client_error_and_the_server_stays_up(running: Stack) -> None:
     url = f"{running.rasa_url}/webhooks/rest/webhook"
-    bad = urllib.request.Request(url, data=b"not json", headers={"Content-Type": "application/json"})
+    bad = urllib.request.Request(
+        url, data=b"not json", headers={"Content-Type": "application/json"}
+    )
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(bad, timeout=30)
     assert 400 <= caught.value.code < 600
