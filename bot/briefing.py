@@ -31,8 +31,9 @@ _NUMBER_WORDS = {
     "fifth": 5,
     "5th": 5,
 }
+# "point 2", "learning #2", "number two", "no. 2" ("no one" is not "number one").
 _NUMBER = re.compile(
-    r"\b(?:point|learning|number|no\.?|#)\s*(\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
+    r"(?:\b(?:point|learning|number|no\.)|#)\s*(\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
     r"|\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?:learning|point|one)\b"
 )
 

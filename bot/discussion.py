@@ -7,6 +7,7 @@ tracker store keeps it, so a practitioner can stop and carry on where they left 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -139,9 +140,9 @@ def state_from_slots(
     *, point_number: object, covered: object, skipped: object, status: object
 ) -> DiscussionState:
     """Rebuild the state from tracker slots, tolerating missing or malformed values."""
-    current = (
-        int(point_number) if isinstance(point_number, (int, float)) and point_number >= 1 else None
-    )
+    current: int | None = None
+    if isinstance(point_number, (int, float)) and math.isfinite(point_number) and point_number >= 1:
+        current = int(point_number)
 
     def ids(value: object) -> tuple[str, ...]:
         return tuple(str(item) for item in value) if isinstance(value, list) else ()

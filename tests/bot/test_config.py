@@ -1,0 +1,221 @@
+"""Settings come from the environment and .env, validated once, with the variable named."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.config import (
+    DEFAULT_PACK_DIR,
+    PROJECT_ROOT,
+    Settings,
+    SettingsError,
+    child_environment,
+    load_settings,
+    tracker_db_path,
+)
+
+VARIABLES = (
+    "APP_ENV",
+    "CONTENT_DIR",
+    "DEFAULT_PACK_ID",
+    "VAR_DIR",
+    "RASA_HOST",
+    "RASA_PORT",
+    "ACTION_PORT",
+    "LOG_LEVEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting leaks in from the developer's shell or .env, and none leaks out.
+
+    load_dotenv writes into os.environ; setting each variable before deleting it makes
+    monkeypatch restore (or remove) it afterwards, whatever a test's .env put there.
+    """
+    for name in VARIABLES:
+        monkeypatch.setenv(name, "placeholder")
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def write_env(path: Path, **values: str) -> Path:
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()), encoding="utf-8")
+    return path
+
+
+def test_defaults_without_environment() -> None:
+    settings = load_settings(env_file=None)
+
+    assert settings == Settings()
+    assert settings.content_dir == DEFAULT_PACK_DIR
+    assert settings.var_dir == PROJECT_ROOT / "var"
+    assert settings.rasa_port == 5005
+    assert settings.action_port == 5055
+    assert settings.log_level == "INFO"
+    assert not settings.is_production
+
+
+def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    content = tmp_path / "packs"
+    content.mkdir()
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("CONTENT_DIR", str(content))
+    monkeypatch.setenv("DEFAULT_PACK_ID", "another-pack")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("RASA_HOST", "0.0.0.0")
+    monkeypatch.setenv("RASA_PORT", "6005")
+    monkeypatch.setenv("ACTION_PORT", "6055")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+
+    settings = load_settings(env_file=None)
+
+    assert settings == Settings(
+        app_env="production",
+        content_dir=content,
+        default_pack_id="another-pack",
+        var_dir=tmp_path / "state",
+        rasa_host="0.0.0.0",
+        rasa_port=6005,
+        action_port=6055,
+        log_level="DEBUG",
+    )
+    assert settings.is_production
+
+
+def test_relative_paths_are_relative_to_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTENT_DIR", "bot/content/packs")
+    monkeypatch.setenv("VAR_DIR", "var")
+
+    settings = load_settings(env_file=None)
+
+    assert settings.content_dir == DEFAULT_PACK_DIR
+    assert settings.var_dir == PROJECT_ROOT / "var"
+
+
+def test_reads_an_env_file(tmp_path: Path) -> None:
+    env_file = write_env(tmp_path / "test.env", RASA_PORT="6000", LOG_LEVEL="warning")
+
+    settings = load_settings(env_file=env_file)
+
+    assert settings.rasa_port == 6000
+    assert settings.log_level == "WARNING"
+
+
+def test_reads_dot_env_in_the_working_directory_by_default(tmp_path: Path) -> None:
+    write_env(tmp_path / ".env", ACTION_PORT="6055")
+
+    assert load_settings().action_port == 6055
+
+
+def test_real_environment_wins_over_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    env_file = write_env(tmp_path / "test.env", RASA_PORT="6000", RASA_HOST="10.0.0.1")
+    monkeypatch.setenv("RASA_PORT", "7000")
+
+    settings = load_settings(env_file=env_file)
+
+    assert settings.rasa_port == 7000
+    assert settings.rasa_host == "10.0.0.1"
+
+
+def test_a_missing_env_file_is_not_an_error(tmp_path: Path) -> None:
+    assert load_settings(env_file=tmp_path / "absent.env") == Settings()
+
+
+def test_an_empty_port_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_PORT", "  ")
+
+    assert load_settings(env_file=None).rasa_port == 5005
+
+
+@pytest.mark.parametrize("variable", ["RASA_PORT", "ACTION_PORT"])
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("abc", "must be a whole number, got 'abc'"),
+        ("50.5", "must be a whole number"),
+        ("0", "must be between 1 and 65535, got 0"),
+        ("-1", "must be between 1 and 65535, got -1"),
+        ("65536", "must be between 1 and 65535, got 65536"),
+    ],
+)
+def test_bad_port_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SettingsError, match=rf"^{variable} {problem}"):
+        load_settings(env_file=None)
+
+
+def test_bad_port_in_env_file_names_the_variable(tmp_path: Path) -> None:
+    env_file = write_env(tmp_path / "test.env", ACTION_PORT="five")
+
+    with pytest.raises(SettingsError, match=r"^ACTION_PORT must be a whole number"):
+        load_settings(env_file=env_file)
+
+
+@pytest.mark.parametrize("value", ["LOUD", "", "verbose"])
+def test_bad_log_level_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("LOG_LEVEL", value)
+
+    with pytest.raises(SettingsError, match=r"^LOG_LEVEL must be DEBUG, INFO"):
+        load_settings(env_file=None)
+
+
+def test_missing_content_dir_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(tmp_path / "no-such-dir"))
+
+    with pytest.raises(SettingsError, match=r"^CONTENT_DIR .*no-such-dir is not a directory"):
+        load_settings(env_file=None)
+
+
+def test_content_dir_that_is_a_file_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "packs.yml"
+    not_a_dir.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CONTENT_DIR", str(not_a_dir))
+
+    with pytest.raises(SettingsError, match=r"^CONTENT_DIR"):
+        load_settings(env_file=None)
+
+
+def test_settings_are_frozen(settings: Settings) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.rasa_port = 1  # type: ignore[misc]
+
+
+def test_tracker_db_lives_in_var_dir(settings: Settings) -> None:
+    assert tracker_db_path(settings) == settings.var_dir / "tracker.db"
+
+
+def test_child_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOMETHING_ELSE", "kept")
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    settings = Settings(var_dir=tmp_path / "var", action_port=5099, log_level="DEBUG")
+    before = dict(os.environ)
+
+    env = child_environment(settings)
+
+    assert env["REFLECT_ACTION_URL"] == "http://127.0.0.1:5099/webhook"
+    assert env["REFLECT_TRACKER_DB"] == str(tmp_path / "var" / "tracker.db")
+    assert env["CONTENT_DIR"] == str(DEFAULT_PACK_DIR)
+    assert env["DEFAULT_PACK_ID"] == "esscp-child-z"
+    assert env["LOG_LEVEL"] == "DEBUG"
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
+    assert env["PYTHONPATH"] == os.pathsep.join([str(PROJECT_ROOT), "/elsewhere"])
+    assert env["SOMETHING_ELSE"] == "kept"
+    assert dict(os.environ) == before
+
+
+def test_child_environment_without_pythonpath(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+
+    assert child_environment(settings)["PYTHONPATH"] == str(PROJECT_ROOT)

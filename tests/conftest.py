@@ -1,0 +1,80 @@
+"""Shared fixtures: the real content pack, test settings, hand-built trackers and a dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import DEFAULT_PACK_DIR, Settings
+from bot.content.loader import load_pack_file
+from bot.content.schema import Pack
+
+PACK_FILE = DEFAULT_PACK_DIR / "esscp-child-z.yml"
+
+TrackerFactory = Callable[..., Tracker]
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    """The real Child Z pack, as the action server loads it."""
+    return load_pack_file(PACK_FILE)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings built directly (no .env, no environment), with local state under tmp_path."""
+    return Settings(content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var")
+
+
+@pytest.fixture
+def action_settings(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """Make actions use ``settings`` and never read a developer's .env (it is cwd-relative)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("actions.context.settings", lambda: settings)
+    yield settings
+
+
+@pytest.fixture
+def tracker_factory() -> TrackerFactory:
+    """Build a rasa_sdk Tracker the way rasa-sdk's own tests do, from slots and a latest message."""
+
+    def build(
+        *,
+        slots: dict[str, Any] | None = None,
+        intent: str | None = None,
+        text: str = "",
+        entities: list[dict[str, Any]] | None = None,
+        intent_ranking: list[dict[str, Any]] | None = None,
+        events: list[dict[str, Any]] | None = None,
+    ) -> Tracker:
+        latest_message: dict[str, Any] = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0} if intent else {},
+            "entities": entities or [],
+            "intent_ranking": intent_ranking or [],
+        }
+        return Tracker(
+            sender_id="test-sender",
+            slots=dict(slots or {}),
+            latest_message=latest_message,
+            events=list(events or []),
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+
+    return build
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    """Collects what an action says, for assertions on dispatcher.messages."""
+    return CollectingDispatcher()
