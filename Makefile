@@ -43,10 +43,11 @@ validate: setup
 train: setup
 	@scripts/train.sh >/dev/null
 
+# --e2e: the stories' user texts go through NLU and the safety net, not just their intent labels.
 test-dialogue: train
-	@echo "==> rasa test (stories, --fail-on-prediction-errors)"
+	@echo "==> rasa test (stories, end to end, --fail-on-prediction-errors)"
 	@$(RASA) test core --stories tests/stories --model "$$(scripts/train.sh 2>/dev/null)" \
-	  --fail-on-prediction-errors --out results/core --quiet
+	  --e2e --fail-on-prediction-errors --out results/core --quiet
 
 test-nlu: train
 	@echo "==> rasa test nlu (held-out split in tests/nlu)"
