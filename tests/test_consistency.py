@@ -373,3 +373,11 @@ def test_no_briefing_text_in_code(phrase: str) -> None:
     ]
 
     assert offenders == []
+
+
+def test_safety_net_fallback_threshold_matches_the_fallback_classifier() -> None:
+    """The safety net's downgrade falls back below the same threshold as the classifier."""
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
+    by_name = {step["name"]: step for step in config["pipeline"]}
+    safety = by_name["bot.rasa_ext.safety_net.SafetyNet"]
+    assert safety["fallback_threshold"] == by_name["FallbackClassifier"]["threshold"]

@@ -15,6 +15,9 @@ from tests.e2e.conftest import Rest, restart
 
 pytestmark = pytest.mark.slow
 
+# A message the classifier is unsure about (below the FallbackClassifier threshold).
+UNCLEAR = "the other one"
+
 
 def test_full_walk_through_the_briefing(running: Stack) -> None:
     chat = Rest(running.rasa_url, "walk")
@@ -96,17 +99,20 @@ def test_carry_on_where_you_left_off_after_the_server_restarts(
 
 def test_low_confidence_offers_likely_options_as_buttons(running: Stack) -> None:
     chat = Rest(running.rasa_url, "fallback")
-    replies = chat.say("learning hmm maybe")
+    replies = chat.say(UNCLEAR)
     assert "Did you mean one of these?" in replies[0]["text"], replies
     buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
     assert buttons[-1] == "/out_of_scope" and len(buttons) >= 2
-    # Choosing an option answers it; the misunderstood message is forgotten.
-    assert "key learning points" in chat.text_of(buttons[0] if buttons[0] == "/ask_key_learning" else "key learning")
+    # Choosing an option answers it rather than asking again.
+    assert "Did you mean" not in chat.text_of(buttons[0])
+    # "Something else" asks for other words.
+    chat.say(UNCLEAR)
+    assert "say it another way" in chat.text_of("/out_of_scope")
 
 
 def test_an_urgent_concern_while_the_fallback_is_asking_still_gets_999(running: Stack) -> None:
     chat = Rest(running.rasa_url, "fallback-urgent")
-    assert "Did you mean" in chat.text_of("learning hmm maybe")
+    assert "Did you mean" in chat.text_of(UNCLEAR)
     reply = chat.text_of("a girl has just told me her stepdad hits her")
     assert "call 999 now" in reply and "01323 464222" in reply
 

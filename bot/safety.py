@@ -1,0 +1,1190 @@
+"""The safety net: spot a live child-protection concern or a practitioner in distress.
+
+Reflect is for reflecting on *past* learning. Practitioners will still, sometimes, type a live
+concern into it ("a boy in my class says he is scared to go home tonight"), or tell it how the
+case has affected them. This module is the small, tested pattern layer that catches both, so the
+bot can answer with Single Point of Advice / 999 guidance (and record nothing), or acknowledge
+distress and signpost support. It runs on every user message before anything else.
+
+Design choices, and why:
+
+* Plain Python, no Rasa import: the same check guards the reflection flow and the lead portal,
+  and it is testable without a trained model (see ``bot/rasa_ext/safety_net.py`` for the Rasa
+  component that plugs it into the NLU pipeline).
+* Recall on URGENT matters most: a missed live concern is the worst failure. So a concern
+  pattern that fires is URGENT by default; it is downgraded only when the text is clearly a
+  reflection on the past ("in a case last year ...") or a hypothetical/general question ("what
+  do I do if a child discloses?"), *and* nothing in the text says "now". Time markers come in
+  tiers (see ``_Timing.concern_is_current``): explicit "tonight" / "right now" / "just told me" /
+  "at the house I'm at" always wins; "is being" / "currently" beats any retrospective marker;
+  present tense ("dad hits her") beats a mere reference to the review ("this briefing reminds
+  me ...") but not a past anchor ("in a case last year ... she says he will ...").
+* Past-tense concern words alone are not enough to downgrade (a practitioner may report
+  yesterday's disclosure in the past tense); an explicit retrospective marker is needed.
+* URGENT wins over DISTRESS, because the practitioner needs the SPoA / 999 answer first.
+* ``rule`` names a pattern family, never user text, so it is safe to log.
+* Every regex is compiled once at import (no I/O at import) and every window is bounded, so
+  the cost is linear in the text: about 0.15 ms for a typical message, under 1 ms for 40 words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = [
+    "DISTRESS_RULES",
+    "URGENT_RULES",
+    "SafetyAssessment",
+    "Signal",
+    "assess",
+    "normalise",
+]
+
+
+class Signal(str, Enum):
+    """What the safety net found in a message."""
+
+    NONE = "none"
+    URGENT = "urgent"
+    DISTRESS = "distress"
+
+
+@dataclass(frozen=True)
+class SafetyAssessment:
+    """The result of :func:`assess`.
+
+    Attributes:
+        signal: NONE, URGENT (a live child-protection concern) or DISTRESS (the practitioner's
+            own distress).
+        rule: Name of the pattern family that fired ("" for NONE). Never contains user text,
+            so it may be logged.
+        retrospective: The text is clearly about the past / a reflection and has no present or
+            imminent marker. Lets the NLU component overrule a classifier that predicted an
+            urgent concern for a reflection on a past case.
+        crisis: The practitioner themselves may be at risk of self-harm or suicide; the bot adds
+            Samaritans / 999 signposting. Can accompany URGENT as well as DISTRESS.
+    """
+
+    signal: Signal
+    rule: str
+    retrospective: bool
+    crisis: bool = False
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+
+# Curly quotes, primes and odd apostrophes fold to ASCII; dashes fold to a hyphen.
+_QUOTE_TABLE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+
+# Single-word typos, text-speak and apostrophe-less contractions -> canonical form.
+_WORD_FIXES: dict[str, str] = {
+    # time
+    "tonite": "tonight",
+    "tonigt": "tonight",
+    "tonihgt": "tonight",
+    "tongiht": "tonight",
+    "toniht": "tonight",
+    "tonght": "tonight",
+    "2nite": "tonight",
+    "2night": "tonight",
+    "2day": "today",
+    "tday": "today",
+    "todya": "today",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tomoz": "tomorrow",
+    "2moro": "tomorrow",
+    "tomorow": "tomorrow",
+    "tommorow": "tomorrow",
+    "tommorrow": "tomorrow",
+    "rite": "right",
+    "nw": "now",
+    "yday": "yesterday",
+    "yesterdy": "yesterday",
+    # fear / abuse
+    "scard": "scared",
+    "scaed": "scared",
+    "scarred": "scared",
+    "skared": "scared",
+    "scaerd": "scared",
+    "sacred": "scared",
+    "afriad": "afraid",
+    "frightend": "frightened",
+    "terrifed": "terrified",
+    "brusies": "bruises",
+    "bruses": "bruises",
+    "bruisies": "bruises",
+    "bruisses": "bruises",
+    "bruzes": "bruises",
+    "bruisis": "bruises",
+    "bruize": "bruise",
+    "bruizes": "bruises",
+    "bruse": "bruise",
+    "brusie": "bruise",
+    "brused": "bruised",
+    "brusied": "bruised",
+    "brusing": "bruising",
+    "bruseing": "bruising",
+    "bruiseing": "bruising",
+    "bleading": "bleeding",
+    "bleedin": "bleeding",
+    "injurys": "injuries",
+    "injurie": "injury",
+    "fractered": "fractured",
+    "fracured": "fractured",
+    "disclossed": "disclosed",
+    "discosed": "disclosed",
+    "discolsed": "disclosed",
+    "disclsoed": "disclosed",
+    "discloed": "disclosed",
+    "dislosed": "disclosed",
+    "abussed": "abused",
+    "abuesd": "abused",
+    "abued": "abused",
+    "abuse3d": "abused",
+    "sexualy": "sexually",
+    "threatend": "threatened",
+    "threatned": "threatened",
+    "thretened": "threatened",
+    "threatenned": "threatened",
+    "threatning": "threatening",
+    "bein": "being",
+    "beeing": "being",
+    "hittin": "hitting",
+    "hitin": "hitting",
+    "hurtin": "hurting",
+    "beatin": "beating",
+    "dnager": "danger",
+    "dagner": "danger",
+    "suicdal": "suicidal",
+    "sucidal": "suicidal",
+    "suicidle": "suicidal",
+    "suicidial": "suicidal",
+    "abandonned": "abandoned",
+    "referal": "referral",
+    "refferal": "referral",
+    "refferral": "referral",
+    "safegaurding": "safeguarding",
+    "safegarding": "safeguarding",
+    "worryed": "worried",
+    "woried": "worried",
+    "worred": "worried",
+    "wrried": "worried",
+    "worrried": "worried",
+    "concered": "concerned",
+    "conserned": "concerned",
+    # people
+    "childern": "children",
+    "chidren": "children",
+    "chilren": "children",
+    "childen": "children",
+    "chidlren": "children",
+    "chld": "child",
+    "chlid": "child",
+    "bby": "baby",
+    "todler": "toddler",
+    "teenger": "teenager",
+    "stepdad": "step dad",
+    "stepmum": "step mum",
+    "stepfather": "step father",
+    "stepmother": "step mother",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "mom": "mum",
+    "mam": "mum",
+    "mummy": "mum",
+    "daddy": "dad",
+    "ppl": "people",
+    # distress
+    "overwelmed": "overwhelmed",
+    "overwhlemed": "overwhelmed",
+    "overwhelmd": "overwhelmed",
+    "overwhelemed": "overwhelmed",
+    "copeing": "coping",
+    "copin": "coping",
+    "burntout": "burnt out",
+    "burnedout": "burnt out",
+    "exausted": "exhausted",
+    "exhuasted": "exhausted",
+    "upseting": "upsetting",
+    "thinkin": "thinking",
+    "sleeo": "sleep",
+    # text-speak
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "coz": "because",
+    "cos": "because",
+    "cuz": "because",
+    "abt": "about",
+    "wiv": "with",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "b4": "before",
+    # contractions typed without the apostrophe
+    "im": "i am",
+    "ive": "i have",
+    "cant": "cannot",
+    "wont": "will not",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "hasnt": "has not",
+    "havent": "have not",
+    "hadnt": "had not",
+    "couldnt": "could not",
+    "shouldnt": "should not",
+    "wouldnt": "would not",
+    "mustnt": "must not",
+    "aint": "is not",
+    "youre": "you are",
+    "theyre": "they are",
+    "theyve": "they have",
+    "youve": "you have",
+    "weve": "we have",
+    "theyll": "they will",
+    "youll": "you will",
+    "shouldve": "should have",
+    "couldve": "could have",
+    "wouldve": "would have",
+    "mightve": "might have",
+    "mustve": "must have",
+    "thats": "that is",
+    "whats": "what is",
+    "theres": "there is",
+    "wheres": "where is",
+}
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _fix_word(match: re.Match[str]) -> str:
+    word = match.group()
+    return _WORD_FIXES.get(word, word)
+
+
+# Contractions with an apostrophe (applied before apostrophes are dropped).
+_PERFECT = r"(been|got|gone|had|taken|told|done|made|run|left|just)"
+_CONTRACTION_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bcan'?t\b"), "cannot"),
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bshan'?t\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"\bi\s?m\b"), "i am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d(?= (?:been|had|gone|got|done|taken|told|seen|left|just)\b)"), " had"),
+    (re.compile(r"'d\b"), " would"),
+    # "he's been hit" -> "he has been hit"; "he's scared" -> "he is scared".
+    (
+        re.compile(r"\b(he|she|it|there|that|what|who|where|they)'?s (?=" + _PERFECT + r"\b)"),
+        r"\1 has ",
+    ),
+    (re.compile(r"\b(he|she|it|there|that|what|who|where)'s\b"), r"\1 is"),
+    (re.compile(r"\b(he|she|there|that|what|who|where)s\b"), r"\1 is"),
+    (re.compile(r"\b(should|could|would|might|must) of\b"), r"\1 have"),
+    # Possessive: "mum's boyfriend" -> "mum boyfriend", "the child's arm" -> "the child arm".
+    (re.compile(r"'s\b"), ""),
+    (re.compile(r"'"), ""),
+)
+
+_MULTI_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:burnt|burned|burn) ?out\b|\bburnout\b"), "burnt out"),
+    (re.compile(r"\bself[ -]?harm"), "self harm"),
+    (re.compile(r"\bover ?dose"), "overdose"),
+    (re.compile(r"\bhome ?alone\b"), "home alone"),
+)
+
+_HYPHEN_RE = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Return a canonical, lower-case form of ``text`` for the pattern families.
+
+    Lower-cases, folds curly quotes and dashes, expands contractions (with or without the
+    apostrophe: "can't"/"cant" -> "cannot", "im" -> "i am"), fixes common typos ("scard",
+    "brusies", "tonite", "rite now"), turns hyphens inside words into spaces ("self-harm" ->
+    "self harm", "18-month-old" -> "18 month old") and collapses whitespace. The patterns are
+    written against this form only, which keeps them short.
+    """
+    t = text.lower().translate(_QUOTE_TABLE)
+    for pattern, repl in _CONTRACTION_SUBS:
+        t = pattern.sub(repl, t)
+    t = _HYPHEN_RE.sub(" ", t)
+    t = _SPACE_RE.sub(" ", t).strip()
+    t = _WORD_RE.sub(_fix_word, t)
+    # Multi-word spellings that the patterns expect in one form ("burned out" -> "burnt out").
+    for pattern, repl in _MULTI_FIXES:
+        t = pattern.sub(repl, t)
+    return t
+
+
+# --------------------------------------------------------------------------------------------
+# Building blocks (strings, combined into the compiled patterns below)
+# --------------------------------------------------------------------------------------------
+
+_NUM = (
+    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|few)"
+)
+# A child or young person, however the practitioner refers to them.
+_CHILD = (
+    r"(?:child(?:ren)?|kids?|kiddies|kiddos?|boys?|girls?|bab(?:y|ies)|infants?|newborns?"
+    r"|toddlers?|teen(?:ager)?s?|young (?:person|people|man|woman|lad|girl|boy)|yp|pupils?"
+    r"|students?|sons?|daughters?|lads?|youngsters?|little (?:one|boy|girl|lad)s?|siblings?"
+    r"|step ?(?:son|daughter)s?|foster (?:child|kid)s?|minors?|nephews?|nieces?"
+    r"|grand(?:child|son|daughter)s?|twins|schoolboy|schoolgirl|"
+    + _NUM
+    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|\[name\])"
+)
+# An adult who may pose the risk (or, in threats, the person threatening).
+_ACTOR = (
+    r"(?:he|she|they|dad|father|mum|mother|mums? (?:new )?(?:partner|boyfriend|bf|ex)"
+    r"|dads? (?:new )?(?:partner|girlfriend|ex)|step (?:dad|mum|father|mother)"
+    r"|(?:her|his|their|the|my) (?:new )?(?:partner|boyfriend|girlfriend|ex|husband|wife|dad"
+    r"|mum|father|mother|step dad|uncle|carer|brother|sister|cousin)"
+    r"|partner|boyfriend|girlfriend|ex|uncle|aunt(?:ie)?|grand(?:dad|pa|father|mother|ma|mum)"
+    r"|brother|sister|cousin|man|woman|someone|somebody|perpetrator|suspect|offender"
+    r"|neighbour|carer|lodger|adult a|adult|parents?|\[name\])"
+)
+# A person who can be harmed.
+_VICTIM = (
+    r"(?:her|him|them|me|us|mum|mother|(?:the|his|her|their|my|a|an|this|that|our|both|all"
+    r"|two|three|all the|the other) (?:\w+ ){0,2}?"
+    + _CHILD
+    + r"|"
+    + _CHILD
+    + r"|(?:his|her) (?:partner|wife|girlfriend|ex|mum|mother)|the family|everyone|\[name\])"
+)
+_HARM_BASE = (
+    r"(?:kill|murder|hurt|harm|stab|beat|batter|hit|strangle|smother|shake|burn|attack"
+    r"|rape|punch|kick|throttle|choke|drown|suffocate|shoot|slap|smack|knife|torch|injure"
+    r"|do (?:something|her in|him in|them in)|get (?:her|him|them)|finish (?:her|him|them) off"
+    r"|take (?:the|her|his|their) (?:\w+ )?" + _CHILD + r" (?:away|from)"
+    r"|shut (?:him|her|it|them) up (?:for good|permanently)"
+    r"|come (?:for|after) (?:them|her|him|us|me|the \w+)"
+    r"|take (?:him|her|them) away|take away (?:the|her|his|their) (?:\w+ )?"
+    + _CHILD
+    + r"|snatch|abduct)"
+)
+_ABUSE_TERMS = (
+    r"(?:abus(?:e|ed|es|ing|ive)|hit(?:s|ting)?|beat(?:s|en|ing)?|punch\w*|kick\w*|slap\w*"
+    r"|smack\w*|touch(?:es|ed|ing)|rap(?:e|ed|es|ing)|molest\w*|sexual\w*|hurt(?:s|ing)?"
+    r"|harm(?:s|ed|ing)?|strangl\w*|chok(?:e|es|ed|ing)|burn(?:s|t|ed|ing)?|assault\w*"
+    r"|belt(?:ed|s)?|whip\w*|locks? (?:her|him|them) in|locked (?:her|him|them) in|starv\w*"
+    r"|groom\w*|exploit\w*|sex|violent|violence|scared|afraid|frightened|unsafe|not safe"
+    r"|kill\w*|self harm\w*|suicid\w*|threat\w*|shak(?:e|es|ing)|shook)"
+)
+_INJURY = (
+    r"(?:bruis\w*|burns?|burn marks?|burnt|scald\w*|bleeding|blood(?:y|ied)?|fractur\w*"
+    r"|broken (?:arm|leg|bones?|ribs?|wrist|nose|jaw|skull|collarbone|fingers?|ankle)"
+    r"|head injur\w*|black eyes?|bite marks?|cuts|welts?|injur(?:y|ies|ed)|swollen|swelling"
+    r"|lumps? on (?:his|her|their|the) head|unconscious|unresponsive|not breathing|floppy"
+    r"|stopped breathing|turning blue|blue lips|choking"
+    r"|fitting|seizures?|lacerations?|belt marks?|cigarette burns?|grip marks?"
+    r"|finger ?tip marks?|petechia\w*|torn frenulum|bleed on the brain|brain bleed"
+    r"|non accidental injur\w*|nai|marks? (?:on|around) (?:his|her|their|the) (?:\w+ )?"
+    r"(?:neck|face|arms?|legs?|back|body|bottom|ears?|wrists?|cheeks?|head))"
+)
+_SELF = r"(?:him|her|them)sel(?:f|ves)|themself"
+_DET = r"(?:a|an|this|that|one|my|our|the|her|his|their|two|three|some|these|those)"
+
+# --------------------------------------------------------------------------------------------
+# Context markers
+# --------------------------------------------------------------------------------------------
+
+# Explicit present / imminent framing: time, place, "as we speak".
+_STRONG_PRESENT = re.compile(
+    r"\b(?:right now|just now|as we speak|as i (?:type|write|speak)|at (?:the|this) moment"
+    r"|at present|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
+    r"|last night|yesterday|overnight|tomorrow|imminent(?:ly)?"
+    r"|(?:an|one|half an|a few|two|\d+) (?:hours?|hrs?|mins?|minutes?) ago"
+    r"|in front of me|with me (?:now|here|right now)|sat with me|sitting with me|here with me"
+    r"|next to me|in my (?:office|room|classroom|car)|at the house i am at"
+    r"|about to|at (?:my|the) (?:front )?door"
+    r"|(?:act|call|ring|phone|contact|help|report|refer|respond|need \w+|someone)"
+    r" (?:\w+ ){0,2}?now\b"
+    r"|\bnow (?:he|she|they|dad|mum|(?:the|a|his|her|their|my) (?:\w+ )?" + _CHILD + r"|\[name\])"
+    r" (?:\w+ )?(?:is|are|has|have|says|keeps)\b"
+    r"|(?<!had )just (?:\w+ )?(?:told|disclosed|said|found|seen|saw|come|came|arrived"
+    r"|rang|called|phoned|messaged|texted|sent|heard|noticed|turned up|walked|left|run|ran)"
+    r"|(?:i am|we are|i am currently|we are currently) (?:\w+ ){0,2}?(?:at|in|on|outside)"
+    r" (?:a|an|the|their|his|her|this|my) (?:\w+ ){0,2}?(?:house|home|address|property|flat"
+    r"|visit|scene|school|hospital|a&e|ward|clinic|incident|domestic|job|call|car|nursery)"
+    r"|(?:is|are|am) (?:\w+ ){0,3}?now"
+    r"(?=\s*(?:[.!?,;]|$| and\b| with\b| as\b| but\b| where\b| who\b))"
+    r"|(?:is|are|am) (?:\w+ ){0,2}?in (?:\w+ )?danger)"
+)
+# Present-time markers in the grammar: "is being hit", "is still there", "are home alone". Like
+# the explicit markers above they outweigh any retrospective marker.
+_PRESENT_MARKER = re.compile(
+    r"\b(?:is|are|am) (?:still |currently )?being \w+|\b(?:is|are) (?:still|currently) \w+"
+    r"|\bstill (?:there|at the|in the house|with (?:him|her|them|the))"
+    r"|\b(?:is|are) (?:home alone|alone|on (?:his|her|their) own|missing|bleeding|unconscious"
+    r"|not breathing)\b"
+)
+# Present or future tense in the concern itself: "dad hits her", "she says she is scared", "has a
+# bruise", "he will kill her". It outweighs a reference to the review or a general question (a
+# practitioner may mention the briefing while reporting a live concern), but not a past anchor
+# ("in a case last year ... says he will ...", reported speech) or an explicit conditional.
+_PRESENT_TENSE = re.compile(
+    r"\b(?:is|are|am|feels?|says (?:she|he|they) (?:is|are|feels?)) (?:\w+ )?(?:scared|afraid"
+    r"|frightened|terrified|petrified|unsafe|not safe|in danger|suicidal|self harming|hungry"
+    r"|starving|covered in)\b"
+    r"|\b(?:hits|beats|punches|kicks|slaps|smacks|touches|rapes|abuses|hurts|burns|strangles"
+    r"|chokes|starves|batters|molests|assaults|attacks|threatens|shakes|bites|whips|belts"
+    r"|throws \w+ at|locks (?:her|him|them) in) (?:\w+ )?(?:her|him|them|me|us|mum|the|his"
+    r"|their|my|a|\[name\])\b"
+    r"|\b(?:has|have) (?:got )?(?:a |an )?(?:\w+ ){0,2}?" + _INJURY + r"\b"
+    r"|\b(?:says|saying|tells|telling) (?:me |us )?(?:that )?(?:she|he|they|dad|mum|\[name\])"
+    r" (?:is|are|will|wants|has|have|hits|keeps|does not want)\b"
+    r"|\b(?:will|is going to|are going to|going to|about to) (?:\w+ )?(?:kill|hurt|harm|stab"
+    r"|beat|hit|strangle|smother|shake|burn|attack|rape|punch|kick|choke|drown|suffocate"
+    r"|shoot)\b"
+    r"|\bwants? to die\b"
+)
+# Anchors the events in the past ("in a case last year", "when I worked in MASH"): a concern
+# described inside such a frame is a reflection unless something says it is happening now.
+_PAST_ANCHOR = re.compile(
+    r"\b(?:last year|(?:\w+ )?years? ago|years back|a (?:long )?while (?:ago|back)"
+    r"|long time ago|some time ago|in (?:a|one|another|my|that) (?:\w+ )?case\b"
+    r"|a case (?:where|in which|i|we|like)|had (?:a|one|this) (?:\w+ )?case|on a case"
+    r"|previously|(?<!\bis )(?<!\bare )(?<!\bam )(?<!\bget )(?<!\bgot )(?<!\bbe )used to"
+    r"|when i (?:worked|was|used)|when we (?:worked|were|had)|back (?:then|in)"
+    r"|at the time|in the past|historically|i once|we once"
+    r"|we had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
+    r"|i had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
+    r"|in my (?:last|previous|old|former|first) (?:job|role|post|team|authority|school|force"
+    r"|trust|placement)|in (?:19|20)\d\d)"
+)
+# Refers to the review or to reflection ("Child Z", "the briefing", "in hindsight"): usually a
+# reflection, but present-tense grammar about a child still counts as a live concern.
+_REVIEW_REFERENCE = re.compile(
+    r"\b(?:looking back|in hindsight|with hindsight|on reflection|reflecting (?:on|back)"
+    r"|the review|this review|the lcspr|lcspr|the briefing|this briefing|learning briefing"
+    r"|child z\b|adult a\b|i remember|in my experience|in (?:the|this) case\b)"
+)
+_PLURALS = (
+    r"(?:children|kids|babies|infants|toddlers|young people|teenagers|parents|families|women"
+    r"|fathers|dads|mums|men|victims)"
+)
+# Explicit conditionals and generic statements ("what do I do if a child discloses?", "children
+# who are being abused often don't tell"): they describe no particular child, so they outweigh
+# present-tense grammar, but not an explicit "tonight" / "right now".
+_CONDITIONAL = re.compile(
+    r"\bwhat (?:would|should|do|can|could|must|shall) (?:i|you|we|one|practitioners"
+    r"|professionals|staff) do (?:if|when)\b|\bwhat if\b"
+    r"|(?:^|[.!?] )(?:how|who|what|when|where|should|do|does|can|could|would|is|are|shall"
+    r"|will)\b[^.!?]{0,50}\b(?:if|when) (?:a|an|any|the|there|someone|somebody|you|we|i"
+    r"|children|kids|parents|families|young people|babies)\b"
+    r"|(?:^|[.!?] )if (?:a|an|any|someone|somebody|you|we|children|kids|parents|families"
+    r"|young people|babies|mum|dad|the|there|he|she|they)\b"
+    r"|(?:^|[.!?] )when (?:a|an|any|children|kids|parents|families|young people|babies)\b"
+    r"|\bhypothetical\w*|\bin theory\b"
+    r"|\b(?:the|my|our|a|one|key) (?:\w+ )?(?:learning|lesson|message|takeaway|learning point)"
+    r" (?:\w+ ){0,2}?(?:is|was|for me is) that\b"
+    r"|\b(?:needs?|should|must) always\b|\balways (?:needs?|requires?|warrants?|be)\b"
+    r"|\b(?:all|any|most|many|non mobile) (?:children|kids|babies|child|baby"
+    r"|young people|infants|toddlers|teenagers|families|parents)\b"
+    r"|\b(?=" + _PLURALS + r" (?:who|that|whose|where)\b)(?<!the )(?<!two )(?<!her )(?<!his )"
+    r"(?<!their )(?<!my )(?<!our )(?<!these )(?<!those )" + _PLURALS
+)
+# General questions and statements ("how do I ...", "research tells us ..."): like a
+# retrospective marker, they downgrade a concern only when nothing in the text is present-tense.
+_GENERAL = re.compile(
+    r"\bhow (?:do|does|should|can|could|would|might|did|to) (?:i|you|we|they|one|practitioners"
+    r"|professionals|agencies|staff|teams|people|support|help|spot|recognise|tell|assess)\b"
+    r"|\bin general\b|\bfor example"
+    r"|\bwhat (?:counts|are the signs|is the (?:threshold|process|procedure|policy|guidance))"
+    r"|\b(?:research|evidence|studies|guidance|procedures?|policy|page|website|manual"
+    r"|working together) (?:shows?|says|said|tells|suggests|states|found|explains)"
+    r"|(?:^|[.!?] )" + _PLURALS + r" (?:are|can|may|might|should|must|need|often|do|will|tend"
+    r"|in general|usually|generally|sometimes)\b"
+)
+_CHILD_RE = re.compile(r"\b" + _CHILD + r"\b")
+
+
+# --------------------------------------------------------------------------------------------
+# Pattern families
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Family:
+    """A named group of patterns; ``name`` is what :class:`SafetyAssessment.rule` reports."""
+
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    needs_child: bool = False  # also needs a child mentioned somewhere in the message
+    needs_strong_present: bool = False  # only counts with explicit "now" framing
+
+
+def _family(
+    name: str, *patterns: str, needs_child: bool = False, needs_strong_present: bool = False
+) -> _Family:
+    return _Family(
+        name,
+        tuple(re.compile(p) for p in patterns),
+        needs_child=needs_child,
+        needs_strong_present=needs_strong_present,
+    )
+
+
+_URGENT_FAMILIES: tuple[_Family, ...] = (
+    _family(
+        "child_suicidal_or_self_harming",
+        r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|hang\w*|strangl\w*|burn\w*|drown\w*|poison\w*)"
+        r" (?:" + _SELF + r")\b",
+        r"\b(?:end\w*|take|taking|took|taken) (?:his|her|their) (?:own )?li(?:fe|ves)\b",
+        r"\b(?:" + _CHILD + r"|he|she|they|who)\b[^.!?]{0,50}?\b(?:suicid\w*|self harm\w*"
+        r"|wants? to die|wanted to die|wants? to be dead|(?:taken|took|take|taking|swallowed"
+        r"|swallow) (?:an? |\d+ |some |lots of |loads of |a load of |a lot of |a handful of"
+        r" |a packet of |a box of |a bottle of |all (?:her|his|their|the) )?(?:overdose|od|pills"
+        r"|tablets|paracetamol)|overdos\w*"
+        r"|jump(?:ing|ed|s)? (?:off|in front)|ligature|noose|saying goodbye|suicide note"
+        r"|(?:do|does|did) not want to (?:live|be alive|be here|wake up)|end(?:ing)? it all"
+        r"|no (?:point|reason) (?:in )?(?:living|going on|being alive)|better off dead)",
+        r"\bthreat\w* (?:to )?(?:suicide|self harm|jump|end it)",
+    ),
+    _family(
+        "threat_to_harm",
+        r"\bthreat(?:en(?:ed|ing|s)?|s)?\b[^.!?]{0,40}?\b(?:to |that )?(?:"
+        + _HARM_BASE
+        + r"|take (?:the|her|his|their|my) (?:\w+ )?"
+        + _CHILD
+        + r")\b",
+        r"\b" + _ACTOR + r"\b(?: \w+){0,3}? (?:is |are |was |were |has |had )?(?:going to"
+        r"|about to|will|would|wants to|want to|wanted to|intends to|intend to|plans to"
+        r"|planning to|means to|threatening to|swore to|swears to|tried to|trying to|said he"
+        r" would|said she would) (?:\w+ ){0,2}?" + _HARM_BASE + r"\b",
+        r"\b(?:shook|shaking|shaken|shakes|shake) (?:the|a|this|my|her|his|their) (?:\w+ )?"
+        r"(?:baby|infant|newborn|child|toddler)\b",
+        r"\b(?:baby|infant|newborn|toddler)\b(?: \w+){0,3}? (?:was |been |being |is |got )?"
+        r"shaken\b",
+        r"\b(?:knife|gun|weapon|machete|axe)\b[^.!?]{0,60}?\b" + _CHILD + r"\b",
+        r"\b(?:with|has|got|carrying|holding|waving|pulled|brandishing) (?:a|an) (?:\w+ )?(?:knife"
+        r"|gun|weapon|machete|axe|blade|firearm)\b",
+        r"\b(?:stab\w*|shot|shooting|knifed|attack\w*|assault\w*|beaten up)\b[^.!?]{0,60}?\b"
+        r"(?:victim|casualty|he|she|they)\b(?: \w+)? (?:is|aged) (?:only |just )?(?:aged )?"
+        r"(?:[1-9]|1[0-7])\b",
+        r"\bi\b(?: \w+){0,3}? (?:will|might|am going to|could|want to|would|feel like i will"
+        r"|feel like i could) (?:\w+ )?(?:hurt|harm|kill|shake|hit|smother|drown|suffocate)"
+        r" (?:(?:my|the|this) (?:\w+ )?" + _CHILD + r"|him|her|them)\b",
+        r"\b" + _CHILD + r"\b[^.!?]{0,60}?\b(?:knife|gun|weapon|machete|axe)\b",
+    ),
+    _family(
+        "abuse_disclosure",
+        r"\b(?:disclos(?:ed|ing)|told me|tells me|telling me|told (?:staff|her teacher"
+        r"|his teacher|the teacher|us|the nurse|my colleague|a colleague|the school)"
+        r"|confided|confides|opened up|reported to me|said to me|says to me|(?:has|have|is)"
+        r" alleg\w*|alleges|alleging|has told \w+)\b[^.!?]{0,80}?\b" + _ABUSE_TERMS + r"\b",
+        r"\b(?:made|making|has made|just made|make) (?:a|an) (?!joint)(?!clares)(?!police)"
+        r"(?:\w+ )?disclosure\b",
+        r"\bdisclosure (?:of|about) (?:\w+ )?(?:abuse|rape|assault|sexual|violence|hitting)",
+        r"\b(?:had|got|received|taken|took|have|just had) (?:a|an) (?!joint)(?:\w+ )?disclosure"
+        r"\b(?! (?:process|scheme|framework|procedure|to (?:both )?(?:parents|mum|dad)))",
+        r"\bdisclosure from (?:a|an|the|my|one|our) (?:\w+ )?" + _CHILD + r"\b",
+        r"\b(?:told|tells|telling) (?:me|us|staff|her teacher|his teacher) (?:about )?something"
+        r" (?:\w+ )?(?:serious|worrying|bad|awful|concerning|disturbing|upsetting|horrible|scary"
+        r"|frightening)\b",
+        r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just )+disclosed\b",
+        r"\b(?:" + _CHILD + r")\b (?:\w+ ){0,3}?disclosed\b",
+    ),
+    _family(
+        "abuse_ongoing",
+        r"\b(?:is|are|am|was|were|about|of|after|from) (?:still |currently )?being (?:\w+ )?"
+        r"(?:abused|hit|beaten"
+        r"|hurt|harmed|assaulted|attacked|raped|groomed|exploited|neglected|starved|locked"
+        r"|tied|burned|burnt|strangled|choked|kicked|punched|slapped|smacked|molested|touched"
+        r"|trafficked|forced|threatened|battered|shaken|whipped|belted|sold|pimped|filmed)\b",
+        r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:hits|beats|punches|kicks|slaps|smacks|touches"
+        r"|rapes|abuses|hurts|burns|strangles|chokes|locks|starves|batters|molests|assaults"
+        r"|attacks|whips|belts|throws|shakes|bites|drags|chokes|sexually \w+) (?:\w+ )?"
+        + _VICTIM
+        + r"\b",
+        r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:is|are|has been|have been|keeps|kept|was|were)"
+        r" (?:\w+ )?(?:hitting|beating|punching|kicking|slapping|smacking|touching|raping"
+        r"|abusing|hurting|burning|strangling|choking|locking|starving|battering|molesting"
+        r"|assaulting|attacking|shaking|threatening|grooming|exploiting|whipping|throwing)"
+        r" (?:\w+ )?" + _VICTIM + r"\b",
+        r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:hit|beat|punched|kicked|slapped|smacked"
+        r"|touched|raped|abused|hurt|burned|burnt|strangled|choked|locked|starved|battered"
+        r"|molested|assaulted|attacked|shook|whipped|belted|threw|bit|sexually \w+)"
+        r" (?:\w+ )?" + _VICTIM + r"\b",
+        r"\b(?:" + _CHILD + r"|he|she|they)\b(?: \w+){0,3}? (?:has|have|had) (?:just )?been"
+        r" (?:\w+ )?(?:abused|hit|hurt|beaten|harmed|assaulted|raped|touched|molested|strangled"
+        r"|burned|burnt|shaken|kicked|punched|neglected|locked|starved|attacked|groomed"
+        r"|exploited|trafficked|threatened|slapped|smacked|whipped|belted)\b",
+        r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|strangl\w*|chok\w*"
+        r"|attack\w*|assault\w*|rap(?:e|ed|ing)|threaten\w*|stab\w*|fight\w*|smash\w*"
+        r")\b[^.!?]{0,40}?\bin front of (?:the|her|his|their|our|my|both|all the|two"
+        r"|three|a) (?:\w+ )?" + _CHILD + r"\b",
+        r"\b" + _CHILD + r"\b(?: \w+){0,2}? (?:saw|watched|witnessed|heard|see|watch|witness)"
+        r" (?:\w+ )?(?:it|him|her|this|everything|the (?:attack|assault|fight|violence|abuse"
+        r"|stabbing))",
+        r"\b(?:sex|sexual \w+) with (?:older|adult|grown|grown up|several|different) (?:\w+ )?"
+        r"(?:men|man|women|adults)\b|\bforced to (?:have sex|sell|carry|deal|work|perform)"
+        r"|\bcounty lines\b(?=[^.!?]{0,40}\b(?:is|are|has|have|been|being)\b)"
+        r"|\bsexually abus\w* (?:me|her|him|them)",
+        r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:throws|threw|throwing|chucks|chucked|hurls"
+        r"|hurled) (?:\w+ ){0,2}?at " + _VICTIM + r"\b",
+        r"\b(?:makes|made|making|forces|forced|forcing|gets|got|shows|showed|showing|sends|sent"
+        r"|sending) (?:" + _VICTIM + r") (?:to )?(?:watch |look at |send |see )?(?:\w+ )?"
+        r"(?:porn\w*|sexual \w+|naked \w+|nude\w*|sexy \w+|explicit \w+)",
+        r"\b(?:makes|made|making|forces|forced|forcing) (?:" + _VICTIM + r") (?:to )?(?:have sex"
+        r"|sleep with|do sexual|do things|touch (?:him|her|them))",
+        r"\b(?:saw|seen|watched|witnessed|see|watch|can see)\b[^.!?]{0,30}?\b(?:hit|kick|punch"
+        r"|slap|smack|shake|drag|throw|hurt|grab|strangle|choke|beat|hitting|kicking|punching"
+        r"|slapping|smacking|shaking|dragging|throwing|hurting|grabbing|beating) (?:his|her"
+        r"|their|a|the) (?:\w+ )?" + _CHILD + r"\b",
+        r"\b(?:is|are) (?:\w+ )?(?:shouting|screaming|yelling|swearing) at (?:the|a|his|her"
+        r"|their) (?:\w+ )?(?:baby|infant|newborn|toddler)\b",
+        r"\bshak(?:ing|es|e) (?:the|his|her|their) (?:cot|pram|buggy|moses basket|car seat)\b",
+        r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:comes|came|coming|gets|got|getting|climbs|climbed)"
+        r" (?:into|in) (?:her|his|their|my|the \w+) (?:bed\b|(?:bed)?room at night)",
+        r"\b(?:asked|asking|asks|made|making|makes) (?:her|him|them) (?:to )?(?:send|for)"
+        r" (?:\w+ )?(?:nudes|naked|nude|sexual|explicit)",
+    ),
+    _family(
+        "exploitation_or_honour_based_abuse",
+        r"\bfgm\b|\bfemale genital\b|\bforced (?:into )?marriage\b|\bmarried off\b"
+        r"|\bhonou?r based (?:abuse|violence)\b"
+        r"|\b(?:sent|taken|go|going|send|take|taking|sending) abroad\b[^.!?]{0,30}?\b(?:marr\w*"
+        r"|wedding|fgm|cut|cutting|husband|wife)",
+        r"\b(?:is|are|am|was|were) (?:still )?being (?:made|forced|told|pressured|paid|used)"
+        r" to (?:carry|sell|deal|move|hold|store|have sex|sleep with|send|run|go)\b",
+        r"\bsextortion\b|\bthreat\w*[^.!?]{0,30}?\b(?:share|post|send|leak|publish|expose)"
+        r" (?:them|the|her|his|their|it|pictures|photos|images|videos|nudes)\b",
+        r"\b(?:pregnant|sex|sexual|relationship|sleeping|going out) (?:by|with) (?:her|his|a|an)"
+        r" (?:\w+ )?(?:(?:1[89]|[2-9]\d) ?(?:year|yr)s? old|older|adult|grown)\b",
+        r"\b(?:boyfriend|partner|man|girlfriend)\b (?:who is|aged|is|of) (?:1[89]|[2-9]\d)\b",
+        r"\b(?:(?:1[89]|[2-9]\d) ?(?:year|yr)s? old|older|adult|grown up) (?:boyfriend|man|men"
+        r"|partner|girlfriend)\b",
+        r"\b(?:sent|sending|send|sends|shared|sharing) (?:\w+ )?(?:nudes|naked (?:pictures|photos"
+        r"|images|selfies)|nude (?:pictures|photos|images|selfies)|sexual (?:pictures|photos|images"
+        r"|messages|videos))\b",
+        needs_child=True,
+    ),
+    _family(
+        "allegation_against_adult_in_trust",
+        r"\b(?:staff member|member of staff|teacher|colleague|coach|youth worker|foster carer"
+        r"|carer|volunteer|tutor|priest|instructor|support worker|ta|teaching assistant"
+        r"|childminder|nursery worker|babysitter)\b[^.!?]{0,40}?\b(?:messag\w*|text\w*"
+        r"|snapchat\w*|groom\w*|touch\w*|sexual\w*|inappropriate\w*|hit|hits|hitting|hurt\w*"
+        r"|abus\w*|relationship with|kiss\w*|alone with|gifts?|meet(?:ing)? up)\b",
+        needs_child=True,
+    ),
+    _family(
+        "neglect_now",
+        r"\b(?:is|there is|has|have|with|there was|got) no (?:food|heating|electricity|water"
+        r"|nappies|milk)\b|\bnothing to eat\b|\b(?:has|have|had) not (?:been fed|eaten)\b"
+        r"|\bnot been fed\b|\b(?:is|are|was|were) (?:always |often |really |so )?(?:starving"
+        r"|hungry|filthy|unwashed)\b",
+        r"\b(?:mum|dad|parents?|carers?|mother|father|she|he|they)\b (?:has|have|had) (?:been )?"
+        r"(?:gone|missing|disappeared|not been home|not come home|not been back|not come back)\b",
+        needs_child=True,
+    ),
+    _family(
+        "injury_now",
+        r"\b(?:" + _CHILD + r"|he|she|they)\b[^.!?]{0,40}?\b(?:has|have|had|s got|has got"
+        r"|got|with|covered in|showing|shows|presented with|presenting with|came in with"
+        r"|come in with|turned up with|arrived with|brought in with|is|are|looks|appears|seems)"
+        r"\b[^.!?]{0,25}?\b" + _INJURY + r"\b",
+        r"\b" + _INJURY + r"\b[^.!?]{0,15}?\b(?:on|to|around|behind|across|in|under) (?:his|her"
+        r"|their|the (?:\w+ )?" + _CHILD + r"s?|a (?:\w+ )?" + _CHILD + r"s?|" + _CHILD + r")\b",
+        r"\b(?:i|we)(?: have| had| just| have just)? (?:seen|saw|noticed|notice|found|spotted"
+        r"|can see|could see|see)\b[^.!?]{0,30}?\b" + _INJURY + r"\b",
+        r"\bsuspected (?:fracture|nai|non accidental|abuse|head injury|shaking)",
+        r"\b" + _CHILD + r"\b (?:\w+ ){0,2}?(?:not breathing|stopped breathing|unresponsive"
+        r"|unconscious|turning blue|fitting|floppy|will not wake|would not wake|cannot wake)",
+        r"\b(?:will not|would not|does not|did not|cannot|can not|is not) wak(?:e|ing) (?:up|her"
+        r"|him|them)\b",
+    ),
+    _family(
+        "child_alone_or_missing",
+        r"\b" + _CHILD + r"\b[^.!?]{0,40}?\b(?<!felt )(?<!feel )(?<!feels )(?:home alone|alone"
+        r"|on (?:his|her|their) own|by (?:him|her|them)sel(?:f|ves)|unattended|unsupervised"
+        r"|without (?:an? )?(?:adult|parent|carer)|with no (?:adults?|one|parents?)"
+        r"|with nobody)\b",
+        r"\b(?:nowhere|no where|nowhere safe|no place) to (?:go|stay|sleep|live)\b",
+        r"\b(?:no|not any|without any) (?:adults?|grown ups?|parents?|carers?|one) (?:around"
+        r"|present"
+        r"|there|at home|in the house|in the flat|with (?:him|her|them))\b",
+        r"\bwander(?:ed|ing|s)? (?:\w+ ){0,2}?(?:out|off|away|onto|into|from)\b",
+        r"\b(?:left|leaving|leaves|abandon\w*)\s(?:the |a |his |her |their |two |three )?"
+        r"(?:\w+ )?" + _CHILD + r" (?:home )?(?:alone|on (?:his|her|their) own|unattended"
+        r"|unsupervised|by (?:him|her|them)sel(?:f|ves)|in (?:a|the) car)\b",
+        r"\bhome alone\b",
+        r"\b(?:" + _CHILD + r"|he|she|they)\b[^.!?]{0,30}?\b(?:gone|went|is|are|been|reported"
+        r"|go|going|goes) (?:\w+ )?missing\b(?! (?:out|the|a|an|information|opportunit\w*|some"
+        r"|something|things|appointments|that|this|it|school|lessons)\b)"
+        r"|\bmissing (?:from (?:care|home|school|the ward"
+        r"|placement|hospital|nursery)|child|teen(?:ager)?|young person|toddler|baby|kid|boy"
+        r"|girl|\d+ year old)\b",
+        r"\b" + _CHILD + r"\b[^.!?]{0,30}?\b(?:has )?(?:run|ran|runs) away\b|\babscond\w*",
+        r"\b(?:nobody|no one|noone|no body|(?:mum|dad|parents?|carers?) (?:has not|have not"
+        r"|did not|has still not|still has not|not))\b[^.!?]{0,20}?\b(?:collect\w*"
+        r"|pick\w* (?:\w+ )?up|come (?:back|home|to collect)|came (?:back|to collect)"
+        r"|turned up|arrived|returned)",
+        r"\babandon(?:ed|ing)\b[^.!?]{0,30}?\b"
+        + _CHILD
+        + r"\b|\b"
+        + _CHILD
+        + r"\b[^.!?]{0,30}?\babandon(?:ed|ing)\b",
+        r"\b(?:wandering|found wandering|walking) (?:\w+ ){0,3}?(?:the street|the road|alone"
+        r"|on (?:his|her|their) own|the streets)",
+        r"\b(?:alone|unattended|left|locked) in (?:a|the|their|his|her) (?:locked )?car\b",
+    ),
+    _family(
+        "child_alone_or_missing",
+        r"\b(?:cannot|unable to|could not|can not) (?:find|locate|reach|contact|get hold of|trace)"
+        r" (?:(?:the|a|my|his|her|their|any) (?:\w+ )?(?:" + _CHILD + r"|parents?|mum|dad|carers?"
+        r"|family)\b|anyone|anybody)",
+        needs_child=True,
+    ),
+    _family(
+        "fear_of_going_home",
+        r"\b(?:scared|afraid|frightened|terrified|petrified|fearful|worried|anxious|nervous"
+        r"|not want|refus\w*|will not|reluctant|begg\w* not|plead\w* not|too scared)\b"
+        r"(?:\s+\w+){0,3}?\s+(?:to |about )?(?:go|going|be sent|being sent|return|returning"
+        r"|get|getting|went) (?:back )?home\b",
+        r"\b(?:" + _CHILD + r"|he|she|they)\b[^.!?]{0,40}?\b(?:is|are|was|were|feels?|felt"
+        r"|seems?|seemed|looks?|looked|says? (?:she|he|they) (?:is|are)|said (?:she|he|they)"
+        r" (?:is|are|was|were))\s+(?:\w+ )?(?:scared|afraid|frightened|terrified|petrified"
+        r"|fearful) (?:of|to)\b",
+        r"\b(?:does not|do not|is not|are not|not|never|no longer) (?:feel )?safe (?:at home"
+        r"|to go home|going home|with (?:dad|mum|him|her|them|his|her|their|the|step)"
+        r"|at (?:dads|mums|home))",
+        r"\b(?:feels?|is|are) unsafe (?:at home|with)\b",
+    ),
+    _family(
+        "child_in_danger",
+        r"\b(?:in|at) (?:immediate |imminent |serious |grave |real |great |significant "
+        r"|mortal )?danger\b",
+        r"\b(?:immediate|imminent|serious and immediate) (?:risk|danger|threat)\b",
+        r"\b(?:a|this|the|my|one|our|that) (?:\w+ )?" + _CHILD + r"\b(?: \w+){0,3}? (?:is|are)"
+        r" (?:\w+ )?at (?:\w+ )?risk\b",
+        r"\b(?:" + _CHILD + r"|they|he|she)\b[^.!?]{0,20}?\b(?:is|are|is not|are not|feels?"
+        r"|feel) (?:\w+ )?(?:unsafe|not safe)\b",
+        r"\b" + _CHILD + r"\b[^.!?]{0,15}?\b(?:screaming|crying for help|sobbing uncontrollably"
+        r"|cowering|hiding from)",
+    ),
+    _family(
+        "child_heard_in_distress",
+        r"\b(?:hear|hearing|heard|can hear)\b[^.!?]{0,60}?\b(?:scream\w*|shout\w*|yell\w*"
+        r"|crying|cries|bang\w*|smash\w*)",
+        needs_child=True,
+    ),
+    _family(
+        "risky_adult_present",
+        r"\b(?:drunk|intoxicated|stoned|off (?:his|her|their) (?:face|head)|under the influence"
+        r"|smelling of (?:alcohol|drink|cannabis|weed)|smelt of (?:alcohol|drink)|on drugs"
+        r"|wasted|smashed|hammered|paralytic|passed out|collapsed|overdosed|too drunk"
+        r"|(?:is|was|are|were|seems|seemed|looks|looked|turned up|arrived|got|getting)"
+        r" (?:really |very |completely )?high\b(?! (?:risk|level|threshold)))\b",
+        r"\b(?:sex offender|rso|schedule (?:one|1) offender|paedophile|pedophile|convicted"
+        r" (?:of|for) (?:\w+ ){0,3}?(?:abuse|rape|sexual|child|violence|assault|murder"
+        r"|manslaughter)|violent (?:ex|partner|offender|man)|risky adult|known perpetrator"
+        r"|perpetrator|offender)\b[^.!?]{0,60}?\b(?:living|lives|staying|stays|moved in"
+        r"|moving in|moved back|moving back|back in the house|back home|babysit\w*|looking after"
+        r"|looks after|caring for|cares for|has access"
+        r"|unsupervised|alone with|in the house|at the house|at the address|in contact"
+        r"|contact with|with the (?:\w+ )?"
+        + _CHILD
+        + r"|around the (?:\w+ )?"
+        + _CHILD
+        + r"|picking up|collect\w*)",
+        r"\b(?:should not|is not allowed to|not allowed to|not supposed to|is banned from"
+        r"|banned from"
+        r"|barred from|is not to|must not) (?:be )?(?:near|around|have contact with|contact|see"
+        r"|be with|be alone with|go near|approach)\b",
+        r"\btrying to (?:collect|take|pick up|grab|get hold of|snatch|get to) (?:the |her |his "
+        r"|their |my )?(?:\w+ )?" + _CHILD + r"\b",
+        r"\b(?:living|staying|left|alone) with (?:a |an |the )?(?:registered |known |convicted )?"
+        r"(?:sex offender|paedophile|pedophile|perpetrator|offender)",
+        r"\b" + _CHILD + r"\b(?: \w+){0,4}? (?:with|alone with|left with) (?:a |an |the |her "
+        r"|his |their )?(?:drunk|violent|known|risky|dangerous|convicted) (?:\w+ )?(?:man"
+        r"|adult|partner|dad|father|mum|mother|boyfriend|ex|person|stranger|offender)",
+        r"\b" + _ACTOR + r"\b (?:has |have |just )+(?!taken (?:\w+ ){0,3}?(?:to|out|into)\b)"
+        r"(?:taken|snatched|grabbed|abducted|kidnapped|run off with|disappeared with)"
+        r" (?:the|her|his|their|my|a|both) (?:\w+ )?" + _CHILD + r"\b",
+        r"\b(?:snatched|abducted|kidnapped|ran off with|disappeared with) (?:the|her|his|their"
+        r"|my|a|both) (?:\w+ )?" + _CHILD + r"\b",
+        r"\b(?:will not|refus\w* to|not going to|does not want to) (?:bring|give|hand|send)"
+        r" (?:\w+ ){0,2}?back\b",
+        r"\b(?:attending|attended|at|on|called to|dealing with|on (?:my|our|the) way to|en route to"
+        r"|responding to|on scene at|going to|just left) (?:a|an|the) (?:domestic|da"
+        r"|dv)(?: incident| call"
+        r"| job| abuse incident| violence incident)?\b",
+        needs_child=True,
+    ),
+    _family(
+        "risky_adult_present_now",
+        r"\b(?:" + _ACTOR + r")\b[^.!?]{0,15}?\b(?:is|are) (?:\w+ ){0,3}?(?:with|at (?:the )?"
+        r"(?:house|home|address|flat|school|nursery)|outside|here|there|back)\b",
+        r"\b(?:" + _ACTOR + r")\b[^.!?]{0,15}?\b(?:turned up|arrived|shown up|showed up"
+        r"|come round|came round|broken in|broke in|forced (?:his|her|their) way in"
+        r"|kicked (?:the|in the) door|banging on the door|trying to get in)\b",
+        needs_child=True,
+        needs_strong_present=True,
+    ),
+    _family(
+        "worried_about_child_now",
+        r"\b(?:i am|we are|i|we|i am really|i am very)\b(?: \w+){0,2}? (?:worried|concerned"
+        r"|scared|frightened|anxious|panicking|terrified|really worried) (?:about|for|that)"
+        r" (?:" + _DET + r" |\[name\] )(?:\w+ ){0,2}?(?:" + _CHILD + r"|famil(?:y|ies)"
+        r"|\[name\])\b",
+        r"\b(?:i|we)(?: have| have got| got)? (?:\w+ )?(?:concerns?|worries|a worry) (?:about"
+        r"|for|regarding|re) " + _DET + r" (?:\w+ ){0,2}?(?:" + _CHILD + r"|famil(?:y|ies))\b",
+        r"\b" + _CHILD + r"\b[^.!?]{0,30}?\b(?:in front of me|with me (?:now|here|right now)"
+        r"|sat with me|sitting with me|here with me|next to me|in my (?:office|room|car))\b",
+        r"\bsomething (?:\w+ )?(?:feels|is|seems|felt|was|looks|looked) (?:\w+ )?(?:off|wrong"
+        r"|not right) (?:with|about|at) (?:"
+        + _DET
+        + r" )(?:\w+ ){0,2}?(?:"
+        + _CHILD
+        + r"|famil(?:y|ies)|house|home)\b",
+        r"\b(?:i have|i have got|i got) (?:a|this|such a) (?:\w+ )?(?:bad|horrible|awful|sick"
+        r"|gut|nasty|uneasy) feeling about (?:"
+        + _DET
+        + r" )(?:\w+ ){0,2}?(?:"
+        + _CHILD
+        + r"|famil(?:y|ies))\b",
+        r"\bi have (?:a|an|this) (?:\w+ )?" + _CHILD + r" (?:here|with me|in front of me"
+        r"|in my (?:office|room|car))",
+        r"\bwhat (?:do|should|can|shall) i do\b[^.!?]{0,60}?\b"
+        + _CHILD
+        + r"\b[^.!?]{0,40}?\b(?:now|here|with me|in front of me|at the moment)\b",
+    ),
+    _family(
+        "concern_now",
+        r"\b(?:safeguarding|child protection|cp|welfare) (?:concern|issue|matter|worry)\b",
+        r"\b" + _CHILD + r" (?:\w+ )?at (?:\w+ )?risk\b",
+        r"\b(?:abuse|violence|assault|fight\w*|attack) (?:is )?(?:happening|going on|taking place"
+        r"|ongoing)\b",
+        r"\bsomething (?:really |very )?(?:serious|bad|wrong|awful|terrible|horrible)\b",
+        needs_strong_present=True,
+    ),
+    _family(
+        "urgent_referral_or_concern",
+        r"\b(?:i|we)(?: have| have got| got)? (?:an? )?(?:urgent |immediate |live |current |new "
+        r"|serious |real )?(?:child protection|cp|safeguarding|welfare) (?:concern|issue|worry"
+        r"|matter|referral|disclosure)\b",
+        r"\b(?:need|needs|have|got|want|must|going|trying|about) to (?:make|do|raise|report"
+        r"|submit|send|log|put in|file|call in|phone in|escalate) (?:an? |this |the )?"
+        r"(?:urgent |emergency |immediate |child protection |cp |safeguarding |mash |spoa "
+        r"|s47 |section 47 )+(?:referral|concern|report|strategy discussion)\b",
+        r"(?:^|\bi |\bwe )(?:need|needs|must|have|have got|got) to (?:make|do|raise|submit|send)"
+        r" (?:a|an) (?:\w+ )?referral\b(?! (?:pathway|process|form|route|system))",
+        r"(?:^|\bi |\bwe )(?:need|needs|must|have|want) to report (?:\w+ ){0,2}?(?:abuse"
+        r"|an? assault"
+        r"|violence|neglect|rape|a (?:\w+ )?(?:concern|disclosure|incident|crime)|a "
+        + _CHILD
+        + r")\b",
+        r"\b(?:urgent|immediate|serious|live|current) (?:safeguarding |child protection |cp )?"
+        r"(?:concern|worry|worries|concerns) (?:about|for|regarding|re) "
+        + _DET
+        + r" (?:\w+ ){0,2}?"
+        r"(?:" + _CHILD + r"|famil(?:y|ies))\b",
+        r"\b(?:safeguarding|child protection|cp) (?:emergency|urgency)\b",
+        r"\b(?:i|we) (?:need|needs|must|have) to (?:refer|report) (?:this|a|the|my) (?:\w+ )?"
+        r"(?:" + _CHILD + r"|family|concern|disclosure|incident)\b",
+        r"\b(?:i|we) (?:need|needs|want) (?:some )?(?:urgent|immediate|emergency) (?:\w+ )?"
+        r"(?:advice|help|support|guidance)\b",
+        r"\b(?:i|we) (?:need|needs) to report (?:a|an) (?:\w+ )?(?:concern|disclosure"
+        r"|incident)\b",
+    ),
+)
+
+# --------------------------------------------------------------------------------------------
+# Distress and crisis (about the practitioner)
+# --------------------------------------------------------------------------------------------
+
+# First-person subject, for phrases that could equally describe someone else ("not coping").
+_I = (
+    r"(?:\bi(?: am| have been| have| feel like i am| feel| think i am| keep)?"
+    r"|^(?:feeling|honestly|really|just|totally|i think)?)"
+    r"(?: (?:just|really|honestly|so|totally|completely|still|not|kind of|sort of|a bit|feeling"
+    r"|been|genuinely|literally|seriously|actually|absolutely))*"
+)
+
+# Speaker as subject of a phrase that has no pronoun of its own ("end it all", "no point in
+# living"): "I ..." within a few words, or the start of a sentence with no he/she/they before it.
+_SPEAKER = r"(?:\bi (?:\w+ ){0,4}?|(?:^|[.!?] )(?:(?!(?:he|she|they|\[name\]) )\w+ ){0,3}?)"
+
+_CRISIS = re.compile(
+    r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|hang\w*|end\w*|poison\w*|drown\w*) myself\b"
+    r"|\b(?:end|take|ending|taking) my (?:own )?life\b"
+    r"|" + _SPEAKER + r"(?:end(?:ing)? it all|no (?:point|reason) (?:in )?(?:living|going on"
+    r"|to live|being alive|carrying on))\b"
+    r"|\bi (?:am|feel|have been|have been feeling|am feeling) (?:\w+ )?suicidal\b"
+    r"|\bsuicidal (?:thoughts|feelings|ideation)\b(?=[^.!?]*\b(?:i|me|my)\b)"
+    r"|(?:^|\bi )(?:\w+ )?(?:do not|dont|no longer|never) want to (?:be here|live|be alive"
+    r"|wake up|go on|exist)\b|\bi (?:\w+ )?want to die\b|^(?:\w+ )?want to die\b"
+    r"|\bwish i (?:was|were) dead\b|\bwish i (?:was|were) not here\b|\bwish i was not alive"
+    r"|\bbetter off without me\b|\bi (?:would|would be|am|will be) better off dead\b"
+    r"|\bi (?:just |really )?(?:cannot|can not) go on\b(?! with)"
+    r"|\bi (?:have been |have |am |keep )?(?:self harming|self harm)\b"
+    r"|\bi (?:have )?(?:thought|been thinking|think|am thinking) about (?:killing myself"
+    r"|suicide|ending (?:it|my life)|taking my (?:own )?life)"
+)
+
+_DISTRESS_FAMILIES: tuple[_Family, ...] = (
+    _family(
+        "distress_rumination",
+        r"\b(?:cannot|can not|could not) (?:stop|stop myself) (?:thinking|crying|worrying"
+        r"|going over|replaying|getting)",
+        r"\b(?:haunt\w*)\b",
+        r"\b(?:keep|kept|keeps) (?:thinking|going over|replaying|reliving|picturing|seeing)"
+        r" (?:about )?(?:it|this|that|him|her|the|what)\b",
+        r"\bflashbacks?\b|\bnightmares?\b",
+        r"\b(?:replay\w*|going over|reliving|relive)\b[^.!?]{0,40}?\bin my (?:head|mind)\b",
+        r"\b(?:keeps|kept|keep) (?:coming back|popping up|going round) (?:to me|in my head"
+        r"|in my mind)\b",
+        r"\b(?:stuck|stays|stayed|playing) (?:with|on) (?:me|my mind)\b",
+        r"\bcannot get (?:it|this|him|her|the \w+) out of my (?:head|mind)\b",
+        r"\b(?:cannot|can not|could not|unable to|struggling to) (?:switch|turn) off\b",
+    ),
+    _family(
+        "distress_affected",
+        r"\b(?:got|gets|getting|get|has got|really got|really gets) to me\b",
+        r"\b(?:really |deeply |quite |so |genuinely |badly )?(?:affected|upset|shaken|shook"
+        r"|disturbed|distressed|traumati[sz]ed|triggered|rattled|hit) me\b",
+        r"\b(?:hit|hits|hitting) (?:me )?(?:hard|harder|home|hardest)\b",
+        r"\b(?:hard|difficult|tough|painful|horrible|awful|harrowing|grim|heavy) (?:to read"
+        r"|reading)"
+        r"\b",
+        r"\bupsetting\b|\bdistressing\b|\bharrowing\b|\btraumati[sz]ing\b|\bheartbreaking\b"
+        r"|\bgut ?wrenching\b",
+        r"\b(?:makes|made|making) me (?:want to |feel like )?(?:cry|sick|sad|angry and sad"
+        r"|feel sick|feel awful|feel terrible|feel useless|feel low)\b",
+        r"\b(?:want|wanted|wants) to cry\b|\b(?:keep|kept|been|started|start) crying\b"
+        r"|\bin tears\b|\btearful\b|\bcried\b|\bin bits\b",
+        r"(?:\bi (?:am|feel|have been|have been feeling|am feeling|keep feeling)|^feeling"
+        r"|\bbeen feeling|\bfeeling) (?:\w+ ){0,3}?(?:upset|shaken|distressed|traumati[sz]ed"
+        r"|triggered|emotional|down"
+        r"|devastated|heartbroken|gutted|a mess|broken|numb|sad|low|awful|terrible|horrible"
+        r"|dreadful|hopeless|helpless|useless|sick|anxious|stressed|panicky|shaky|wobbly"
+        r"|shattered|emotional|raw|not ok(?:ay)?|not alright|not all right)\b",
+        r"\b(?:this|it|that|the (?:case|review|briefing)) (?:is|was) (?:\w+ )?triggering\b",
+        r"\btriggered\b(?=[^.!?]*\b(?:i|me|my)\b)",
+        r"\bmy mental health\b|\bpanic attacks?\b",
+    ),
+    _family(
+        "distress_coping",
+        _I + r" ?(?:not coping|not managing|struggling|drowning|falling apart"
+        r"|breaking down|at breaking point|at the end of my tether|running on empty"
+        r"|barely holding (?:it )?together)\b(?! to (?:engage|get|find|understand|see|know"
+        r"|work|reach|identify|assess))",
+        r"\b(?:cannot|can not|could not|struggling to|unable to) cope\b",
+        r"\boverwhelm\w*",
+        r"\b(?:too much|too hard|too heavy) for me\b|\bi cannot do this (?:anymore|any more"
+        r"|job)\b",
+        r"\bi (?:am|feel) (?:\w+ )?(?:exhausted|drained|burnt out|fried|frazzled|spent)\b",
+        r"\bburnt out\b|\bout of my depth\b",
+        r"\bi (?:\w+ )?(?:dread|hate) (?:going (?:in|into|to|back)|work|my job|mondays"
+        r"|the thought)",
+        r"\b(?:cannot|can not|can|could) (?:\w+ )?(?:do|keep doing|carry on with|carry on doing)"
+        r" (?:this|my|the) (?:job|work|role)(?: \w+)? (?:anymore|any more|any longer"
+        r"|much longer)\b",
+        r"\b(?:finding|find|found) (?:this|it|the case|this case|things|everything|work)"
+        r" (?:really |very |so |quite |incredibly )?(?:hard|difficult|tough|heavy)"
+        r"(?= emotionally| to (?:read|deal with|cope|process|take in|handle|get over"
+        r"|stop thinking|switch off|talk about)|\s*[.!,]|\s*$)",
+        r"\bi (?:think i )?need (?:to talk to someone|to speak to someone|some support|support"
+        r"|help)(?=\s*[.!,]|\s*$| with (?:this|how i)| about (?:this|it|how|my|what))",
+        r"\bsigned off (?:sick|with stress|work|with anxiety|with depression)\b"
+        r"|\boff sick with (?:stress|anxiety|depression)\b",
+        r"\b(?:stressed|stress) (?:out )?(?:that |so )?i cannot\b",
+        r"\btipped me over\b|\bpushed me over the edge\b",
+        r"\bi (?:have )?had (?:a|such a) (?:\w+ )?(?:hard|tough|rough|awful|horrible|difficult"
+        r"|terrible|bad|heavy) (?:week|day|time|month|year|few weeks|few days)\b",
+        r"\b(?:it|this|that|everything|work) (?:has been|is|was) (?:\w+ )?(?:a lot|too much"
+        r"|so much|a struggle|really heavy|heavy going)(?=\s*[.!,]|\s*$| for me| to (?:take"
+        r"|process|deal with)| honestly| lately| recently)",
+    ),
+    _family(
+        "distress_guilt",
+        r"\bblam\w* myself\b|\b(?:my|all my) fault\b|\bi (?:\w+ )?(?:feel|felt) (?:\w+ ){0,2}?"
+        r"(?:guilty|responsible|ashamed)\b|\bguilt\b",
+        r"\b(?:wonder|wondering|worry|worried|think|thinking|question\w*) (?:if|whether|that) i"
+        r" (?:missed|could have|should have|failed|did enough|did the right|got it wrong"
+        r"|let (?:\w+ )?down)",
+        r"\bi (?:feel like i am |think i am |am |keep )?(?:failing|letting (?:\w+ ){0,3}?down)\b",
+        r"\bi am (?:\w+ )?(?:scared|terrified|afraid|worried|frightened|anxious) (?:that )?i"
+        r" (?:will|might|could|am going to|have) (?:\w+ )?(?:miss|get (?:it|something|things) wrong"
+        r"|make a mistake|fail|mess)",
+        r"\bi should have (?:done more|seen it|known|stopped it|saved)",
+        r"\bi (?:feel like i |feel i |think i |know i )?(?:failed|let down) (?:a|the|that|this"
+        r"|those|my|him|her|them)\b",
+        r"\b(?:cannot|can not) forgive myself\b",
+    ),
+    _family(
+        "distress_sleep",
+        r"\b(?:cannot|can not|could not|have not been able to|not able to|struggling to"
+        r"|unable to) (?:\w+ )?sleep\w*",
+        r"\b(?:not|barely|hardly) (?:been )?sleep(?:ing)?\b|\bsleepless\b|\blying awake\b"
+        r"|\bawake at night\b|\binsomnia\b",
+    ),
+    _family(
+        "distress_memories",
+        r"\bbr(?:ought|ing|ings|inging) (?:back|up) (?:\w+ )?(?:memories|my own|things|stuff"
+        r"|a lot|feelings|my childhood|what happened)",
+        r"\bbrought (?:it )?(?:all )?back\b",
+        r"\b(?:stirr\w*|stirs|stir|dredg\w*|churn\w*) (?:\w+ )?up (?:\w+ )?(?:memories|feelings"
+        r"|emotions"
+        r"|stuff|things|a lot|the past)\b|\bpainful memor\w*",
+        r"\bmy own (?:experience|childhood|trauma|history|abuse|past|story|family)\b",
+        r"\bhappened to me\b|\b(?:when|as) i was (?:a child|little|a kid|young)\b",
+        r"\b(?:reminds|reminded) me of (?:my own|my childhood|what happened to me|my dad|my mum"
+        r"|my (?:step ?)?(?:father|mother))\b",
+    ),
+)
+
+URGENT_RULES: frozenset[str] = frozenset(f.name for f in _URGENT_FAMILIES)
+"""Every ``rule`` name an URGENT assessment can carry."""
+
+DISTRESS_RULES: frozenset[str] = frozenset(
+    [f.name for f in _DISTRESS_FAMILIES] + ["practitioner_crisis"]
+)
+"""Every ``rule`` name a DISTRESS assessment can carry."""
+
+
+def _first_match(
+    families: tuple[_Family, ...], text: str, allowed: Callable[[_Family], bool]
+) -> str:
+    for family in families:
+        if not allowed(family):
+            continue
+        if any(p.search(text) for p in family.patterns):
+            return family.name
+    return ""
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """Which time markers a (normalised) text carries."""
+
+    now: bool  # explicit: "tonight", "right now", "at the house I'm at", "just told me"
+    marker: bool  # grammatical present-time marker: "is being", "currently", "are home alone"
+    tense: bool  # present/future tense of a concern: "dad hits her", "he will kill her"
+    past_anchor: bool  # "in a case last year", "when I worked in MASH", "previously"
+    review_reference: bool  # "Child Z", "the review", "in hindsight"
+
+    @classmethod
+    def of(cls, text: str) -> _Timing:
+        return cls(
+            now=_STRONG_PRESENT.search(text) is not None,
+            marker=_PRESENT_MARKER.search(text) is not None,
+            tense=_PRESENT_TENSE.search(text) is not None,
+            past_anchor=_PAST_ANCHOR.search(text) is not None,
+            review_reference=_REVIEW_REFERENCE.search(text) is not None,
+        )
+
+    @property
+    def retrospective(self) -> bool:
+        """Clearly about the past: a retrospective marker and nothing that outweighs it."""
+        if self.now or self.marker:
+            return False
+        return self.past_anchor or (self.review_reference and not self.tense)
+
+    def concern_is_current(self, text: str) -> bool:
+        """Decide whether a concern that matched in ``text`` is a live one.
+
+        Order matters: explicit time/place framing always wins; an explicit conditional or a
+        generic statement beats grammar; a present-time marker ("is being") beats any
+        retrospective marker; present tense beats a reference to the review or a general
+        question but not a past anchor; and with no marker at all the concern counts as live,
+        because recall comes first.
+        """
+        if self.now:
+            return True
+        if _CONDITIONAL.search(text):
+            return False
+        if self.marker:
+            return True
+        if self.retrospective:
+            return False
+        return self.tense or _GENERAL.search(text) is None
+
+
+_NONE = SafetyAssessment(Signal.NONE, "", retrospective=False)
+
+
+def assess(text: str) -> SafetyAssessment:
+    """Assess one user message for a live child-protection concern or practitioner distress.
+
+    Args:
+        text: The user's message (already anonymised or not; placeholders such as ``[NAME]``
+            are understood as a person).
+
+    Returns:
+        URGENT when the text describes a current concern about a child (never downgraded if it
+        carries present framing such as "tonight", "right now" or "is being"); otherwise
+        DISTRESS when the practitioner describes their own distress (``crisis=True`` for their
+        own risk of self-harm); otherwise NONE. ``retrospective`` is set whenever the text is
+        clearly about the past with no present framing, whatever the signal.
+    """
+    if not text or not text.strip():
+        return _NONE
+    t = normalise(text)
+    if not t:
+        return _NONE
+
+    timing = _Timing.of(t)
+    retrospective = timing.retrospective
+    crisis = _CRISIS.search(t) is not None
+
+    has_child = _CHILD_RE.search(t) is not None
+    rule = _first_match(
+        _URGENT_FAMILIES,
+        t,
+        lambda f: (has_child or not f.needs_child) and (timing.now or not f.needs_strong_present),
+    )
+    if rule and timing.concern_is_current(t):
+        return SafetyAssessment(Signal.URGENT, rule, retrospective=False, crisis=crisis)
+
+    if crisis:
+        return SafetyAssessment(
+            Signal.DISTRESS, "practitioner_crisis", retrospective=retrospective, crisis=True
+        )
+    rule = _first_match(_DISTRESS_FAMILIES, t, lambda f: True)
+    if rule:
+        return SafetyAssessment(Signal.DISTRESS, rule, retrospective=retrospective)
+    return SafetyAssessment(Signal.NONE, "", retrospective=retrospective)

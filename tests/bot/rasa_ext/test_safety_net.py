@@ -1,0 +1,312 @@
+"""Tests for the SafetyNet NLU component (bot/rasa_ext/safety_net.py)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa_ext.safety_net import SAFETY_KEY, SafetyNet
+
+URGENT = "urgent_concern"
+DISTRESS = "express_distress"
+
+
+@pytest.fixture
+def create_net(tmp_path: Path) -> Any:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test-model")
+
+    def _create(**config: Any) -> SafetyNet:
+        return SafetyNet.create(
+            {**SafetyNet.get_default_config(), **config},
+            storage,
+            Resource("safety_net"),
+            context,
+        )
+
+    return _create
+
+
+@pytest.fixture
+def net(create_net: Any) -> SafetyNet:
+    return create_net()  # type: ignore[no-any-return]
+
+
+def _message(text: str | None, ranking: list[tuple[str, float]] | None = None) -> Message:
+    """A message as the classifiers leave it: intent plus a ranking, best first."""
+    data: dict[str, Any] = {}
+    if text is not None:
+        data[TEXT] = text
+    message = Message(data=data)
+    if ranking:
+        entries = [{"name": name, "confidence": conf} for name, conf in ranking]
+        message.set(INTENT, dict(entries[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, entries, add_to_output=True)
+    return message
+
+
+def _intent(message: Message) -> tuple[str, float]:
+    intent = message.get(INTENT)
+    return intent["name"], intent["confidence"]
+
+
+def _ranking_names(message: Message) -> list[str]:
+    return [entry["name"] for entry in message.get(INTENT_RANKING_KEY)]
+
+
+def test_default_config() -> None:
+    assert SafetyNet.get_default_config() == {
+        "urgent_intent": URGENT,
+        "distress_intent": DISTRESS,
+        "fallback_intent": "nlu_fallback",
+        "fallback_threshold": 0.35,
+    }
+
+
+def test_process_returns_the_same_messages(net: SafetyNet) -> None:
+    messages = [_message("next", [("next", 0.9)]), _message("hello", [("greet", 0.8)])]
+    assert net.process(messages) is messages
+
+
+# --- URGENT --------------------------------------------------------------------------------
+
+
+def test_urgent_overrides_a_wrong_prediction(net: SafetyNet) -> None:
+    message = _message(
+        "a boy in my class says he is scared to go home tonight",
+        [("add_reflection", 0.71), ("discuss", 0.2), (URGENT, 0.09)],
+    )
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+    assert _ranking_names(message) == [URGENT, "add_reflection", "discuss"]
+    assert message.get(INTENT_RANKING_KEY)[0]["confidence"] == 1.0
+
+
+def test_urgent_overrides_nlu_fallback(net: SafetyNet) -> None:
+    message = _message(
+        "theres a baby with brusies at the house im at",
+        [("nlu_fallback", 0.25), ("procedures", 0.2), ("greet", 0.1)],
+    )
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+    assert _ranking_names(message) == [URGENT, "nlu_fallback", "procedures", "greet"]
+
+
+def test_urgent_confirms_a_right_prediction_without_duplicates(net: SafetyNet) -> None:
+    message = _message(
+        "he said he's going to hurt her tonight", [(URGENT, 0.62), ("express_distress", 0.3)]
+    )
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+    assert _ranking_names(message) == [URGENT, "express_distress"]
+
+
+def test_urgent_sets_intent_even_without_a_prior_prediction(net: SafetyNet) -> None:
+    message = _message("a child is in danger")
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+    assert _ranking_names(message) == [URGENT]
+    assert INTENT in message.output_properties
+
+
+def test_urgent_wins_over_distress(net: SafetyNet) -> None:
+    message = _message(
+        "I'm overwhelmed, a child has just told me she's being abused", [(DISTRESS, 0.8)]
+    )
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+
+
+# --- DISTRESS ------------------------------------------------------------------------------
+
+
+def test_distress_overrides_another_prediction(net: SafetyNet) -> None:
+    message = _message("this case really got to me", [("add_reflection", 0.6), ("next", 0.3)])
+    net.process([message])
+    assert _intent(message) == (DISTRESS, 1.0)
+    assert _ranking_names(message) == [DISTRESS, "add_reflection", "next"]
+
+
+def test_distress_does_not_override_urgent_concern(net: SafetyNet) -> None:
+    message = _message("I can't stop thinking about it", [(URGENT, 0.55), (DISTRESS, 0.4)])
+    net.process([message])
+    assert _intent(message) == (URGENT, 0.55)
+    assert _ranking_names(message) == [URGENT, DISTRESS]
+
+
+def test_crisis_is_distress_and_flagged(net: SafetyNet) -> None:
+    message = _message("I want to end it all", [("goodbye", 0.5)])
+    net.process([message])
+    assert _intent(message) == (DISTRESS, 1.0)
+    assert message.get(SAFETY_KEY)["crisis"] is True
+
+
+# --- NONE ----------------------------------------------------------------------------------
+
+
+def test_retrospective_classifier_only_urgent_is_downgraded(net: SafetyNet) -> None:
+    message = _message(
+        "in a case last year dad threatened to kill the kids and we never told mum",
+        [(URGENT, 0.7), ("add_reflection", 0.2), ("discuss", 0.1)],
+    )
+    net.process([message])
+    # The runner-up is below the fallback threshold: ask rather than act on a guess.
+    assert _intent(message) == ("nlu_fallback", 0.35)
+    assert _ranking_names(message) == ["nlu_fallback", "add_reflection", "discuss"]
+
+
+def test_retrospective_urgent_is_downgraded_to_a_confident_runner_up(net: SafetyNet) -> None:
+    message = _message(
+        "in a case last year dad threatened to kill the kids and we never told mum",
+        [(URGENT, 0.45), ("ask_key_learning", 0.4), ("discuss", 0.1)],
+    )
+    net.process([message])
+    assert _intent(message) == ("ask_key_learning", 0.4)
+    assert _ranking_names(message) == ["ask_key_learning", "discuss"]
+
+
+def test_downgrade_skips_urgent_wherever_it_is_ranked(net: SafetyNet) -> None:
+    message = _message(
+        "when I worked in MASH we often missed risky adults",
+        [(URGENT, 0.5), ("discuss", 0.3), (URGENT, 0.1), ("next", 0.1)],
+    )
+    net.process([message])
+    assert _intent(message) == ("nlu_fallback", 0.35)
+    assert URGENT not in _ranking_names(message)
+
+
+def test_retrospective_urgent_without_alternative_is_kept(net: SafetyNet) -> None:
+    message = _message("previously I would have accepted mum's word", [(URGENT, 0.9)])
+    net.process([message])
+    assert _intent(message) == (URGENT, 0.9)
+
+
+def test_classifier_only_urgent_that_is_not_retrospective_is_kept(net: SafetyNet) -> None:
+    # The patterns see nothing here, but the classifier may know better: err on safety.
+    message = _message(
+        "please can someone phone me back",
+        [(URGENT, 0.66), ("add_reflection", 0.3)],
+    )
+    net.process([message])
+    assert _intent(message) == (URGENT, 0.66)
+    assert _ranking_names(message) == [URGENT, "add_reflection"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("next", [("next", 0.93), ("repeat", 0.04)]),
+        ("what's the SPoA number", [("procedures", 0.8), (URGENT, 0.1)]),
+        ("the review found information was not shared", [("add_reflection", 0.7)]),
+        ("how do I contact SPoA", [("procedures", 0.5), ("nlu_fallback", 0.25)]),
+    ],
+)
+def test_none_leaves_the_prediction_alone(
+    net: SafetyNet, text: str, ranking: list[tuple[str, float]]
+) -> None:
+    message = _message(text, ranking)
+    net.process([message])
+    assert _intent(message) == ranking[0]
+    assert _ranking_names(message) == [name for name, _ in ranking]
+
+
+# --- left alone ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/urgent_concern",
+        '/add_reflection{"text": "a boy says he is scared to go home tonight"}',
+        "  /express_distress",
+        "/choose_agency",
+    ],
+)
+def test_payload_text_is_untouched(net: SafetyNet, text: str) -> None:
+    message = _message(text, [("add_reflection", 0.9)])
+    before = dict(message.data)
+    net.process([message])
+    assert message.data == before
+    assert SAFETY_KEY not in message.data
+
+
+@pytest.mark.parametrize("text", [None, "", "   "])
+def test_message_without_text_is_untouched(net: SafetyNet, text: str | None) -> None:
+    message = _message(text, [("greet", 0.9)])
+    before = dict(message.data)
+    net.process([message])
+    assert message.data == before
+
+
+def test_several_messages_are_each_assessed(net: SafetyNet) -> None:
+    urgent = _message("toddler left home alone right now", [("next", 0.9)])
+    distress = _message("I'm burnt out", [("next", 0.9)])
+    plain = _message("next", [("next", 0.9)])
+    net.process([urgent, distress, plain])
+    assert _intent(urgent)[0] == URGENT
+    assert _intent(distress)[0] == DISTRESS
+    assert _intent(plain)[0] == "next"
+
+
+# --- config and logging --------------------------------------------------------------------
+
+
+def test_intent_names_come_from_config(create_net: Any) -> None:
+    net = create_net(urgent_intent="live_concern", distress_intent="feeling_it")
+    urgent = _message("a child is in danger", [("next", 0.9)])
+    distress = _message("I feel overwhelmed", [("next", 0.9)])
+    kept = _message("I feel overwhelmed", [("live_concern", 0.6), ("next", 0.3)])
+    net.process([urgent, distress, kept])
+    assert _intent(urgent) == ("live_concern", 1.0)
+    assert _intent(distress) == ("feeling_it", 1.0)
+    assert _intent(kept) == ("live_concern", 0.6)
+
+
+def test_missing_config_keys_fall_back_to_defaults(tmp_path: Path) -> None:
+    net = SafetyNet.create(
+        {},
+        LocalModelStorage(tmp_path),
+        Resource("safety_net"),
+        ExecutionContext(GraphSchema({}), "test-model"),
+    )
+    message = _message("a child is in danger", [("next", 0.9)])
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+
+
+def test_safety_property_carries_no_user_text(net: SafetyNet) -> None:
+    text = "Zebedee told me her stepdad hits her"
+    message = _message(text, [("next", 0.9)])
+    net.process([message])
+    safety = message.get(SAFETY_KEY)
+    assert safety == {
+        "signal": "urgent",
+        "rule": safety["rule"],
+        "retrospective": False,
+        "crisis": False,
+    }
+    assert "zebedee" not in repr(safety).lower()
+    assert SAFETY_KEY in message.output_properties
+
+
+def test_user_text_is_never_logged(net: SafetyNet, caplog: pytest.LogCaptureFixture) -> None:
+    texts = [
+        "Quokka-Sentinel says he is scared to go home tonight",
+        "Quokka-Sentinel really got to me",
+        "in a case last year Quokka-Sentinel was violent",
+        "Quokka-Sentinel next",
+    ]
+    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.safety_net"):
+        net.process([_message(t, [(URGENT, 0.6), ("next", 0.3)]) for t in texts])
+    assert caplog.records, "expected DEBUG records naming the rule"
+    for record in caplog.records:
+        assert record.levelno == logging.DEBUG
+        assert "quokka" not in record.getMessage().lower()

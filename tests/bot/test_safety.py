@@ -1,0 +1,841 @@
+"""Tests for the safety net patterns (bot/safety.py).
+
+Each list is a set of phrasings a practitioner might really type. Recall on URGENT matters most
+(a missed live concern is the worst failure); a false URGENT on clearly retrospective text is the
+second worst. Never weaken a phrasing to make it pass: fix the patterns.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import DISTRESS_RULES, URGENT_RULES, SafetyAssessment, Signal, assess, normalise
+
+# --------------------------------------------------------------------------------------------
+# URGENT: a live, current child-protection concern
+# --------------------------------------------------------------------------------------------
+
+URGENT_SCHOOL = [
+    "a boy in my class says he is scared to go home tonight",
+    "a girl has just disclosed her stepdad hits her",
+    "a girl in year 9 has just disclosed that her stepdad hits her",
+    "pupil told me she's being sexually abused",
+    "one of my pupils has come in with a black eye and says dad did it",
+    "a year 3 child told me this morning that mum's boyfriend hurt him",
+    "a student just told me her uncle touches her",
+    "there's a child in reception with burns on his hands and he won't say how he got them",
+    "a pupil says she doesn't want to go home because dad will beat her",
+    "a child in my class is covered in bruises",
+    "nobody has collected a 6 year old from school and we can't reach anyone",
+    "a 14 year old girl says she is being forced to have sex with older men",
+    "a teenager in my tutor group says he'll kill himself tonight",
+    "a student is self harming in the toilets right now",
+    "a boy has turned up at school with cuts on his arms and says his mum did it",
+    "kid just told me his step dad punches him",
+    "a little boy at nursery has a burn mark shaped like a cigarette on his arm",
+    "A Year 10 pupil has told me she is frightened of her mum's new boyfriend",
+]
+
+URGENT_HOME_HEALTH = [
+    "there's a baby with bruises at the house I'm at",
+    "I'm on a home visit and the baby has a bruise on her cheek",
+    "on a home visit now, mum is drunk and the baby is alone upstairs",
+    "dad turned up drunk to collect the baby",
+    "the baby has a swollen head and mum says he fell off the sofa",
+    "health visitor here, the 8 week old has a bruise on his ear",
+    "I can hear shouting and a child screaming in the house I'm visiting",
+    "mum just told me dad threatened to kill the kids",
+    "mum says her ex is outside the house with a knife and the children are inside",
+    "a newborn is not breathing properly and mum won't call an ambulance",
+    "baby brought into A&E with a fractured arm and the parents have no explanation",
+    "a mum in clinic told me her partner strangled her in front of the children",
+    "the 4 month old has bruising on his chest and dad is being aggressive with me",
+    "I've just seen finger tip marks on the baby's arms",
+    "parents refusing to let me see the baby who has a suspected fracture",
+    "midwife here, mum says her partner will hurt the baby when it's born",
+]
+
+URGENT_POLICE = [
+    "attending a domestic now and there are two kids in the house",
+    "i'm at a DA incident and the perpetrator has taken the child",
+    "a 12 year old has gone missing from care tonight",
+    "i'm a police officer at an address where a toddler has a head injury",
+    "dad has taken the baby and won't bring him back",
+    "just found out a registered sex offender is living with a family with young children",
+    "the suspect is at the house with the kids right now",
+    "a 4 year old was found wandering the street on his own just now",
+]
+
+URGENT_GENERAL = [
+    "I'm worried about a child right now",
+    "he said he's going to hurt her tonight",
+    "a child is in danger",
+    "i need to make an urgent referral",
+    "i need to report a child protection concern",
+    "teenager says he'll kill himself tonight",
+    "toddler left home alone right now",
+    "dad threatened to kill the kids",
+    "i think a child is being abused",
+    "someone is hurting a child",
+    "there is a child at immediate risk of significant harm",
+    "I have a child protection concern about a family I visited today",
+    "what do I do, a boy has just told me his dad hit him with a belt",
+    "how do i contact spoa, a boy in my class says he is scared to go home tonight",
+    "mum's partner is hitting the kids as we speak",
+    "a girl disclosed rape to me an hour ago",
+    "the child says she is frightened of her mum's new boyfriend",
+    "a 15 year old told me she has taken an overdose",
+    "a young person has just sent me a message saying goodbye and that they have taken pills",
+    "dad admitted shaking the baby",
+    "a child has disclosed that she is being hit at home",
+    "the kids are home alone and mum hasn't come back",
+    "i'm with a family and dad is threatening to hurt the baby",
+    "dad said he would kill the baby if mum left him",
+    "a child in my care has been hit by her parent",
+    "a young person is threatening to jump off the bridge",
+    "there's a baby crying alone in a car in the car park",
+    "I'm really worried about one of my pupils",
+    "I need urgent safeguarding advice",
+    "i have a little girl here with me who says her dad hurts her, what should i do",
+    "the children are not safe at home",
+    "i need to refer this family",
+]
+
+URGENT_LOWERCASE_TYPOS = [
+    "boy in my class is scard to go home tonite",
+    "theres a baby with brusies at the house im at",
+    "im worried about a kid rite now",
+    "CHILD IS IN DANGER",
+    "pls help kid says stepdad hurt her last night",
+    "a girl has just discolsed abuse",
+    "dad threatend to kill the childern",
+    "i think shes bein abused",
+    "toddler home alone rite now mum gone out",
+    "teenager says hes gonna kill himself 2nite",
+    "kid in my class has brusing on his neck",
+    "a boy told me his dads been hitting him",
+    "child says shes scared of her stepdad and doesnt want to go home",
+    "he said hell hurt her tonite",
+]
+
+URGENT_LONG_AND_MIXED = [
+    # long (around 40 words)
+    "Sorry to bother you, I know this bot is for reflecting on the Child Z review, but I am a "
+    "health visitor and I'm at a house right now where the baby has a bruise on his face and "
+    "mum's new partner is here.",
+    "I wasn't sure where else to put this but one of the girls in my form group stayed behind "
+    "after registration and told me that her mum's boyfriend has been coming into her room at "
+    "night and touching her, and she is scared to go home tonight.",
+    "We were talking in our team meeting about information sharing and how hard it is, and "
+    "then my phone went and it was a neighbour saying the children next door have been left "
+    "alone since yesterday and nobody has come back for them.",
+    # mentions the past, but there is a present danger
+    "In a case last year we missed a risky adult, and I'm worried it's happening again: a girl "
+    "in my class has just told me her mum's new boyfriend hits her.",
+    "we had a family like this before but right now the dad is outside the school threatening "
+    "to take the child",
+    "Looking back at Child Z makes me think of a family I'm working with now where dad is "
+    "violent and the baby has bruises",
+    "previously I would have waited, but a child has just disclosed abuse to me, what should I do",
+    "Adult A is at the house with the baby right now",
+    "years ago I had a case like this and now a boy is being hit by his stepdad",
+    "when I worked in MASH we saw this a lot, but today a toddler came into nursery with a "
+    "burn on his hand",
+    # the review is mentioned, but the concern is in the present tense
+    "This briefing reminds me - a girl in my class told me her mum's boyfriend hits her",
+    "I should have called already, a child disclosed to me that her dad hits her",
+    "Reading the review made me realise a boy I teach says he is scared of his stepdad",
+    "in a case last year the mum told us her ex will kill her if she leaves, and now he is back "
+    "with her and the kids",
+    "Child Z reminds me of a toddler I visit whose mum says her partner will hurt him",
+]
+
+URGENT_MORE = [
+    # phrasings the intent classifier is trained on but the first pattern set missed
+    "need to make a referral urgently",
+    "urgent concern about a child",
+    "safeguarding emergency",
+    "safegaurding concern, need to act now",
+    "i need to report abuse happening now",
+    "child protection concern right now, who do I call",
+    "who do i ring right now about a child at risk",
+    "i need help now, a child has just told me something really serious",
+    "there's a man at the school gate who the police told us shouldn't be near children and he's "
+    "trying to collect [NAME]",
+    "just attended a DA incident and the children are still in the house with him",
+    "urgent - baby not breathing properly and mum won't call an ambulance",
+    "a child just rang me saying mummy won't wake up",
+    "just had a disclosure from a 12 year old about being abused at home what do I do",
+    "a violent ex-partner with a history of DA has moved back in with mum and the baby today and "
+    "I'm really worried",
+    "a 2 yr old has wandered out of the house onto the road and there are no adults around",
+    "on a DA call out now, perpetrator is known for violence and there's a baby in the cot "
+    "upstairs",
+    # more phrasings: exploitation, neglect, FGM, online harm, placeholders
+    "a child told me today that her dad hits her mum and her",
+    "girl in yr 8 says her brother has been touching her",
+    "i'm really concerned about a baby i saw on a visit this morning",
+    "the toddler has unexplained bruising on his face",
+    "a young person told me he is going to kill himself",
+    "16 year old says she has been raped",
+    "there is a man with a knife at the school gate",
+    "mum said she is going to kill herself and the baby",
+    "dad punched mum in front of the kids last night",
+    "child turned up at school with a black eye",
+    "my student is being groomed online",
+    "a 10 year old told me her dad locks her in her room without food",
+    "i'm worried about the twins i visited, mum was drunk and the flat was filthy",
+    "baby has a bleed on the brain and parents cant explain it",
+    "i think the kids are being neglected, there's no food in the house and the baby is filthy",
+    "police here, 3 children found alone in a flat with no adults",
+    "there is a child at the door saying she has nowhere to go and is scared of her dad",
+    "a 13 year old is being sexually exploited by older men",
+    "the boy says his dad will kill him if he tells anyone",
+    "mum's new partner is a schedule 1 offender and he's living with the kids",
+    "i am with a child who has just told me she was hit with a belt",
+    "she says shes scared to go home cos her dad will hurt her",
+    "a girl in my class keeps saying she wants to die",
+    "a child is at risk of significant harm",
+    "my pupil has cigarette burns on her arms",
+    "a baby was brought in with a skull fracture and dad's story doesn't add up",
+    "child disclosed sexual abuse to me during a lesson",
+    "a 7 year old has been left at school and no one has picked her up",
+    "the baby is unresponsive and mum is asleep",
+    "teen has cut herself badly and is bleeding",
+    "dad is threatening to take the kids abroad",
+    "a pupil told me his stepdad throws things at him",
+    "girl 12 said her mums boyfriend makes her watch porn",
+    "a boy keeps coming to school hungry and with marks on his neck",
+    "there's been a stabbing and the victim is 15",
+    "mum's ex has just turned up at the house and the children are there",
+    "the baby keeps crying and dad is shouting that he'll shut it up for good",
+    "i'm at a house where there's a 2 year old with a burn on his leg",
+    "I'm a teacher and I'm worried about a child in my class",
+    "a child told me she has been sleeping in a car with her mum who has been beaten by her "
+    "boyfriend",
+    "a child on my caseload has just rung me crying saying dad is hitting mum",
+    "help a kid in my class has a massive bruise on his back",
+    "the baby's 6 weeks old and has a bruise on his leg",
+    "a girl in year 11 is pregnant by her 30 year old boyfriend",
+    "14 yr old says her boyfriend who is 25 makes her have sex",
+    "there are 3 kids in the house and dad is passed out drunk",
+    "a boy came to school today with a bloody nose and won't talk about it",
+    "the teenager I'm working with has run away from home and is staying with an older man",
+    "a mum told me she leaves her 3 year old alone while she goes to work",
+    "my student said her dad strangled her last weekend",
+    "child has told me they are being sent abroad to get married",
+    "Can you help, I think a baby is being shaken by his dad",
+    "a girl told me she was touched by her grandad over the weekend",
+    "a 9 year old keeps running away and says her mum's boyfriend hurts her",
+    "i just saw a dad kick his toddler outside the shop",
+    "the 2 year old has a burn on his bottom and nobody can explain it",
+    "there's a child at the school office with blood on her clothes and she won't say what "
+    "happened",
+    "a young person has told me she's being trafficked",
+    "a teenager says she is being made to carry drugs for older boys",
+    "a boy told me his mum hits him with a wooden spoon",
+    "baby seems floppy and won't wake up and parents seem high",
+    "my pupil says she's going to run away tonight because her dad hits her",
+    "a child has disclosed FGM",
+    "a girl is worried she is going to be taken abroad for FGM this summer",
+    "dad is refusing to let me see the kids and I can hear one of them crying",
+    "dad is shouting at the baby and shaking the cot",
+    "mum texted me saying she can't cope and is going to hurt the baby",
+    "the children's dad was released from prison today and he's threatened to come for them",
+    "15 year old sent nudes to a man she met online and he's threatening to share them",
+    "i found out a staff member has been messaging a pupil inappropriately",
+    "[NAME] told me her dad hits her",
+    "[NAME] has bruises on his arms and says [NAME] did it",
+    "I'm at [ADDRESS] and the baby has a head injury",
+    "a child in my class has said her step mum burns her with a lighter",
+    "my year 6 pupil says there is no food at home and mum has been gone for 2 days",
+    "toddler found on the main road on his own",
+    "a kid told me he gets beaten if he wets the bed",
+    "Girl aged 13 told staff she's been having sex with a 19 year old",
+    "i think dad has been hurting the baby",
+    "a child's parent has arrived at school to collect her and is clearly intoxicated",
+    "im on a visit and theres a 3 month old with a black eye",
+    "the boy is covered in cuts and bruises",
+    "help please a teenager says she's taken 30 paracetamol",
+    "a child in my class says she wants to kill herself",
+    "mums boyfriend is sleeping in the same bed as her 12 year old daughter and she says he "
+    "touches her",
+    "just had a call from a young person who says her dad is going to kill her",
+    "my friend's child is being hurt by her mum's partner",
+    "a child disclosed to me this afternoon",
+    "i'm with a young person who says they want to end their life",
+    "the baby has stopped breathing",
+    "dad has locked the kids in the bedroom",
+    "she said her uncle made her do things she didnt like",
+    "a child just told me shes being hit by her mum every day",
+    "I am worried about a child in my school who has come in with a broken wrist and a story "
+    "that doesn't add up",
+    "nursery child has a bite mark on her arm and it looks like an adult bite",
+    "a boy said his mums new boyfriend hits him when mum is at work",
+    "The girl says her stepfather comes into her room at night",
+    "a pupil confided that her parents beat her",
+    "A neighbour rang to say the children next door are screaming and she can hear a man shouting",
+    "dad's threatened to kill mum and the kids if she goes to the police",
+    # a young person's crisis is URGENT, not the practitioner's own crisis
+    "a 14 year old in my class says she wants to end it all",
+    "my pupil says there is no point in living",
+    "she said she would be better off dead",
+    # habitual or specific present tense is a live concern
+    "the lesson for me is that I need to call spoa now about a boy with bruises",
+    "the baby always has bruises when I visit",
+    "a girl who I teach says her dad hits her",
+    "he always hits her when he drinks and the kids are there",
+    # a vague but current worry about a particular family
+    "something feels really off with a family I saw and I don't know what to do",
+    "I have a really bad feeling about the family I visited",
+]
+
+
+URGENT_CASES = (
+    URGENT_SCHOOL
+    + URGENT_HOME_HEALTH
+    + URGENT_POLICE
+    + URGENT_GENERAL
+    + URGENT_LOWERCASE_TYPOS
+    + URGENT_LONG_AND_MIXED
+    + URGENT_MORE
+)
+
+# --------------------------------------------------------------------------------------------
+# DISTRESS: the practitioner's own distress (and crisis)
+# --------------------------------------------------------------------------------------------
+
+DISTRESS_CASES = [
+    "this case really got to me",
+    "I can't stop thinking about it",
+    "I'm not coping",
+    "I feel overwhelmed",
+    "I keep blaming myself",
+    "I can't sleep after reading this",
+    "it brought back my own experience",
+    "I'm burnt out",
+    "reading about child z really affected me",
+    "this makes me want to cry",
+    "it haunts me",
+    "i found this really upsetting",
+    "cant stop thinking about that baby",
+    "im not coping at work",
+    "honestly i'm exhausted and drained by all of this",
+    "I feel sick reading it",
+    "I had a case like this and it still haunts me",
+    "i keep crying since i read it",
+    "i feel so guilty about a child i worked with",
+    "I'm really struggling after reading this",
+    "this is too much for me",
+    "this has really shaken me",
+    "i'm in bits",
+    "I'm finding this really hard emotionally",
+    "it triggered me",
+    "I'm burned out and thinking of leaving",
+    "it was distressing to read",
+    "I keep having flashbacks to a baby I worked with",
+    "i'm really upset",
+    "I'm heartbroken reading about him",
+    "feeling totally overwhelmed today",
+    "i cant cope with this job anymore",
+    "this review hit me hard",
+    "the case reminds me of my own childhood",
+    "I haven't been able to sleep since I read the briefing",
+]
+
+DISTRESS_MORE = [
+    # more ways of saying it
+    "years ago a girl told me she was scared to go home and I still wonder if I did enough",
+    "it's stirring up painful memories",
+    "feeling really low after reading this",
+    "honestly i'm just tired and sad",
+    "I'm a bit emotional after that",
+    "this is hitting me harder than I expected",
+    "that was hard to read about the baby, I've got a toddler the same age",
+    "I was involved in a serious case review once and I still feel responsible",
+    "I worked with a family like this and I still wonder if I missed something",
+    "i keep replaying a home visit in my head",
+    "I feel like I'm failing the children on my caseload",
+    "I'm scared I'll miss something and a child will die",
+    "I feel completely out of my depth",
+    "i dread going to work",
+    "I don't think I can do this job anymore",
+    "i think i need to talk to someone about my wellbeing",
+    "this has really stayed with me",
+    "i feel terrible about a case i had",
+    "i'm exhausted",
+    "i've had a really hard week and this has tipped me over",
+    "reading this made me feel sick",
+    "i can't switch off",
+    "i'm struggling with my mental health",
+    "it's been a lot, honestly",
+    "i'm so stressed",
+    "this is bringing up a lot for me",
+    "I feel really low after reading this",
+    "this case keeps coming back to me",
+    "honestly it made me cry",
+    "I'm shattered and can't face work",
+    "I think I need to talk to someone about how this made me feel",
+    "it's a lot to take in and I'm struggling",
+    "I was abused as a child and this brought it all back",
+    "my heart goes out to that baby and I can't stop crying",
+    "I feel like I failed a family I worked with",
+    "I've been signed off with stress",
+]
+
+DISTRESS_CASES = DISTRESS_CASES + DISTRESS_MORE
+
+CRISIS_CASES = [
+    "I want to end it all",
+    "I feel like harming myself",
+    "i don't want to be here anymore",
+    "sometimes I think about killing myself",
+    "I feel suicidal",
+    "I've been self harming again",
+    "i cant go on",
+    "there's no point in living",
+    "I want to die",
+    # no pronoun, or first person: the practitioner
+    "honestly no point in living anymore",
+    "I would be better off dead",
+]
+
+# --------------------------------------------------------------------------------------------
+# NONE: reflections on past cases, navigation, general questions, chatter
+# --------------------------------------------------------------------------------------------
+
+NONE_RETROSPECTIVE = [
+    "in a case last year I didn't share information with dad",
+    "we had a family where dad was violent and we didn't assess him",
+    "previously I would have accepted mum's word",
+    "Child Z was 18 months when he died",
+    "the review found information was not shared",
+    "when I worked in MASH we often missed risky adults",
+    "years ago I had a case where a child disclosed abuse and nobody believed her",
+    "looking back, we should have assessed the stepdad",
+    "in hindsight the baby with bruises should have been seen by a paediatrician",
+    "Adult A had a history of violence that wasn't shared with the parents",
+    "we had a case where dad threatened to kill the children and police didn't tell mum",
+    "I used to think separation ended domestic abuse",
+    "in a case I worked on, a girl disclosed she was being abused by her stepdad and we didn't "
+    "act fast enough",
+    "had a case where the child was left home alone for days and nobody shared it",
+    "the review says there was no process for a joint disclosure",
+    "Child Z died of a non-accidental head injury",
+    "Adult A's child had been removed because of safeguarding concerns",
+    "in my last job we had a child with unexplained bruises and we didn't share it with dad",
+    "a few years ago a teenager I worked with said he would kill himself and we learned a lot "
+    "about safety planning",
+    "looking back at Child Z, the contact arrangements should have been reviewed",
+    "when I was in the police we often didn't share information with the other parent",
+    "previously we relied on mum to protect the children from her ex",
+    "in hindsight we should have done a joint disclosure",
+    "back in 2019 we had a baby with a fractured skull and nobody spoke to dad",
+    "in my experience separated mums are often at higher risk",
+    "in a case last year mum was not coping and we didn't assess dad",
+    "we once had a family where the kids were scared to go home and it took weeks to act",
+    "Adult A was known to police for violence",
+    "the baby in the review died of a head injury",
+    "when I worked in early help a dad threatened to hurt the baby and we only told mum",
+    "in hindsight the police and children's social care should have done a joint disclosure",
+    "the review highlighted that dad was never told about Adult A's background",
+    # present tense or reported speech inside a clearly past frame
+    "we had a family where dad hits mum in front of the kids and we never told the school",
+    "in a case last year the mum told us her ex will kill her if she leaves",
+    "in a case last year dad threatened to kill the kids, now the procedure is clearer",
+    "in a case last year dad threatened to kill the kids and now we always tell mum",
+    "the review found that Adult A had threatened to kill his previous partner",
+    "in a case years ago a boy had bruises on his back and nobody asked dad",
+    "I remember a toddler who was left home alone for hours, it took us weeks to act",
+    "looking back, the girl said she was scared of her stepdad and we did not act",
+]
+
+NONE_NAVIGATION = [
+    "next",
+    "tell me about information sharing",
+    "what's the SPoA number",
+    "procedures",
+    "back",
+    "repeat that",
+    "skip",
+    "stop",
+    "menu",
+    "help",
+    "what is an LCSPR",
+    "what happened to Child Z",
+    "show me the key learning",
+    "what were the recommendations",
+    "what action has been taken since the review",
+    "I'd like to add a reflection",
+    "start a group session",
+    "save",
+    "edit",
+    "discard",
+    "Police",
+    "Children's Social Care",
+    "prefer not to say",
+    "resume later",
+    "point 2",
+    "/start_discussion",
+]
+
+NONE_GENERAL_QUESTIONS = [
+    "how do I contact SPoA",
+    "what are SPoA's opening hours",
+    "what's the out of hours number",
+    "when should I call 999",
+    "what do I do if a child discloses abuse",
+    "how do I make a referral to children's social care",
+    "what is the threshold for a section 47 enquiry",
+    "how do I share information with a parent about a risky adult",
+    "where can I find the Pan Sussex procedures",
+    "what training is available on domestic abuse",
+    "what should I do if I think a child is at risk from a parent's new partner",
+    "how do I assess risk from a violent adult outside the family home",
+    "can you explain the legacy of domestic abuse",
+    "what would you do if dad threatened to hurt the children?",
+    "how do I report a concern about a child",
+    "how do I support a child who discloses abuse",
+    "should I call SPoA if a baby has bruises?",
+    "what's the emergency duty service number",
+]
+
+NONE_DISCUSSION_AND_REFLECTION = [
+    # the four discussion points from the briefing
+    "How do you manage situations where there are potential risks posed by other adults "
+    "involved with the child/family?",
+    "How do you consider the legacy of domestic abuse in your work with families?",
+    "How do you consider fathers, partners and other significant adults in assessments "
+    "addressing the needs and welfare of children?",
+    "When was the last time you used the Pan Sussex Child Protection and Procedures Manual?",
+    # reflections without explicit past markers
+    "I think we need to ask about new partners more",
+    "our team doesn't always include fathers in assessments",
+    "we should review contact arrangements when parents separate",
+    "I don't rely on mum to protect the children anymore",
+    "I last used the procedures manual about six months ago",
+    "domestic abuse doesn't stop when parents separate",
+    "Separated women are at particularly high risk and so therefore are their children",
+    "I'll make sure I check background information before visits",
+    "fathers are often invisible in our assessments",
+    "the joint disclosure process would really help our team",
+    "risky adults who aren't violent towards children are still a risk",
+    "today's team meeting was about this briefing",
+    "I'm going to discuss this in supervision tonight",
+    "i'm worried we don't share information with dads",
+    "I'm concerned about how agencies work together",
+    "children who are exposed to domestic abuse often don't disclose it",
+    "non-mobile babies with bruising should always be seen by a paediatrician",
+    "Research tells us that parental separation does not guarantee an end to domestic abuse",
+    "we need better links between SPoA, legal services and the social worker",
+    "I'm concerned about how we assess children's needs when a new partner moves in",
+    "contact with dad can be a way for abuse to continue",
+]
+
+NONE_CHATTER = [
+    "hello",
+    "thanks",
+    "what's the weather like",
+    "tell me a joke",
+    "who made you",
+    "ok",
+    "bye",
+    "I'm a health visitor",
+    "good morning",
+    "my manager asked me to do this",
+    "is this anonymous?",
+]
+
+NONE_MORE = [
+    # more reflections, including long ones that mention harm in the past
+    "in a case years ago the baby had bruises and we didn't ask dad",
+    "we had a family where the stepdad hit the children and nobody told dad",
+    "looking back I think the girl was being groomed and we missed it",
+    "the review says Adult A had threatened to kill a previous partner",
+    "previously a child disclosed abuse to me and I didn't know the procedure",
+    "when I worked in school a boy told me his dad hit him and I referred it",
+    "in my previous role we saw lots of babies with bruising",
+    "Child Z had a head injury and died",
+    "in hindsight mum was scared of Adult A",
+    "the lcspr found that dad was not told about the risk",
+    "I used to work with a family where the kids were left home alone",
+    "back then we didn't assess risk from new partners",
+    "in a case I worked on, mum's boyfriend was a schedule 1 offender living with the children",
+    "we had a case where a teenager went missing from care repeatedly",
+    "how do we make sure fathers are included",
+    "what counts as significant harm",
+    "should we tell mum about her new partner's history",
+    "what is the process for a joint disclosure to parents",
+    "if a child tells me they're being abused, who do I call?",
+    "what happens if I think a parent's new partner is dangerous",
+    "the recommendations seem sensible",
+    "I agree that training on domestic abuse should be refreshed",
+    "dads are often left out of assessments",
+    "information sharing with parents is a real grey area",
+    "thanks, that was helpful",
+    "can I save this for later",
+    "I'm a social worker in the children in care team",
+    "our team discussed the risk posed by violent ex partners",
+    "I'll bring this to my next supervision",
+    "we now always ask mums about new partners",
+    "the power imbalance continues after separation",
+    "it's important to ask about the level, frequency and history of violence",
+    "When did you last use the procedures manual? About a year ago",
+    "the discussion point about fathers was really useful",
+    "we never really had a process for three way conversations with legal",
+    "the police have a role in disclosing information to parents",
+    "Adult A's history should have been shared with both parents",
+    "I think Child Z's dad should have been told",
+    "in the review, the child was 18 months old",
+    "when we reflected on this as a team we talked about how dads are missed",
+    "in a previous case a girl told me her stepdad hit her and I learned to record it verbatim",
+    "I had a family years back where the baby had a fracture and it was NAI",
+    "The case reminded me of a child I worked with in 2018 who was left alone a lot",
+    "I remember a boy who was scared to go home, years ago now",
+    "what's the best way to ask about new partners on a home visit",
+    "is there training on assessing risky adults",
+    "how should we record a disclosure",
+    "we don't always check police records for new partners",
+    "I've used the procedures manual twice this year",
+    "in this case the mum was not told about adult A's history",
+    "what do you think about the recommendation on fathers",
+    "our MASH team has improved a lot since the review",
+    "the bit about separation was eye opening",
+    "it's hard to share information with parents without consent",
+    "I'd like to know more about Clare's Law",
+    "previously adult A's child was removed",
+    "can you tell me more about the legacy of domestic abuse",
+    "I'd never thought about risk from adults outside the home before",
+    "dad was never invited to the child protection conference in our case",
+    "My reflection: in Child Z's case the information about Adult A was held by police but "
+    "never shared with mum or dad, and I think our agency would also have struggled to know "
+    "whether we were allowed to share it.",
+    "When I was a health visitor in another county we had a baby whose mum's new partner had "
+    "convictions for violence, and we never told dad because we assumed it wasn't our place.",
+    "Looking back on cases I've had, we focus on mum and the children and forget the men who "
+    "come and go.",
+    "We had a case where the stepdad threatened to hurt the baby and the police knew but "
+    "nobody told the school.",
+    "Years ago a boy in my class disclosed that his dad hit him, and I learned how important "
+    "it is to write down his exact words.",
+    "In a case last year the child was in danger from mum's ex and we didn't share it.",
+    "previously when a child told me they were scared of dad I would have just passed it on",
+    "I think separation is often seen as the end of the risk when it isn't",
+    "Risky adults who are violent to partners may also be a risk to children",
+    "For me the key learning is about fathers being included in risk assessments",
+    "our school now asks about new adults in the household at every review meeting",
+    "Sharing information with parents needs a clear framework, like the recommendation says",
+    "I'd rate this briefing 8 out of 10",
+    "Adult A's partner at the time was not told about his history and the baby was later injured",
+    "in my previous job I'd see bruised toddlers every week and it was hard to know what was "
+    "accidental",
+    "the review found that the child was seen with a bruise a month before he died",
+    "In hindsight the family was at immediate risk and we didn't see it",
+    "We had a family where the kids were home alone a lot and the school noticed",
+    "We had a teenager who said she wanted to die and CAMHS had a long waiting list",
+    "a few years back dad turned up drunk to contact and we didn't stop it",
+    "when i worked in the police we often attended domestics with kids in the house",
+    "I think practitioners need to be braver about asking dads hard questions",
+    "The review makes clear that contact arrangements can give abusers access",
+    "I'm going to share this briefing with my team today",
+    "i've read the key learning now",
+    "ok I'm ready for the next point now",
+    "What should I do if a young person tells me they are self harming?",
+    "If a child is scared to go home, what are the next steps?",
+    "How would you respond if a child said their dad hits them?",
+    "how do I know if a baby's bruise is accidental",
+    "Where do I report a concern about a risky adult who is not a parent?",
+    # generic statements and learning points in the present tense
+    "Child Z shows that when a violent man moves in with a family the risk to the baby goes up",
+    "The briefing makes me think we need to ask mum whether her new partner has a history of "
+    "violence",
+    "In the review, dad says he was never told about Adult A",
+    "I think the learning is that a perpetrator who hits his partner may also hurt the children",
+    "The review reminds us that separated women and their children are at high risk",
+    "The key learning for me is that a man who is violent to adults is a risk to babies too",
+    "A baby who has a bruise and is not yet mobile always needs a paediatric assessment",
+    "In my experience dads who are violent often turn up at contact drunk",
+    "Our policy says we must tell SPoA if a non-mobile baby has a bruise",
+    "If mum says her partner hits her we should always think about the children",
+    "I think fathers are often told nothing, even when the new partner is a known perpetrator",
+    "When a parent is scared of an ex partner, we need to plan for contact handovers",
+    "The discussion point about risky adults outside the home made me think about uncles and "
+    "lodgers",
+    "Looking at discussion point 1, I'd say we manage risk by sharing information early",
+    "What do we do when dad will not engage?",
+    "I'm going to talk to my team about the legacy of domestic abuse tomorrow",
+    "Could you show me the procedure for sharing information with parents?",
+    "I think we sometimes focus on the child in front of us and forget the adults around them",
+    "Domestic abuse that carries on after separation is still domestic abuse",
+    "The review says the information about Adult A's violence was known to police but not shared",
+    "Children are at more risk when parents separate, according to the research",
+    "I used the procedures manual last week to check information sharing rules",
+    "in a case last year dad threatened to kill the kids; we do things differently now",
+]
+
+
+NONE_CASES = (
+    NONE_RETROSPECTIVE
+    + NONE_NAVIGATION
+    + NONE_GENERAL_QUESTIONS
+    + NONE_DISCUSSION_AND_REFLECTION
+    + NONE_CHATTER
+    + NONE_MORE
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+
+
+def test_case_counts() -> None:
+    assert len(URGENT_CASES) >= 70
+    assert len(DISTRESS_CASES) + len(CRISIS_CASES) >= 35
+    assert len(CRISIS_CASES) >= 5
+    assert len(NONE_CASES) >= 80
+    everything = URGENT_CASES + DISTRESS_CASES + CRISIS_CASES + NONE_CASES
+    assert len(set(everything)) == len(everything), "duplicate phrasing"
+
+
+@pytest.mark.parametrize("text", URGENT_CASES)
+def test_urgent(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.URGENT, result
+    assert result.rule in URGENT_RULES
+    assert result.retrospective is False
+
+
+@pytest.mark.parametrize("text", DISTRESS_CASES)
+def test_distress(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.rule in DISTRESS_RULES
+    assert result.crisis is False
+
+
+@pytest.mark.parametrize("text", CRISIS_CASES)
+def test_crisis(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.crisis is True
+    assert result.rule == "practitioner_crisis"
+
+
+@pytest.mark.parametrize("text", NONE_CASES)
+def test_none(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.NONE, result
+    assert result.rule == ""
+    assert result.crisis is False
+
+
+@pytest.mark.parametrize("text", NONE_RETROSPECTIVE)
+def test_retrospective_flag(text: str) -> None:
+    assert assess(text).retrospective is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to end it all and the kids are home alone right now",
+        "I feel suicidal and I'm scared I'll hurt my baby tonight",
+    ],
+)
+def test_urgent_wins_over_crisis_but_keeps_the_crisis_flag(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.URGENT
+    assert result.crisis is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this case really got to me, and right now a boy in my class says he is scared to go home",
+        "I'm overwhelmed, a child has just told me she's being abused",
+        "I can't stop thinking about it because a baby at the house I'm at has bruises",
+    ],
+)
+def test_urgent_wins_over_distress(text: str) -> None:
+    assert assess(text).signal is Signal.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i feel overwhelmed. in a case last year, dad threatened to kill the kids",
+        "looking back, the review made me realise I'm burnt out",
+    ],
+)
+def test_distress_about_a_past_case_is_distress_and_retrospective(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS
+    assert result.retrospective is True
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t", "   \u00a0 "])
+def test_empty_is_none(text: str) -> None:
+    assert assess(text) == SafetyAssessment(Signal.NONE, "", retrospective=False)
+
+
+def test_non_retrospective_none() -> None:
+    assert assess("next").retrospective is False
+
+
+SENTINEL = "Zebedee-Quokka-7731"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        URGENT_CASES[0],
+        DISTRESS_CASES[0],
+        CRISIS_CASES[0],
+        NONE_CASES[0],
+        f"my name is {SENTINEL} and a girl has just disclosed her stepdad hits her",
+        f"{SENTINEL} really got to me",
+        f"{SENTINEL} says she wants to end it all",
+    ],
+)
+def test_rule_never_contains_user_text(text: str) -> None:
+    result = assess(text)
+    assert result.rule in URGENT_RULES | DISTRESS_RULES | {""}
+    assert SENTINEL.lower() not in result.rule.lower()
+
+
+def test_rule_names_are_fixed_identifiers() -> None:
+    for name in URGENT_RULES | DISTRESS_RULES:
+        assert name.replace("_", "").isalpha()
+        assert name == name.lower()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("I\u2019m SCARD  to go\thome TONITE", "i am scared to go home tonight"),
+        ("He\u2019s been hit", "he has been hit"),
+        ("she's scared", "she is scared"),
+        ("cant dont im", "cannot do not i am"),
+        ("rite now", "right now"),
+        ("self-harm", "self harm"),
+        ("18-month-old", "18 month old"),
+        ("brusies", "bruises"),
+        ("he\u2019ll hurt her", "he will hurt her"),
+        ("mum\u2019s boyfriend", "mum boyfriend"),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+def test_signal_values() -> None:
+    assert Signal.NONE.value == "none"
+    assert Signal.URGENT.value == "urgent"
+    assert Signal.DISTRESS.value == "distress"
+    assert Signal("urgent") is Signal.URGENT
+
+
+def test_assessment_is_frozen() -> None:
+    result = assess("next")
+    with pytest.raises(AttributeError):
+        result.signal = Signal.URGENT  # type: ignore[misc]
