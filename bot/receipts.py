@@ -1,0 +1,121 @@
+"""Receipt codes and keyed hashes: how a practitioner can withdraw a reflection nobody can trace.
+
+A receipt code is shown once, when a reflection is saved, and never stored: the database keeps
+only an HMAC of it under the server secret. Whoever holds the code can withdraw the reflection;
+nobody can go from a stored reflection back to a code or a person.
+
+The same module replaces sender ids with keyed hashes at the channel door, and derives the
+short-lived key that limits withdrawal attempts. Each hash uses its own domain label, so a value
+computed for one purpose can never be replayed as another (a sender id that happens to look like
+a receipt code does not hash to that code's receipt hash).
+
+Plain Python only (``hmac``, ``secrets``): no Rasa, no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date
+
+#: Crockford base32: digits and letters minus I, L, O and U, so a code read aloud or copied by
+#: hand cannot be confused (I/L look like 1, O like 0, U avoids accidental words).
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+#: Characters per group and groups per code: 2 x 5 characters of 5 bits = 50 bits, enough that
+#: guessing any one of a million stored codes takes about 10^9 tries.
+GROUP_LENGTH = 5
+GROUPS = 2
+CODE_LENGTH = GROUP_LENGTH * GROUPS
+
+#: Secrets shorter than this are configuration mistakes (an empty or placeholder value), not keys.
+MIN_SECRET_BYTES = 16
+
+_RECEIPT_DOMAIN = b"reflect/receipt\x00"
+_SENDER_DOMAIN = b"reflect/sender\x00"
+_ATTEMPT_DOMAIN = b"reflect/withdrawal-attempt\x00"
+
+# What people type instead of the canonical characters: Crockford's own decoding rules.
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Separators people put between (or around) the groups when typing or pasting a code.
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·:]+")
+_QUOTES = "\"'`“”‘’«»()[]<>"
+_CODE_SHAPE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+def new_receipt_code() -> str:
+    """A fresh, unguessable receipt code such as ``"7K2QD-M9XAT"``.
+
+    Uses :mod:`secrets` (the OS CSPRNG) because the code is the only thing standing between a
+    stranger and someone else's reflection.
+    """
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return _format(chars)
+
+
+def normalise_code(text: str) -> str | None:
+    """The canonical form of a code as a practitioner typed it, or ``None`` if it cannot be one.
+
+    Forgiving on purpose, because codes are copied by hand from a chat: lower case, spaces or a
+    missing hyphen, surrounding quotes, and the look-alikes O→0 and I/L→1 are all accepted.
+    Anything else (a U, other letters or symbols, the wrong length) is rejected rather than
+    guessed at, so a typo never withdraws somebody else's reflection.
+    """
+    cleaned = _SEPARATORS.sub("", text.strip().strip(_QUOTES)).upper().translate(_LOOKALIKES)
+    if not _CODE_SHAPE.fullmatch(cleaned):
+        return None
+    return _format(cleaned)
+
+
+def receipt_hash(code: str, *, secret: bytes) -> str:
+    """The hex HMAC-SHA256 of a normalised receipt code: the only form of the code we store.
+
+    Keyed with the server secret so a stolen database cannot be searched by trying all 2^50
+    codes offline. The code is normalised first, so every way of typing it gives the same hash.
+
+    Raises:
+        ValueError: if ``code`` is not a receipt code, or the secret is too short to be a key.
+    """
+    canonical = normalise_code(code)
+    if canonical is None:
+        raise ValueError("not a receipt code")
+    return _hmac_hex(secret, _RECEIPT_DOMAIN, canonical)
+
+
+def sender_hash(sender_id: str, *, secret: bytes) -> str:
+    """A pseudonym for a channel's sender id, computed at the door before Rasa sees the message.
+
+    Stable for one sender (so a conversation can continue) but not reversible without the
+    secret, so the tracker store never holds a Teams or widget user id. Prefixed ``s_`` so a
+    hashed id is recognisable in the tracker store and never mistaken for a raw one.
+
+    Raises:
+        ValueError: if the secret is too short to be a key.
+    """
+    return "s_" + _hmac_hex(secret, _SENDER_DOMAIN, sender_id)
+
+
+def attempt_key(sender_id: str, *, secret: bytes, day: date) -> str:
+    """The key under which one sender's withdrawal attempts are counted for one day.
+
+    Derived from the (already pseudonymous) sender id *and* the day, under its own domain
+    label, so the attempts table cannot be joined to the tracker store's ``sender_id`` column,
+    and one sender's rows on different days cannot be linked to each other.
+
+    Raises:
+        ValueError: if the secret is too short to be a key.
+    """
+    return "a_" + _hmac_hex(secret, _ATTEMPT_DOMAIN, f"{day.isoformat()}\x00{sender_id}")
+
+
+def _format(chars: str) -> str:
+    groups = [chars[i : i + GROUP_LENGTH] for i in range(0, CODE_LENGTH, GROUP_LENGTH)]
+    return "-".join(groups)
+
+
+def _hmac_hex(secret: bytes, domain: bytes, message: str) -> str:
+    if not isinstance(secret, bytes) or len(secret) < MIN_SECRET_BYTES:
+        raise ValueError(f"the server secret must be at least {MIN_SECRET_BYTES} bytes")
+    return hmac.new(secret, domain + message.encode("utf-8"), hashlib.sha256).hexdigest()

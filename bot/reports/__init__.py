@@ -1,0 +1,1 @@
+"""What the safeguarding lead downloads: exports and summaries built from stored reflections."""

@@ -1,0 +1,1 @@
+"""Alembic migrations for Reflect's tables (run through :mod:`bot.storage.migrate`)."""

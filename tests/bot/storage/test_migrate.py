@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from bot.storage.migrate import current_revision, downgrade, upgrade
+from bot.storage.models import metadata
+from bot.storage.session import make_engine
+from tests.bot.storage.databases import BACKENDS, TestDatabase, temporary_database
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+HEAD = "0001_reflections"
+
+REFLECTION_COLUMNS = {
+    "id",
+    "pack_id",
+    "pack_version",
+    "point_id",
+    "text",
+    "agency",
+    "iso_week",
+    "channel_kind",
+    "receipt_hash",
+    "created_week_start",
+}
+ATTEMPT_COLUMNS = {"sender_key", "day", "attempts"}
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestDatabase]:
+    with temporary_database(request.param, tmp_path) as db:
+        yield db
+
+
+def _tables(url: str, schema: str | None = None) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names(schema=schema))
+    finally:
+        engine.dispose()
+
+
+def _columns(url: str, table: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return {column["name"] for column in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_empty_to_head_creates_the_tables(database: TestDatabase) -> None:
+    assert current_revision(database.url) is None
+
+    upgrade(database.url)
+
+    assert current_revision(database.url) == HEAD
+    assert {"reflections", "withdrawal_attempts", "alembic_version"} <= _tables(database.url)
+    assert _columns(database.url, "reflections") == REFLECTION_COLUMNS
+    assert _columns(database.url, "withdrawal_attempts") == ATTEMPT_COLUMNS
+
+
+def test_downgrade_to_base_removes_the_tables(database: TestDatabase) -> None:
+    upgrade(database.url)
+
+    downgrade(database.url, "base")
+
+    tables = _tables(database.url)
+    assert "reflections" not in tables
+    assert "withdrawal_attempts" not in tables
+    assert current_revision(database.url) is None
+
+
+def test_upgrade_is_idempotent_and_survives_a_round_trip(database: TestDatabase) -> None:
+    upgrade(database.url)
+    upgrade(database.url)
+    downgrade(database.url, "base")
+    upgrade(database.url)
+
+    assert current_revision(database.url) == HEAD
+
+
+def test_models_match_the_migrated_schema(database: TestDatabase) -> None:
+    """The models and the latest revision describe the same tables (no missing migration)."""
+    upgrade(database.url)
+    engine = make_engine(database.url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        engine.dispose()
+
+    assert differences == []
+
+
+@pytest.fixture
+def postgres_database(tmp_path: Path) -> Iterator[TestDatabase]:
+    with temporary_database("postgresql", tmp_path) as db:
+        yield db
+
+
+def test_postgres_tables_and_version_table_live_in_the_test_schema(
+    postgres_database: TestDatabase,
+) -> None:
+    upgrade(postgres_database.url)
+
+    assert postgres_database.schema is not None
+    in_schema = _tables(postgres_database.url, schema=postgres_database.schema)
+    assert {"reflections", "withdrawal_attempts", "alembic_version"} <= in_schema
+    engine = make_engine(postgres_database.url)
+    try:
+        with engine.connect() as connection:
+            version = connection.execute(
+                text(f'SELECT version_num FROM "{postgres_database.schema}".alembic_version')
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert version == HEAD
+
+
+def test_migrations_run_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    url = f"sqlite:///{tmp_path / 'nested' / 'dirs' / 'reflect.db'}"
+
+    upgrade(url)
+
+    assert current_revision(url) == HEAD
+
+
+def test_alembic_command_line_uses_the_ini_and_x_argument(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"database_url={url}", "upgrade", "head"],
+        cwd=PROJECT_ROOT,
+        env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert current_revision(url) == HEAD
+
+
+def test_offline_mode_renders_sql_without_a_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'never-created.db'}"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"database_url={url}", "upgrade", "head", "--sql"],
+        cwd=PROJECT_ROOT,
+        env={"PYTHONPATH": str(PROJECT_ROOT), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "CREATE TABLE reflections" in result.stdout
+    assert not (tmp_path / "never-created.db").exists()

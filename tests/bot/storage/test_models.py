@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from bot.storage.models import AGENCIES, Reflection, WithdrawalAttempt
+
+IDENTIFYING = {
+    "sender",
+    "user",
+    "ip",
+    "address",
+    "timestamp",
+    "time",
+    "conversation",
+    "session",
+    "name",
+}
+
+
+def test_reflection_columns_are_exactly_the_anonymous_ones() -> None:
+    assert [column.name for column in Reflection.__table__.columns] == [
+        "id",
+        "pack_id",
+        "pack_version",
+        "point_id",
+        "text",
+        "agency",
+        "iso_week",
+        "channel_kind",
+        "receipt_hash",
+        "created_week_start",
+    ]
+
+
+def test_no_reflection_column_could_identify_a_sender() -> None:
+    for column in Reflection.__table__.columns:
+        assert not IDENTIFYING & set(column.name.split("_")), column.name
+
+
+def test_withdrawal_attempts_cannot_point_at_a_reflection() -> None:
+    names = {column.name for column in WithdrawalAttempt.__table__.columns}
+    assert names == {"sender_key", "day", "attempts"}
+    assert not WithdrawalAttempt.__table__.foreign_keys
+
+
+def test_receipt_hash_is_unique_and_text_is_bounded() -> None:
+    table = Reflection.__table__
+    assert table.c.receipt_hash.unique
+    assert table.c.text.type.length == 4000
+    assert table.c.agency.nullable
+
+
+def test_agency_categories_match_the_buttons() -> None:
+    assert AGENCIES == (
+        "police",
+        "health",
+        "childrens_social_care",
+        "education",
+        "early_help",
+        "voluntary_sector",
+        "other",
+    )
