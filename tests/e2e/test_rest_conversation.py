@@ -58,9 +58,9 @@ def test_urgent_concern_gets_spoa_and_999_and_is_not_offered_as_reflection(runni
     assert "call 999 now" in reply
     assert "01323 464222" in reply  # SPoA, from the pack
     assert "01273 335906" in reply  # out of hours
-    assert "Point" not in reply and "reflection" not in reply.lower().replace(
-        "kept as a reflection", ""
-    )
+    assert "Point 1 of 4" not in reply and "Would you like" not in reply
+    # The concern changed nothing in the discussion: the same point is still current.
+    assert "Point 1 of 4" in chat.text_of("repeat the point")
 
 
 def test_distress_is_signposted_and_the_practitioner_chooses_to_carry_on(running: Stack) -> None:
