@@ -7,8 +7,10 @@ pass the result down, and tests build :class:`Settings` directly.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -32,6 +34,22 @@ class Settings:
     rasa_port: int = 5005
     action_port: int = 5055
     log_level: str = "INFO"
+    # Reflections and Rasa's tracker store; SQLite files under var_dir unless DATABASE_URL is set.
+    database_url: str | None = None
+    # Keys the HMACs of sender ids and receipt codes. Tests pass their own; never logged.
+    secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
+    retention_days: int = 365
+    tracker_retention_days: int = 30
+
+    @property
+    def reflections_url(self) -> str:
+        """Where reflections are stored: DATABASE_URL, or SQLite in var_dir."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'reflect.db'}"
+
+    @property
+    def tracker_url(self) -> str:
+        """Where Rasa keeps conversations: DATABASE_URL, or its own SQLite file in var_dir."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
 
     @property
     def is_production(self) -> bool:
@@ -49,6 +67,54 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
     if not 0 < value < 65536:
         raise SettingsError(f"{name} must be between 1 and 65535, got {value}")
+    return value
+
+
+_PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "replace-me", "secret"}
+
+
+def _secret(var_dir: Path, *, production: bool) -> bytes:
+    """REFLECT_SECRET, or in development a random one kept in var/ so hashes stay stable.
+
+    Production refuses a missing or placeholder secret: a guessable key would let anyone
+    recompute sender pseudonyms and receipt hashes.
+    """
+    raw = os.environ.get("REFLECT_SECRET", "").strip()
+    if raw.lower() in _PLACEHOLDER_SECRETS:
+        if production:
+            raise SettingsError("REFLECT_SECRET must be set to a long random value in production")
+        key_file = var_dir / "secret.key"
+        if not key_file.exists():
+            var_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        raw = key_file.read_text().strip()
+    if len(raw) < 32:
+        raise SettingsError("REFLECT_SECRET must be at least 32 characters")
+    return raw.encode()
+
+
+def _database_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    scheme = urlsplit(raw).scheme.split("+")[0]
+    if scheme not in {"sqlite", "postgresql"}:
+        raise SettingsError(
+            f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {scheme!r}"
+        )
+    return raw
+
+
+def _days(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number of days, got {raw!r}") from exc
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1 day, got {value}")
     return value
 
 
@@ -73,24 +139,45 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         raise SettingsError(
             f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}"
         )
+    app_env = env.get("APP_ENV", "development")
+    var_dir = _path(env.get("VAR_DIR"), PROJECT_ROOT / "var")
     settings = Settings(
-        app_env=env.get("APP_ENV", "development"),
+        app_env=app_env,
         content_dir=_path(env.get("CONTENT_DIR"), DEFAULT_PACK_DIR),
         default_pack_id=env.get("DEFAULT_PACK_ID", "esscp-child-z"),
-        var_dir=_path(env.get("VAR_DIR"), PROJECT_ROOT / "var"),
+        var_dir=var_dir,
         rasa_host=env.get("RASA_HOST", "127.0.0.1"),
         rasa_port=_int("RASA_PORT", 5005),
         action_port=_int("ACTION_PORT", 5055),
         log_level=log_level,
+        database_url=_database_url(env.get("DATABASE_URL")),
+        secret=_secret(var_dir, production=app_env == "production"),
+        retention_days=_days("RETENTION_DAYS", 365),
+        tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
     )
     if not settings.content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR {settings.content_dir} is not a directory")
     return settings
 
 
-def tracker_db_path(settings: Settings) -> Path:
-    """Where the SQLite tracker store keeps conversations (and so discussion positions)."""
-    return settings.var_dir / "tracker.db"
+def tracker_store_environment(settings: Settings) -> dict[str, str]:
+    """The ${VARS} endpoints.yml gives Rasa's SQL tracker store.
+
+    Rasa takes a full URL in ``url`` (PostgreSQL) or a dialect and file in ``db`` (SQLite).
+    """
+    if settings.database_url and not settings.database_url.startswith("sqlite"):
+        scheme = urlsplit(settings.database_url).scheme.split("+")[0]
+        return {
+            "REFLECT_TRACKER_DIALECT": scheme,
+            "REFLECT_TRACKER_URL": settings.database_url,
+            "REFLECT_TRACKER_DB": "",
+        }
+    path = settings.tracker_url.removeprefix("sqlite:///")
+    return {
+        "REFLECT_TRACKER_DIALECT": "sqlite",
+        "REFLECT_TRACKER_URL": "",
+        "REFLECT_TRACKER_DB": path,
+    }
 
 
 def child_environment(settings: Settings) -> dict[str, str]:
@@ -103,7 +190,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env.update(
         {
             "REFLECT_ACTION_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
-            "REFLECT_TRACKER_DB": str(tracker_db_path(settings)),
+            **tracker_store_environment(settings),
+            "REFLECT_SECRET": settings.secret.decode(),
+            "DATABASE_URL": settings.reflections_url,
             "CONTENT_DIR": str(settings.content_dir),
             "DEFAULT_PACK_ID": settings.default_pack_id,
             "RASA_TELEMETRY_ENABLED": "false",

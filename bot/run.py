@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
 
@@ -152,6 +153,15 @@ def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> S
     return stack
 
 
+def _safe_url(url: str) -> str:
+    """A database URL without its password, for printing."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
 def _banner(stack: Stack, model: Path) -> str:
     url = stack.rasa_url
     var = stack.settings.var_dir
@@ -160,7 +170,8 @@ def _banner(stack: Stack, model: Path) -> str:
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
             f"  Rasa server (REST + socketio, HTTP API off): {url}",
             f"  Action server:                  http://127.0.0.1:{stack.settings.action_port}",
-            f"  Conversations (SQLite tracker): {var / 'tracker.db'}",
+            f"  Conversations (tracker store):  {_safe_url(stack.settings.tracker_url)}",
+            f"  Reflections:                    {_safe_url(stack.settings.reflections_url)}",
             f"  Logs:                           {var / 'logs'}",
             "",
             "Talk to it over REST:",

@@ -15,7 +15,7 @@ from bot.config import (
     SettingsError,
     child_environment,
     load_settings,
-    tracker_db_path,
+    tracker_store_environment,
 )
 
 VARIABLES = (
@@ -27,6 +27,10 @@ VARIABLES = (
     "RASA_PORT",
     "ACTION_PORT",
     "LOG_LEVEL",
+    "DATABASE_URL",
+    "REFLECT_SECRET",
+    "RETENTION_DAYS",
+    "TRACKER_RETENTION_DAYS",
 )
 
 
@@ -51,7 +55,9 @@ def write_env(path: Path, **values: str) -> Path:
 def test_defaults_without_environment() -> None:
     settings = load_settings(env_file=None)
 
-    assert settings == Settings()
+    # In development the secret is generated and kept in var/; everything else is the default.
+    assert settings == dataclasses.replace(Settings(), secret=settings.secret)
+    assert settings.database_url is None
     assert settings.content_dir == DEFAULT_PACK_DIR
     assert settings.var_dir == PROJECT_ROOT / "var"
     assert settings.rasa_port == 5005
@@ -71,10 +77,18 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("RASA_PORT", "6005")
     monkeypatch.setenv("ACTION_PORT", "6055")
     monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("RETENTION_DAYS", "90")
+    monkeypatch.setenv("TRACKER_RETENTION_DAYS", "7")
 
     settings = load_settings(env_file=None)
 
     assert settings == Settings(
+        database_url="postgresql://postgres@127.0.0.1:5432/test",
+        secret=b"x" * 40,
+        retention_days=90,
+        tracker_retention_days=7,
         app_env="production",
         content_dir=content,
         default_pack_id="another-pack",
@@ -125,7 +139,8 @@ def test_real_environment_wins_over_env_file(
 
 
 def test_a_missing_env_file_is_not_an_error(tmp_path: Path) -> None:
-    assert load_settings(env_file=tmp_path / "absent.env") == Settings()
+    settings = load_settings(env_file=tmp_path / "absent.env")
+    assert settings == dataclasses.replace(Settings(), secret=settings.secret)
 
 
 def test_an_empty_port_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,8 +205,61 @@ def test_settings_are_frozen(settings: Settings) -> None:
         settings.rasa_port = 1  # type: ignore[misc]
 
 
-def test_tracker_db_lives_in_var_dir(settings: Settings) -> None:
-    assert tracker_db_path(settings) == settings.var_dir / "tracker.db"
+def test_sqlite_tracker_store_lives_in_var_dir(settings: Settings) -> None:
+    env = tracker_store_environment(settings)
+    assert env == {
+        "REFLECT_TRACKER_DIALECT": "sqlite",
+        "REFLECT_TRACKER_URL": "",
+        "REFLECT_TRACKER_DB": str(settings.var_dir / "tracker.db"),
+    }
+    assert settings.reflections_url == f"sqlite:///{settings.var_dir / 'reflect.db'}"
+
+
+def test_postgresql_tracker_store_uses_database_url(settings: Settings) -> None:
+    url = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+    env = tracker_store_environment(dataclasses.replace(settings, database_url=url))
+    assert env["REFLECT_TRACKER_DIALECT"] == "postgresql"
+    assert env["REFLECT_TRACKER_URL"] == url
+
+
+def test_development_secret_is_generated_once_and_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("REFLECT_SECRET", raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    first = load_settings(env_file=None).secret
+    assert len(first) >= 32
+    assert load_settings(env_file=None).secret == first
+    assert (tmp_path / "var" / "secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_a_missing_or_placeholder_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    for value in ("", "change-me"):
+        monkeypatch.setenv("REFLECT_SECRET", value)
+        with pytest.raises(SettingsError, match="REFLECT_SECRET"):
+            load_settings(env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/x"),
+        ("RETENTION_DAYS", "soon"),
+        ("TRACKER_RETENTION_DAYS", "0"),
+        ("REFLECT_SECRET", "too-short"),
+    ],
+)
+def test_bad_storage_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, value: str
+) -> None:
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        load_settings(env_file=None)
 
 
 def test_child_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -204,6 +272,8 @@ def test_child_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
     assert env["REFLECT_ACTION_URL"] == "http://127.0.0.1:5099/webhook"
     assert env["REFLECT_TRACKER_DB"] == str(tmp_path / "var" / "tracker.db")
+    assert env["REFLECT_SECRET"] == settings.secret.decode()
+    assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'var' / 'reflect.db'}"
     assert env["CONTENT_DIR"] == str(DEFAULT_PACK_DIR)
     assert env["DEFAULT_PACK_ID"] == "esscp-child-z"
     assert env["LOG_LEVEL"] == "DEBUG"
