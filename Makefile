@@ -12,7 +12,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell clean
+.PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
+	migrate purge export clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -67,6 +68,15 @@ run: train
 
 shell: train
 	@$(PY) -m bot.run --model "$$(scripts/train.sh 2>/dev/null)" --shell
+
+migrate: setup
+	@$(PY) -m bot.cli migrate
+
+purge: setup
+	@$(PY) -m bot.cli purge
+
+export: setup
+	@$(PY) -m bot.cli export --format csv --out reflections.csv
 
 clean:
 	rm -rf models results .pytest_cache .mypy_cache .ruff_cache

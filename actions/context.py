@@ -2,9 +2,12 @@
 
 from functools import lru_cache
 
+from sqlalchemy.orm import sessionmaker
+
 from bot.config import Settings, load_settings
 from bot.content.loader import get_pack
 from bot.content.schema import Pack
+from bot.storage.session import make_engine, make_session_factory
 
 
 @lru_cache(maxsize=1)
@@ -17,3 +20,9 @@ def current_pack() -> Pack:
     """The briefing this deployment walks through (cached by the loader)."""
     config = settings()
     return get_pack(config.content_dir, config.default_pack_id)
+
+
+@lru_cache(maxsize=1)
+def session_factory() -> sessionmaker:
+    """One engine and session factory per action server process, created on first use."""
+    return make_session_factory(make_engine(settings().reflections_url))

@@ -8,9 +8,13 @@ SLOT_POINT_NUMBER = "point_number"
 SLOT_POINTS_COVERED = "points_covered"
 SLOT_POINTS_SKIPPED = "points_skipped"
 SLOT_DISCUSSION_STATUS = "discussion_status"
+SLOT_REFLECTION_TEXT = "reflection_text"
+SLOT_REFLECTION_DRAFT = "reflection_draft"
+SLOT_RECEIPT_CODE = "receipt_code"
 
 # --- entities ---
 ENTITY_LEARNING_ID = "learning_id"
+ENTITY_AGENCY = "agency"
 
 # --- intents ---
 INTENT_START_DISCUSSION = "start_discussion"

@@ -19,6 +19,7 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
+from bot.storage.migrate import upgrade
 
 
 class StartupError(RuntimeError):
@@ -109,6 +110,8 @@ def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> S
     """Start the action server and the Rasa server and wait until both answer."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    # Our tables are created and upgraded by Alembic, never create_all; Rasa makes its own.
+    upgrade(settings.reflections_url)
     deadline = started + timeout
     stack = Stack(settings)
     python = sys.executable

@@ -222,7 +222,12 @@ def test_no_training_example_is_under_two_intents() -> None:
 
 
 def test_every_action_in_rules_and_stories_exists() -> None:
-    known = domain_names("actions") | domain_names("responses") | set(DEFAULT_ACTION_NAMES)
+    known = (
+        domain_names("actions")
+        | domain_names("responses")
+        | domain_names("forms")
+        | set(DEFAULT_ACTION_NAMES)
+    )
     missing = [
         f"{file}: {step['action']}"
         for file, step in dialogue_steps()
@@ -364,12 +369,16 @@ def _briefing_phrases() -> list[str]:
     return [*BRIEFING_PHRASES, *from_pack]
 
 
+# The anonymiser's keep-list must name the briefing's labels ("Adult A") so they survive.
+LABEL_LISTS = {"bot/anonymise/locations.py", "bot/anonymise/lexicon.py"}
+
+
 @pytest.mark.parametrize("phrase", _briefing_phrases())
 def test_no_briefing_text_in_code(phrase: str) -> None:
     offenders = [
         relative(path)
         for path in python_files("bot", "actions")
-        if phrase in path.read_text(encoding="utf-8")
+        if phrase in path.read_text(encoding="utf-8") and relative(path) not in LABEL_LISTS
     ]
 
     assert offenders == []

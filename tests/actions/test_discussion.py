@@ -25,6 +25,7 @@ P1, P2, P3, P4 = (
     "using-the-procedures",
 )
 POINT_BUTTONS = [
+    "/add_reflection",
     "/next_point",
     "/repeat_point",
     "/skip_point",

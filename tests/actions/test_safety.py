@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import ActionShowUrgentContacts
@@ -23,7 +24,8 @@ def test_urgent_contacts(
 
     events = ActionShowUrgentContacts().run(dispatcher, tracker, {})
 
-    assert events == []
+    # Any reflection draft is dropped: nothing from this turn or before it is kept.
+    assert events == [SlotSet("reflection_text", None), SlotSet("reflection_draft", None)]
     (message,) = dispatcher.messages
     assert "999" in message["text"]
     assert "01323 464222" in message["text"]
@@ -41,5 +43,6 @@ def test_urgent_contacts_ignore_the_conversation_state(
 
     events = ActionShowUrgentContacts().run(dispatcher, tracker, {})
 
-    assert events == []
+    # Any reflection draft is dropped: nothing from this turn or before it is kept.
+    assert events == [SlotSet("reflection_text", None), SlotSet("reflection_draft", None)]
     assert "01323 464222" in dispatcher.messages[0]["text"]

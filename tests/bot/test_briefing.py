@@ -309,6 +309,7 @@ def test_discussion_point_message(pack: Pack) -> None:
     for link in point.links:
         assert briefing.markdown_link(link) in message.text
     assert [b["payload"] for b in message.buttons] == [
+        "/add_reflection",
         "/next_point",
         "/repeat_point",
         "/skip_point",

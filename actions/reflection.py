@@ -1,0 +1,155 @@
+"""Actions for writing, confirming, saving and withdrawing reflections, and privacy answers."""
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import context, names
+from bot import reflection_dialogue as dialogue
+from bot.messages import render
+
+Events = list[dict[str, Any]]
+CLEARED = [SlotSet(names.SLOT_REFLECTION_TEXT, None), SlotSet(names.SLOT_REFLECTION_DRAFT, None)]
+
+
+class ActionStartReflection(Action):
+    """Begin a new draft (also "write it again"): whatever was drafted before is dropped."""
+
+    def name(self) -> str:
+        return "action_start_reflection"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        return CLEARED
+
+
+class ValidateReflectionForm(FormValidationAction):
+    """Accepts a message into the draft only if it is a reflection (not "ok", not empty)."""
+
+    def name(self) -> str:
+        return "validate_reflection_form"
+
+    def validate_reflection_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        try:
+            dialogue.check_reflection(str(value or ""))
+        except dialogue.NotAReflection as problem:
+            dispatcher.utter_message(**problem.message.as_kwargs())
+            return {names.SLOT_REFLECTION_TEXT: None}
+        draft = dialogue.Draft(tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "").add(str(value))
+        return {names.SLOT_REFLECTION_TEXT: value, names.SLOT_REFLECTION_DRAFT: draft.text}
+
+
+class ActionPreviewReflection(Action):
+    """Show exactly what would be saved, before anything is saved."""
+
+    def name(self) -> str:
+        return "action_preview_reflection"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        draft = dialogue.Draft(tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "")
+        dispatcher.utter_message(**dialogue.preview_message(draft).as_kwargs())
+        return [SlotSet(names.SLOT_REFLECTION_TEXT, None)]
+
+
+class ActionSaveReflection(Action):
+    """Store the confirmed draft with the chosen agency; show the receipt code once."""
+
+    def name(self) -> str:
+        return "action_save_reflection"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        chosen = next(tracker.get_latest_entity_values(names.ENTITY_AGENCY), None)
+        agency = chosen or dialogue.find_agency(tracker.latest_message.get("text") or "")
+        try:
+            receipt = dialogue.save(
+                factory=context.session_factory(),
+                pack=context.current_pack(),
+                point_number=tracker.get_slot(names.SLOT_POINT_NUMBER),
+                text=tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "",
+                agency=agency,
+                channel_kind=tracker.get_latest_input_channel() or "unknown",
+                secret=context.settings().secret,
+                today=date.today(),
+            )
+        except dialogue.NotAReflection as problem:
+            dispatcher.utter_message(**problem.message.as_kwargs())
+            return CLEARED
+        except SQLAlchemyError:
+            dispatcher.utter_message(**render("reflection_save_failed").as_kwargs())
+            return []
+        dispatcher.utter_message(**dialogue.receipt_message(receipt).as_kwargs())
+        return CLEARED
+
+
+class ActionDiscardReflection(Action):
+    """Drop the draft: nothing is saved."""
+
+    def name(self) -> str:
+        return "action_discard_reflection"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        dispatcher.utter_message(**render("reflection_discarded").as_kwargs())
+        return CLEARED
+
+
+class ValidateWithdrawForm(FormValidationAction):
+    """Any text is taken as the code; the withdraw action says whether it matched."""
+
+    def name(self) -> str:
+        return "validate_withdraw_form"
+
+
+class ActionWithdrawReflection(Action):
+    """Delete the reflection with this receipt code, within a daily limit of failed tries."""
+
+    def name(self) -> str:
+        return "action_withdraw_reflection"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        try:
+            message = dialogue.withdraw(
+                factory=context.session_factory(),
+                code_text=tracker.get_slot(names.SLOT_RECEIPT_CODE) or "",
+                sender_id=tracker.sender_id,
+                secret=context.settings().secret,
+                today=date.today(),
+            )
+        except SQLAlchemyError:
+            message = dialogue.withdraw_failed_message()
+        dispatcher.utter_message(**message.as_kwargs())
+        return [SlotSet(names.SLOT_RECEIPT_CODE, None)]
+
+
+class ActionShowPrivacy(Action):
+    """What is stored, what is not, who sees it, for how long: from config and the pack."""
+
+    def name(self) -> str:
+        return "action_show_privacy"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        config = context.settings()
+        message = dialogue.privacy_message(
+            pack=context.current_pack(),
+            retention_days=config.retention_days,
+            tracker_retention_days=config.tracker_retention_days,
+        )
+        dispatcher.utter_message(**message.as_kwargs())
+        return []

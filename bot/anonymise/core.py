@@ -1,0 +1,225 @@
+"""The anonymiser's entry points: :func:`detect`, :func:`anonymise` and :func:`placeholder_only`.
+
+Reflect promises practitioners that nothing identifying is stored, so this runs on every user
+message at the channel door, before Rasa sees the text. Design choices, and why:
+
+* **Recall first.** Layers propose spans independently (patterns, organisations, addresses,
+  places, names); overlapping proposals are unioned, never dropped, and a name found once is
+  redacted everywhere it recurs in the message.
+* **Readable placeholders** numbered per type and consistent within one message ("[NAME 1] told
+  [NAME 2] ... [NAME 1]'s mum"), so the reflection still makes sense; never hashes (NHS and NI
+  numbers are brute-forceable).
+* **Fail closed.** Any exception inside returns the fixed text ``[REDACTED]``: a bug must never
+  leak the raw text nor crash the turn.
+* **Counts, not originals.** :class:`Redaction` carries how many identifiers of each type were
+  replaced, so callers can log or audit without holding the identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from types import MappingProxyType
+
+from bot.anonymise.lexicon import lexicon
+from bot.anonymise.locations import find_locations, is_sentence_start, protected_ranges
+from bot.anonymise.names import find_names
+from bot.anonymise.patterns import find_structured
+from bot.anonymise.spans import Candidate, Span, merge
+
+__all__ = [
+    "FAILED_TEXT",
+    "Redaction",
+    "anonymise",
+    "detect",
+    "placeholder_only",
+]
+
+FAILED_TEXT = "[REDACTED]"
+
+# Types whose finds also redact later repeats of the same word ("Grace ... grace's dad").
+_PROPAGATE = frozenset({"NAME", "PLACE", "SCHOOL", "ADDRESS"})
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+(?: \d+)?\]")
+_FILLER = frozenset(
+    """and or & the a an at in on of to from with by for is was i my our me and/or also plus
+    hi hello re name names place places""".split()
+)
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The result of :func:`anonymise`.
+
+    Attributes:
+        text: The anonymised text, identifiers replaced by placeholders such as ``[NAME 1]``.
+        counts: How many identifiers of each type were replaced (never the originals), e.g.
+            ``{"NAME": 3, "POSTCODE": 1}``; ``{"ERROR": 1}`` when the anonymiser failed closed.
+    """
+
+    text: str
+    counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def changed(self) -> bool:
+        """True if anything was replaced (or the message was withheld after an error)."""
+        return bool(self.counts)
+
+
+def _structured_and_places(text: str) -> tuple[list[Candidate], list[tuple[int, int]]]:
+    protected = protected_ranges(text)
+    cands = find_structured(text)
+    cands.extend(find_locations(text, protected))
+    return cands, protected
+
+
+_ADDRESS_GAP = re.compile(r",?\s*")
+_TOWN_GAP = re.compile(r"(,?\s*)([A-Za-z][\w'’]*(?:[ -][A-Za-z][\w'’]*){0,2})(\s*,?\s*)")
+_AGE_AFTER_NAME = re.compile(
+    r"(?:\s+(?:is|was|turned|turns)(?:\s+(?:now|only|just|nearly|almost))?)?\s+(\d{1,2})"
+    r"(?=\s*(?:[,.;)]|$)|\s+(?:and|when|at|now|but|so|with|in|years?|months?|yrs?)\b)"
+)
+
+
+def _neighbours(text: str, spans: list[Span]) -> list[Span]:
+    """Rules that need the first-pass spans.
+
+    * An address written in parts ("Flat 7, Belmont House, Stonefield Road") is one ADDRESS.
+    * The words between an address and a postcode are the town ("9 fairlight ave ore tn342ab").
+    * A number right after a name is an age ("Ruby 7 and Archie 4", "ahmed is 9").
+    """
+    out: list[Candidate] = [Candidate(s.start, s.end, s.type, 1) for s in spans]
+    changed = False
+    for a, b in pairwise(spans):
+        gap = text[a.end : b.start]
+        if a.type == "ADDRESS" and b.type == "ADDRESS" and _ADDRESS_GAP.fullmatch(gap):
+            out.append(Candidate(a.start, b.end, "ADDRESS", 2))
+            changed = True
+        elif a.type == "ADDRESS" and b.type == "POSTCODE":
+            m = _TOWN_GAP.fullmatch(gap)
+            if m and not any(ch.isdigit() for ch in m.group(2)):
+                start = a.end + m.start(2)
+                out.append(Candidate(start, start + len(m.group(2)), "PLACE", 1))
+                changed = True
+    for s in spans:
+        if s.type == "NAME":
+            m = _AGE_AFTER_NAME.match(text, s.end)
+            if m and int(m.group(1)) > 0:
+                out.append(Candidate(m.start(1), m.end(1), "AGE", 1))
+                changed = True
+    return merge(out) if changed else spans
+
+
+def _propagate(text: str, spans: list[Span]) -> list[Span]:
+    """Redact later repeats of a found name/place that the rules missed in their own context.
+
+    A word that is also an ordinary English word (an ambiguous name such as "Will") is only
+    propagated to capitalised, non-sentence-initial repeats, so "I will" survives.
+    """
+    lex = lexicon()
+    extra: list[Candidate] = []
+    taken = bytearray(len(text))  # 1 = already inside a span
+    for s in spans:
+        taken[s.start : s.end] = b"\x01" * (s.end - s.start)
+    seen: set[str] = set()
+    for span in spans:
+        if span.type not in _PROPAGATE:
+            continue
+        original = text[span.start : span.end]
+        key = original.lower()
+        if key in seen or len(original) < 2 or not any(ch.isalpha() for ch in original):
+            continue
+        seen.add(key)
+        wordy = " " not in key and (key in lex.english or key in lex.ambiguous)
+        if wordy and not original[0].isupper():
+            continue  # "spoke to will ... he will ring": a lower-case word-name stays local
+        pattern = re.compile(
+            r"(?<![\w'’-])" + re.escape(original) + r"(?![\w-])", 0 if wordy else re.IGNORECASE
+        )
+        for m in pattern.finditer(text):
+            if 1 in taken[m.start() : m.end()]:
+                continue
+            if wordy and is_sentence_start(text, m.start()):
+                continue
+            extra.append(Candidate(m.start(), m.end(), span.type, 0))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    if not extra:
+        return spans
+    return merge([Candidate(s.start, s.end, s.type, 1) for s in spans] + extra)
+
+
+def detect(text: str) -> list[Span]:
+    """Find every identifier in ``text``.
+
+    Used by :func:`anonymise` and by the evaluation; offsets refer to the ORIGINAL text.
+
+    Args:
+        text: Raw user text.
+
+    Returns:
+        Non-overlapping spans sorted by start.
+    """
+    if not text:
+        return []
+    cands, protected = _structured_and_places(text)
+    covered = [(c.start, c.end) for c in cands if c.type in {"EMAIL", "URL", "HANDLE"}]
+    cands.extend(find_names(text, protected, covered))
+    return _propagate(text, _neighbours(text, merge(cands)))
+
+
+def _replace(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
+    """Replace spans right-to-left with numbered placeholders, consistent per original string."""
+    numbers: dict[tuple[str, str], int] = {}
+    per_type: dict[str, int] = {}
+    for span in spans:  # number in reading order
+        key = (span.type, " ".join(text[span.start : span.end].lower().split()))
+        if key not in numbers:
+            per_type[span.type] = per_type.get(span.type, 0) + 1
+            numbers[key] = per_type[span.type]
+    counts: dict[str, int] = {}
+    out = text
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        key = (span.type, " ".join(text[span.start : span.end].lower().split()))
+        out = f"{out[: span.start]}[{span.type} {numbers[key]}]{out[span.end :]}"
+        counts[span.type] = counts.get(span.type, 0) + 1
+    return out, counts
+
+
+def anonymise(text: str) -> Redaction:
+    """Replace every identifier in ``text`` with a typed, numbered placeholder.
+
+    Fails closed: if anything inside raises, the result is ``[REDACTED]`` with counts
+    ``{"ERROR": 1}``, so the raw text is neither stored nor echoed.
+
+    Args:
+        text: Raw user text (one message).
+
+    Returns:
+        The :class:`Redaction`.
+    """
+    try:
+        if not isinstance(text, str):
+            raise TypeError(f"expected text, got {type(text).__name__}")
+        spans = detect(text)
+        redacted, counts = _replace(text, spans)
+        return Redaction(text=redacted, counts=MappingProxyType(counts))
+    except Exception:
+        return Redaction(text=FAILED_TEXT, counts=MappingProxyType({"ERROR": 1}))
+
+
+def placeholder_only(text: str) -> bool:
+    """True if, once placeholders, punctuation and filler words are removed, nothing is left.
+
+    Lets the bot ask for more when a practitioner's message was only identifiers ("[NAME 1],
+    [PLACE 1]") rather than store an empty reflection.
+
+    Args:
+        text: Already-anonymised text.
+
+    Returns:
+        Whether the text carries no meaningful words of its own.
+    """
+    rest = _PLACEHOLDER.sub(" ", text)
+    words = re.findall(r"[^\W_]+", rest.lower())
+    return all(w in _FILLER for w in words)

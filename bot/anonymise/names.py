@@ -1,0 +1,674 @@
+"""Layer 5: names of people, from word lists plus context.
+
+No NER model is available offline under Rasa 3.6's pins, so names come from:
+
+* a curated first-name list (case-insensitive: "spoke to chloe"), with an *ambiguous* sub-list of
+  names that are also ordinary words ("will", "hope", "grace", "may") that need name context;
+* titles ("Mr", "Mrs", "DC", "Dr", "Cllr"...) before any word ("spoke to mrs patel", "DC Smith");
+* relationship and role context before a word ("mum Aaliyah", "my colleague jo", "baby Kayden",
+  "a man called Kai");
+* shape: a capitalised mid-sentence word that is not an English word, not on the allow-list and
+  not an acronym ("Okonkwo", "Zbigniew"); a possessive ("Kayden's"); a following verb of
+  reporting ("Xanthe said");
+* a surname list to extend a first name into one full-name span ("Kelly Adams", "tom harris").
+
+Ambiguous names are redacted when capitalised mid-sentence (except months: "in May"), after a
+context word, in a possessive, coordinated with another name ("Grace and Will", "jade and kyle"),
+or sentence-initial with a following reporting verb ("Rose was 16 when..."). "I will", "a rose",
+"Grace period", "Frank discussion", "May I suggest" survive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.anonymise.lexicon import Lexicon, lexicon
+from bot.anonymise.locations import is_sentence_start
+from bot.anonymise.spans import Candidate
+
+__all__ = [
+    "find_names",
+]
+
+P_NAME_CONTEXT = 60
+P_NAME = 45
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*")
+
+TITLES = frozenset(
+    """mr mrs ms miss mx dr dc ds di dci dsi dsu det pc pcso sgt sergeant insp inspector cllr
+    councillor prof professor nurse rev revd reverend judge sir dame constable detective""".split()
+)
+# "Nurse Practitioner", "PC Support": role words after a title-like word are not surnames.
+_ROLE_AFTER_TITLE = frozenset(
+    """practitioner practitioners specialist specialists manager managers lead leads consultant
+    consultants advisor adviser assistant assistants officer officers support team teams
+    training manual""".split()
+)
+# Titles that are also everyday words: a title only before a capitalised or known name.
+_WEAK_TITLES = frozenset({"miss", "nurse", "judge", "sir", "dame", "pc", "ds", "di", "det"})
+
+CONTEXT_WORDS = frozenset(
+    """mum mummy mother mom dad daddy father stepdad stepmum stepfather stepmother step-dad
+    step-mum brother sister son daughter baby child boy girl toddler infant twin sibling
+    stepbrother stepsister half-brother half-sister colleague manager supervisor worker teacher
+    tutor head headteacher senco dsl pupil student nan nana nanny grandma grandad granddad
+    grandpa granny grandmother grandfather gran aunt auntie aunty uncle cousin niece nephew
+    partner boyfriend girlfriend husband wife ex ex-partner fiance fiancé fiancee friend mate
+    neighbour carer nurse midwife visitor officer interpreter paediatrician doctor consultant
+    practitioner lead chair advocate mentor coordinator co-ordinator therapist psychologist
+    counsellor receptionist caseworker called named nicknamed aka foster guardian lodger
+    landlord landlady housemate flatmate childminder keyworker key-worker grandson
+    granddaughter godmother godfather""".split()
+)
+# "told kayden", "spoke to kayden", "asked jo": a lower-case unknown word after these is a name.
+_VERB_CONTEXT = frozenset(
+    """told asked rang phoned called emailed texted messaged met visited contacted tell ask ring
+    phone email text message visit contact visiting seeing saw""".split()
+)
+_VERB_TO = frozenset(
+    """spoke speak speaking spoken talked talk talking met meeting chatted chat worked working
+    sat sitting""".split()
+)
+_COPULA = frozenset({"is", "was", "has", "had", "'s"})
+_COPULA_PERSON = re.compile(
+    r"\s+(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+|about\s+)?(?:\d|aged\b|(?:one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|twenty)\b|born\b|seen\b|taken\b|removed\b|placed\b|referred\b|"
+    r"excluded\b|living\b|staying\b|crying\b|upset\b|scared\b|frightened\b|withdrawn\b|"
+    r"absent\b|hit\b|hurt\b|injured\b|bruised\b|told\b|asked\b|arrested\b|charged\b|"
+    r"known\b|in\s+year\b|a\s+(?:baby|boy|girl|toddler|child|teenager|pupil)\b|"
+    r"in\s+(?:foster\s+|residential\s+|kinship\s+)?care\b|on\s+a\s+(?:cp|cin|child\s+protection)\b|"
+    r"looked\s+after\b|pregnant\b|in\s+hospital\b|subject\s+to\b)",
+    re.IGNORECASE,
+)
+NAME_VERBS_AFTER = frozenset(
+    """said says told tells disclosed went came asked lives lived attends
+    attended moved wants wanted refused left stayed stays started ran cried shouted hit showed
+    seemed rang phoned called texted messaged emailed admitted denied explained reported
+    confirmed agreed arrived turned kept got gets became felt feels thinks thought knew knows
+    works worked does did didn't doesn't isn't wasn't hasn't hadn't won't wouldn't can't
+    couldn't goes lied hid hides saw sees looks looked mentioned""".split()
+)
+STOPWORDS = frozenset(
+    """the a an and or but of to in on at for with by from is was were be been are has had have
+    do did this that these those it its he she they them his her their my our your we i you me
+    us him who which what when where why how not no so as if then than there here all any some
+    every each very just also only about after before over under again will would can could
+    should may might must shall said told yes ok okay please thanks thank""".split()
+)
+# Capitalised words that often follow a first name in title-case text but are not surnames.
+_NOT_SURNAME = frozenset(
+    """primary school academy nursery surgery practice college hospital centre hub team house
+    road street lane close avenue way drive said told and or but""".split()
+)
+_PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "ATMs", "GPs", "DSLs"
+# Words before an unknown lower-case word that weakly suggest a person follows.
+_WEAK_BEFORE = frozenset(
+    """with and see saw seen seeing visited visiting met meeting asked tell told called""".split()
+)
+_NAMING_WORDS = frozenset({"called", "named", "nicknamed", "aka", "calls"})
+_DETERMINERS = frozenset("the a an our their your my its every each".split())
+_MONTH_NAMES = frozenset({"may", "april", "june", "august"})
+_MONTH_CONTEXT_BEFORE = frozenset(
+    """in of since until till during by from last next this early late mid end beginning start
+    throughout before after""".split()
+)
+_SEASON_NAMES = frozenset({"summer", "autumn", "spring"})
+_SEASON_AFTER = frozenset(
+    "term terms holiday holidays half-term half break fair camp school club".split()
+)
+# Capitalised words that follow an ambiguous name in fixed phrases that are not people.
+_NOT_PERSON_AFTER = {
+    "sky": frozenset({"news", "tv", "sports", "broadband", "high"}),
+    "hope": frozenset({"centre", "house", "project", "trust"}),
+}
+_ROLE_IN_BRACKETS = re.compile(
+    r"\s*\(\s*(?:mum|dad|mother|father|stepdad|stepmum|nan|grandmother|grandfather|brother"
+    r"|sister|partner|boyfriend|girlfriend|child|baby|son|daughter|aunt|uncle)\s*\)",
+    re.IGNORECASE,
+)
+# Said of a person straight after a name: a school year, care status.
+_PERSON_AFTER = re.compile(
+    r",?\s+(?:(?:is|was)\s+)?(?:in|from|starts|started)\s+(?:year\s+\d|reception\b|nursery\b"
+    r"|(?:foster\s+|residential\s+|kinship\s+)?care\b)",
+    re.IGNORECASE,
+)
+_AGE_AFTER = re.compile(
+    r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
+)
+# Modal-like ambiguous names: lower case they are almost always the word ("mum will", "dad may").
+_VERBLIKE = frozenset(
+    """will may mark hope pat rob sue ray chase grant drew guy bill jack frank sandy art""".split()
+)
+
+
+@dataclass(slots=True)
+class _Tok:
+    """One word of the text, with the facts the rules need."""
+
+    start: int
+    end: int  # end of the base word (a possessive 's is not part of the name)
+    full_end: int
+    text: str
+    lower: str
+    cap: bool
+    upper: bool
+    poss: bool
+    initial: bool
+
+
+def _tokenise(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        poss = len(word) > 2 and word[-2] in "'’" and word[-1] in "sS"
+        base = word[:-2] if poss else word
+        toks.append(
+            _Tok(
+                start=m.start(),
+                end=m.start() + len(base),
+                full_end=m.end(),
+                text=base,
+                lower=base.lower(),
+                cap=base[0].isupper(),
+                upper=len(base) > 1 and base.isupper(),
+                poss=poss,
+                initial=is_sentence_start(text, m.start()),
+            )
+        )
+    return toks
+
+
+_DERIVATIONAL = frozenset(
+    {"al", "ally", "ness", "ment", "ments", "ity", "ities", "ist", "ists", "ism"}
+)
+_CONTRACTION = re.compile(r"^[a-z]+'(?:m|re|ve|ll|d|s|t)$|^[a-z]+n't$")
+
+
+def _english_word(word: str, english: frozenset[str]) -> bool:
+    """An English word, allowing contractions ("wasn't") and regular inflections ("messaged")."""
+    if word in english or _CONTRACTION.match(word):
+        return True
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+        # derivational endings that names almost never have ("Motivational", "readiness")
+        ("al", ""),
+        ("ally", ""),
+        ("ness", ""),
+        ("ment", ""),
+        ("ments", ""),
+        ("ity", ""),
+        ("ities", "y"),
+        ("ist", ""),
+        ("ists", ""),
+        ("ism", ""),
+    ):
+        min_stem = 5 if suffix in _DERIVATIONAL else 3
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            stem = word[: len(word) - len(suffix)] + repl
+            if stem in english:
+                return True
+            if suffix in ("ed", "ing") and len(stem) >= 4 and stem[-1] == stem[-2]:
+                if stem[:-1] in english:  # "stopped" -> "stop"
+                    return True
+    return False
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert) away from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {left + right[1:] for left, right in splits if right}
+    out |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    out |= {left + ch + right[1:] for left, right in splits if right for ch in _ALPHABET}
+    out |= {left + ch + right for left, right in splits for ch in _ALPHABET}
+    return out
+
+
+def _typo_of_english(word: str, english: frozenset[str]) -> bool:
+    """True if one edit (delete, swap, replace, insert) turns ``word`` into an English word.
+
+    Lets the weak name cues skip misspellings ("becuase", "freind") while still catching
+    unknown names ("leyton", "tymon"). Only run on rare, unknown lower-case words.
+    """
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for left, right in splits:
+        if right and left + right[1:] in english:
+            return True
+        if len(right) > 1 and left + right[1] + right[0] + right[2:] in english:
+            return True
+        for ch in _ALPHABET:
+            if right and left + ch + right[1:] in english:
+                return True
+            if left + ch + right in english:
+                return True
+    return False
+
+
+def _compound_of_english(word: str, english: frozenset[str]) -> bool:
+    """True if ``word`` is two English words of 4+ letters run together ("landline")."""
+    return any(
+        word[:i] in english and _english_word(word[i:], english) for i in range(4, len(word) - 3)
+    )
+
+
+def _parts(word: str) -> list[str]:
+    return [p for p in word.split("-") if p]
+
+
+class _Ctx:
+    """Per-call view of the tokens plus the lexicon, with the small predicates the rules use."""
+
+    def __init__(self, text: str, toks: list[_Tok], lex: Lexicon) -> None:
+        self.text = text
+        self.toks = toks
+        self.lex = lex
+
+    def gap(self, i: int) -> str:
+        """Text between token i-1 and token i."""
+        return self.text[self.toks[i - 1].full_end : self.toks[i].start] if i > 0 else ""
+
+    def joined(self, i: int, allow_comma: bool = False) -> bool:
+        """Token i follows token i-1 with only spaces between.
+
+        A comma is allowed when asked ("mum, Sarah"); a dot only after a title ("Mr. Smith").
+        """
+        if i <= 0:
+            return False
+        gap = self.gap(i)
+        if allow_comma:
+            gap = gap.replace(",", "", 1)
+        if gap.startswith(".") and self.toks[i - 1].lower in TITLES:
+            gap = gap[1:]
+        return bool(gap) and gap.strip(" \t") == "" and "\n" not in gap
+
+    def prev(self, i: int, allow_comma: bool = False) -> _Tok | None:
+        return self.toks[i - 1] if self.joined(i, allow_comma) else None
+
+    def next(self, i: int) -> _Tok | None:
+        return self.toks[i + 1] if i + 1 < len(self.toks) and self.joined(i + 1) else None
+
+    def is_first(self, word: str) -> bool:
+        parts = _parts(word)
+        return bool(parts) and all(p in self.lex.first_names for p in parts)
+
+    def is_ambiguous(self, word: str) -> bool:
+        parts = _parts(word)
+        return all(p in self.lex.ambiguous for p in parts)
+
+    def is_english(self, word: str) -> bool:
+        parts = _parts(word.replace("’", "'"))
+        return bool(parts) and all(_english_word(p, self.lex.english) for p in parts)
+
+    def is_keep(self, word: str) -> bool:
+        return word in self.lex.keep_words or word.replace("’", "'") in self.lex.keep_words
+
+    def is_surname(self, word: str) -> bool:
+        return word in self.lex.surnames
+
+    def name_like(self, tok: _Tok) -> bool:
+        """A capitalised word that could be part of a name (for extending a full name)."""
+        if tok.upper and len(tok.text) <= 4 and not self.is_surname(tok.lower):
+            return False
+        if self.is_keep(tok.lower) or tok.lower in STOPWORDS or len(tok.text) < 2:
+            return False
+        if tok.cap:
+            return (
+                self.is_surname(tok.lower)
+                or (self.is_first(tok.lower) and not self.is_ambiguous(tok.lower))
+                or not self.is_english(tok.lower)
+            )
+        return self.is_surname(tok.lower) and not self.is_english(tok.lower)
+
+    def surname_shaped(self, tok: _Tok) -> bool:
+        """A capitalised word that reads as a surname after a first name ("Kevin Thorn").
+
+        It may be an English word ("Sarah Wood"), but not a keep word, acronym or function word.
+        """
+        return (
+            tok.cap
+            and not tok.upper
+            and len(tok.text) >= 2
+            and tok.lower not in STOPWORDS
+            and not self.is_keep(tok.lower)
+            and tok.lower not in self.lex.places_lower
+            and tok.lower not in _NOT_SURNAME
+        )
+
+    def context_before(self, i: int) -> bool:
+        """A relationship/role word, "called"/"named", or a reporting verb just before token i."""
+        p = self.prev(i, allow_comma=True)
+        if p is None:
+            return False
+        if p.lower in CONTEXT_WORDS:
+            # "Foster, perp": a capitalised context word mid-sentence is probably a surname.
+            return not p.cap or p.upper or p.initial
+        if p.lower in ("is", "was", "as") and i >= 2:
+            p2 = self.prev(i - 1)
+            if p2 is not None and p2.lower in ("name", "named", "called", "known"):
+                return True
+            # "nan is pat", "her dad was ricky"
+            if p2 is not None and p2.lower in CONTEXT_WORDS and not p2.cap:
+                return True
+        return False
+
+    def verb_before(self, i: int) -> bool:
+        """A verb that takes a person just before token i ("told kayden", "spoke to jo").
+
+        A one-letter slip in the verb ("visted cairon") still counts.
+        """
+        p = self.prev(i)
+        if p is None:
+            return False
+        if p.lower in _VERB_CONTEXT or (
+            p.lower not in self.lex.english and _edits1(p.lower) & _VERB_CONTEXT
+        ):
+            return True
+        if p.lower in ("to", "with") and i >= 2:
+            p2 = self.prev(i - 1)
+            return p2 is not None and p2.lower in _VERB_TO
+        return False
+
+    def evidence_after(self, i: int, strict: bool = False) -> bool:
+        """What follows token i suggests a person: "said", "(mum)", ", 4,", "and I".
+
+        With ``strict`` (for names that are also words), "is"/"was" count only when followed by
+        something said of a person ("was 16", "was seen"), so "Hope is not a plan" survives.
+        """
+        tok = self.toks[i]
+        rest = self.text[tok.full_end : tok.full_end + 40]
+        if tok.poss or _ROLE_IN_BRACKETS.match(rest) or _AGE_AFTER.match(rest):
+            return True
+        if _PERSON_AFTER.match(rest):
+            return True  # "Summer in Year 4", "Faith, in foster care"
+        n = self.next(i)
+        if n is None:
+            return False
+        if n.lower in NAME_VERBS_AFTER:
+            return True
+        if n.cap and self.is_surname(n.lower) and not self.is_english(n.lower):
+            return True  # "Rahima Begum's ...", "Xiaoling Chen (16)"
+        if n.lower in _COPULA:
+            if not strict:
+                return True
+            # "Rose was 16", "Summer was seen by the GP" — but not "Hope is not a plan".
+            after = self.text[n.full_end : n.full_end + 30]
+            return bool(_COPULA_PERSON.match(after))
+        if n.lower == "from" and i + 2 < len(self.toks) and self.toks[i + 2].lower == "the":
+            return True
+        if n.lower == "the" and i + 2 < len(self.toks) and self.toks[i + 2].lower in CONTEXT_WORDS:
+            return True  # "Bill the neighbour rang"
+        if n.lower in ("and", "&") and i + 2 < len(self.toks) and self.joined(i + 2):
+            m = self.toks[i + 2]
+            if m.text in ("I", "me"):
+                return True
+            if self.is_keep(m.lower):
+                return False  # "Amazon and Google"
+            return (m.cap and (self.is_first(m.lower) or not self.is_english(m.lower))) or (
+                self.is_first(m.lower) and not self.is_ambiguous(m.lower)
+            )
+        return False
+
+
+def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
+    """Return a priority if token i is (part of) a name, else None."""
+    tok = ctx.toks[i]
+    low = tok.lower
+    if len(tok.text) < 2:
+        return None
+    if low in STOPWORDS and not tok.cap:
+        # "spoke to will", "talked to may": a modal cannot follow these, so it is a name.
+        if low in ctx.lex.ambiguous and ctx.verb_before(i):
+            return P_NAME_CONTEXT
+        return None
+    prev = ctx.prev(i)
+
+    # Titles: "Dr Okafor", "mrs patel", "DC Smith", "Nurse Adjei".
+    if prev is not None and prev.lower in TITLES and low not in STOPWORDS:
+        known = ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low)
+        strong = prev.lower not in _WEAK_TITLES or prev.cap
+        acronym = tok.upper and len(tok.text) <= 4 and not known
+        role = low in _ROLE_AFTER_TITLE
+        if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
+            return P_NAME_CONTEXT
+
+    if ctx.is_keep(low) or low in TITLES:
+        return None
+    if (tok.upper and len(tok.text) <= 4) or _PLURAL_ACRONYM.match(tok.text):
+        # Acronyms (MASH, DSL, LADO...) are not names, unless a context word says so.
+        return P_NAME_CONTEXT if ctx.context_before(i) and ctx.is_first(low) else None
+
+    is_first = ctx.is_first(low)
+    is_amb = is_first and ctx.is_ambiguous(low)
+    english = ctx.is_english(low)
+    context = ctx.context_before(i)
+
+    if is_first and not is_amb:
+        return P_NAME_CONTEXT if context else P_NAME
+
+    if is_amb:
+        return _decide_ambiguous(ctx, i, found, context)
+
+    if ctx.is_surname(low) and not english:
+        return P_NAME
+    # "the Smiths", "the Okafors": a family by its surname
+    if (
+        tok.cap
+        and prev is not None
+        and prev.lower == "the"
+        and low.endswith("s")
+        and (ctx.is_surname(low[:-1]) or (low.endswith("es") and ctx.is_surname(low[:-2])))
+    ):
+        return P_NAME
+    # the Mensah family / the Baker family
+    nxt = ctx.next(i)
+    if tok.cap and nxt is not None and nxt.lower == "family" and not tok.initial:
+        return P_NAME
+
+    if tok.cap and not english:
+        if not tok.initial or tok.poss or context or ctx.evidence_after(i):
+            return P_NAME
+        return None
+    if tok.cap and english and not tok.initial and low not in STOPWORDS:
+        # "a man called Hunter", "known as Bear": naming verbs make even a word a name. (Role
+        # words are not enough: "Child Safeguarding", "mum Said".)
+        p = ctx.prev(i)
+        if p is not None and p.lower in _NAMING_WORDS and not p.cap:
+            return P_NAME_CONTEXT
+    if not tok.cap and not english and len(low) >= 3:
+        if context or ctx.verb_before(i) or tok.poss:
+            return P_NAME_CONTEXT
+        nxt = ctx.next(i)
+        if nxt is not None and nxt.lower in ("said", "told", "says", "tells") and not tok.initial:
+            return P_NAME
+        if _coordinated(ctx, i, found):
+            return P_NAME  # "bronwen and ceri"
+        # Weaker cues ("went to see leyton", "with tymon", "leyton was crying") redact an
+        # unknown lower-case word unless it looks like a typo of an English word ("teh").
+        prev = ctx.prev(i)
+        weak = (prev is not None and prev.lower in _WEAK_BEFORE) or (
+            nxt is not None and (nxt.lower in NAME_VERBS_AFTER or nxt.lower in _COPULA)
+        )
+        if (
+            weak
+            and len(low) >= 4
+            and not _typo_of_english(low, ctx.lex.english)
+            and not _compound_of_english(low, ctx.lex.english)
+        ):
+            return P_NAME
+    return None
+
+
+def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -> int | None:
+    """Names that are also words: "Will", "Hope", "Grace", "May", "Summer", "Jade"."""
+    tok = ctx.toks[i]
+    low = tok.lower
+    prev = ctx.prev(i)
+    nxt = ctx.next(i)
+    # Months: "in May", "on 4th May", "May 2021" — dates are handled by the patterns layer.
+    if low in _MONTH_NAMES:
+        if prev is not None and (prev.lower in _MONTH_CONTEXT_BEFORE or prev.text.isdigit()):
+            return None
+        rest = ctx.text[tok.full_end : tok.full_end + 6]
+        if re.match(r"\s*(?:\d|')", rest):
+            return None
+    if low in _SEASON_NAMES and nxt is not None and nxt.lower in _SEASON_AFTER:
+        return None
+    if nxt is not None and nxt.lower in _NOT_PERSON_AFTER.get(low, frozenset()):
+        return None
+    if not tok.cap:
+        if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
+            return P_NAME
+        if low in _VERBLIKE:
+            # "mum will be there" vs "nan pat said", "nan is pat", "spoke to will": a verb-like
+            # name needs a naming context or a verb that takes a person before it.
+            if ctx.verb_before(i) or (context and ctx.evidence_after(i)):
+                return P_NAME_CONTEXT
+            p = ctx.prev(i)
+            if context and p is not None and p.lower in ("is", "was"):
+                return P_NAME_CONTEXT
+            return None
+        if context:
+            return P_NAME_CONTEXT
+        return P_NAME if _coordinated(ctx, i, found) else None
+    # Capitalised
+    if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
+        return P_NAME
+    if context:
+        return P_NAME_CONTEXT
+    if not tok.initial:
+        if prev is not None and prev.lower in _DETERMINERS:
+            return None  # "the Amber warning"
+        if tok.text.isupper():
+            return None
+        return P_NAME
+    # Sentence-initial: a short name that is not a word ("Bex", "Dom") is a name; a word-name
+    # needs evidence ("Rose was 16", "Dawn from the school rang").
+    if not ctx.is_english(low):
+        return P_NAME
+    if ctx.evidence_after(i, strict=True) or _coordinated(ctx, i, found):
+        return P_NAME
+    if nxt is not None and nxt.cap and ctx.is_surname(nxt.lower):
+        return P_NAME
+    return None
+
+
+def _coordinated(ctx: _Ctx, i: int, found: dict[int, int]) -> bool:
+    """Token i is joined by "and" to a word already judged a name ("jade and kyle")."""
+    toks = ctx.toks
+    if i >= 2 and toks[i - 1].lower in ("and", "&") and ctx.joined(i) and ctx.joined(i - 1):
+        if (i - 2) in found:
+            return True
+    if i + 2 < len(toks) and toks[i + 1].lower in ("and", "&") and ctx.joined(i + 1):
+        if ctx.joined(i + 2):
+            other = toks[i + 2]
+            if ctx.is_first(other.lower) and not ctx.is_ambiguous(other.lower):
+                return True
+            if other.cap and not ctx.is_english(other.lower) and not ctx.is_keep(other.lower):
+                return True
+    return False
+
+
+def find_names(
+    text: str, protected: list[tuple[int, int]], covered: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Find names of people.
+
+    Args:
+        text: The original user text.
+        protected: Allow-listed ranges ("Child Z", "East Sussex") that must survive.
+        covered: Ranges already claimed by structured identifiers (emails, URLs...), skipped.
+
+    Returns:
+        NAME candidates; a first name and the surname-like words after it form one span.
+    """
+    lex = lexicon()
+    toks = _tokenise(text)
+    ctx = _Ctx(text, toks, lex)
+    mask = bytearray(len(text))  # 1 = allow-listed or already an email/URL/handle
+    for s, e in protected + covered:
+        mask[s:e] = b"\x01" * (e - s)
+
+    def is_blocked(tok: _Tok) -> bool:
+        return 1 in mask[tok.start : tok.end]
+
+    # Lower-case English words that are neither names nor surnames can never be names by any
+    # rule below: skip them up front (most of every message), which keeps a call well under 1 ms.
+    english, first, sur = lex.english, lex.first_names, lex.surnames
+    todo = [
+        i
+        for i, tok in enumerate(toks)
+        if tok.cap or tok.poss or tok.lower not in english or tok.lower in first or tok.lower in sur
+    ]
+    found: dict[int, int] = {}
+    for i in todo:
+        if not is_blocked(toks[i]):
+            prio = _decide(ctx, i, found)
+            if prio is not None:
+                found[i] = prio
+    # Second look for words joined by "and" to a name found later ("Ruby and Jade").
+    for i in todo:
+        if i in found or is_blocked(toks[i]):
+            continue
+        if (i >= 1 and toks[i - 1].lower in ("and", "&")) or (
+            i + 1 < len(toks) and toks[i + 1].lower in ("and", "&")
+        ):
+            prio = _decide(ctx, i, found)
+            if prio is not None:
+                found[i] = prio
+
+    # Extend a name over following surname-like words: "Kelly Adams", "tom harris".
+    for i in sorted(found):
+        j = i
+        while j in found and not toks[j].poss:
+            nxt = ctx.next(j)
+            if nxt is None or j + 1 in found or is_blocked(nxt):
+                break
+            cur = toks[j]
+            solid = cur.cap and ctx.is_first(cur.lower) and not ctx.is_ambiguous(cur.lower)
+            lower_surname = (
+                not nxt.cap
+                and not cur.cap
+                and ctx.is_surname(nxt.lower)
+                and not ctx.is_english(nxt.lower)
+            )
+            if ctx.name_like(nxt) or lower_surname or (solid and ctx.surname_shaped(nxt)):
+                found[j + 1] = found[i]
+                j += 1
+            else:
+                break
+
+    # Adjacent name words become one span.
+    out: list[Candidate] = []
+    run_start = run_end = -1
+    run_prio = 0
+    last = -2
+    for i in sorted(found):
+        tok = toks[i]
+        if (
+            i == last + 1
+            and ctx.gap(i).strip() == ""
+            and not toks[last].poss
+            and "\n" not in ctx.gap(i)
+        ):
+            run_end = tok.end
+            run_prio = max(run_prio, found[i])
+        else:
+            if run_start >= 0:
+                out.append(Candidate(run_start, run_end, "NAME", run_prio))
+            run_start, run_end, run_prio = tok.start, tok.end, found[i]
+        last = i
+    if run_start >= 0:
+        out.append(Candidate(run_start, run_end, "NAME", run_prio))
+    return out

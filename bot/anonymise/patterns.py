@@ -1,0 +1,373 @@
+"""Layer 1: structured identifiers found by their shape.
+
+Emails, URLs, social handles, NHS numbers, National Insurance numbers, postcodes, phone numbers,
+dates, ages and reference numbers. The principle (ANONYMISATION_NOTES.md) is *shape over
+validity*: a fictional, mistyped or Ofcom drama-range number must still go. Validators
+(``phonenumbers``, the NHS mod-11 check from ``python-stdnum``) only *raise confidence*: they
+decide the placeholder type when a digit run could be either a phone or an NHS number, never
+whether it is redacted.
+
+Every regex is compiled at import (cheap, no I/O). ``phonenumbers`` is imported lazily inside the
+one function that uses it, so importing the package stays light.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from stdnum.gb import nhs as _nhs
+
+from bot.anonymise.spans import Candidate
+
+__all__ = [
+    "find_structured",
+]
+
+# --------------------------------------------------------------------------------------------
+# Priorities (see spans.merge): more specific shapes win a tie on length.
+# --------------------------------------------------------------------------------------------
+P_EMAIL = 100
+P_URL = 95
+P_HANDLE = 90
+P_NUMBER = 85  # NHS, NI, postcode, phone
+P_REF_KEYWORD = 84
+P_DATE = 80
+P_AGE = 75
+P_REF_SHAPE = 70
+
+# --------------------------------------------------------------------------------------------
+# Emails, URLs, handles
+# --------------------------------------------------------------------------------------------
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_TLDS = (
+    r"(?:co\.uk|org\.uk|gov\.uk|nhs\.uk|sch\.uk|ac\.uk|police\.uk|net\.uk|me\.uk|ltd\.uk|com|org"
+    r"|net|uk|io|ly|be|me|info|biz|tv|co|app|example)"
+)
+_URL = re.compile(
+    r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+"
+    r"|(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+" + _TLDS + r"(?:/[^\s<>\"']*)?(?![\w.-]*@)(?![\w])",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+# "instagram: kayz.2009", "on snapchat as lil_k_x": a platform word, then a username-shaped token
+# (with a digit, underscore or dot, so "on snapchat as well" is not one).
+_HANDLE_PLATFORM = re.compile(
+    r"\b(?:instagram|insta|snapchat|snap|tiktok|twitter|facebook|fb|discord|xbox|psn|gamertag"
+    r"|username|user\s+name|handle)(?:\s+(?:name|handle|account|id))?\s*(?::|is|was|as|=)?\s*"
+    r"@?((?=[A-Za-z0-9_.]*[\d_.])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------
+# UK numbers: 0 + 9-10 more digits, any grouping (spaces, hyphens, dots, brackets): "07700 900123",
+# "(01632) 960222", "01632-960-099", "0808 157 0192".
+_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])")
+# +44 / 0044 with an optional "(0)": "+44 7700 900987", "+447700900111", "0044 7700 900321".
+_PHONE_INTL_UK = re.compile(
+    r"(?<![\w+])(?:\+\s?|00)44[ \-.]?(?:\(0\)[ \-.]?)?\(?\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])"
+)
+# Other countries' numbers written with a plus: "+48 512 345 678".
+_PHONE_INTL = re.compile(r"(?<![\w+])\+\s?[1-9]\d{0,2}(?:[ \-.)(]{0,2}\d){6,12}(?![\d])")
+# NHS numbers: 10 digits, "485 777 3456", "485-777-3456" or "4857773456".
+_NHS = re.compile(r"(?<![\w.])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w])")
+# National Insurance numbers: two letters, six digits (optionally in pairs), optional A-D suffix.
+_NI = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z]{2})(\s?)(\d{2})\s?(\d{2})\s?(\d{2})(?:\s?([A-Da-d]))?(?![A-Za-z0-9])"
+)
+# HMRC prefix rules (first letter not D F I Q U V; second not D F I O Q U V), plus the QQ
+# prefix used in examples; applied only when the shape is loose (a gap and no suffix letter).
+_NI_PREFIX = re.compile(r"^(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ)$")
+_SHORT_WORDS = frozenset(
+    "is on at to in of by it an as be do go he if me my no or so up us we am".split()
+)
+# Full UK postcodes, any case, with or without the space: "BN21 4UG", "bn214ug", "SW1A 1AA".
+_POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
+    r"(?![A-Za-z0-9])"
+)
+_ORDINAL = re.compile(r"^(?:1st|2nd|3rd|\dth)$", re.IGNORECASE)
+# Partial (outward-only) Sussex/Kent/Surrey postcodes written in capitals: "BN21", "TN34".
+_OUTWARD = re.compile(r"(?<![A-Za-z0-9])(?:BN|TN|RH|PO|GU|ME|CT)\d{1,2}(?![A-Za-z0-9])")
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:(?:19|20)\d{2}|'?\d{2})"
+# "3rd March 2021", "3 Mar 21", "the 5th of June", "14th feb".
+_DATE_DAY_MONTH = re.compile(
+    r"\b" + _DAY + r"(?:\s+of)?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?(?![\w])",
+    re.IGNORECASE,
+)
+# "March 3rd", "March 3rd, 2021", "June 5".
+_DATE_MONTH_DAY = re.compile(
+    r"\b" + _MONTHS + r"\s+" + _DAY + r"(?:,?\s+(?:19|20)\d{2})?(?![\w:.]\d)(?![\w])",
+    re.IGNORECASE,
+)
+# "March 2021", "Sept 2020" (month and year: specific enough to help re-identify an event).
+_DATE_MONTH_YEAR = re.compile(r"\b" + _MONTHS + r",?\s+(?:19|20)\d{2}\b", re.IGNORECASE)
+_LOWER_MODAL = re.compile(r"\b(?:may|mar)\b")
+_ORDINAL_OR_YEAR = re.compile(r"\d(?:st|nd|rd|th)\b|\b(?:19|20)\d{2}\b|'\d{2}\b", re.IGNORECASE)
+# 12/03/2019, 12.3.19, 21-01-2020, 2019-03-12.
+_DATE_NUMERIC = re.compile(r"(?<![\w./-])(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})(?![\w/-]|\.\d)")
+# 12/03 (day/month only); a two-part date needs a slash and a two-digit part, or "on/of" before.
+_DATE_SHORT = re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})(?![\w/.]|\.\d)")
+_DATE_SHORT_CONTEXT = re.compile(
+    r"(?:\bon|\bof|\bdated|\bfrom|\buntil|\bsince|\bby|\bDOB|\bd\.o\.b\.?)\s*:?\s*$", re.IGNORECASE
+)
+
+# --------------------------------------------------------------------------------------------
+# Ages (only the number is replaced: "aged [AGE 1]", "the [AGE 1]-year-old")
+# --------------------------------------------------------------------------------------------
+_NUMWORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)"
+)
+_AGE_NUM = r"(?:\d{1,2}|" + _NUMWORD + r")"
+_AGE_AGED = re.compile(
+    r"\b(?:aged|age|ages)\s+(" + _AGE_NUM + r"(?:\s*(?:,|and|&|or)\s*" + _AGE_NUM + r")*)\b",
+    re.IGNORECASE,
+)
+_AGE_OLD = re.compile(
+    r"\b(" + _AGE_NUM + r")(?:[\s-]*(?:years?|yrs?|months?|mths?|weeks?|wks?)[\s-]*old\b"
+    r"|\s?(?:yo|y/o)\b)",
+    re.IGNORECASE,
+)
+_AGE_NUMBER_IN = re.compile(r"\d{1,2}|" + _NUMWORD, re.IGNORECASE)
+# "Leo, 4, ..." / "Ava, 8." / "Joshua (3)" / "twins, 6, at" — a small number set off after a word.
+_AGE_APPOSITION = re.compile(
+    r"(?<![\w'’-])([A-Za-z][\w'’-]*)(?:,\s*|\s*\(\s*)(\d{1,2})"
+    r"(?=\s*[,.;)]|\s+(?:and|at|is|was|who|lives|attends|has|had|in|with|but)\b)"
+)
+_NOT_AGE_BEFORE = frozenset(
+    "point points section page paragraph para recommendation step stage year number no option "
+    "item question part chapter level tier room flat unit visits visit times week weeks day days "
+    "hours minutes months and or to of the between over under about around than".split()
+)
+# "Abdirahman is 14 and ...", "she was 13," — a small number after is/was with a person subject.
+_AGE_IS = re.compile(
+    r"\b(he|she|who|mum|dad|mother|father|brother|sister|son|daughter|baby|boyfriend|girlfriend"
+    r"|partner|stepdad|stepmum|child|boy|girl|[A-Z][\w'’-]+)"
+    r"(?:\s+(?:is|was|turned|turns)|['’]s)(?:\s+(?:now|only|just|nearly|almost))?"
+    r"\s+(\d{1,2}|" + _NUMWORD + r")(?=\s*(?:[,.;)]|$)|\s+(?:and|when|at|now|yet|but|so|with|in"
+    r"|years?|months?|himself|herself|themselves|then|herself|at\s+the\s+time)\b)"
+)
+_NOT_AGE_SUBJECT = frozenset(
+    "it this that there what which score rating risk level it's here time answer case "
+    "number".split()
+)
+
+# --------------------------------------------------------------------------------------------
+# Reference numbers
+# --------------------------------------------------------------------------------------------
+_REF_KEYWORD = re.compile(
+    r"\b(?:crime\s+(?:ref(?:erence)?|number|no)|ref(?:erence)?|CAD|incident|log|case|"
+    r"LCS(?:\s+(?:ref|id|number|no))?|Mosaic(?:\s+(?:id|number|no))?|ID|URN|CRN|PNC(?:\s+id)?|"
+    r"MRN|hospital\s+(?:number|no)|occurrence|serial|job|UPN|referral|DA|MARAC)"
+    r"(?:\s*(?:number|num|no\.?|#|id|ref))?\s*(?:was|is|:|-|=)?\s*"
+    r"(?=[A-Za-z]{0,4}[-/]?\d)([A-Za-z]{0,4}[-/]?\d[A-Za-z0-9/-]*\d)(?![\w/])",
+    re.IGNORECASE,
+)
+# Alphanumeric codes: "CS-2021-0045", "DA/2021/00734", "RXC123456", "M-4417", "47/12345/21".
+_REF_CODE = re.compile(
+    r"(?<![\w@./-])(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w@/-])"
+)
+_NOT_CODE = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th|s|am|pm|mg|ml|kg|g|km|m|cm|mm|k|mph|hrs?|h|mins?|yo|yrs?|x|p|ft|lb|lbs)"
+    r"|[A-Za-z]{1,3}\d{1,3}|\d{1,3}[A-Za-z]|(?:19|20)\d{2}[-/]\d{2}|\d{1,2}[-/]\d{1,2}"
+    r"|covid-?19|[A-Za-z]+-\d{1,3})$",
+    re.IGNORECASE,
+)
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
+_LONG_DIGITS = re.compile(r"(?<![\w])\d{6,}(?![\w])")
+
+
+def _candidates(
+    pattern: re.Pattern[str], text: str, kind: str, priority: int
+) -> Iterator[Candidate]:
+    """Yield one candidate per regex match (whole match)."""
+    for m in pattern.finditer(text):
+        yield Candidate(m.start(), m.end(), kind, priority)
+
+
+def _strip_trailing(text: str, start: int, end: int) -> int:
+    """Drop sentence punctuation that a greedy URL match swallowed ("see www.x.org.")."""
+    while end > start and text[end - 1] in ".,;:!?)]}'\"":
+        end -= 1
+    return end
+
+
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+@lru_cache(maxsize=1)
+def _phonenumbers() -> Any:
+    """Import ``phonenumbers`` on first use (it loads sizeable metadata)."""
+    import phonenumbers
+
+    return phonenumbers
+
+
+def _is_valid_uk_phone(raw: str) -> bool:
+    """True if libphonenumber accepts ``raw`` as a valid GB number (confidence only)."""
+    pn = _phonenumbers()
+    try:
+        return bool(pn.is_valid_number(pn.parse(raw, "GB")))
+    except pn.NumberParseException:
+        return False
+
+
+def _ten_digit_type(raw: str, before: str) -> str:
+    """Decide NHS_NUMBER vs PHONE vs REFERENCE for a 10-digit run; all of them are redacted.
+
+    The type only changes the placeholder: a leading 0 or a valid GB number means PHONE, a
+    passing NHS mod-11 check means NHS_NUMBER, a reference keyword just before means REFERENCE.
+    """
+    window = before[-30:].lower()
+    digits = _digits(raw)
+    if "nhs" in window:
+        return "NHS_NUMBER"
+    if re.search(r"\b(?:ref|reference|crime|cad|incident|case|log|id)\b", window):
+        return "REFERENCE"
+    if digits.startswith("0") or "phone" in window or "mobile" in window:
+        return "PHONE"
+    if _nhs.is_valid(digits):
+        return "NHS_NUMBER"
+    if _is_valid_uk_phone("0" + digits):
+        # e.g. "7700 900123" written without its leading zero
+        return "PHONE"
+    return "NHS_NUMBER"
+
+
+def _find_numbers(text: str) -> Iterator[Candidate]:
+    """Phones, NHS numbers, NI numbers and postcodes."""
+    for pat in (_PHONE_INTL_UK, _PHONE_NATIONAL, _PHONE_INTL):
+        for m in pat.finditer(text):
+            end = m.end()
+            if text[m.start()] == "(" and ")" not in m.group():
+                start = m.start() + 1
+            else:
+                start = m.start()
+            yield Candidate(start, end, "PHONE", P_NUMBER)
+    for m in _NHS.finditer(text):
+        kind = _ten_digit_type(m.group(), text[: m.start()])
+        yield Candidate(m.start(), m.end(), kind, P_NUMBER + (1 if kind != "PHONE" else 0))
+    for m in _NI.finditer(text):
+        letters, gap, suffix = m.group(1), m.group(2), m.group(6)
+        if (
+            gap
+            and not suffix
+            and (letters.lower() in _SHORT_WORDS or not _NI_PREFIX.match(letters.upper()))
+        ):
+            continue  # "is 12 34 56", "ID 123456": not an NI number (the number is still a ref)
+        yield Candidate(m.start(), m.end(), "NI_NUMBER", P_NUMBER + 1)
+    for m in _POSTCODE.finditer(text):
+        inward = m.group(2)
+        if _ORDINAL.match(inward) and not inward.isupper():
+            continue  # "s47 3rd visit"
+        yield Candidate(m.start(), m.end(), "POSTCODE", P_NUMBER)
+    yield from _candidates(_OUTWARD, text, "POSTCODE", P_NUMBER - 5)
+
+
+def _valid_day_month(day: int, month: int) -> bool:
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
+def _find_dates(text: str) -> Iterator[Candidate]:
+    """Specific dates in numeric and written forms; weekdays, months and years alone are kept."""
+    for m in _DATE_NUMERIC.finditer(text):
+        a, b, c = m.group(1), m.group(3), m.group(4)
+        if len(a) == 4:  # ISO 2019-03-12
+            ok = a[:2] in ("19", "20") and _valid_day_month(int(c), int(b))
+        else:
+            ok = _valid_day_month(int(a), int(b)) or _valid_day_month(int(b), int(a))
+            ok = ok and len(a) <= 2
+        if ok:
+            yield Candidate(m.start(), m.end(), "DATE", P_DATE)
+    for m in _DATE_SHORT.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if m.group() == "24/7" or not _valid_day_month(int(a), int(b)):
+            continue
+        if len(a) == 2 or len(b) == 2 or _DATE_SHORT_CONTEXT.search(text[: m.start()]):
+            yield Candidate(m.start(), m.end(), "DATE", P_DATE - 1)
+    for pat in (_DATE_DAY_MONTH, _DATE_MONTH_DAY, _DATE_MONTH_YEAR):
+        for m in pat.finditer(text):
+            if _LOWER_MODAL.search(m.group()) and not _ORDINAL_OR_YEAR.search(m.group()):
+                continue  # "2 may attend", "may 2 of them": the verb, not the month
+            yield Candidate(m.start(), m.end(), "DATE", P_DATE)
+
+
+def _find_ages(text: str) -> Iterator[Candidate]:
+    """Ages of people: only the number becomes ``[AGE n]``."""
+    for m in _AGE_AGED.finditer(text):
+        base = m.start(1)
+        for n in _AGE_NUMBER_IN.finditer(m.group(1)):
+            yield Candidate(base + n.start(), base + n.end(), "AGE", P_AGE)
+    for m in _AGE_OLD.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "AGE", P_AGE)
+    for m in _AGE_APPOSITION.finditer(text):
+        word = m.group(1).lower()
+        if word in _NOT_AGE_BEFORE or int(m.group(2)) == 0:
+            continue
+        yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
+    for m in _AGE_IS.finditer(text):
+        if m.group(1).lower() in _NOT_AGE_SUBJECT:
+            continue
+        yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
+
+
+def _find_references(text: str) -> Iterator[Candidate]:
+    """Case, crime, incident and system reference numbers."""
+    for m in _REF_KEYWORD.finditer(text):
+        token = m.group(1)
+        if len(token) < 3 or _YEAR_ONLY.match(token):
+            continue  # "log 24 hours", "the DA 2019 incident"
+        yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
+    for m in _REF_CODE.finditer(text):
+        token = m.group()
+        digits = sum(ch.isdigit() for ch in token)
+        letters = sum(ch.isalpha() for ch in token)
+        if _NOT_CODE.match(token):
+            continue
+        if (letters and digits >= 3 and len(token) >= 5) or (
+            not letters and ("-" in token or "/" in token) and digits >= 6
+        ):
+            yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    yield from _candidates(_LONG_DIGITS, text, "REFERENCE", P_REF_SHAPE - 1)
+
+
+def find_structured(text: str) -> list[Candidate]:
+    """Run every shape-based detector over ``text``.
+
+    Args:
+        text: The original user text.
+
+    Returns:
+        Candidate spans (possibly overlapping; :func:`bot.anonymise.spans.merge` resolves them).
+    """
+    out: list[Candidate] = []
+    out.extend(_candidates(_EMAIL, text, "EMAIL", P_EMAIL))
+    for m in _URL.finditer(text):
+        end = _strip_trailing(text, m.start(), m.end())
+        out.append(Candidate(m.start(), end, "URL", P_URL))
+    out.extend(_candidates(_HANDLE, text, "HANDLE", P_HANDLE))
+    for m in _HANDLE_PLATFORM.finditer(text):
+        out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
+    if any(ch.isdigit() for ch in text):
+        out.extend(_find_numbers(text))
+        out.extend(_find_dates(text))
+        out.extend(_find_ages(text))
+        out.extend(_find_references(text))
+    else:
+        out.extend(_find_ages(text))  # "aged seven"
+    return out

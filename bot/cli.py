@@ -1,0 +1,92 @@
+"""`reflect` commands for operators: migrate the database, purge old data, export for a lead.
+
+Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make export``).
+Each command reads Settings once and says what it did; errors are one clear line, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.reflections import list_reflections, purge, purge_tracker_events, purge_withdrawal_attempts
+from bot.reports.export import export_csv
+from bot.storage.migrate import upgrade
+from bot.storage.session import make_engine, make_session_factory, transaction
+
+
+def migrate(settings: Settings, out: TextIO) -> int:
+    """Create or upgrade our tables (Alembic), so nothing else ever needs create_all."""
+    upgrade(settings.reflections_url)
+    print("Database is at the latest schema.", file=out)
+    return 0
+
+
+def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) -> int:
+    """Delete reflections and tracker events past their retention periods."""
+    upgrade(settings.reflections_url)
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    with transaction(factory) as session:
+        reflections = purge(session=session, now=today, retention_days=settings.retention_days)
+        purge_withdrawal_attempts(session=session, today=today)
+    events = purge_tracker_events(
+        tracker_database_url=settings.tracker_url,
+        now=now,
+        retention_days=settings.tracker_retention_days,
+    )
+    print(
+        f"Deleted {reflections} reflection(s) older than {settings.retention_days} days and "
+        f"{events} conversation event(s) older than {settings.tracker_retention_days} days.",
+        file=out,
+    )
+    return 0
+
+
+def export(settings: Settings, out: TextIO, *, fmt: str, destination: Path | None) -> int:
+    """Write every reflection as CSV (formula-safe), to a file or standard output."""
+    if fmt != "csv":
+        print(f"Unknown format {fmt!r}: only csv is available for now.", file=sys.stderr)
+        return 2
+    upgrade(settings.reflections_url)
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    with transaction(factory) as session:
+        rows = list_reflections(session=session)
+    if destination is None:
+        count = export_csv(rows, out)
+    else:
+        with destination.open("w", encoding="utf-8", newline="") as handle:
+            count = export_csv(rows, handle)
+        print(f"Wrote {count} reflection(s) to {destination}.", file=out)
+    return 0
+
+
+def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(prog="reflect", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="create or upgrade the reflections tables")
+    commands.add_parser(
+        "purge", help="delete data older than RETENTION_DAYS / TRACKER_RETENTION_DAYS"
+    )
+    export_parser = commands.add_parser("export", help="export reflections for a safeguarding lead")
+    export_parser.add_argument("--format", default="csv", dest="fmt")
+    export_parser.add_argument("--out", type=Path, default=None, help="file (default: stdout)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"reflect: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        return migrate(settings, out)
+    if args.command == "purge":
+        return purge_old(settings, out, today=date.today(), now=datetime.now(timezone.utc))
+    return export(settings, out, fmt=args.fmt, destination=args.out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

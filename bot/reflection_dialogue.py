@@ -1,0 +1,195 @@
+"""The conversation around a reflection: is it one, what will be saved, saving, withdrawing.
+
+Storage itself is bot/reflections.py; this module decides what the practitioner is told and
+applies the rules the conversation promises (nothing saved without confirmation, no "ok" saved
+as a reflection, a receipt shown once).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.anonymise import placeholder_only
+from bot.content.schema import Pack
+from bot.door import find_receipt_code
+from bot.messages import Message, render
+from bot.receipts import attempt_key
+from bot.reflections import (
+    Receipt,
+    WithdrawalOutcome,
+    attempt_withdrawal,
+    record_reflection,
+)
+from bot.storage.models import AGENCIES, MAX_TEXT_LENGTH
+from bot.storage.session import transaction
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+GENERAL_POINT_ID = "general"
+MIN_WORDS = 3
+
+# Replies that are clearly not a reflection, however they are punctuated.
+_NOT_REFLECTIONS = frozenset(
+    """ok okay k yes yeah yep no nope nah fine thanks thank you cheers done nothing none na n/a
+    idk dunno not sure no comment pass skip next test testing hello hi hmm""".split()
+) | {"thank you", "no comment", "not sure", "n/a"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+# Words practitioners use for the agency categories, for a typed (not clicked) answer.
+_AGENCY_WORDS: dict[str, tuple[str, ...]] = {
+    "police": ("police", "officer", "constabulary", "pc", "dc", "ds"),
+    "health": ("health", "nhs", "nurse", "gp", "midwife", "health visitor", "doctor", "hospital"),
+    "childrens_social_care": (
+        "children's social care",
+        "childrens social care",
+        "social care",
+        "social work",
+        "social worker",
+        "csc",
+        "mash",
+        "spoa",
+    ),
+    "education": ("education", "school", "teacher", "dsl", "college", "nursery"),
+    "early_help": ("early help", "family support", "family hub"),
+    "voluntary_sector": ("voluntary", "charity", "third sector", "community sector"),
+    "other": ("other",),
+    PREFER_NOT_TO_SAY: ("prefer not", "rather not", "not say", "skip", "no thanks", "none"),
+}
+
+
+class NotAReflection(ValueError):
+    """The text cannot be saved as a reflection; ``message`` says why, kindly."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the practitioner has written so far (already anonymised at the door)."""
+
+    text: str
+
+    def add(self, more: str) -> Draft:
+        """The draft with another message appended, as a new paragraph."""
+        return Draft(f"{self.text}\n\n{more}".strip() if self.text else more.strip())
+
+
+def check_reflection(text: str) -> None:
+    """Raise :class:`NotAReflection` for empty, placeholder-only or throwaway text ("ok")."""
+    stripped = text.strip()
+    if not stripped:
+        raise NotAReflection(render("reflection_empty"))
+    if stripped.lower().strip(" .!?") in _NOT_REFLECTIONS or stripped.startswith("/"):
+        raise NotAReflection(render("reflection_not_a_reflection"))
+    if placeholder_only(stripped):
+        raise NotAReflection(render("reflection_placeholder_only"))
+    words = [word.lower() for word in _WORD.findall(stripped)]
+    if (
+        len([word for word in words if word not in _NOT_REFLECTIONS]) < MIN_WORDS - 1
+        or len(words) < MIN_WORDS
+    ):
+        # "ok ok ok" and "no thank you" have three words but say nothing.
+        raise NotAReflection(render("reflection_not_a_reflection"))
+    if len(stripped) > MAX_TEXT_LENGTH:
+        raise NotAReflection(render("reflection_too_long", limit=str(MAX_TEXT_LENGTH)))
+
+
+def find_agency(text: str) -> str | None:
+    """The agency category a typed answer names, or None when it names none."""
+    lowered = f" {text.lower()} "
+    for agency, words in _AGENCY_WORDS.items():
+        if any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered) for word in words):
+            return agency
+    return None
+
+
+def point_id_for(pack: Pack, point_number: object) -> str:
+    """The discussion point a reflection answers, or "general" outside the discussion."""
+    if (
+        isinstance(point_number, (int, float))
+        and not isinstance(point_number, bool)
+        and 1 <= point_number <= len(pack.discussion_points)
+    ):
+        return pack.discussion_points[int(point_number) - 1].id
+    return GENERAL_POINT_ID
+
+
+def preview_message(draft: Draft) -> Message:
+    """Exactly what would be saved, quoted, with Save / Add more / Edit / Discard."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in draft.text.splitlines())
+    return render("reflection_preview", reflection=quoted)
+
+
+def save(
+    *,
+    factory: sessionmaker,
+    pack: Pack,
+    point_number: object,
+    text: str,
+    agency: str | None,
+    channel_kind: str,
+    secret: bytes,
+    today: date,
+) -> Receipt:
+    """Check and store a confirmed reflection in its own transaction; return the receipt."""
+    check_reflection(text)
+    chosen = agency if agency in AGENCIES else None
+    with transaction(factory) as session:
+        return record_reflection(
+            session=session,
+            text=text,
+            pack_id=pack.id,
+            pack_version=pack.version,
+            point_id=point_id_for(pack, point_number),
+            agency=chosen,
+            channel_kind=channel_kind,
+            secret=secret,
+            today=today,
+        )
+
+
+def receipt_message(receipt: Receipt) -> Message:
+    """The receipt, shown once: the code is never stored, only its keyed hash."""
+    return render("reflection_saved", receipt_code=receipt.code)
+
+
+def withdraw(
+    *, factory: sessionmaker, code_text: str, sender_id: str, secret: bytes, today: date
+) -> Message:
+    """Try to withdraw (delete) the reflection with this receipt code; say what happened."""
+    code = find_receipt_code(code_text)
+    if code is None:
+        return render("withdraw_not_a_code")
+    with transaction(factory) as session:
+        outcome = attempt_withdrawal(
+            session=session,
+            code=code,
+            secret=secret,
+            sender_key=attempt_key(sender_id, secret=secret, day=today),
+            today=today,
+        )
+    return {
+        WithdrawalOutcome.WITHDRAWN: render("withdraw_done"),
+        WithdrawalOutcome.NOT_FOUND: render("withdraw_not_found"),
+        WithdrawalOutcome.TOO_MANY_ATTEMPTS: render("withdraw_too_many"),
+    }[outcome]
+
+
+def withdraw_failed_message() -> Message:
+    """The database could not be reached: nothing was deleted, try again later."""
+    return render("withdraw_failed")
+
+
+def privacy_message(*, pack: Pack, retention_days: int, tracker_retention_days: int) -> Message:
+    """What is stored, what is not, who sees it: the answer to "is this anonymous?"."""
+    return render(
+        "privacy",
+        partnership=pack.partnership,
+        retention_days=str(retention_days),
+        tracker_retention_days=str(tracker_retention_days),
+    )
