@@ -57,16 +57,18 @@ class Settings:
         return self.app_env == "production"
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, *, low: int = 1, high: int = 65535, unit: str = "") -> int:
+    """A whole number from the environment, within [low, high]; the error names the variable."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
+    what = f"a whole number{unit}"
     try:
         value = int(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
-    if not 0 < value < 65536:
-        raise SettingsError(f"{name} must be between 1 and 65535, got {value}")
+        raise SettingsError(f"{name} must be {what}, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
     return value
 
 
@@ -106,16 +108,7 @@ def _database_url(raw: str | None) -> str | None:
 
 
 def _days(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number of days, got {raw!r}") from exc
-    if value < 1:
-        raise SettingsError(f"{name} must be at least 1 day, got {value}")
-    return value
+    return _int(name, default, high=36_500, unit=" of days")
 
 
 def _path(raw: str | None, default: Path) -> Path:
