@@ -29,6 +29,26 @@ class ActionStartReflection(Action):
         return CLEARED
 
 
+class ActionCaptureReflection(Action):
+    """A reflection typed without pressing "Add a reflection": keep it as the draft, preview it."""
+
+    def name(self) -> str:
+        return "action_capture_reflection"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        text = tracker.latest_message.get("text") or ""
+        try:
+            dialogue.check_reflection(text)
+        except dialogue.NotAReflection as problem:
+            dispatcher.utter_message(**problem.message.as_kwargs())
+            return []
+        draft = dialogue.Draft(text)
+        dispatcher.utter_message(**dialogue.preview_message(draft).as_kwargs())
+        return [SlotSet(names.SLOT_REFLECTION_DRAFT, draft.text)]
+
+
 class ValidateReflectionForm(FormValidationAction):
     """Accepts a message into the draft only if it is a reflection (not "ok", not empty)."""
 
@@ -38,8 +58,10 @@ class ValidateReflectionForm(FormValidationAction):
     def validate_reflection_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # cleared by action_start_reflection, not typed: nothing to check
+            return {names.SLOT_REFLECTION_TEXT: None}
         try:
-            dialogue.check_reflection(str(value or ""))
+            dialogue.check_reflection(str(value))
         except dialogue.NotAReflection as problem:
             dispatcher.utter_message(**problem.message.as_kwargs())
             return {names.SLOT_REFLECTION_TEXT: None}

@@ -55,6 +55,42 @@ def new_receipt_code() -> str:
     return _format(chars)
 
 
+_DERIVE_DOMAIN = b"reflect/receipt-from-token\x00"
+RECEIPT_TOKEN = re.compile(r"\u27e6receipt:(?P<token>[0-9a-f]{24})\u27e7")
+"""How a receipt travels through Rasa: ``⟦receipt:<token>⟧``, turned into the code only by the
+channel on its way out, so the tracker store and logs never hold a working code."""
+
+
+def new_receipt_token() -> str:
+    """A random token from which the receipt code is derived (96 bits)."""
+    return secrets.token_hex(12)
+
+
+def code_from_token(token: str, *, secret: bytes) -> str:
+    """The receipt code for a token: HMAC under the server secret, in the code alphabet.
+
+    Without the secret a stored token says nothing; with it the code can be recomputed, which is
+    no more than the secret already allows (it keys every hash here).
+    """
+    digest = hmac.new(secret, _DERIVE_DOMAIN + token.encode("ascii"), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(CODE_LENGTH):
+        number, index = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[index])
+    return _format("".join(chars))
+
+
+def receipt_placeholder(token: str) -> str:
+    """The form a receipt takes inside Rasa (see :data:`RECEIPT_TOKEN`)."""
+    return f"\u27e6receipt:{token}\u27e7"
+
+
+def reveal_receipts(text: str, *, secret: bytes) -> str:
+    """Replace receipt placeholders with their codes, for the message the practitioner sees."""
+    return RECEIPT_TOKEN.sub(lambda m: code_from_token(m.group("token"), secret=secret), text)
+
+
 def normalise_code(text: str) -> str | None:
     """The canonical form of a code as a practitioner typed it, or ``None`` if it cannot be one.
 

@@ -17,7 +17,7 @@ from bot.anonymise import placeholder_only
 from bot.content.schema import Pack
 from bot.door import find_receipt_code
 from bot.messages import Message, render
-from bot.receipts import attempt_key
+from bot.receipts import attempt_key, new_receipt_token, receipt_placeholder
 from bot.reflections import (
     Receipt,
     WithdrawalOutcome,
@@ -141,6 +141,7 @@ def save(
     chosen = agency if agency in AGENCIES else None
     with transaction(factory) as session:
         return record_reflection(
+            receipt_token=new_receipt_token(),
             session=session,
             text=text,
             pack_id=pack.id,
@@ -154,8 +155,13 @@ def save(
 
 
 def receipt_message(receipt: Receipt) -> Message:
-    """The receipt, shown once: the code is never stored, only its keyed hash."""
-    return render("reflection_saved", receipt_code=receipt.code)
+    """The receipt, shown once.
+
+    Inside Rasa it is a token; the channel turns it into the code on the way out, so neither
+    the tracker store nor a log line ever holds a working code.
+    """
+    shown = receipt_placeholder(receipt.token) if receipt.token else receipt.code
+    return render("reflection_saved", receipt_code=shown)
 
 
 def withdraw(

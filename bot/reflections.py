@@ -23,7 +23,7 @@ from sqlalchemy import Column, Float, MetaData, Table, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.receipts import new_receipt_code, normalise_code, receipt_hash
+from bot.receipts import code_from_token, new_receipt_code, normalise_code, receipt_hash
 from bot.storage.models import (
     AGENCIES,
     MAX_CHANNEL_KIND_LENGTH,
@@ -76,6 +76,7 @@ class Receipt:
 
     code: str = field(repr=False)
     iso_week: str
+    token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,12 @@ def record_reflection(
     channel_kind: str,
     secret: bytes,
     today: date,
+    receipt_token: str | None = None,
 ) -> Receipt:
     """Store one anonymised reflection and return the receipt that can withdraw it.
+
+    With ``receipt_token`` the code is derived from it (:func:`bot.receipts.code_from_token`),
+    so the conversation can carry the token and only the channel shows the code.
 
     ``text`` must already be anonymised (the channel door does that, and the practitioner has
     seen and confirmed the anonymised version); it is stored as given, minus surrounding
@@ -154,7 +159,7 @@ def record_reflection(
             "channel_kind must be lower-case letters, digits or underscores"
         )
 
-    code, digest = _unused_code(session=session, secret=secret)
+    code, digest = _unused_code(session=session, secret=secret, token=receipt_token)
     label = iso_week_label(today)
     session.add(
         Reflection(
@@ -170,7 +175,7 @@ def record_reflection(
         )
     )
     session.flush()
-    return Receipt(code=code, iso_week=label)
+    return Receipt(code=code, iso_week=label, token=receipt_token)
 
 
 def withdraw_reflection(*, session: Session, code: str, secret: bytes) -> bool:
@@ -327,10 +332,10 @@ def _require_field(name: str, value: str, max_length: int) -> None:
         raise InvalidReflectionFieldError(f"{name} can be at most {max_length} characters")
 
 
-def _unused_code(*, session: Session, secret: bytes) -> tuple[str, str]:
+def _unused_code(*, session: Session, secret: bytes, token: str | None) -> tuple[str, str]:
     """A fresh receipt code and its hash, checked against the codes already stored."""
-    for _ in range(_CODE_ATTEMPTS):
-        code = new_receipt_code()
+    for _ in range(1 if token else _CODE_ATTEMPTS):
+        code = code_from_token(token, secret=secret) if token else new_receipt_code()
         digest = receipt_hash(code, secret=secret)
         taken = session.execute(
             select(Reflection.id).where(Reflection.receipt_hash == digest)

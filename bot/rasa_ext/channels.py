@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
@@ -25,6 +25,7 @@ from sanic.request import Request
 from bot.config import PROJECT_ROOT, load_settings
 from bot.content.loader import load_packs
 from bot.door import Door, DoorError
+from bot.receipts import reveal_receipts
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
 
@@ -64,6 +65,39 @@ def _body(request: Request) -> dict[str, Any]:
     return body
 
 
+def _revealed(message: dict[str, Any], secret: bytes) -> dict[str, Any]:
+    """A bot message with receipt tokens turned into codes, for the practitioner's eyes only."""
+    text = message.get("text")
+    if isinstance(text, str) and "\u27e6receipt:" in text:
+        return {**message, "text": reveal_receipts(text, secret=secret)}
+    return message
+
+
+@cache
+def _revealing_class(base: type[OutputChannel]) -> type[OutputChannel]:
+    """``base`` with receipt tokens turned into codes on the way out, and nowhere else."""
+
+    class Revealing(base):  # type: ignore[misc]
+        _reflect_secret: bytes
+
+        async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+            await super().send_response(recipient_id, _revealed(message, self._reflect_secret))
+
+        async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+            revealed = reveal_receipts(text, secret=self._reflect_secret)
+            await super().send_text_message(recipient_id, revealed, **kwargs)
+
+    Revealing.__name__ = f"Revealing{base.__name__}"
+    return Revealing
+
+
+def _reveal_on_the_way_out(output: OutputChannel, secret: bytes) -> OutputChannel:
+    """Make this output reveal receipts, keeping the object (the REST route reads its messages)."""
+    output.__class__ = _revealing_class(type(output))  # type: ignore[arg-type]
+    output._reflect_secret = secret
+    return output
+
+
 class AnonymisingRestInput(RestInput):  # type: ignore[misc]
     """Rasa's REST channel, refusing bad input with a 400 and anonymising everything else."""
 
@@ -99,17 +133,28 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         """Client metadata is dropped: it could carry anything, and nothing here needs it."""
         return None
 
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Rasa's REST endpoints, with receipt codes revealed only in the HTTP reply."""
+        secret = self._door.secret
+
+        async def revealing(message: UserMessage) -> None:
+            _reveal_on_the_way_out(message.output_channel, secret)
+            await on_new_message(message)
+
+        return super().blueprint(revealing)  # type: ignore[no-any-return]
+
 
 class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
     """Sends replies to the socket.io room the message came from, not to the hashed sender id."""
 
-    def __init__(self, original: SocketIOOutput, room: str) -> None:
+    def __init__(self, original: SocketIOOutput, room: str, secret: bytes) -> None:
         super().__init__(original.sio, original.bot_message_evt)
         self._room = room
+        self._secret = secret
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        """Every kind of reply (text, buttons, custom JSON...) goes to the original room."""
-        await super().send_response(self._room, message)
+        """Every kind of reply goes to the original room, with receipt codes revealed."""
+        await super().send_response(self._room, _revealed(message, self._secret))
 
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
@@ -148,7 +193,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await on_new_message(
                 UserMessage(
                     text,
-                    _RoomOutput(message.output_channel, room),
+                    _RoomOutput(message.output_channel, room, door.secret),
                     sender,
                     input_channel=self.name(),
                     metadata=None,

@@ -31,7 +31,7 @@ from bot import reflection_dialogue as dialogue
 from bot.config import PROJECT_ROOT, Settings
 from bot.content.schema import Pack
 from bot.messages import render
-from bot.receipts import receipt_hash
+from bot.receipts import receipt_hash, reveal_receipts
 from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
@@ -198,7 +198,6 @@ def test_validate_appends_to_the_draft(
     [
         ("ok", "reflection_not_a_reflection"),
         ("Thanks.", "reflection_not_a_reflection"),
-        (None, "reflection_empty"),
         ("  ", "reflection_empty"),
         ("[NAME 1] [PLACE 1]", "reflection_placeholder_only"),
     ],
@@ -216,6 +215,16 @@ def test_validate_rejects_what_is_not_a_reflection(
 
     assert result == {"reflection_text": None}
     assert _texts(dispatcher) == [render(message).text]
+
+
+def test_validate_is_silent_when_the_slot_was_only_cleared(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # action_start_reflection clears the slot; rasa_sdk then validates None: say nothing.
+    tracker = tracker_factory(slots={"reflection_draft": None})
+    result = ValidateReflectionForm().validate_reflection_text(None, dispatcher, tracker, {})
+    assert result == {"reflection_text": None}
+    assert dispatcher.messages == []
 
 
 async def test_the_form_validation_runs_through_rasa_sdk(
@@ -285,10 +294,13 @@ def test_save_with_the_agency_from_a_button(
 
     assert events == CLEARED
     (message,) = dispatcher.messages
-    match = CODE_IN_TEXT.search(message["text"])
+    # The action only sends a token; the channel reveals the code on its way to the user.
+    assert CODE_IN_TEXT.search(message["text"]) is None
+    revealed = reveal_receipts(message["text"], secret=context.secret)
+    match = CODE_IN_TEXT.search(revealed)
     assert match is not None
     code = match.group(1)
-    assert message["text"] == render("reflection_saved", receipt_code=code).text
+    assert revealed == render("reflection_saved", receipt_code=code).text
     assert _payloads(message) == ["/next_point", "/show_menu"]
     (row,) = _rows(factory)
     assert row.text == REFLECTION
@@ -348,7 +360,8 @@ def test_save_shows_a_receipt_code_of_the_right_shape(
     _save(tracker_factory, dispatcher)
 
     (text,) = _texts(dispatcher)
-    codes = CODE.findall(text)
+    assert CODE.findall(text) == []  # never a working code inside Rasa
+    codes = CODE.findall(reveal_receipts(text, secret=context.secret))
     assert len(codes) == 1
     assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", codes[0])
 
@@ -588,3 +601,28 @@ def test_actions_use_the_settings_the_action_settings_fixture_provides(
     ActionShowPrivacy().run(dispatcher, tracker_factory(intent="ask_privacy"), {})
 
     assert "after 123 days" in dispatcher.messages[0]["text"]
+
+
+def test_a_reflection_typed_straight_in_is_previewed_not_saved(
+    tracker_factory: Any, dispatcher: CollectingDispatcher
+) -> None:
+    from actions.reflection import ActionCaptureReflection
+
+    text = "Looking back we never asked mum about her new partner's history"
+    tracker = tracker_factory(intent="share_reflection", text=text)
+    events = ActionCaptureReflection().run(dispatcher, tracker, {})
+    assert events == [SlotSet("reflection_draft", text)]
+    assert "exactly what will be saved" in dispatcher.messages[0]["text"]
+    assert "/save_reflection" in [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+
+
+def test_a_throwaway_typed_straight_in_is_not_kept(
+    tracker_factory: Any, dispatcher: CollectingDispatcher
+) -> None:
+    from actions.reflection import ActionCaptureReflection
+
+    events = ActionCaptureReflection().run(
+        dispatcher, tracker_factory(intent="share_reflection", text="ok"), {}
+    )
+    assert events == []
+    assert "doesn't look like a reflection" in dispatcher.messages[0]["text"]

@@ -524,7 +524,7 @@ async def test_socket_refused_message_is_answered_and_never_reaches_rasa(
 async def test_room_output_sends_text_and_buttons_to_the_original_room() -> None:
     sio = FakeSio()
     original = channels.SocketIOOutput(sio, "bot_uttered")
-    output = _RoomOutput(original, "room-1")
+    output = _RoomOutput(original, "room-1", SECRET)
 
     await output.send_text_message("s_hashed", "first\n\nsecond")
     await output.send_text_with_buttons(
@@ -548,7 +548,7 @@ async def test_room_output_sends_text_and_buttons_to_the_original_room() -> None
 
 async def test_room_output_sends_custom_json_to_the_original_room() -> None:
     sio = FakeSio()
-    output = _RoomOutput(channels.SocketIOOutput(sio, "bot_uttered"), "room-1")
+    output = _RoomOutput(channels.SocketIOOutput(sio, "bot_uttered"), "room-1", SECRET)
 
     await output.send_custom_json("s_hashed", {"data": {"kind": "card"}})
 
