@@ -48,7 +48,12 @@ from bot.reflections import (
 from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection, WithdrawalAttempt
 from bot.storage.session import make_engine, make_session_factory, transaction
-from tests.bot.storage.databases import BACKENDS, TestDatabase, temporary_database
+from tests.bot.storage.databases import (
+    BACKENDS,
+    REFLECTION_COLUMNS,
+    TestDatabase,
+    temporary_database,
+)
 
 SECRET = b"test-secret-0123456789abcdef"
 OTHER_SECRET = b"another-secret-9876543210fedcba"
@@ -143,20 +148,7 @@ def test_reflection_table_has_no_column_that_could_identify_a_sender(
     finally:
         engine.dispose()
 
-    assert sorted(columns) == sorted(
-        [
-            "id",
-            "pack_id",
-            "pack_version",
-            "point_id",
-            "text",
-            "agency",
-            "iso_week",
-            "channel_kind",
-            "receipt_hash",
-            "created_week_start",
-        ]
-    )
+    assert sorted(columns) == sorted(REFLECTION_COLUMNS)
 
 
 def test_the_receipt_code_itself_is_stored_nowhere(factory: sessionmaker) -> None:

@@ -90,3 +90,18 @@ def temporary_database(backend: str, tmp_path: Path) -> Iterator[TestDatabase]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+#: The reflections table's columns, in order: nothing that could link a row to a practitioner.
+REFLECTION_COLUMNS: tuple[str, ...] = (
+    "id",
+    "pack_id",
+    "pack_version",
+    "point_id",
+    "text",
+    "agency",
+    "iso_week",
+    "channel_kind",
+    "receipt_hash",
+    "created_week_start",
+)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from bot.storage.models import AGENCIES, Reflection, WithdrawalAttempt
+from tests.bot.storage.databases import REFLECTION_COLUMNS
 
 IDENTIFYING = {
     "sender",
@@ -16,18 +17,7 @@ IDENTIFYING = {
 
 
 def test_reflection_columns_are_exactly_the_anonymous_ones() -> None:
-    assert [column.name for column in Reflection.__table__.columns] == [
-        "id",
-        "pack_id",
-        "pack_version",
-        "point_id",
-        "text",
-        "agency",
-        "iso_week",
-        "channel_kind",
-        "receipt_hash",
-        "created_week_start",
-    ]
+    assert tuple(column.name for column in Reflection.__table__.columns) == REFLECTION_COLUMNS
 
 
 def test_no_reflection_column_could_identify_a_sender() -> None:
