@@ -106,6 +106,17 @@ def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
         time.sleep(0.25)
 
 
+def _spawn_actions(settings: Settings) -> Service:
+    """The rasa_sdk action server, which answers /health when it is ready."""
+    port = str(settings.action_port)
+    return _spawn(
+        "actions",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
+        f"http://127.0.0.1:{port}/health",
+        settings,
+    )
+
+
 def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> Stack:
     """Start the action server and the Rasa server and wait until both answer."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
@@ -116,12 +127,7 @@ def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> S
     stack = Stack(settings)
     python = sys.executable
     try:
-        actions = _spawn(
-            "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
-            f"http://127.0.0.1:{settings.action_port}/health",
-            settings,
-        )
+        actions = _spawn_actions(settings)
         stack.services.append(actions)
         rasa = _spawn(
             "rasa",
@@ -191,20 +197,7 @@ def _banner(stack: Stack, model: Path) -> str:
 def run_shell(settings: Settings, model: Path) -> int:
     """Start the action server and run `rasa shell` against it in this terminal."""
     stack = Stack(settings)
-    actions = _spawn(
-        "actions",
-        [
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(settings.action_port),
-        ],
-        f"http://127.0.0.1:{settings.action_port}/health",
-        settings,
-    )
+    actions = _spawn_actions(settings)
     stack.services.append(actions)
     try:
         _wait_ready(stack, actions, time.monotonic() + 120)
