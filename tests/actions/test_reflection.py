@@ -32,10 +32,9 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.content.schema import Pack
 from bot.messages import render
 from bot.receipts import receipt_hash, reveal_receipts
-from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
-from tests.bot.storage.databases import temporary_database
+from tests.bot.storage.databases import migrated_sqlite_sessions
 from tests.conftest import TrackerFactory
 
 REFLECTION = "I would ask SPoA about [NAME 1]'s history sooner, and record who I told."
@@ -51,12 +50,8 @@ def _broken_factory() -> Any:
 
 @pytest.fixture
 def factory(tmp_path: Path) -> Iterator[sessionmaker]:
-    """Sessions on a freshly migrated SQLite file under tmp_path."""
-    with temporary_database("sqlite", tmp_path) as database:
-        upgrade(database.url)
-        engine = make_engine(database.url)
-        yield make_session_factory(engine)
-        engine.dispose()
+    with migrated_sqlite_sessions(tmp_path) as sessions:
+        yield sessions
 
 
 @pytest.fixture

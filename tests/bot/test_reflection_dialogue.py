@@ -16,10 +16,9 @@ from bot.content.schema import Pack
 from bot.messages import render
 from bot.receipts import receipt_hash
 from bot.reflections import WITHDRAWAL_FAILURES_PER_DAY, Receipt
-from bot.storage.migrate import upgrade
 from bot.storage.models import MAX_TEXT_LENGTH, Reflection
-from bot.storage.session import make_engine, make_session_factory, transaction
-from tests.bot.storage.databases import temporary_database
+from bot.storage.session import transaction
+from tests.bot.storage.databases import migrated_sqlite_sessions
 
 SECRET = b"dialogue-test-secret-0123456789ab"
 TODAY = date(2026, 11, 26)  # 2026-W48
@@ -36,12 +35,8 @@ CODE_SHAPE = re.compile(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}")
 
 @pytest.fixture
 def factory(tmp_path: Path) -> Iterator[sessionmaker]:
-    """Sessions on a freshly migrated SQLite file (the schema Alembic builds, not create_all)."""
-    with temporary_database("sqlite", tmp_path) as database:
-        upgrade(database.url)
-        engine = make_engine(database.url)
-        yield make_session_factory(engine)
-        engine.dispose()
+    with migrated_sqlite_sessions(tmp_path) as sessions:
+        yield sessions
 
 
 def _rows(factory: sessionmaker) -> list[Reflection]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
@@ -105,3 +106,18 @@ REFLECTION_COLUMNS: tuple[str, ...] = (
     "receipt_hash",
     "created_week_start",
 )
+
+
+@contextmanager
+def migrated_sqlite_sessions(tmp_path: Path) -> Iterator[sessionmaker]:
+    """Sessions on a freshly migrated SQLite file (the schema Alembic builds, not create_all)."""
+    from bot.storage.migrate import upgrade
+    from bot.storage.session import make_engine, make_session_factory
+
+    with temporary_database("sqlite", tmp_path) as database:
+        upgrade(database.url)
+        engine = make_engine(database.url)
+        try:
+            yield make_session_factory(engine)
+        finally:
+            engine.dispose()
