@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export clean
+	migrate purge export teams-package browser clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -56,8 +56,11 @@ test-nlu: train
 	  --out results/nlu --quiet
 	@$(PY) -m bot.nlu_report results/nlu/intent_report.json --min-macro-f1 0.85
 
-test-e2e: train
-	@echo "==> pytest (slow: real Rasa and action servers over REST)"
+browser:
+	@scripts/ensure-chromium.sh
+
+test-e2e: train browser
+	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
 test: lint typecheck unit validate test-dialogue test-nlu test-e2e
@@ -77,6 +80,9 @@ purge: setup
 
 export: setup
 	@$(PY) -m bot.cli export --format csv --out reflections.csv
+
+teams-package: setup
+	@$(PY) -m bot.cli teams-package
 
 clean:
 	rm -rf models results .pytest_cache .mypy_cache .ruff_cache

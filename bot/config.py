@@ -40,6 +40,33 @@ class Settings:
     secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
     retention_days: int = 365
     tracker_retention_days: int = 30
+    # The web app: demo page, widget.js and its assets (bot/web).
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    # The Rasa server URL browsers connect the widget to (socket.io); default: rasa_host:rasa_port.
+    public_rasa_url: str | None = None
+    # Origins (scheme://host[:port]) allowed to open the widget's socket, besides the web app's.
+    widget_origins_extra: tuple[str, ...] = ()
+    # Days a widget session id stays valid (the tracker's conversation session is 7 days).
+    widget_session_days: int = 7
+    # Microsoft Teams (Azure Bot). Unset app id: the Teams endpoint answers 503, not configured.
+    teams_app_id: str | None = None
+    teams_app_password: str | None = field(default=None, repr=False)
+    # Single-tenant bots: the Entra ID tenant whose token endpoint issues the bot's own token.
+    teams_tenant_id: str | None = None
+    teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    # Overrides the token endpoint derived from the tenant (the fake connector in tests uses it).
+    teams_token_url: str | None = None
+    teams_issuers: tuple[str, ...] = ("https://api.botframework.com",)
+    # Prefixes a Teams activity's serviceUrl must start with (replies are posted there).
+    teams_service_urls: tuple[str, ...] = ("https://smba.trafficmanager.net/",)
+    # The public https base URL Azure and browsers reach (Teams package validDomains, README).
+    public_url: str | None = None
+    # The Teams app package's developer block (manifest.json); URLs must be https.
+    teams_developer_name: str = "Reflect"
+    teams_website_url: str | None = None
+    teams_privacy_url: str | None = None
+    teams_terms_url: str | None = None
 
     @property
     def reflections_url(self) -> str:
@@ -50,6 +77,43 @@ class Settings:
     def tracker_url(self) -> str:
         """Where Rasa keeps conversations: DATABASE_URL, or its own SQLite file in var_dir."""
         return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+    @property
+    def web_url(self) -> str:
+        """Base URL of the web app (demo page and widget.js)."""
+        return f"http://{self.web_host}:{self.web_port}"
+
+    @property
+    def socket_url(self) -> str:
+        """The Rasa server URL the widget's socket.io client connects to."""
+        return self.public_rasa_url or f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def widget_origins(self) -> tuple[str, ...]:
+        """Origins allowed to open a widget socket.
+
+        The web app's own (both loopback names in development), PUBLIC_URL's, and
+        WIDGET_ALLOWED_ORIGINS; a browser on any other site is refused.
+        """
+        own = [self.web_url]
+        if self.web_host in {"127.0.0.1", "localhost"}:
+            own += [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"]
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            own.append(f"{parts.scheme}://{parts.netloc}")
+        return tuple(dict.fromkeys([*own, *self.widget_origins_extra]))
+
+    @property
+    def teams_token_endpoint(self) -> str:
+        """Where the bot gets its own token for replying.
+
+        The tenant's endpoint for a single-tenant bot (Rasa hard-codes the multi-tenant one,
+        which Microsoft is retiring for new bots), unless TEAMS_TOKEN_URL overrides it.
+        """
+        if self.teams_token_url:
+            return self.teams_token_url
+        tenant = self.teams_tenant_id or "botframework.com"
+        return f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
 
     @property
     def is_production(self) -> bool:
@@ -111,6 +175,37 @@ def _days(name: str, default: int) -> int:
     return _int(name, default, high=36_500, unit=" of days")
 
 
+def _list(raw: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A comma-separated list; unset or blank gives the default."""
+    if raw is None or not raw.strip():
+        return default
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _url(name: str, raw: str | None, *, https: bool = False) -> str | None:
+    """An absolute http(s) URL, without a trailing slash; the error names the variable."""
+    if raw is None or not raw.strip():
+        return None
+    parts = urlsplit(raw.strip())
+    allowed = {"https"} if https else {"http", "https"}
+    if parts.scheme not in allowed or not parts.netloc:
+        scheme = "https://" if https else "http:// or https://"
+        raise SettingsError(f"{name} must be an absolute {scheme} URL, got {raw!r}")
+    return raw.strip().rstrip("/")
+
+
+def _origins(raw: str | None) -> tuple[str, ...]:
+    """WIDGET_ALLOWED_ORIGINS: scheme://host[:port] each, nothing after the host."""
+    origins = _list(raw)
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/"):
+            raise SettingsError(
+                f"WIDGET_ALLOWED_ORIGINS entries must look like https://example.org, got {origin!r}"
+            )
+    return tuple(origin.rstrip("/") for origin in origins)
+
+
 def _path(raw: str | None, default: Path) -> Path:
     """Relative paths in .env are relative to the project, wherever the process was started."""
     if not raw:
@@ -147,6 +242,26 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         secret=_secret(var_dir, production=app_env == "production"),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        web_host=env.get("WEB_HOST", "127.0.0.1"),
+        web_port=_int("WEB_PORT", 8080),
+        public_rasa_url=_url("RASA_PUBLIC_URL", env.get("RASA_PUBLIC_URL")),
+        widget_origins_extra=_origins(env.get("WIDGET_ALLOWED_ORIGINS")),
+        widget_session_days=_days("WIDGET_SESSION_DAYS", 7),
+        teams_app_id=env.get("MICROSOFT_APP_ID") or None,
+        teams_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
+        teams_tenant_id=env.get("MICROSOFT_TENANT_ID") or None,
+        teams_openid_url=_url("TEAMS_OPENID_URL", env.get("TEAMS_OPENID_URL"))
+        or Settings.teams_openid_url,
+        teams_token_url=_url("TEAMS_TOKEN_URL", env.get("TEAMS_TOKEN_URL")),
+        teams_issuers=_list(env.get("TEAMS_ALLOWED_ISSUERS"), Settings.teams_issuers),
+        teams_service_urls=_list(
+            env.get("TEAMS_ALLOWED_SERVICE_URLS"), Settings.teams_service_urls
+        ),
+        public_url=_url("PUBLIC_URL", env.get("PUBLIC_URL"), https=app_env == "production"),
+        teams_developer_name=env.get("TEAMS_DEVELOPER_NAME", "Reflect"),
+        teams_website_url=_url("TEAMS_WEBSITE_URL", env.get("TEAMS_WEBSITE_URL"), https=True),
+        teams_privacy_url=_url("TEAMS_PRIVACY_URL", env.get("TEAMS_PRIVACY_URL"), https=True),
+        teams_terms_url=_url("TEAMS_TERMS_URL", env.get("TEAMS_TERMS_URL"), https=True),
     )
     if not settings.content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR {settings.content_dir} is not a directory")
@@ -188,6 +303,24 @@ def child_environment(settings: Settings) -> dict[str, str]:
             "DATABASE_URL": settings.reflections_url,
             "CONTENT_DIR": str(settings.content_dir),
             "DEFAULT_PACK_ID": settings.default_pack_id,
+            "APP_ENV": settings.app_env,
+            "VAR_DIR": str(settings.var_dir),
+            "RASA_HOST": settings.rasa_host,
+            "RASA_PORT": str(settings.rasa_port),
+            "ACTION_PORT": str(settings.action_port),
+            "WEB_HOST": settings.web_host,
+            "WEB_PORT": str(settings.web_port),
+            "RASA_PUBLIC_URL": settings.public_rasa_url or "",
+            "WIDGET_ALLOWED_ORIGINS": ",".join(settings.widget_origins_extra),
+            "WIDGET_SESSION_DAYS": str(settings.widget_session_days),
+            "MICROSOFT_APP_ID": settings.teams_app_id or "",
+            "MICROSOFT_APP_PASSWORD": settings.teams_app_password or "",
+            "MICROSOFT_TENANT_ID": settings.teams_tenant_id or "",
+            "TEAMS_OPENID_URL": settings.teams_openid_url,
+            "TEAMS_TOKEN_URL": settings.teams_token_url or "",
+            "TEAMS_ALLOWED_ISSUERS": ",".join(settings.teams_issuers),
+            "TEAMS_ALLOWED_SERVICE_URLS": ",".join(settings.teams_service_urls),
+            "PUBLIC_URL": settings.public_url or "",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             # Rasa and rasa_sdk read LOG_LEVEL themselves.

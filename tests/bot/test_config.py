@@ -31,6 +31,23 @@ VARIABLES = (
     "REFLECT_SECRET",
     "RETENTION_DAYS",
     "TRACKER_RETENTION_DAYS",
+    "WEB_HOST",
+    "WEB_PORT",
+    "RASA_PUBLIC_URL",
+    "WIDGET_ALLOWED_ORIGINS",
+    "WIDGET_SESSION_DAYS",
+    "MICROSOFT_APP_ID",
+    "MICROSOFT_APP_PASSWORD",
+    "MICROSOFT_TENANT_ID",
+    "TEAMS_OPENID_URL",
+    "TEAMS_TOKEN_URL",
+    "TEAMS_ALLOWED_ISSUERS",
+    "TEAMS_ALLOWED_SERVICE_URLS",
+    "PUBLIC_URL",
+    "TEAMS_DEVELOPER_NAME",
+    "TEAMS_WEBSITE_URL",
+    "TEAMS_PRIVACY_URL",
+    "TEAMS_TERMS_URL",
 )
 
 
@@ -289,3 +306,111 @@ def test_child_environment_without_pythonpath(
     monkeypatch.delenv("PYTHONPATH", raising=False)
 
     assert child_environment(settings)["PYTHONPATH"] == str(PROJECT_ROOT)
+
+
+def test_widget_origins_are_the_web_app_public_url_and_the_extras(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEB_PORT", "8181")
+    monkeypatch.setenv("PUBLIC_URL", "https://reflect.example.org/")
+    monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", "https://www.esscp.org.uk, http://intranet:8000")
+
+    settings = load_settings(env_file=None)
+
+    assert settings.web_url == "http://127.0.0.1:8181"
+    assert settings.public_url == "https://reflect.example.org"
+    assert settings.widget_origins == (
+        "http://127.0.0.1:8181",
+        "http://localhost:8181",
+        "https://reflect.example.org",
+        "https://www.esscp.org.uk",
+        "http://intranet:8000",
+    )
+    assert settings.socket_url == "http://127.0.0.1:5005"
+
+
+@pytest.mark.parametrize("value", ["www.esscp.org.uk", "https://esscp.org.uk/page", "ftp://x"])
+def test_bad_widget_origin_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", value)
+
+    with pytest.raises(SettingsError, match="WIDGET_ALLOWED_ORIGINS"):
+        load_settings(env_file=None)
+
+
+def test_teams_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICROSOFT_APP_ID", "11111111-2222-3333-4444-555555555555")
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "pw")
+    monkeypatch.setenv("MICROSOFT_TENANT_ID", "tenant-guid")
+    monkeypatch.setenv("TEAMS_ALLOWED_SERVICE_URLS", "https://smba.trafficmanager.net/emea/,")
+
+    settings = load_settings(env_file=None)
+
+    assert settings.teams_app_id == "11111111-2222-3333-4444-555555555555"
+    assert "pw" not in repr(settings)
+    assert settings.teams_token_endpoint == (
+        "https://login.microsoftonline.com/tenant-guid/oauth2/v2.0/token"
+    )
+    assert settings.teams_service_urls == ("https://smba.trafficmanager.net/emea/",)
+    assert settings.teams_issuers == ("https://api.botframework.com",)
+
+
+def test_multi_tenant_token_endpoint_and_override(settings: Settings) -> None:
+    assert settings.teams_token_endpoint == (
+        "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    )
+    override = dataclasses.replace(settings, teams_token_url="http://127.0.0.1:9/token")
+    assert override.teams_token_endpoint == "http://127.0.0.1:9/token"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TEAMS_OPENID_URL", "not a url"),
+        ("TEAMS_PRIVACY_URL", "http://esscp.org.uk/privacy"),
+        ("RASA_PUBLIC_URL", "reflect.example.org"),
+    ],
+)
+def test_bad_urls_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError, match=name):
+        load_settings(env_file=None)
+
+
+def test_production_public_url_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("PUBLIC_URL", "http://reflect.example.org")
+
+    with pytest.raises(SettingsError, match="PUBLIC_URL"):
+        load_settings(env_file=None)
+
+
+def test_child_environment_round_trips_the_channel_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = dataclasses.replace(
+        Settings(var_dir=tmp_path / "var", secret=b"s" * 40),
+        web_port=8123,
+        widget_origins_extra=("https://www.esscp.org.uk",),
+        teams_app_id="app",
+        teams_app_password="pw",
+        teams_openid_url="http://127.0.0.1:9/openid",
+        teams_token_url="http://127.0.0.1:9/token",
+        teams_service_urls=("http://127.0.0.1:9/",),
+    )
+    for key, value in child_environment(settings).items():
+        monkeypatch.setenv(key, value)
+
+    child = load_settings(env_file=None)
+
+    for name in (
+        "var_dir", "rasa_port", "action_port", "web_port", "widget_origins_extra",
+        "teams_app_id", "teams_app_password", "teams_openid_url", "teams_token_url",
+        "teams_service_urls", "teams_issuers", "secret",
+    ):
+        assert getattr(child, name) == getattr(settings, name), name
