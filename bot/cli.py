@@ -1,6 +1,7 @@
-"""`reflect` commands for operators: migrate the database, purge old data, export for a lead.
+"""`reflect` commands for operators: migrate, purge, export, and build the Teams app package.
 
-Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make export``).
+Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make export`` /
+``make teams-package``).
 Each command reads Settings once and says what it did; errors are one clear line, exit 2.
 """
 
@@ -17,6 +18,7 @@ from bot.reflections import list_reflections, purge, purge_tracker_events, purge
 from bot.reports.export import export_csv
 from bot.storage.migrate import upgrade
 from bot.storage.session import make_engine, make_session_factory, transaction
+from bot.teams.package import TeamsPackageError, build_package
 
 
 def migrate(settings: Settings, out: TextIO) -> int:
@@ -64,6 +66,31 @@ def export(settings: Settings, out: TextIO, *, fmt: str, destination: Path | Non
     return 0
 
 
+def teams_package(
+    settings: Settings, out: TextIO, *, destination: Path | None, version: str | None = None
+) -> int:
+    """Write the Teams app package and say where it is and what to do with it.
+
+    Refuses (exit 2, no zip) when a setting is missing or malformed, naming each variable.
+    """
+    try:
+        package = build_package(settings, destination=destination, version=version)
+    except TeamsPackageError as exc:
+        print(f"reflect: {exc}", file=sys.stderr)
+        return 2
+    manifest = package.manifest
+    print(
+        f"Wrote the Teams app package to {package.path}\n"
+        f"  app {manifest['name']['short']} {manifest['version']}, app id {manifest['id']}\n"
+        f"Check that the Azure Bot's messaging endpoint is {package.messaging_endpoint}\n"
+        "Next, upload the zip: in the Teams admin center (Teams apps > Manage apps > Upload new "
+        "app) for your organisation, or in Teams (Apps > Manage your apps > Upload an app).\n"
+        "To replace an uploaded package, raise the version (pyproject.toml or --app-version).",
+        file=out,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="reflect", description=__doc__)
@@ -75,6 +102,18 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     export_parser = commands.add_parser("export", help="export reflections for a safeguarding lead")
     export_parser.add_argument("--format", default="csv", dest="fmt")
     export_parser.add_argument("--out", type=Path, default=None, help="file (default: stdout)")
+    teams_parser = commands.add_parser(
+        "teams-package", help="build the Microsoft Teams app package (manifest.json + icons)"
+    )
+    teams_parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="zip to write (default: VAR_DIR/teams/reflect-teams-app.zip)",
+    )
+    teams_parser.add_argument(
+        "--app-version", default=None, help="MAJOR.MINOR.PATCH (default: pyproject.toml's version)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -85,6 +124,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         return migrate(settings, out)
     if args.command == "purge":
         return purge_old(settings, out, today=date.today(), now=datetime.now(timezone.utc))
+    if args.command == "teams-package":
+        return teams_package(settings, out, destination=args.out, version=args.app_version)
     return export(settings, out, fmt=args.fmt, destination=args.out)
 
 

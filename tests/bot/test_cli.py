@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -81,3 +83,99 @@ def test_main_reports_bad_settings_in_one_line(
     monkeypatch.setenv("RETENTION_DAYS", "forever")
     assert cli.main(["purge"]) == 2
     assert "RETENTION_DAYS" in capsys.readouterr().err
+
+
+TEAMS_APP_ID = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"
+TEAMS_ENV = {
+    "MICROSOFT_APP_ID": TEAMS_APP_ID,
+    "PUBLIC_URL": "https://reflect.example.org",
+    "TEAMS_DEVELOPER_NAME": "Example Safeguarding",
+    "TEAMS_WEBSITE_URL": "https://www.example.org",
+    "TEAMS_PRIVACY_URL": "https://www.example.org/privacy",
+    "TEAMS_TERMS_URL": "https://www.example.org/terms",
+}
+
+
+def teams_ready(settings: Settings) -> Settings:
+    return replace(
+        settings,
+        teams_app_id=TEAMS_APP_ID,
+        public_url="https://reflect.example.org",
+        teams_website_url="https://www.example.org",
+        teams_privacy_url="https://www.example.org/privacy",
+        teams_terms_url="https://www.example.org/terms",
+    )
+
+
+def test_teams_package_writes_the_zip_and_says_what_to_do_next(settings: Settings) -> None:
+    out = io.StringIO()
+    assert cli.teams_package(teams_ready(settings), out, destination=None) == 0
+    target = settings.var_dir / "teams" / "reflect-teams-app.zip"
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+    said = out.getvalue()
+    assert str(target) in said
+    assert "https://reflect.example.org/webhooks/teams/webhook" in said
+    assert "Upload an app" in said
+
+
+def test_teams_package_refuses_a_missing_app_id_in_plain_words(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = replace(teams_ready(settings), teams_app_id=None)
+    assert cli.teams_package(settings, io.StringIO(), destination=None) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reflect: cannot build the Teams app package")
+    assert "MICROSOFT_APP_ID is not set" in err
+    assert "Traceback" not in err
+    assert not (settings.var_dir / "teams").exists()
+
+
+def isolate_teams_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run main() as an operator would, but with no .env and only the variables set here."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    for name in TEAMS_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_main_teams_package_end_to_end(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    isolate_teams_env(monkeypatch, tmp_path)
+    for name, value in TEAMS_ENV.items():
+        monkeypatch.setenv(name, value)
+    target = tmp_path / "out" / "teams.zip"
+    out = io.StringIO()
+    argv = ["teams-package", "--out", str(target), "--app-version", "1.2.3"]
+    assert cli.main(argv, out=out) == 0
+    with zipfile.ZipFile(target) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["id"] == TEAMS_APP_ID
+    assert manifest["version"] == "1.2.3"
+    assert manifest["developer"]["name"] == "Example Safeguarding"
+    assert str(target) in out.getvalue()
+    assert capsys.readouterr().err == ""
+
+
+def test_main_teams_package_names_the_missing_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    isolate_teams_env(monkeypatch, tmp_path)
+    for name, value in TEAMS_ENV.items():
+        if name != "MICROSOFT_APP_ID":
+            monkeypatch.setenv(name, value)
+    assert cli.main(["teams-package"]) == 2
+    assert "MICROSOFT_APP_ID is not set" in capsys.readouterr().err
+    assert not (tmp_path / "var" / "teams").exists()
+
+
+def test_main_teams_package_refuses_a_non_https_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    isolate_teams_env(monkeypatch, tmp_path)
+    for name, value in TEAMS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TEAMS_PRIVACY_URL", "http://www.example.org/privacy")
+    assert cli.main(["teams-package"]) == 2
+    assert "TEAMS_PRIVACY_URL must be an absolute https:// URL" in capsys.readouterr().err
