@@ -330,9 +330,7 @@ def test_widget_origins_are_the_web_app_public_url_and_the_extras(
 
 
 @pytest.mark.parametrize("value", ["www.esscp.org.uk", "https://esscp.org.uk/page", "ftp://x"])
-def test_bad_widget_origin_names_the_variable(
-    monkeypatch: pytest.MonkeyPatch, value: str
-) -> None:
+def test_bad_widget_origin_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", value)
 
     with pytest.raises(SettingsError, match="WIDGET_ALLOWED_ORIGINS"):
@@ -372,9 +370,7 @@ def test_multi_tenant_token_endpoint_and_override(settings: Settings) -> None:
         ("RASA_PUBLIC_URL", "reflect.example.org"),
     ],
 )
-def test_bad_urls_name_the_variable(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str
-) -> None:
+def test_bad_urls_name_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
 
     with pytest.raises(SettingsError, match=name):
@@ -409,8 +405,17 @@ def test_child_environment_round_trips_the_channel_settings(
     child = load_settings(env_file=None)
 
     for name in (
-        "var_dir", "rasa_port", "action_port", "web_port", "widget_origins_extra",
-        "teams_app_id", "teams_app_password", "teams_openid_url", "teams_token_url",
-        "teams_service_urls", "teams_issuers", "secret",
+        "var_dir",
+        "rasa_port",
+        "action_port",
+        "web_port",
+        "widget_origins_extra",
+        "teams_app_id",
+        "teams_app_password",
+        "teams_openid_url",
+        "teams_token_url",
+        "teams_service_urls",
+        "teams_issuers",
+        "secret",
     ):
         assert getattr(child, name) == getattr(settings, name), name
