@@ -1,4 +1,4 @@
-"""Start Reflect's processes (action server, then Rasa), wait until both answer, print the URLs.
+"""Start Reflect's processes (action server, Rasa, web app), wait until all answer, print URLs.
 
 Plain subprocess management rather than a Procfile runner, so `make run` can report the time to
 "server ready" and stop everything cleanly when either process dies or the user presses Ctrl-C.
@@ -50,7 +50,7 @@ class Service:
 
 @dataclass
 class Stack:
-    """The running assistant: the action server and the Rasa server."""
+    """The running assistant: the action server, the Rasa server and the web app."""
 
     settings: Settings
     services: list[Service] = field(default_factory=list)
@@ -61,8 +61,13 @@ class Stack:
         """Base URL of the Rasa server."""
         return f"http://{self.settings.rasa_host}:{self.settings.rasa_port}"
 
+    @property
+    def web_url(self) -> str:
+        """Base URL of the web app (demo page and widget.js)."""
+        return self.settings.web_url
+
     def stop(self) -> None:
-        """Stop Rasa first (it calls the action server), then the action server."""
+        """Stop in reverse order: the web app, Rasa (it calls the action server), actions."""
         for service in reversed(self.services):
             service.stop()
 
@@ -117,8 +122,23 @@ def _spawn_actions(settings: Settings) -> Service:
     )
 
 
+def _loopback(host: str) -> str:
+    """Where to reach a server bound to ``host`` from this machine (0.0.0.0 is not an address)."""
+    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+
+
+def _spawn_web(settings: Settings) -> Service:
+    """The web app (demo page, widget.js), which answers /healthz when it is ready."""
+    return _spawn(
+        "web",
+        [sys.executable, "-m", "bot.web"],
+        f"http://{_loopback(settings.web_host)}:{settings.web_port}/healthz",
+        settings,
+    )
+
+
 def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> Stack:
-    """Start the action server and the Rasa server and wait until both answer."""
+    """Start the action server, the Rasa server and the web app; wait until all answer."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     # Our tables are created and upgraded by Alembic, never create_all; Rasa makes its own.
@@ -153,8 +173,11 @@ def start_stack(settings: Settings, model: Path, *, timeout: float = 240.0) -> S
             settings,
         )
         stack.services.append(rasa)
+        web = _spawn_web(settings)
+        stack.services.append(web)
         _wait_ready(stack, actions, deadline)
         _wait_ready(stack, rasa, deadline)
+        _wait_ready(stack, web, deadline)
     except BaseException:
         stack.stop()
         raise
@@ -171,17 +194,30 @@ def _safe_url(url: str) -> str:
     return url
 
 
+def embed_snippet(settings: Settings) -> str:
+    """The tag another site puts in its page to show the widget (docs/widget-protocol.md)."""
+    return (
+        f'<script src="{settings.web_url}/widget.js" data-server="{settings.socket_url}" '
+        'data-title="Reflect" defer></script>'
+    )
+
+
 def _banner(stack: Stack, model: Path) -> str:
     url = stack.rasa_url
     var = stack.settings.var_dir
     return "\n".join(
         [
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
+            f"  Web chat (demo page):           {stack.web_url}/",
             f"  Rasa server (REST + socketio, HTTP API off): {url}",
             f"  Action server:                  http://127.0.0.1:{stack.settings.action_port}",
             f"  Conversations (tracker store):  {_safe_url(stack.settings.tracker_url)}",
             f"  Reflections:                    {_safe_url(stack.settings.reflections_url)}",
             f"  Logs:                           {var / 'logs'}",
+            "",
+            "Embed the chat in another site's page (add that site's origin to",
+            "WIDGET_ALLOWED_ORIGINS, or the widget's socket is refused):",
+            f"  {embed_snippet(stack.settings)}",
             "",
             "Talk to it over REST:",
             f"  curl -s -X POST {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
@@ -228,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     if args.shell:
         return run_shell(settings, args.model)
-    print("Starting the action server and the Rasa server...", flush=True)
+    print("Starting the action server, the Rasa server and the web app...", flush=True)
     try:
         stack = start_stack(settings, args.model)
     except StartupError as exc:

@@ -4,23 +4,35 @@ Referenced from credentials.yml instead of Rasa's own ``rest`` and ``socketio`` 
 names, so the URLs are unchanged). Each replaces the text and the sender id *before* a
 ``UserMessage`` exists, so Rasa's tracker store, its logs (including the REST channel's
 error log, which quotes the text) and the action server never see raw text.
+
+The socket.io channel is the web widget's server side and implements docs/widget-protocol.md:
+Origin allow-list, server-issued signed session ids bound to the socket, history on resume.
 """
 
 from __future__ import annotations
 
+import hmac
+import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import (
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+    decode_bearer_token,
+)
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.content.loader import load_packs
@@ -28,6 +40,8 @@ from bot.door import Door, DoorError
 from bot.receipts import reveal_receipts
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
+from bot.web.history import HistoryMessage, history_messages
+from bot.web.sessions import SessionSigner
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +159,7 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
 
 
 class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
-    """Sends replies to the socket.io room the message came from, not to the hashed sender id."""
+    """Sends replies to one socket.io room (a widget session's sockets), receipts revealed."""
 
     def __init__(self, original: SocketIOOutput, room: str, secret: bytes) -> None:
         super().__init__(original.sio, original.bot_message_evt)
@@ -153,8 +167,8 @@ class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
         self._secret = secret
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        """Every kind of reply goes to the original room, with receipt codes revealed."""
-        await super().send_response(self._room, _revealed(message, self._secret))
+        """Every kind of reply goes to the session's room."""
+        await super().send_response(self._room, message)
 
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
@@ -163,41 +177,273 @@ class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
         await super().send_custom_json(self._room, json_message, **kwargs)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
+        """Every text, with or without buttons, passes here: reveal receipts at the last moment."""
+        if isinstance(response, dict):
+            response = _revealed(response, self._secret)
         await self.sio.emit(self.bot_message_evt, response, room=self._room)
 
 
-class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
-    """Rasa's socketio channel with the door: anonymised text, hashed session ids, no metadata."""
+# Events of docs/widget-protocol.md besides Rasa's configurable user/bot message events.
+SESSION_REQUEST = "session_request"
+SESSION_CONFIRM = "session_confirm"
+HISTORY = "history"
+TURN_COMPLETE = "turn_complete"
+ERROR = "error"
 
-    def __init__(self, *args: Any, door: Door | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+NO_SESSION = "This connection has no session yet: send session_request first."
+WRONG_SESSION = "That session_id is not the session of this connection."
+NOT_HANDLED = "Sorry, something went wrong handling that message. Please try again."
+
+
+@lru_cache(maxsize=1)
+def default_sessions() -> SessionSigner:
+    """The widget session signer for this server process, from Settings (read once)."""
+    return SessionSigner.from_settings(load_settings())
+
+
+@lru_cache(maxsize=1)
+def default_widget_origins() -> tuple[str, ...]:
+    """Origins allowed to open a widget socket, from Settings (read once)."""
+    return load_settings().widget_origins
+
+
+def _sentence(text: str) -> str:
+    """A door error ("the message is too long (...)") as a sentence the widget can show."""
+    text = text.strip()
+    if not text:
+        return NOT_HANDLED
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+async def _settled(result: object) -> None:
+    """Await ``result`` if it is awaitable.
+
+    ``AsyncServer.enter_room``/``leave_room`` are plain methods in python-socketio 5.9 and
+    coroutines from 5.10 (Rasa's own channel forgets to await them, RasaHQ/rasa#13027); this
+    works with both.
+    """
+    if inspect.isawaitable(result):
+        await result
+
+
+class _WidgetBlueprint(SocketBlueprint):  # type: ignore[misc]
+    """Rasa's socket.io blueprint, remembering the app it joins.
+
+    The app's ``ctx.agent`` has the tracker store a resumed session's history comes from.
+    """
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
+
+
+class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
+    """The web widget's socket.io channel: docs/widget-protocol.md, with the door built in.
+
+    Differences from Rasa's channel, each closing a hole it leaves open:
+
+    - Origins: only Settings.widget_origins may open a socket (Rasa passes
+      ``cors_allowed_origins=[]``, which turns Engine.IO's Origin check off).
+    - Sessions: the server issues and signs every session id (bot.web.sessions); a client's own
+      or altered id is never adopted, so nobody can join a conversation by guessing its id.
+    - Binding: a message is handled only for the session bound to its socket by
+      session_request, never for whatever ``session_id`` the message names.
+    - The door: text is anonymised, the sender Rasa sees is a keyed hash of the token, client
+      metadata is dropped, receipt tokens become codes only on the way out.
+    - Rooms: replies go to every socket of the session (two tabs), and ``turn_complete``
+      follows each handled message; a resumed session gets its ``history``.
+    """
+
+    def __init__(
+        self,
+        user_message_evt: str = "user_uttered",
+        bot_message_evt: str = "bot_uttered",
+        namespace: str | None = None,
+        session_persistence: bool = True,
+        socketio_path: str | None = "/socket.io",
+        jwt_key: str | None = None,
+        jwt_method: str | None = "HS256",
+        metadata_key: str | None = "metadata",
+        *,
+        door: Door | None = None,
+        sessions: SessionSigner | None = None,
+        origins: Iterable[str] | None = None,
+    ) -> None:
+        # session_persistence is accepted for credentials.yml's sake; sessions always persist.
+        super().__init__(
+            user_message_evt,
+            bot_message_evt,
+            namespace,
+            session_persistence,
+            socketio_path,
+            jwt_key,
+            jwt_method,
+            metadata_key,
+        )
         self._door = door or default_door()
+        self._sessions = sessions or default_sessions()
+        self._origins = tuple(default_widget_origins() if origins is None else origins)
+        if not self._origins:
+            # Engine.IO reads an empty list as "no Origin check at all": never pass one.
+            raise ValueError("at least one widget origin must be allowed")
 
     @classmethod
     def name(cls) -> str:
         """Same name (and socket.io path) as Rasa's own channel."""
         return "socketio"
 
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """The origins allowed to open a socket (scheme://host[:port])."""
+        return self._origins
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Rasa's proactive output (reminders, external events): to the sender's room.
+
+        The room of a session is its hashed sender id, so Rasa's recipient id reaches every
+        socket of that session; receipt tokens are revealed here too.
+        """
+        if self.sio is None:
+            return super().get_output_channel()
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        return _reveal_on_the_way_out(output, self._door.secret)
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's socket.io endpoints, with every message passed through the door first."""
-        door = self._door
+        """The socket.io server and its handlers (Rasa's own are replaced, not wrapped)."""
+        namespace = self.namespace
+        # Engine.IO checks the Origin of every request (polling and the websocket upgrade) and
+        # answers 400 to one not in the list, before any handler runs.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(self._origins))
+        socketio_webhook = _WidgetBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
 
-        async def through_the_door(message: UserMessage) -> None:
-            room = message.sender_id
-            try:
-                text = door.clean_text(message.text)
-                sender = door.pseudonymise(room)
-            except DoorError as exc:
-                await message.output_channel.send_text_message(room, f"Sorry: {exc}.")
-                return
-            await on_new_message(
-                UserMessage(
-                    text,
-                    _RoomOutput(message.output_channel, room, door.secret),
-                    sender,
-                    input_channel=self.name(),
-                    metadata=None,
-                )
-            )
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
 
-        return super().blueprint(through_the_door)  # type: ignore[no-any-return]
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            return self._may_connect(sid, environ, auth)
+
+        async def disconnect(sid: str) -> None:
+            logger.debug("widget socket %s disconnected", sid)
+
+        async def session_request(sid: str, data: Any = None) -> None:
+            await self._start_session(sio, sid, data, socketio_webhook)
+
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            await self._handle_message(sio, sid, data, on_new_message)
+
+        socketio_webhook.add_route(health, "/", methods=["GET"])
+        sio.on("connect", connect, namespace=namespace)
+        sio.on("disconnect", disconnect, namespace=namespace)
+        sio.on(SESSION_REQUEST, session_request, namespace=namespace)
+        sio.on(self.user_message_evt, user_uttered, namespace=namespace)
+        return socketio_webhook
+
+    def _may_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> bool:
+        """Refuse a foreign Origin (again: Engine.IO already did) and, if set, a bad JWT."""
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and origin not in self._origins:
+            logger.info("widget socket %s refused: origin not allowed", sid)
+            return False
+        if self.jwt_key:
+            token = auth.get("token") if isinstance(auth, dict) else None
+            if not token or not decode_bearer_token(token, self.jwt_key, self.jwt_algorithm):
+                return False
+        logger.debug("widget socket %s connected", sid)
+        return True
+
+    async def _start_session(
+        self, sio: AsyncServer, sid: str, data: Any, bp: _WidgetBlueprint
+    ) -> None:
+        """Adopt a valid token (resume) or issue a new one; bind it to this socket."""
+        namespace = self.namespace
+        offered = data.get("session_id") if isinstance(data, dict) else None
+        history: list[HistoryMessage] = []
+        if self._sessions.verify(offered):
+            token = str(offered)
+            history = history_messages(await self._events(bp, self._door.pseudonymise(token)))
+        else:
+            token = self._sessions.issue()
+        sender = self._door.pseudonymise(token)
+        previous = (await self._socket_session(sio, sid)).get("sender")
+        if previous and previous != sender:
+            await _settled(sio.leave_room(sid, previous, namespace=namespace))
+        await sio.save_session(sid, {"token": token, "sender": sender}, namespace=namespace)
+        await _settled(sio.enter_room(sid, sender, namespace=namespace))
+        # A valid token with nothing to show (e.g. purged) is kept, but the widget greets anew.
+        resumed = bool(history)
+        await sio.emit(
+            SESSION_CONFIRM,
+            {"session_id": token, "resumed": resumed},
+            room=sid,
+            namespace=namespace,
+        )
+        if resumed:
+            await sio.emit(HISTORY, {"messages": history}, room=sid, namespace=namespace)
+
+    async def _handle_message(
+        self, sio: AsyncServer, sid: str, data: Any, on_new_message: OnNewMessage
+    ) -> None:
+        """Through the door and on to Rasa, for the session bound to this socket only."""
+        namespace = self.namespace
+        bound = await self._socket_session(sio, sid)
+        if "token" not in bound:
+            await self._refuse(sio, sid, NO_SESSION)
+            return
+        claimed = data.get("session_id") if isinstance(data, dict) else None
+        if not isinstance(claimed, str) or not hmac.compare_digest(
+            claimed.encode(), str(bound["token"]).encode()
+        ):
+            await self._refuse(sio, sid, WRONG_SESSION)
+            return
+        try:
+            text = self._door.clean_text(data.get("message"))
+        except DoorError as exc:
+            await self._refuse(sio, sid, _sentence(str(exc)))
+            return
+        room = str(bound["sender"])
+        output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
+        message = UserMessage(text, output, room, input_channel=self.name(), metadata=None)
+        try:
+            await on_new_message(message)
+        except Exception as exc:  # Rasa normally answers errors itself; never leave a spinner.
+            # The type only: an exception's text may quote the message.
+            logger.error("widget message not handled: %s", type(exc).__name__)
+            await sio.emit(ERROR, {"message": NOT_HANDLED}, room=sid, namespace=namespace)
+        finally:
+            await sio.emit(TURN_COMPLETE, {}, room=room, namespace=namespace)
+
+    async def _refuse(self, sio: AsyncServer, sid: str, reason: str) -> None:
+        """An ``error`` for this socket only, then ``turn_complete`` to end its typing dots."""
+        await sio.emit(ERROR, {"message": reason}, room=sid, namespace=self.namespace)
+        await sio.emit(TURN_COMPLETE, {}, room=sid, namespace=self.namespace)
+
+    async def _socket_session(self, sio: AsyncServer, sid: str) -> dict[str, Any]:
+        """What session_request bound to this socket (empty if nothing, or it has gone)."""
+        try:
+            session = await sio.get_session(sid, namespace=self.namespace)
+        except KeyError:
+            return {}
+        return session if isinstance(session, dict) else {}
+
+    @staticmethod
+    async def _events(bp: _WidgetBlueprint, sender: str) -> list[dict[str, Any]]:
+        """The sender's events of the current conversation session, from Rasa's tracker store.
+
+        Read-only (``retrieve`` creates nothing, so an unknown sender stays unknown). History is
+        a convenience: if the store cannot answer, the widget starts afresh rather than failing.
+        """
+        app = getattr(bp.ctx, "app", None)
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        if store is None:
+            return []
+        try:
+            tracker = await store.retrieve(sender)
+        except Exception as exc:  # FailSafeTrackerStore already catches most; be sure.
+            logger.error("widget history not available: %s", type(exc).__name__)
+            return []
+        if tracker is None:
+            return []
+        return [event.as_dict() for event in tracker.events]

@@ -1,4 +1,4 @@
-"""Real processes on loopback: a trained model, the action server and the Rasa server."""
+"""Real processes on loopback: a trained model, the action server, the Rasa server, the web app."""
 
 from __future__ import annotations
 
@@ -64,7 +64,12 @@ class Rest:
 
 @pytest.fixture
 def stack_settings(tmp_path: Path) -> Settings:
-    return Settings(var_dir=tmp_path / "var", rasa_port=free_port(), action_port=free_port())
+    return Settings(
+        var_dir=tmp_path / "var",
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+    )
 
 
 @pytest.fixture

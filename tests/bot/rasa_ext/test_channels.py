@@ -2,23 +2,30 @@
 
 sanic-testing is not installed, so the REST channel is tested two ways: its extract hooks with a
 minimal fake request, and the whole webhook through Sanic's own ASGI interface (a hand-written
-ASGI call, as sanic-testing's ASGI client makes). The socket.io channel is tested by calling the
-``user_uttered`` handler its blueprint registers, with ``sio.emit`` replaced by a recorder; the
-socket.io transport itself is left to the end-to-end tests.
+ASGI call, as sanic-testing's ASGI client makes). The socket.io channel (docs/widget-protocol.md)
+is tested two ways too: its handlers called directly, with the socket.io server's emit, rooms and
+sessions replaced by a recorder; and over real sockets, with the channel's blueprint served by
+Sanic on a loopback port and python-socketio's client, but a fake Rasa (no model, no stack).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket as socket_module
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import jwt
 import pytest
 import yaml
 from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from sanic import Sanic
 from sanic.exceptions import InvalidUsage
 
@@ -33,10 +40,15 @@ from bot.rasa_ext.channels import (
     AnonymisingSocketIOInput,
     _RoomOutput,
     default_door,
+    default_sessions,
+    default_widget_origins,
     domain_intents,
 )
+from bot.receipts import code_from_token, receipt_placeholder
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
+from bot.web.sessions import SessionSigner
+from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
 
 INTENTS = domain_intents(_ROOT / "domain.yml")
 
@@ -378,9 +390,11 @@ def fresh_default_door(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     """default_door() built from test Settings, never from .env, and forgotten afterwards."""
     settings = Settings(content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var", secret=SECRET)
     monkeypatch.setattr(channels, "load_settings", lambda: settings)
-    default_door.cache_clear()
+    for cached in (default_door, default_sessions, default_widget_origins):
+        cached.cache_clear()
     yield
-    default_door.cache_clear()
+    for cached in (default_door, default_sessions, default_widget_origins):
+        cached.cache_clear()
 
 
 def _every_static_payload() -> set[str]:
@@ -431,94 +445,491 @@ def test_from_credentials_uses_the_default_door() -> None:
     assert channel._door is default_door()
 
 
-# --- socket.io --------------------------------------------------------------------------------
+# --- socket.io: the handlers, with a recorded socket.io server --------------------------------
+
+ORIGIN = "http://127.0.0.1:8080"
+FOREIGN = "https://evil.example"
+TODAY_TOKEN_SIGNER = SessionSigner(secret=SECRET, max_age_days=7)
 
 
 class FakeSio:
-    """Records what a socket.io server would emit."""
+    """Records what a socket.io server would emit, and keeps rooms and sessions per socket.
+
+    ``enter_room``/``leave_room`` are plain methods as in python-socketio 5.9; ``awaiting=True``
+    makes them coroutines as in 5.10, which the channel must handle as well.
+    """
+
+    def __init__(self, *, awaiting: bool = False) -> None:
+        self.emitted: list[dict[str, Any]] = []
+        self.sessions: dict[str, dict[str, Any]] = {}
+        self.rooms: dict[str, set[str]] = {}
+        self.awaiting = awaiting
+        self.gone: set[str] = set()
+
+    async def emit(
+        self,
+        event: str,
+        data: Any = None,
+        room: str | None = None,
+        namespace: Any = None,
+        **kw: Any,
+    ) -> None:
+        self.emitted.append({"event": event, "data": data, "room": room, **kw})
+
+    def enter_room(self, sid: str, room: str, namespace: Any = None) -> Any:
+        self.rooms.setdefault(sid, set()).add(room)
+        return self._done() if self.awaiting else None
+
+    def leave_room(self, sid: str, room: str, namespace: Any = None) -> Any:
+        self.rooms.get(sid, set()).discard(room)
+        return self._done() if self.awaiting else None
+
+    async def get_session(self, sid: str, namespace: Any = None) -> dict[str, Any]:
+        if sid in self.gone:
+            raise KeyError(sid)
+        return self.sessions.setdefault(sid, {})
+
+    async def save_session(self, sid: str, session: dict[str, Any], namespace: Any = None) -> None:
+        self.sessions[sid] = dict(session)
+
+    async def _done(self) -> None:
+        return None
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [item for item in self.emitted if item["event"] == name]
+
+
+class FakeTrackerStore:
+    """Rasa's tracker store as the channel uses it: ``retrieve`` (which creates nothing)."""
 
     def __init__(self) -> None:
-        self.emitted: list[dict[str, Any]] = []
+        self.trackers: dict[str, list[Any]] = {}
+        self.asked: list[str] = []
+        self.broken = False
 
-    async def emit(self, event: str, data: Any = None, room: str | None = None, **kw: Any) -> None:
-        self.emitted.append({"event": event, "data": data, "room": room, **kw})
+    async def retrieve(self, sender_id: str) -> Any:
+        self.asked.append(sender_id)
+        if self.broken:
+            raise RuntimeError("database is down")
+        events = self.trackers.get(sender_id)
+        return SimpleNamespace(events=events) if events else None
+
+
+@dataclass
+class Widget:
+    """The channel's handlers with a recorded server: what a test drives and inspects."""
+
+    channel: AnonymisingSocketIOInput
+    recorder: Recorder
+    sio: FakeSio
+    store: FakeTrackerStore
+
+    def handler(self, event: str) -> Any:
+        return self.channel.sio.handlers["/"][event]  # type: ignore[union-attr]
+
+    async def request_session(self, sid: str, token: Any = None) -> dict[str, Any]:
+        await self.handler("session_request")(sid, {"session_id": token})
+        return dict(self.sio.events("session_confirm")[-1]["data"])
+
+    async def say(self, sid: str, message: Any, session_id: Any = None) -> None:
+        if session_id is None:
+            session_id = self.sio.sessions.get(sid, {}).get("token")
+        await self.handler("user_uttered")(sid, {"message": message, "session_id": session_id})
 
 
 @pytest.fixture
-def socket(door: Door) -> Any:
-    """A socketio channel's blueprint, its user_uttered handler and what it emitted."""
-
-    def build(**kwargs: Any) -> tuple[Any, Recorder, FakeSio]:
-        channel = AnonymisingSocketIOInput(door=door, **kwargs)
+def widget(door: Door) -> Any:
+    def build(on_new_message: Any = None, *, awaiting: bool = False, **kwargs: Any) -> Widget:
+        channel = AnonymisingSocketIOInput(
+            door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN], **kwargs
+        )
         recorder = Recorder()
-        channel.blueprint(recorder)
-        fake = FakeSio()
-        channel.sio.emit = fake.emit  # type: ignore[union-attr]
-        handler = channel.sio.handlers["/"][channel.user_message_evt]  # type: ignore[union-attr]
-        return handler, recorder, fake
+        blueprint = channel.blueprint(on_new_message or recorder)
+        sio = FakeSio(awaiting=awaiting)
+        for name in ("emit", "enter_room", "leave_room", "get_session", "save_session"):
+            setattr(channel.sio, name, getattr(sio, name))
+        store = FakeTrackerStore()
+        blueprint.ctx.app = SimpleNamespace(
+            ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store))
+        )
+        return Widget(channel, recorder, sio, store)
 
     return build
 
 
-async def test_socket_message_is_anonymised_and_replies_go_to_the_room(
-    door: Door, socket: Any
+def _conversation(door: Door) -> list[Any]:
+    return [
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("/greet", intent={"name": "greet"}),
+        BotUttered(
+            "Hello! **Point 1 of 4**",
+            data={"buttons": [{"title": "Next", "payload": "/next_point"}]},
+        ),
+        UserUttered("/next_point", intent={"name": "next_point"}),
+        UserUttered(door.clean_text(RAW_TEXT), intent={"name": "share_reflection"}),
+        BotUttered(f"Your receipt code is **{receipt_placeholder('ab' * 12)}**."),
+    ]
+
+
+async def test_a_new_session_gets_a_signed_token_and_joins_its_room(
+    door: Door, widget: Any
 ) -> None:
-    handler, recorder, sio = socket()
+    w = widget()
 
-    await handler("sid-123", {"message": RAW_TEXT, "metadata": {"name": "Sarah Jones"}})
+    confirm = await w.request_session("sid-1")
 
-    (message,) = recorder.messages
+    token = confirm["session_id"]
+    assert confirm == {"session_id": token, "resumed": False}
+    assert TODAY_TOKEN_SIGNER.verify(token)
+    assert w.sio.events("session_confirm")[0]["room"] == "sid-1"
+    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token)}
+    assert w.sio.events("history") == []
+    assert w.store.asked == []
+
+
+@pytest.mark.parametrize("awaiting", [False, True])
+async def test_rooms_work_with_plain_and_coroutine_enter_room(
+    door: Door, widget: Any, awaiting: bool
+) -> None:
+    w = widget(awaiting=awaiting)
+
+    token = (await w.request_session("sid-1"))["session_id"]
+
+    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token)}
+
+
+async def test_a_valid_token_resumes_with_the_history(door: Door, widget: Any) -> None:
+    w = widget()
+    token = TODAY_TOKEN_SIGNER.issue()
+    sender = door.pseudonymise(token)
+    w.store.trackers[sender] = _conversation(door)
+
+    confirm = await w.request_session("sid-2", token)
+
+    assert confirm == {"session_id": token, "resumed": True}
+    (history,) = w.sio.events("history")
+    assert history["room"] == "sid-2"
+    messages = history["data"]["messages"]
+    assert [(m["sender"], m["text"]) for m in messages] == [
+        ("bot", "Hello! **Point 1 of 4**"),
+        ("user", "Next"),
+        ("user", door.clean_text(RAW_TEXT)),
+        ("bot", "Your receipt code is (shown once, not kept)."),
+    ]
+    assert messages[0]["buttons"] == [{"title": "Next", "payload": "/next_point"}]
+    for identifier in IDENTIFIERS:
+        assert identifier not in json.dumps(history)
+    assert w.sio.rooms["sid-2"] == {sender}
+    # history comes after the confirmation
+    assert [e["event"] for e in w.sio.emitted] == ["session_confirm", "history"]
+
+
+async def test_a_valid_token_with_nothing_kept_is_kept_but_not_resumed(widget: Any) -> None:
+    w = widget()
+    token = TODAY_TOKEN_SIGNER.issue()
+
+    assert await w.request_session("sid-3", token) == {"session_id": token, "resumed": False}
+    assert w.sio.events("history") == []
+
+
+async def test_history_is_skipped_when_the_tracker_store_fails(widget: Any) -> None:
+    w = widget()
+    w.store.broken = True
+    token = TODAY_TOKEN_SIGNER.issue()
+
+    assert await w.request_session("sid-3", token) == {"session_id": token, "resumed": False}
+
+
+def _tampered(token: str) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    middle = token[20]
+    return token[:20] + alphabet[(alphabet.index(middle) + 1) % 64] + token[21:]
+
+
+@pytest.mark.parametrize(
+    "offered",
+    [
+        "tampered",
+        "other-secret",
+        "expired",
+        "session-abc",
+        "",
+        42,
+        {"nested": "x"},
+        "x" * 100_000,
+    ],
+)
+async def test_a_token_the_server_did_not_issue_is_never_adopted(
+    door: Door, widget: Any, offered: Any
+) -> None:
+    w = widget()
+    real = TODAY_TOKEN_SIGNER.issue()
+    w.store.trackers[door.pseudonymise(real)] = _conversation(door)
+    candidates = {
+        "tampered": _tampered(real),
+        "other-secret": SessionSigner(secret=b"x" * 32, max_age_days=7).issue(),
+        "expired": TODAY_TOKEN_SIGNER.issue(today=date.today() - timedelta(days=30)),
+    }
+    offered = candidates.get(offered, offered) if isinstance(offered, str) else offered
+
+    confirm = await w.request_session("sid-4", offered)
+
+    assert confirm["resumed"] is False
+    assert confirm["session_id"] != offered
+    assert TODAY_TOKEN_SIGNER.verify(confirm["session_id"])
+    assert w.sio.events("history") == []
+    assert w.store.asked == []  # nobody's conversation was even looked up
+    assert w.sio.rooms["sid-4"] == {door.pseudonymise(confirm["session_id"])}
+
+
+async def test_a_session_request_without_data_is_a_new_session(widget: Any) -> None:
+    w = widget()
+
+    await w.handler("session_request")("sid-5")
+    await w.handler("session_request")("sid-6", "not a dict")
+
+    assert [e["data"]["resumed"] for e in w.sio.events("session_confirm")] == [False, False]
+
+
+async def test_a_second_session_request_moves_the_socket_to_the_new_room(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    first = (await w.request_session("sid-7"))["session_id"]
+    second = TODAY_TOKEN_SIGNER.issue()
+
+    await w.request_session("sid-7", second)
+
+    assert w.sio.rooms["sid-7"] == {door.pseudonymise(second)}
+    assert door.pseudonymise(first) not in w.sio.rooms["sid-7"]
+    assert w.sio.sessions["sid-7"]["token"] == second
+
+
+async def test_a_message_is_anonymised_and_replies_go_to_the_sessions_room(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token = (await w.request_session("sid-8"))["session_id"]
+    w.sio.emitted.clear()
+
+    await w.handler("user_uttered")(
+        "sid-8", {"message": RAW_TEXT, "session_id": token, "metadata": {"name": "Sarah Jones"}}
+    )
+
+    (message,) = w.recorder.messages
+    room = door.pseudonymise(token)
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise("sid-123")
+    assert message.sender_id == room
+    assert token not in message.sender_id
     assert message.metadata is None
     assert message.input_channel == "socketio"
     assert isinstance(message.output_channel, _RoomOutput)
     for identifier in IDENTIFIERS:
         assert identifier not in _everything_rasa_sees(message)
-    assert sio.emitted == [{"event": "bot_uttered", "data": {"text": "ok"}, "room": "sid-123"}]
+    assert w.sio.emitted == [
+        {"event": "bot_uttered", "data": {"text": "ok"}, "room": room},
+        {"event": "turn_complete", "data": {}, "room": room},
+    ]
 
 
-async def test_socket_session_persistence_hashes_the_session_id(door: Door, socket: Any) -> None:
-    handler, recorder, sio = socket(session_persistence=True)
+async def test_a_known_payload_passes_unchanged(widget: Any) -> None:
+    w = widget()
+    await w.request_session("sid-9")
 
-    await handler("sid-9", {"message": "hello there", "session_id": "session-abc"})
+    await w.say("sid-9", PAYLOAD)
 
-    (message,) = recorder.messages
-    assert message.sender_id == door.pseudonymise("session-abc")
-    assert "session-abc" not in message.sender_id
-    assert sio.emitted == [{"event": "bot_uttered", "data": {"text": "ok"}, "room": "session-abc"}]
+    assert [m.text for m in w.recorder.messages] == [PAYLOAD]
 
 
-async def test_socket_metadata_sent_as_a_string_is_dropped(socket: Any) -> None:
-    handler, recorder, _ = socket()
+async def test_a_message_without_a_session_is_refused(widget: Any) -> None:
+    w = widget()
 
-    await handler("sid-1", {"message": "hello there", "metadata": '{"name": "Sarah Jones"}'})
+    await w.say("sid-10", "hello", session_id=TODAY_TOKEN_SIGNER.issue())
 
-    (message,) = recorder.messages
-    assert message.metadata is None
+    assert w.recorder.messages == []
+    assert w.sio.emitted == [
+        {"event": "error", "data": {"message": channels.NO_SESSION}, "room": "sid-10"},
+        {"event": "turn_complete", "data": {}, "room": "sid-10"},
+    ]
+
+
+@pytest.mark.parametrize("claimed", ["another", None, "", 42])
+async def test_a_message_naming_another_session_is_refused(widget: Any, claimed: Any) -> None:
+    w = widget()
+    await w.request_session("sid-11")
+    other = (await w.request_session("sid-12"))["session_id"]
+    w.sio.emitted.clear()
+
+    await w.handler("user_uttered")(
+        "sid-11", {"message": "hello", "session_id": other if claimed == "another" else claimed}
+    )
+
+    assert w.recorder.messages == []
+    assert w.sio.emitted == [
+        {"event": "error", "data": {"message": channels.WRONG_SESSION}, "room": "sid-11"},
+        {"event": "turn_complete", "data": {}, "room": "sid-11"},
+    ]
+
+
+async def test_a_message_that_is_not_an_object_is_refused(widget: Any) -> None:
+    w = widget()
+    await w.request_session("sid-13")
+    w.sio.emitted.clear()
+
+    await w.handler("user_uttered")("sid-13", "hello")
+    await w.handler("user_uttered")("sid-13")
+
+    assert w.recorder.messages == []
+    assert [e["data"] for e in w.sio.events("error")] == [{"message": channels.WRONG_SESSION}] * 2
+
+
+async def test_a_socket_that_has_gone_is_refused_quietly(widget: Any) -> None:
+    w = widget()
+    await w.request_session("sid-14")
+    w.sio.gone.add("sid-14")
+
+    await w.say("sid-14", "hello", session_id="whatever")
+
+    assert w.recorder.messages == []
 
 
 @pytest.mark.parametrize(
-    ("data", "reply"),
+    ("message", "error"),
     [
-        ({"message": ""}, "Sorry: a non-empty 'message' is required."),
-        ({}, "Sorry: a non-empty 'message' is required."),
-        ({"message": None}, "Sorry: a non-empty 'message' is required."),
+        ("", "A non-empty 'message' is required."),
+        (None, "A non-empty 'message' is required."),
+        (["Sarah Jones"], "A non-empty 'message' is required."),
         (
-            {"message": "Sarah Jones " * MAX_MESSAGE_CHARS},
-            f"Sorry: the message is too long (the limit is {MAX_MESSAGE_CHARS} characters).",
+            "Sarah Jones " * MAX_MESSAGE_CHARS,
+            f"The message is too long (the limit is {MAX_MESSAGE_CHARS} characters).",
         ),
     ],
 )
-async def test_socket_refused_message_is_answered_and_never_reaches_rasa(
-    socket: Any, data: dict[str, Any], reply: str
+async def test_a_refused_message_is_an_error_and_never_reaches_rasa(
+    widget: Any, message: Any, error: str
 ) -> None:
-    handler, recorder, sio = socket()
+    w = widget()
+    await w.request_session("sid-15")
+    w.sio.emitted.clear()
 
-    await handler("sid-7", data)
+    await w.say("sid-15", message)
 
-    assert recorder.messages == []
-    assert sio.emitted == [{"event": "bot_uttered", "data": {"text": reply}, "room": "sid-7"}]
+    assert w.recorder.messages == []
+    assert w.sio.emitted == [
+        {"event": "error", "data": {"message": error}, "room": "sid-15"},
+        {"event": "turn_complete", "data": {}, "room": "sid-15"},
+    ]
+    assert "Sarah" not in json.dumps(w.sio.emitted)
+
+
+async def test_a_message_of_exactly_the_limit_is_accepted(widget: Any) -> None:
+    w = widget()
+    await w.request_session("sid-16")
+
+    await w.say("sid-16", "a" * MAX_MESSAGE_CHARS)
+
+    assert len(w.recorder.messages) == 1
+
+
+async def test_a_failure_in_rasa_is_an_error_and_still_completes_the_turn(
+    door: Door, widget: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(message: UserMessage) -> None:
+        raise RuntimeError(f"boom with {message.text}")
+
+    w = widget(broken)
+    token = (await w.request_session("sid-17"))["session_id"]
+    w.sio.emitted.clear()
+
+    await w.say("sid-17", RAW_TEXT)
+
+    assert w.sio.emitted == [
+        {"event": "error", "data": {"message": channels.NOT_HANDLED}, "room": "sid-17"},
+        {"event": "turn_complete", "data": {}, "room": door.pseudonymise(token)},
+    ]
+    assert "boom" not in caplog.text and "Sarah" not in caplog.text
+
+
+async def test_receipts_are_revealed_only_in_what_the_socket_sends(door: Door, widget: Any) -> None:
+    async def saves(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(
+            message.sender_id, f"Your code is **{receipt_placeholder('cd' * 12)}**."
+        )
+
+    w = widget(saves)
+    await w.request_session("sid-18")
+
+    await w.say("sid-18", "save it")
+
+    (reply,) = w.sio.events("bot_uttered")
+    assert reply["data"]["text"] == f"Your code is **{code_from_token('cd' * 12, secret=SECRET)}**."
+
+
+def test_the_engineio_origin_check_is_on_with_the_allowed_origins(door: Door) -> None:
+    channel = AnonymisingSocketIOInput(
+        door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN, "https://reflect.example.org"]
+    )
+
+    channel.blueprint(Recorder())
+
+    assert channel.sio is not None
+    assert channel.sio.eio.cors_allowed_origins == [ORIGIN, "https://reflect.example.org"]
+
+
+def test_no_allowed_origin_is_a_configuration_error(door: Door) -> None:
+    # Engine.IO would read [] as "do not check the Origin at all".
+    with pytest.raises(ValueError, match="at least one widget origin"):
+        AnonymisingSocketIOInput(door=door, sessions=TODAY_TOKEN_SIGNER, origins=[])
+
+
+@pytest.mark.parametrize(
+    ("environ", "allowed"),
+    [
+        ({"HTTP_ORIGIN": ORIGIN}, True),
+        ({}, True),  # not a browser: nothing to check (the session token still is)
+        ({"HTTP_ORIGIN": FOREIGN}, False),
+        ({"HTTP_ORIGIN": ORIGIN + ".evil.example"}, False),
+        ({"HTTP_ORIGIN": "null"}, False),
+    ],
+)
+async def test_connect_refuses_a_foreign_origin(
+    widget: Any, environ: dict[str, str], allowed: bool
+) -> None:
+    w = widget()
+
+    assert await w.handler("connect")("sid-19", environ, None) is allowed
+
+
+async def test_connect_checks_the_jwt_when_one_is_configured(widget: Any) -> None:
+    key = "jwt-test-key-0123456789abcdef0123"
+    w = widget(jwt_key=key)
+    good = jwt.encode({"user": "x"}, key, algorithm="HS256")
+    connect = w.handler("connect")
+
+    assert await connect("s", {"HTTP_ORIGIN": ORIGIN}, {"token": good}) is True
+    assert await connect("s", {"HTTP_ORIGIN": ORIGIN}, {"token": "bad"}) is False
+    assert await connect("s", {"HTTP_ORIGIN": ORIGIN}, None) is False
+    assert await connect("s", {"HTTP_ORIGIN": FOREIGN}, {"token": good}) is False
+
+
+async def test_proactive_output_goes_to_the_senders_room_with_receipts_revealed(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token = (await w.request_session("sid-20"))["session_id"]
+    w.sio.emitted.clear()
+    output = w.channel.get_output_channel()
+
+    await output.send_text_message(door.pseudonymise(token), receipt_placeholder("ef" * 12))
+
+    assert w.sio.emitted == [
+        {
+            "event": "bot_uttered",
+            "data": {"text": code_from_token("ef" * 12, secret=SECRET)},
+            "room": door.pseudonymise(token),
+        }
+    ]
 
 
 async def test_room_output_sends_text_and_buttons_to_the_original_room() -> None:
@@ -553,3 +964,146 @@ async def test_room_output_sends_custom_json_to_the_original_room() -> None:
     await output.send_custom_json("s_hashed", {"data": {"kind": "card"}})
 
     assert [item["room"] for item in sio.emitted] == ["room-1"]
+
+
+@pytest.mark.usefixtures("fresh_default_door")
+def test_socketio_from_credentials_uses_settings(tmp_path: Path) -> None:
+    channel = AnonymisingSocketIOInput.from_credentials(
+        {
+            "user_message_evt": "user_uttered",
+            "bot_message_evt": "bot_uttered",
+            "session_persistence": True,
+        }
+    )
+
+    assert isinstance(channel, AnonymisingSocketIOInput)
+    assert channel._door is default_door()
+    assert channel._sessions is default_sessions()
+    assert channel.origins == ("http://127.0.0.1:8080", "http://localhost:8080")
+    assert channel.user_message_evt == "user_uttered"
+
+
+# --- socket.io: real sockets on loopback, with a fake Rasa ------------------------------------
+
+
+@dataclass
+class LiveWidget:
+    url: str
+    recorder: Recorder
+    store: FakeTrackerStore
+    clients: list[WidgetClient]
+
+    def client(self, transport: str = "polling") -> WidgetClient:
+        client = CLIENTS[transport](self.url)
+        self.clients.append(client)
+        return client
+
+
+@pytest.fixture
+async def live(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The channel's blueprint served by Sanic on a free loopback port, as Rasa registers it."""
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    app = Sanic(f"reflect_socket_{uuid.uuid4().hex}", configure_logging=False, env_prefix=None)
+    channel = AnonymisingSocketIOInput(door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN])
+    recorder = Recorder()
+    app.blueprint(channel.blueprint(recorder), url_prefix="/webhooks/socketio")
+    store = FakeTrackerStore()
+    app.ctx.agent = SimpleNamespace(tracker_store=store)
+    with socket_module.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = await app.create_server(
+        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
+    )
+    await server.startup()  # create_server has started listening; this runs the listeners
+    live = LiveWidget(f"http://127.0.0.1:{port}", recorder, store, [])
+    try:
+        yield live
+    finally:
+        for client in live.clients:
+            await client.close()
+        await server.close()
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+async def test_live_a_foreign_origin_cannot_connect(live: LiveWidget, transport: str) -> None:
+    with pytest.raises(Refused):
+        await live.client(transport).connect(origin=FOREIGN)
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+async def test_live_an_allowed_origin_talks_to_the_bot(
+    door: Door, live: LiveWidget, transport: str
+) -> None:
+    client = live.client(transport)
+    await client.connect()
+
+    confirm = await client.session()
+    await client.say(confirm["session_id"], RAW_TEXT)
+
+    assert confirm["resumed"] is False
+    assert await client.next("bot_uttered") == {"text": "ok"}
+    assert await client.next("turn_complete") == {}
+    (message,) = live.recorder.messages
+    assert message.text == door.clean_text(RAW_TEXT)
+    assert message.sender_id == door.pseudonymise(confirm["session_id"])
+
+
+async def test_live_two_tabs_of_one_session_both_get_the_replies(live: LiveWidget) -> None:
+    first, second = live.client(), live.client("websocket")
+    await first.connect()
+    await second.connect()
+    token = (await first.session())["session_id"]
+    assert (await second.session(token))["session_id"] == token
+
+    await first.say(token, "hello")
+
+    assert await first.next("bot_uttered") == {"text": "ok"}
+    assert await second.next("bot_uttered") == {"text": "ok"}
+    assert await second.next("turn_complete") == {}
+
+
+async def test_live_another_session_hears_nothing_and_cannot_speak_for_it(
+    live: LiveWidget,
+) -> None:
+    mine, theirs = live.client(), live.client()
+    await mine.connect()
+    await theirs.connect()
+    my_token = (await mine.session())["session_id"]
+    await theirs.session()
+
+    await theirs.say(my_token, "pretending to be you")
+    error = await theirs.next("error")
+    await mine.say(my_token, "hello")
+    await mine.next("turn_complete")
+
+    assert error == {"message": channels.WRONG_SESSION}
+    assert [m.text for m in live.recorder.messages] == ["hello"]
+    assert theirs.queue("bot_uttered").empty()
+
+
+async def test_live_resume_sends_history(door: Door, live: LiveWidget) -> None:
+    token = TODAY_TOKEN_SIGNER.issue()
+    live.store.trackers[door.pseudonymise(token)] = _conversation(door)
+    client = live.client()
+    await client.connect()
+
+    confirm = await client.session(token)
+    history = await client.next("history")
+
+    assert confirm == {"session_id": token, "resumed": True}
+    assert [m["sender"] for m in history["messages"]] == ["bot", "user", "user", "bot"]
+    assert "Sarah" not in json.dumps(history)
+
+
+async def test_live_an_oversized_message_is_an_error(live: LiveWidget) -> None:
+    client = live.client("websocket")
+    await client.connect()
+    token = (await client.session())["session_id"]
+
+    await client.say(token, "x" * (MAX_MESSAGE_CHARS + 1))
+
+    assert await client.next("error") == {
+        "message": f"The message is too long (the limit is {MAX_MESSAGE_CHARS} characters)."
+    }
+    assert live.recorder.messages == []

@@ -1,0 +1,28 @@
+"""``python -m bot.web``: serve the demo page and the widget's files (started by `make run`)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import load_settings
+from bot.web.app import create_app
+
+
+def main() -> None:
+    """Read Settings once and serve on WEB_HOST:WEB_PORT until SIGINT/SIGTERM."""
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(settings)
+    app.run(
+        host=settings.web_host,
+        port=settings.web_port,
+        access_log=False,
+        motd=False,
+        workers=1,
+    )
+
+
+if __name__ == "__main__":
+    main()

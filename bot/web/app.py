@@ -1,0 +1,196 @@
+"""The web app: the widget's demo page, widget.js and its assets, and a health check.
+
+Deliberately tiny: a fixed table of routes to files in ``static/`` (no path from the request
+ever reaches the file system, so there is nothing to traverse), read on each request so an
+edited widget shows up on reload, and revalidated by ETag. The conversation itself does not
+pass through here: the widget talks socket.io straight to the Rasa server (Settings.socket_url).
+
+Sanic because Rasa already brings it (21.12); nothing here imports Rasa.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sanic import Sanic
+from sanic.exceptions import NotFound
+from sanic.request import Request
+from sanic.response import BaseHTTPResponse, HTTPResponse
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SOCKET_URL_PLACEHOLDER = "__REFLECT_SOCKET_URL__"
+WIDGET_SRC_PLACEHOLDER = "__REFLECT_WIDGET_SRC__"
+WIDGET_SRC = "/widget.js"
+
+HTML = "text/html; charset=utf-8"
+JAVASCRIPT = "text/javascript; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+
+#: On every response, error pages included.
+BASE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+#: Anything that is not the demo page: no scripts, no framing.
+LOCKED_DOWN_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file the widget loads from other sites' pages, so it must be embeddable."""
+
+    file: str
+    content_type: str
+
+
+ASSETS = {
+    "/widget.js": Asset("widget.js", JAVASCRIPT),
+    "/widget.css": Asset("widget.css", CSS),
+    "/vendor/socket.io.min.js": Asset("vendor/socket.io.min.js", JAVASCRIPT),
+}
+
+
+def socket_sources(socket_url: str) -> list[str]:
+    """The CSP ``connect-src`` entries for the socket: its origin over http(s) and ws(s).
+
+    socket.io starts with HTTP long-polling and upgrades to a websocket, so both schemes of the
+    same host are needed.
+    """
+    parts = urlsplit(socket_url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return []
+    websocket = "wss" if parts.scheme == "https" else "ws"
+    return [f"{parts.scheme}://{parts.netloc}", f"{websocket}://{parts.netloc}"]
+
+
+def page_csp(socket_url: str) -> str:
+    """The demo page's Content-Security-Policy: our own scripts and styles, the socket, no frames.
+
+    No ``'unsafe-inline'``: demo.html and the widget may use only files from this app (no
+    inline ``<script>``, ``<style>`` or ``style="..."``; setting ``element.style`` from
+    widget.js is fine). No framing, as nothing needs to put the demo page in a frame.
+    """
+    connect = " ".join(["'self'", *socket_sources(socket_url)])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            f"connect-src {connect}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def create_app(
+    settings: Settings, *, static_dir: Path = STATIC_DIR, name: str = "reflect_web"
+) -> Sanic:
+    """The Sanic app serving the demo page and the widget's files from ``static_dir``.
+
+    ``name`` must be unique in a process (Sanic keeps a registry of apps); tests pass their own.
+    """
+    app = Sanic(name, env_prefix=None, configure_logging=False)
+    # Nothing here takes a body; refuse big ones before reading them (Sanic allows 100 MB).
+    app.config.REQUEST_MAX_SIZE = 16_384
+    app.config.FALLBACK_ERROR_FORMAT = "text"
+    csp = page_csp(settings.socket_url)
+
+    async def demo_page(request: Request) -> HTTPResponse:
+        body = _read(static_dir / "demo.html")
+        if body is None:
+            return _not_found()
+        page = (
+            body.decode("utf-8")
+            .replace(SOCKET_URL_PLACEHOLDER, html.escape(settings.socket_url, quote=True))
+            .replace(WIDGET_SRC_PLACEHOLDER, WIDGET_SRC)
+        )
+        headers = {
+            "Content-Security-Policy": csp,
+            "X-Frame-Options": "DENY",
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        }
+        return _cached(request, page.encode("utf-8"), HTML, headers)
+
+    async def asset(request: Request) -> HTTPResponse:
+        wanted = ASSETS[request.path]
+        body = _read(static_dir / wanted.file)
+        if body is None:
+            return _not_found()
+        headers = {
+            # Embedded by other sites' pages: let them load it (and check it with SRI).
+            "Cross-Origin-Resource-Policy": "cross-origin",
+            "Access-Control-Allow-Origin": "*",
+        }
+        return _cached(request, body, wanted.content_type, headers)
+
+    async def healthz(_: Request) -> HTTPResponse:
+        return HTTPResponse("ok", content_type=TEXT, headers={"Cache-Control": "no-store"})
+
+    app.add_route(demo_page, "/", methods=["GET"], name="demo_page")
+    for path in ASSETS:
+        app.add_route(asset, path, methods=["GET"], name=f"asset_{_route_name(path)}")
+    app.add_route(healthz, "/healthz", methods=["GET"], name="healthz")
+
+    async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
+        for header, value in BASE_HEADERS.items():
+            response.headers.setdefault(header, value)
+        response.headers.setdefault("Content-Security-Policy", LOCKED_DOWN_CSP)
+
+    async def not_found(request: Request, exception: Exception) -> HTTPResponse:
+        # Sanic's own page quotes the requested URL back; say nothing but "not found".
+        return _not_found()
+
+    app.register_middleware(security_headers, "response")
+    app.error_handler.add(NotFound, not_found)
+    return app
+
+
+def _route_name(path: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in path.strip("/"))
+
+
+def _read(path: Path) -> bytes | None:
+    """A static file's bytes, or None if the widget's files are not there (yet)."""
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        logger.warning("web app: %s is missing", path.name)
+        return None
+
+
+def _not_found() -> HTTPResponse:
+    return HTTPResponse("not found", status=404, content_type=TEXT)
+
+
+def _cached(
+    request: Request, body: bytes, content_type: str, headers: dict[str, str]
+) -> HTTPResponse:
+    """A response browsers keep but revalidate every time (``no-cache`` + ETag → 304).
+
+    The URLs carry no version, so a long max-age would pin an old widget in browsers after an
+    upgrade; revalidation costs one small request and serves edits immediately.
+    """
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    caching = {"Cache-Control": "no-cache", "ETag": etag, **headers}
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        return HTTPResponse(status=304, headers=caching)
+    return HTTPResponse(body, content_type=content_type, headers=caching)
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

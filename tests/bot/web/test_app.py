@@ -1,0 +1,267 @@
+"""The web app: demo page, widget files and health check, with their headers.
+
+sanic-testing is not installed, so requests go through Sanic's ASGI interface (as
+tests/bot/rasa_ext/test_channels.py does for the REST webhook). The static directory is a
+temporary one, so these tests do not depend on the widget's real files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sanic import Sanic
+
+from bot.config import Settings
+from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
+
+DEMO = (
+    "<!doctype html><html><head><title>Reflect</title></head><body>"
+    '<script src="__REFLECT_WIDGET_SRC__" data-server="__REFLECT_SOCKET_URL__" defer></script>'
+    "</body></html>"
+)
+WIDGET_JS = "console.log('widget');\n"
+WIDGET_CSS = ".reflect { color: black; }\n"
+SOCKET_IO = "/*! Socket.IO v4.8.1 */\n"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+Get = Callable[..., Awaitable[Reply]]
+
+
+@pytest.fixture
+def static(tmp_path: Path) -> Path:
+    static = tmp_path / "static"
+    (static / "vendor").mkdir(parents=True)
+    (static / "demo.html").write_text(DEMO, encoding="utf-8")
+    (static / "widget.js").write_text(WIDGET_JS, encoding="utf-8")
+    (static / "widget.css").write_text(WIDGET_CSS, encoding="utf-8")
+    (static / "vendor" / "socket.io.min.js").write_text(SOCKET_IO, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("do not serve me", encoding="utf-8")
+    return static
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(rasa_host="127.0.0.1", rasa_port=5005, web_port=8080)
+
+
+@pytest.fixture
+def serve(monkeypatch: pytest.MonkeyPatch) -> Callable[[Settings, Path], Awaitable[Get]]:
+    """Build the app (Sanic test mode allows several per process) and return a GET function."""
+    monkeypatch.setattr(Sanic, "test_mode", True)
+
+    async def build(settings: Settings, static_dir: Path) -> Get:
+        app = create_app(settings, static_dir=static_dir, name=f"web_{uuid.uuid4().hex}")
+        await app._startup()
+
+        async def get(
+            path: str, *, method: str = "GET", headers: dict[str, str] | None = None
+        ) -> Reply:
+            return await _request(app, method, path, headers or {})
+
+        return get
+
+    return build
+
+
+async def _request(app: Sanic, method: str, path: str, headers: dict[str, str]) -> Reply:
+    raw_path, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": raw_path,
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"reflect.test")]
+        + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("reflect.test", 80),
+    }
+    chunks = [{"type": "http.request", "body": b"", "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            return chunks.pop()
+        await asyncio.Event().wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    (start,) = [m for m in sent if m["type"] == "http.response.start"]
+    head = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return Reply(start["status"], head, body)
+
+
+async def test_demo_page_has_the_socket_url_and_widget_src_filled_in(
+    serve: Any, settings: Settings, static: Path
+) -> None:
+    get = await serve(settings, static)
+
+    page = await get("/")
+
+    assert page.status == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<script src="/widget.js" data-server="http://127.0.0.1:5005" defer>' in page.text
+    assert "__REFLECT_" not in page.text
+
+
+async def test_demo_page_uses_the_public_rasa_url_escaped(serve: Any, static: Path) -> None:
+    settings = Settings(public_rasa_url='https://reflect.example.org/?a=1&b="2"')
+    get = await serve(settings, static)
+
+    page = await get("/")
+
+    assert 'data-server="https://reflect.example.org/?a=1&amp;b=&quot;2&quot;"' in page.text
+
+
+async def test_demo_page_security_headers(serve: Any, settings: Settings, static: Path) -> None:
+    get = await serve(settings, static)
+
+    headers = (await get("/")).headers
+
+    csp = headers["content-security-policy"]
+    assert csp == page_csp(settings.socket_url)
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'"
+    assert directives["connect-src"] == "'self' http://127.0.0.1:5005 ws://127.0.0.1:5005"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-frame-options"] == "DENY"
+
+
+def test_socket_sources_cover_http_and_websocket_schemes() -> None:
+    assert socket_sources("https://reflect.example.org") == [
+        "https://reflect.example.org",
+        "wss://reflect.example.org",
+    ]
+    assert socket_sources("http://127.0.0.1:5005") == [
+        "http://127.0.0.1:5005",
+        "ws://127.0.0.1:5005",
+    ]
+    assert socket_sources("not a url") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "body"),
+    [
+        ("/widget.js", "text/javascript; charset=utf-8", WIDGET_JS),
+        ("/widget.css", "text/css; charset=utf-8", WIDGET_CSS),
+        ("/vendor/socket.io.min.js", "text/javascript; charset=utf-8", SOCKET_IO),
+    ],
+)
+async def test_widget_files_are_served_embeddable_with_their_types(
+    serve: Any, settings: Settings, static: Path, path: str, content_type: str, body: str
+) -> None:
+    get = await serve(settings, static)
+
+    reply = await get(path)
+
+    assert reply.status == 200
+    assert reply.text == body
+    assert reply.headers["content-type"] == content_type
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert reply.headers["cross-origin-resource-policy"] == "cross-origin"
+    assert reply.headers["access-control-allow-origin"] == "*"
+
+
+async def test_files_are_revalidated_by_etag(serve: Any, settings: Settings, static: Path) -> None:
+    get = await serve(settings, static)
+
+    first = await get("/widget.js")
+    again = await get("/widget.js", headers={"If-None-Match": first.headers["etag"]})
+    (static / "widget.js").write_text("console.log('changed');\n", encoding="utf-8")
+    changed = await get("/widget.js", headers={"If-None-Match": first.headers["etag"]})
+
+    assert first.headers["cache-control"] == "no-cache"
+    assert again.status == 304 and again.body == b""
+    assert changed.status == 200 and changed.text == "console.log('changed');\n"
+    assert changed.headers["etag"] != first.headers["etag"]
+
+
+async def test_healthz(serve: Any, settings: Settings, static: Path) -> None:
+    get = await serve(settings, static)
+
+    reply = await get("/healthz")
+
+    assert (reply.status, reply.text) == (200, "ok")
+    assert reply.headers["content-type"] == "text/plain; charset=utf-8"
+    assert reply.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nope",
+        "/demo.html",
+        "/static/widget.js",
+        "/vendor/",
+        "/vendor/LICENSE-socket.io-client",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/vendor/..%2f..%2fsecret.txt",
+        "/widget.js/../../secret.txt",
+        "/..%5c..%5csecret.txt",
+        "/%2e%2e%2f%2e%2e%2fbot%2fconfig.py",
+        "/<script>alert(1)</script>",
+    ],
+)
+async def test_anything_else_is_a_plain_404(
+    serve: Any, settings: Settings, static: Path, path: str
+) -> None:
+    get = await serve(settings, static)
+
+    reply = await get(path)
+
+    assert reply.status == 404
+    assert reply.text == "not found"
+    assert reply.headers["content-type"] == "text/plain; charset=utf-8"
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert "script-src" not in reply.headers["content-security-policy"]
+
+
+async def test_only_get(serve: Any, settings: Settings, static: Path) -> None:
+    get = await serve(settings, static)
+
+    assert (await get("/widget.js", method="POST")).status == 405
+    assert (await get("/", method="DELETE")).status == 405
+
+
+async def test_a_missing_widget_file_is_a_404_not_a_crash(
+    serve: Any, settings: Settings, tmp_path: Path
+) -> None:
+    get = await serve(settings, tmp_path / "empty")
+
+    assert (await get("/")).status == 404
+    assert (await get("/widget.js")).status == 404
+    assert (await get("/healthz")).status == 200
+
+
+def test_the_default_static_dir_is_the_packaged_one() -> None:
+    assert STATIC_DIR == Path(__file__).resolve().parents[3] / "bot" / "web" / "static"

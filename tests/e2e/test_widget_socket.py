@@ -1,0 +1,223 @@
+"""The widget's socket.io protocol (docs/widget-protocol.md) against the real stack.
+
+One stack for the module (each start is ~12 s): the action server, Rasa with our socket.io
+channel and the SQL tracker store, and the web app, started by bot.run as `make run` does.
+Clients speak long-polling (python-socketio) or websocket (tests/bot/web/wire.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.door import MAX_MESSAGE_CHARS
+from bot.run import Stack, start_stack
+from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
+from tests.e2e.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+RAW = "I spoke to Sarah Jones on 07700 900123 about the referral"
+IDENTIFIERS = ("Sarah", "Jones", "07700", "900123")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
+    settings = Settings(
+        var_dir=tmp_path_factory.mktemp("widget") / "var",
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+    )
+    running = start_stack(settings, model_path)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+async def clients(stack: Stack) -> Any:
+    """Make clients of either transport for the stack's socket URL; all closed afterwards."""
+    made: list[WidgetClient] = []
+
+    def make(transport: str = "polling") -> WidgetClient:
+        client = CLIENTS[transport](stack.settings.socket_url)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.close()
+
+
+def _origin(stack: Stack) -> str:
+    return stack.settings.web_url
+
+
+def _texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(str(m.get("text", "")) for m in messages)
+
+
+def _events_in_tracker(stack: Stack) -> int:
+    path = stack.settings.tracker_url.removeprefix("sqlite:///")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return int(db.execute("select count(*) from events").fetchone()[0])
+
+
+def _tracker_text(stack: Stack) -> str:
+    path = stack.settings.tracker_url.removeprefix("sqlite:///")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute("select sender_id, data from events").fetchall()
+    return json.dumps(rows)
+
+
+async def _connected(make: Any, stack: Stack, transport: str = "polling") -> WidgetClient:
+    client: WidgetClient = make(transport)
+    await client.connect(origin=_origin(stack))
+    return client
+
+
+def test_the_web_app_is_up(stack: Stack) -> None:
+    with urllib.request.urlopen(f"{stack.web_url}/healthz", timeout=10) as reply:
+        assert reply.read() == b"ok"
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+async def test_a_new_session_is_greeted_and_each_turn_completes(
+    stack: Stack, clients: Any, transport: str
+) -> None:
+    client = await _connected(clients, stack, transport)
+
+    confirm = await client.session(None)
+    greeting = await client.turn(confirm["session_id"], "/greet")
+
+    assert confirm["resumed"] is False
+    assert isinstance(confirm["session_id"], str) and len(confirm["session_id"]) == 47
+    assert "Child Z LCSPR learning briefing" in _texts(greeting)
+    assert client.drain("error") == []
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+async def test_a_foreign_origin_is_refused_and_an_allowed_one_connects(
+    stack: Stack, clients: Any, transport: str
+) -> None:
+    with pytest.raises(Refused):
+        await clients(transport).connect(origin="https://evil.example")
+    allowed = clients(transport)
+    await allowed.connect(origin=_origin(stack))
+    also_allowed = clients(transport)
+    await also_allowed.connect(origin=f"http://localhost:{stack.settings.web_port}")
+
+    assert (await allowed.session())["resumed"] is False
+
+
+async def test_messages_without_the_bound_session_are_refused_and_not_processed(
+    stack: Stack, clients: Any
+) -> None:
+    owner = await _connected(clients, stack)
+    token = (await owner.session())["session_id"]
+    await owner.turn(token, "/greet")
+    before = _events_in_tracker(stack)
+
+    stranger = await _connected(clients, stack)
+    await stranger.say(token, "no session_request first")
+    no_session = await stranger.next("error")
+    await stranger.session()
+    await stranger.say(token, "someone else's session")
+    wrong_session = await stranger.next("error")
+
+    assert "session_request" in no_session["message"]
+    assert "not the session of this connection" in wrong_session["message"]
+    assert _events_in_tracker(stack) == before
+    assert stranger.drain("bot_uttered") == []
+    assert owner.drain("bot_uttered") == []
+
+
+async def test_an_over_long_message_is_an_error(stack: Stack, clients: Any) -> None:
+    client = await _connected(clients, stack, "websocket")
+    token = (await client.session())["session_id"]
+    before = _events_in_tracker(stack)
+
+    await client.say(token, "Sarah Jones " * (MAX_MESSAGE_CHARS // 10))
+    error = await client.next("error")
+
+    assert str(MAX_MESSAGE_CHARS) in error["message"] and "too long" in error["message"]
+    assert "Sarah" not in error["message"]
+    assert _events_in_tracker(stack) == before
+
+
+async def test_reconnecting_resumes_with_anonymised_history_where_it_left_off(
+    stack: Stack, clients: Any
+) -> None:
+    first = await _connected(clients, stack)
+    token = (await first.session())["session_id"]
+    await first.turn(token, "/greet")
+    await first.turn(token, RAW)
+    assert "Point 1 of 4" in _texts(await first.turn(token, "discuss and reflect"))
+    assert "Point 2 of 4" in _texts(await first.turn(token, "next"))
+    await first.close()
+
+    again = await _connected(clients, stack, "websocket")
+    confirm = await again.session(token)
+    history = (await again.next("history"))["messages"]
+
+    assert confirm == {"session_id": token, "resumed": True}
+    users = [m["text"] for m in history if m["sender"] == "user"]
+    assert "I spoke to [NAME 1] on [PHONE 1] about the referral" in users
+    assert "discuss and reflect" in users and "next" in users
+    assert "/greet" not in users
+    assert "Point 2 of 4" in _texts([m for m in history if m["sender"] == "bot"])
+    assert all(set(m) == {"sender", "text", "buttons"} for m in history)
+    for identifier in IDENTIFIERS:
+        assert identifier not in json.dumps(history)
+        assert identifier not in _tracker_text(stack)
+    assert token not in _tracker_text(stack)
+
+    assert "Point 3 of 4" in _texts(await again.turn(token, "next"))
+
+
+async def test_two_tabs_of_one_session_both_get_the_replies(stack: Stack, clients: Any) -> None:
+    tab1 = await _connected(clients, stack)
+    token = (await tab1.session())["session_id"]
+    await tab1.turn(token, "/greet")
+    tab2 = await _connected(clients, stack, "websocket")
+    await tab2.session(token)
+    await tab2.next("history")
+
+    replies = await tab1.turn(token, "discuss and reflect")
+    await tab2.next("turn_complete")
+
+    assert "Point 1 of 4" in _texts(replies)
+    assert "Point 1 of 4" in _texts(tab2.drain("bot_uttered"))
+
+
+async def test_a_forged_token_is_not_adopted_and_reaches_no_conversation(
+    stack: Stack, clients: Any
+) -> None:
+    victim = await _connected(clients, stack)
+    token = (await victim.session())["session_id"]
+    await victim.turn(token, "/greet")
+    await victim.turn(token, "discuss and reflect")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    forged = token[:10] + alphabet[(alphabet.index(token[10]) + 1) % 64] + token[11:]
+
+    attacker = await _connected(clients, stack, "websocket")
+    confirm = await attacker.session(forged)
+    made_up = await attacker.session("0" * 47)
+
+    assert confirm["resumed"] is False and confirm["session_id"] not in {token, forged}
+    assert made_up["resumed"] is False and made_up["session_id"] not in {token, "0" * 47}
+    assert attacker.drain("history") == []
+    # The attacker's socket is in its own new session: the victim's replies never reach it.
+    await attacker.say(forged, "next")
+    assert "not the session of this connection" in (await attacker.next("error"))["message"]
+    await victim.turn(token, "next")
+    assert attacker.drain("bot_uttered") == []
