@@ -1,0 +1,350 @@
+"""Teams end to end: the real Rasa and action servers behind a fake Bot Framework connector.
+
+One stack and one fake connector for the module (a stack takes ~12 s to start). The connector
+serves the OpenID metadata, key set and token endpoint the bot uses, signs the channel tokens,
+posts Teams-shaped activities to /webhooks/teams/webhook and records the replies the bot posts
+back to ``{serviceUrl}v3/conversations/...``. Everything is on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.config import Settings
+from bot.receipts import sender_hash
+from bot.run import Stack, start_stack
+from tests.e2e.conftest import free_port
+from tests.e2e.fake_connector import (
+    SARAH,
+    SCOPE,
+    TENANT_ID,
+    TOM,
+    FakeConnector,
+    Reply,
+    TeamsUser,
+)
+
+pytestmark = pytest.mark.slow
+
+APP_ID = "9f1c2a3b-4d5e-4f60-8a7b-0c1d2e3f4a5b"
+APP_PASSWORD = "fake-connector-client-secret"
+
+
+@pytest.fixture(scope="module")
+def connector() -> Iterator[FakeConnector]:
+    with FakeConnector(app_id=APP_ID, app_password=APP_PASSWORD) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def teams_stack(
+    tmp_path_factory: pytest.TempPathFactory, model_path: Path, connector: FakeConnector
+) -> Iterator[Stack]:
+    """Reflect with Teams configured against the fake connector (and its serviceUrl only)."""
+    base = Settings(
+        var_dir=tmp_path_factory.mktemp("teams") / "var",
+        rasa_port=free_port(),
+        action_port=free_port(),
+    )
+    settings = replace(
+        base,
+        teams_app_id=APP_ID,
+        teams_app_password=APP_PASSWORD,
+        teams_openid_url=connector.openid_url,
+        teams_token_url=connector.token_url,
+        teams_service_urls=(connector.allowed_prefix,),
+    )
+    stack = start_stack(settings, model_path)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def webhook(teams_stack: Stack) -> str:
+    return f"{teams_stack.rasa_url}/webhooks/teams/webhook"
+
+
+def said(replies: list[Reply]) -> str:
+    """Every reply text and button title, joined, for simple assertions."""
+    parts = []
+    for reply in replies:
+        parts.append(reply.text)
+        parts.extend(action["title"] for action in reply.actions)
+    return "\n".join(parts)
+
+
+def action_for(replies: list[Reply], payload: str) -> dict[str, Any]:
+    """The button (card action) in ``replies`` that sends ``payload``."""
+    for reply in replies:
+        for action in reply.actions:
+            if action.get("value", {}).get("payload") == payload:
+                return action
+    raise AssertionError(f"no button for {payload} in {said(replies)!r}")
+
+
+def user(name: str) -> TeamsUser:
+    """A user of one test, so conversations never mix between tests."""
+    return TeamsUser(f"29:1{name}TeamsId", f"{name.title()} Tester", f"aad-{name}-0000")
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+def test_hello_in_a_personal_chat_gets_the_greeting_as_markdown_with_working_buttons(
+    connector: FakeConnector, webhook: str
+) -> None:
+    activity = connector.message("hello", user=user("greeting"))
+
+    replies = connector.send(webhook, activity)
+
+    text = said(replies)
+    assert "Child Z LCSPR learning briefing" in text and "Discuss and reflect" in text
+    for reply in replies:
+        assert reply.conversation_id == activity["conversation"]["id"]
+        assert reply.reply_to_id == reply.activity["replyToId"] == activity["id"]
+        assert reply.service_path == "/amer/"
+        assert reply.activity["from"]["id"] == f"28:{APP_ID}"
+        assert reply.activity["type"] == "message"
+        if reply.text:
+            assert reply.activity["textFormat"] == "markdown"
+    actions = [action for reply in replies for action in reply.actions]
+    assert actions, "the menu has buttons"
+    for action in actions:
+        assert action["type"] == "messageBack"
+        assert action["value"]["payload"].startswith("/")
+        assert action["displayText"] == action["title"]
+
+
+def test_a_click_with_only_a_value_chooses_the_menu_option(
+    connector: FakeConnector, webhook: str
+) -> None:
+    clicker = user("clicker")
+    menu = connector.send(webhook, connector.message("hello", user=clicker))
+
+    # Adaptive-card style: no text at all, the meaning is only in value.
+    discuss = action_for(menu, "/start_discussion")
+    first = connector.send(webhook, connector.click(discuss, user=clicker, with_text=False))
+    assert "Point 1 of 4" in said(first)
+
+    # messageBack as Teams sends it from our hero card: the title as text, the payload in value.
+    following = connector.send(
+        webhook, connector.click(action_for(first, "/next_point"), user=clicker)
+    )
+    assert "Point 2 of 4" in said(following)
+
+
+def test_procedure_links_are_markdown_links(connector: FakeConnector, webhook: str) -> None:
+    replies = connector.send(
+        webhook, connector.message("procedures and contacts", user=user("links"))
+    )
+
+    linked = [r for r in replies if "](https://" in r.text]
+    assert linked and "sussexchildprotection.procedures.org.uk" in linked[0].text
+    assert all(r.activity["textFormat"] == "markdown" for r in linked)
+
+
+def test_adding_the_app_to_a_personal_chat_sends_the_welcome(
+    connector: FakeConnector, webhook: str
+) -> None:
+    activity = connector.bot_added(user=user("installer"))
+
+    replies = connector.send(webhook, activity)
+
+    assert "Child Z LCSPR learning briefing" in said(replies)
+    assert all(r.conversation_id == activity["conversation"]["id"] for r in replies)
+    assert all(r.reply_to_id is None and "replyToId" not in r.activity for r in replies)
+
+
+def test_adding_the_app_to_a_group_chat_welcomes_the_group_and_others_joining_do_not(
+    connector: FakeConnector, webhook: str
+) -> None:
+    group = connector.group_chat("welcome-group")
+
+    welcome = connector.send(webhook, connector.bot_added(conversation=group))
+    assert "Child Z LCSPR learning briefing" in said(welcome)
+    assert {r.conversation_id for r in welcome} == {group["id"]}
+
+    before = len(connector.replies)
+    status, _ = connector.post(webhook, connector.member_added(TOM, conversation=group))
+    assert status == 202
+    assert len(connector.replies) == before
+
+
+def test_a_group_chat_is_one_discussion_with_the_mention_stripped(
+    connector: FakeConnector, webhook: str
+) -> None:
+    group = connector.group_chat("supervision-team-a")
+    sarah = connector.message("discuss and reflect", conversation=group, mention=True)
+    assert sarah["text"].startswith("<at>Reflect</at> ")
+
+    first = connector.send(webhook, sarah)
+    assert "Point 1 of 4" in said(first)
+    assert {r.conversation_id for r in first} == {group["id"]}
+
+    # Another member of the same chat moves the same discussion on.
+    tom = connector.message("next", user=TOM, conversation=group, mention=True)
+    second = connector.send(webhook, tom)
+    assert "Point 2 of 4" in said(second)
+    assert {r.reply_to_id for r in second} == {tom["id"]}
+
+
+def test_a_channel_thread_gets_its_reply_in_the_thread(
+    connector: FakeConnector, webhook: str
+) -> None:
+    thread = connector.channel_thread("safeguarding-leads", "1719000000999")
+    activity = connector.message("what is an LCSPR?", conversation=thread, mention=True)
+
+    replies = connector.send(webhook, activity)
+
+    assert "Local Child Safeguarding Practice Review" in said(replies)
+    assert {r.conversation_id for r in replies} == {thread["id"]}  # ;messageid= kept
+    assert {r.reply_to_id for r in replies} == {activity["id"]}
+
+
+# --- what reaches the tracker store -----------------------------------------------------------
+
+RAW_TEXT = "I spoke to Sarah Jones on 07700 900123 at BN21 4UG about Child Z."
+
+
+def test_no_identifier_from_text_or_activity_reaches_the_tracker_store(
+    connector: FakeConnector, webhook: str, teams_stack: Stack
+) -> None:
+    personal = connector.message(RAW_TEXT, user=SARAH)
+    group = connector.group_chat("privacy-check")
+    mentioned = connector.message(
+        "ask <at>Tom Okafor</at> about 07700 900123", user=TOM, conversation=group, mention=True
+    )
+    assert connector.send(webhook, personal) and connector.send(webhook, mentioned)
+
+    db = sqlite3.connect(teams_stack.settings.var_dir / "tracker.db")
+    try:
+        rows = db.execute("select sender_id, data from events").fetchall()
+    finally:
+        db.close()
+    stored = "\n".join(f"{sender} {data}" for sender, data in rows)
+    secret = teams_stack.settings.secret
+    assert sender_hash(f"teams:user:{SARAH.id}", secret=secret) in stored
+    assert sender_hash(f"teams:conversation:{group['id']}", secret=secret) in stored
+    for identifier in (
+        "Sarah",
+        "Jones",
+        "Okafor",
+        "07700 900123",
+        "BN21 4UG",
+        SARAH.id,
+        SARAH.aad_object_id,
+        TOM.id,
+        TOM.aad_object_id,
+        TENANT_ID,
+        personal["conversation"]["id"],
+        group["id"],
+        "<at>",
+    ):
+        assert identifier not in stored, identifier
+    assert "Child Z" in stored  # the anonymised text itself is there
+
+
+# --- forged requests: 401 and no reply --------------------------------------------------------
+
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+Forgery = Callable[[FakeConnector, dict[str, Any]], tuple[str | None, dict[str, Any]]]
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def _with_token(make: Callable[[FakeConnector], str]) -> Forgery:
+    return lambda c, activity: (f"Bearer {make(c)}", activity)
+
+
+def _foreign_service_url(c: FakeConnector, activity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A genuine-looking token and activity for a serviceUrl that is not an allowed connector."""
+    elsewhere = f"{c.base_url}/not-a-connector/"
+    return f"Bearer {c.token(serviceurl=elsewhere)}", {**activity, "serviceUrl": elsewhere}
+
+
+FORGERIES: dict[str, Forgery] = {
+    "missing header": lambda c, activity: (None, activity),
+    "not Bearer": lambda c, activity: ("Basic cmVmbGVjdDpyZWZsZWN0", activity),
+    "Bearer garbage": lambda c, activity: ("Bearer abc.def", activity),
+    "signed by another key": _with_token(lambda c: c.sign(c.claims(), key=OTHER_KEY)),
+    "expired": _with_token(lambda c: c.token(exp=_now() - 3600, nbf=_now() - 7200, iat=None)),
+    "not yet valid": _with_token(lambda c: c.token(nbf=_now() + 3600, iat=None)),
+    "wrong audience": _with_token(lambda c: c.token(aud="another-bot-app-id")),
+    "wrong issuer": _with_token(lambda c: c.token(iss="https://sts.windows.net/attacker/")),
+    "no kid": _with_token(lambda c: c.sign(c.claims(), headers={})),
+    "unknown kid": _with_token(lambda c: c.sign(c.claims(), headers={"kid": "rotated-away"})),
+    "alg none": _with_token(lambda c: c.unsigned(c.claims())),
+    "HS256 with the public key": _with_token(lambda c: c.hs256_with_public_key(c.claims())),
+    "token for another serviceUrl": _with_token(
+        lambda c: c.token(serviceurl="https://smba.trafficmanager.net/amer/")
+    ),
+    "serviceUrl outside the allow-list": _foreign_service_url,
+    "key not endorsed for the channel": lambda c, activity: (
+        f"Bearer {c.token()}",
+        {**activity, "channelId": "webchat"},
+    ),
+}
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_forged_requests_get_401_and_no_answer(
+    connector: FakeConnector, webhook: str, forgery: str
+) -> None:
+    activity = connector.message("hello", user=user(f"forged{len(forgery)}"))
+    authorization, body = FORGERIES[forgery](connector, activity)
+    before = len(connector.replies)
+
+    if authorization is None:
+        status, response = connector.post(webhook, body, token=None)
+    else:
+        status, response = connector.post(webhook, body, authorization=authorization)
+
+    assert status == 401, response
+    assert json.loads(response) == {"error": "unauthorized"}
+    time.sleep(0.2)  # a reply would have been posted before the webhook answered; be generous
+    assert len(connector.replies) == before
+    assert connector.refused_replies == []
+
+
+def test_a_malformed_activity_with_a_genuine_token_is_a_400(
+    connector: FakeConnector, webhook: str
+) -> None:
+    status, response = connector.post(webhook, None, raw=b"this is not json")
+    assert status == 400 and json.loads(response) == {"error": "the body must be a JSON object"}
+
+    activity = connector.message("hello")
+    del activity["conversation"]
+    status, response = connector.post(webhook, activity)
+    assert status == 400 and json.loads(response) == {
+        "error": "the activity has no conversation object"
+    }
+
+
+def test_the_bot_used_one_cached_token_from_the_token_endpoint_for_every_reply(
+    connector: FakeConnector, webhook: str
+) -> None:
+    connector.send(webhook, connector.message("hi", user=user("tokens")))
+
+    assert connector.token_requests == [
+        {
+            "grant_type": "client_credentials",
+            "client_id": APP_ID,
+            "client_secret": APP_PASSWORD,
+            "scope": SCOPE,
+        }
+    ]
+    assert connector.refused_replies == []  # every reply carried the token the endpoint issued
