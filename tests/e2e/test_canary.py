@@ -330,10 +330,23 @@ def dump_postgres(database: str, dump: Dump) -> None:
         db.close()
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Text in a database page (live or freed) is stored as runs of printable bytes; shorter runs
+# are page structure, where a two-letter needle such as "jo" turns up by chance.
+_PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{8,}")
+
+
+def _file_text(data: bytes) -> str:
+    """A file as (lenient) text; a SQLite file as its printable runs, freed pages included."""
+    if data.startswith(_SQLITE_MAGIC):
+        return "\n".join(run.decode("ascii") for run in _PRINTABLE_RUN.findall(data))
+    return data.decode("utf-8", errors="replace")
+
+
 def read_files(root: Path) -> dict[str, list[str]]:
-    """Every file under ``root``, by path relative to it, as (lenient) text."""
+    """Every file under ``root``, by path relative to it, as text (see :func:`_file_text`)."""
     return {
-        str(path.relative_to(root)): [path.read_bytes().decode("utf-8", errors="replace")]
+        str(path.relative_to(root)): [_file_text(path.read_bytes())]
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
@@ -409,6 +422,7 @@ def canary(
             var_dir=tmp_path_factory.mktemp(f"canary-{request.param}") / "var",
             rasa_port=free_port(),
             action_port=free_port(),
+            web_port=free_port(),
             log_level="DEBUG",
             database_url=POSTGRES_URL.format(name=database) if database else None,
             secret=secrets.token_hex(32).encode(),

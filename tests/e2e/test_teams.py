@@ -54,6 +54,7 @@ def teams_stack(
         var_dir=tmp_path_factory.mktemp("teams") / "var",
         rasa_port=free_port(),
         action_port=free_port(),
+        web_port=free_port(),
     )
     settings = replace(
         base,
