@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SOCKET_URL_PLACEHOLDER = "__REFLECT_SOCKET_URL__"
 WIDGET_SRC_PLACEHOLDER = "__REFLECT_WIDGET_SRC__"
+# The embed snippet shown on the page needs the absolute address another site would use.
+WIDGET_URL_PLACEHOLDER = "__REFLECT_WIDGET_URL__"
 WIDGET_SRC = "/widget.js"
 
 HTML = "text/html; charset=utf-8"
@@ -57,7 +59,13 @@ ASSETS = {
     "/widget.js": Asset("widget.js", JAVASCRIPT),
     "/widget.css": Asset("widget.css", CSS),
     "/vendor/socket.io.min.js": Asset("vendor/socket.io.min.js", JAVASCRIPT),
+    "/demo.css": Asset("demo.css", CSS),
 }
+
+
+def widget_url(settings: Settings) -> str:
+    """Where other sites load widget.js from: PUBLIC_URL if set, else the web app itself."""
+    return f"{settings.public_url or settings.web_url}{WIDGET_SRC}"
 
 
 def socket_sources(socket_url: str) -> list[str]:
@@ -117,6 +125,7 @@ def create_app(
             body.decode("utf-8")
             .replace(SOCKET_URL_PLACEHOLDER, html.escape(settings.socket_url, quote=True))
             .replace(WIDGET_SRC_PLACEHOLDER, WIDGET_SRC)
+            .replace(WIDGET_URL_PLACEHOLDER, html.escape(widget_url(settings), quote=True))
         )
         headers = {
             "Content-Security-Policy": csp,

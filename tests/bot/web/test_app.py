@@ -23,7 +23,7 @@ from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
 DEMO = (
     "<!doctype html><html><head><title>Reflect</title></head><body>"
     '<script src="__REFLECT_WIDGET_SRC__" data-server="__REFLECT_SOCKET_URL__" defer></script>'
-    "</body></html>"
+    "<pre>__REFLECT_WIDGET_URL__</pre></body></html>"
 )
 WIDGET_JS = "console.log('widget');\n"
 WIDGET_CSS = ".reflect { color: black; }\n"
@@ -51,6 +51,7 @@ def static(tmp_path: Path) -> Path:
     (static / "demo.html").write_text(DEMO, encoding="utf-8")
     (static / "widget.js").write_text(WIDGET_JS, encoding="utf-8")
     (static / "widget.css").write_text(WIDGET_CSS, encoding="utf-8")
+    (static / "demo.css").write_text("body { margin: 0; }\n", encoding="utf-8")
     (static / "vendor" / "socket.io.min.js").write_text(SOCKET_IO, encoding="utf-8")
     (tmp_path / "secret.txt").write_text("do not serve me", encoding="utf-8")
     return static
@@ -265,3 +266,37 @@ async def test_a_missing_widget_file_is_a_404_not_a_crash(
 
 def test_the_default_static_dir_is_the_packaged_one() -> None:
     assert STATIC_DIR == Path(__file__).resolve().parents[3] / "bot" / "web" / "static"
+
+
+async def test_the_snippet_on_the_demo_page_has_the_absolute_widget_address(
+    serve: Any, settings: Settings, static: Path
+) -> None:
+    local = await (await serve(settings, static))("/")
+    public = await (await serve(Settings(public_url="https://reflect.example.org"), static))("/")
+
+    assert "<pre>http://127.0.0.1:8080/widget.js</pre>" in local.text
+    assert "<pre>https://reflect.example.org/widget.js</pre>" in public.text
+
+
+async def test_the_demo_page_styles_come_from_a_file(
+    serve: Any, settings: Settings, static: Path
+) -> None:
+    get = await serve(settings, static)
+
+    sheet = await get("/demo.css")
+
+    assert sheet.status == 200
+    assert sheet.headers["content-type"] == "text/css; charset=utf-8"
+
+
+def test_the_packaged_demo_page_uses_every_placeholder_and_its_stylesheet() -> None:
+    page = (STATIC_DIR / "demo.html").read_text(encoding="utf-8")
+
+    for placeholder in (
+        "__REFLECT_WIDGET_SRC__",
+        "__REFLECT_SOCKET_URL__",
+        "__REFLECT_WIDGET_URL__",
+    ):
+        assert placeholder in page
+    assert '<link rel="stylesheet" href="/demo.css">' in page
+    assert (STATIC_DIR / "demo.css").is_file()
