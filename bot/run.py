@@ -205,11 +205,13 @@ def embed_snippet(settings: Settings) -> str:
 def _banner(stack: Stack, model: Path) -> str:
     url = stack.rasa_url
     var = stack.settings.var_dir
+    teams = "configured" if stack.settings.teams_app_id else "not configured: see README"
     return "\n".join(
         [
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
             f"  Web chat (demo page):           {stack.web_url}/",
-            f"  Rasa server (REST + socketio, HTTP API off): {url}",
+            f"  Rasa server:                    {url}  (REST, socket.io, HTTP API off)",
+            f"  Teams endpoint:                 {url}/webhooks/teams/webhook  ({teams})",
             f"  Action server:                  http://127.0.0.1:{stack.settings.action_port}",
             f"  Conversations (tracker store):  {_safe_url(stack.settings.tracker_url)}",
             f"  Reflections:                    {_safe_url(stack.settings.reflections_url)}",
