@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export teams-package browser clean
+	migrate purge export teams-package browser bench clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -81,8 +81,12 @@ purge: setup
 export: setup
 	@$(PY) -m bot.cli export --format csv --out reflections.csv
 
+# Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
+bench: setup
+	@$(PY) -m bench.run
+
 teams-package: setup
 	@$(PY) -m bot.cli teams-package
 
 clean:
-	rm -rf models results .pytest_cache .mypy_cache .ruff_cache
+	rm -rf models results bench/results .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.reflections import list_reflections, purge, purge_tracker_events, purge_withdrawal_attempts
-from bot.reports.export import export_csv
+from bot.reports.export import export_csv, export_xlsx
 from bot.storage.migrate import upgrade
 from bot.storage.session import make_engine, make_session_factory, transaction
 from bot.teams.package import TeamsPackageError, build_package
@@ -49,14 +49,24 @@ def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) ->
 
 
 def export(settings: Settings, out: TextIO, *, fmt: str, destination: Path | None) -> int:
-    """Write every reflection as CSV (formula-safe), to a file or standard output."""
-    if fmt != "csv":
-        print(f"Unknown format {fmt!r}: only csv is available for now.", file=sys.stderr)
+    """Write every reflection as CSV or XLSX (both formula-safe), to a file or standard output.
+
+    XLSX needs a file: a workbook is binary and would be garbage in a terminal.
+    """
+    if fmt not in {"csv", "xlsx"}:
+        print(f"Unknown format {fmt!r}: use csv or xlsx.", file=sys.stderr)
+        return 2
+    if fmt == "xlsx" and destination is None:
+        print("An xlsx export needs --out FILE.xlsx.", file=sys.stderr)
         return 2
     upgrade(settings.reflections_url)
     factory = make_session_factory(make_engine(settings.reflections_url))
     with transaction(factory) as session:
         rows = list_reflections(session=session)
+    if fmt == "xlsx" and destination is not None:
+        count = export_xlsx(rows, destination)
+        print(f"Wrote {count} reflection(s) to {destination}.", file=out)
+        return 0
     if destination is None:
         count = export_csv(rows, out)
     else:
@@ -100,7 +110,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         "purge", help="delete data older than RETENTION_DAYS / TRACKER_RETENTION_DAYS"
     )
     export_parser = commands.add_parser("export", help="export reflections for a safeguarding lead")
-    export_parser.add_argument("--format", default="csv", dest="fmt")
+    export_parser.add_argument("--format", default="csv", dest="fmt", help="csv (default) or xlsx")
     export_parser.add_argument("--out", type=Path, default=None, help="file (default: stdout)")
     teams_parser = commands.add_parser(
         "teams-package", help="build the Microsoft Teams app package (manifest.json + icons)"

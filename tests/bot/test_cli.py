@@ -59,7 +59,23 @@ def test_export_writes_formula_safe_csv(settings: Settings, tmp_path: Path) -> N
 
 
 def test_export_refuses_an_unknown_format(settings: Settings) -> None:
+    assert cli.export(settings, io.StringIO(), fmt="pdf", destination=None) == 2
+
+
+def test_export_xlsx_needs_a_file(settings: Settings) -> None:
     assert cli.export(settings, io.StringIO(), fmt="xlsx", destination=None) == 2
+
+
+def test_export_writes_formula_safe_xlsx(settings: Settings, tmp_path: Path) -> None:
+    add(settings, "=HYPERLINK(1) we should ask about new partners", date.today())
+    target = tmp_path / "out.xlsx"
+    out = io.StringIO()
+    assert cli.export(settings, out, fmt="xlsx", destination=target) == 0
+    assert "Wrote 1 reflection(s)" in out.getvalue()
+    with zipfile.ZipFile(target) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "'=HYPERLINK(1) we should ask about new partners" in sheet
+    assert "<f>" not in sheet and "receipt_hash" not in sheet
 
 
 def test_purge_deletes_only_old_reflections(settings: Settings) -> None:

@@ -3,15 +3,25 @@ from __future__ import annotations
 import csv
 import io
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import insert
 
 from bot.reflections import ReflectionRow, list_reflections, record_reflection
-from bot.reports.export import COLUMNS, export_csv, neutralise_cell
+from bot.reports import export as export_module
+from bot.reports.export import (
+    COLUMNS,
+    ExportTooLargeError,
+    export_csv,
+    export_xlsx,
+    neutralise_cell,
+    xlsx_cell,
+)
 from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
@@ -35,6 +45,18 @@ def _row(text: str = "We shared too late.", **overrides: str | None) -> Reflecti
     return ReflectionRow(**values)  # type: ignore[arg-type]
 
 
+# The default row as a spreadsheet or CSV reader sees it.
+FIRST_ROW = [
+    "esscp-child-z",
+    "1.0.0",
+    "dp-1",
+    "2026-W48",
+    "education",
+    "teams",
+    "We shared too late.",
+]
+
+
 def _export(rows: list[ReflectionRow]) -> tuple[int, list[list[str]]]:
     out = io.StringIO(newline="")
     count = export_csv(rows, out)
@@ -49,15 +71,7 @@ def test_header_and_columns_leave_out_ids_and_receipt_hashes() -> None:
     assert list(COLUMNS) == HEADER
     assert "receipt_hash" not in lines[0]
     assert "id" not in lines[0]
-    assert lines[1] == [
-        "esscp-child-z",
-        "1.0.0",
-        "dp-1",
-        "2026-W48",
-        "education",
-        "teams",
-        "We shared too late.",
-    ]
+    assert lines[1] == FIRST_ROW
 
 
 def test_an_empty_export_is_just_the_header() -> None:
@@ -221,3 +235,129 @@ def test_100k_stored_reflections_list_and_export_quickly(database: TestDatabase)
 
     assert count == 100_000
     assert elapsed < 5, f"list + export took {elapsed:.2f}s"
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def _xlsx_cells(data: bytes) -> tuple[list[list[str]], str]:
+    """The sheet's rows as lists of cell texts (in column order), and its raw XML."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    root = ElementTree.fromstring(xml)
+    rows = []
+    for row in root.iterfind(".//m:sheetData/m:row", _NS):
+        cells = []
+        for cell in row.iterfind("m:c", _NS):
+            assert cell.get("t") == "inlineStr", ElementTree.tostring(cell)
+            cells.append("".join(t.text or "" for t in cell.iterfind(".//m:t", _NS)))
+        rows.append(cells)
+    return rows, xml
+
+
+def _export_xlsx(rows: list[ReflectionRow]) -> tuple[int, list[list[str]], str]:
+    out = io.BytesIO()
+    count = export_xlsx(rows, out)
+    cells, xml = _xlsx_cells(out.getvalue())
+    return count, cells, xml
+
+
+def test_xlsx_has_the_same_header_and_cells_as_the_csv() -> None:
+    count, cells, _ = _export_xlsx([_row(), _row("Second.", agency="police")])
+
+    assert count == 2
+    assert cells[0] == HEADER
+    assert cells[1] == FIRST_ROW
+    assert cells[2][4:] == ["police", "teams", "Second."]
+
+
+def test_an_empty_xlsx_export_is_just_the_header() -> None:
+    count, cells, _ = _export_xlsx([])
+
+    assert count == 0
+    assert cells == [HEADER]
+
+
+def test_xlsx_prefer_not_to_say_is_an_empty_agency_cell() -> None:
+    _, cells, _ = _export_xlsx([_row(agency=None)])
+
+    assert cells[1][4] == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", "+44 1323 464222", "-2", "@SUM(A1:A2)", '=HYPERLINK("http://evil.example","x")'],
+)
+def test_xlsx_neutralises_formula_triggers_like_the_csv(text: str) -> None:
+    _, cells, xml = _export_xlsx([_row(text)])
+
+    assert cells[1][6] == neutralise_cell(text) == "'" + text
+    assert "<f>" not in xml and "<f " not in xml
+
+
+def test_xlsx_every_cell_is_a_string_never_a_number_or_date() -> None:
+    row = _row("12345", pack_version="1.0", point_id="2026-11-27", iso_week="3.5e2")
+
+    _, cells, xml = _export_xlsx([row])
+
+    assert cells[1][1:4] == ["1.0", "2026-11-27", "3.5e2"]
+    assert cells[1][6] == "12345"
+    assert "<v>" not in xml  # no numeric value cells at all
+
+
+def test_xlsx_rich_text_shaped_reflection_cannot_inject_xml() -> None:
+    # XlsxWriter's streaming mode copies "<r>...</r>" into the sheet unescaped; this one
+    # would otherwise close the cell and add a formula cell of its own.
+    attack = (
+        '<r><t>x</t></r></is></c><c r="H2"><f>HYPERLINK("http://evil.example")</f></c><c><is><r>'
+    )
+    attack += "<t>y</t></r>"
+
+    count, cells, xml = _export_xlsx([_row(attack)])
+
+    assert xlsx_cell(attack) == "'" + attack
+    assert count == 1
+    assert cells[1][6] == "'" + attack
+    assert len(cells[1]) == 7
+    assert "<f>" not in xml
+
+
+def test_xlsx_keeps_newlines_quotes_and_escapes_control_characters() -> None:
+    text = 'First line, "quoted" & <b>not bold</b>\nsecond line\x07 bell'
+
+    _, cells, _ = _export_xlsx([_row(text)])
+
+    # XlsxWriter stores the (XML-illegal) bell as Excel's _x0007_ escape, which Excel decodes.
+    assert cells[1][6] == text.replace("\x07", "_x0007_")
+
+
+def test_xlsx_refuses_more_rows_than_a_worksheet_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export_module, "XLSX_MAX_ROWS", 3)
+
+    with pytest.raises(ExportTooLargeError):
+        export_xlsx([_row(), _row(), _row()], io.BytesIO())
+
+
+def test_xlsx_export_writes_to_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "reflections.xlsx"
+
+    count = export_xlsx([_row("multi\nline")], path)
+
+    cells, _ = _xlsx_cells(path.read_bytes())
+    assert count == 1
+    assert cells[1][6] == "multi\nline"
+
+
+def test_100k_rows_export_as_xlsx_well_under_twenty_seconds(tmp_path: Path) -> None:
+    def rows() -> Iterator[ReflectionRow]:
+        for index in range(100_000):
+            yield _row(f"Reflection {index}: we would ask SPoA sooner.\nSecond line.")
+
+    started = time.perf_counter()
+    count = export_xlsx(rows(), tmp_path / "big.xlsx")
+    elapsed = time.perf_counter() - started
+
+    assert count == 100_000
+    assert elapsed < 15, f"xlsx export took {elapsed:.2f}s"

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from bench.load import LevelResult, Sample, check_reply, journey, reply_text
+
+
+def test_every_journey_records_and_confirms_a_reflection_with_identifiers() -> None:
+    steps = journey(7)
+    names = [s.name for s in steps]
+
+    assert names[0] == "greet" and names[-1] == "goodbye"
+    assert names.index("reflection text") < names.index("save") < names.index("agency")
+    text = steps[names.index("reflection text")]
+    assert text.forbid and all(f in text.text for f in text.forbid)
+    assert "Your receipt code is" in steps[names.index("agency")].expect
+
+
+def test_journeys_vary_their_identifiers() -> None:
+    texts = {journey(i)[4].text for i in range(10)}
+
+    assert len(texts) > 5
+
+
+def test_reply_text_includes_button_titles() -> None:
+    replies = [{"text": "Point 1 of 4", "buttons": [{"title": "Next", "payload": "/next"}]}]
+
+    assert reply_text(replies) == "Point 1 of 4\nNext"
+
+
+def test_check_reply_finds_wrong_status_missing_marker_and_leaks() -> None:
+    step = journey(0)[4]
+    good = [{"text": "This is exactly what will be saved: [NAME 1] on [PHONE 1]"}]
+
+    assert check_reply(step, 200, good) is None
+    assert check_reply(step, 500, good) == "HTTP 500"
+    assert check_reply(step, 200, {"text": "x"}) == "reply is not a JSON list"
+    assert check_reply(step, 200, [{"text": "Sorry?"}]) is not None
+    leaked = [{"text": good[0]["text"] + " " + step.forbid[0]}]
+    assert check_reply(step, 200, leaked) == "raw identifier in the reply"
+
+
+def test_level_summary_counts_errors_and_throughput() -> None:
+    result = LevelResult(users=2, window_s=10.0, journeys_completed=3)
+    result.samples = [Sample(0.0, 0.1, "greet", None) for _ in range(20)]
+    result.samples += [
+        Sample(0.0, 0.5, "save", "missing 'x'"),
+        Sample(0.0, 120, "agency", "timeout"),
+    ]
+
+    summary = result.summary()
+
+    assert summary["messages"] == 22
+    assert summary["errors"] == 2
+    assert summary["throughput_msg_s"] == 2.0
+    assert summary["journeys_per_s"] == 0.3
+    # A wrong answer has a real latency; a timeout is not a latency.
+    assert summary["latency"]["max_ms"] == 500.0
+    assert summary["errors_by_reason"] == {"save: missing 'x'": 1, "agency: timeout": 1}
