@@ -80,8 +80,29 @@ def rss_mb(pid: int) -> float | None:
     return _summed_kb(pid, "VmRSS")
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds used so far by ``pid`` (threads included, children not)."""
+def _own_pss_kb(pid: int) -> int | None:
+    try:
+        rollup = (PROC / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return None
+    return parse_status_kb(rollup, "Pss")
+
+
+def pss_mb(pid: int) -> float | None:
+    """Memory in MB of ``pid`` and its descendants with shared pages counted once (PSS).
+
+    Sanic workers are forked from the server's main process and share its pages until they
+    write to them; summing each process's RSS counts those pages once per process, PSS splits
+    them. For a single process PSS and RSS are nearly the same.
+    """
+    own = _own_pss_kb(pid)
+    if own is None:
+        return None
+    total = own + sum(_own_pss_kb(child) or 0 for child in children(pid))
+    return round(total / 1024, 1)
+
+
+def _own_cpu_seconds(pid: int) -> float | None:
     try:
         stat = (PROC / str(pid) / "stat").read_text()
     except OSError:
@@ -89,3 +110,15 @@ def cpu_seconds(pid: int) -> float | None:
     fields = stat.rsplit(")", 1)[-1].split()
     # After the ')': state is field 0, utime field 11, stime field 12 (proc(5) 14 and 15).
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds used so far by ``pid`` and its live descendants.
+
+    Descendants count because a Rasa server with several Sanic workers does its work in child
+    processes (threads are included in each process's own figure).
+    """
+    own = _own_cpu_seconds(pid)
+    if own is None:
+        return None
+    return own + sum(_own_cpu_seconds(child) or 0.0 for child in children(pid))

@@ -184,20 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--action-repeat", type=int, default=20)
     parser.add_argument("--lines", type=int, default=25, help="top functions to print")
     parser.add_argument(
-        "--experiment",
-        choices=["validator"],
-        nargs="*",
-        default=[],
-        help="apply a proposed Rasa fix in this process first (bench/experiments)",
+        "--stock-server",
+        action="store_true",
+        help="leave out our server's fixes (bot/rasa_ext/speedups.py), as stock Rasa runs",
     )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
     args = parser.parse_args(argv)
-    if "validator" in args.experiment:
-        from rasa.core.actions import action as rasa_action
+    if not args.stock_server:
+        # What our server entry point (bot/rasa_ext/serve.py) applies before Rasa starts.
+        from bot.rasa_ext import speedups
 
-        from bench.experiments.sitecustomize import cache_action_result_validator
-
-        cache_action_result_validator(rasa_action)
+        speedups.install()
 
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         settings = Settings(

@@ -21,7 +21,6 @@ import argparse
 import functools
 import json
 import math
-import os
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from typing import Any, TypeVar
 from bench import anonymiser_bench, export_bench, stack_bench, train
 from bench.stats import DATABASES, LEVELS, check_targets, compute_ratios, render_report
 from bot.config import PROJECT_ROOT
+from bot.run import RASA_SERVER_MODULE
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 CONFIGS: dict[str, Path] = {
@@ -42,7 +42,6 @@ CONFIGS: dict[str, Path] = {
     "ours": PROJECT_ROOT / "config.yml",
 }
 STEPS = ("train", "nlu", "load", "anonymiser", "export")
-EXPERIMENTS = ("validator", "skops-first")
 T = TypeVar("T")
 
 
@@ -91,14 +90,18 @@ def _parser() -> argparse.ArgumentParser:
         help="reflections to export (default 100000; --quick 20000)",
     )
     parser.add_argument("--no-presidio", action="store_true", help="do not build/run Presidio")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     parser.add_argument(
-        "--experiment",
-        nargs="+",
-        choices=EXPERIMENTS,
-        default=[],
-        help="apply proposed Rasa-server fixes (bench/experiments) to BOTH configs' servers",
+        "--ours-workers",
+        type=int,
+        default=2,
+        help="Rasa server workers for ours (RASA_WORKERS; above 1 uses Redis locks); default 2",
     )
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/3",
+        help="Redis for ours' lock store when --ours-workers > 1",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     return parser
 
 
@@ -127,7 +130,7 @@ class Run:
                 "databases": args.databases,
                 "skip": args.skip,
                 "export_rows": args.export_rows,
-                "experiments": args.experiment,
+                "ours_workers": args.ours_workers,
             },
             "configs": {
                 name: {"config": str(path.relative_to(PROJECT_ROOT))}
@@ -253,6 +256,17 @@ def step_load(run: Run, models: dict[str, Path]) -> None:
         if problem:
             run.note(f"{problem}; PostgreSQL runs skipped")
             databases.remove("postgresql")
+    ours_overrides: dict[str, Any] = {}
+    if args.ours_workers > 1:
+        problem = stack_bench.redis_available(args.redis_url)
+        if problem:
+            run.note(f"{problem}; ours runs with one Rasa worker")
+        else:
+            ours_overrides = {"rasa_workers": args.ours_workers, "redis_url": args.redis_url}
+            run.note(
+                f"ours: {args.ours_workers} Rasa workers with Redis locks (RASA_WORKERS, "
+                "REDIS_URL), as deployed; stock: Rasa's own server, one process, as shipped"
+            )
     order = ["stock", "ours"]
     for db in databases:
         for name in order:
@@ -273,6 +287,9 @@ def step_load(run: Run, models: dict[str, Path]) -> None:
                     warmup=warmup,
                     log_dir=run.log_dir,
                     label=f"{name}-{db}",
+                    # Stock Rasa is Rasa's own server; ours is what `make run` starts.
+                    rasa_module="rasa" if name == "stock" else RASA_SERVER_MODULE,
+                    settings_overrides=ours_overrides if name == "ours" else None,
                 ),
             )
             if result is None:
@@ -349,19 +366,6 @@ def finish(run: Run) -> Path:
     return path
 
 
-def enable_experiments(names: Sequence[str]) -> None:
-    """Make the Rasa servers started from here import bench/experiments/sitecustomize.py.
-
-    ``bot.config.child_environment`` copies this process's environment, so setting it here
-    reaches the children; the module itself only acts inside ``python -m rasa run``.
-    """
-    folder = str(PROJECT_ROOT / "bench" / "experiments")
-    os.environ["REFLECT_BENCH_EXPERIMENTS"] = ",".join(names)
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (folder, os.environ.get("PYTHONPATH", "")) if p
-    )
-
-
 def _finite(value: Any) -> Any:
     """NaN is not JSON: unmeasured figures are written as null."""
     if isinstance(value, float) and math.isnan(value):
@@ -382,12 +386,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run = Run(args)
     run.say(f"results and logs under {args.out}; machine {run.report['machine']}")
-    if args.experiment:
-        enable_experiments(args.experiment)
-        run.note(
-            f"experiments {', '.join(args.experiment)} applied to both configs' Rasa servers "
-            "(bench/experiments/sitecustomize.py): not what `make run` runs"
-        )
     models: dict[str, Path] = {}
     try:
         if not {"train", "nlu", "load"} <= set(args.skip) or args.stock_model or args.ours_model:

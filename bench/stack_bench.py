@@ -19,16 +19,18 @@ import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bench.load import one_journey, run_level
-from bench.procs import cpu_seconds, peak_rss_mb, rss_mb
+from bench.procs import cpu_seconds, peak_rss_mb, pss_mb, rss_mb
 from bot.config import Settings
-from bot.run import start_stack
+from bot.run import RASA_SERVER_MODULE, start_stack
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine
 
@@ -54,6 +56,19 @@ def postgres_available(admin_url: str = PG_ADMIN_URL) -> str | None:
         return f"PostgreSQL not reachable at {admin_url}: {type(exc).__name__}"
     finally:
         engine.dispose()
+
+
+def redis_available(url: str) -> str | None:
+    """``None`` if Redis answers PING at ``url``, else why not (ours then runs one worker)."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=3) as conn:
+            conn.sendall(b"PING\r\n")
+            if conn.recv(16).startswith(b"+PONG"):
+                return None
+            return f"Redis at {url} did not answer PING"
+    except OSError as exc:
+        return f"Redis not reachable at {url}: {exc}"
 
 
 @contextmanager
@@ -104,6 +119,8 @@ def drive(
     log_dir: Path,
     label: str,
     log_level: str = "INFO",
+    rasa_module: str = RASA_SERVER_MODULE,
+    settings_overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Start the stack on ``model`` and ``db``, run every level, return what was measured.
 
@@ -123,8 +140,13 @@ def drive(
             database_url=url,
             log_level=log_level,
         )
-        stack = start_stack(settings, model)
-        out: dict[str, Any] = {"ready_seconds": round(stack.ready_seconds, 2), "levels": {}}
+        settings = replace(settings, **(settings_overrides or {}))
+        stack = start_stack(settings, model, rasa_module=rasa_module)
+        out: dict[str, Any] = {
+            "ready_seconds": round(stack.ready_seconds, 2),
+            "rasa_server": rasa_module,
+            "levels": {},
+        }
         try:
             pids = {service.name: service.process.pid for service in stack.services}
             out["idle_rss_mb"] = {name: rss_mb(pid) for name, pid in pids.items()}
@@ -154,6 +176,10 @@ def drive(
                     for name in pids
                 }
                 out["levels"][str(users)] = summary
+                for name, mb in cpu.get("pss", {}).items():
+                    if mb is not None:
+                        peak = out.setdefault("peak_pss_mb", {})
+                        peak[name] = max(mb, peak.get(name) or 0.0)
                 exited = stack.first_exited()
                 if exited is not None:
                     out["crashed"] = exited.name
@@ -168,8 +194,13 @@ def drive(
 
 
 def _read_cpu(into: dict[str, dict[str, float | None]], pids: dict[str, int], when: str) -> None:
-    """Record every process's CPU seconds under ``when`` (window "start" or "end")."""
+    """Record every process's CPU seconds under ``when`` (window "start" or "end").
+
+    At the end of a window, under full load, each process's memory (PSS) is sampled too.
+    """
     into[when] = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    if when == "end":
+        into["pss"] = {name: pss_mb(pid) for name, pid in pids.items()}
 
 
 def _cpu_per_message(before: float | None, after: float | None, messages: int) -> float | None:

@@ -40,6 +40,11 @@ class Settings:
     secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
     retention_days: int = 365
     tracker_retention_days: int = 30
+    # Rasa server processes (Sanic workers). More than one needs a shared lock store (Redis),
+    # so two messages of one conversation are never handled at once by different workers.
+    rasa_workers: int = 1
+    # Redis for Rasa's lock store (redis://host:port/db); unset: locks in memory (one worker).
+    redis_url: str | None = None
     # The web app: demo page, widget.js and its assets (bot/web).
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -206,6 +211,21 @@ def _origins(raw: str | None) -> tuple[str, ...]:
     return tuple(origin.rstrip("/") for origin in origins)
 
 
+def _redis_url(raw: str | None) -> str | None:
+    """REDIS_URL: redis://host[:port][/db], or unset."""
+    if raw is None or not raw.strip():
+        return None
+    parts = urlsplit(raw.strip())
+    db = parts.path.strip("/")
+    if parts.scheme != "redis" or not parts.hostname or (db and not db.isdigit()):
+        raise SettingsError(f"REDIS_URL must look like redis://127.0.0.1:6379/1, got {raw!r}")
+    try:
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise SettingsError(f"REDIS_URL has a bad port: {raw!r}") from exc
+    return raw.strip()
+
+
 def _path(raw: str | None, default: Path) -> Path:
     """Relative paths in .env are relative to the project, wherever the process was started."""
     if not raw:
@@ -242,6 +262,8 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         secret=_secret(var_dir, production=app_env == "production"),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        rasa_workers=_int("RASA_WORKERS", 1, high=16, unit=" of workers"),
+        redis_url=_redis_url(env.get("REDIS_URL")),
         web_host=env.get("WEB_HOST", "127.0.0.1"),
         web_port=_int("WEB_PORT", 8080),
         public_rasa_url=_url("RASA_PUBLIC_URL", env.get("RASA_PUBLIC_URL")),
@@ -265,6 +287,10 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     )
     if not settings.content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR {settings.content_dir} is not a directory")
+    if settings.rasa_workers > 1 and not settings.redis_url:
+        raise SettingsError(
+            "RASA_WORKERS above 1 needs REDIS_URL: the workers must share Rasa's lock store"
+        )
     return settings
 
 
@@ -288,6 +314,30 @@ def tracker_store_environment(settings: Settings) -> dict[str, str]:
     }
 
 
+def lock_store_environment(settings: Settings) -> dict[str, str]:
+    """The ${VARS} endpoints.yml gives Rasa's lock store, and its number of Sanic workers.
+
+    Without Redis the locks live in memory, which is only correct for a single worker, so
+    Rasa itself refuses more (rasa.core.utils.number_of_sanic_workers).
+    """
+    if not settings.redis_url:
+        return {
+            "REFLECT_LOCK_STORE": "in_memory",
+            "REFLECT_LOCK_HOST": "",
+            "REFLECT_LOCK_PORT": "",
+            "REFLECT_LOCK_DB": "",
+            "SANIC_WORKERS": "1",
+        }
+    parts = urlsplit(settings.redis_url)
+    return {
+        "REFLECT_LOCK_STORE": "redis",
+        "REFLECT_LOCK_HOST": parts.hostname or "127.0.0.1",
+        "REFLECT_LOCK_PORT": str(parts.port or 6379),
+        "REFLECT_LOCK_DB": parts.path.strip("/") or "1",
+        "SANIC_WORKERS": str(settings.rasa_workers),
+    }
+
+
 def child_environment(settings: Settings) -> dict[str, str]:
     """The environment for the Rasa and action server processes.
 
@@ -299,6 +349,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
         {
             "REFLECT_ACTION_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
             **tracker_store_environment(settings),
+            **lock_store_environment(settings),
+            "RASA_WORKERS": str(settings.rasa_workers),
+            "REDIS_URL": settings.redis_url or "",
             "REFLECT_SECRET": settings.secret.decode(),
             "DATABASE_URL": settings.reflections_url,
             "CONTENT_DIR": str(settings.content_dir),

@@ -390,3 +390,25 @@ def test_safety_net_fallback_threshold_matches_the_fallback_classifier() -> None
     by_name = {step["name"]: step for step in config["pipeline"]}
     safety = by_name["bot.rasa_ext.safety_net.SafetyNet"]
     assert safety["fallback_threshold"] == by_name["FallbackClassifier"]["threshold"]
+
+
+def test_domain_button_payloads_reach_the_user_as_known_payloads() -> None:
+    """Rasa interpolates {slot} in button payloads, so JSON braces are written doubled.
+
+    A single-braced payload still works but makes Rasa log an error with a traceback on every
+    use (and costs time); the doubled one must come out exactly as the door expects.
+    """
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    from bot.rasa_ext.channels import default_door
+
+    door = default_door()
+    for name, variants in domain()["responses"].items():
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                raw = button["payload"]
+                payload = interpolate_text(raw, {})
+                if "{" in raw:
+                    assert "{{" in raw and "{{" not in payload, (name, raw)
+                assert payload == raw.replace("{{", "{").replace("}}", "}"), (name, raw)
+                assert door.clean_text(payload) == payload, (name, payload)

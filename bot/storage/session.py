@@ -9,6 +9,7 @@ Nothing here runs at import: the web app, action server and CLI each build one e
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,22 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+
+def use_write_ahead_log(path: Path) -> None:
+    """Put a SQLite database file in WAL mode (kept in the file, so it holds for every opener).
+
+    In the default rollback-journal mode every commit syncs the whole journal and a writer
+    blocks readers; with a write-ahead log commits are cheaper and the Rasa server, its workers
+    and the action server can read while one of them writes. Used for both SQLite files
+    (conversations and reflections) before the servers start.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()
 
 
 def make_engine(database_url: str) -> Engine:

@@ -91,7 +91,13 @@ def test_least_favourable_takes_the_worse_database_per_direction() -> None:
         }
     )
 
-    assert worst == {"throughput_50": 6.0, "p95_1": 0.4, "p95_50": 0.15, "rss": 0.5}
+    assert worst == {
+        "throughput_50": 6.0,
+        "p95_1": 0.4,
+        "p95_50": 0.15,
+        "rss": 0.5,
+        "rss_sum_of_peaks": None,
+    }
 
 
 def _level(throughput: float, p95: float) -> dict[str, Any]:
@@ -186,3 +192,15 @@ def test_render_report_shows_ratios_targets_and_notes() -> None:
     assert "[sqlite] 50 users: msg/s" in text
     assert "note: stock: from the cache" in text
     assert "NO" not in text
+
+
+def test_memory_ratio_uses_pss_when_measured_and_keeps_the_sum_of_peaks() -> None:
+    report = _report()
+    report["configs"]["ours"]["load"]["sqlite"]["peak_pss_mb"] = {"rasa": 450.0}
+    report["configs"]["stock"]["load"]["sqlite"]["peak_pss_mb"] = {"rasa": 900.0}
+    report["configs"]["ours"]["load"]["sqlite"]["peak_rss_mb"]["rasa"] = 1200
+
+    ratios = compute_ratios(report)
+
+    assert ratios["rss"] == 0.5
+    assert ratios["rss_sum_of_peaks"] == 1.2

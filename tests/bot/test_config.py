@@ -15,6 +15,7 @@ from bot.config import (
     SettingsError,
     child_environment,
     load_settings,
+    lock_store_environment,
     tracker_store_environment,
 )
 
@@ -31,6 +32,8 @@ VARIABLES = (
     "REFLECT_SECRET",
     "RETENTION_DAYS",
     "TRACKER_RETENTION_DAYS",
+    "RASA_WORKERS",
+    "REDIS_URL",
     "WEB_HOST",
     "WEB_PORT",
     "RASA_PUBLIC_URL",
@@ -419,3 +422,43 @@ def test_child_environment_round_trips_the_channel_settings(
         "secret",
     ):
         assert getattr(child, name) == getattr(settings, name), name
+
+
+def test_one_worker_and_in_memory_locks_by_default(settings: Settings) -> None:
+    env = lock_store_environment(settings)
+
+    assert settings.rasa_workers == 1 and settings.redis_url is None
+    assert env["REFLECT_LOCK_STORE"] == "in_memory"
+    assert env["SANIC_WORKERS"] == "1"
+
+
+def test_workers_share_redis_locks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_WORKERS", "2")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6380/4")
+
+    settings = load_settings(env_file=None)
+    env = lock_store_environment(settings)
+
+    assert settings.rasa_workers == 2
+    assert env == {
+        "REFLECT_LOCK_STORE": "redis",
+        "REFLECT_LOCK_HOST": "cache.internal",
+        "REFLECT_LOCK_PORT": "6380",
+        "REFLECT_LOCK_DB": "4",
+        "SANIC_WORKERS": "2",
+    }
+
+
+def test_more_than_one_worker_needs_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_WORKERS", "2")
+
+    with pytest.raises(SettingsError, match="REDIS_URL"):
+        load_settings(env_file=None)
+
+
+@pytest.mark.parametrize("value", ["http://x:6379/1", "redis://", "redis://x:port/1", "redis://x/a"])
+def test_bad_redis_url_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("REDIS_URL", value)
+
+    with pytest.raises(SettingsError, match="REDIS_URL"):
+        load_settings(env_file=None)

@@ -337,8 +337,9 @@ _PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{8,}")
 
 
 def _file_text(data: bytes) -> str:
-    """A file as (lenient) text; a SQLite file as its printable runs, freed pages included."""
-    if data.startswith(_SQLITE_MAGIC):
+    """A file as (lenient) text; a binary file (a database, its write-ahead log) as its
+    printable runs, freed pages included."""
+    if data.startswith(_SQLITE_MAGIC) or b"\x00" in data:
         return "\n".join(run.decode("ascii") for run in _PRINTABLE_RUN.findall(data))
     return data.decode("utf-8", errors="replace")
 

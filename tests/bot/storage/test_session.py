@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -7,7 +8,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.storage.models import Reflection, metadata
-from bot.storage.session import make_engine, make_session_factory, transaction
+from bot.storage.session import (
+    make_engine,
+    make_session_factory,
+    transaction,
+    use_write_ahead_log,
+)
 
 
 def _reflection(receipt_hash: str = "h" * 64) -> Reflection:
@@ -113,3 +119,16 @@ def test_sessions_are_2_0_style() -> None:
         session.close()
     finally:
         engine.dispose()
+
+
+def test_a_sqlite_file_is_put_in_write_ahead_log_mode(tmp_path: Path) -> None:
+    database = tmp_path / "var" / "tracker.db"
+
+    use_write_ahead_log(database)
+    use_write_ahead_log(database)  # again: harmless
+
+    connection = sqlite3.connect(database)
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        connection.close()

@@ -1,0 +1,88 @@
+"""The production shape: PostgreSQL, Redis locks and two Rasa workers, under concurrent users.
+
+Two Sanic workers share one port; the Redis lock store makes sure two messages of one
+conversation are never handled at once by different workers, so every practitioner's discussion
+position stays right however their messages are spread.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.run import Stack, start_stack
+from tests.e2e.conftest import Rest, free_port
+from tests.e2e.test_canary import POSTGRES_URL, _create_database, _drop_database
+
+pytestmark = pytest.mark.slow
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def _redis_reachable() -> None:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=3) as conn:
+            conn.sendall(b"PING\r\n")
+            if not conn.recv(16).startswith(b"+PONG"):
+                raise OSError("no PONG")
+    except OSError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT} ({exc})")
+        pytest.skip(f"Redis is not reachable ({exc})")
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
+    _redis_reachable()
+    database = _create_database()
+    try:
+        settings = Settings(
+            var_dir=tmp_path_factory.mktemp("workers") / "var",
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
+            database_url=POSTGRES_URL.format(name=database),
+            secret=secrets.token_hex(32).encode(),
+            rasa_workers=2,
+            redis_url=f"redis://{REDIS_HOST}:{REDIS_PORT}/3",
+        )
+        stack = start_stack(settings, model_path)
+        try:
+            yield stack
+        finally:
+            stack.stop()
+    finally:
+        _drop_database(database)
+
+
+def _walk(base_url: str, sender: str) -> list[str]:
+    chat = Rest(base_url, sender)
+    said = [chat.text_of("hello"), chat.text_of("discuss and reflect")]
+    said += [chat.text_of("next"), chat.text_of("next"), chat.text_of("go back")]
+    return said
+
+
+def test_two_workers_are_running(production: Stack) -> None:
+    rasa = next(s for s in production.services if s.name == "rasa")
+    children = Path(f"/proc/{rasa.process.pid}/task/{rasa.process.pid}/children").read_text()
+    assert len(children.split()) >= 2, "Sanic should have started two worker processes"
+
+
+def test_concurrent_practitioners_each_keep_their_own_place(production: Stack) -> None:
+    senders = [f"worker-test-{n}" for n in range(12)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        walks = list(pool.map(lambda s: _walk(production.rasa_url, s), senders))
+
+    for said in walks:
+        assert "Child Z" in said[0]
+        assert "Point 1 of 4" in said[1]
+        assert "Point 2 of 4" in said[2]
+        assert "Point 3 of 4" in said[3]
+        assert "Point 2 of 4" in said[4]
