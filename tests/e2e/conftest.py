@@ -8,6 +8,7 @@ import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,26 @@ def stack_settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def running(stack_settings: Settings, model_path: Path) -> Iterator[Stack]:
     stack = start_stack(stack_settings, model_path)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@contextmanager
+def stack_on_free_ports(var_dir: Path, model_path: Path, **overrides: Any) -> Iterator[Stack]:
+    """A running stack (actions, Rasa, web app) on free loopback ports, stopped afterwards.
+
+    For module-scoped fixtures: a stack takes several seconds to start.
+    """
+    settings = Settings(
+        var_dir=var_dir,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        **overrides,
+    )
+    stack = start_stack(settings, model_path)
     try:
         yield stack
     finally:

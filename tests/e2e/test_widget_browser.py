@@ -25,7 +25,6 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from bot.config import Settings
 from bot.run import Stack, start_stack
 from tests.e2e.browser import (
     REPLY_TIMEOUT_MS,
@@ -40,7 +39,7 @@ from tests.e2e.browser import (
     tab_until,
     write_result,
 )
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import stack_on_free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -54,18 +53,9 @@ expect.set_options(timeout=REPLY_TIMEOUT_MS)
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
-    """One stack (actions, Rasa, web app) for the whole module: it takes ~12 s to start."""
-    settings = Settings(
-        var_dir=tmp_path_factory.mktemp("widget") / "var",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-    )
-    running = start_stack(settings, model_path)
-    try:
+    """One stack (actions, Rasa, web app) for the whole module."""
+    with stack_on_free_ports(tmp_path_factory.mktemp("widget") / "var", model_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,10 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
 from bot.door import MAX_MESSAGE_CHARS
-from bot.run import Stack, start_stack
+from bot.run import Stack
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import stack_on_free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -30,17 +29,9 @@ IDENTIFIERS = ("Sarah", "Jones", "07700", "900123")
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
-    settings = Settings(
-        var_dir=tmp_path_factory.mktemp("widget") / "var",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-    )
-    running = start_stack(settings, model_path)
-    try:
+    """One stack (actions, Rasa, web app) for the whole module."""
+    with stack_on_free_ports(tmp_path_factory.mktemp("widget") / "var", model_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.run import Stack, start_stack
-from tests.e2e.conftest import Rest, free_port
+from bot.run import Stack
+from tests.e2e.conftest import Rest, stack_on_free_ports
 from tests.e2e.test_canary import POSTGRES_URL, _create_database, _drop_database
 
 pytestmark = pytest.mark.slow
@@ -43,21 +42,15 @@ def production(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> It
     _redis_reachable()
     database = _create_database()
     try:
-        settings = Settings(
-            var_dir=tmp_path_factory.mktemp("workers") / "var",
-            rasa_port=free_port(),
-            action_port=free_port(),
-            web_port=free_port(),
+        with stack_on_free_ports(
+            tmp_path_factory.mktemp("workers") / "var",
+            model_path,
             database_url=POSTGRES_URL.format(name=database),
             secret=secrets.token_hex(32).encode(),
             rasa_workers=2,
             redis_url=f"redis://{REDIS_HOST}:{REDIS_PORT}/3",
-        )
-        stack = start_stack(settings, model_path)
-        try:
+        ) as stack:
             yield stack
-        finally:
-            stack.stop()
     finally:
         _drop_database(database)
 

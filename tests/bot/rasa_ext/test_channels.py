@@ -10,7 +10,6 @@ Sanic on a loopback port and python-socketio's client, but a fake Rasa (no model
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket as socket_module
 import uuid
@@ -48,6 +47,7 @@ from bot.receipts import code_from_token, receipt_placeholder
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
 from bot.web.sessions import SessionSigner
+from tests.asgi import asgi_request
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
 
 INTENTS = domain_intents(_ROOT / "domain.yml")
@@ -246,39 +246,13 @@ async def _post(
     app: Sanic, body: bytes, *, query: bytes = b"", path: str = "/webhooks/rest/webhook"
 ) -> tuple[int, bytes]:
     """One POST through Sanic's ASGI interface; returns the status and the whole body."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": [
-            (b"host", b"reflect.test"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("reflect.test", 80),
-    }
-    chunks = [{"type": "http.request", "body": body, "more_body": False}]
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        if chunks:
-            return chunks.pop()
-        await asyncio.Event().wait()  # the client never disconnects mid-request
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    (status,) = [m["status"] for m in sent if m["type"] == "http.response.start"]
-    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    target = f"{path}?{query.decode()}" if query else path
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    reply = await asgi_request(app, "POST", target, body=body, headers=headers)
+    return reply.status, reply.body
 
 
 def _json(payload: Any) -> bytes:

@@ -8,7 +8,6 @@ real Rasa are in tests/e2e/test_teams.py.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -29,6 +28,7 @@ from bot.rasa_ext.channels import domain_intents
 from bot.rasa_ext.teams import CANNOT_READ, TeamsInput, TeamsOutput
 from bot.receipts import code_from_token, receipt_placeholder
 from bot.teams.http import ConnectorError
+from tests.asgi import asgi_request
 
 SECRET = b"teams-test-secret-0123456789abcdef"
 APP_ID = "9f1c2a3b-4d5e-4f60-8a7b-0c1d2e3f4a5b"
@@ -178,41 +178,13 @@ async def call(
     """One request through Sanic's ASGI interface; ``authorization=""`` is a genuine token."""
     data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
     headers = [
-        (b"host", b"reflect.test"),
         (b"content-type", b"application/json"),
         (b"content-length", str(len(data)).encode()),
     ]
     if authorization is not None:
         headers.append((b"authorization", (authorization or f"Bearer {token()}").encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("reflect.test", 80),
-    }
-    chunks = [{"type": "http.request", "body": data, "more_body": False}]
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        if chunks:
-            return chunks.pop()
-        await asyncio.Event().wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    (status,) = [m["status"] for m in sent if m["type"] == "http.response.start"]
-    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    reply = await asgi_request(app, method, path, body=data, headers=headers)
+    return reply.status, reply.body
 
 
 def _everything_rasa_sees(message: UserMessage) -> str:

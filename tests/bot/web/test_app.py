@@ -7,7 +7,6 @@ temporary one, so these tests do not depend on the widget's real files.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sanic import Sanic
 
 from bot.config import Settings
 from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
+from tests.asgi import asgi_request
 
 DEMO = (
     "<!doctype html><html><head><title>Reflect</title></head><body>"
@@ -82,39 +82,9 @@ def serve(monkeypatch: pytest.MonkeyPatch) -> Callable[[Settings, Path], Awaitab
 
 
 async def _request(app: Sanic, method: str, path: str, headers: dict[str, str]) -> Reply:
-    raw_path, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": raw_path,
-        "raw_path": raw_path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"reflect.test")]
-        + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("reflect.test", 80),
-    }
-    chunks = [{"type": "http.request", "body": b"", "more_body": False}]
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        if chunks:
-            return chunks.pop()
-        await asyncio.Event().wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    (start,) = [m for m in sent if m["type"] == "http.response.start"]
-    head = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return Reply(start["status"], head, body)
+    encoded = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    reply = await asgi_request(app, method, path, headers=encoded)
+    return Reply(reply.status, reply.headers, reply.body)
 
 
 async def test_demo_page_has_the_socket_url_and_widget_src_filled_in(
