@@ -34,7 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.config import PROJECT_ROOT, load_settings
+from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.content.loader import load_packs
 from bot.door import Door, DoorError
 from bot.receipts import reveal_receipts
@@ -49,9 +49,15 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 @lru_cache(maxsize=1)
+def server_settings() -> Settings:
+    """Settings for this Rasa server process, read once and shared by every channel."""
+    return load_settings()
+
+
+@lru_cache(maxsize=1)
 def default_door() -> Door:
     """The door for this server process, from Settings (read once, at channel start-up)."""
-    settings = load_settings()
+    settings = server_settings()
     packs = load_packs(settings.content_dir).values()
     learning_ids = {learning.id for pack in packs for learning in pack.key_learning}
     return Door.create(
@@ -198,13 +204,13 @@ NOT_HANDLED = "Sorry, something went wrong handling that message. Please try aga
 @lru_cache(maxsize=1)
 def default_sessions() -> SessionSigner:
     """The widget session signer for this server process, from Settings (read once)."""
-    return SessionSigner.from_settings(load_settings())
+    return SessionSigner.from_settings(server_settings())
 
 
 @lru_cache(maxsize=1)
 def default_widget_origins() -> tuple[str, ...]:
     """Origins allowed to open a widget socket, from Settings (read once)."""
-    return load_settings().widget_origins
+    return server_settings().widget_origins
 
 
 def _sentence(text: str) -> str:

@@ -35,9 +35,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.door import Door, DoorError
-from bot.rasa_ext.channels import OnNewMessage, default_door
+from bot.rasa_ext.channels import OnNewMessage, default_door, server_settings
 from bot.receipts import reveal_receipts
 from bot.teams.activities import (
     ActivityError,
@@ -152,7 +152,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         door: Door | None = None,
         http: JsonHttp | None = None,
     ) -> None:
-        self._settings = settings or load_settings()
+        self._settings = settings or server_settings()
         self._door = door or default_door()
         self._http: JsonHttp = http or AiohttpJson()
         self._owns_http = http is None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from bench.stack_bench import redis_available
 from bot.run import Stack
 from tests.e2e.conftest import Rest, stack_on_free_ports
 from tests.e2e.test_canary import POSTGRES_URL, _create_database, _drop_database
@@ -26,15 +26,12 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 
 
 def _redis_reachable() -> None:
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=3) as conn:
-            conn.sendall(b"PING\r\n")
-            if not conn.recv(16).startswith(b"+PONG"):
-                raise OSError("no PONG")
-    except OSError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT} ({exc})")
-        pytest.skip(f"Redis is not reachable ({exc})")
+    problem = redis_available(f"redis://{REDIS_HOST}:{REDIS_PORT}/3")
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(problem)
+    pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")

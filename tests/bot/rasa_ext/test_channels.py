@@ -364,10 +364,11 @@ def fresh_default_door(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     """default_door() built from test Settings, never from .env, and forgotten afterwards."""
     settings = Settings(content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var", secret=SECRET)
     monkeypatch.setattr(channels, "load_settings", lambda: settings)
-    for cached in (default_door, default_sessions, default_widget_origins):
+    every = (channels.server_settings, default_door, default_sessions, default_widget_origins)
+    for cached in every:
         cached.cache_clear()
     yield
-    for cached in (default_door, default_sessions, default_widget_origins):
+    for cached in every:
         cached.cache_clear()
 
 

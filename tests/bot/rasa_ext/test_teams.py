@@ -222,7 +222,7 @@ def test_from_credentials_reads_settings_not_the_file(
 ) -> None:
     from bot.rasa_ext import teams
 
-    monkeypatch.setattr(teams, "load_settings", lambda: settings(teams_app_id=None))
+    monkeypatch.setattr(teams, "server_settings", lambda: settings(teams_app_id=None))
     monkeypatch.setattr(teams, "default_door", lambda: door)
 
     channel = TeamsInput.from_credentials({"app_id": "from-the-file", "app_password": "x"})

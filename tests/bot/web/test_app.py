@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from sanic import Sanic
 
 from bot.config import Settings
 from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
-from tests.asgi import asgi_request
+from tests.asgi import AsgiReply, asgi_request
 
 DEMO = (
     "<!doctype html><html><head><title>Reflect</title></head><body>"
@@ -30,15 +29,7 @@ WIDGET_CSS = ".reflect { color: black; }\n"
 SOCKET_IO = "/*! Socket.IO v4.8.1 */\n"
 
 
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
+Reply = AsgiReply
 
 
 Get = Callable[..., Awaitable[Reply]]
@@ -83,8 +74,7 @@ def serve(monkeypatch: pytest.MonkeyPatch) -> Callable[[Settings, Path], Awaitab
 
 async def _request(app: Sanic, method: str, path: str, headers: dict[str, str]) -> Reply:
     encoded = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    reply = await asgi_request(app, method, path, headers=encoded)
-    return Reply(reply.status, reply.headers, reply.body)
+    return await asgi_request(app, method, path, headers=encoded)
 
 
 async def test_demo_page_has_the_socket_url_and_widget_src_filled_in(
