@@ -6,6 +6,9 @@
   scans ``sys.modules`` once per trusted type, so importing it after Rasa and TensorFlow have
   loaded thousands of modules costs 5-10 s of start-up; first, about 1 s.
 - :func:`bot.rasa_ext.speedups.install` removes Rasa's per-message overhead (see there).
+- :func:`bot.rasa_ext.lean.install_for` keeps TensorFlow out of the process when the model
+  never uses it: about 440 MB less memory per process and 2.5 s less start-up (see there). It
+  must run before anything imports Rasa.
 
 Everything else is Rasa's own command line, unchanged.
 """
@@ -17,6 +20,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     """Run Rasa's command line with ``argv`` (default: this process's arguments)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    from bot.rasa_ext import lean
+
+    print(lean.install_for(args), file=sys.stderr, flush=True)
     import skops.io  # noqa: F401  (imported early on purpose: see the module docstring)
 
     from bot.rasa_ext import speedups
@@ -24,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     speedups.install()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["rasa", *args]
     rasa_main()
 
 

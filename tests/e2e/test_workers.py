@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.procs import children, maps_mention
 from bench.stack_bench import redis_available
 from bot.run import Stack
 from tests.e2e.conftest import Rest, stack_on_free_ports
@@ -76,3 +77,17 @@ def test_concurrent_practitioners_each_keep_their_own_place(production: Stack) -
         assert "Point 2 of 4" in said[2]
         assert "Point 3 of 4" in said[3]
         assert "Point 2 of 4" in said[4]
+
+
+def test_no_rasa_server_process_loads_tensorflow(production: Stack) -> None:
+    """bot/rasa_ext/lean.py: the model never uses TensorFlow, so no process may map it.
+
+    After a walk through the briefing, so the whole model (NLU and policies) has run in a worker.
+    """
+    said = _walk(production.rasa_url, "worker-test-tensorflow")
+    assert "Point 3 of 4" in said[3]
+
+    rasa = next(s for s in production.services if s.name == "rasa")
+    processes = [rasa.process.pid, *children(rasa.process.pid)]
+    assert len(processes) >= 3, "the main process and two workers"
+    assert not [pid for pid in processes if maps_mention(pid, "libtensorflow")]
