@@ -122,3 +122,20 @@ def cpu_seconds(pid: int) -> float | None:
     if own is None:
         return None
     return own + sum(_own_cpu_seconds(child) or 0.0 for child in children(pid))
+
+
+def _maps_mention(pid: int, needle: str) -> bool:
+    try:
+        with (PROC / str(pid) / "maps").open() as maps:
+            return any(needle in line for line in maps)
+    except OSError:
+        return False
+
+
+def maps_mention(pid: int, needle: str) -> bool:
+    """Whether ``pid`` or a descendant has a file whose path contains ``needle`` mapped.
+
+    ``maps_mention(pid, "libtensorflow")`` tells whether a Rasa server loaded TensorFlow: its
+    shared libraries are mapped by the import and stay mapped (bot/rasa_ext/lean.py).
+    """
+    return any(_maps_mention(p, needle) for p in (pid, *children(pid)))

@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bench.load import one_journey, run_level
-from bench.procs import cpu_seconds, peak_rss_mb, pss_mb, rss_mb
+from bench.procs import cpu_seconds, maps_mention, peak_rss_mb, pss_mb, rss_mb
 from bot.config import Settings
 from bot.run import RASA_SERVER_MODULE, start_stack
 from bot.storage.models import Reflection
@@ -185,6 +185,7 @@ def drive(
                     out["crashed"] = exited.name
                     break
             out["peak_rss_mb"] = {name: peak_rss_mb(pid) for name, pid in pids.items()}
+            out["tensorflow_loaded"] = maps_mention(pids["rasa"], "libtensorflow")
         finally:
             stack.stop()
             for log in (settings.var_dir / "logs").glob("*.log"):

@@ -252,7 +252,8 @@ def comparison_rows(report: Mapping[str, Any]) -> list[list[str]]:
 
     def add(label: str, path: Sequence[str | int], digits: int = 2) -> None:
         a, b = _get(stock, *path), _get(ours, *path)
-        r = ratio(b, a) if isinstance(a, (int, float)) and isinstance(b, (int, float)) else None
+        numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)]
+        r = ratio(b, a) if all(numbers) else None
         rows.append([label, fmt(a, digits), fmt(b, digits), fmt(r, 3)])
 
     add("training time, s", ("train", "seconds"), 1)
@@ -273,6 +274,7 @@ def comparison_rows(report: Mapping[str, Any]) -> list[list[str]]:
         for proc in ("rasa", "actions"):
             add(f"[{db}] peak RSS {proc}, MB", ("load", db, "peak_rss_mb", proc), 0)
             add(f"[{db}] peak PSS {proc}, MB", ("load", db, "peak_pss_mb", proc), 0)
+        add(f"[{db}] TensorFlow loaded by the Rasa server", ("load", db, "tensorflow_loaded"))
     return rows
 
 

@@ -9,6 +9,7 @@ import pytest
 from bench.stats import (
     TARGETS,
     check_targets,
+    comparison_rows,
     compute_ratios,
     latency_summary,
     least_favourable,
@@ -204,3 +205,14 @@ def test_memory_ratio_uses_pss_when_measured_and_keeps_the_sum_of_peaks() -> Non
 
     assert ratios["rss"] == 0.5
     assert ratios["rss_sum_of_peaks"] == 1.2
+
+
+def test_the_table_says_whether_each_rasa_server_loaded_tensorflow_without_a_ratio() -> None:
+    report = _report()
+    report["configs"]["stock"]["load"]["sqlite"]["tensorflow_loaded"] = True
+    report["configs"]["ours"]["load"]["sqlite"]["tensorflow_loaded"] = False
+
+    label = "[sqlite] TensorFlow loaded by the Rasa server"
+    row = next(r for r in comparison_rows(report) if r[0] == label)
+
+    assert row == [label, "yes", "no", "-"]
