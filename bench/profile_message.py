@@ -186,15 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stock-server",
         action="store_true",
-        help="leave out our server's fixes (bot/rasa_ext/speedups.py), as stock Rasa runs",
+        help="leave out our server's per-message fixes (speedups.py, tracker_store.py)",
     )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     if not args.stock_server:
         # What our server entry point (bot/rasa_ext/serve.py) applies before Rasa starts.
-        from bot.rasa_ext import speedups
+        from bot.rasa_ext import speedups, tracker_store
 
         speedups.install()
+        tracker_store.install()
 
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         settings = Settings(

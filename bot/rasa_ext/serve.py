@@ -9,6 +9,8 @@
 - :func:`bot.rasa_ext.lean.install_for` keeps TensorFlow out of the process when the model
   never uses it: about 440 MB less memory per process and 2.5 s less start-up (see there). It
   must run before anything imports Rasa.
+- :func:`bot.rasa_ext.tracker_store.install` makes ``type: SQL`` Rasa's SQL tracker store minus
+  a query and the ORM objects per message; same table and rows (see there).
 - :func:`bot.rasa_ext.prefork.share_model` loads the model once, before Sanic forks its
   workers, so they start together, ready, and share its memory (see there).
 
@@ -28,9 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     print(lean.install_for(args), file=sys.stderr, flush=True)
     import skops.io  # noqa: F401  (imported early on purpose: see the module docstring)
 
-    from bot.rasa_ext import speedups
+    from bot.rasa_ext import speedups, tracker_store
 
     speedups.install()
+    tracker_store.install()
     model = lean.model_argument(args)
     if model is not None and args[:1] == ["run"]:
         from bot.rasa_ext import prefork
