@@ -37,7 +37,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 STORED_EVENTS = "_reflect_stored_events"
 
 
-class LeanSQLTrackerStore(SQLTrackerStore):
+class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     """``SQLTrackerStore`` without the per-save ``COUNT`` and the per-row ORM objects."""
 
     async def _retrieve(
@@ -89,4 +89,4 @@ def install() -> None:
     """Make Rasa's ``type: SQL`` tracker store this one, in this process (our server only)."""
     from rasa.core import tracker_store
 
-    tracker_store.SQLTrackerStore = LeanSQLTrackerStore  # type: ignore[misc]
+    tracker_store.SQLTrackerStore = LeanSQLTrackerStore
