@@ -201,13 +201,12 @@ def install_placeholders() -> None:
     sys.meta_path.insert(0, _PlaceholderFinder())
 
 
-def install_for(argv: Sequence[str]) -> str:
-    """Install the placeholders if the model on this ``rasa run`` command line allows it.
+def install_for(model: Path | None) -> str:
+    """Install the placeholders if ``model`` (from :func:`model_argument`) allows it.
 
     Returns one line saying what was done and why, for the server to print at start-up (Rasa
     has not configured logging yet at this point).
     """
-    model = model_argument(argv)
     if model is None:
         return "TensorFlow stays importable: no model file on the command line"
     try:

@@ -27,14 +27,14 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     from bot.rasa_ext import lean
 
-    print(lean.install_for(args), file=sys.stderr, flush=True)
+    model = lean.model_argument(args)
+    print(lean.install_for(model), file=sys.stderr, flush=True)
     import skops.io  # noqa: F401  (imported early on purpose: see the module docstring)
 
     from bot.rasa_ext import speedups, tracker_store
 
     speedups.install()
     tracker_store.install()
-    model = lean.model_argument(args)
     if model is not None and args[:1] == ["run"]:
         from bot.rasa_ext import prefork
 

@@ -126,9 +126,9 @@ def test_install_for_explains_when_it_leaves_tensorflow_alone(tmp_path: Path) ->
     broken.write_bytes(b"not a tar file")
     before = list(sys.meta_path)
 
-    assert "no model file" in install_for(["run"])
-    assert "uses TensorFlow-backed components" in install_for(["run", "--model", str(stock)])
-    assert "cannot read" in install_for(["run", "--model", str(broken)])
+    assert "no model file" in install_for(model_argument(["run"]))
+    assert "uses TensorFlow-backed components" in install_for(stock)
+    assert "cannot read" in install_for(broken)
     assert sys.meta_path == before
 
 
