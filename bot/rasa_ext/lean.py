@@ -177,18 +177,24 @@ def tensorflow_free(components: Iterable[str]) -> bool:
     return True
 
 
+def option_value(argv: Sequence[str], *names: str) -> str | None:
+    """The value of the first of ``names`` (``--opt VALUE`` or ``--opt=VALUE``) in ``argv``."""
+    for index, arg in enumerate(argv):
+        if arg in names and index + 1 < len(argv):
+            return argv[index + 1]
+        for name in names:
+            if name.startswith("--") and arg.startswith(f"{name}="):
+                return arg.removeprefix(f"{name}=")
+    return None
+
+
 def model_argument(argv: Sequence[str]) -> Path | None:
     """The model archive named by ``--model``/``-m`` in a ``rasa run`` command line, if a file."""
-    for index, arg in enumerate(argv):
-        value: str | None = None
-        if arg in ("--model", "-m") and index + 1 < len(argv):
-            value = argv[index + 1]
-        elif arg.startswith("--model="):
-            value = arg.removeprefix("--model=")
-        if value is not None:
-            path = Path(value)
-            return path if path.is_file() else None
-    return None
+    value = option_value(argv, "--model", "-m")
+    if value is None:
+        return None
+    path = Path(value)
+    return path if path.is_file() else None
 
 
 def install_placeholders() -> None:

@@ -12,7 +12,8 @@
 - :func:`bot.rasa_ext.tracker_store.install` makes ``type: SQL`` Rasa's SQL tracker store minus
   a query and the ORM objects per message; same table and rows (see there).
 - :func:`bot.rasa_ext.prefork.share_model` loads the model once, before Sanic forks its
-  workers, so they start together, ready, and share its memory (see there).
+  workers, so they start together, ready, and share its memory; the tracker table is created
+  and the workers' signal handling set there too (see there).
 
 Everything else is Rasa's own command line, unchanged.
 """
@@ -20,6 +21,7 @@ Everything else is Rasa's own command line, unchanged.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,6 +41,10 @@ def main(argv: list[str] | None = None) -> None:
         from bot.rasa_ext import prefork
 
         prefork.share_model(model)
+        endpoints = lean.option_value(args, "--endpoints")
+        if endpoints is not None:
+            prefork.create_tracker_tables(Path(endpoints))
+        prefork.reset_signals_in_workers()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *args]

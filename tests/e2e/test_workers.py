@@ -48,7 +48,13 @@ def production(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> It
             rasa_workers=2,
             redis_url=f"redis://{REDIS_HOST}:{REDIS_PORT}/3",
         ) as stack:
+            rasa = next(s for s in stack.services if s.name == "rasa")
+            workers = children(rasa.process.pid)
             yield stack
+        # bot/rasa_ext/prefork.py: the tracker table exists before the workers start, so they
+        # do not race to create it, and every worker stops with the server (none orphaned).
+        assert "already exists" not in rasa.log_path.read_text()
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     finally:
         _drop_database(database)
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa.core.processor import MessageProcessor
 
+from bot.config import PROJECT_ROOT
 from bot.rasa_ext import prefork
 
 
@@ -63,3 +68,61 @@ def test_sharing_twice_wraps_rasa_once_and_loads_once(loads: list[str], tmp_path
 
     assert MessageProcessor._load_model is wrapper
     assert loads.count(str(model)) == 1
+
+
+def test_the_sql_tracker_table_is_created_before_the_fork(tmp_path: Path) -> None:
+    database = tmp_path / "tracker.db"
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n")
+
+    prefork.create_tracker_tables(endpoints)
+
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("select name from sqlite_master")}
+    assert "events" in tables
+
+
+def test_no_sql_tracker_store_means_nothing_to_create(tmp_path: Path) -> None:
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("action_endpoint:\n  url: http://127.0.0.1:1/webhook\n")
+
+    prefork.create_tracker_tables(endpoints)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["endpoints.yml"]
+
+
+# Sanic's main process installs a Python SIGTERM handler before forking its workers; this one
+# does nothing, so a worker that inherits it survives SIGTERM, as one did while still starting.
+_FORK_AND_TERMINATE = """
+import multiprocessing, signal, sys, time
+from bot.config import PROJECT_ROOT
+from bot.rasa_ext import prefork
+signal.signal(signal.SIGTERM, lambda signum, frame: None)
+if sys.argv[1] == "reset":
+    prefork.reset_signals_in_workers()
+worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+worker.start()
+time.sleep(0.5)
+worker.terminate()
+worker.join(5)
+print("exit", worker.exitcode)
+if worker.exitcode is None:
+    worker.kill()
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "exitcode"), [("reset", f"-{signal.SIGTERM}"), ("inherit", "None")]
+)
+def test_a_worker_told_to_stop_while_starting_stops(mode: str, exitcode: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _FORK_AND_TERMINATE, mode],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["exit", exitcode]
