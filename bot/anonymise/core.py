@@ -18,7 +18,7 @@ message at the channel door, before Rasa sees the text. Design choices, and why:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
@@ -26,6 +26,7 @@ from types import MappingProxyType
 from bot.anonymise.lexicon import lexicon
 from bot.anonymise.locations import find_locations, is_sentence_start, protected_ranges
 from bot.anonymise.names import find_names
+from bot.anonymise.normalise import normalise
 from bot.anonymise.patterns import find_structured
 from bot.anonymise.spans import Candidate, Span, merge
 
@@ -34,7 +35,9 @@ __all__ = [
     "Redaction",
     "anonymise",
     "detect",
+    "detect_normalised",
     "placeholder_only",
+    "redact",
 ]
 
 FAILED_TEXT = "[REDACTED]"
@@ -149,10 +152,32 @@ def _propagate(text: str, spans: list[Span]) -> list[Span]:
     return merge([Candidate(s.start, s.end, s.type, 1) for s in spans] + extra)
 
 
-def detect(text: str) -> list[Span]:
-    """Find every identifier in ``text``.
+def detect_normalised(text: str, extra: Iterable[Candidate] = ()) -> list[Span]:
+    """Find every identifier in already-normalised text (see :mod:`bot.anonymise.normalise`).
 
-    Used by :func:`anonymise` and by the evaluation; offsets refer to the ORIGINAL text.
+    Args:
+        text: Text as :func:`bot.anonymise.normalise.normalise` returns it.
+        extra: Spans proposed by the caller, merged with the layers' own before propagation
+            (the door passes identifiers remembered from earlier in the conversation).
+
+    Returns:
+        Non-overlapping spans on ``text``, sorted by start.
+    """
+    if not text:
+        return []
+    cands, protected = _structured_and_places(text)
+    cands.extend(extra)
+    covered = [(c.start, c.end) for c in cands if c.type in {"EMAIL", "URL", "HANDLE"}]
+    cands.extend(find_names(text, protected, covered))
+    return _propagate(text, _neighbours(text, merge(cands)))
+
+
+def detect(text: str) -> list[Span]:
+    """Find every identifier in raw ``text``; offsets refer to the ORIGINAL text.
+
+    The text is normalised first (Unicode spaces, invisible characters, full-width forms,
+    accents), exactly as :func:`anonymise` does; the spans found are mapped back. Used by the
+    evaluation, which scores spans on the text as the practitioner wrote it.
 
     Args:
         text: Raw user text.
@@ -160,12 +185,11 @@ def detect(text: str) -> list[Span]:
     Returns:
         Non-overlapping spans sorted by start.
     """
-    if not text:
-        return []
-    cands, protected = _structured_and_places(text)
-    covered = [(c.start, c.end) for c in cands if c.type in {"EMAIL", "URL", "HANDLE"}]
-    cands.extend(find_names(text, protected, covered))
-    return _propagate(text, _neighbours(text, merge(cands)))
+    normalised = normalise(text)
+    spans = detect_normalised(normalised.text)
+    if normalised.starts is None:
+        return spans
+    return [Span(*normalised.original_span(s.start, s.end), s.type) for s in spans]
 
 
 def _replace(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
@@ -186,8 +210,14 @@ def _replace(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
     return out, counts
 
 
+def redact(text: str, spans: list[Span]) -> Redaction:
+    """Replace ``spans`` of ``text`` with numbered placeholders (``[NAME 1]``), with counts."""
+    redacted, counts = _replace(text, spans)
+    return Redaction(text=redacted, counts=MappingProxyType(counts))
+
+
 def anonymise(text: str) -> Redaction:
-    """Replace every identifier in ``text`` with a typed, numbered placeholder.
+    """Normalise ``text``, then replace every identifier with a typed, numbered placeholder.
 
     Fails closed: if anything inside raises, the result is ``[REDACTED]`` with counts
     ``{"ERROR": 1}``, so the raw text is neither stored nor echoed.
@@ -196,14 +226,13 @@ def anonymise(text: str) -> Redaction:
         text: Raw user text (one message).
 
     Returns:
-        The :class:`Redaction`.
+        The :class:`Redaction`, whose text is the normalised text with placeholders.
     """
     try:
         if not isinstance(text, str):
             raise TypeError(f"expected text, got {type(text).__name__}")
-        spans = detect(text)
-        redacted, counts = _replace(text, spans)
-        return Redaction(text=redacted, counts=MappingProxyType(counts))
+        clean = normalise(text).text
+        return redact(clean, detect_normalised(clean))
     except Exception:
         return Redaction(text=FAILED_TEXT, counts=MappingProxyType({"ERROR": 1}))
 
