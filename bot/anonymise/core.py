@@ -44,6 +44,12 @@ FAILED_TEXT = "[REDACTED]"
 
 # Types whose finds also redact later repeats of the same word ("Grace ... grace's dad").
 _PROPAGATE = frozenset({"NAME", "PLACE", "SCHOOL", "ADDRESS"})
+# A month name after one of these is the month ("in May", "since June", "3rd April").
+_MONTH_BEFORE = re.compile(
+    r"(?:\b(?:in|of|since|until|till|during|by|from|last|next|this|early|late|mid|end|before"
+    r"|after)|\d(?:st|nd|rd|th)?)\s+$",
+    re.IGNORECASE,
+)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+(?: \d+)?\]")
 _FILLER = frozenset(
     """and or & the a an at in on of to from with by for is was i my our me and/or also plus
@@ -81,7 +87,8 @@ _ADDRESS_GAP = re.compile(r",?\s*")
 _TOWN_GAP = re.compile(r"(,?\s*)([A-Za-z][\w'’]*(?:[ -][A-Za-z][\w'’]*){0,2})(\s*,?\s*)")
 _AGE_AFTER_NAME = re.compile(
     r"(?:\s+(?:is|was|turned|turns)(?:\s+(?:now|only|just|nearly|almost))?)?\s+(\d{1,2})"
-    r"(?=\s*(?:[,.;)]|$)|\s+(?:and|when|at|now|but|so|with|in|years?|months?|yrs?)\b)"
+    r"(?=\s*(?:[,.;)]|$)|\s+(?:and|when|at|now|but|so|with|in|years?|months?|yrs?)\b"
+    r"|\s?(?:yrs?|yo|y/o|mths?)\b)"
 )
 
 
@@ -145,6 +152,8 @@ def _propagate(text: str, spans: list[Span]) -> list[Span]:
                 continue
             if wordy and is_sentence_start(text, m.start()):
                 continue
+            if wordy and _MONTH_BEFORE.search(text, 0, m.start()):
+                continue  # "May said ... moved in May": the second is the month
             extra.append(Candidate(m.start(), m.end(), span.type, 0))
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     if not extra:

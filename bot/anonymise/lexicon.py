@@ -12,6 +12,7 @@ Files (one entry a line; ``#`` starts a comment line):
   need name context before they are redacted.
 * ``surnames.txt``: common UK surnames (~840), used to extend a first name to a full name, after a
   title, and on their own when they are not English words.
+* ``ambiguous_openers.txt``: the ambiguous names that also open sentences as ordinary words.
 * ``places.txt``: towns, villages and neighbourhoods (Sussex first) and major UK cities.
 * ``keep_words.txt``: the allow-list (role words, the briefing's labels, agencies, county names).
 * ``english_words.txt``: lower-case English words (SCOWL 35, British), to tell an unknown
@@ -64,6 +65,9 @@ class Lexicon:
         keep_words: Single-word allow-list entries (lower case).
         keep_phrases: Multi-word allow-list entries (lower case).
         places_lower: Every place name, lower case (for quick "is this a place" checks).
+        openers: Ambiguous names that also open sentences as ordinary words ("Hope is not a
+            plan", "Mark the date", "Drew up a plan"); the others ("Sky was quiet", "River
+            was found") are names when a sentence starts with them and a verb follows.
     """
 
     first_names: frozenset[str]
@@ -73,6 +77,7 @@ class Lexicon:
     keep_words: frozenset[str]
     keep_phrases: tuple[str, ...]
     places_lower: frozenset[str]
+    openers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +96,7 @@ def lexicon() -> Lexicon:
         keep_words=frozenset(k for k in keep if " " not in k),
         keep_phrases=tuple(sorted((k for k in keep if " " in k), key=len, reverse=True)),
         places_lower=frozenset(p.lower() for p in read_list("places.txt")),
+        openers=frozenset(w.lower() for w in read_list("ambiguous_openers.txt")),
     )
 
 

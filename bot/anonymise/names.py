@@ -73,14 +73,26 @@ _VERB_TO = frozenset(
 )
 _COPULA = frozenset({"is", "was", "has", "had", "'s"})
 _COPULA_PERSON = re.compile(
-    r"\s+(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+|about\s+)?(?:\d|aged\b|(?:one|two|three|four|"
+    r"\s+(?:been\s+)?(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+|about\s+|very\s+|really\s+"
+    r"|quite\s+|so\s+|always\s+|often\s+|still\s+)?"
+    r"(?:\d|aged\b|(?:one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty)\b|born\b|seen\b|taken\b|removed\b|placed\b|referred\b|"
     r"excluded\b|living\b|staying\b|crying\b|upset\b|scared\b|frightened\b|withdrawn\b|"
     r"absent\b|hit\b|hurt\b|injured\b|bruised\b|told\b|asked\b|arrested\b|charged\b|"
     r"known\b|in\s+year\b|a\s+(?:baby|boy|girl|toddler|child|teenager|pupil)\b|"
     r"in\s+(?:foster\s+|residential\s+|kinship\s+)?care\b|on\s+a\s+(?:cp|cin|child\s+protection)\b|"
-    r"looked\s+after\b|pregnant\b|in\s+hospital\b|subject\s+to\b)",
+    r"looked\s+after\b|pregnant\b|in\s+hospital\b|subject\s+to\b|"
+    # how a person is described in a case note ("Sky was quiet", "Frank was frank with me")
+    r"(?:quiet|tearful|anxious|angry|happy|sad|tired|hungry|late|subdued|unkempt|aggressive"
+    r"|hostile|guarded|defensive|evasive|polite|rude|calm|drunk|intoxicated|honest|open|frank"
+    r"|cooperative|chatty|shy|clingy|distressed|agitated|worried|off\s+school|on\s+the\s+cp"
+    r"|on\s+a\s+plan)\b|\w+\s+with\s+(?:me|us|staff|the\s+(?:sw|hv|worker|teacher))\b|"
+    # "Blessing is the one who disclosed", "Ray is mum's new partner", "Sam is her eldest"
+    r"the\s+one\s+(?:who|that)\b|(?:mum|dad|mother|father|her|his|their|my|our|the)(?:'s)?"
+    r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+)?"
+    r"(?:partner|boyfriend|girlfriend|husband|wife|son|daughter|child|brother|sister|dad|mum"
+    r"|father|mother|ex|friend|cousin|uncle|aunt|carer|neighbour|eldest|youngest|oldest)\b)",
     re.IGNORECASE,
 )
 NAME_VERBS_AFTER = frozenset(
@@ -89,7 +101,11 @@ NAME_VERBS_AFTER = frozenset(
     seemed rang phoned called texted messaged emailed admitted denied explained reported
     confirmed agreed arrived turned kept got gets became felt feels thinks thought knew knows
     works worked does did didn't doesn't isn't wasn't hasn't hadn't won't wouldn't can't
-    couldn't goes lied hid hides saw sees looks looked mentioned""".split()
+    couldn't goes lied hid hides saw sees looks looked mentioned answered noticed collected
+    dropped picked missed returned shouted screamed laughed smiled hugged pushed grabbed kicked
+    slapped threatened presented engaged declined accepted needs loves likes hates believes
+    wrote sent spoke talked visited walked sleeps eats plays appeared remains remained
+    struggles struggled tried tries opened closed answers""".split()
 )
 STOPWORDS = frozenset(
     """the a an and or but of to in on at for with by from is was were be been are has had have
@@ -125,8 +141,11 @@ _NOT_PERSON_AFTER = {
     "hope": frozenset({"centre", "house", "project", "trust"}),
 }
 _ROLE_IN_BRACKETS = re.compile(
-    r"\s*\(\s*(?:mum|dad|mother|father|stepdad|stepmum|nan|grandmother|grandfather|brother"
-    r"|sister|partner|boyfriend|girlfriend|child|baby|son|daughter|aunt|uncle)\s*\)",
+    r"\s*\(\s*(?:(?:maternal|paternal|step|great|older|younger|elder|eldest|youngest|family"
+    r"|big|little|half|ex|new)[\s-]+)?(?:mum|dad|mother|father|stepdad|stepmum|nan|nana|gran"
+    r"|grandmother|grandfather|grandma|grandad|brother|sister|partner|boyfriend|girlfriend|child"
+    r"|baby|son|daughter|aunt|auntie|uncle|cousin|friend|neighbour|carer|sibling|niece|nephew"
+    r"|ex|ex-partner|husband|wife|sw|hv|dsl|worker|teacher)\s*\)",
     re.IGNORECASE,
 )
 # Said of a person straight after a name: a school year, care status.
@@ -137,6 +156,33 @@ _PERSON_AFTER = re.compile(
 )
 _AGE_AFTER = re.compile(
     r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
+    r"|\s+\d{1,2}\s?(?:yrs?|yo|y/o|years?|mths?|months?)\b"
+)
+# Words that can follow a name at the start of a sentence: "Sky was quiet", "Heather at the
+# nursery noticed", "Amber and the baby", "River who is 4".
+_AFTER_OPENING_NAME = frozenset(
+    """is was has had at from with who will would could can should did does didn't
+    doesn't isn't wasn't hasn't hadn't won't can't couldn't also still never always then now
+    just only often""".split()
+)
+# Kin words that coordinate with a name ("mum and ray", "rojda and her son").
+_KIN = frozenset(
+    """mum dad mother father nan nana gran grandma grandad granny grandmother grandfather
+    brother sister son daughter baby partner boyfriend girlfriend husband wife aunt auntie uncle
+    cousin stepdad stepmum sibling siblings children kids child twins niece nephew""".split()
+)
+# Dotted letters that are abbreviations, not someone's initials.
+_NOT_INITIALS = frozenset(
+    """uk us usa eu nb ps am pm eg ie ok dob nfa aka ba ma bsc msc phd re rsvp etc asap""".split()
+)
+# Words that join two parts of one name ("tran van minh", "Maria da Silva", "Omar bin Laden").
+_PARTICLES = frozenset("van von de da di del der den du la le ter bin bint ibn abu al el".split())
+_LABEL_GAP = re.compile(r"\s*[:\-]\s*")
+_COLLAR_GAP = re.compile(r"\.?\s+\d{2,6}\s+")  # "PC 4471 HUGHES": a collar number
+# Form labels before a name: "Mother: HUSSAIN, Rukhsana", "Name - Kayleigh".
+_FORM_LABELS = frozenset(
+    """name names surname surnames forename forenames mother father mum dad child children
+    sibling siblings partner carer alleged perpetrator victim subject""".split()
 )
 # Modal-like ambiguous names: lower case they are almost always the word ("mum will", "dad may").
 _VERBLIKE = frozenset(
@@ -347,7 +393,14 @@ class _Ctx:
         )
 
     def context_before(self, i: int) -> bool:
-        """A relationship/role word, "called"/"named", or a reporting verb just before token i."""
+        """A relationship/role word, "called"/"named", or a reporting verb just before token i.
+
+        A form label with a colon counts too ("Mother: HUSSAIN", "Name - Kayleigh").
+        """
+        if i > 0 and _LABEL_GAP.fullmatch(self.gap(i)):
+            label = self.toks[i - 1].lower
+            if label in _FORM_LABELS or label in CONTEXT_WORDS:
+                return True
         p = self.prev(i, allow_comma=True)
         if p is None:
             return False
@@ -361,6 +414,28 @@ class _Ctx:
             # "nan is pat", "her dad was ricky"
             if p2 is not None and p2.lower in CONTEXT_WORDS and not p2.cap:
                 return True
+        return False
+
+    def title_before(self, i: int) -> _Tok | None:
+        """The title just before token i ("Dr Okafor", "Mr. Smith", "PC 4471 HUGHES"), if any."""
+        if i <= 0 or self.toks[i - 1].lower not in TITLES:
+            return None
+        if self.joined(i) or _COLLAR_GAP.fullmatch(self.gap(i)):
+            return self.toks[i - 1]
+        return None
+
+    def kin_coordinated(self, i: int) -> bool:
+        """Token i is joined by "and" to a kin word: "mum and ray", "rojda and her son"."""
+        toks = self.toks
+        if i >= 2 and toks[i - 1].lower in ("and", "&") and self.joined(i) and self.joined(i - 1):
+            if toks[i - 2].lower in _KIN:
+                return True
+        j = i + 1
+        if j < len(toks) and toks[j].lower in ("and", "&") and self.joined(j):
+            k = j + 1
+            if k < len(toks) and toks[k].lower in ("her", "his", "their") and self.joined(k):
+                k += 1
+            return k < len(toks) and self.joined(k) and toks[k].lower in _KIN
         return False
 
     def verb_before(self, i: int) -> bool:
@@ -392,6 +467,8 @@ class _Ctx:
             return True
         if _PERSON_AFTER.match(rest):
             return True  # "Summer in Year 4", "Faith, in foster care"
+        if self.kin_coordinated(i):
+            return True  # "rojda and her son", "Amber and the baby" (below)
         n = self.next(i)
         if n is None:
             return False
@@ -409,6 +486,9 @@ class _Ctx:
             return True
         if n.lower == "the" and i + 2 < len(self.toks) and self.toks[i + 2].lower in CONTEXT_WORDS:
             return True  # "Bill the neighbour rang"
+        if n.lower in ("and", "&") and i + 3 < len(self.toks) and self.joined(i + 2):
+            if self.toks[i + 2].lower in ("the", "her", "his") and self.toks[i + 3].lower in _KIN:
+                return True  # "Amber and the baby were moved"
         if n.lower in ("and", "&") and i + 2 < len(self.toks) and self.joined(i + 2):
             m = self.toks[i + 2]
             if m.text in ("I", "me"):
@@ -434,10 +514,11 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return None
     prev = ctx.prev(i)
 
-    # Titles: "Dr Okafor", "mrs patel", "DC Smith", "Nurse Adjei".
-    if prev is not None and prev.lower in TITLES and low not in STOPWORDS:
+    # Titles: "Dr Okafor", "mrs patel", "DC Smith", "Nurse Adjei", "PC 4471 HUGHES".
+    title = ctx.title_before(i)
+    if title is not None and low not in STOPWORDS:
         known = ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low)
-        strong = prev.lower not in _WEAK_TITLES or prev.cap
+        strong = title.lower not in _WEAK_TITLES or title.cap
         acronym = tok.upper and len(tok.text) <= 4 and not known
         role = low in _ROLE_AFTER_TITLE
         if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
@@ -446,8 +527,14 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
     if ctx.is_keep(low) or low in TITLES:
         return None
     if (tok.upper and len(tok.text) <= 4) or _PLURAL_ACRONYM.match(tok.text):
-        # Acronyms (MASH, DSL, LADO...) are not names, unless a context word says so.
-        return P_NAME_CONTEXT if ctx.context_before(i) and ctx.is_first(low) else None
+        # Acronyms (MASH, DSL, LADO...) are not names, unless a context word says so: "mum KT",
+        # "Father: ALI" (initials recorded in capitals are a name).
+        if ctx.context_before(i):
+            before = ctx.toks[i - 1]
+            initials = tok.upper and len(tok.text) <= 3 and not before.poss
+            if ctx.is_first(low) or initials:
+                return P_NAME_CONTEXT
+        return None
 
     is_first = ctx.is_first(low)
     is_amb = is_first and ctx.is_ambiguous(low)
@@ -456,6 +543,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
 
     if is_first and not is_amb:
         return P_NAME_CONTEXT if context else P_NAME
+    if tok.upper and context and not is_amb:
+        return P_NAME_CONTEXT  # "Carer: WOODS", "dad BAKER": a surname recorded in capitals
 
     if is_amb:
         return _decide_ambiguous(ctx, i, found, context)
@@ -487,8 +576,19 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if p is not None and p.lower in _NAMING_WORDS and not p.cap:
             return P_NAME_CONTEXT
     if not tok.cap and not english and len(low) >= 3:
-        if context or ctx.verb_before(i) or tok.poss:
+        if context or ctx.verb_before(i) or tok.poss or ctx.kin_coordinated(i):
             return P_NAME_CONTEXT
+        if _bare_possessive(ctx, low):
+            return P_NAME  # "re tobis school place", "jaydens mum"
+        after = ctx.next(i)
+        if (
+            after is not None
+            and not after.cap
+            and ctx.is_surname(after.lower)
+            and not ctx.is_english(after.lower)
+            and not _typo_of_english(low, ctx.lex.english)
+        ):
+            return P_NAME  # "rahima begum": an unknown word, then a surname
         nxt = ctx.next(i)
         if nxt is not None and nxt.lower in ("said", "told", "says", "tells") and not tok.initial:
             return P_NAME
@@ -530,6 +630,15 @@ def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -
     if not tok.cap:
         if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
             return P_NAME
+        if ctx.kin_coordinated(i):
+            return P_NAME  # "mum and ray had been shouting"
+        if (
+            nxt is not None
+            and nxt.lower in NAME_VERBS_AFTER
+            and (prev is None or prev.lower not in _DETERMINERS)
+            and low not in _MONTH_NAMES
+        ):
+            return P_NAME  # "mark rang back at 4", "hope said she felt safe"
         if low in _VERBLIKE:
             # "mum will be there" vs "nan pat said", "nan is pat", "spoke to will": a verb-like
             # name needs a naming context or a verb that takes a person before it.
@@ -547,11 +656,14 @@ def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -
         return P_NAME
     if context:
         return P_NAME_CONTEXT
+    if tok.upper:
+        # Capitals: "AMBER-ROSE", "JADE SMITH" are names; "RAG rating AMBER" is not.
+        if "-" in tok.text or (nxt is not None and nxt.upper and ctx.name_like(nxt)):
+            return P_NAME
+        return None
     if not tok.initial:
         if prev is not None and prev.lower in _DETERMINERS:
             return None  # "the Amber warning"
-        if tok.text.isupper():
-            return None
         return P_NAME
     # Sentence-initial: a short name that is not a word ("Bex", "Dom") is a name; a word-name
     # needs evidence ("Rose was 16", "Dawn from the school rang").
@@ -561,7 +673,53 @@ def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -
         return P_NAME
     if nxt is not None and nxt.cap and ctx.is_surname(nxt.lower):
         return P_NAME
+    if low not in ctx.lex.openers and _opens_as_name(ctx, i):
+        return P_NAME  # "Sky was quiet at school", "Joy answered the door"
     return None
+
+
+def _opens_as_name(ctx: _Ctx, i: int) -> bool:
+    """A sentence opens with this word-name and what follows reads as its verb or its company.
+
+    Only for word-names that do not open sentences as ordinary words (see lexicon.openers): a
+    bare count noun rarely starts a sentence, so "River was found" is about a person, while
+    "Ruby slippers" and "Amber rating" (a noun follows) are not.
+    """
+    nxt = ctx.next(i)
+    if nxt is None or nxt.cap:
+        return False
+    if nxt.lower in _AFTER_OPENING_NAME or nxt.lower in NAME_VERBS_AFTER:
+        return True
+    return nxt.lower.endswith("ed") and ctx.is_english(nxt.lower)
+
+
+def _unknown_surname(ctx: _Ctx, cur: _Tok, nxt: _Tok) -> bool:
+    """After a lower-case first name, an unknown lower-case word is its surname ("drita hoxha").
+
+    Not an English word or a typo of one, not a chat word or a role word, at least 3 letters.
+    """
+    low = nxt.lower
+    return (
+        ctx.is_first(cur.lower)
+        and not ctx.is_ambiguous(cur.lower)
+        and len(low) >= 3
+        and low not in STOPWORDS
+        and not ctx.is_keep(low)
+        and low not in ctx.lex.places_lower
+        and not _typo_of_english(low, ctx.lex.english)
+    )
+
+
+def _bare_possessive(ctx: _Ctx, low: str) -> bool:
+    """A first name with a possessive "s" but no apostrophe ("jaydens", "tobis")."""
+    if not low.endswith("s") or len(low) < 5:
+        return False
+    stem = low[:-1]
+    return (
+        stem in ctx.lex.first_names
+        and stem not in ctx.lex.ambiguous
+        and not _english_word(stem, ctx.lex.english)
+    )
 
 
 def _coordinated(ctx: _Ctx, i: int, found: dict[int, int]) -> bool:
@@ -612,6 +770,7 @@ def find_names(
         if tok.cap or tok.poss or tok.lower not in english or tok.lower in first or tok.lower in sur
     ]
     found: dict[int, int] = {}
+    comma_joined: set[int] = set()
     for i in todo:
         if not is_blocked(toks[i]):
             prio = _decide(ctx, i, found)
@@ -640,14 +799,37 @@ def find_names(
             lower_surname = (
                 not nxt.cap
                 and not cur.cap
-                and ctx.is_surname(nxt.lower)
                 and not ctx.is_english(nxt.lower)
+                and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
             )
             if ctx.name_like(nxt) or lower_surname or (solid and ctx.surname_shaped(nxt)):
                 found[j + 1] = found[i]
                 j += 1
             else:
                 break
+
+    # Name particles between two name words: "tran van minh", "Maria da Silva".
+    for i in sorted(found):
+        if (
+            i + 2 in found
+            and i + 1 not in found
+            and toks[i + 1].lower in _PARTICLES
+            and ctx.joined(i + 1)
+            and ctx.joined(i + 2)
+            and not toks[i].poss
+        ):
+            found[i + 1] = found[i]
+    # "HUSSAIN, Rukhsana": a surname in capitals, a comma, then the first name.
+    for i in sorted(found):
+        if (
+            i + 1 in found
+            and toks[i].upper
+            and not toks[i].poss
+            and ctx.gap(i + 1).strip() == ","
+            and ctx.is_first(toks[i + 1].lower)
+        ):
+            found[i] = max(found[i], found[i + 1])
+            comma_joined.add(i + 1)
 
     # Adjacent name words become one span.
     out: list[Candidate] = []
@@ -658,7 +840,7 @@ def find_names(
         tok = toks[i]
         if (
             i == last + 1
-            and ctx.gap(i).strip() == ""
+            and (ctx.gap(i).strip() == "" or i in comma_joined)
             and not toks[last].poss
             and "\n" not in ctx.gap(i)
         ):
@@ -671,4 +853,55 @@ def find_names(
         last = i
     if run_start >= 0:
         out.append(Candidate(run_start, run_end, "NAME", run_prio))
+    return _with_initials(text, ctx, mask, out)
+
+
+# "J.S.", "K.T.", "T.J": initials written with dots.
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}[A-Z](?:\.|(?![\w.]))")
+# "P. Kowalski", "D WHITE", "J Bloggs": an initial, then a surname.
+_INITIAL_SURNAME = re.compile(r"(?<![\w.'’])([A-Z])(\.\s?|\s)([A-Z][A-Za-z'’-]+)")
+# "Mum (KT)", "dad (CD)": initials in brackets after a family or role word.
+_ROLE_INITIALS = re.compile(
+    r"\b(?:mum|mother|dad|father|stepdad|stepmum|partner|boyfriend|girlfriend|child|baby|son"
+    r"|daughter|brother|sister|nan|gran|grandmother|grandfather|aunt|uncle|carer|perpetrator"
+    r"|victim|ex|sibling|cousin|friend|neighbour)(?:'s)?\s*\(\s*([A-Z]{2,3})\s*\)",
+    re.IGNORECASE,
+)
+# "Kelly A": a single capital after a name (not the pronoun I), then no more letters.
+_TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’])")
+
+
+def _with_initials(
+    text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]
+) -> list[Candidate]:
+    """Add names written as initials, and initials that finish a name ("Kelly A")."""
+    out = list(names)
+
+    def free(start: int, end: int) -> bool:
+        return 1 not in mask[start:end]
+
+    def acronym(letters: str) -> bool:
+        return ctx.is_keep(letters.lower()) or letters.lower() in _NOT_INITIALS
+
+    for m in _DOTTED_INITIALS.finditer(text):
+        letters = re.sub(r"[^A-Z]", "", m.group())
+        if len(letters) >= 2 and free(m.start(), m.end()) and not acronym(letters):
+            out.append(Candidate(m.start(), m.end(), "NAME", P_NAME))
+    for m in _INITIAL_SURNAME.finditer(text):
+        letter, gap, word = m.group(1), m.group(2), m.group(3)
+        if letter in "AI" and "." not in gap:
+            continue  # "A Smith fan", "I Will" are not initials
+        low = word.lower()
+        surname = (
+            ctx.is_surname(low) or not ctx.is_english(low) or (word.isupper() and len(word) >= 3)
+        )
+        if surname and not ctx.is_keep(low) and low not in STOPWORDS and free(*m.span()):
+            out.append(Candidate(m.start(), m.end(), "NAME", P_NAME))
+    for m in _ROLE_INITIALS.finditer(text):
+        if free(*m.span(1)) and not acronym(m.group(1)):
+            out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
+    for cand in names:
+        m = _TRAILING_INITIAL.match(text, cand.end)
+        if m and free(*m.span(1)):
+            out.append(Candidate(cand.start, m.end(), "NAME", cand.priority))
     return out

@@ -66,7 +66,7 @@ _HANDLE_PLATFORM = re.compile(
 # --------------------------------------------------------------------------------------------
 # UK numbers: 0 + 9-10 more digits, any grouping (spaces, hyphens, dots, brackets): "07700 900123",
 # "(01632) 960222", "01632-960-099", "0808 157 0192".
-_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])")
+_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0[ \-.]?\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])")
 # +44 / 0044 with an optional "(0)": "+44 7700 900987", "+447700900111", "0044 7700 900321".
 _PHONE_INTL_UK = re.compile(
     r"(?<![\w+])(?:\+\s?|00)44[ \-.]?(?:\(0\)[ \-.]?)?\(?\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])"
@@ -189,6 +189,8 @@ _NOT_CODE = re.compile(
 )
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _LONG_DIGITS = re.compile(r"(?<![\w])\d{6,}(?![\w])")
+# A police officer's collar number after the rank: "PC 4471 HUGHES", "DC 2093".
+_COLLAR = re.compile(r"\b(?:PC|DC|DS|PS|PCSO|Sgt|Insp|DI|DCI|WPC)\.?\s*(\d{2,6})\b")
 
 
 def _candidates(
@@ -344,6 +346,8 @@ def _find_references(text: str) -> Iterator[Candidate]:
         ):
             yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
     yield from _candidates(_LONG_DIGITS, text, "REFERENCE", P_REF_SHAPE - 1)
+    for m in _COLLAR.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
 
 
 def find_structured(text: str) -> list[Candidate]:
