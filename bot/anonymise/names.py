@@ -901,7 +901,7 @@ def _with_initials(
         if free(*m.span(1)) and not acronym(m.group(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
     for cand in names:
-        m = _TRAILING_INITIAL.match(text, cand.end)
-        if m and free(*m.span(1)):
-            out.append(Candidate(cand.start, m.end(), "NAME", cand.priority))
+        trailing = _TRAILING_INITIAL.match(text, cand.end)
+        if trailing and free(*trailing.span(1)):
+            out.append(Candidate(cand.start, trailing.end(), "NAME", cand.priority))
     return out
