@@ -147,7 +147,7 @@ class ActionWithdrawReflection(Action):
         try:
             message = dialogue.withdraw(
                 factory=context.session_factory(),
-                code_text=tracker.get_slot(names.SLOT_RECEIPT_CODE) or "",
+                receipts=dialogue.receipts_in(tracker.latest_message.get("metadata")),
                 sender_id=tracker.sender_id,
                 secret=context.settings().secret,
                 today=date.today(),

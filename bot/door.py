@@ -9,25 +9,66 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
-from bot.anonymise import anonymise
-from bot.receipts import normalise_code, sender_hash
+from bot.anonymise import FAILED_TEXT, Span, redact
+from bot.anonymise.lexicon import lexicon
+from bot.anonymise.memory import detect_in_conversation
+from bot.anonymise.normalise import normalise
+from bot.receipts import (
+    looks_like_typed_code,
+    memory_hash,
+    names_a_word,
+    receipt_hash,
+    sender_hash,
+)
 
 MAX_MESSAGE_CHARS = 5_000
 """Longer messages are refused with a clear 400 rather than processed (Sanic allows 100 MB)."""
 
+MAX_NORMALISED_CHARS = 2 * MAX_MESSAGE_CHARS
+"""A message that normalisation blows up past this (e.g. 5,000 ligatures) is refused too."""
+
 PAYLOAD_ENTITIES = frozenset({"learning_id", "agency"})
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]{1,60})(?P<entities>\{.{0,200}\})?$")
-# A receipt code (XXXXX-XXXXX, also typed with a space or no separator). It identifies a
-# reflection, not a person, and must survive the anonymiser, which would take it for a reference.
-_RECEIPT = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{5}[- ]?[0-9A-Za-z]{5}(?![0-9A-Za-z])")
-_RECEIPT_PLACEHOLDER = "[RECEIPT {}]"
+# Something typed that has a receipt code's shape: five, an optional separator, five (found at
+# every start, so "maybe 4M8TD-2QX9R" offers both readings and the better one is chosen).
+_CODE_CANDIDATE = re.compile(
+    r"(?<![0-9A-Za-z])(?=([0-9A-Za-z]{5}([-_.: ]?)[0-9A-Za-z]{5})(?![0-9A-Za-z]))"
+)
+_LETTERS = re.compile(r"[A-Za-z]{4,}")
+RECEIPT_TYPE = "RECEIPT"
+RECEIPTS_METADATA_KEY = "receipts"
+"""UserMessage metadata key holding the keyed receipt hashes of codes typed in the message."""
 
 
 class DoorError(ValueError):
     """A message the door refuses; the text is safe to show the client (it quotes nothing)."""
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A message after the door.
+
+    Attributes:
+        text: What Rasa sees: a known payload, or the normalised, anonymised text.
+        receipts: Keyed receipt hashes of the code-shaped tokens typed (``[RECEIPT n]`` in
+            ``text``, in order), for withdrawal.
+        remember: Keyed hashes of the identifiers redacted here, with their types, for the
+            conversation to keep (:mod:`bot.conversation_memory`).
+    """
+
+    text: str
+    receipts: tuple[str, ...] = ()
+    remember: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """The UserMessage metadata: the receipt hashes, or nothing at all."""
+        return {RECEIPTS_METADATA_KEY: list(self.receipts)} if self.receipts else None
 
 
 @dataclass(frozen=True)
@@ -57,8 +98,32 @@ class Door:
             raise DoorError("a non-empty 'sender' is required")
         return sender_hash(sender_id, secret=self.secret)
 
-    def clean_text(self, text: object) -> str:
-        """The text Rasa may see: a known button payload as it is, anything else anonymised."""
+    def clean(
+        self,
+        text: object,
+        *,
+        conversation: str = "",
+        recall: Mapping[str, str] | None = None,
+    ) -> Cleaned:
+        """What Rasa may see of ``text``, and what the conversation should remember.
+
+        A known button payload passes as it is. Anything else is normalised (Unicode spaces,
+        invisible characters, full-width forms, accents) and anonymised, with nothing exempt:
+        identifiers become placeholders; a token shaped like a receipt code becomes
+        ``[RECEIPT n]`` and its keyed receipt hash travels in the message metadata (withdrawal
+        matches on the hash, so no working code ever reaches the tracker store or a log);
+        identifiers this conversation redacted before (``recall``: keyed hashes to types) are
+        caught again ("Hollis said no" after "dad Frankie Hollis").
+
+        Args:
+            text: The message as it arrived.
+            conversation: The conversation's key (:func:`bot.receipts.conversation_key`); it
+                keys the memory hashes.
+            recall: What the conversation remembers, or ``None``.
+
+        Raises:
+            DoorError: for an empty or over-long message (the text says which, quoting none).
+        """
         if not isinstance(text, str) or not text.strip():
             raise DoorError("a non-empty 'message' is required")
         if len(text) > MAX_MESSAGE_CHARS:
@@ -67,31 +132,57 @@ class Door:
             )
         stripped = text.strip()
         if self._is_known_payload(stripped):
-            return stripped
+            return Cleaned(stripped)
         # Anything else that starts with "/" would be read by Rasa as an intent payload, with
         # whatever the user put in its entities; make it plain text and anonymise it.
         plain = stripped.lstrip("/").strip() or "[EMPTY]"
-        return self._anonymise_keeping_receipts(plain)
+        normalised = normalise(plain).text.strip().lstrip("/").strip() or "[EMPTY]"
+        if len(normalised) > MAX_NORMALISED_CHARS:
+            raise DoorError(
+                f"the message is too long (the limit is {MAX_MESSAGE_CHARS} characters)"
+            )
+        try:
+            return self._anonymised(normalised, conversation, recall)
+        except Exception:  # fail closed: never the raw text, never a crashed turn
+            return Cleaned(FAILED_TEXT)
 
-    @staticmethod
-    def _anonymise_keeping_receipts(text: str) -> str:
-        """Anonymise the whole text but keep receipt codes (normalised), so withdrawal works.
+    def clean_text(self, text: object) -> str:
+        """The text alone, for a message with no conversation to remember (tests, tools)."""
+        return self.clean(text).text
 
-        Codes are swapped for placeholders the anonymiser leaves alone, so the text is
-        anonymised in one piece (consistent numbering) and the codes are put back afterwards.
+    def _anonymised(
+        self, text: str, conversation: str, recall: Mapping[str, str] | None
+    ) -> Cleaned:
+        def hashed(token: str) -> str:
+            return memory_hash(token, conversation=conversation, secret=self.secret)
+
+        def known(token: str) -> str | None:
+            return recall.get(hashed(token)) if recall else None
+
+        spans, tokens = detect_in_conversation(text, known if recall else None)
+        spans, receipts = self._receipts(text, spans)
+        remember = {hashed(token): kind for token, kind in tokens.items()}
+        return Cleaned(redact(text, spans).text, tuple(receipts), MappingProxyType(remember))
+
+    def _receipts(self, text: str, spans: list[Span]) -> tuple[list[Span], list[str]]:
+        """Code-shaped tokens become RECEIPT spans, unless they are (part of) an identifier.
+
+        The token is an identifier, not a code, when the anonymiser found something that runs
+        past it ("Kelly 07700" + " 900123"; an email) or a structured identifier in it, or when
+        it contains a word, name or place of four letters or more ("Kelly", "CLARK-HAYES"),
+        which no code we issue does (:func:`bot.receipts.well_shaped`). Shape-only finds inside
+        it (a "reference", an unknown capitalised "name") are the code.
         """
-        kept: list[str] = []
-
-        def shield(match: re.Match[str]) -> str:
-            if not looks_like_receipt(match.group(0)):
-                return match.group(0)
-            kept.append(normalise_code(match.group(0)) or match.group(0))
-            return _RECEIPT_PLACEHOLDER.format(len(kept))
-
-        redacted = anonymise(_RECEIPT.sub(shield, text)).text
-        for number, code in enumerate(kept, start=1):
-            redacted = redacted.replace(_RECEIPT_PLACEHOLDER.format(number), code)
-        return redacted
+        receipts: list[str] = []
+        for start, end in _code_candidates(text):
+            overlapping = [s for s in spans if s.start < end and start < s.end]
+            if any(s.start < start or s.end > end or s.type not in _CODE_LIKE for s in overlapping):
+                continue
+            token = text[start:end]
+            spans = [s for s in spans if s not in overlapping]
+            spans.append(Span(start, end, RECEIPT_TYPE))
+            receipts.append(receipt_hash(token, secret=self.secret))
+        return sorted(spans), receipts
 
     def _is_known_payload(self, text: str) -> bool:
         match = _PAYLOAD.match(text)
@@ -109,26 +200,33 @@ class Door:
         )
 
 
-def looks_like_receipt(token: str) -> bool:
-    """A receipt code: ten code characters, with letters and digits (or upper case, hyphenated).
+# What the anonymiser may see in a random code: letters that look like an unknown name or
+# place, a letter-and-digit "reference".
+_CODE_LIKE = frozenset({"NAME", "PLACE", "REFERENCE"})
 
-    Requiring both letters and digits keeps ten-digit NHS and phone numbers, and ordinary
-    hyphenated words, from being mistaken for a code and let through unredacted.
+
+def _code_candidates(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` typed like one of our receipt codes, not overlapping each other.
+
+    A hyphen or no separator beats a space ("maybe 4M8TD-2QX9R" is one code, not "maybe 4M8TD");
+    a space-separated pair is a code only if neither half is an English word.
     """
-    if normalise_code(token) is None:
-        return False
-    characters = token.replace("-", "").replace(" ", "")
-    has_letter = any(ch.isalpha() for ch in characters)
-    has_digit = any(ch.isdigit() for ch in characters)
-    return (has_letter and has_digit) or ("-" in token and token.isupper())
+    found: list[tuple[int, int, bool]] = []
+    for m in _CODE_CANDIDATE.finditer(text):
+        token, separator = m.group(1), m.group(2)
+        if not looks_like_typed_code(token) or any(
+            names_a_word(run) for run in _LETTERS.findall(token)
+        ):
+            continue
+        if separator == " " and any(_is_word(half) for half in token.split(" ")):
+            continue
+        found.append((m.start(1), m.end(1), separator != " "))
+    chosen: list[tuple[int, int]] = []
+    for start, end, _ in sorted(found, key=lambda c: (not c[2], c[0])):
+        if all(end <= s or e <= start for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)
 
 
-def find_receipt_code(text: str) -> str | None:
-    """The first receipt code in a message ("my code is 7k3qf-x9m2d"), normalised, if any."""
-    whole = normalise_code(text)
-    if whole is not None:
-        return whole
-    for match in _RECEIPT.finditer(text):
-        if looks_like_receipt(match.group(0)):
-            return normalise_code(match.group(0))
-    return None
+def _is_word(token: str) -> bool:
+    return token.lower() in lexicon().english

@@ -43,6 +43,59 @@ _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.·:]+")
 _QUOTES = "\"'`“”‘’«»()[]<>"
 _CODE_SHAPE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+_SIX_DIGITS = re.compile(r"\d{6}")
+_LETTER_RUNS = re.compile(r"[A-Za-z]{4,}")
+_MEMORY_DOMAIN = b"reflect/memory\x00"
+_CONVERSATION_DOMAIN = b"reflect/memory-conversation\x00"
+
+
+def well_shaped(chars: str) -> bool:
+    """A code the door can tell from everything else a practitioner types.
+
+    At least one letter and one digit (so no word, name or phone number has its shape), no run
+    of six digits (which is what case and hospital numbers look like: "RAE1234567"), and no run
+    of four or more letters that is a word, a name or a place ("MARK1-..."; "Kelly 07700" is a
+    name and a phone, so the door must never read a real code that way), and nothing the
+    anonymiser's patterns take for a postcode, date or the like however it is typed. About 6 %
+    of random draws fail and are drawn again, so a code keeps about 49.9 bits.
+    """
+    return (
+        any(ch.isalpha() for ch in chars)
+        and any(ch.isdigit() for ch in chars)
+        and _SIX_DIGITS.search(chars) is None
+        and not any(
+            names_a_word(run)
+            for part in (chars, chars[:GROUP_LENGTH], chars[GROUP_LENGTH:])
+            for run in _LETTER_RUNS.findall(part)
+        )
+        and not _has_structured_shape(chars)
+    )
+
+
+def _has_structured_shape(chars: str) -> bool:
+    """A postcode, date or other structured identifier in any way the code may be typed."""
+    from bot.anonymise.patterns import find_structured  # Rasa-free; loads nothing at import
+
+    head, tail = chars[:GROUP_LENGTH], chars[GROUP_LENGTH:]
+    for typed in (chars, f"{head}-{tail}", f"{head} {tail}"):
+        for variant in (typed, typed.lower(), f"({typed}).", f"{typed.lower()},"):
+            if any(c.type != "REFERENCE" for c in find_structured(variant)):
+                return True
+    return False
+
+
+def names_a_word(letters: str) -> bool:
+    """A run of letters that is an English word, a first name, a surname or a place."""
+    from bot.anonymise.lexicon import lexicon  # the word lists load on first use
+
+    lex = lexicon()
+    low = letters.lower()
+    return (
+        low in lex.english
+        or low in lex.first_names
+        or low in lex.surnames
+        or low in lex.places_lower
+    )
 
 
 def new_receipt_code() -> str:
@@ -51,8 +104,10 @@ def new_receipt_code() -> str:
     Uses :mod:`secrets` (the OS CSPRNG) because the code is the only thing standing between a
     stranger and someone else's reflection.
     """
-    chars = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    return _format(chars)
+    while True:
+        chars = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if well_shaped(chars):
+            return _format(chars)
 
 
 _DERIVE_DOMAIN = b"reflect/receipt-from-token\x00"
@@ -72,13 +127,20 @@ def code_from_token(token: str, *, secret: bytes) -> str:
     Without the secret a stored token says nothing; with it the code can be recomputed, which is
     no more than the secret already allows (it keys every hash here).
     """
-    digest = hmac.new(secret, _DERIVE_DOMAIN + token.encode("ascii"), hashlib.sha256).digest()
-    number = int.from_bytes(digest[:8], "big")
-    chars = []
-    for _ in range(CODE_LENGTH):
-        number, index = divmod(number, len(ALPHABET))
-        chars.append(ALPHABET[index])
-    return _format("".join(chars))
+    suffix = b""
+    for attempt in range(64):
+        message = _DERIVE_DOMAIN + token.encode("ascii") + suffix
+        digest = hmac.new(secret, message, hashlib.sha256).digest()
+        number = int.from_bytes(digest[:8], "big")
+        chars = []
+        for _ in range(CODE_LENGTH):
+            number, index = divmod(number, len(ALPHABET))
+            chars.append(ALPHABET[index])
+        code = "".join(chars)
+        if well_shaped(code):
+            return _format(code)
+        suffix = b"\x00" + str(attempt + 1).encode("ascii")  # draw again, deterministically
+    raise ValueError("could not derive a well-shaped receipt code")  # ~0.03^64: never
 
 
 def receipt_placeholder(token: str) -> str:
@@ -131,6 +193,38 @@ def sender_hash(sender_id: str, *, secret: bytes) -> str:
         ValueError: if the secret is too short to be a key.
     """
     return "s_" + _hmac_hex(secret, _SENDER_DOMAIN, sender_id)
+
+
+def looks_like_typed_code(token: str) -> bool:
+    """Whether a token as typed has the shape of one of our receipt codes.
+
+    Ten code characters (five, an optional separator, five; any case; O/I/L for 0/1/1), with a
+    letter and a digit and no six-digit run, as :func:`well_shaped` guarantees for every code we
+    issue. The door replaces such a token by its keyed hash unless the anonymiser finds it is
+    (part of) a name, phone number, email or the like ("Kelly 07700").
+    """
+    if normalise_code(token) is None:
+        return False
+    typed = _SEPARATORS.sub("", token)
+    return well_shaped(typed)
+
+
+def conversation_key(sender_id: str, *, secret: bytes) -> str:
+    """Which conversation a memory row belongs to: a keyed hash of the (pseudonymous) sender.
+
+    Its own domain label, so the memory table cannot be joined to the tracker store's
+    ``sender_id`` column without the secret.
+    """
+    return _hmac_hex(secret, _CONVERSATION_DOMAIN, sender_id)
+
+
+def memory_hash(token: str, *, conversation: str, secret: bytes) -> str:
+    """The keyed hash under which a conversation remembers an identifier it redacted.
+
+    Keyed by the secret *and* the conversation, so one name typed in two conversations gives
+    two unrelated hashes, and a stolen table cannot be tested against a list of names.
+    """
+    return _hmac_hex(secret, _MEMORY_DOMAIN, f"{conversation}\x00{token}")
 
 
 def attempt_key(sender_id: str, *, secret: bytes, day: date) -> str:

@@ -8,6 +8,7 @@ as a reflection, a receipt shown once).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.anonymise import placeholder_only
 from bot.content.schema import Pack
-from bot.door import find_receipt_code
+from bot.door import RECEIPTS_METADATA_KEY
 from bot.messages import Message, render
 from bot.receipts import attempt_key, new_receipt_token, receipt_placeholder
 from bot.reflections import (
@@ -165,17 +166,19 @@ def receipt_message(receipt: Receipt) -> Message:
 
 
 def withdraw(
-    *, factory: sessionmaker, code_text: str, sender_id: str, secret: bytes, today: date
+    *, factory: sessionmaker, receipts: Sequence[str], sender_id: str, secret: bytes, today: date
 ) -> Message:
-    """Try to withdraw (delete) the reflection with this receipt code; say what happened."""
-    code = find_receipt_code(code_text)
-    if code is None:
+    """Try to withdraw (delete) the reflection a typed receipt code belongs to; say what happened.
+
+    ``receipts`` are the keyed hashes the door put in the message's metadata in place of the
+    code-shaped tokens typed (the first is tried); none means the message held no code.
+    """
+    if not receipts:
         return render("withdraw_not_a_code")
     with transaction(factory) as session:
         outcome = attempt_withdrawal(
             session=session,
-            code=code,
-            secret=secret,
+            digest=receipts[0],
             sender_key=attempt_key(sender_id, secret=secret, day=today),
             today=today,
         )
@@ -184,6 +187,17 @@ def withdraw(
         WithdrawalOutcome.NOT_FOUND: render("withdraw_not_found"),
         WithdrawalOutcome.TOO_MANY_ATTEMPTS: render("withdraw_too_many"),
     }[outcome]
+
+
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def receipts_in(metadata: object) -> tuple[str, ...]:
+    """The keyed receipt hashes the door put in a message's metadata (malformed ones ignored)."""
+    found = metadata.get(RECEIPTS_METADATA_KEY) if isinstance(metadata, dict) else None
+    if not isinstance(found, list):
+        return ()
+    return tuple(h for h in found if isinstance(h, str) and _HASH.fullmatch(h))
 
 
 def withdraw_failed_message() -> Message:

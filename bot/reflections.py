@@ -23,7 +23,7 @@ from sqlalchemy import Column, Float, MetaData, Table, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.receipts import code_from_token, new_receipt_code, normalise_code, receipt_hash
+from bot.receipts import code_from_token, new_receipt_code, receipt_hash
 from bot.storage.models import (
     AGENCIES,
     MAX_CHANNEL_KIND_LENGTH,
@@ -178,17 +178,15 @@ def record_reflection(
     return Receipt(code=code, iso_week=label, token=receipt_token)
 
 
-def withdraw_reflection(*, session: Session, code: str, secret: bytes) -> bool:
-    """Delete the reflection this receipt code belongs to; ``True`` if one was deleted.
+def withdraw_reflection(*, session: Session, digest: str) -> bool:
+    """Delete the reflection whose receipt hash is ``digest``; ``True`` if one was deleted.
 
+    The door replaces a typed code by its keyed hash (:func:`bot.receipts.receipt_hash`), so
+    withdrawal matches on the hash and no working code reaches the tracker store or a log.
     A real ``DELETE``, not a hidden flag: a withdrawn reflection must be gone from the database
-    and every later export. A malformed or unknown code deletes nothing and returns ``False``
-    (the caller says the same thing either way, so a reply never confirms a guess).
+    and every later export. An unknown hash deletes nothing and returns ``False`` (the caller
+    says the same thing either way, so a reply never confirms a guess).
     """
-    canonical = normalise_code(code)
-    if canonical is None:
-        return False
-    digest = receipt_hash(canonical, secret=secret)
     result = session.execute(
         delete(Reflection)
         .where(Reflection.receipt_hash == digest)
@@ -200,8 +198,7 @@ def withdraw_reflection(*, session: Session, code: str, secret: bytes) -> bool:
 def attempt_withdrawal(
     *,
     session: Session,
-    code: str,
-    secret: bytes,
+    digest: str,
     sender_key: str,
     today: date,
     max_failures: int = WITHDRAWAL_FAILURES_PER_DAY,
@@ -225,7 +222,7 @@ def attempt_withdrawal(
     ).scalar_one_or_none()
     if failures is not None and int(failures) >= max_failures:
         return WithdrawalOutcome.TOO_MANY_ATTEMPTS
-    if withdraw_reflection(session=session, code=code, secret=secret):
+    if withdraw_reflection(session=session, digest=digest):
         return WithdrawalOutcome.WITHDRAWN
     _count_failure(session=session, sender_key=sender_key, today=today)
     return WithdrawalOutcome.NOT_FOUND

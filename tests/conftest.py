@@ -53,12 +53,14 @@ def tracker_factory() -> TrackerFactory:
         entities: list[dict[str, Any]] | None = None,
         intent_ranking: list[dict[str, Any]] | None = None,
         events: list[dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> Tracker:
         latest_message: dict[str, Any] = {
             "text": text,
             "intent": {"name": intent, "confidence": 1.0} if intent else {},
             "entities": entities or [],
             "intent_ranking": intent_ranking or [],
+            "metadata": metadata,
         }
         return Tracker(
             sender_id="test-sender",

@@ -10,7 +10,14 @@ Example:
     'Spoke to mum [NAME 1] at [ADDRESS 1], [POSTCODE 1]'
 """
 
-from bot.anonymise.core import FAILED_TEXT, Redaction, anonymise, detect, placeholder_only
+from bot.anonymise.core import (
+    FAILED_TEXT,
+    Redaction,
+    anonymise,
+    detect,
+    placeholder_only,
+    redact,
+)
 from bot.anonymise.spans import TYPES, Span
 
 __all__ = [
@@ -21,4 +28,5 @@ __all__ = [
     "anonymise",
     "detect",
     "placeholder_only",
+    "redact",
 ]

@@ -235,6 +235,44 @@ def load_devset(path: str | Path) -> list[Example]:
     return examples
 
 
+def load_conversations(path: str | Path) -> list[list[Example]]:
+    """Load a conversation set: ``=== ...`` starts a conversation, then one message a line.
+
+    Measures whether an identifier given early in a conversation is caught when it comes back
+    alone later ("[[NAME:Hill]] said no").
+    """
+    conversations: list[list[Example]] = []
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("==="):
+            conversations.append([])
+        elif line and not line.startswith("#"):
+            if not conversations:
+                raise ValueError(f"{path}: a message before the first '=== conversation' line")
+            conversations[-1].append(parse_line(line))
+    return conversations
+
+
+def conversation_spans(conversations: Sequence[Sequence[Example]]) -> list[list[Span]]:
+    """Spans for every message, each conversation remembering what it redacted, as the door does.
+
+    Plain tokens stand in for the door's keyed hashes (the matching is the same).
+    """
+    from bot.anonymise.memory import detect_in_conversation
+    from bot.anonymise.normalise import normalise
+
+    out: list[list[Span]] = []
+    for conversation in conversations:
+        memory: dict[str, str] = {}
+        for example in conversation:
+            normalised = normalise(example.text)
+            spans, tokens = detect_in_conversation(normalised.text, memory.get if memory else None)
+            for token, kind in tokens.items():
+                memory.setdefault(token, kind)
+            out.append([Span(*normalised.original_span(s.start, s.end), s.type) for s in spans])
+    return out
+
+
 def _covered(
     text: str, start: int, end: int, spans: Sequence[Span], kind: str | None = None
 ) -> bool:
@@ -381,9 +419,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--show-misses", action="store_true", help="list missed and spurious spans (dev use only)"
     )
+    parser.add_argument(
+        "--conversations",
+        action="store_true",
+        help="the set is conversations ('=== ' lines); score later messages with memory",
+    )
     args = parser.parse_args(argv)
-    examples = load_devset(args.devset)
-    sc = score(examples, detect)
+    if args.conversations:
+        conversations = load_conversations(args.devset)
+        found = iter(conversation_spans(conversations))
+        # Later messages only: the first of each is what the plain set measures.
+        later = [(i > 0) for conv in conversations for i, _ in enumerate(conv)]
+        pairs = [(ex, next(found)) for conv in conversations for ex in conv]
+        examples = [ex for (ex, _), keep in zip(pairs, later, strict=True) if keep]
+        spans_later = iter([spans for (_, spans), keep in zip(pairs, later, strict=True) if keep])
+        sc = score(examples, lambda _text: next(spans_later))
+    else:
+        examples = load_devset(args.devset)
+        sc = score(examples, detect)
     median_ms, p95_ms = time_per_message(examples, anonymise, repeat=args.repeat)
     if args.json:
         out = sc.summary()

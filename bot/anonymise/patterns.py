@@ -56,7 +56,7 @@ _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_
 # (with a digit, underscore or dot, so "on snapchat as well" is not one).
 _HANDLE_PLATFORM = re.compile(
     r"\b(?:instagram|insta|snapchat|snap|tiktok|twitter|facebook|fb|discord|xbox|psn|gamertag"
-    r"|username|user\s+name|handle)(?:\s+(?:name|handle|account|id))?\s*(?::|is|was|as|=)?\s*"
+    r"|username|user\s+name|handle)\b(?:\s+(?:name|handle|account|id))?\s*(?::|is|was|as|=)?\s*"
     r"@?((?=[A-Za-z0-9_.]*[\d_.])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))",
     re.IGNORECASE,
 )

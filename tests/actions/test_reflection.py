@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from actions import context as actions_context
 from actions.reflection import (
     ActionDiscardReflection,
     ActionPreviewReflection,
@@ -30,6 +31,7 @@ from actions.reflection import (
 from bot import reflection_dialogue as dialogue
 from bot.config import PROJECT_ROOT, Settings
 from bot.content.schema import Pack
+from bot.door import Door
 from bot.messages import render
 from bot.receipts import receipt_hash, reveal_receipts
 from bot.storage.models import Reflection
@@ -471,7 +473,12 @@ def _stored(factory: sessionmaker, pack: Pack, secret: bytes) -> str:
 def _withdraw(
     tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher, code: str
 ) -> list[dict[str, Any]]:
-    tracker = tracker_factory(slots={"receipt_code": code})
+    """The action on the message the door made of ``code`` (hashes in its metadata)."""
+    door = Door.create(secret=actions_context.settings().secret, payload_values=(), intents=())
+    cleaned = door.clean(code)
+    tracker = tracker_factory(
+        slots={"receipt_code": cleaned.text}, text=cleaned.text, metadata=cleaned.metadata
+    )
     return ActionWithdrawReflection().run(dispatcher, tracker, {})
 
 

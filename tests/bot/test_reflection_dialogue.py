@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot import reflection_dialogue as dialogue
 from bot.content.schema import Pack
+from bot.door import Door
 from bot.messages import render
 from bot.receipts import receipt_hash
 from bot.reflections import WITHDRAWAL_FAILURES_PER_DAY, Receipt
@@ -65,9 +66,11 @@ def _save(factory: sessionmaker, pack: Pack, **overrides: object) -> Receipt:
 
 
 def _withdraw(factory: sessionmaker, code_text: str, **overrides: object) -> str:
+    """Withdraw with what the door makes of ``code_text`` (the keyed hashes of its codes)."""
+    door = Door.create(secret=SECRET, payload_values=(), intents=())
     arguments: dict[str, object] = {
         "factory": factory,
-        "code_text": code_text,
+        "receipts": door.clean(code_text).receipts if code_text.strip() else (),
         "sender_id": SENDER,
         "secret": SECRET,
         "today": TODAY,
@@ -340,6 +343,15 @@ def test_withdraw_refuses_after_too_many_failures(factory: sessionmaker, pack: P
     tomorrow = TODAY + timedelta(days=1)
     assert _withdraw(factory, receipt.code, today=tomorrow) == render("withdraw_done").text
     assert _count(factory) == 0
+
+
+def test_receipts_in_takes_only_well_formed_hashes() -> None:
+    good = "a" * 64
+    metadata = {"receipts": [good, "not-a-hash", 42, "A" * 64]}
+
+    assert dialogue.receipts_in(metadata) == (good,)
+    assert dialogue.receipts_in(None) == ()
+    assert dialogue.receipts_in({"receipts": "a" * 64}) == ()
 
 
 def test_withdraw_finds_the_code_in_a_sentence(factory: sessionmaker, pack: Pack) -> None:

@@ -263,13 +263,21 @@ def test_each_reflection_gets_its_own_receipt(factory: sessionmaker) -> None:
 # --- withdrawing ----------------------------------------------------------------------------
 
 
+def _digest(code: str, secret: bytes = SECRET) -> str:
+    """What the door puts in a message for a typed code (a malformed one matches nothing)."""
+    try:
+        return receipt_hash(code, secret=secret)
+    except ValueError:
+        return "0" * 64
+
+
 def test_withdraw_with_the_right_code_really_deletes_the_row(factory: sessionmaker) -> None:
     with transaction(factory) as session:
         receipt = _record(session)
         _record(session, text="Another practitioner's reflection.")
 
     with transaction(factory) as session:
-        assert withdraw_reflection(session=session, code=receipt.code, secret=SECRET) is True
+        assert withdraw_reflection(session=session, digest=_digest(receipt.code, SECRET)) is True
 
     assert _count(factory) == 1
     with transaction(factory) as session:
@@ -289,7 +297,7 @@ def test_withdraw_accepts_the_code_as_a_person_types_it(factory: sessionmaker) -
     messy = receipt.code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
 
     with transaction(factory) as session:
-        assert withdraw_reflection(session=session, code=messy, secret=SECRET) is True
+        assert withdraw_reflection(session=session, digest=_digest(messy, SECRET)) is True
 
     assert _count(factory) == 0
 
@@ -298,10 +306,10 @@ def test_withdraw_twice_finds_nothing_the_second_time(factory: sessionmaker) -> 
     with transaction(factory) as session:
         receipt = _record(session)
     with transaction(factory) as session:
-        assert withdraw_reflection(session=session, code=receipt.code, secret=SECRET)
+        assert withdraw_reflection(session=session, digest=_digest(receipt.code, SECRET))
 
     with transaction(factory) as session:
-        assert not withdraw_reflection(session=session, code=receipt.code, secret=SECRET)
+        assert not withdraw_reflection(session=session, digest=_digest(receipt.code, SECRET))
 
 
 @pytest.mark.parametrize("wrong", ["00000-00000", "ZZZZZ-ZZZZZ"])
@@ -311,7 +319,7 @@ def test_withdraw_with_a_wrong_code_deletes_nothing(factory: sessionmaker, wrong
     assert receipt.code != wrong
 
     with transaction(factory) as session:
-        assert withdraw_reflection(session=session, code=wrong, secret=SECRET) is False
+        assert withdraw_reflection(session=session, digest=_digest(wrong, SECRET)) is False
 
     assert _count(factory) == 1
 
@@ -321,18 +329,21 @@ def test_withdraw_under_another_secret_deletes_nothing(factory: sessionmaker) ->
         receipt = _record(session)
 
     with transaction(factory) as session:
-        assert withdraw_reflection(session=session, code=receipt.code, secret=OTHER_SECRET) is False
+        assert (
+            withdraw_reflection(session=session, digest=_digest(receipt.code, OTHER_SECRET))
+            is False
+        )
 
     assert _count(factory) == 1
 
 
 @pytest.mark.parametrize("malformed", ["", "hello", "12345", "UUUUU-UUUUU", "DROP TABLE x;"])
-def test_withdraw_with_a_malformed_code_is_false(factory: sessionmaker, malformed: str) -> None:
+def test_withdraw_with_a_hash_of_nothing_is_false(factory: sessionmaker, malformed: str) -> None:
     with transaction(factory) as session:
         _record(session)
 
     with transaction(factory) as session:
-        assert withdraw_reflection(session=session, code=malformed, secret=SECRET) is False
+        assert withdraw_reflection(session=session, digest=_digest(malformed, SECRET)) is False
 
     assert _count(factory) == 1
 
@@ -351,7 +362,7 @@ def test_withdrawal_succeeds_and_is_not_counted(factory: sessionmaker) -> None:
     for receipt in receipts:
         with transaction(factory) as session:
             outcome = attempt_withdrawal(
-                session=session, code=receipt.code, secret=SECRET, sender_key=_key(), today=THURSDAY
+                session=session, digest=_digest(receipt.code), sender_key=_key(), today=THURSDAY
             )
         assert outcome is WithdrawalOutcome.WITHDRAWN
 
@@ -369,8 +380,7 @@ def test_too_many_failures_block_even_the_right_code_until_tomorrow(
         with transaction(factory) as session:
             outcome = attempt_withdrawal(
                 session=session,
-                code="00000-00000",
-                secret=SECRET,
+                digest=_digest("00000-00000"),
                 sender_key=_key(),
                 today=THURSDAY,
             )
@@ -378,7 +388,7 @@ def test_too_many_failures_block_even_the_right_code_until_tomorrow(
 
     with transaction(factory) as session:
         blocked = attempt_withdrawal(
-            session=session, code=receipt.code, secret=SECRET, sender_key=_key(), today=THURSDAY
+            session=session, digest=_digest(receipt.code), sender_key=_key(), today=THURSDAY
         )
     assert blocked is WithdrawalOutcome.TOO_MANY_ATTEMPTS
     assert _count(factory) == 1
@@ -387,8 +397,7 @@ def test_too_many_failures_block_even_the_right_code_until_tomorrow(
     with transaction(factory) as session:
         other = attempt_withdrawal(
             session=session,
-            code="00000-00000",
-            secret=SECRET,
+            digest=_digest("00000-00000"),
             sender_key=_key(sender="someone-else"),
             today=THURSDAY,
         )
@@ -396,7 +405,7 @@ def test_too_many_failures_block_even_the_right_code_until_tomorrow(
     friday = THURSDAY + timedelta(days=1)
     with transaction(factory) as session:
         outcome = attempt_withdrawal(
-            session=session, code=receipt.code, secret=SECRET, sender_key=_key(friday), today=friday
+            session=session, digest=_digest(receipt.code), sender_key=_key(friday), today=friday
         )
     assert outcome is WithdrawalOutcome.WITHDRAWN
     assert _count(factory) == 0
@@ -406,7 +415,7 @@ def test_malformed_codes_count_as_failures(factory: sessionmaker) -> None:
     for _ in range(3):
         with transaction(factory) as session:
             attempt_withdrawal(
-                session=session, code="nonsense", secret=SECRET, sender_key=_key(), today=THURSDAY
+                session=session, digest=_digest("nonsense"), sender_key=_key(), today=THURSDAY
             )
 
     with transaction(factory) as session:
@@ -419,13 +428,12 @@ def test_attempt_counters_are_purged_after_their_day(factory: sessionmaker) -> N
     with transaction(factory) as session:
         attempt_withdrawal(
             session=session,
-            code="00000-00000",
-            secret=SECRET,
+            digest=_digest("00000-00000"),
             sender_key=_key(wednesday),
             today=wednesday,
         )
         attempt_withdrawal(
-            session=session, code="00000-00000", secret=SECRET, sender_key=_key(), today=THURSDAY
+            session=session, digest=_digest("00000-00000"), sender_key=_key(), today=THURSDAY
         )
     # The Thursday attempt swept away Wednesday's counter on its way.
     with transaction(factory) as session:
