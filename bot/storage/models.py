@@ -21,6 +21,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -106,3 +107,22 @@ class WithdrawalAttempt(Base):
     sender_key = Column(String(HASH_LENGTH), nullable=False)
     day = Column(Date, nullable=False, index=True)
     attempts = Column(Integer, nullable=False, default=0)
+
+
+class ConversationMemoryRow(Base):
+    """One identifier a conversation redacted, kept only as a keyed hash, until it expires.
+
+    Lets the door catch "Hollis said no" after "dad Frankie Hollis" in an earlier message
+    (bot/conversation_memory.py). Holds no identifier and no sender id: ``conversation`` is a
+    keyed hash of the sender pseudonym under its own label (:func:`bot.receipts.conversation_key`)
+    and ``token`` a keyed hash of the redacted word under the secret *and* the conversation
+    (:func:`bot.receipts.memory_hash`). Rows expire with the conversation session.
+    """
+
+    __tablename__ = "conversation_memory"
+    __table_args__ = (PrimaryKeyConstraint("conversation", "token"),)
+
+    conversation = Column(String(64), nullable=False)
+    token = Column(String(64), nullable=False)
+    kind = Column(String(16), nullable=False)
+    expires_at = Column(DateTime, nullable=False, index=True)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from bot.storage.migrate import current_revision, downgrade, upgrade
+from bot.storage.migrate import alembic_config, current_revision, downgrade, upgrade
 from bot.storage.models import metadata
 from bot.storage.session import make_engine
 from tests.bot.storage.databases import (
@@ -21,9 +22,12 @@ from tests.bot.storage.databases import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-HEAD = "0001_reflections"
+# The newest revision, read from the scripts (one head: a second would mean two branches).
+_SCRIPTS = ScriptDirectory.from_config(alembic_config("sqlite://"))
+HEAD = _SCRIPTS.get_current_head()
 
 ATTEMPT_COLUMNS = {"sender_key", "day", "attempts"}
+MEMORY_COLUMNS = {"conversation", "token", "kind", "expires_at"}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -57,6 +61,11 @@ def test_upgrade_from_empty_to_head_creates_the_tables(database: TestDatabase) -
     assert {"reflections", "withdrawal_attempts", "alembic_version"} <= _tables(database.url)
     assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS)
     assert _columns(database.url, "withdrawal_attempts") == ATTEMPT_COLUMNS
+    assert _columns(database.url, "conversation_memory") == MEMORY_COLUMNS
+
+
+def test_there_is_one_head() -> None:
+    assert len(_SCRIPTS.get_heads()) == 1
 
 
 def test_downgrade_to_base_removes_the_tables(database: TestDatabase) -> None:
@@ -67,6 +76,7 @@ def test_downgrade_to_base_removes_the_tables(database: TestDatabase) -> None:
     tables = _tables(database.url)
     assert "reflections" not in tables
     assert "withdrawal_attempts" not in tables
+    assert "conversation_memory" not in tables
     assert current_revision(database.url) is None
 
 
