@@ -179,6 +179,15 @@ _NOT_INITIALS = frozenset(
 _PARTICLES = frozenset("van von de da di del der den du la le ter bin bint ibn abu al el".split())
 _LABEL_GAP = re.compile(r"\s*[:\-]\s*")
 _COLLAR_GAP = re.compile(r"\.?\s+\d{2,6}\s+")  # "PC 4471 HUGHES": a collar number
+_AFTER_KIN_NAME = frozenset(
+    "about at on to from with for who is was has had says said will would did does".split()
+)
+# Who else says things: a one-letter slip of one of these before "said" is not a name.
+_SPEAKERS = frozenset(
+    "the they she he we mum dad you it this that who someone everyone nobody staff".split()
+)
+_NOUN_VERBS = frozenset("contact phone email text message ring visit call".split())
+_MODAL_AFTER = frozenset({"will", "would", "did", "does", "is", "was", "has", "had"})
 # Form labels before a name: "Mother: HUSSAIN, Rukhsana", "Name - Kayleigh".
 _FORM_LABELS = frozenset(
     """name names surname surnames forename forenames mother father mum dad child children
@@ -367,7 +376,8 @@ class _Ctx:
         """A capitalised word that could be part of a name (for extending a full name)."""
         if tok.upper and len(tok.text) <= 4 and not self.is_surname(tok.lower):
             return False
-        if self.is_keep(tok.lower) or tok.lower in STOPWORDS or len(tok.text) < 2:
+        kept = self.is_keep(tok.lower) and not self.is_surname(tok.lower)  # "Aarav Islam"
+        if kept or tok.lower in STOPWORDS or len(tok.text) < 2:
             return False
         if tok.cap:
             return (
@@ -397,10 +407,8 @@ class _Ctx:
 
         A form label with a colon counts too ("Mother: HUSSAIN", "Name - Kayleigh").
         """
-        if i > 0 and _LABEL_GAP.fullmatch(self.gap(i)):
-            label = self.toks[i - 1].lower
-            if label in _FORM_LABELS or label in CONTEXT_WORDS:
-                return True
+        if self.label_before(i):
+            return True
         p = self.prev(i, allow_comma=True)
         if p is None:
             return False
@@ -412,7 +420,7 @@ class _Ctx:
             if p2 is not None and p2.lower in ("name", "named", "called", "known"):
                 return True
             # "nan is pat", "her dad was ricky"
-            if p2 is not None and p2.lower in CONTEXT_WORDS and not p2.cap:
+            if p2 is not None and p2.lower in CONTEXT_WORDS and (not p2.cap or p2.initial):
                 return True
         return False
 
@@ -436,6 +444,29 @@ class _Ctx:
             if k < len(toks) and toks[k].lower in ("her", "his", "their") and self.joined(k):
                 k += 1
             return k < len(toks) and self.joined(k) and toks[k].lower in _KIN
+        return False
+
+    def label_before(self, i: int) -> bool:
+        """A form label and a colon just before token i ("Mother: jack", "Name - Sam")."""
+        if i <= 0 or not _LABEL_GAP.fullmatch(self.gap(i)):
+            return False
+        label = self.toks[i - 1].lower
+        return label in _FORM_LABELS or label in CONTEXT_WORDS
+
+    def who_is(self, i: int) -> bool:
+        """ "who X was", "who X Y was": asking who a person is ("nobody checked who Dean was")."""
+        for first in (i, i - 1):
+            if first < 1 or (first < i and not self.joined(i)):
+                continue
+            p = self.prev(first)
+            if p is None or p.lower != "who":
+                continue
+            for last in (i, i + 1):
+                if last < i or last >= len(self.toks) or (last > i and not self.joined(last)):
+                    continue
+                n = self.next(last)
+                if n is not None and n.lower in _COPULA and (last - first) <= 1:
+                    return True
         return False
 
     def verb_before(self, i: int) -> bool:
@@ -508,9 +539,32 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
     if len(tok.text) < 2:
         return None
     if low in STOPWORDS and not tok.cap:
-        # "spoke to will", "talked to may": a modal cannot follow these, so it is a name.
-        if low in ctx.lex.ambiguous and ctx.verb_before(i):
-            return P_NAME_CONTEXT
+        # "spoke to will", "talked to may", "mum may about the plan": a modal cannot stand
+        # there, so it is a name.
+        if low in ctx.lex.ambiguous and (ctx.verb_before(i) or ctx.who_is(i)):
+            return P_NAME_CONTEXT  # "spoke to will", "checked who may was"
+        named = ctx.prev(i)
+        if low in ctx.lex.ambiguous and named is not None and named.lower in _NAMING_WORDS:
+            return P_NAME_CONTEXT  # "the referral named will as the carer"
+        nxt = ctx.next(i)
+        if low in ctx.lex.ambiguous and nxt is not None and nxt.lower in NAME_VERBS_AFTER:
+            return P_NAME  # "may said she was frightened": no modal before "said"
+        copula = ctx.prev(i)
+        if (
+            low in ctx.lex.ambiguous
+            and copula is not None
+            and copula.lower in ("is", "was")
+            and ctx.context_before(i)
+        ):
+            return P_NAME_CONTEXT  # "nan is may", "her dad was will"
+        if low in ctx.lex.ambiguous and ctx.context_before(i) and nxt is not None:
+            if nxt.lower in _AFTER_KIN_NAME - _MODAL_AFTER:
+                return P_NAME_CONTEXT
+            after = ctx.next(i + 1)
+            if nxt.lower in ("and", "&") and after is not None and after.lower in ("i", "me"):
+                return P_NAME_CONTEXT  # "my colleague may and I"
+            if _surname_follows(ctx, i):
+                return P_NAME_CONTEXT  # "visited mum will bates at home"
         return None
     prev = ctx.prev(i)
 
@@ -524,16 +578,44 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
             return P_NAME_CONTEXT
 
+    named = ctx.prev(i)
+    if (
+        named is not None
+        and named.lower in _NAMING_WORDS
+        and low not in STOPWORDS
+        and low not in TITLES
+        and (ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low))
+    ):
+        return P_NAME_CONTEXT  # "the referral named green", "a man called Islam"
+    if ctx.label_before(i) and not ctx.is_keep(low) and low not in TITLES:
+        if ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low):
+            return P_NAME_CONTEXT  # "Mother: jack", "Father: HASSAN"
     if ctx.is_keep(low) or low in TITLES:
+        # "mum Jan", "dad Christian", "mum Sun": a kept word that is also a first name or
+        # surname, used as one.
+        person = low in ctx.lex.first_names or low in ctx.lex.surnames
+        if person and low not in CONTEXT_WORDS:
+            cues = ctx.context_before(i) or ctx.evidence_after(i, strict=True)
+            if cues or ctx.verb_before(i) or ctx.who_is(i):
+                return P_NAME_CONTEXT
         return None
     if (tok.upper and len(tok.text) <= 4) or _PLURAL_ACRONYM.match(tok.text):
         # Acronyms (MASH, DSL, LADO...) are not names, unless a context word says so: "mum KT",
         # "Father: ALI" (initials recorded in capitals are a name).
-        if ctx.context_before(i):
-            before = ctx.toks[i - 1]
-            initials = tok.upper and len(tok.text) <= 3 and not before.poss
-            if ctx.is_first(low) or initials:
+        if ctx.context_before(i) and not ctx.toks[i - 1].poss:  # not "Mum's NI number"
+            initials = tok.upper and len(tok.text) <= 3
+            known = ctx.is_first(low) or ctx.is_surname(low)
+            if known or initials or (tok.upper and not ctx.is_english(low)):
                 return P_NAME_CONTEXT
+        person_cue = tok.poss or ctx.evidence_after(i, strict=True)
+        if (ctx.is_first(low) or ctx.is_surname(low)) and (
+            person_cue or ctx.verb_before(i) or ctx.who_is(i)
+        ):
+            return P_NAME  # "ABI said she was frightened", "JO's mum"
+        if tok.upper and not ctx.is_english(low) and (
+            person_cue or ctx.verb_before(i) or ctx.who_is(i)
+        ):
+            return P_NAME  # "KAKA said she was frightened", "I met KAKA": unknown, in capitals
         return None
 
     is_first = ctx.is_first(low)
@@ -569,29 +651,53 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if not tok.initial or tok.poss or context or ctx.evidence_after(i):
             return P_NAME
         return None
+    if tok.cap and context and (ctx.is_surname(low) or is_first):
+        return P_NAME_CONTEXT  # "mum Bull", "dad Price": a surname that is also a word
+    if tok.cap and ctx.is_surname(low) and (
+        tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i)
+    ):
+        return P_NAME  # "Bull said she was frightened", "Price's car", "I met Cook"
     if tok.cap and english and not tok.initial and low not in STOPWORDS:
         # "a man called Hunter", "known as Bear": naming verbs make even a word a name. (Role
         # words are not enough: "Child Safeguarding", "mum Said".)
         p = ctx.prev(i)
         if p is not None and p.lower in _NAMING_WORDS and not p.cap:
             return P_NAME_CONTEXT
+    if (
+        not tok.cap
+        and english
+        and (ctx.is_surname(low) or is_first)
+        and (_kin_then_name(ctx, i) or ctx.who_is(i))
+    ):
+        return P_NAME_CONTEXT  # "spoke to mum bull about it", "dad price rang", "who gates was"
+    if not tok.cap and english and (ctx.is_surname(low) or is_first) and tok.initial:
+        nxt = ctx.next(i)
+        if nxt is not None and nxt.lower in NAME_VERBS_AFTER:
+            return P_NAME  # "bull said she was frightened": a sentence opens with a surname
     if not tok.cap and not english and len(low) >= 3:
-        if context or ctx.verb_before(i) or tok.poss or ctx.kin_coordinated(i):
+        if context or ctx.verb_before(i) or tok.poss or ctx.kin_coordinated(i) or ctx.who_is(i):
             return P_NAME_CONTEXT
         if _bare_possessive(ctx, low):
             return P_NAME  # "re tobis school place", "jaydens mum"
+        before = ctx.prev(i)
+        if before is not None and ctx.is_first(before.lower) and ctx.context_before(i - 1):
+            return P_NAME_CONTEXT  # "visited mum chase kaka": kin, first name, then this
         after = ctx.next(i)
         if (
             after is not None
             and not after.cap
             and ctx.is_surname(after.lower)
-            and not ctx.is_english(after.lower)
             and not _typo_of_english(low, ctx.lex.english)
         ):
-            return P_NAME  # "rahima begum": an unknown word, then a surname
+            verb = ctx.next(i + 1)
+            if not ctx.is_english(after.lower) or (
+                verb is not None and verb.lower in NAME_VERBS_AFTER
+            ):
+                return P_NAME  # "rahima begum", "kaka day said": an unknown word, a surname
         nxt = ctx.next(i)
-        if nxt is not None and nxt.lower in ("said", "told", "says", "tells") and not tok.initial:
-            return P_NAME
+        if nxt is not None and nxt.lower in ("said", "told", "says", "tells"):
+            if not _edits1(low) & _SPEAKERS:
+                return P_NAME  # "then kaze said", "kaze said she was frightened" ("thye said": no)
         if _coordinated(ctx, i, found):
             return P_NAME  # "bronwen and ceri"
         # Weaker cues ("went to see leyton", "with tymon", "leyton was crying") redact an
@@ -636,20 +742,25 @@ def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -
             nxt is not None
             and nxt.lower in NAME_VERBS_AFTER
             and (prev is None or prev.lower not in _DETERMINERS)
-            and low not in _MONTH_NAMES
         ):
-            return P_NAME  # "mark rang back at 4", "hope said she felt safe"
+            return P_NAME  # "mark rang back at 4", "hope said she felt safe", "june said"
         if low in _VERBLIKE:
             # "mum will be there" vs "nan pat said", "nan is pat", "spoke to will": a verb-like
             # name needs a naming context or a verb that takes a person before it.
-            if ctx.verb_before(i) or (context and ctx.evidence_after(i)):
+            if ctx.verb_before(i) or ctx.who_is(i) or (context and ctx.evidence_after(i)):
                 return P_NAME_CONTEXT
+            if prev is not None and prev.lower in _NAMING_WORDS:
+                return P_NAME_CONTEXT  # "the referral named jack", "a man called will"
+            if context and _surname_follows(ctx, i):
+                return P_NAME_CONTEXT  # "visited mum rob barnes at home"
+            if context and nxt is not None and nxt.lower in _AFTER_KIN_NAME - _MODAL_AFTER:
+                return P_NAME_CONTEXT  # "spoke to mum jack about it" (not "mum will be")
             p = ctx.prev(i)
             if context and p is not None and p.lower in ("is", "was"):
                 return P_NAME_CONTEXT
             return None
-        if context:
-            return P_NAME_CONTEXT
+        if context or ctx.verb_before(i) or ctx.who_is(i):
+            return P_NAME_CONTEXT  # "mum jade", "I met akin", "spoke to ruby", "who jade was"
         return P_NAME if _coordinated(ctx, i, found) else None
     # Capitalised
     if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
@@ -657,8 +768,11 @@ def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -
     if context:
         return P_NAME_CONTEXT
     if tok.upper:
-        # Capitals: "AMBER-ROSE", "JADE SMITH" are names; "RAG rating AMBER" is not.
+        # Capitals: "AMBER-ROSE", "JADE SMITH", "AMBER said" are names; "RAG rating AMBER" is
+        # not.
         if "-" in tok.text or (nxt is not None and nxt.upper and ctx.name_like(nxt)):
+            return P_NAME
+        if tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i):
             return P_NAME
         return None
     if not tok.initial:
@@ -691,6 +805,52 @@ def _opens_as_name(ctx: _Ctx, i: int) -> bool:
     if nxt.lower in _AFTER_OPENING_NAME or nxt.lower in NAME_VERBS_AFTER:
         return True
     return nxt.lower.endswith("ed") and ctx.is_english(nxt.lower)
+
+
+def _surname_follows(ctx: _Ctx, i: int) -> bool:
+    """A surname follows token i, and then what follows a person (or it is no English word).
+
+    "mum will bates at home", "my colleague will miles and I": the word-name is a first name
+    because a surname comes next; "mum will price it up" is not.
+    """
+    nxt = ctx.next(i)
+    if nxt is None or not ctx.is_surname(nxt.lower):
+        return False
+    if not ctx.is_english(nxt.lower):
+        return True
+    after = ctx.next(i + 1)
+    if after is None:
+        rest = ctx.text[nxt.full_end : nxt.full_end + 2].lstrip()
+        return not rest or rest[0] in ".,;:!?)"
+    if after.lower in ("and", "&"):
+        speaker = ctx.next(i + 2)
+        return speaker is not None and speaker.lower in ("i", "me")
+    return after.lower in _AFTER_KIN_NAME or after.lower in NAME_VERBS_AFTER
+
+
+def _kin_then_name(ctx: _Ctx, i: int) -> bool:
+    """A kin word or a person verb, this word, then a verb, a preposition or the clause's end.
+
+    "mum bull about the plan", "dad price rang", "I met cook at the core group": a surname that
+    is also a word reads as a name between a kin word (or "met", "told", "spoke to") and what
+    follows a person; "mum white british", "dad black eye", "met young people" do not.
+    """
+    prev = ctx.prev(i)
+    if prev is None or prev.poss:
+        return False
+    # Verbs that are also nouns ("contact page", "phone number", "email address") don't count.
+    person_verb = ctx.verb_before(i) and prev.lower not in _NOUN_VERBS
+    if not (prev.lower in _KIN or prev.lower in CONTEXT_WORDS or person_verb):
+        return False
+    tok = ctx.toks[i]
+    rest = ctx.text[tok.full_end : tok.full_end + 2]
+    if not rest.strip() or rest.lstrip()[:1] in ".,;:!?)":
+        return True
+    nxt = ctx.next(i)
+    if nxt is not None and nxt.lower in ("and", "&"):
+        speaker = ctx.next(i + 1)  # "my colleague day and I"
+        return speaker is not None and speaker.lower in ("i", "me", "her", "him")
+    return nxt is not None and (nxt.lower in NAME_VERBS_AFTER or nxt.lower in _AFTER_KIN_NAME)
 
 
 def _unknown_surname(ctx: _Ctx, cur: _Tok, nxt: _Tok) -> bool:
@@ -801,12 +961,88 @@ def find_names(
                 and not cur.cap
                 and not ctx.is_english(nxt.lower)
                 and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
+            ) or (  # "mum anh green": after kin and a first name, a surname that is a word
+                not nxt.cap
+                and (ctx.context_before(j) or ctx.verb_before(j) or ctx.who_is(j))
+                and (
+                    ctx.is_surname(nxt.lower)
+                    or (
+                        not ctx.is_english(nxt.lower)
+                        and len(nxt.text) >= 3
+                        and nxt.lower not in STOPWORDS
+                        and not ctx.is_keep(nxt.lower)
+                    )
+                )
             )
-            if ctx.name_like(nxt) or lower_surname or (solid and ctx.surname_shaped(nxt)):
+            caps_pair = (  # "AARAV KAKA", "Cai KAKA": a surname in capitals, short too
+                (cur.upper or cur.cap)
+                and nxt.upper
+                and len(nxt.text) >= 2
+                and not ctx.is_keep(nxt.lower)
+                and (ctx.is_surname(nxt.lower) or not ctx.is_english(nxt.lower))
+            )
+            after = ctx.next(j + 1)
+            surname_then_verb = (  # "duc bird said": a surname that is a word, then a verb
+                ctx.is_surname(nxt.lower)
+                and after is not None
+                and after.lower in NAME_VERBS_AFTER
+            )
+            if (
+                ctx.name_like(nxt)
+                or lower_surname
+                or caps_pair
+                or surname_then_verb
+                or (solid and ctx.surname_shaped(nxt))
+            ):
                 found[j + 1] = found[i]
                 j += 1
             else:
                 break
+
+    # A first name just before a found surname: "akin abdi said", "Will OKAFOR" (backwards, once).
+    for i in sorted(found):
+        j = i - 1
+        if j < 0 or j in found or is_blocked(toks[j]) or not ctx.joined(i) or toks[j].poss:
+            continue
+        before = toks[j]
+        word = before.lower
+        kin_name = ctx.is_first(word) and ctx.context_before(j)  # "mum may abdi"
+        verb = ctx.next(i)
+        said = (  # "Will Kaka said ..." (but "Will Kaka come?" asks about Kaka)
+            ctx.is_first(word) and verb is not None and verb.lower in NAME_VERBS_AFTER
+        )
+        if (word in STOPWORDS and not (kin_name or said)) or ctx.is_keep(word):
+            continue
+        if word in TITLES or word in _ROLE_AFTER_TITLE:
+            continue  # "Dr Okafor": the title stays
+        caps_name = (  # "DEN KAKA", "KAKA HUNT": a whole name in capitals
+            before.upper
+            and toks[i].upper
+            and (ctx.is_first(word) or not ctx.is_english(word))
+        )
+        if before.upper and len(word) <= 4 and not (kin_name or caps_name):
+            continue
+        first = ctx.is_first(word) and (
+            before.cap
+            or before.initial
+            or not ctx.is_ambiguous(word)
+            or word not in _VERBLIKE  # "kit abdi", not "will abdi come"
+            or ctx.context_before(j)
+            or ctx.verb_before(j)
+        )
+        unknown = before.cap and not ctx.is_english(word) and (len(word) >= 2 or caps_name)
+        unknown_lower = (  # "kakaka kaka said"
+            not before.cap
+            and len(word) >= 3
+            and not ctx.is_english(word)
+            and not _typo_of_english(word, lex.english)
+            and (before.initial or ctx.context_before(j) or ctx.verb_before(j))
+        )
+        after = toks[i].lower
+        if (first or unknown or unknown_lower) and (
+            not ctx.is_english(after) or ctx.is_surname(after)
+        ):
+            found[j] = found[i]
 
     # Name particles between two name words: "tran van minh", "Maria da Silva".
     for i in sorted(found):
@@ -860,15 +1096,16 @@ def find_names(
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}[A-Z](?:\.|(?![\w.]))")
 # "P. Kowalski", "D WHITE", "J Bloggs": an initial, then a surname.
 _INITIAL_SURNAME = re.compile(r"(?<![\w.'’])([A-Z])(\.\s?|\s)([A-Z][A-Za-z'’-]+)")
-# "Mum (KT)", "dad (CD)": initials in brackets after a family or role word.
+# "Mum (KT)", "dad (Ajay)": initials or a name in brackets after a family or role word.
 _ROLE_INITIALS = re.compile(
     r"\b(?:mum|mother|dad|father|stepdad|stepmum|partner|boyfriend|girlfriend|child|baby|son"
     r"|daughter|brother|sister|nan|gran|grandmother|grandfather|aunt|uncle|carer|perpetrator"
-    r"|victim|ex|sibling|cousin|friend|neighbour)(?:'s)?\s*\(\s*([A-Z]{2,3})\s*\)",
+    r"|victim|ex|sibling|cousin|friend|neighbour)(?:'s)?\s*\(\s*"
+    r"([A-Za-z][A-Za-z'-]{1,30}(?:\s+[A-Za-z][A-Za-z'-]{1,30}){0,2})\s*\)",
     re.IGNORECASE,
 )
 # "Kelly A": a single capital after a name (not the pronoun I), then no more letters.
-_TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’])")
+_TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’&/])")
 
 
 def _with_initials(
@@ -885,7 +1122,9 @@ def _with_initials(
 
     for m in _DOTTED_INITIALS.finditer(text):
         letters = re.sub(r"[^A-Z]", "", m.group())
-        if len(letters) >= 2 and free(m.start(), m.end()) and not acronym(letters):
+        # Two dotted letters are someone's initials ("M.P.") unless an abbreviation ("N.B.").
+        abbreviation = letters.lower() in _NOT_INITIALS or (len(letters) > 2 and acronym(letters))
+        if len(letters) >= 2 and free(m.start(), m.end()) and not abbreviation:
             out.append(Candidate(m.start(), m.end(), "NAME", P_NAME))
     for m in _INITIAL_SURNAME.finditer(text):
         letter, gap, word = m.group(1), m.group(2), m.group(3)
@@ -898,7 +1137,19 @@ def _with_initials(
         if surname and not ctx.is_keep(low) and low not in STOPWORDS and free(*m.span()):
             out.append(Candidate(m.start(), m.end(), "NAME", P_NAME))
     for m in _ROLE_INITIALS.finditer(text):
-        if free(*m.span(1)) and not acronym(m.group(1)):
+        words = m.group(1).split()
+        lows = [w.lower() for w in words]
+        def kept(word: str, low: str) -> bool:
+            person = ctx.is_first(low) or ctx.is_surname(low)  # "Dad (Jun)", "Mum (Islam)"
+            alone = len(words) == 1 and low in ctx.lex.ambiguous  # "Dad (WILL)"
+            return (low in STOPWORDS and not alone) or (acronym(word) and not person)
+
+        if not free(*m.span(1)) or any(kept(w, low) for w, low in zip(words, lows, strict=True)):
+            continue
+        initials = len(words) == 1 and words[0].isupper() and len(words[0]) <= 3
+        if initials or any(
+            ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low) for low in lows
+        ):
             out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
     for cand in names:
         trailing = _TRAILING_INITIAL.match(text, cand.end)

@@ -97,11 +97,13 @@ def _plain(text: str) -> bool:
 
 def _fold_latin(piece: str) -> str:
     """Accents off Latin letters ("é" -> "e"); other scripts and symbols as they are."""
-    out = []
+    out: list[str] = []
     for ch in piece:
         if ch.isascii():
             out.append(ch)
             continue
+        if unicodedata.category(ch).startswith("M") and out and out[-1].isascii():
+            continue  # an accent that did not compose with the Latin letter before it
         if ch in _LATIN_FOLD:
             out.append(_LATIN_FOLD[ch])
             continue

@@ -90,7 +90,8 @@ _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
     r"(?![A-Za-z0-9])"
 )
-_ORDINAL = re.compile(r"^(?:1st|2nd|3rd|\dth)$", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(?:1st|2nd|3rd|[1-9]th)$", re.IGNORECASE)
+_SECTION = re.compile(r"^[sS]\d+$")  # s47, s17: a section of the Children Act, not a postcode
 # Partial (outward-only) Sussex/Kent/Surrey postcodes written in capitals: "BN21", "TN34".
 _OUTWARD = re.compile(r"(?<![A-Za-z0-9])(?:BN|TN|RH|PO|GU|ME|CT)\d{1,2}(?![A-Za-z0-9])")
 
@@ -275,8 +276,8 @@ def _find_numbers(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "NI_NUMBER", P_NUMBER + 1)
     for m in _POSTCODE.finditer(text):
         inward = m.group(2)
-        if _ORDINAL.match(inward) and not inward.isupper():
-            continue  # "s47 3rd visit"
+        if _ORDINAL.match(inward) and not inward.isupper() and _SECTION.match(m.group(1)):
+            continue  # "s47 3rd visit"; but "bn2 4th" is a postcode
         yield Candidate(m.start(), m.end(), "POSTCODE", P_NUMBER)
     yield from _candidates(_OUTWARD, text, "POSTCODE", P_NUMBER - 5)
 
