@@ -454,7 +454,7 @@ class _Ctx:
         return label in _FORM_LABELS or label in CONTEXT_WORDS
 
     def who_is(self, i: int) -> bool:
-        """ "who X was", "who X Y was": asking who a person is ("nobody checked who Dean was")."""
+        """Asking who a person is: "who X was", "who X Y was" ("nobody checked who Dean was")."""
         for first in (i, i - 1):
             if first < 1 or (first < i and not self.joined(i)):
                 continue
@@ -1022,7 +1022,7 @@ def find_names(
         )
         if before.upper and len(word) <= 4 and not (kin_name or caps_name):
             continue
-        first = ctx.is_first(word) and (
+        first_before = ctx.is_first(word) and (
             before.cap
             or before.initial
             or not ctx.is_ambiguous(word)
@@ -1038,9 +1038,9 @@ def find_names(
             and not _typo_of_english(word, lex.english)
             and (before.initial or ctx.context_before(j) or ctx.verb_before(j))
         )
-        after = toks[i].lower
-        if (first or unknown or unknown_lower) and (
-            not ctx.is_english(after) or ctx.is_surname(after)
+        found_word = toks[i].lower
+        if (first_before or unknown or unknown_lower) and (
+            not ctx.is_english(found_word) or ctx.is_surname(found_word)
         ):
             found[j] = found[i]
 
@@ -1139,9 +1139,11 @@ def _with_initials(
     for m in _ROLE_INITIALS.finditer(text):
         words = m.group(1).split()
         lows = [w.lower() for w in words]
-        def kept(word: str, low: str) -> bool:
+        single = len(words) == 1
+
+        def kept(word: str, low: str, single: bool = single) -> bool:
             person = ctx.is_first(low) or ctx.is_surname(low)  # "Dad (Jun)", "Mum (Islam)"
-            alone = len(words) == 1 and low in ctx.lex.ambiguous  # "Dad (WILL)"
+            alone = single and low in ctx.lex.ambiguous  # "Dad (WILL)"
             return (low in STOPWORDS and not alone) or (acronym(word) and not person)
 
         if not free(*m.span(1)) or any(kept(w, low) for w, low in zip(words, lows, strict=True)):
