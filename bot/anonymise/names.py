@@ -612,8 +612,10 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
             person_cue or ctx.verb_before(i) or ctx.who_is(i)
         ):
             return P_NAME  # "ABI said she was frightened", "JO's mum"
-        if tok.upper and not ctx.is_english(low) and (
-            person_cue or ctx.verb_before(i) or ctx.who_is(i)
+        if (
+            tok.upper
+            and not ctx.is_english(low)
+            and (person_cue or ctx.verb_before(i) or ctx.who_is(i))
         ):
             return P_NAME  # "KAKA said she was frightened", "I met KAKA": unknown, in capitals
         return None
@@ -653,8 +655,10 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return None
     if tok.cap and context and (ctx.is_surname(low) or is_first):
         return P_NAME_CONTEXT  # "mum Bull", "dad Price": a surname that is also a word
-    if tok.cap and ctx.is_surname(low) and (
-        tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i)
+    if (
+        tok.cap
+        and ctx.is_surname(low)
+        and (tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i))
     ):
         return P_NAME  # "Bull said she was frightened", "Price's car", "I met Cook"
     if tok.cap and english and not tok.initial and low not in STOPWORDS:
@@ -983,9 +987,7 @@ def find_names(
             )
             after = ctx.next(j + 1)
             surname_then_verb = (  # "duc bird said": a surname that is a word, then a verb
-                ctx.is_surname(nxt.lower)
-                and after is not None
-                and after.lower in NAME_VERBS_AFTER
+                ctx.is_surname(nxt.lower) and after is not None and after.lower in NAME_VERBS_AFTER
             )
             if (
                 ctx.name_like(nxt)
@@ -1016,9 +1018,7 @@ def find_names(
         if word in TITLES or word in _ROLE_AFTER_TITLE:
             continue  # "Dr Okafor": the title stays
         caps_name = (  # "DEN KAKA", "KAKA HUNT": a whole name in capitals
-            before.upper
-            and toks[i].upper
-            and (ctx.is_first(word) or not ctx.is_english(word))
+            before.upper and toks[i].upper and (ctx.is_first(word) or not ctx.is_english(word))
         )
         if before.upper and len(word) <= 4 and not (kin_name or caps_name):
             continue

@@ -81,18 +81,18 @@ def _names(kind: str) -> list[str]:
     """Names from the lists, less those that are also role words ("Nana", "Guardian")."""
     lex = lexicon()
     source = lex.first_names if kind == "first" else lex.surnames
-    return sorted(
-        n for n in source if len(n) >= 3 and n.isalpha() and n not in ROLE_WORDS
-    )
+    return sorted(n for n in source if len(n) >= 3 and n.isalpha() and n not in ROLE_WORDS)
 
 
 def _ambiguous() -> list[str]:
     return sorted(n for n in lexicon().ambiguous if len(n) >= 3)
 
 
-invented = st.lists(st.sampled_from(SYLLABLES), min_size=2, max_size=3).map(
-    lambda parts: "".join(parts).capitalize()
-).filter(lambda w: w.lower() not in lexicon().english and len(w) >= 4)
+invented = (
+    st.lists(st.sampled_from(SYLLABLES), min_size=2, max_size=3)
+    .map(lambda parts: "".join(parts).capitalize())
+    .filter(lambda w: w.lower() not in lexicon().english and len(w) >= 4)
+)
 first_name = st.one_of(
     st.sampled_from(_names("first")).map(str.capitalize),
     st.sampled_from(_ambiguous()).map(str.capitalize),  # Hope, Will, Sky, Amber ...
