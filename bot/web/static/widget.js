@@ -28,6 +28,37 @@
   const LINK_SCHEMES = ["http:", "https:", "mailto:", "tel:"];
   const POINT_RE = /\bPoint (\d+) of (\d+)\b/;
 
+  /**
+   * Every word the widget itself shows or reads out, in one place (the bot's own messages come
+   * from the server). {title} is data-title; other {names} are filled in by say().
+   */
+  const TEXT = {
+    openChat: "Open {title} chat",
+    closeChat: "Close {title} chat",
+    conversation: "Conversation with {title}",
+    messageLabel: "Message to {title}",
+    placeholder: "Type your message",
+    waiting: "Waiting for the connection\u2026",
+    hint: "Enter to send, Shift+Enter for a new line.",
+    send: "Send",
+    typing: "{title} is typing\u2026",
+    youSaid: "You said: ",
+    botSaid: "{title} said: ",
+    replyOptions: "Reply options",
+    newTab: " (opens in a new tab)",
+    progress: "Point {point} of {total}",
+    tooLong: "Your message is {length} characters; the limit is {limit}. Please shorten it.",
+    charsLeft: "{left} characters left.",
+    notSent: "Not sent. {reason}",
+    connecting: "Connecting\u2026",
+    reconnecting: "Reconnecting\u2026",
+    unreachable: "Can't reach {title} yet. Trying again\u2026",
+    loadFailed: "The chat could not load. Please reload the page.",
+    restored: "Conversation restored.",
+    notResumed: "This is a new conversation; the earlier one could not be resumed.",
+    notDelivered: "Sorry, that message could not be sent.",
+  };
+
   const script =
     document.currentScript ||
     document.querySelector('script[src*="widget.js"][data-server]');
@@ -42,6 +73,14 @@
     // widget.css and the socket.io client live next to widget.js, wherever it is served from.
     base: new URL(".", script.src || window.location.href).href,
   };
+
+  /** A TEXT entry with {title} and the given values filled in. */
+  function say(key, values) {
+    const all = Object.assign({ title: config.title }, values || {});
+    return TEXT[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(all, name) ? String(all[name]) : whole;
+    });
+  }
 
   const uid = "reflect-" + Math.random().toString(36).slice(2, 8);
   let socket = null;
@@ -130,7 +169,7 @@
       a.appendChild(label);
     }
     if (a.target === "_blank") {
-      a.appendChild(srOnly(" (opens in a new tab)"));
+      a.appendChild(srOnly(say("newTab")));
     }
     return a;
   }
@@ -299,7 +338,7 @@
       ui.close = el("button", {
         type: "button",
         className: "reflect-close",
-        "aria-label": "Close " + config.title + " chat",
+        "aria-label": say("closeChat"),
       }, [el("span", { "aria-hidden": "true", text: "\u00d7" })]);
       ui.close.addEventListener("click", function () {
         setOpen(false, true);
@@ -325,32 +364,32 @@
       role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": "Conversation with " + config.title,
+      "aria-label": say("conversation"),
       // Focusable so keyboard users can scroll it even when it holds no links or buttons.
       tabindex: "0",
     }, [ui.history]);
 
     ui.typing = el("div", { className: "reflect-typing", hidden: true }, [
       el("span", { className: "reflect-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
-      el("span", { text: config.title + " is typing\u2026" }),
+      el("span", { text: say("typing") }),
     ]);
 
     ui.input = el("textarea", {
       id: inputId,
       className: "reflect-input",
       rows: "2",
-      placeholder: "Type your message",
+      placeholder: say("placeholder"),
       "aria-describedby": hintId + " " + counterId,
       autocomplete: "off",
     });
-    ui.hint = el("p", { id: hintId, className: "reflect-hint", text: "Enter to send, Shift+Enter for a new line." });
+    ui.hint = el("p", { id: hintId, className: "reflect-hint", text: say("hint") });
     // The counter is read with the message box (aria-describedby), not announced per keystroke;
     // a refused send is announced once through ui.announcer.
     ui.counter = el("p", { className: "reflect-counter", id: counterId });
     ui.announcer = el("p", { className: "reflect-sr", role: "status" });
-    ui.send = el("button", { type: "submit", className: "reflect-send", text: "Send" });
+    ui.send = el("button", { type: "submit", className: "reflect-send", text: say("send") });
     ui.form = el("form", { className: "reflect-form", novalidate: true }, [
-      el("label", { for: inputId, className: "reflect-sr", text: "Message to " + config.title }),
+      el("label", { for: inputId, className: "reflect-sr", text: say("messageLabel") }),
       el("div", { className: "reflect-form-row" }, [ui.input, ui.send]),
       el("div", { className: "reflect-form-meta" }, [ui.hint, ui.counter]),
       ui.announcer,
@@ -370,7 +409,7 @@
         "aria-controls": ui.panel.id,
       }, [
         el("span", { className: "reflect-launcher-icon", "aria-hidden": "true" }),
-        el("span", { text: "Open " + config.title + " chat" }),
+        el("span", { text: say("openChat") }),
       ]);
       ui.launcher.addEventListener("click", function () {
         setOpen(true, true);
@@ -460,7 +499,7 @@
     ready = value;
     ui.input.readOnly = !value;
     ui.input.setAttribute("aria-disabled", String(!value));
-    ui.input.placeholder = value ? "Type your message" : "Waiting for the connection\u2026";
+    ui.input.placeholder = say(value ? "placeholder" : "waiting");
     updateCounter();
     refreshButtons();
   }
@@ -471,10 +510,12 @@
     const over = length > MAX_CHARS;
     let text = "";
     if (over) {
-      text = "Your message is " + length.toLocaleString("en-GB") + " characters; the limit is " +
-        MAX_CHARS.toLocaleString("en-GB") + ". Please shorten it.";
+      text = say("tooLong", {
+        length: length.toLocaleString("en-GB"),
+        limit: MAX_CHARS.toLocaleString("en-GB"),
+      });
     } else if (length >= WARN_CHARS) {
-      text = (MAX_CHARS - length).toLocaleString("en-GB") + " characters left.";
+      text = say("charsLeft", { left: (MAX_CHARS - length).toLocaleString("en-GB") });
     }
     if (ui.counter.textContent !== text) {
       ui.counter.textContent = text;
@@ -517,7 +558,7 @@
       className: "reflect-msg reflect-msg--" + sender + (continues ? " reflect-msg--cont" : ""),
     });
     if (!continues) {
-      node.appendChild(srOnly((sender === "user" ? "You" : config.title) + " said: "));
+      node.appendChild(srOnly(say(sender === "user" ? "youSaid" : "botSaid")));
     }
     container.appendChild(node);
     return node;
@@ -540,7 +581,7 @@
       return b && typeof b.title === "string" && typeof b.payload === "string";
     });
     if (buttons.length) {
-      const group = el("div", { className: "reflect-buttons", role: "group", "aria-label": "Reply options" });
+      const group = el("div", { className: "reflect-buttons", role: "group", "aria-label": say("replyOptions") });
       buttons.forEach(function (b) {
         const button = el("button", { type: "button", className: "reflect-button", text: b.title });
         button.addEventListener("click", function () {
@@ -604,7 +645,7 @@
     }
     progressShown = key;
     ui.progress.hidden = false;
-    ui.progressText.textContent = "Point " + point + " of " + total;
+    ui.progressText.textContent = say("progress", { point: point, total: total });
     ui.progressFill.style.width = Math.round((point / total) * 100) + "%";
   }
 
@@ -655,7 +696,7 @@
       }
     });
     if (messages.length) {
-      setStatus("Conversation restored.");
+      setStatus(say("restored"));
     }
     refreshButtons();
     scrollToEnd();
@@ -701,7 +742,7 @@
     if (Array.from(text).length > MAX_CHARS) {
       updateCounter();
       ui.announcer.textContent = "";
-      ui.announcer.textContent = "Not sent. " + ui.counter.textContent;
+      ui.announcer.textContent = say("notSent", { reason: ui.counter.textContent });
       ui.input.focus();
       return;
     }
@@ -729,13 +770,13 @@
       return;
     }
     started = true;
-    setStatus("Connecting\u2026");
+    setStatus(say("connecting"));
     if (typeof window.io === "function") {
       connect();
       return;
     }
     loadScript(config.base + "vendor/socket.io.min.js", connect, function () {
-      setStatus("The chat could not load. Please reload the page.");
+      setStatus(say("loadFailed"));
     });
   }
 
@@ -751,7 +792,7 @@
 
     socket.on("connect", function () {
       // Every (re)connection is a new socket on the server: bind it to our session again.
-      setStatus(everConnected ? "Reconnecting\u2026" : "Connecting\u2026");
+      setStatus(say(everConnected ? "reconnecting" : "connecting"));
       socket.emit("session_request", { session_id: storageGet("localStorage", STORAGE_KEY) });
     });
 
@@ -769,7 +810,7 @@
         // A new conversation (first visit, or the old session expired or was not accepted).
         clearConversation();
         if (hadConversation) {
-          addNotice("This is a new conversation; the earlier one could not be resumed.");
+          addNotice(say("notResumed"));
         }
         // The greeting: sent as /greet and not shown as a user message.
         emitUserMessage("/greet");
@@ -787,7 +828,7 @@
       if (typeof message.text !== "string" || !message.text) {
         return; // images, attachments and custom payloads are not part of Reflect
       }
-      if (ui.status.textContent === "Conversation restored.") {
+      if (ui.status.textContent === say("restored")) {
         setStatus("");
       }
       const node = addBotMessage(message);
@@ -801,7 +842,7 @@
     socket.on("error", function (data) {
       let text = data && typeof data.message === "string" && data.message
         ? data.message
-        : "Sorry, that message could not be sent.";
+        : say("notDelivered");
       addNotice(text);
     });
 
@@ -811,12 +852,12 @@
       if (reason === "io server disconnect") {
         socket.connect(); // the server closed us on purpose; socket.io does not retry that itself
       }
-      setStatus("Reconnecting\u2026");
+      setStatus(say("reconnecting"));
     });
 
     socket.on("connect_error", function () {
       setReady(false);
-      setStatus(everConnected ? "Reconnecting\u2026" : "Can't reach " + config.title + " yet. Trying again\u2026");
+      setStatus(say(everConnected ? "reconnecting" : "unreachable"));
       if (!socket.active) {
         // Refused by the server (not a network error): socket.io gives up, so retry slowly.
         setTimeout(function () {
