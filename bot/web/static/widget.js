@@ -3,8 +3,8 @@
  *
  * Embed:
  *   <script src="https://HOST/widget.js" data-server="https://RASA-HOST" data-title="Reflect" defer></script>
- * Optional attributes: data-mode="inline" (render where the script tag is, no launcher) and
- * data-open="true" (panel starts open).
+ * Optional attributes: data-mode="inline" (render where the script tag is, no launcher),
+ * data-open="true" (panel starts open) and data-remember="true" (see STORAGE_KEY).
  *
  * It speaks the protocol in docs/widget-protocol.md with the Rasa server's socket.io channel.
  * Message text is Markdown from the server; it is turned into DOM nodes with createElement and
@@ -20,11 +20,15 @@
   }
   window.__reflectWidgetLoaded = true;
 
+  // The session token. In sessionStorage by default: it goes when the tab or browser is closed,
+  // so on a shared PC the next person never resumes someone else's conversation. A site may
+  // opt in to localStorage (kept across browser restarts) with data-remember="true".
   const STORAGE_KEY = "reflect.session";
   const OPEN_KEY = "reflect.open"; // sessionStorage: the panel stays open across reloads in a tab
   const MAX_CHARS = 5000; // the server refuses longer messages (protocol step 5)
   const WARN_CHARS = 4500; // show the counter from here on
   const TURN_TIMEOUT_MS = 30000; // hide the typing indicator if turn_complete never comes
+  const FORGET_TIMEOUT_MS = 15000; // say so if the server never confirms a forget
   const LINK_SCHEMES = ["http:", "https:", "mailto:", "tel:"];
   const POINT_RE = /\bPoint (\d+) of (\d+)\b/;
 
@@ -57,6 +61,25 @@
     restored: "Conversation restored.",
     notResumed: "This is a new conversation; the earlier one could not be resumed.",
     notDelivered: "Sorry, that message could not be sent.",
+    forget: "Forget this conversation",
+    forgetQuestion: "Forget this conversation?",
+    forgetExplain:
+      "It will be deleted from {title} and from this browser, and cannot be brought back. " +
+      "Reflections you saved are kept: they are not linked to this conversation, and you can " +
+      "withdraw one with its receipt code.",
+    forgetYes: "Yes, forget it",
+    forgetCancel: "Cancel",
+    forgotten:
+      "This conversation has been forgotten: it is deleted from {title} and from this browser. " +
+      "Reflections you saved are kept; to withdraw one, start a new conversation and say " +
+      "\u201cwithdraw my reflection\u201d.",
+    forgottenElsewhere:
+      "This conversation was forgotten in another tab or window: it is deleted from {title} " +
+      "and from this browser. Reflections you saved are kept; to withdraw one, start a new " +
+      "conversation and say \u201cwithdraw my reflection\u201d.",
+    notForgotten: "Sorry, the conversation could not be forgotten just now. Please try again.",
+    startNew: "Start a new conversation",
+    endedPlaceholder: "Start a new conversation to type here",
   };
 
   const script =
@@ -70,6 +93,7 @@
     title: script.getAttribute("data-title") || "Reflect",
     inline: script.getAttribute("data-mode") === "inline",
     startOpen: script.getAttribute("data-open") === "true",
+    remember: script.getAttribute("data-remember") === "true",
     // widget.css and the socket.io client live next to widget.js, wherever it is served from.
     base: new URL(".", script.src || window.location.href).href,
   };
@@ -91,6 +115,9 @@
   let latestGroup = null; // the reply buttons that are usable (the newest bot message with buttons)
   let progressShown = null;
   let replyStart = null; // the first bot message since the user last sent something
+  let ended = false; // the session was forgotten: no new one until the user asks for it
+  let forgetPending = false; // "Yes, forget it" was sent and not yet answered
+  let forgetTimer = null;
   const ui = {};
 
   // ---------------------------------------------------------------- small DOM helpers
@@ -143,6 +170,23 @@
     } catch (e) {
       memory[store + key] = value;
     }
+  }
+
+  const TOKEN_STORE = config.remember ? "localStorage" : "sessionStorage";
+  function getToken() {
+    return storageGet(TOKEN_STORE, STORAGE_KEY);
+  }
+  function setToken(token) {
+    storageSet(TOKEN_STORE, STORAGE_KEY, token);
+  }
+  /** Wherever a token may be, it goes (after a forget; both, whatever the page opted into). */
+  function clearToken() {
+    storageSet("localStorage", STORAGE_KEY, null);
+    storageSet("sessionStorage", STORAGE_KEY, null);
+  }
+  if (!config.remember) {
+    // Left by an older widget, which kept it for days: never resume from it.
+    storageSet("localStorage", STORAGE_KEY, null);
   }
 
   // ---------------------------------------------------------------- safe Markdown
@@ -395,11 +439,34 @@
       ui.announcer,
     ]);
 
+    // "Forget this conversation", in two steps so one stray click or keypress cannot do it.
+    ui.forget = el("button", { type: "button", className: "reflect-forget", text: say("forget") });
+    ui.confirmQuestion = el("p", {
+      id: uid + "-confirm-question",
+      className: "reflect-confirm-question",
+      tabindex: "-1", // focused when the question appears, so it is read out first
+      text: say("forgetQuestion"),
+    });
+    ui.forgetYes = el("button", { type: "button", className: "reflect-confirm-yes", text: say("forgetYes") });
+    ui.forgetCancel = el("button", { type: "button", className: "reflect-confirm-cancel", text: say("forgetCancel") });
+    ui.confirm = el("div", {
+      className: "reflect-confirm",
+      role: "group",
+      "aria-labelledby": ui.confirmQuestion.id,
+      "aria-describedby": uid + "-confirm-text",
+      hidden: true,
+    }, [
+      ui.confirmQuestion,
+      el("p", { id: uid + "-confirm-text", className: "reflect-confirm-text", text: say("forgetExplain") }),
+      el("div", { className: "reflect-confirm-actions" }, [ui.forgetYes, ui.forgetCancel]),
+    ]);
+    ui.tools = el("div", { className: "reflect-tools" }, [ui.forget, ui.confirm]);
+
     ui.panel = el("section", {
       className: "reflect-panel",
       id: uid + "-panel",
       "aria-label": config.title,
-    }, [header, ui.progress, ui.log, ui.typing, ui.form]);
+    }, [header, ui.progress, ui.log, ui.typing, ui.form, ui.tools]);
 
     if (!config.inline) {
       ui.launcher = el("button", {
@@ -439,6 +506,23 @@
       }
     });
     ui.input.addEventListener("input", updateCounter);
+    ui.forget.addEventListener("click", askToForget);
+    ui.forgetCancel.addEventListener("click", function () {
+      if (!forgetPending) {
+        hideConfirm(true);
+      }
+    });
+    ui.forgetYes.addEventListener("click", confirmForget);
+    ui.confirm.addEventListener("keydown", function (event) {
+      // Escape steps back out of the question (and must not also close the panel).
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        if (!forgetPending) {
+          hideConfirm(true);
+        }
+      }
+    });
 
     ui.root = root;
     if (!cssLoaded) {
@@ -499,7 +583,7 @@
     ready = value;
     ui.input.readOnly = !value;
     ui.input.setAttribute("aria-disabled", String(!value));
-    ui.input.placeholder = say(value ? "placeholder" : "waiting");
+    ui.input.placeholder = say(value ? "placeholder" : ended ? "endedPlaceholder" : "waiting");
     updateCounter();
     refreshButtons();
   }
@@ -702,6 +786,93 @@
     scrollToEnd();
   }
 
+  // ---------------------------------------------------------------- forgetting the conversation
+
+  function askToForget() {
+    ui.forget.hidden = true;
+    ui.confirm.hidden = false;
+    ui.confirmQuestion.focus();
+  }
+
+  /** Back from the question to the control; `moveFocus` unless the question is going away. */
+  function hideConfirm(moveFocus) {
+    const focusInside = ui.confirm.contains(document.activeElement);
+    ui.confirm.hidden = true;
+    ui.forget.hidden = false;
+    setForgetPending(false);
+    if (moveFocus || focusInside) {
+      ui.forget.focus();
+    }
+  }
+
+  function setForgetPending(value) {
+    forgetPending = value;
+    clearTimeout(forgetTimer);
+    ui.forgetYes.setAttribute("aria-disabled", String(value));
+    ui.forgetCancel.setAttribute("aria-disabled", String(value));
+    if (value) {
+      forgetTimer = setTimeout(function () {
+        hideConfirm(false);
+        addNotice(say("notForgotten"));
+      }, FORGET_TIMEOUT_MS);
+    }
+  }
+
+  /** "Yes, forget it": the server revokes the token, deletes the conversation, then ends it. */
+  function confirmForget() {
+    if (forgetPending) {
+      return;
+    }
+    if (!ready) {
+      ui.announcer.textContent = "";
+      ui.announcer.textContent = say("waiting");
+      return;
+    }
+    setForgetPending(true);
+    socket.emit("forget", { session_id: getToken() });
+  }
+
+  /**
+   * The session has ended (forgotten here or in another tab): nothing of it stays on screen or
+   * in storage, and a new conversation starts only when the user asks for one.
+   */
+  function endSession(here) {
+    const focusInside = ui.root.contains(document.activeElement);
+    ended = true;
+    clearToken();
+    hideConfirm(false);
+    turnsDone();
+    clearConversation();
+    setReady(false);
+    setStatus("");
+    ui.tools.hidden = true;
+    const start = el("button", { type: "button", className: "reflect-button reflect-start", text: say("startNew") });
+    start.addEventListener("click", startNewConversation);
+    ui.log.appendChild(el("div", { className: "reflect-ended" }, [
+      el("p", { text: say(here ? "forgotten" : "forgottenElsewhere") }),
+      start,
+    ]));
+    scrollToEnd();
+    if (here || focusInside) {
+      start.focus();
+    }
+  }
+
+  function startNewConversation() {
+    if (!ended) {
+      return;
+    }
+    ended = false;
+    ui.tools.hidden = false;
+    clearConversation();
+    ui.input.focus();
+    setReady(false);
+    if (socket && socket.connected) {
+      setStatus(say("connecting"));
+      requestSession();
+    }
+  }
+
   // ---------------------------------------------------------------- the typing indicator
 
   function turnStarted() {
@@ -730,7 +901,7 @@
 
   function emitUserMessage(text) {
     replyStart = null;
-    socket.emit("user_uttered", { message: text, session_id: storageGet("localStorage", STORAGE_KEY) });
+    socket.emit("user_uttered", { message: text, session_id: getToken() });
     turnStarted();
   }
 
@@ -780,6 +951,10 @@
     });
   }
 
+  function requestSession() {
+    socket.emit("session_request", { session_id: getToken() });
+  }
+
   function connect() {
     socket = window.io(config.server, {
       path: "/socket.io",
@@ -791,16 +966,20 @@
     });
 
     socket.on("connect", function () {
+      if (ended) {
+        setStatus(""); // a forgotten session: the next one starts when the user asks
+        return;
+      }
       // Every (re)connection is a new socket on the server: bind it to our session again.
       setStatus(say(everConnected ? "reconnecting" : "connecting"));
-      socket.emit("session_request", { session_id: storageGet("localStorage", STORAGE_KEY) });
+      requestSession();
     });
 
     socket.on("session_confirm", function (data) {
       data = data || {};
       const hadConversation = ui.log.querySelector(".reflect-msg") !== null;
       if (typeof data.session_id === "string" && data.session_id) {
-        storageSet("localStorage", STORAGE_KEY, data.session_id);
+        setToken(data.session_id);
       }
       everConnected = true;
       turnsDone(); // a reply lost with the old socket will not come now
@@ -838,11 +1017,19 @@
 
     socket.on("turn_complete", turnEnded);
 
+    // Forgotten, from this tab or another one of the same session (protocol step 9).
+    socket.on("session_ended", function () {
+      endSession(forgetPending);
+    });
+
     // Refused input. The server follows it with turn_complete, which ends the typing indicator.
     socket.on("error", function (data) {
       let text = data && typeof data.message === "string" && data.message
         ? data.message
         : say("notDelivered");
+      if (forgetPending) {
+        hideConfirm(true); // the forget failed; the conversation is still here to try again
+      }
       addNotice(text);
     });
 
