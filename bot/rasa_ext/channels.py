@@ -6,7 +6,8 @@ names, so the URLs are unchanged). Each replaces the text and the sender id *bef
 error log, which quotes the text) and the action server never see raw text.
 
 The socket.io channel is the web widget's server side and implements docs/widget-protocol.md:
-Origin allow-list, server-issued signed session ids bound to the socket, history on resume.
+Origin allow-list, server-issued signed session ids bound to the socket, history on resume,
+and "Forget this conversation".
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ from socketio import AsyncServer
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.content.loader import load_packs
 from bot.door import Door, DoorError
+from bot.rasa_ext.forget import forget_conversation
 from bot.receipts import reveal_receipts
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
 from bot.web.history import HistoryMessage, history_messages
-from bot.web.sessions import SessionSigner
+from bot.web.revocations import SqlRevocationList
+from bot.web.sessions import SessionSigner, WidgetSessions
 
 logger = logging.getLogger(__name__)
 
@@ -195,16 +198,29 @@ SESSION_CONFIRM = "session_confirm"
 HISTORY = "history"
 TURN_COMPLETE = "turn_complete"
 ERROR = "error"
+FORGET = "forget"
+SESSION_ENDED = "session_ended"
+#: ``session_ended``'s reason when the session was forgotten (from this socket or another).
+FORGOTTEN = "forgotten"
 
 NO_SESSION = "This connection has no session yet: send session_request first."
 WRONG_SESSION = "That session_id is not the session of this connection."
 NOT_HANDLED = "Sorry, something went wrong handling that message. Please try again."
+NOT_FORGOTTEN = "Sorry, the conversation could not be forgotten just now. Please try again."
 
 
 @lru_cache(maxsize=1)
-def default_sessions() -> SessionSigner:
-    """The widget session signer for this server process, from Settings (read once)."""
-    return SessionSigner.from_settings(server_settings())
+def default_sessions() -> WidgetSessions:
+    """The widget's sessions for this server process, from Settings (read once).
+
+    The revocation list is in the reflections database, which every worker and replica shares
+    (its engine is built on first use, after Sanic has forked the workers).
+    """
+    settings = server_settings()
+    return WidgetSessions(
+        signer=SessionSigner.from_settings(settings),
+        revoked=SqlRevocationList(settings.reflections_url),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -236,12 +252,19 @@ async def _settled(result: object) -> None:
 class _WidgetBlueprint(SocketBlueprint):  # type: ignore[misc]
     """Rasa's socket.io blueprint, remembering the app it joins.
 
-    The app's ``ctx.agent`` has the tracker store a resumed session's history comes from.
+    The app's ``ctx.agent`` has the tracker store a resumed session's history comes from, and
+    the tracker and lock stores "forget" deletes a conversation with.
     """
 
     def register(self, app: Sanic, options: dict[str, Any]) -> None:
         self.ctx.app = app
         super().register(app, options)
+
+    @property
+    def agent(self) -> Any:
+        """Rasa's agent for the app (None before the app is registered or the model loaded)."""
+        app = getattr(self.ctx, "app", None)
+        return getattr(getattr(app, "ctx", None), "agent", None)
 
 
 class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
@@ -259,6 +282,8 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
       metadata is dropped, receipt tokens become codes only on the way out.
     - Rooms: replies go to every socket of the session (two tabs), and ``turn_complete``
       follows each handled message; a resumed session gets its ``history``.
+    - Forgetting: ``forget`` revokes the session's token for good, deletes the conversation
+      from the tracker store and ends the session in every tab (``session_ended``).
     """
 
     def __init__(
@@ -273,7 +298,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         metadata_key: str | None = "metadata",
         *,
         door: Door | None = None,
-        sessions: SessionSigner | None = None,
+        sessions: WidgetSessions | None = None,
         origins: Iterable[str] | None = None,
     ) -> None:
         # session_persistence is accepted for credentials.yml's sake; sessions always persist.
@@ -339,11 +364,15 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         async def user_uttered(sid: str, data: Any = None) -> None:
             await self._handle_message(sio, sid, data, on_new_message)
 
+        async def forget(sid: str, data: Any = None) -> None:
+            await self._forget(sio, sid, data, socketio_webhook)
+
         socketio_webhook.add_route(health, "/", methods=["GET"])
         sio.on("connect", connect, namespace=namespace)
         sio.on("disconnect", disconnect, namespace=namespace)
         sio.on(SESSION_REQUEST, session_request, namespace=namespace)
         sio.on(self.user_message_evt, user_uttered, namespace=namespace)
+        sio.on(FORGET, forget, namespace=namespace)
         return socketio_webhook
 
     def _may_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> bool:
@@ -362,11 +391,15 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
     async def _start_session(
         self, sio: AsyncServer, sid: str, data: Any, bp: _WidgetBlueprint
     ) -> None:
-        """Adopt a valid token (resume) or issue a new one; bind it to this socket."""
+        """Adopt a valid token (resume) or issue a new one; bind it to this socket.
+
+        A forgotten (revoked) token is refused like a forged one. If the revocation list cannot
+        be read, the offered token is not adopted either: a new session, never a guess.
+        """
         namespace = self.namespace
         offered = data.get("session_id") if isinstance(data, dict) else None
         history: list[HistoryMessage] = []
-        if self._sessions.verify(offered):
+        if self._adoptable(offered):
             token = str(offered)
             history = history_messages(await self._events(bp, self._door.pseudonymise(token)))
         else:
@@ -388,27 +421,59 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         if resumed:
             await sio.emit(HISTORY, {"messages": history}, room=sid, namespace=namespace)
 
-    async def _handle_message(
-        self, sio: AsyncServer, sid: str, data: Any, on_new_message: OnNewMessage
-    ) -> None:
-        """Through the door and on to Rasa, for the session bound to this socket only."""
-        namespace = self.namespace
+    def _adoptable(self, offered: object) -> bool:
+        """Whether an offered token may be adopted; ``False`` if that cannot be known now."""
+        try:
+            return self._sessions.verify(offered)
+        except Exception as exc:  # the revocation list is in the database, which may be down
+            logger.error("widget revocation list not available: %s", type(exc).__name__)
+            return False
+
+    async def _claimed_session(
+        self, sio: AsyncServer, sid: str, data: Any
+    ) -> tuple[str, str] | None:
+        """The (token, sender) bound to this socket, if ``data`` names exactly that session.
+
+        Otherwise the socket gets an ``error`` (and ``turn_complete``) and the caller stops.
+        """
         bound = await self._socket_session(sio, sid)
         if "token" not in bound:
             await self._refuse(sio, sid, NO_SESSION)
-            return
+            return None
         claimed = data.get("session_id") if isinstance(data, dict) else None
         if not isinstance(claimed, str) or not hmac.compare_digest(
             claimed.encode(), str(bound["token"]).encode()
         ):
             await self._refuse(sio, sid, WRONG_SESSION)
+            return None
+        return str(bound["token"]), str(bound["sender"])
+
+    async def _handle_message(
+        self, sio: AsyncServer, sid: str, data: Any, on_new_message: OnNewMessage
+    ) -> None:
+        """Through the door and on to Rasa, for the session bound to this socket only."""
+        namespace = self.namespace
+        claimed = await self._claimed_session(sio, sid, data)
+        if claimed is None:
+            return
+        token, room = claimed
+        try:
+            revoked = self._sessions.is_revoked(token)
+        except Exception as exc:  # fail closed: never write to a conversation maybe forgotten
+            logger.error("widget revocation list not available: %s", type(exc).__name__)
+            await self._refuse(sio, sid, NOT_HANDLED)
+            return
+        if revoked:
+            # Forgotten from a tab on another worker, whose room does not reach this socket.
+            await self._end_socket_session(sio, sid, room)
+            await sio.emit(SESSION_ENDED, {"reason": FORGOTTEN}, room=sid, namespace=namespace)
+            await sio.emit(TURN_COMPLETE, {}, room=sid, namespace=namespace)
             return
         try:
             text = self._door.clean_text(data.get("message"))
         except DoorError as exc:
             await self._refuse(sio, sid, _sentence(str(exc)))
             return
-        room = str(bound["sender"])
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
         message = UserMessage(text, output, room, input_channel=self.name(), metadata=None)
         try:
@@ -419,6 +484,56 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await sio.emit(ERROR, {"message": NOT_HANDLED}, room=sid, namespace=namespace)
         finally:
             await sio.emit(TURN_COMPLETE, {}, room=room, namespace=namespace)
+
+    async def _forget(self, sio: AsyncServer, sid: str, data: Any, bp: _WidgetBlueprint) -> None:
+        """Forget this socket's session: revoke the token, delete the conversation, end it.
+
+        The token is revoked first, so from then on no tab (on any worker) can resume the
+        session or add to it; then :func:`~bot.rasa_ext.forget.forget_conversation` deletes it
+        under Rasa's conversation lock. If either fails, the socket keeps its session and gets
+        an ``error``: both steps are safe to repeat, so the widget can simply ask again.
+        """
+        namespace = self.namespace
+        claimed = await self._claimed_session(sio, sid, data)
+        if claimed is None:
+            return
+        token, sender = claimed
+        agent = bp.agent
+        try:
+            if getattr(agent, "tracker_store", None) is None:
+                raise RuntimeError("no tracker store yet")
+            self._sessions.revoke(token)
+            await forget_conversation(
+                sender,
+                tracker_store=agent.tracker_store,
+                lock_store=getattr(agent, "lock_store", None),
+            )
+        except Exception as exc:  # the type only: logs never carry a conversation's content
+            logger.error("widget session not forgotten: %s", type(exc).__name__)
+            await sio.emit(ERROR, {"message": NOT_FORGOTTEN}, room=sid, namespace=namespace)
+            return
+        # Every socket of the session in this process: told, unbound, out of the room. (A tab
+        # on another worker is told when it next sends a message; it can no longer resume.)
+        await sio.emit(SESSION_ENDED, {"reason": FORGOTTEN}, room=sender, namespace=namespace)
+        for member in self._room_members(sio, sender):
+            await self._end_socket_session(sio, member, sender)
+        await _settled(sio.close_room(sender, namespace=namespace))
+
+    async def _end_socket_session(self, sio: AsyncServer, sid: str, room: str) -> None:
+        """Unbind a socket from its session: it must ask for a new one before it may speak."""
+        try:
+            await sio.save_session(sid, {}, namespace=self.namespace)
+        except KeyError:  # the socket has gone meanwhile
+            pass
+        await _settled(sio.leave_room(sid, room, namespace=self.namespace))
+
+    def _room_members(self, sio: AsyncServer, room: str) -> list[str]:
+        """The sockets of this process in a session's room."""
+        try:
+            members = sio.manager.get_participants(self.namespace or "/", room)
+            return [str(member) for member, _ in members]
+        except KeyError:  # nobody in the room (or in the namespace) any more
+            return []
 
     async def _refuse(self, sio: AsyncServer, sid: str, reason: str) -> None:
         """An ``error`` for this socket only, then ``turn_complete`` to end its typing dots."""
@@ -440,9 +555,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         Read-only (``retrieve`` creates nothing, so an unknown sender stays unknown). History is
         a convenience: if the store cannot answer, the widget starts afresh rather than failing.
         """
-        app = getattr(bp.ctx, "app", None)
-        agent = getattr(getattr(app, "ctx", None), "agent", None)
-        store = getattr(agent, "tracker_store", None)
+        store = getattr(bp.agent, "tracker_store", None)
         if store is None:
             return []
         try:

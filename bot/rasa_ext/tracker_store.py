@@ -21,6 +21,10 @@ server's time. Rasa 3.6's ``SQLTrackerStore`` does, for every message:
 
 Our server (``bot/rasa_ext/serve.py``) makes ``type: SQL`` in endpoints.yml use this class;
 ``rasa shell``, ``rasa test`` and stock Rasa read and write the very same rows.
+
+Rasa 3.6's tracker stores cannot delete a conversation. :meth:`LeanSQLTrackerStore.delete` can,
+and :func:`delete_conversation` finds it (or Rasa's own SQL store, same table) inside the
+wrappers Rasa puts around every store, for "Forget this conversation" (bot/rasa_ext/forget.py).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import itertools
 import json
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -72,6 +76,10 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                 session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
 
+    async def delete(self, sender_id: str) -> int:
+        """Delete every stored event of one conversation, all its sessions; return how many."""
+        return _delete_rows(self, sender_id)
+
     @staticmethod
     def _row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
         """The columns of one event row, computed exactly as ``SQLTrackerStore.save`` does."""
@@ -83,6 +91,69 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+class CannotDelete(RuntimeError):
+    """The tracker store in use has no way to delete a conversation (e.g. Redis, Mongo)."""
+
+
+def _delete_rows(store: SQLTrackerStore, sender_id: str) -> int:
+    """One ``DELETE`` of a sender's rows from Rasa's ``events`` table (ours or Rasa's store)."""
+    with store.session_scope() as session:
+        table = store.SQLEvent.__table__
+        result = session.execute(table.delete().where(table.c.sender_id == sender_id))
+        session.commit()
+    return int(result.rowcount)
+
+
+def _layers(store: Any) -> list[Any]:
+    """``store`` and every store inside it, outermost first.
+
+    Rasa hands out ``FailSafeTrackerStore(store)`` (rasa/core/agent.py), and wraps a store
+    without async methods in ``AwaitableTrackerStore`` (rasa/core/tracker_store.py); both keep
+    the wrapped store in ``_tracker_store``. ``FailSafeTrackerStore`` also keeps, once a save
+    has failed, an in-memory ``_fallback_tracker_store`` that may hold the conversation.
+    Private attributes of Rasa 3.6; a test checks them against the installed Rasa.
+    """
+    found: list[Any] = []
+    pending = [store]
+    while pending and len(found) < 10:
+        layer = pending.pop(0)
+        if layer is None or any(layer is seen for seen in found):
+            continue
+        found.append(layer)
+        pending += [
+            getattr(layer, "_tracker_store", None),
+            getattr(layer, "_fallback_tracker_store", None),
+        ]
+    return found
+
+
+async def delete_conversation(store: Any, sender_id: str) -> int:
+    """Delete one conversation from the tracker store Rasa gave us; return the events deleted.
+
+    Deletes from every layer that can hold it: the SQL store (all sessions) and Rasa's
+    in-memory fallback. A store that cannot delete raises :class:`CannotDelete` rather than
+    pretend, so "forgotten" is never said about a conversation that is still kept.
+    """
+    deleted = 0
+    stores = 0
+    for layer in _layers(store):
+        if callable(getattr(layer, "delete", None)):  # ours (Rasa 3.6's stores have none)
+            deleted += await layer.delete(sender_id)
+        elif isinstance(layer, SQLTrackerStore):
+            deleted += _delete_rows(layer, sender_id)
+        elif isinstance(layer, InMemoryTrackerStore):
+            kept = layer.store.pop(sender_id, None)
+            deleted += len(json.loads(kept).get("events", [])) if kept else 0
+        elif getattr(layer, "_tracker_store", None) is None:
+            raise CannotDelete(f"{type(layer).__name__} cannot delete a conversation")
+        else:
+            continue
+        stores += 1
+    if not stores:
+        raise CannotDelete("no tracker store to delete from")
+    return deleted
 
 
 def install() -> None:

@@ -109,6 +109,22 @@ class WithdrawalAttempt(Base):
     attempts = Column(Integer, nullable=False, default=0)
 
 
+class RevokedWidgetSession(Base):
+    """A web widget session that was ended ("Forget this conversation"): never adopt it again.
+
+    Widget session tokens are stateless signed ids (bot/web/sessions.py), so only a list every
+    Rasa server process can read can refuse one before it expires. ``token_key`` is a keyed
+    hash of the token (never the token, never the sender id), and the row is deleted once the
+    token would have expired anyway (``issued_on`` plus Settings.widget_session_days), so the
+    table holds at most that many days of revocations and nothing about any conversation.
+    """
+
+    __tablename__ = "revoked_widget_sessions"
+
+    token_key = Column(String(64), primary_key=True)
+    issued_on = Column(Date, nullable=False, index=True)
+
+
 class ConversationMemoryRow(Base):
     """One identifier a conversation redacted, kept only as a keyed hash, until it expires.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 
 from bot.config import PROJECT_ROOT
 
@@ -45,6 +45,21 @@ def launch(playwright: Playwright) -> Browser:
     )
 
 
+def launch_profile(playwright: Playwright, profile: Path) -> BrowserContext:
+    """Chromium on a profile kept in ``profile``: closing it and launching again is a restart.
+
+    What a shared PC keeps between two people: localStorage survives, sessionStorage does not.
+    """
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=chromium_path(),
+        headless=True,
+        args=LAUNCH_ARGS,
+        viewport={"width": 1280, "height": 800},
+        locale="en-GB",
+    )
+
+
 class Widget:
     """The Reflect widget on one page, addressed the way a user (or a screen reader) finds it."""
 
@@ -60,6 +75,10 @@ class Widget:
         #: The connection status line in the header (role=status).
         self.status = page.locator(".reflect-header [role=status]")
         self.typing = page.locator(".reflect-typing")
+        self.forget_button = page.get_by_role("button", name="Forget this conversation")
+        #: The confirmation step of "Forget this conversation".
+        self.confirmation = page.get_by_role("group", name="Forget this conversation?")
+        self.start_new = page.get_by_role("button", name="Start a new conversation")
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -115,6 +134,12 @@ class Widget:
         expect(self.progress).to_have_text(f"Point {number} of {total}")
 
     def session_token(self) -> str | None:
+        """The token of this tab's session (sessionStorage: gone when the browser closes)."""
+        token = self.page.evaluate(f"sessionStorage.getItem({SESSION_KEY!r})")
+        return str(token) if token is not None else None
+
+    def remembered_token(self) -> str | None:
+        """A token kept across browser restarts (localStorage): only with data-remember="true"."""
         token = self.page.evaluate(f"localStorage.getItem({SESSION_KEY!r})")
         return str(token) if token is not None else None
 

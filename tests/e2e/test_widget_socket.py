@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.door import MAX_MESSAGE_CHARS
+from bot.receipts import sender_hash
 from bot.run import Stack
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
 from tests.e2e.conftest import stack_on_free_ports
@@ -61,6 +62,13 @@ def _events_in_tracker(stack: Stack) -> int:
     path = stack.settings.tracker_url.removeprefix("sqlite:///")
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         return int(db.execute("select count(*) from events").fetchone()[0])
+
+
+def _events_of(stack: Stack, sender: str) -> int:
+    path = stack.settings.tracker_url.removeprefix("sqlite:///")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        query = "select count(*) from events where sender_id = ?"
+        return int(db.execute(query, (sender,)).fetchone()[0])
 
 
 def _tracker_text(stack: Stack) -> str:
@@ -212,3 +220,65 @@ async def test_a_forged_token_is_not_adopted_and_reaches_no_conversation(
     assert "not the session of this connection" in (await attacker.next("error"))["message"]
     await victim.turn(token, "next")
     assert attacker.drain("bot_uttered") == []
+
+
+async def test_forget_deletes_the_conversation_and_ends_the_session_in_every_tab(
+    stack: Stack, clients: Any
+) -> None:
+    tab1 = await _connected(clients, stack)
+    token = (await tab1.session())["session_id"]
+    await tab1.turn(token, "/greet")
+    await tab1.turn(token, RAW)
+    assert "Point 1 of 4" in _texts(await tab1.turn(token, "discuss and reflect"))
+    tab2 = await _connected(clients, stack, "websocket")
+    assert (await tab2.session(token))["resumed"] is True
+    await tab2.next("history")
+    sender = sender_hash(token, secret=stack.settings.secret)
+    assert _events_of(stack, sender) > 0
+
+    await tab1.forget(token)
+    ended = [await tab1.next("session_ended"), await tab2.next("session_ended")]
+
+    assert ended == [{"reason": "forgotten"}, {"reason": "forgotten"}]
+    assert _events_of(stack, sender) == 0
+    assert tab1.drain("error") == [] and tab2.drain("error") == []
+    # Neither tab can speak for the forgotten session any more, and nothing is written for it.
+    await tab2.say(token, "next")
+    assert "session_request" in (await tab2.next("error"))["message"]
+    assert _events_of(stack, sender) == 0
+
+    # Offering the old token (a copy kept somewhere) starts a new, empty session.
+    again = await _connected(clients, stack)
+    confirm = await again.session(token)
+    assert confirm["resumed"] is False and confirm["session_id"] != token
+    assert again.drain("history") == []
+    greeting = await again.turn(confirm["session_id"], "/greet")
+    assert "Child Z LCSPR learning briefing" in _texts(greeting)
+    assert "Point 1 of 4" not in _texts(greeting)
+    assert _events_of(stack, sender) == 0
+    # The revocation list keeps a keyed hash of the token, never the token or the sender id.
+    reflections_db = Path(stack.settings.reflections_url.removeprefix("sqlite:///"))
+    stored = b"".join(f.read_bytes() for f in reflections_db.parent.glob("reflect.db*"))
+    assert token.encode() not in stored and sender.encode() not in stored
+
+
+async def test_forget_needs_the_session_bound_to_the_socket(stack: Stack, clients: Any) -> None:
+    owner = await _connected(clients, stack)
+    token = (await owner.session())["session_id"]
+    await owner.turn(token, "/greet")
+    sender = sender_hash(token, secret=stack.settings.secret)
+    before = _events_of(stack, sender)
+
+    stranger = await _connected(clients, stack, "websocket")
+    await stranger.forget(token)
+    no_session = await stranger.next("error")
+    await stranger.session()
+    await stranger.forget(token)
+    wrong_session = await stranger.next("error")
+
+    assert "session_request" in no_session["message"]
+    assert "not the session of this connection" in wrong_session["message"]
+    assert _events_of(stack, sender) == before > 0
+    assert owner.drain("session_ended") == [] and stranger.drain("session_ended") == []
+    again = await _connected(clients, stack)
+    assert await again.session(token) == {"session_id": token, "resumed": True}

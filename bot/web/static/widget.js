@@ -3,8 +3,8 @@
  *
  * Embed:
  *   <script src="https://HOST/widget.js" data-server="https://RASA-HOST" data-title="Reflect" defer></script>
- * Optional attributes: data-mode="inline" (render where the script tag is, no launcher) and
- * data-open="true" (panel starts open).
+ * Optional attributes: data-mode="inline" (render where the script tag is, no launcher),
+ * data-open="true" (panel starts open) and data-remember="true" (see STORAGE_KEY).
  *
  * It speaks the protocol in docs/widget-protocol.md with the Rasa server's socket.io channel.
  * Message text is Markdown from the server; it is turned into DOM nodes with createElement and
@@ -20,13 +20,67 @@
   }
   window.__reflectWidgetLoaded = true;
 
+  // The session token. In sessionStorage by default: it goes when the tab or browser is closed,
+  // so on a shared PC the next person never resumes someone else's conversation. A site may
+  // opt in to localStorage (kept across browser restarts) with data-remember="true".
   const STORAGE_KEY = "reflect.session";
   const OPEN_KEY = "reflect.open"; // sessionStorage: the panel stays open across reloads in a tab
   const MAX_CHARS = 5000; // the server refuses longer messages (protocol step 5)
   const WARN_CHARS = 4500; // show the counter from here on
   const TURN_TIMEOUT_MS = 30000; // hide the typing indicator if turn_complete never comes
+  const FORGET_TIMEOUT_MS = 15000; // say so if the server never confirms a forget
   const LINK_SCHEMES = ["http:", "https:", "mailto:", "tel:"];
   const POINT_RE = /\bPoint (\d+) of (\d+)\b/;
+
+  /**
+   * Every word the widget itself shows or reads out, in one place (the bot's own messages come
+   * from the server). {title} is data-title; other {names} are filled in by say().
+   */
+  const TEXT = {
+    openChat: "Open {title} chat",
+    closeChat: "Close {title} chat",
+    conversation: "Conversation with {title}",
+    messageLabel: "Message to {title}",
+    placeholder: "Type your message",
+    waiting: "Waiting for the connection\u2026",
+    hint: "Enter to send, Shift+Enter for a new line.",
+    send: "Send",
+    typing: "{title} is typing\u2026",
+    youSaid: "You said: ",
+    botSaid: "{title} said: ",
+    replyOptions: "Reply options",
+    newTab: " (opens in a new tab)",
+    progress: "Point {point} of {total}",
+    tooLong: "Your message is {length} characters; the limit is {limit}. Please shorten it.",
+    charsLeft: "{left} characters left.",
+    notSent: "Not sent. {reason}",
+    connecting: "Connecting\u2026",
+    reconnecting: "Reconnecting\u2026",
+    unreachable: "Can't reach {title} yet. Trying again\u2026",
+    loadFailed: "The chat could not load. Please reload the page.",
+    restored: "Conversation restored.",
+    notResumed: "This is a new conversation; the earlier one could not be resumed.",
+    notDelivered: "Sorry, that message could not be sent.",
+    forget: "Forget this conversation",
+    forgetQuestion: "Forget this conversation?",
+    forgetExplain:
+      "It will be deleted from {title} and from this browser, and cannot be brought back. " +
+      "Reflections you saved are kept: they are not linked to this conversation, and you can " +
+      "withdraw one with its receipt code.",
+    forgetYes: "Yes, forget it",
+    forgetCancel: "Cancel",
+    forgotten:
+      "This conversation has been forgotten: it is deleted from {title} and from this browser. " +
+      "Reflections you saved are kept; to withdraw one, start a new conversation and say " +
+      "\u201cwithdraw my reflection\u201d.",
+    forgottenElsewhere:
+      "This conversation was forgotten in another tab or window: it is deleted from {title} " +
+      "and from this browser. Reflections you saved are kept; to withdraw one, start a new " +
+      "conversation and say \u201cwithdraw my reflection\u201d.",
+    notForgotten: "Sorry, the conversation could not be forgotten just now. Please try again.",
+    startNew: "Start a new conversation",
+    endedPlaceholder: "Start a new conversation to type here",
+  };
 
   const script =
     document.currentScript ||
@@ -39,9 +93,18 @@
     title: script.getAttribute("data-title") || "Reflect",
     inline: script.getAttribute("data-mode") === "inline",
     startOpen: script.getAttribute("data-open") === "true",
+    remember: script.getAttribute("data-remember") === "true",
     // widget.css and the socket.io client live next to widget.js, wherever it is served from.
     base: new URL(".", script.src || window.location.href).href,
   };
+
+  /** A TEXT entry with {title} and the given values filled in. */
+  function say(key, values) {
+    const all = Object.assign({ title: config.title }, values || {});
+    return TEXT[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(all, name) ? String(all[name]) : whole;
+    });
+  }
 
   const uid = "reflect-" + Math.random().toString(36).slice(2, 8);
   let socket = null;
@@ -52,6 +115,9 @@
   let latestGroup = null; // the reply buttons that are usable (the newest bot message with buttons)
   let progressShown = null;
   let replyStart = null; // the first bot message since the user last sent something
+  let ended = false; // the session was forgotten: no new one until the user asks for it
+  let forgetPending = false; // "Yes, forget it" was sent and not yet answered
+  let forgetTimer = null;
   const ui = {};
 
   // ---------------------------------------------------------------- small DOM helpers
@@ -106,6 +172,23 @@
     }
   }
 
+  const TOKEN_STORE = config.remember ? "localStorage" : "sessionStorage";
+  function getToken() {
+    return storageGet(TOKEN_STORE, STORAGE_KEY);
+  }
+  function setToken(token) {
+    storageSet(TOKEN_STORE, STORAGE_KEY, token);
+  }
+  /** Wherever a token may be, it goes (after a forget; both, whatever the page opted into). */
+  function clearToken() {
+    storageSet("localStorage", STORAGE_KEY, null);
+    storageSet("sessionStorage", STORAGE_KEY, null);
+  }
+  if (!config.remember) {
+    // Left by an older widget, which kept it for days: never resume from it.
+    storageSet("localStorage", STORAGE_KEY, null);
+  }
+
   // ---------------------------------------------------------------- safe Markdown
 
   /** An <a> for an allowed absolute URL, or null (then the caller keeps the source as text). */
@@ -130,7 +213,7 @@
       a.appendChild(label);
     }
     if (a.target === "_blank") {
-      a.appendChild(srOnly(" (opens in a new tab)"));
+      a.appendChild(srOnly(say("newTab")));
     }
     return a;
   }
@@ -299,7 +382,7 @@
       ui.close = el("button", {
         type: "button",
         className: "reflect-close",
-        "aria-label": "Close " + config.title + " chat",
+        "aria-label": say("closeChat"),
       }, [el("span", { "aria-hidden": "true", text: "\u00d7" })]);
       ui.close.addEventListener("click", function () {
         setOpen(false, true);
@@ -325,42 +408,65 @@
       role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": "Conversation with " + config.title,
+      "aria-label": say("conversation"),
       // Focusable so keyboard users can scroll it even when it holds no links or buttons.
       tabindex: "0",
     }, [ui.history]);
 
     ui.typing = el("div", { className: "reflect-typing", hidden: true }, [
       el("span", { className: "reflect-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
-      el("span", { text: config.title + " is typing\u2026" }),
+      el("span", { text: say("typing") }),
     ]);
 
     ui.input = el("textarea", {
       id: inputId,
       className: "reflect-input",
       rows: "2",
-      placeholder: "Type your message",
+      placeholder: say("placeholder"),
       "aria-describedby": hintId + " " + counterId,
       autocomplete: "off",
     });
-    ui.hint = el("p", { id: hintId, className: "reflect-hint", text: "Enter to send, Shift+Enter for a new line." });
+    ui.hint = el("p", { id: hintId, className: "reflect-hint", text: say("hint") });
     // The counter is read with the message box (aria-describedby), not announced per keystroke;
     // a refused send is announced once through ui.announcer.
     ui.counter = el("p", { className: "reflect-counter", id: counterId });
     ui.announcer = el("p", { className: "reflect-sr", role: "status" });
-    ui.send = el("button", { type: "submit", className: "reflect-send", text: "Send" });
+    ui.send = el("button", { type: "submit", className: "reflect-send", text: say("send") });
     ui.form = el("form", { className: "reflect-form", novalidate: true }, [
-      el("label", { for: inputId, className: "reflect-sr", text: "Message to " + config.title }),
+      el("label", { for: inputId, className: "reflect-sr", text: say("messageLabel") }),
       el("div", { className: "reflect-form-row" }, [ui.input, ui.send]),
       el("div", { className: "reflect-form-meta" }, [ui.hint, ui.counter]),
       ui.announcer,
     ]);
 
+    // "Forget this conversation", in two steps so one stray click or keypress cannot do it.
+    ui.forget = el("button", { type: "button", className: "reflect-forget", text: say("forget") });
+    ui.confirmQuestion = el("p", {
+      id: uid + "-confirm-question",
+      className: "reflect-confirm-question",
+      tabindex: "-1", // focused when the question appears, so it is read out first
+      text: say("forgetQuestion"),
+    });
+    ui.forgetYes = el("button", { type: "button", className: "reflect-confirm-yes", text: say("forgetYes") });
+    ui.forgetCancel = el("button", { type: "button", className: "reflect-confirm-cancel", text: say("forgetCancel") });
+    ui.confirm = el("div", {
+      className: "reflect-confirm",
+      role: "group",
+      "aria-labelledby": ui.confirmQuestion.id,
+      "aria-describedby": uid + "-confirm-text",
+      hidden: true,
+    }, [
+      ui.confirmQuestion,
+      el("p", { id: uid + "-confirm-text", className: "reflect-confirm-text", text: say("forgetExplain") }),
+      el("div", { className: "reflect-confirm-actions" }, [ui.forgetYes, ui.forgetCancel]),
+    ]);
+    ui.tools = el("div", { className: "reflect-tools" }, [ui.forget, ui.confirm]);
+
     ui.panel = el("section", {
       className: "reflect-panel",
       id: uid + "-panel",
       "aria-label": config.title,
-    }, [header, ui.progress, ui.log, ui.typing, ui.form]);
+    }, [header, ui.progress, ui.log, ui.typing, ui.form, ui.tools]);
 
     if (!config.inline) {
       ui.launcher = el("button", {
@@ -370,7 +476,7 @@
         "aria-controls": ui.panel.id,
       }, [
         el("span", { className: "reflect-launcher-icon", "aria-hidden": "true" }),
-        el("span", { text: "Open " + config.title + " chat" }),
+        el("span", { text: say("openChat") }),
       ]);
       ui.launcher.addEventListener("click", function () {
         setOpen(true, true);
@@ -400,6 +506,23 @@
       }
     });
     ui.input.addEventListener("input", updateCounter);
+    ui.forget.addEventListener("click", askToForget);
+    ui.forgetCancel.addEventListener("click", function () {
+      if (!forgetPending) {
+        hideConfirm(true);
+      }
+    });
+    ui.forgetYes.addEventListener("click", confirmForget);
+    ui.confirm.addEventListener("keydown", function (event) {
+      // Escape steps back out of the question (and must not also close the panel).
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        if (!forgetPending) {
+          hideConfirm(true);
+        }
+      }
+    });
 
     ui.root = root;
     if (!cssLoaded) {
@@ -460,7 +583,7 @@
     ready = value;
     ui.input.readOnly = !value;
     ui.input.setAttribute("aria-disabled", String(!value));
-    ui.input.placeholder = value ? "Type your message" : "Waiting for the connection\u2026";
+    ui.input.placeholder = say(value ? "placeholder" : ended ? "endedPlaceholder" : "waiting");
     updateCounter();
     refreshButtons();
   }
@@ -471,10 +594,12 @@
     const over = length > MAX_CHARS;
     let text = "";
     if (over) {
-      text = "Your message is " + length.toLocaleString("en-GB") + " characters; the limit is " +
-        MAX_CHARS.toLocaleString("en-GB") + ". Please shorten it.";
+      text = say("tooLong", {
+        length: length.toLocaleString("en-GB"),
+        limit: MAX_CHARS.toLocaleString("en-GB"),
+      });
     } else if (length >= WARN_CHARS) {
-      text = (MAX_CHARS - length).toLocaleString("en-GB") + " characters left.";
+      text = say("charsLeft", { left: (MAX_CHARS - length).toLocaleString("en-GB") });
     }
     if (ui.counter.textContent !== text) {
       ui.counter.textContent = text;
@@ -517,7 +642,7 @@
       className: "reflect-msg reflect-msg--" + sender + (continues ? " reflect-msg--cont" : ""),
     });
     if (!continues) {
-      node.appendChild(srOnly((sender === "user" ? "You" : config.title) + " said: "));
+      node.appendChild(srOnly(say(sender === "user" ? "youSaid" : "botSaid")));
     }
     container.appendChild(node);
     return node;
@@ -540,7 +665,7 @@
       return b && typeof b.title === "string" && typeof b.payload === "string";
     });
     if (buttons.length) {
-      const group = el("div", { className: "reflect-buttons", role: "group", "aria-label": "Reply options" });
+      const group = el("div", { className: "reflect-buttons", role: "group", "aria-label": say("replyOptions") });
       buttons.forEach(function (b) {
         const button = el("button", { type: "button", className: "reflect-button", text: b.title });
         button.addEventListener("click", function () {
@@ -604,7 +729,7 @@
     }
     progressShown = key;
     ui.progress.hidden = false;
-    ui.progressText.textContent = "Point " + point + " of " + total;
+    ui.progressText.textContent = say("progress", { point: point, total: total });
     ui.progressFill.style.width = Math.round((point / total) * 100) + "%";
   }
 
@@ -655,10 +780,97 @@
       }
     });
     if (messages.length) {
-      setStatus("Conversation restored.");
+      setStatus(say("restored"));
     }
     refreshButtons();
     scrollToEnd();
+  }
+
+  // ---------------------------------------------------------------- forgetting the conversation
+
+  function askToForget() {
+    ui.forget.hidden = true;
+    ui.confirm.hidden = false;
+    ui.confirmQuestion.focus();
+  }
+
+  /** Back from the question to the control; `moveFocus` unless the question is going away. */
+  function hideConfirm(moveFocus) {
+    const focusInside = ui.confirm.contains(document.activeElement);
+    ui.confirm.hidden = true;
+    ui.forget.hidden = false;
+    setForgetPending(false);
+    if (moveFocus || focusInside) {
+      ui.forget.focus();
+    }
+  }
+
+  function setForgetPending(value) {
+    forgetPending = value;
+    clearTimeout(forgetTimer);
+    ui.forgetYes.setAttribute("aria-disabled", String(value));
+    ui.forgetCancel.setAttribute("aria-disabled", String(value));
+    if (value) {
+      forgetTimer = setTimeout(function () {
+        hideConfirm(false);
+        addNotice(say("notForgotten"));
+      }, FORGET_TIMEOUT_MS);
+    }
+  }
+
+  /** "Yes, forget it": the server revokes the token, deletes the conversation, then ends it. */
+  function confirmForget() {
+    if (forgetPending) {
+      return;
+    }
+    if (!ready) {
+      ui.announcer.textContent = "";
+      ui.announcer.textContent = say("waiting");
+      return;
+    }
+    setForgetPending(true);
+    socket.emit("forget", { session_id: getToken() });
+  }
+
+  /**
+   * The session has ended (forgotten here or in another tab): nothing of it stays on screen or
+   * in storage, and a new conversation starts only when the user asks for one.
+   */
+  function endSession(here) {
+    const focusInside = ui.root.contains(document.activeElement);
+    ended = true;
+    clearToken();
+    hideConfirm(false);
+    turnsDone();
+    clearConversation();
+    setReady(false);
+    setStatus("");
+    ui.tools.hidden = true;
+    const start = el("button", { type: "button", className: "reflect-button reflect-start", text: say("startNew") });
+    start.addEventListener("click", startNewConversation);
+    ui.log.appendChild(el("div", { className: "reflect-ended" }, [
+      el("p", { text: say(here ? "forgotten" : "forgottenElsewhere") }),
+      start,
+    ]));
+    scrollToEnd();
+    if (here || focusInside) {
+      start.focus();
+    }
+  }
+
+  function startNewConversation() {
+    if (!ended) {
+      return;
+    }
+    ended = false;
+    ui.tools.hidden = false;
+    clearConversation();
+    ui.input.focus();
+    setReady(false);
+    if (socket && socket.connected) {
+      setStatus(say("connecting"));
+      requestSession();
+    }
   }
 
   // ---------------------------------------------------------------- the typing indicator
@@ -689,7 +901,7 @@
 
   function emitUserMessage(text) {
     replyStart = null;
-    socket.emit("user_uttered", { message: text, session_id: storageGet("localStorage", STORAGE_KEY) });
+    socket.emit("user_uttered", { message: text, session_id: getToken() });
     turnStarted();
   }
 
@@ -701,7 +913,7 @@
     if (Array.from(text).length > MAX_CHARS) {
       updateCounter();
       ui.announcer.textContent = "";
-      ui.announcer.textContent = "Not sent. " + ui.counter.textContent;
+      ui.announcer.textContent = say("notSent", { reason: ui.counter.textContent });
       ui.input.focus();
       return;
     }
@@ -729,14 +941,18 @@
       return;
     }
     started = true;
-    setStatus("Connecting\u2026");
+    setStatus(say("connecting"));
     if (typeof window.io === "function") {
       connect();
       return;
     }
     loadScript(config.base + "vendor/socket.io.min.js", connect, function () {
-      setStatus("The chat could not load. Please reload the page.");
+      setStatus(say("loadFailed"));
     });
+  }
+
+  function requestSession() {
+    socket.emit("session_request", { session_id: getToken() });
   }
 
   function connect() {
@@ -750,16 +966,20 @@
     });
 
     socket.on("connect", function () {
+      if (ended) {
+        setStatus(""); // a forgotten session: the next one starts when the user asks
+        return;
+      }
       // Every (re)connection is a new socket on the server: bind it to our session again.
-      setStatus(everConnected ? "Reconnecting\u2026" : "Connecting\u2026");
-      socket.emit("session_request", { session_id: storageGet("localStorage", STORAGE_KEY) });
+      setStatus(say(everConnected ? "reconnecting" : "connecting"));
+      requestSession();
     });
 
     socket.on("session_confirm", function (data) {
       data = data || {};
       const hadConversation = ui.log.querySelector(".reflect-msg") !== null;
       if (typeof data.session_id === "string" && data.session_id) {
-        storageSet("localStorage", STORAGE_KEY, data.session_id);
+        setToken(data.session_id);
       }
       everConnected = true;
       turnsDone(); // a reply lost with the old socket will not come now
@@ -769,7 +989,7 @@
         // A new conversation (first visit, or the old session expired or was not accepted).
         clearConversation();
         if (hadConversation) {
-          addNotice("This is a new conversation; the earlier one could not be resumed.");
+          addNotice(say("notResumed"));
         }
         // The greeting: sent as /greet and not shown as a user message.
         emitUserMessage("/greet");
@@ -787,7 +1007,7 @@
       if (typeof message.text !== "string" || !message.text) {
         return; // images, attachments and custom payloads are not part of Reflect
       }
-      if (ui.status.textContent === "Conversation restored.") {
+      if (ui.status.textContent === say("restored")) {
         setStatus("");
       }
       const node = addBotMessage(message);
@@ -797,11 +1017,19 @@
 
     socket.on("turn_complete", turnEnded);
 
+    // Forgotten, from this tab or another one of the same session (protocol step 9).
+    socket.on("session_ended", function () {
+      endSession(forgetPending);
+    });
+
     // Refused input. The server follows it with turn_complete, which ends the typing indicator.
     socket.on("error", function (data) {
       let text = data && typeof data.message === "string" && data.message
         ? data.message
-        : "Sorry, that message could not be sent.";
+        : say("notDelivered");
+      if (forgetPending) {
+        hideConfirm(true); // the forget failed; the conversation is still here to try again
+      }
       addNotice(text);
     });
 
@@ -811,12 +1039,12 @@
       if (reason === "io server disconnect") {
         socket.connect(); // the server closed us on purpose; socket.io does not retry that itself
       }
-      setStatus("Reconnecting\u2026");
+      setStatus(say("reconnecting"));
     });
 
     socket.on("connect_error", function () {
       setReady(false);
-      setStatus(everConnected ? "Reconnecting\u2026" : "Can't reach " + config.title + " yet. Trying again\u2026");
+      setStatus(say(everConnected ? "reconnecting" : "unreachable"));
       if (!socket.active) {
         // Refused by the server (not a network error): socket.io gives up, so retry slowly.
         setTimeout(function () {

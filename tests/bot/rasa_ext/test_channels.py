@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import socket as socket_module
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,8 +47,9 @@ from bot.rasa_ext.channels import (
 from bot.receipts import code_from_token, receipt_placeholder
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
-from bot.web.sessions import SessionSigner
+from bot.web.sessions import SessionSigner, WidgetSessions
 from tests.asgi import asgi_request
+from tests.bot.web.fakes import FakeRevocationList
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
 
 INTENTS = domain_intents(_ROOT / "domain.yml")
@@ -431,6 +433,11 @@ FOREIGN = "https://evil.example"
 TODAY_TOKEN_SIGNER = SessionSigner(secret=SECRET, max_age_days=7)
 
 
+def _widget_sessions(revoked: FakeRevocationList | None = None) -> WidgetSessions:
+    """The channel's sessions: the test signer and a revocation list in memory."""
+    return WidgetSessions(signer=TODAY_TOKEN_SIGNER, revoked=revoked or FakeRevocationList())
+
+
 class FakeSio:
     """Records what a socket.io server would emit, and keeps rooms and sessions per socket.
 
@@ -463,6 +470,20 @@ class FakeSio:
         self.rooms.get(sid, set()).discard(room)
         return self._done() if self.awaiting else None
 
+    async def close_room(self, room: str, namespace: Any = None) -> None:
+        for rooms in self.rooms.values():
+            rooms.discard(room)
+
+    @property
+    def manager(self) -> Any:
+        """python-socketio's client manager: who is in a room (sid, Engine.IO sid)."""
+
+        def get_participants(namespace: str, room: str) -> Iterator[tuple[str, str]]:
+            assert namespace == "/"
+            return iter([(sid, f"eio-{sid}") for sid, rooms in self.rooms.items() if room in rooms])
+
+        return SimpleNamespace(get_participants=get_participants)
+
     async def get_session(self, sid: str, namespace: Any = None) -> dict[str, Any]:
         if sid in self.gone:
             raise KeyError(sid)
@@ -479,7 +500,8 @@ class FakeSio:
 
 
 class FakeTrackerStore:
-    """Rasa's tracker store as the channel uses it: ``retrieve`` (which creates nothing)."""
+    """Rasa's tracker store as the channel uses it: ``retrieve`` (which creates nothing), and
+    ``delete`` as our lean SQL store has it."""
 
     def __init__(self) -> None:
         self.trackers: dict[str, list[Any]] = {}
@@ -493,6 +515,25 @@ class FakeTrackerStore:
         events = self.trackers.get(sender_id)
         return SimpleNamespace(events=events) if events else None
 
+    async def delete(self, sender_id: str) -> int:
+        if self.broken:
+            raise RuntimeError("database is down")
+        return len(self.trackers.pop(sender_id, []))
+
+
+class FakeLockStore:
+    """Rasa's lock store: records which conversations were locked, and what happened inside."""
+
+    def __init__(self, store: FakeTrackerStore) -> None:
+        self.store = store
+        self.locked: list[tuple[str, bool]] = []
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: str) -> AsyncIterator[None]:
+        yield None
+        # Deleted while the lock was held?
+        self.locked.append((conversation_id, conversation_id not in self.store.trackers))
+
 
 @dataclass
 class Widget:
@@ -502,6 +543,9 @@ class Widget:
     recorder: Recorder
     sio: FakeSio
     store: FakeTrackerStore
+    revoked: FakeRevocationList
+    locks: FakeLockStore
+    blueprint: Any
 
     def handler(self, event: str) -> Any:
         return self.channel.sio.handlers["/"][event]  # type: ignore[union-attr]
@@ -515,23 +559,38 @@ class Widget:
             session_id = self.sio.sessions.get(sid, {}).get("token")
         await self.handler("user_uttered")(sid, {"message": message, "session_id": session_id})
 
+    async def forget(self, sid: str, session_id: Any = None) -> None:
+        if session_id is None:
+            session_id = self.sio.sessions.get(sid, {}).get("token")
+        await self.handler("forget")(sid, {"session_id": session_id})
+
 
 @pytest.fixture
 def widget(door: Door) -> Any:
     def build(on_new_message: Any = None, *, awaiting: bool = False, **kwargs: Any) -> Widget:
+        revoked = FakeRevocationList()
         channel = AnonymisingSocketIOInput(
-            door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN], **kwargs
+            door=door, sessions=_widget_sessions(revoked), origins=[ORIGIN], **kwargs
         )
         recorder = Recorder()
         blueprint = channel.blueprint(on_new_message or recorder)
         sio = FakeSio(awaiting=awaiting)
-        for name in ("emit", "enter_room", "leave_room", "get_session", "save_session"):
+        for name in (
+            "emit",
+            "enter_room",
+            "leave_room",
+            "close_room",
+            "get_session",
+            "save_session",
+        ):
             setattr(channel.sio, name, getattr(sio, name))
+        channel.sio.manager = sio.manager  # type: ignore[union-attr]
         store = FakeTrackerStore()
+        locks = FakeLockStore(store)
         blueprint.ctx.app = SimpleNamespace(
-            ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store))
+            ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store, lock_store=locks))
         )
-        return Widget(channel, recorder, sio, store)
+        return Widget(channel, recorder, sio, store, revoked, locks, blueprint)
 
     return build
 
@@ -632,6 +691,7 @@ def _tampered(token: str) -> str:
         "tampered",
         "other-secret",
         "expired",
+        "revoked",
         "session-abc",
         "",
         42,
@@ -649,8 +709,11 @@ async def test_a_token_the_server_did_not_issue_is_never_adopted(
         "tampered": _tampered(real),
         "other-secret": SessionSigner(secret=b"x" * 32, max_age_days=7).issue(),
         "expired": TODAY_TOKEN_SIGNER.issue(today=date.today() - timedelta(days=30)),
+        "revoked": real,
     }
     offered = candidates.get(offered, offered) if isinstance(offered, str) else offered
+    # Forgotten (here or by another worker): its events may even still be there.
+    w.revoked.add(TODAY_TOKEN_SIGNER.revocation_key(real), issued_on=date.today())
 
     confirm = await w.request_session("sid-4", offered)
 
@@ -830,6 +893,171 @@ async def test_a_failure_in_rasa_is_an_error_and_still_completes_the_turn(
     assert "boom" not in caplog.text and "Sarah" not in caplog.text
 
 
+# --- socket.io: forget ---------------------------------------------------------------------
+
+
+async def _two_tabs(door: Door, w: Widget) -> tuple[str, str]:
+    """One session open in sockets sid-a and sid-b, with a conversation kept for it."""
+    token = (await w.request_session("sid-a"))["session_id"]
+    sender = door.pseudonymise(token)
+    w.store.trackers[sender] = _conversation(door)
+    await w.request_session("sid-b", token)
+    w.sio.emitted.clear()
+    return token, sender
+
+
+async def test_forget_revokes_deletes_and_ends_the_session_in_every_tab(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token, sender = await _two_tabs(door, w)
+    other_token = (await w.request_session("sid-c"))["session_id"]
+    w.store.trackers[door.pseudonymise(other_token)] = _conversation(door)
+    w.sio.emitted.clear()
+
+    await w.forget("sid-a")
+
+    assert w.revoked.entries == {TODAY_TOKEN_SIGNER.revocation_key(token): date.today()}
+    assert sender not in w.store.trackers
+    assert w.locks.locked == [(sender, True)]  # deleted while holding the conversation's lock
+    assert w.sio.emitted == [
+        {"event": "session_ended", "data": {"reason": "forgotten"}, "room": sender}
+    ]
+    assert w.sio.sessions["sid-a"] == {} and w.sio.sessions["sid-b"] == {}
+    assert w.sio.rooms["sid-a"] == set() and w.sio.rooms["sid-b"] == set()
+    # Someone else's session is untouched.
+    assert door.pseudonymise(other_token) in w.store.trackers
+    assert w.sio.rooms["sid-c"] == {door.pseudonymise(other_token)}
+    assert w.channel._sessions.verify(other_token)
+
+
+async def test_after_forget_no_tab_can_speak_for_the_session_or_resume_it(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token, sender = await _two_tabs(door, w)
+    await w.forget("sid-a")
+    w.sio.emitted.clear()
+
+    await w.say("sid-b", "next", session_id=token)
+    confirm = await w.request_session("sid-d", token)
+
+    assert w.sio.events("error")[0]["data"] == {"message": channels.NO_SESSION}
+    assert w.recorder.messages == []
+    assert confirm["resumed"] is False and confirm["session_id"] != token
+    assert w.sio.events("history") == []
+    assert sender not in w.store.trackers
+
+
+@pytest.mark.parametrize("claimed", ["missing", "someone-else", "", 42])
+async def test_forget_needs_the_session_bound_to_the_socket(
+    door: Door, widget: Any, claimed: Any
+) -> None:
+    w = widget()
+    token, sender = await _two_tabs(door, w)
+    if claimed == "missing":
+        await w.forget("sid-new", token)
+        expected = channels.NO_SESSION
+    else:
+        await w.request_session("sid-new")
+        await w.forget("sid-new", token if claimed == "someone-else" else claimed)
+        expected = channels.WRONG_SESSION
+
+    assert [e["data"]["message"] for e in w.sio.events("error")] == [expected]
+    assert w.revoked.entries == {}
+    assert sender in w.store.trackers
+    assert w.sio.events("session_ended") == []
+    assert w.sio.rooms["sid-a"] == {sender}
+
+
+async def test_when_deleting_fails_the_session_is_kept_and_forget_can_be_repeated(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token, sender = await _two_tabs(door, w)
+    w.store.broken = True
+
+    await w.forget("sid-a")
+
+    assert w.sio.events("error") == [
+        {"event": "error", "data": {"message": channels.NOT_FORGOTTEN}, "room": "sid-a"}
+    ]
+    assert w.sio.events("session_ended") == []
+    assert w.sio.sessions["sid-a"]["token"] == token  # still bound: the widget may ask again
+    assert sender in w.store.trackers
+
+    w.store.broken = False
+    await w.forget("sid-a")
+
+    assert sender not in w.store.trackers
+    assert len(w.sio.events("session_ended")) == 1
+    assert not w.channel._sessions.verify(token)
+
+
+async def test_when_the_revocation_list_is_down_nothing_is_forgotten(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token, sender = await _two_tabs(door, w)
+    w.revoked.broken = True
+
+    await w.forget("sid-a")
+
+    assert w.sio.sessions["sid-a"]["token"] == token
+    assert w.sio.events("error")[0]["data"] == {"message": channels.NOT_FORGOTTEN}
+    assert sender in w.store.trackers
+    assert w.sio.events("session_ended") == []
+
+
+async def test_without_a_tracker_store_nothing_is_revoked(door: Door, widget: Any) -> None:
+    w = widget()
+    await _two_tabs(door, w)
+    # The app has no agent yet (the model is still loading).
+    w.blueprint.ctx.app = SimpleNamespace(ctx=SimpleNamespace(agent=None))
+
+    await w.forget("sid-a")
+
+    assert w.sio.events("error")[0]["data"] == {"message": channels.NOT_FORGOTTEN}
+    assert w.revoked.entries == {}
+
+
+async def test_a_message_for_a_session_forgotten_on_another_worker_ends_it_here(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token, sender = await _two_tabs(door, w)
+    # Another worker forgot it: the list is shared, this process's rooms are not.
+    w.channel._sessions.revoke(token)
+
+    await w.say("sid-b", "next")
+
+    assert w.recorder.messages == []
+    assert [(e["event"], e["room"]) for e in w.sio.emitted] == [
+        ("session_ended", "sid-b"),
+        ("turn_complete", "sid-b"),
+    ]
+    assert w.sio.events("session_ended")[0]["data"] == {"reason": "forgotten"}
+    assert w.sio.sessions["sid-b"] == {} and w.sio.rooms["sid-b"] == set()
+    assert w.sio.rooms["sid-a"] == {sender}  # told when it next speaks
+
+
+async def test_when_the_revocation_list_is_down_messages_and_resumes_fail_closed(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token, _ = await _two_tabs(door, w)
+    w.store.asked.clear()
+    w.revoked.broken = True
+
+    await w.say("sid-a", "next")
+    confirm = await w.request_session("sid-z", token)
+
+    assert w.recorder.messages == []
+    assert w.sio.events("error")[0]["data"] == {"message": channels.NOT_HANDLED}
+    assert confirm["resumed"] is False and confirm["session_id"] != token
+    assert w.store.asked == []
+
+
 async def test_receipts_are_revealed_only_in_what_the_socket_sends(door: Door, widget: Any) -> None:
     async def saves(message: UserMessage) -> None:
         await message.output_channel.send_text_message(
@@ -847,7 +1075,7 @@ async def test_receipts_are_revealed_only_in_what_the_socket_sends(door: Door, w
 
 def test_the_engineio_origin_check_is_on_with_the_allowed_origins(door: Door) -> None:
     channel = AnonymisingSocketIOInput(
-        door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN, "https://reflect.example.org"]
+        door=door, sessions=_widget_sessions(), origins=[ORIGIN, "https://reflect.example.org"]
     )
 
     channel.blueprint(Recorder())
@@ -859,7 +1087,7 @@ def test_the_engineio_origin_check_is_on_with_the_allowed_origins(door: Door) ->
 def test_no_allowed_origin_is_a_configuration_error(door: Door) -> None:
     # Engine.IO would read [] as "do not check the Origin at all".
     with pytest.raises(ValueError, match="at least one widget origin"):
-        AnonymisingSocketIOInput(door=door, sessions=TODAY_TOKEN_SIGNER, origins=[])
+        AnonymisingSocketIOInput(door=door, sessions=_widget_sessions(), origins=[])
 
 
 @pytest.mark.parametrize(
@@ -971,6 +1199,7 @@ class LiveWidget:
     recorder: Recorder
     store: FakeTrackerStore
     clients: list[WidgetClient]
+    channel: AnonymisingSocketIOInput
 
     def client(self, transport: str = "polling") -> WidgetClient:
         client = CLIENTS[transport](self.url)
@@ -983,7 +1212,7 @@ async def live(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The channel's blueprint served by Sanic on a free loopback port, as Rasa registers it."""
     monkeypatch.setattr(Sanic, "test_mode", True)
     app = Sanic(f"reflect_socket_{uuid.uuid4().hex}", configure_logging=False, env_prefix=None)
-    channel = AnonymisingSocketIOInput(door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN])
+    channel = AnonymisingSocketIOInput(door=door, sessions=_widget_sessions(), origins=[ORIGIN])
     recorder = Recorder()
     app.blueprint(channel.blueprint(recorder), url_prefix="/webhooks/socketio")
     store = FakeTrackerStore()
@@ -995,7 +1224,7 @@ async def live(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
         host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
     )
     await server.startup()  # create_server has started listening; this runs the listeners
-    live = LiveWidget(f"http://127.0.0.1:{port}", recorder, store, [])
+    live = LiveWidget(f"http://127.0.0.1:{port}", recorder, store, [], channel)
     try:
         yield live
     finally:
@@ -1073,6 +1302,33 @@ async def test_live_resume_sends_history(door: Door, live: LiveWidget) -> None:
     assert confirm == {"session_id": token, "resumed": True}
     assert [m["sender"] for m in history["messages"]] == ["bot", "user", "user", "bot"]
     assert "Sarah" not in json.dumps(history)
+
+
+async def test_live_forget_ends_the_session_in_both_tabs_and_empties_its_room(
+    door: Door, live: LiveWidget
+) -> None:
+    first, second = live.client(), live.client("websocket")
+    await first.connect()
+    await second.connect()
+    token = (await first.session())["session_id"]
+    sender = door.pseudonymise(token)
+    live.store.trackers[sender] = _conversation(door)
+    assert (await second.session(token))["resumed"] is True
+
+    await first.forget(token)
+
+    assert await first.next("session_ended") == {"reason": "forgotten"}
+    assert await second.next("session_ended") == {"reason": "forgotten"}
+    assert sender not in live.store.trackers
+    sio = live.channel.sio
+    assert sio is not None
+    assert list(sio.manager.get_participants("/", sender)) == []
+    await second.say(token, "still there?")
+    assert await second.next("error") == {"message": channels.NO_SESSION}
+    again = await second.session(token)
+    assert again["resumed"] is False and again["session_id"] != token
+    assert live.recorder.messages == []
+    assert first.queue("error").empty()
 
 
 async def test_live_an_oversized_message_is_an_error(live: LiveWidget) -> None:

@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from rasa.core import tracker_store as rasa_tracker_store
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    FailSafeTrackerStore,
+    InMemoryTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -29,10 +35,16 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import PROJECT_ROOT
 from bot.rasa_ext import tracker_store
-from bot.rasa_ext.tracker_store import STORED_EVENTS, LeanSQLTrackerStore
+from bot.rasa_ext.tracker_store import (
+    STORED_EVENTS,
+    CannotDelete,
+    LeanSQLTrackerStore,
+    delete_conversation,
+)
 from tests.e2e.test_canary import _create_database, _drop_database
 
 SENDER = "rest:0123456789abcdef"
+OTHER = "s_another-conversation"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +107,9 @@ def _turn(text: str, intent: str, reply: str, at: float) -> list[Event]:
     ]
 
 
-async def _converse(store: SQLTrackerStore, turns: list[list[Event]]) -> DialogueStateTracker:
+async def _converse(
+    store: TrackerStore, turns: list[list[Event]], sender: str = SENDER
+) -> DialogueStateTracker:
     """Retrieve (or create), apply one turn, save: the processor's cycle, once per turn.
 
     The conversation's first ``action_listen`` is added here with a fixed timestamp (Rasa's
@@ -103,7 +117,7 @@ async def _converse(store: SQLTrackerStore, turns: list[list[Event]]) -> Dialogu
     """
     first = [ActionExecuted("action_listen", timestamp=999.0)]
     for index, turn in enumerate(turns):
-        tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+        tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
         for event in [*first, *turn] if index == 0 else turn:
             tracker.update(event)
         await store.save(tracker)
@@ -215,3 +229,92 @@ def test_install_makes_type_sql_our_store(monkeypatch: pytest.MonkeyPatch) -> No
     tracker_store.install()
 
     assert rasa_tracker_store.SQLTrackerStore is LeanSQLTrackerStore
+
+
+# --- deleting a conversation ("Forget this conversation") --------------------------------------
+
+RESTART = [
+    ActionExecuted("action_session_start", timestamp=2000.0),
+    SessionStarted(timestamp=2000.1),
+    ActionExecuted("action_listen", timestamp=2000.2),
+]
+
+
+def test_delete_removes_every_session_of_one_conversation_and_nothing_else(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    for store in stores:
+        asyncio.run(_converse(store, [*TURNS, RESTART, TURNS[0]]))
+        asyncio.run(_converse(store, TURNS[:1], sender=OTHER))
+        others = [row for row in _rows(store) if row[0] == OTHER]
+        ours = len(_rows(store)) - len(others)
+
+        # As the channel reaches it: inside Rasa's FailSafeTrackerStore (rasa/core/agent.py).
+        deleted = asyncio.run(delete_conversation(FailSafeTrackerStore(store), SENDER))
+
+        assert deleted == ours == 1 + 5 * 4 + 3, type(store).__name__
+        assert _rows(store) == others
+        assert asyncio.run(store.retrieve(SENDER)) is None
+        assert asyncio.run(store.retrieve_full_tracker(SENDER)) is None
+        assert asyncio.run(delete_conversation(FailSafeTrackerStore(store), SENDER)) == 0
+
+
+def test_a_deleted_conversation_can_start_again_from_nothing(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    _, lean = stores
+    asyncio.run(_converse(lean, TURNS))
+    asyncio.run(lean.delete(SENDER))
+
+    tracker = asyncio.run(_converse(lean, TURNS[:1]))
+
+    assert len(_rows(lean)) == 1 + 5 == len(tracker.events)
+
+
+def test_delete_finds_the_store_inside_every_wrapper_and_the_in_memory_fallback(
+    domain: Domain, tmp_path: Path
+) -> None:
+    lean = LeanSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "lean.db"))
+    fallback = InMemoryTrackerStore(domain)
+    try:
+        asyncio.run(_converse(lean, TURNS))
+        # A save that failed once left the conversation in Rasa's in-memory fallback too.
+        asyncio.run(_converse(fallback, TURNS[:1]))
+        asyncio.run(_converse(fallback, TURNS[:1], sender=OTHER))
+        wrapped = FailSafeTrackerStore(AwaitableTrackerStore(lean), fallback_tracker_store=fallback)
+
+        deleted = asyncio.run(delete_conversation(wrapped, SENDER))
+
+        assert deleted == (1 + 5 * 3) + (1 + 5)
+        assert _rows(lean) == []
+        assert SENDER not in fallback.store and OTHER in fallback.store
+    finally:
+        lean.engine.dispose()
+
+
+class _KeyValueStore(TrackerStore):  # type: ignore[misc]
+    """A store with no way to delete (as Rasa 3.6's Redis, Mongo or Dynamo stores)."""
+
+    async def retrieve(self, sender_id: str) -> None:
+        return None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        return None
+
+
+def test_a_store_that_cannot_delete_is_an_error_not_a_silent_success(domain: Domain) -> None:
+    with pytest.raises(CannotDelete, match="_KeyValueStore"):
+        asyncio.run(delete_conversation(FailSafeTrackerStore(_KeyValueStore(domain)), SENDER))
+    with pytest.raises(CannotDelete):
+        asyncio.run(delete_conversation(None, SENDER))
+
+
+def test_rasas_wrappers_keep_the_store_where_delete_looks_for_it(domain: Domain) -> None:
+    """The private attributes :func:`delete_conversation` follows, in the installed Rasa."""
+    inner = InMemoryTrackerStore(domain)
+
+    assert AwaitableTrackerStore(inner)._tracker_store is inner
+    fail_safe = FailSafeTrackerStore(inner)
+    assert fail_safe._tracker_store is inner
+    assert fail_safe._fallback_tracker_store is None
+    assert not hasattr(TrackerStore, "delete")  # else ours would shadow Rasa's own

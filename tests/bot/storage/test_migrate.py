@@ -28,6 +28,7 @@ HEAD = _SCRIPTS.get_current_head()
 
 ATTEMPT_COLUMNS = {"sender_key", "day", "attempts"}
 MEMORY_COLUMNS = {"conversation", "token", "kind", "expires_at"}
+REVOKED_COLUMNS = {"token_key", "issued_on"}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -61,6 +62,7 @@ def test_upgrade_from_empty_to_head_creates_the_tables(database: TestDatabase) -
     assert {"reflections", "withdrawal_attempts", "alembic_version"} <= _tables(database.url)
     assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS)
     assert _columns(database.url, "withdrawal_attempts") == ATTEMPT_COLUMNS
+    assert _columns(database.url, "revoked_widget_sessions") == REVOKED_COLUMNS
     assert _columns(database.url, "conversation_memory") == MEMORY_COLUMNS
 
 
@@ -76,8 +78,25 @@ def test_downgrade_to_base_removes_the_tables(database: TestDatabase) -> None:
     tables = _tables(database.url)
     assert "reflections" not in tables
     assert "withdrawal_attempts" not in tables
+    assert "revoked_widget_sessions" not in tables
     assert "conversation_memory" not in tables
     assert current_revision(database.url) is None
+
+
+def test_the_revocation_list_comes_and_goes_with_its_own_revision(
+    database: TestDatabase,
+) -> None:
+    upgrade(database.url, "0001_reflections")
+    assert "revoked_widget_sessions" not in _tables(database.url)
+
+    upgrade(database.url)
+    assert "revoked_widget_sessions" in _tables(database.url)
+
+    downgrade(database.url, "0001_reflections")
+    tables = _tables(database.url)
+    assert "revoked_widget_sessions" not in tables
+    assert {"reflections", "withdrawal_attempts"} <= tables
+    assert current_revision(database.url) == "0001_reflections"
 
 
 def test_upgrade_is_idempotent_and_survives_a_round_trip(database: TestDatabase) -> None:
@@ -115,7 +134,12 @@ def test_postgres_tables_and_version_table_live_in_the_test_schema(
 
     assert postgres_database.schema is not None
     in_schema = _tables(postgres_database.url, schema=postgres_database.schema)
-    assert {"reflections", "withdrawal_attempts", "alembic_version"} <= in_schema
+    assert {
+        "reflections",
+        "withdrawal_attempts",
+        "revoked_widget_sessions",
+        "alembic_version",
+    } <= in_schema
     engine = make_engine(postgres_database.url)
     try:
         with engine.connect() as connection:

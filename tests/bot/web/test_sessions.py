@@ -1,4 +1,5 @@
-"""Widget session tokens: issued and signed by the server, refused when altered, old or garbage."""
+"""Widget session tokens: issued and signed by the server, refused when altered, old, garbage or
+revoked ("Forget this conversation")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 from bot.config import Settings
 from bot.receipts import sender_hash
-from bot.web.sessions import TOKEN_CHARS, SessionSigner
+from bot.web.sessions import FUTURE_SKEW_DAYS, TOKEN_CHARS, SessionSigner, WidgetSessions
+from tests.bot.web.fakes import FakeRevocationList
 
 SECRET = b"session-test-secret-0123456789abcdef"
 TODAY = date(2025, 3, 14)
@@ -170,3 +172,129 @@ def test_the_secret_is_not_in_the_repr(signer: SessionSigner) -> None:
 
 def test_without_a_date_today_is_used(signer: SessionSigner) -> None:
     assert signer.verify(signer.issue()) is True
+
+
+# --- revocation -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def revoked() -> FakeRevocationList:
+    return FakeRevocationList()
+
+
+@pytest.fixture
+def sessions(signer: SessionSigner, revoked: FakeRevocationList) -> WidgetSessions:
+    return WidgetSessions(signer=signer, revoked=revoked)
+
+
+def test_a_revoked_token_is_not_verified(sessions: WidgetSessions) -> None:
+    token = sessions.issue(today=TODAY)
+    other = sessions.issue(today=TODAY)
+    assert sessions.verify(token, today=TODAY) is True
+
+    assert sessions.revoke(token, today=TODAY) is True
+
+    assert sessions.verify(token, today=TODAY) is False
+    assert sessions.is_revoked(token) is True
+    # The signature is still good: only the list says no. Other sessions are untouched.
+    assert sessions.signer.verify(token, today=TODAY) is True
+    assert sessions.verify(other, today=TODAY) is True
+
+
+def test_the_list_keeps_a_keyed_hash_and_the_issue_day_not_the_token(
+    sessions: WidgetSessions, revoked: FakeRevocationList
+) -> None:
+    token = sessions.issue(today=TODAY - timedelta(days=3))
+
+    sessions.revoke(token, today=TODAY)
+
+    (key,) = revoked.entries
+    assert revoked.entries[key] == TODAY - timedelta(days=3)
+    assert token not in key and len(key) == 64
+    assert key == sessions.signer.revocation_key(token)
+    assert key != hashlib.sha256(token.encode()).hexdigest()
+    assert key != sender_hash(token, secret=SECRET)[2:]
+    # Another secret gives another key for the same token.
+    other = SessionSigner(secret=b"another-secret-0123456789abcdefgh", max_age_days=7)
+    assert other.revocation_key(token) != key
+
+
+def test_revoking_twice_is_harmless(sessions: WidgetSessions, revoked: FakeRevocationList) -> None:
+    token = sessions.issue(today=TODAY)
+
+    assert sessions.revoke(token, today=TODAY) is True
+    assert sessions.revoke(token, today=TODAY) is True
+
+    assert len(revoked.entries) == 1
+    assert sessions.verify(token, today=TODAY) is False
+
+
+@pytest.mark.parametrize("offered", ["garbage", "a" * 47, None, 42, "tampered", "other-secret"])
+def test_only_a_token_signed_here_can_be_revoked(
+    sessions: WidgetSessions, revoked: FakeRevocationList, offered: object
+) -> None:
+    real = sessions.issue(today=TODAY)
+    raw = _raw(real)
+    raw[5] ^= 0x01
+    candidates = {
+        "tampered": _encode(raw),
+        "other-secret": SessionSigner(
+            secret=b"another-secret-0123456789abcdefgh", max_age_days=7
+        ).issue(today=TODAY),
+    }
+    offered = candidates.get(offered, offered) if isinstance(offered, str) else offered
+
+    assert sessions.revoke(offered, today=TODAY) is False
+
+    assert revoked.entries == {}
+    assert sessions.verify(real, today=TODAY) is True
+
+
+def test_garbage_costs_no_lookup_in_the_list(
+    sessions: WidgetSessions, revoked: FakeRevocationList
+) -> None:
+    for garbage in ("garbage", "a" * 47, None, "x" * 100_000):
+        assert sessions.verify(garbage, today=TODAY) is False
+
+    assert revoked.asked == []
+
+
+def test_a_revoked_token_stays_refused_until_it_expires_and_then_its_entry_goes(
+    sessions: WidgetSessions, revoked: FakeRevocationList
+) -> None:
+    token = sessions.issue(today=TODAY)
+    sessions.revoke(token, today=TODAY)
+    key = sessions.signer.revocation_key(token)
+
+    # Kept while any server could still accept the token (7 days, plus a day of clock skew).
+    last_day = TODAY + timedelta(days=7 + FUTURE_SKEW_DAYS)
+    for day in (TODAY, TODAY + timedelta(days=7), last_day):
+        assert sessions.purge(today=day) == 0, day
+        assert key in revoked.entries
+        assert sessions.verify(token, today=day) is False
+
+    # The day after, the token is expired anyway: its entry is deleted.
+    assert sessions.purge(today=last_day + timedelta(days=1)) == 1
+    assert revoked.entries == {}
+    assert sessions.verify(token, today=last_day + timedelta(days=1)) is False
+
+
+def test_revoking_purges_entries_of_expired_tokens(
+    sessions: WidgetSessions, revoked: FakeRevocationList
+) -> None:
+    old = sessions.issue(today=TODAY - timedelta(days=30))
+    # Revoked back then, and nobody has revoked anything since.
+    revoked.add(sessions.signer.revocation_key(old), issued_on=TODAY - timedelta(days=30))
+    recent = sessions.issue(today=TODAY - timedelta(days=2))
+
+    sessions.revoke(recent, today=TODAY)
+
+    assert revoked.entries == {sessions.signer.revocation_key(recent): TODAY - timedelta(days=2)}
+
+
+def test_issued_on_is_the_signed_day_even_when_expired(signer: SessionSigner) -> None:
+    token = signer.issue(today=TODAY - timedelta(days=100))
+
+    assert signer.verify(token, today=TODAY) is False
+    assert signer.issued_on(token) == TODAY - timedelta(days=100)
+    assert signer.issued_on("a" * 47) is None

@@ -64,6 +64,10 @@ class WidgetClient:
     async def say(self, token: Any, message: Any) -> None:
         await self.emit("user_uttered", {"message": message, "session_id": token})
 
+    async def forget(self, token: Any) -> None:
+        """Ask the server to forget this session's conversation (the widget's forget control)."""
+        await self.emit("forget", {"session_id": token})
+
     async def turn(self, token: str, message: str, timeout: float = 60) -> list[dict[str, Any]]:
         """Send a message and return the bot messages up to its ``turn_complete``."""
         await self.say(token, message)

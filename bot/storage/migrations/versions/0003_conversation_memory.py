@@ -1,7 +1,7 @@
 """Conversation memory: keyed hashes of identifiers a conversation redacted.
 
-Revision ID: 0002_conversation_memory
-Revises: 0001_reflections
+Revision ID: 0003_conversation_memory
+Revises: 0002_revoked_widget_sessions
 Create Date: 2026-12-07
 
 The door catches an identifier given earlier in a conversation when it comes back alone later
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_conversation_memory"
-down_revision: str | Sequence[str] | None = "0001_reflections"
+revision: str = "0003_conversation_memory"
+down_revision: str | Sequence[str] | None = "0002_revoked_widget_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
