@@ -6,6 +6,8 @@ pass the result down, and tests build :class:`Settings` directly.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -32,7 +34,12 @@ class Settings:
     var_dir: Path = PROJECT_ROOT / "var"
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
+    # The action server: only Rasa calls it, so loopback unless it runs on another host.
+    action_host: str = "127.0.0.1"
     action_port: int = 5055
+    # Bearer token Rasa sends to the action server; unset: derived from the secret (development
+    # only, see action_token). Never logged.
+    action_server_token: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     # Reflections and Rasa's tracker store; SQLite files under var_dir unless DATABASE_URL is set.
     database_url: str | None = None
@@ -84,6 +91,24 @@ class Settings:
         return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
 
     @property
+    def action_token(self) -> str:
+        """The action server's bearer token: ACTION_SERVER_TOKEN, or derived from the secret.
+
+        Derived (development only; production requires an explicit one) with an HMAC under its
+        own label, so the token is stable across restarts, differs per deployment, and reveals
+        nothing about the secret or any other hash keyed with it.
+        """
+        if self.action_server_token:
+            return self.action_server_token
+        return hmac.new(self.secret, _ACTION_TOKEN_LABEL, hashlib.sha256).hexdigest()
+
+    @property
+    def action_url(self) -> str:
+        """Where Rasa reaches the action server's webhook (loopback for an any-address bind)."""
+        host = _reachable(self.action_host)
+        return f"http://{host}:{self.action_port}/webhook"
+
+    @property
     def web_url(self) -> str:
         """Base URL of the web app (demo page and widget.js)."""
         return f"http://{self.web_host}:{self.web_port}"
@@ -126,6 +151,19 @@ class Settings:
         return self.app_env == "production"
 
 
+_ACTION_TOKEN_LABEL = b"reflect/action-server-token\x00"
+
+#: Shortest ACTION_SERVER_TOKEN accepted: as long as REFLECT_SECRET, too long to guess.
+MIN_TOKEN_CHARS = 32
+
+
+def _reachable(host: str) -> str:
+    """An address for ``host`` a client on this machine can connect to (not 0.0.0.0 or ::)."""
+    if host in {"0.0.0.0", "::", ""}:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 def _int(name: str, default: int, *, low: int = 1, high: int = 65535, unit: str = "") -> int:
     """A whole number from the environment, within [low, high]; the error names the variable."""
     raw = os.environ.get(name)
@@ -163,6 +201,20 @@ def _secret(var_dir: Path, *, production: bool) -> bytes:
     if len(raw) < 32:
         raise SettingsError("REFLECT_SECRET must be at least 32 characters")
     return raw.encode()
+
+
+def _token(name: str, raw: str | None, *, production: bool) -> str | None:
+    """A bearer token of at least :data:`MIN_TOKEN_CHARS` characters; production requires one."""
+    value = (raw or "").strip()
+    if not value:
+        if production:
+            raise SettingsError(
+                f"{name} must be set in production (at least {MIN_TOKEN_CHARS} characters)"
+            )
+        return None
+    if len(value) < MIN_TOKEN_CHARS or any(ch.isspace() for ch in value):
+        raise SettingsError(f"{name} must be at least {MIN_TOKEN_CHARS} characters, without spaces")
+    return value
 
 
 def _database_url(raw: str | None) -> str | None:
@@ -256,10 +308,16 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         var_dir=var_dir,
         rasa_host=env.get("RASA_HOST", "127.0.0.1"),
         rasa_port=_int("RASA_PORT", 5005),
+        action_host=env.get("ACTION_HOST", "127.0.0.1").strip() or "127.0.0.1",
         action_port=_int("ACTION_PORT", 5055),
         log_level=log_level,
         database_url=_database_url(env.get("DATABASE_URL")),
         secret=_secret(var_dir, production=app_env == "production"),
+        action_server_token=_token(
+            "ACTION_SERVER_TOKEN",
+            env.get("ACTION_SERVER_TOKEN"),
+            production=app_env == "production",
+        ),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
         rasa_workers=_int("RASA_WORKERS", 1, high=16, unit=" of workers"),
@@ -347,7 +405,11 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
-            "REFLECT_ACTION_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
+            "REFLECT_ACTION_URL": settings.action_url,
+            # endpoints.yml sends this whole value as the Authorization header of action calls.
+            "REFLECT_ACTION_AUTHORIZATION": f"Bearer {settings.action_token}",
+            "ACTION_SERVER_TOKEN": settings.action_token,
+            "ACTION_HOST": settings.action_host,
             **tracker_store_environment(settings),
             **lock_store_environment(settings),
             "RASA_WORKERS": str(settings.rasa_workers),

@@ -112,13 +112,16 @@ def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
         time.sleep(0.25)
 
 
+#: The module that runs the action server: rasa_sdk's app on ACTION_HOST, behind a token.
+ACTION_SERVER_MODULE = "bot.rasa_ext.action_server"
+
+
 def _spawn_actions(settings: Settings) -> Service:
-    """The rasa_sdk action server, which answers /health when it is ready."""
-    port = str(settings.action_port)
+    """The action server, which answers /health (the one route open without its token)."""
     return _spawn(
         "actions",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
-        f"http://127.0.0.1:{port}/health",
+        [sys.executable, "-m", ACTION_SERVER_MODULE],
+        f"http://{_loopback(settings.action_host)}:{settings.action_port}/health",
         settings,
     )
 
@@ -221,13 +224,14 @@ def _banner(stack: Stack, model: Path) -> str:
     url = stack.rasa_url
     var = stack.settings.var_dir
     teams = "configured" if stack.settings.teams_app_id else "not configured: see README"
+    action = stack.settings.action_url.removesuffix("/webhook")
     return "\n".join(
         [
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
             f"  Web chat (demo page):           {stack.web_url}/",
             f"  Rasa server:                    {url}  (REST, socket.io, HTTP API off)",
             f"  Teams endpoint:                 {url}/webhooks/teams/webhook  ({teams})",
-            f"  Action server:                  http://127.0.0.1:{stack.settings.action_port}",
+            f"  Action server:                  {action}  (Rasa only: needs ACTION_SERVER_TOKEN)",
             f"  Conversations (tracker store):  {_safe_url(stack.settings.tracker_url)}",
             f"  Reflections:                    {_safe_url(stack.settings.reflections_url)}",
             f"  Logs:                           {var / 'logs'}",

@@ -27,6 +27,8 @@ VARIABLES = (
     "RASA_HOST",
     "RASA_PORT",
     "ACTION_PORT",
+    "ACTION_HOST",
+    "ACTION_SERVER_TOKEN",
     "LOG_LEVEL",
     "DATABASE_URL",
     "REFLECT_SECRET",
@@ -98,6 +100,8 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("ACTION_PORT", "6055")
     monkeypatch.setenv("LOG_LEVEL", "debug")
     monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_HOST", "10.0.0.5")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("RETENTION_DAYS", "90")
     monkeypatch.setenv("TRACKER_RETENTION_DAYS", "7")
@@ -115,7 +119,9 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         var_dir=tmp_path / "state",
         rasa_host="0.0.0.0",
         rasa_port=6005,
+        action_host="10.0.0.5",
         action_port=6055,
+        action_server_token="t" * 32,
         log_level="DEBUG",
     )
     assert settings.is_production
@@ -291,6 +297,7 @@ def test_child_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     env = child_environment(settings)
 
     assert env["REFLECT_ACTION_URL"] == "http://127.0.0.1:5099/webhook"
+    assert env["REFLECT_ACTION_AUTHORIZATION"] == f"Bearer {settings.action_token}"
     assert env["REFLECT_TRACKER_DB"] == str(tmp_path / "var" / "tracker.db")
     assert env["REFLECT_SECRET"] == settings.secret.decode()
     assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'var' / 'reflect.db'}"
@@ -380,9 +387,72 @@ def test_bad_urls_name_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, 
         load_settings(env_file=None)
 
 
+def test_the_action_server_token_is_derived_from_the_secret_in_development(
+    settings: Settings,
+) -> None:
+    token = settings.action_token
+    other = dataclasses.replace(settings, secret=b"another-secret-another-secret-12345")
+
+    assert len(token) == 64 and int(token, 16) >= 0
+    assert token == dataclasses.replace(settings).action_token
+    assert token != other.action_token
+    assert settings.secret.decode() not in token
+    assert dataclasses.replace(settings, action_server_token="e" * 40).action_token == "e" * 40
+    assert token not in repr(settings)
+
+
+def test_production_refuses_to_start_without_an_action_server_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+
+    with pytest.raises(SettingsError, match=r"^ACTION_SERVER_TOKEN must be set in production"):
+        load_settings(env_file=None)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+    assert load_settings(env_file=None).action_token == "t" * 32
+
+
+@pytest.mark.parametrize("value", ["short", "t" * 31, "has a space " + "t" * 30])
+def test_a_weak_action_server_token_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", value)
+
+    with pytest.raises(SettingsError, match=r"^ACTION_SERVER_TOKEN must be at least 32"):
+        load_settings(env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:5055/webhook"),
+        ("0.0.0.0", "http://127.0.0.1:5055/webhook"),
+        ("::", "http://127.0.0.1:5055/webhook"),
+        ("actions.internal", "http://actions.internal:5055/webhook"),
+        ("::1", "http://[::1]:5055/webhook"),
+    ],
+)
+def test_rasa_reaches_the_action_server_where_it_listens(
+    monkeypatch: pytest.MonkeyPatch, host: str, url: str
+) -> None:
+    monkeypatch.setenv("ACTION_HOST", host)
+
+    settings = load_settings(env_file=None)
+
+    assert settings.action_host == host
+    assert settings.action_url == url
+    assert child_environment(settings)["REFLECT_ACTION_URL"] == url
+
+
+def test_the_action_server_listens_on_loopback_by_default() -> None:
+    assert load_settings(env_file=None).action_host == "127.0.0.1"
+
+
 def test_production_public_url_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
     monkeypatch.setenv("PUBLIC_URL", "http://reflect.example.org")
 
     with pytest.raises(SettingsError, match="PUBLIC_URL"):
@@ -420,6 +490,8 @@ def test_child_environment_round_trips_the_channel_settings(
         "teams_service_urls",
         "teams_issuers",
         "secret",
+        "action_host",
+        "action_token",
     ):
         assert getattr(child, name) == getattr(settings, name), name
 

@@ -1,0 +1,129 @@
+"""Issue 10's hardening against the real stack, as `make run` starts it.
+
+One stack for the module: every server on loopback only, the action server refusing anyone
+without its secret, request size limits on every server, and var/ private to its owner.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.run import Stack
+from tests.e2e.conftest import Rest, stack_on_free_ports
+
+pytestmark = pytest.mark.slow
+
+RAW = "I spoke to Sarah Jones on 07700 900123 about Child Z and we agreed a plan"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Iterator[Stack]:
+    with stack_on_free_ports(tmp_path_factory.mktemp("hardening") / "var", model_path) as running:
+        yield running
+
+
+def _request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
+    """One request on a fresh connection; the status and body, whatever the status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        reply = connection.getresponse()
+        return reply.status, reply.read()
+    finally:
+        connection.close()
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses with a TCP socket listening on ``port``, from /proc/net/tcp{,6}."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        path = Path(table)
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines()[1:]:
+            fields = line.split()
+            address, port_hex = fields[1].split(":")
+            if fields[3] != "0A" or int(port_hex, 16) != port:  # 0A: LISTEN
+                continue
+            raw = bytes.fromhex(address)
+            if width == 8:
+                found.add(".".join(str(b) for b in reversed(raw)))
+            else:
+                found.add("::" if raw == bytes(16) else raw.hex())
+    return found
+
+
+def test_every_server_listens_on_loopback_only(stack: Stack) -> None:
+    settings = stack.settings
+    ports = {
+        "rasa": settings.rasa_port,
+        "actions": settings.action_port,
+        "web": settings.web_port,
+    }
+
+    assert {name: _listening_addresses(port) for name, port in ports.items()} == {
+        name: {"127.0.0.1"} for name in ports
+    }
+
+
+def _save_call(sender: str) -> dict[str, Any]:
+    """What an attacker posts to the action server: save a raw draft, as if Rasa asked."""
+    return {
+        "next_action": "action_save_reflection",
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {"reflection_draft": RAW, "point_number": 1},
+            "latest_message": {"text": "save", "intent": {"name": "save_reflection"}},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+def _stored_reflections(stack: Stack) -> list[str]:
+    path = stack.settings.reflections_url.removeprefix("sqlite:///")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return [row[0] for row in db.execute("select text from reflections")]
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer wrong-token-wrong-token-wrong-token", "Basic YTpi"]
+)
+def test_an_action_call_without_the_secret_is_refused_and_stores_nothing(
+    stack: Stack, authorization: str | None
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    body = json.dumps(_save_call("attacker")).encode()
+
+    status, reply = _request(stack.settings.action_port, "POST", "/webhook", body, headers)
+    listed, names = _request(stack.settings.action_port, "GET", "/actions", headers=headers)
+
+    assert (status, listed) == (401, 401), (reply[:200], names[:200])
+    assert b"Sarah" not in reply and b"action_save_reflection" not in names
+    assert _stored_reflections(stack) == []
+
+
+def test_rasa_calls_carry_the_token_so_actions_still_run(stack: Stack) -> None:
+    # "Point 1 of 4" comes from a custom action: Rasa's call got through.
+    assert "Point 1 of 4" in Rest(stack.rasa_url, "token-ok").text_of("discuss and reflect")
