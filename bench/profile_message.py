@@ -113,9 +113,8 @@ async def _profile_rasa(
 
     async def say(sender: str, text: str) -> str:
         output = CollectingOutputChannel()
-        message = UserMessage(
-            door.clean_text(text), output, door.pseudonymise(sender), input_channel="rest"
-        )
+        sender_id = door.pseudonymise(sender, channel="rest")
+        message = UserMessage(door.clean_text(text), output, sender_id, input_channel="rest")
         await agent.handle_message(message)
         return reply_text(output.messages)
 

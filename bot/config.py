@@ -52,6 +52,9 @@ class Settings:
     rasa_workers: int = 1
     # Redis for Rasa's lock store (redis://host:port/db); unset: locks in memory (one worker).
     redis_url: str | None = None
+    # Bearer token every REST channel request must carry. Unset: the REST channel is open in
+    # development and off in production (its senders are client-chosen; see README, Hardening).
+    rest_channel_token: str | None = field(default=None, repr=False)
     # The web app: demo page, widget.js and its assets (bot/web).
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -144,6 +147,15 @@ class Settings:
             return self.teams_token_url
         tenant = self.teams_tenant_id or "botframework.com"
         return f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+
+    @property
+    def rest_channel_open(self) -> bool:
+        """Whether the REST channel answers: with a token always, without one only in development.
+
+        Its senders are chosen by the client, so without a token anyone who can reach the
+        server can talk as any sender id; production needs REST_CHANNEL_TOKEN to turn it on.
+        """
+        return bool(self.rest_channel_token) or not self.is_production
 
     @property
     def is_production(self) -> bool:
@@ -320,6 +332,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         ),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        rest_channel_token=_token(
+            "REST_CHANNEL_TOKEN", env.get("REST_CHANNEL_TOKEN"), production=False
+        ),
         rasa_workers=_int("RASA_WORKERS", 1, high=16, unit=" of workers"),
         redis_url=_redis_url(env.get("REDIS_URL")),
         web_host=env.get("WEB_HOST", "127.0.0.1"),
@@ -412,6 +427,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
             "ACTION_HOST": settings.action_host,
             **tracker_store_environment(settings),
             **lock_store_environment(settings),
+            "REST_CHANNEL_TOKEN": settings.rest_channel_token or "",
             "RASA_WORKERS": str(settings.rasa_workers),
             "REDIS_URL": settings.redis_url or "",
             "REFLECT_SECRET": settings.secret.decode(),

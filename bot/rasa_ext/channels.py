@@ -37,6 +37,7 @@ from socketio import AsyncServer
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.content.loader import load_packs
 from bot.door import Door, DoorError
+from bot.http_auth import UNAUTHORIZED, bearer_matches
 from bot.receipts import reveal_receipts
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
@@ -118,11 +119,25 @@ def _reveal_on_the_way_out(output: OutputChannel, secret: bytes) -> OutputChanne
     return output
 
 
-class AnonymisingRestInput(RestInput):  # type: ignore[misc]
-    """Rasa's REST channel, refusing bad input with a 400 and anonymising everything else."""
+REST_OFF = (
+    "The REST channel is off in production. Set REST_CHANNEL_TOKEN to turn it on "
+    "(see the README, Hardening)."
+)
 
-    def __init__(self, door: Door | None = None) -> None:
+
+class AnonymisingRestInput(RestInput):  # type: ignore[misc]
+    """Rasa's REST channel, refusing bad input with a 400 and anonymising everything else.
+
+    With a ``token`` every request must carry ``Authorization: Bearer <token>`` (401 otherwise,
+    before the body is read); with ``enabled=False`` both routes answer 403 :data:`REST_OFF`.
+    """
+
+    def __init__(
+        self, door: Door | None = None, *, token: str | None = None, enabled: bool = True
+    ) -> None:
         self._door = door or default_door()
+        self._token = token
+        self._enabled = enabled or bool(token)
 
     @classmethod
     def name(cls) -> str:
@@ -131,12 +146,13 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Built by Rasa from credentials.yml; the secret comes from Settings, not the file."""
-        return cls()
+        """Built by Rasa from credentials.yml; the secret and token come from Settings."""
+        settings = server_settings()
+        return cls(token=settings.rest_channel_token, enabled=settings.rest_channel_open)
 
     async def _extract_sender(self, req: Request) -> str:
         try:
-            return self._door.pseudonymise(_body(req).get("sender"))
+            return self._door.pseudonymise(_body(req).get("sender"), channel=self.name())
         except DoorError as exc:
             raise InvalidUsage(str(exc)) from None
 
@@ -154,14 +170,42 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         return None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's REST endpoints, with receipt codes revealed only in the HTTP reply."""
+        """Rasa's REST endpoints, with receipt codes revealed only in the HTTP reply.
+
+        Behind the token when one is set; two fixed 403 routes when the channel is off.
+        """
+        if not self._enabled:
+            return _rest_off_blueprint()
         secret = self._door.secret
 
         async def revealing(message: UserMessage) -> None:
             _reveal_on_the_way_out(message.output_channel, secret)
             await on_new_message(message)
 
-        return super().blueprint(revealing)  # type: ignore[no-any-return]
+        rest: Blueprint = super().blueprint(revealing)
+        token = self._token
+        if token:
+
+            async def require_token(request: Request) -> HTTPResponse | None:
+                if bearer_matches(request.headers.get("authorization"), token):
+                    return None
+                logger.info("REST request refused: no valid REST_CHANNEL_TOKEN")
+                return response.json(UNAUTHORIZED, status=401)
+
+            rest.middleware(require_token, "request")
+        return rest
+
+
+def _rest_off_blueprint() -> Blueprint:
+    """The REST channel's URLs when it is off: a clear 403, and nothing reaches Rasa."""
+    off = Blueprint("custom_webhook_AnonymisingRestInput", __name__)
+
+    async def refuse(_: Request) -> HTTPResponse:
+        return response.json({"error": REST_OFF}, status=403)
+
+    off.add_route(refuse, "/", methods=["GET"], name="health")
+    off.add_route(refuse, "/webhook", methods=["POST"], name="receive")
+    return off
 
 
 class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
@@ -368,10 +412,11 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         history: list[HistoryMessage] = []
         if self._sessions.verify(offered):
             token = str(offered)
-            history = history_messages(await self._events(bp, self._door.pseudonymise(token)))
+            sender = self._door.pseudonymise(token, channel=self.name())
+            history = history_messages(await self._events(bp, sender))
         else:
             token = self._sessions.issue()
-        sender = self._door.pseudonymise(token)
+        sender = self._door.pseudonymise(token, channel=self.name())
         previous = (await self._socket_session(sio, sid)).get("sender")
         if previous and previous != sender:
             await _settled(sio.leave_room(sid, previous, namespace=namespace))

@@ -268,7 +268,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
     def _through_the_door(self, incoming: Incoming) -> Admitted | str:
         """What Rasa may see of this activity, or the apology to send instead of asking Rasa."""
         try:
-            sender = self._door.pseudonymise(incoming.sender_key)
+            sender = self._door.pseudonymise(incoming.sender_key, channel=self.name())
             if not incoming.text:
                 return CANNOT_READ
             return Admitted(text=self._door.clean_text(incoming.text), sender=sender)

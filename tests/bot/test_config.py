@@ -29,6 +29,7 @@ VARIABLES = (
     "ACTION_PORT",
     "ACTION_HOST",
     "ACTION_SERVER_TOKEN",
+    "REST_CHANNEL_TOKEN",
     "LOG_LEVEL",
     "DATABASE_URL",
     "REFLECT_SECRET",
@@ -423,6 +424,33 @@ def test_a_weak_action_server_token_names_the_variable(
         load_settings(env_file=None)
 
 
+def test_the_rest_channel_token_is_optional_and_opens_the_channel_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+
+    closed = load_settings(env_file=None)
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", "r" * 32)
+    opened = load_settings(env_file=None)
+
+    assert (closed.rest_channel_token, closed.rest_channel_open) == (None, False)
+    assert (opened.rest_channel_token, opened.rest_channel_open) == ("r" * 32, True)
+    assert "r" * 32 not in repr(opened)
+    assert Settings().rest_channel_open  # development: open without a token
+
+
+@pytest.mark.parametrize("value", ["short", "r" * 31])
+def test_a_weak_rest_channel_token_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", value)
+
+    with pytest.raises(SettingsError, match=r"^REST_CHANNEL_TOKEN must be at least 32"):
+        load_settings(env_file=None)
+
+
 @pytest.mark.parametrize(
     ("host", "url"),
     [
@@ -471,6 +499,7 @@ def test_child_environment_round_trips_the_channel_settings(
         teams_openid_url="http://127.0.0.1:9/openid",
         teams_token_url="http://127.0.0.1:9/token",
         teams_service_urls=("http://127.0.0.1:9/",),
+        rest_channel_token="r" * 40,
     )
     for key, value in child_environment(settings).items():
         monkeypatch.setenv(key, value)
@@ -492,6 +521,7 @@ def test_child_environment_round_trips_the_channel_settings(
         "secret",
         "action_host",
         "action_token",
+        "rest_channel_token",
     ):
         assert getattr(child, name) == getattr(settings, name), name
 

@@ -341,7 +341,7 @@ def test_withdraw_with_a_malformed_code_is_false(factory: sessionmaker, malforme
 
 
 def _key(day: date = THURSDAY, sender: str = "29:teams-user") -> str:
-    return attempt_key(sender_hash(sender, secret=SECRET), secret=SECRET, day=day)
+    return attempt_key(sender_hash(sender, secret=SECRET, channel="rest"), secret=SECRET, day=day)
 
 
 def test_withdrawal_succeeds_and_is_not_counted(factory: sessionmaker) -> None:

@@ -127,3 +127,21 @@ def test_an_action_call_without_the_secret_is_refused_and_stores_nothing(
 def test_rasa_calls_carry_the_token_so_actions_still_run(stack: Stack) -> None:
     # "Point 1 of 4" comes from a custom action: Rasa's call got through.
     assert "Point 1 of 4" in Rest(stack.rasa_url, "token-ok").text_of("discuss and reflect")
+
+
+def test_in_production_the_rest_channel_is_off_without_a_token(
+    tmp_path: Path, model_path: Path
+) -> None:
+    production = {"app_env": "production", "secret": b"p" * 40}
+    with stack_on_free_ports(tmp_path / "var", model_path, **production) as running:
+        body = json.dumps({"sender": "anyone", "message": "hello"}).encode()
+        status, reply = _request(
+            running.settings.rasa_port,
+            "POST",
+            "/webhooks/rest/webhook",
+            body,
+            {"Content-Type": "application/json"},
+        )
+
+    assert status == 403
+    assert "REST_CHANNEL_TOKEN" in json.loads(reply)["error"]

@@ -19,7 +19,7 @@ import pytest
 from bot.door import MAX_MESSAGE_CHARS
 from bot.run import Stack
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
-from tests.e2e.conftest import stack_on_free_ports
+from tests.e2e.conftest import Rest, stack_on_free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -212,3 +212,19 @@ async def test_a_forged_token_is_not_adopted_and_reaches_no_conversation(
     assert "not the session of this connection" in (await attacker.next("error"))["message"]
     await victim.turn(token, "next")
     assert attacker.drain("bot_uttered") == []
+
+
+async def test_a_rest_client_using_a_widget_session_id_gets_a_conversation_of_its_own(
+    stack: Stack, clients: Any
+) -> None:
+    widget = await _connected(clients, stack)
+    token = (await widget.session())["session_id"]
+    await widget.turn(token, "/greet")
+    await widget.turn(token, "discuss and reflect")
+    assert "Point 2 of 4" in _texts(await widget.turn(token, "next"))
+
+    intruder = Rest(stack.rasa_url, token).text_of("next")
+
+    assert "Point 3 of 4" not in intruder
+    assert widget.drain("bot_uttered") == []
+    assert "Point 3 of 4" in _texts(await widget.turn(token, "next"))

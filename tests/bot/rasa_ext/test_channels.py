@@ -106,7 +106,7 @@ async def test_extract_sender_hashes_the_sender(door: Door) -> None:
 
     sender = await channel._extract_sender(FakeRequest({"sender": RAW_SENDER, "message": "hi"}))
 
-    assert sender == door.pseudonymise(RAW_SENDER)
+    assert sender == door.pseudonymise(RAW_SENDER, channel="rest")
     assert RAW_SENDER not in sender
     assert "sarah" not in sender
 
@@ -232,9 +232,9 @@ def rest_app(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
     """
     monkeypatch.setattr(Sanic, "test_mode", True)
 
-    async def build(recorder: Recorder) -> Sanic:
+    async def build(recorder: Recorder, **channel_options: Any) -> Sanic:
         app = Sanic(f"reflect_test_{uuid.uuid4().hex}")
-        channel = AnonymisingRestInput(door)
+        channel = AnonymisingRestInput(door, **channel_options)
         app.blueprint(channel.blueprint(recorder), url_prefix="/webhooks/rest")
         await app._startup()  # what ASGI lifespan start-up (and sanic-testing) runs
         return app
@@ -243,7 +243,12 @@ def rest_app(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 async def _post(
-    app: Sanic, body: bytes, *, query: bytes = b"", path: str = "/webhooks/rest/webhook"
+    app: Sanic,
+    body: bytes,
+    *,
+    query: bytes = b"",
+    path: str = "/webhooks/rest/webhook",
+    authorization: str | None = None,
 ) -> tuple[int, bytes]:
     """One POST through Sanic's ASGI interface; returns the status and the whole body."""
     target = f"{path}?{query.decode()}" if query else path
@@ -251,6 +256,8 @@ async def _post(
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
     ]
+    if authorization is not None:
+        headers.append((b"authorization", authorization.encode()))
     reply = await asgi_request(app, "POST", target, body=body, headers=headers)
     return reply.status, reply.body
 
@@ -280,7 +287,7 @@ async def test_webhook_passes_only_anonymised_text_and_a_hashed_sender(
     assert status == 200
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(RAW_SENDER)
+    assert message.sender_id == door.pseudonymise(RAW_SENDER, channel="rest")
     assert message.metadata is None
     assert message.input_channel == "rest"
     for identifier in IDENTIFIERS:
@@ -310,7 +317,7 @@ async def test_webhook_streaming_is_anonymised_too(door: Door, rest_app: Any) ->
     assert status == 200
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(RAW_SENDER)
+    assert message.sender_id == door.pseudonymise(RAW_SENDER, channel="rest")
     assert message.metadata is None
     assert [json.loads(line) for line in body.decode().splitlines()] == [
         {"recipient_id": message.sender_id, "text": "ok"}
@@ -354,6 +361,83 @@ async def test_webhook_refuses_an_over_long_message(rest_app: Any) -> None:
     assert status == 400
     assert b"Sarah" not in response
     assert recorder.messages == []
+
+
+REST_TOKEN = "rest-channel-test-token-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", f"Basic {REST_TOKEN}", f"Bearer {REST_TOKEN[:-1]}", REST_TOKEN, "Bearer x"],
+)
+async def test_with_a_token_a_rest_request_without_it_is_a_401(
+    rest_app: Any, authorization: str | None
+) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, token=REST_TOKEN)
+
+    status, body = await _post(
+        app, _json({"sender": "u1", "message": RAW_TEXT}), authorization=authorization
+    )
+
+    assert (status, json.loads(body)) == (401, {"error": "unauthorized"})
+    assert recorder.messages == []
+
+
+async def test_with_a_token_a_rest_request_carrying_it_is_handled(rest_app: Any) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, token=REST_TOKEN, enabled=False)  # a token turns it on
+
+    status, _ = await _post(
+        app, _json({"sender": "u1", "message": "hello"}), authorization=f"Bearer {REST_TOKEN}"
+    )
+
+    assert status == 200
+    assert [message.text for message in recorder.messages] == ["hello"]
+
+
+async def test_an_off_rest_channel_answers_403_and_reaches_nothing(rest_app: Any) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, enabled=False)
+
+    status, body = await _post(app, _json({"sender": "u1", "message": RAW_TEXT}))
+    health = await asgi_request(app, "GET", "/webhooks/rest/")
+
+    assert (status, json.loads(body)) == (403, {"error": channels.REST_OFF})
+    assert (health.status, json.loads(health.body)) == (403, {"error": channels.REST_OFF})
+    assert "REST_CHANNEL_TOKEN" in channels.REST_OFF
+    assert recorder.messages == []
+
+
+@pytest.mark.parametrize(
+    ("app_env", "token", "enabled"),
+    [
+        ("development", None, True),
+        ("production", None, False),
+        ("production", REST_TOKEN, True),
+    ],
+)
+def test_the_rest_channel_is_off_in_production_unless_a_token_is_set(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    app_env: str,
+    token: str | None,
+    enabled: bool,
+) -> None:
+    settings = Settings(
+        content_dir=DEFAULT_PACK_DIR,
+        var_dir=tmp_path / "var",
+        secret=SECRET,
+        app_env=app_env,
+        rest_channel_token=token,
+    )
+    monkeypatch.setattr(channels, "server_settings", lambda: settings)
+    monkeypatch.setattr(channels, "default_door", lambda: None)
+
+    channel = AnonymisingRestInput.from_credentials(None)
+
+    assert isinstance(channel, AnonymisingRestInput)
+    assert (channel._enabled, channel._token) == (enabled, token)
 
 
 # --- the default door -------------------------------------------------------------------------
@@ -562,9 +646,24 @@ async def test_a_new_session_gets_a_signed_token_and_joins_its_room(
     assert confirm == {"session_id": token, "resumed": False}
     assert TODAY_TOKEN_SIGNER.verify(token)
     assert w.sio.events("session_confirm")[0]["room"] == "sid-1"
-    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token)}
+    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token, channel="socketio")}
     assert w.sio.events("history") == []
     assert w.store.asked == []
+
+
+async def test_a_rest_sender_named_like_a_widget_session_is_another_conversation(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token = (await w.request_session("sid-1"))["session_id"]
+    (widget_sender,) = w.sio.rooms["sid-1"]
+
+    rest_sender = await AnonymisingRestInput(door)._extract_sender(
+        FakeRequest({"sender": token, "message": "hello"})
+    )
+
+    assert rest_sender.startswith("s_") and widget_sender.startswith("s_")
+    assert rest_sender != widget_sender
 
 
 @pytest.mark.parametrize("awaiting", [False, True])
@@ -575,13 +674,13 @@ async def test_rooms_work_with_plain_and_coroutine_enter_room(
 
     token = (await w.request_session("sid-1"))["session_id"]
 
-    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token)}
+    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token, channel="socketio")}
 
 
 async def test_a_valid_token_resumes_with_the_history(door: Door, widget: Any) -> None:
     w = widget()
     token = TODAY_TOKEN_SIGNER.issue()
-    sender = door.pseudonymise(token)
+    sender = door.pseudonymise(token, channel="socketio")
     w.store.trackers[sender] = _conversation(door)
 
     confirm = await w.request_session("sid-2", token)
@@ -644,7 +743,7 @@ async def test_a_token_the_server_did_not_issue_is_never_adopted(
 ) -> None:
     w = widget()
     real = TODAY_TOKEN_SIGNER.issue()
-    w.store.trackers[door.pseudonymise(real)] = _conversation(door)
+    w.store.trackers[door.pseudonymise(real, channel="socketio")] = _conversation(door)
     candidates = {
         "tampered": _tampered(real),
         "other-secret": SessionSigner(secret=b"x" * 32, max_age_days=7).issue(),
@@ -659,7 +758,7 @@ async def test_a_token_the_server_did_not_issue_is_never_adopted(
     assert TODAY_TOKEN_SIGNER.verify(confirm["session_id"])
     assert w.sio.events("history") == []
     assert w.store.asked == []  # nobody's conversation was even looked up
-    assert w.sio.rooms["sid-4"] == {door.pseudonymise(confirm["session_id"])}
+    assert w.sio.rooms["sid-4"] == {door.pseudonymise(confirm["session_id"], channel="socketio")}
 
 
 async def test_a_session_request_without_data_is_a_new_session(widget: Any) -> None:
@@ -680,8 +779,8 @@ async def test_a_second_session_request_moves_the_socket_to_the_new_room(
 
     await w.request_session("sid-7", second)
 
-    assert w.sio.rooms["sid-7"] == {door.pseudonymise(second)}
-    assert door.pseudonymise(first) not in w.sio.rooms["sid-7"]
+    assert w.sio.rooms["sid-7"] == {door.pseudonymise(second, channel="socketio")}
+    assert door.pseudonymise(first, channel="socketio") not in w.sio.rooms["sid-7"]
     assert w.sio.sessions["sid-7"]["token"] == second
 
 
@@ -697,7 +796,7 @@ async def test_a_message_is_anonymised_and_replies_go_to_the_sessions_room(
     )
 
     (message,) = w.recorder.messages
-    room = door.pseudonymise(token)
+    room = door.pseudonymise(token, channel="socketio")
     assert message.text == door.clean_text(RAW_TEXT)
     assert message.sender_id == room
     assert token not in message.sender_id
@@ -825,7 +924,11 @@ async def test_a_failure_in_rasa_is_an_error_and_still_completes_the_turn(
 
     assert w.sio.emitted == [
         {"event": "error", "data": {"message": channels.NOT_HANDLED}, "room": "sid-17"},
-        {"event": "turn_complete", "data": {}, "room": door.pseudonymise(token)},
+        {
+            "event": "turn_complete",
+            "data": {},
+            "room": door.pseudonymise(token, channel="socketio"),
+        },
     ]
     assert "boom" not in caplog.text and "Sarah" not in caplog.text
 
@@ -900,13 +1003,15 @@ async def test_proactive_output_goes_to_the_senders_room_with_receipts_revealed(
     w.sio.emitted.clear()
     output = w.channel.get_output_channel()
 
-    await output.send_text_message(door.pseudonymise(token), receipt_placeholder("ef" * 12))
+    await output.send_text_message(
+        door.pseudonymise(token, channel="socketio"), receipt_placeholder("ef" * 12)
+    )
 
     assert w.sio.emitted == [
         {
             "event": "bot_uttered",
             "data": {"text": code_from_token("ef" * 12, secret=SECRET)},
-            "room": door.pseudonymise(token),
+            "room": door.pseudonymise(token, channel="socketio"),
         }
     ]
 
@@ -1025,7 +1130,7 @@ async def test_live_an_allowed_origin_talks_to_the_bot(
     assert await client.next("turn_complete") == {}
     (message,) = live.recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(confirm["session_id"])
+    assert message.sender_id == door.pseudonymise(confirm["session_id"], channel="socketio")
 
 
 async def test_live_two_tabs_of_one_session_both_get_the_replies(live: LiveWidget) -> None:
@@ -1063,7 +1168,7 @@ async def test_live_another_session_hears_nothing_and_cannot_speak_for_it(
 
 async def test_live_resume_sends_history(door: Door, live: LiveWidget) -> None:
     token = TODAY_TOKEN_SIGNER.issue()
-    live.store.trackers[door.pseudonymise(token)] = _conversation(door)
+    live.store.trackers[door.pseudonymise(token, channel="socketio")] = _conversation(door)
     client = live.client()
     await client.connect()
 

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import jwt
@@ -24,7 +25,7 @@ from sanic import Sanic
 
 from bot.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
 from bot.door import MAX_MESSAGE_CHARS, Door
-from bot.rasa_ext.channels import domain_intents
+from bot.rasa_ext.channels import AnonymisingRestInput, domain_intents
 from bot.rasa_ext.teams import CANNOT_READ, TeamsInput, TeamsOutput
 from bot.receipts import code_from_token, receipt_placeholder
 from bot.teams.http import ConnectorError
@@ -234,6 +235,29 @@ def test_from_credentials_reads_settings_not_the_file(
 # --- a message through the door --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("conversation_type", ["personal", "groupChat"])
+async def test_a_rest_sender_named_like_a_teams_conversation_is_another_conversation(
+    teams_app: Build, door: Door, conversation_type: str
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder)
+    conversation = {"conversationType": conversation_type, "tenantId": TENANT, "id": "19:g@t.v2"}
+    await call(app, activity("hello", conversation=conversation))
+    (in_teams,) = recorder.messages
+    pre_hash = (
+        f"teams:user:{USER_ID}"
+        if conversation_type == "personal"
+        else "teams:conversation:19:g@t.v2"
+    )
+
+    rest_sender = await AnonymisingRestInput(door)._extract_sender(
+        SimpleNamespace(json={"sender": pre_hash, "message": "hello"}, ctx=SimpleNamespace())
+    )
+
+    assert rest_sender.startswith("s_") and in_teams.sender_id.startswith("s_")
+    assert rest_sender != in_teams.sender_id
+
+
 async def test_a_message_reaches_rasa_anonymised_and_the_reply_reaches_teams(
     teams_app: Build, door: Door, http: FakeConnectorHttp
 ) -> None:
@@ -245,7 +269,7 @@ async def test_a_message_reaches_rasa_anonymised_and_the_reply_reaches_teams(
     assert status == 200
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(f"teams:user:{USER_ID}")
+    assert message.sender_id == door.pseudonymise(f"teams:user:{USER_ID}", channel="teams")
     assert message.metadata is None
     assert message.input_channel == "teams"
     for identifier in IDENTIFIERS:
