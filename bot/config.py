@@ -52,6 +52,10 @@ class Settings:
     rasa_workers: int = 1
     # Redis for Rasa's lock store (redis://host:port/db); unset: locks in memory (one worker).
     redis_url: str | None = None
+    # Largest request body the public-facing Rasa server accepts (REST, socket.io polling and
+    # each Engine.IO message, Teams). A message is at most 5,000 characters (about 30 KB as
+    # escaped JSON); Sanic's own default is 100 MB.
+    request_max_bytes: int = 256 * 1024
     # Bearer token every REST channel request must carry. Unset: the REST channel is open in
     # development and off in production (its senders are client-chosen; see README, Hardening).
     rest_channel_token: str | None = field(default=None, repr=False)
@@ -332,6 +336,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         ),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        request_max_bytes=_int(
+            "REQUEST_MAX_BYTES", 256 * 1024, low=64 * 1024, high=64 * 1024 * 1024, unit=" of bytes"
+        ),
         rest_channel_token=_token(
             "REST_CHANNEL_TOKEN", env.get("REST_CHANNEL_TOKEN"), production=False
         ),
@@ -428,6 +435,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
             **tracker_store_environment(settings),
             **lock_store_environment(settings),
             "REST_CHANNEL_TOKEN": settings.rest_channel_token or "",
+            "REQUEST_MAX_BYTES": str(settings.request_max_bytes),
+            # Sanic reads SANIC_* into the config of the app Rasa creates: its body size limit.
+            "SANIC_REQUEST_MAX_SIZE": str(settings.request_max_bytes),
             "RASA_WORKERS": str(settings.rasa_workers),
             "REDIS_URL": settings.redis_url or "",
             "REFLECT_SECRET": settings.secret.decode(),

@@ -37,7 +37,7 @@ from sanic.response import HTTPResponse
 
 from bot.config import Settings
 from bot.door import Door, DoorError
-from bot.rasa_ext.channels import OnNewMessage, default_door, server_settings
+from bot.rasa_ext.channels import OnNewMessage, cleaned, default_door, server_settings
 from bot.receipts import reveal_receipts
 from bot.teams.activities import (
     ActivityError,
@@ -245,7 +245,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
             incoming.conversation, tokens=self._tokens, http=self._http, secret=self._door.secret
         )
         try:
-            outcome = self._through_the_door(incoming)
+            outcome = await self._through_the_door(incoming)
             if isinstance(outcome, str):
                 await output.send_text_message("", outcome)
             else:
@@ -265,13 +265,13 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
             return response.json({"error": "the activity could not be handled"}, status=500)
         return response.empty(status=200)
 
-    def _through_the_door(self, incoming: Incoming) -> Admitted | str:
+    async def _through_the_door(self, incoming: Incoming) -> Admitted | str:
         """What Rasa may see of this activity, or the apology to send instead of asking Rasa."""
         try:
             sender = self._door.pseudonymise(incoming.sender_key, channel=self.name())
             if not incoming.text:
                 return CANNOT_READ
-            return Admitted(text=self._door.clean_text(incoming.text), sender=sender)
+            return Admitted(text=await cleaned(self._door, incoming.text), sender=sender)
         except DoorError as exc:
             return f"Sorry: {exc}."
 

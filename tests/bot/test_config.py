@@ -30,6 +30,7 @@ VARIABLES = (
     "ACTION_HOST",
     "ACTION_SERVER_TOKEN",
     "REST_CHANNEL_TOKEN",
+    "REQUEST_MAX_BYTES",
     "LOG_LEVEL",
     "DATABASE_URL",
     "REFLECT_SECRET",
@@ -441,6 +442,26 @@ def test_the_rest_channel_token_is_optional_and_opens_the_channel_in_production(
     assert Settings().rest_channel_open  # development: open without a token
 
 
+def test_request_max_bytes_limits_the_rasa_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(env_file=None).request_max_bytes == 256 * 1024
+    monkeypatch.setenv("REQUEST_MAX_BYTES", "524288")
+
+    settings = load_settings(env_file=None)
+
+    assert settings.request_max_bytes == 524288
+    assert child_environment(settings)["SANIC_REQUEST_MAX_SIZE"] == "524288"
+
+
+@pytest.mark.parametrize("value", ["1000", "68000000", "lots"])
+def test_a_bad_request_max_bytes_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("REQUEST_MAX_BYTES", value)
+
+    with pytest.raises(SettingsError, match=r"^REQUEST_MAX_BYTES must be"):
+        load_settings(env_file=None)
+
+
 @pytest.mark.parametrize("value", ["short", "r" * 31])
 def test_a_weak_rest_channel_token_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, value: str
@@ -522,6 +543,7 @@ def test_child_environment_round_trips_the_channel_settings(
         "action_host",
         "action_token",
         "rest_channel_token",
+        "request_max_bytes",
     ):
         assert getattr(child, name) == getattr(settings, name), name
 

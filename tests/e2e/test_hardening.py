@@ -15,11 +15,14 @@ from typing import Any
 
 import pytest
 
+from bot.rasa_ext.action_server import ACTION_REQUEST_MAX_BYTES
 from bot.run import Stack
 from tests.e2e.conftest import Rest, stack_on_free_ports
+from tests.loopback import post_oversized
 
 pytestmark = pytest.mark.slow
 
+TWO_MB = 2 * 1024 * 1024
 RAW = "I spoke to Sarah Jones on 07700 900123 about Child Z and we agreed a plan"
 
 
@@ -127,6 +130,29 @@ def test_an_action_call_without_the_secret_is_refused_and_stores_nothing(
 def test_rasa_calls_carry_the_token_so_actions_still_run(stack: Stack) -> None:
     # "Point 1 of 4" comes from a custom action: Rasa's call got through.
     assert "Point 1 of 4" in Rest(stack.rasa_url, "token-ok").text_of("discuss and reflect")
+
+
+def test_oversized_requests_are_refused_by_every_server_and_each_stays_up(stack: Stack) -> None:
+    settings = stack.settings
+    token = {"Authorization": f"Bearer {settings.action_token}"}
+
+    rest = post_oversized("127.0.0.1", settings.rasa_port, "/webhooks/rest/webhook", TWO_MB)
+    polling = post_oversized(
+        "127.0.0.1",
+        settings.rasa_port,
+        "/socket.io/?EIO=4&transport=polling&sid=x",
+        settings.request_max_bytes + 1,
+    )
+    actions = post_oversized(
+        "127.0.0.1", settings.action_port, "/webhook", ACTION_REQUEST_MAX_BYTES + 1, headers=token
+    )
+    web = post_oversized("127.0.0.1", settings.web_port, "/", TWO_MB)
+
+    assert (rest, polling, actions) == (413, 413, 413)
+    assert web in {405, 413}  # the web app has no route that takes a body at all
+    assert "Child Z LCSPR learning briefing" in Rest(stack.rasa_url, "after-big").text_of("hello")
+    assert _request(settings.action_port, "GET", "/health")[0] == 200
+    assert _request(settings.web_port, "GET", "/healthz")[0] == 200
 
 
 def test_in_production_the_rest_channel_is_off_without_a_token(

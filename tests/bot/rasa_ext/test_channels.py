@@ -10,10 +10,13 @@ Sanic on a loopback port and python-socketio's client, but a fake Rasa (no model
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import socket as socket_module
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -59,6 +62,15 @@ IDENTIFIERS = ("Sarah", "Jones", "07700 900123", "BN21 4UG", "sarah.jones", RAW_
 PAYLOAD = '/choose_agency{"agency":"police"}'
 
 
+READ_REQUEST_MAX_BYTES = channels.request_max_bytes
+
+
+@pytest.fixture(autouse=True)
+def size_limit_from_test_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The socket.io server's size limit comes from test Settings here, never from .env."""
+    monkeypatch.setattr(channels, "request_max_bytes", lambda: Settings().request_max_bytes)
+
+
 @pytest.fixture
 def door() -> Door:
     return Door.create(
@@ -93,6 +105,7 @@ class FakeRequest:
     def __init__(self, body: Any) -> None:
         self._body = body
         self.args: dict[str, Any] = {}
+        self.ctx = SimpleNamespace()
 
     @property
     def json(self) -> Any:
@@ -234,7 +247,7 @@ def rest_app(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     async def build(recorder: Recorder, **channel_options: Any) -> Sanic:
         app = Sanic(f"reflect_test_{uuid.uuid4().hex}")
-        channel = AnonymisingRestInput(door, **channel_options)
+        channel = AnonymisingRestInput(**{"door": door, **channel_options})
         app.blueprint(channel.blueprint(recorder), url_prefix="/webhooks/rest")
         await app._startup()  # what ASGI lifespan start-up (and sanic-testing) runs
         return app
@@ -361,6 +374,77 @@ async def test_webhook_refuses_an_over_long_message(rest_app: Any) -> None:
     assert status == 400
     assert b"Sarah" not in response
     assert recorder.messages == []
+
+
+# --- the door runs off the event loop ---------------------------------------------------------
+
+SLOW_SECONDS = 0.8
+"""How long the slow door blocks its thread; the loop must stay free far below this."""
+
+
+@dataclass(frozen=True)
+class SlowDoor(Door):
+    """A door whose text cleaning blocks its thread, as the anonymiser can on adversarial text."""
+
+    def clean_text(self, text: object) -> str:
+        time.sleep(SLOW_SECONDS)
+        return super().clean_text(text)
+
+
+def slow_door() -> SlowDoor:
+    return SlowDoor.create(secret=SECRET, payload_values={"police"}, intents=INTENTS)
+
+
+async def worst_loop_stall(work: Awaitable[Any]) -> tuple[float, Any]:
+    """Run ``work`` while a 10 ms ticker measures the longest the event loop was unavailable."""
+    worst = 0.0
+    done = asyncio.Event()
+
+    async def tick() -> None:
+        nonlocal worst
+        while not done.is_set():
+            started = time.monotonic()
+            await asyncio.sleep(0.01)
+            worst = max(worst, time.monotonic() - started - 0.01)
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0.02)  # the ticker is running before the work starts
+    try:
+        result = await work
+    finally:
+        done.set()
+        await ticker
+    return worst, result
+
+
+async def test_a_slow_rest_message_does_not_hold_up_other_requests(
+    door: Door, rest_app: Any
+) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, door=slow_door())
+
+    started = time.monotonic()
+    slow = asyncio.create_task(_post(app, _json({"sender": "u1", "message": RAW_TEXT})))
+    await asyncio.sleep(0.05)  # the slow message is in the door now
+    health = await asgi_request(app, "GET", "/webhooks/rest/")
+    answered_in = time.monotonic() - started
+    status, _ = await slow
+
+    assert health.status == 200
+    assert answered_in < SLOW_SECONDS / 4, f"the health check waited {answered_in:.2f} s"
+    assert status == 200
+    assert [message.text for message in recorder.messages] == [door.clean_text(RAW_TEXT)]
+
+
+async def test_a_slow_widget_message_does_not_stall_the_event_loop(widget: Any) -> None:
+    w = widget(door=slow_door())
+    token = (await w.request_session("sid-slow"))["session_id"]
+
+    worst, _ = await worst_loop_stall(w.say("sid-slow", RAW_TEXT, token))
+
+    assert worst < SLOW_SECONDS / 4, f"the event loop stalled {worst:.2f} s"
+    (message,) = w.recorder.messages
+    assert "Sarah" not in message.text
 
 
 REST_TOKEN = "rest-channel-test-token-0123456789abcdef"
@@ -603,9 +687,8 @@ class Widget:
 @pytest.fixture
 def widget(door: Door) -> Any:
     def build(on_new_message: Any = None, *, awaiting: bool = False, **kwargs: Any) -> Widget:
-        channel = AnonymisingSocketIOInput(
-            door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN], **kwargs
-        )
+        defaults = {"door": door, "sessions": TODAY_TOKEN_SIGNER, "origins": [ORIGIN]}
+        channel = AnonymisingSocketIOInput(**{**defaults, **kwargs})
         recorder = Recorder()
         blueprint = channel.blueprint(on_new_message or recorder)
         sio = FakeSio(awaiting=awaiting)
@@ -957,6 +1040,29 @@ def test_the_engineio_origin_check_is_on_with_the_allowed_origins(door: Door) ->
 
     assert channel.sio is not None
     assert channel.sio.eio.cors_allowed_origins == [ORIGIN, "https://reflect.example.org"]
+
+
+def test_engineio_refuses_messages_over_request_max_bytes(
+    door: Door, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(channels, "request_max_bytes", lambda: 300_000)
+    channel = AnonymisingSocketIOInput(door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN])
+
+    channel.blueprint(Recorder())
+
+    assert channel.sio is not None
+    assert channel.sio.eio.max_http_buffer_size == 300_000
+
+
+@pytest.mark.usefixtures("fresh_default_door")
+def test_request_max_bytes_is_read_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = dataclasses.replace(channels.server_settings(), request_max_bytes=123_456)
+    monkeypatch.setattr(channels, "server_settings", lambda: settings)
+    READ_REQUEST_MAX_BYTES.cache_clear()
+    try:
+        assert READ_REQUEST_MAX_BYTES() == 123_456
+    finally:
+        READ_REQUEST_MAX_BYTES.cache_clear()
 
 
 def test_no_allowed_origin_is_a_configuration_error(door: Door) -> None:

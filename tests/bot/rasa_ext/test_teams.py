@@ -30,6 +30,7 @@ from bot.rasa_ext.teams import CANNOT_READ, TeamsInput, TeamsOutput
 from bot.receipts import code_from_token, receipt_placeholder
 from bot.teams.http import ConnectorError
 from tests.asgi import asgi_request
+from tests.bot.rasa_ext.test_channels import SLOW_SECONDS, slow_door, worst_loop_stall
 
 SECRET = b"teams-test-secret-0123456789abcdef"
 APP_ID = "9f1c2a3b-4d5e-4f60-8a7b-0c1d2e3f4a5b"
@@ -126,9 +127,11 @@ Build = Callable[..., Awaitable[Sanic]]
 def teams_app(door: Door, http: FakeConnectorHttp, monkeypatch: pytest.MonkeyPatch) -> Build:
     monkeypatch.setattr(Sanic, "test_mode", True)
 
-    async def build(handler: Any, channel_settings: Settings | None = None) -> Sanic:
+    async def build(
+        handler: Any, channel_settings: Settings | None = None, *, with_door: Door | None = None
+    ) -> Sanic:
         app = Sanic(f"reflect_teams_{uuid.uuid4().hex}")
-        channel = TeamsInput(channel_settings or settings(), door=door, http=http)
+        channel = TeamsInput(channel_settings or settings(), door=with_door or door, http=http)
         app.blueprint(channel.blueprint(handler), url_prefix="/webhooks/teams")
         await app._startup()
         return app
@@ -256,6 +259,19 @@ async def test_a_rest_sender_named_like_a_teams_conversation_is_another_conversa
 
     assert rest_sender.startswith("s_") and in_teams.sender_id.startswith("s_")
     assert rest_sender != in_teams.sender_id
+
+
+async def test_a_slow_teams_message_does_not_stall_the_event_loop(
+    teams_app: Build, door: Door
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, with_door=slow_door())
+
+    worst, (status, _) = await worst_loop_stall(call(app, activity(RAW_TEXT)))
+
+    assert worst < SLOW_SECONDS / 4, f"the event loop stalled {worst:.2f} s"
+    assert status == 200
+    assert [message.text for message in recorder.messages] == [door.clean_text(RAW_TEXT)]
 
 
 async def test_a_message_reaches_rasa_anonymised_and_the_reply_reaches_teams(
