@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
+from bot.private_files import create_private_file, private_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PACK_DIR = Path(__file__).resolve().parent / "content" / "packs"
 
@@ -210,9 +212,8 @@ def _secret(var_dir: Path, *, production: bool) -> bytes:
             raise SettingsError("REFLECT_SECRET must be set to a long random value in production")
         key_file = var_dir / "secret.key"
         if not key_file.exists():
-            var_dir.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
+            # 0600 from creation: written and then chmod-ed, it was readable for a moment.
+            create_private_file(private_dir(var_dir) / "secret.key", secrets.token_hex(32))
         raw = key_file.read_text().strip()
     if len(raw) < 32:
         raise SettingsError("REFLECT_SECRET must be at least 32 characters")

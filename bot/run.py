@@ -19,6 +19,7 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
+from bot.private_files import private_dir, private_umask
 from bot.storage.migrate import upgrade
 from bot.storage.session import use_write_ahead_log
 
@@ -86,8 +87,7 @@ def _answers(url: str) -> bool:
 
 
 def _spawn(name: str, args: list[str], ready_url: str, settings: Settings) -> Service:
-    log_dir = settings.var_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir = private_dir(settings.var_dir / "logs")
     log_path = log_dir / f"{name}.log"
     log_file = log_path.open("ab")
     process = subprocess.Popen(
@@ -153,8 +153,13 @@ def start_stack(
     timeout: float = 240.0,
     rasa_module: str = RASA_SERVER_MODULE,
 ) -> Stack:
-    """Start the action server, the Rasa server and the web app; wait until all answer."""
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    """Start the action server, the Rasa server and the web app; wait until all answer.
+
+    Whoever calls it (make run, the tests, the benchmark), the stack's files are private: the
+    umask is 077 from here on (the servers inherit it) and var/ is 0700 even if it was not.
+    """
+    private_umask()
+    private_dir(settings.var_dir)
     started = time.monotonic()
     # Our tables are created and upgraded by Alembic, never create_all; Rasa makes its own.
     upgrade(settings.reflections_url)
@@ -278,6 +283,7 @@ def run_shell(settings: Settings, model: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `make run` and `make shell`."""
+    private_umask()  # before anything (settings may create var/secret.key) touches the disk
     parser = argparse.ArgumentParser(description="Start Reflect.")
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument("--shell", action="store_true", help="talk to it in this terminal")

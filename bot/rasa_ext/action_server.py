@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 
 from bot.config import Settings, load_settings
 from bot.http_auth import UNAUTHORIZED, bearer_matches
+from bot.private_files import private_umask
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ def _fixed_error(request: Request, exception: Exception) -> HTTPResponse:
 
 def main() -> None:
     """Read Settings once and serve on ACTION_HOST:ACTION_PORT until SIGINT/SIGTERM."""
+    private_umask()  # the reflections database (SQLite) and anything else it creates
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

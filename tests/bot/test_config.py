@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -259,6 +260,25 @@ def test_development_secret_is_generated_once_and_kept(
     assert len(first) >= 32
     assert load_settings(env_file=None).secret == first
     assert (tmp_path / "var" / "secret.key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.usefixtures("keep_umask")
+def test_the_development_secret_key_is_private_from_the_moment_it_exists(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Created 0600 (not written, then chmod-ed: another user could open it in between)."""
+    monkeypatch.delenv("REFLECT_SECRET", raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(os, "chmod", lambda *args, **kwargs: None)
+    monkeypatch.setattr(Path, "chmod", lambda *args, **kwargs: None)
+    os.umask(0)  # the most permissive a caller could leave it
+
+    secret = load_settings(env_file=None).secret
+
+    key = tmp_path / "var" / "secret.key"
+    assert oct(stat.S_IMODE(key.stat().st_mode)) == oct(0o600)
+    assert oct(stat.S_IMODE((tmp_path / "var").stat().st_mode)) == oct(0o700)
+    assert key.read_text().strip().encode() == secret
 
 
 def test_production_refuses_a_missing_or_placeholder_secret(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,18 @@ def test_oversized_requests_are_refused_by_every_server_and_each_stays_up(stack:
     assert "Child Z LCSPR learning briefing" in Rest(stack.rasa_url, "after-big").text_of("hello")
     assert _request(settings.action_port, "GET", "/health")[0] == 200
     assert _request(settings.web_port, "GET", "/healthz")[0] == 200
+
+
+def test_var_and_everything_in_it_are_private_to_their_owner(stack: Stack) -> None:
+    Rest(stack.rasa_url, "modes").say("discuss and reflect")  # both servers have written
+    var = stack.settings.var_dir
+    found = {str(path.relative_to(var)): path for path in var.rglob("*")}
+
+    assert {"reflect.db", "tracker.db", "logs/rasa-server.log", "logs/actions.log"} <= set(found)
+    assert oct(stat.S_IMODE(var.stat().st_mode)) == oct(0o700)
+    assert {name: oct(stat.S_IMODE(path.stat().st_mode)) for name, path in found.items()} == {
+        name: oct(0o700 if path.is_dir() else 0o600) for name, path in found.items()
+    }
 
 
 def test_in_production_the_rest_channel_is_off_without_a_token(

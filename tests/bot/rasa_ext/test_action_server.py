@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from bot.rasa_ext.action_server import ACTION_REQUEST_MAX_BYTES, create_app
 from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
+from tests.conftest import current_umask
 from tests.loopback import json_headers, post_oversized, request, served
 
 RAW = "I spoke to Sarah Jones on 07700 900123 about Child Z and we agreed a plan"
@@ -205,6 +207,26 @@ def test_main_binds_action_host_and_port(
     action_server.main()
 
     assert (ran["host"], ran["port"]) == ("127.0.0.1", 5055)
+
+
+@pytest.mark.usefixtures("keep_umask")
+def test_main_makes_files_private_before_it_reads_settings(
+    monkeypatch: pytest.MonkeyPatch, server_settings: Settings
+) -> None:
+    seen: list[int] = []
+
+    def load_settings() -> Settings:
+        seen.append(current_umask())
+        return server_settings
+
+    os.umask(0o022)
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    monkeypatch.setattr(action_server, "load_settings", load_settings)
+    monkeypatch.setattr(Sanic, "run", lambda self, **kwargs: None)
+
+    action_server.main()
+
+    assert [oct(mask) for mask in seen] == [oct(0o077)]
 
 
 def test_endpoints_yml_sends_the_token_as_a_header(
