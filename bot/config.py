@@ -49,6 +49,9 @@ class Settings:
     secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
     retention_days: int = 365
     tracker_retention_days: int = 30
+    # Failed withdrawals allowed per day across all senders (bot.reflections); then everyone
+    # gets "too many attempts" until tomorrow and a WARNING is logged.
+    withdrawal_global_failures_per_day: int = 200
     # Rasa server processes (Sanic workers). More than one needs a shared lock store (Redis),
     # so two messages of one conversation are never handled at once by different workers.
     rasa_workers: int = 1
@@ -337,6 +340,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         ),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        withdrawal_global_failures_per_day=_int(
+            "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", 200, high=1_000_000, unit=" of attempts"
+        ),
         request_max_bytes=_int(
             "REQUEST_MAX_BYTES", 256 * 1024, low=64 * 1024, high=64 * 1024 * 1024, unit=" of bytes"
         ),
@@ -443,6 +449,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
             "REDIS_URL": settings.redis_url or "",
             "REFLECT_SECRET": settings.secret.decode(),
             "DATABASE_URL": settings.reflections_url,
+            "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY": str(settings.withdrawal_global_failures_per_day),
             "CONTENT_DIR": str(settings.content_dir),
             "DEFAULT_PACK_ID": settings.default_pack_id,
             "APP_ENV": settings.app_env,

@@ -19,6 +19,7 @@ from bot.door import find_receipt_code
 from bot.messages import Message, render
 from bot.receipts import attempt_key, new_receipt_token, receipt_placeholder
 from bot.reflections import (
+    WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
     Receipt,
     WithdrawalOutcome,
     attempt_withdrawal,
@@ -165,7 +166,13 @@ def receipt_message(receipt: Receipt) -> Message:
 
 
 def withdraw(
-    *, factory: sessionmaker, code_text: str, sender_id: str, secret: bytes, today: date
+    *,
+    factory: sessionmaker,
+    code_text: str,
+    sender_id: str,
+    secret: bytes,
+    today: date,
+    global_failures_per_day: int = WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
 ) -> Message:
     """Try to withdraw (delete) the reflection with this receipt code; say what happened."""
     code = find_receipt_code(code_text)
@@ -178,6 +185,7 @@ def withdraw(
             secret=secret,
             sender_key=attempt_key(sender_id, secret=secret, day=today),
             today=today,
+            max_global_failures=global_failures_per_day,
         )
     return {
         WithdrawalOutcome.WITHDRAWN: render("withdraw_done"),

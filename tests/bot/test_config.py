@@ -37,6 +37,7 @@ VARIABLES = (
     "REFLECT_SECRET",
     "RETENTION_DAYS",
     "TRACKER_RETENTION_DAYS",
+    "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY",
     "RASA_WORKERS",
     "REDIS_URL",
     "WEB_HOST",
@@ -108,6 +109,7 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("RETENTION_DAYS", "90")
     monkeypatch.setenv("TRACKER_RETENTION_DAYS", "7")
+    monkeypatch.setenv("WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", "50")
 
     settings = load_settings(env_file=None)
 
@@ -116,6 +118,7 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         secret=b"x" * 40,
         retention_days=90,
         tracker_retention_days=7,
+        withdrawal_global_failures_per_day=50,
         app_env="production",
         content_dir=content,
         default_pack_id="another-pack",
@@ -299,6 +302,8 @@ def test_production_refuses_a_missing_or_placeholder_secret(
         ("RETENTION_DAYS", "soon"),
         ("TRACKER_RETENTION_DAYS", "0"),
         ("REFLECT_SECRET", "too-short"),
+        ("WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", "0"),
+        ("WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", "unlimited"),
     ],
 )
 def test_bad_storage_settings_name_the_variable(
@@ -541,6 +546,7 @@ def test_child_environment_round_trips_the_channel_settings(
         teams_token_url="http://127.0.0.1:9/token",
         teams_service_urls=("http://127.0.0.1:9/",),
         rest_channel_token="r" * 40,
+        withdrawal_global_failures_per_day=17,
     )
     for key, value in child_environment(settings).items():
         monkeypatch.setenv(key, value)
@@ -564,6 +570,7 @@ def test_child_environment_round_trips_the_channel_settings(
         "action_token",
         "rest_channel_token",
         "request_max_bytes",
+        "withdrawal_global_failures_per_day",
     ):
         assert getattr(child, name) == getattr(settings, name), name
 
