@@ -359,9 +359,15 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         teams_app_id=env.get("MICROSOFT_APP_ID") or None,
         teams_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
         teams_tenant_id=env.get("MICROSOFT_TENANT_ID") or None,
-        teams_openid_url=_url("TEAMS_OPENID_URL", env.get("TEAMS_OPENID_URL"))
+        # Keys and the bot's own token over plain http could be swapped or read on the way:
+        # production takes https only (development allows the loopback fake connector).
+        teams_openid_url=_url(
+            "TEAMS_OPENID_URL", env.get("TEAMS_OPENID_URL"), https=app_env == "production"
+        )
         or Settings.teams_openid_url,
-        teams_token_url=_url("TEAMS_TOKEN_URL", env.get("TEAMS_TOKEN_URL")),
+        teams_token_url=_url(
+            "TEAMS_TOKEN_URL", env.get("TEAMS_TOKEN_URL"), https=app_env == "production"
+        ),
         teams_issuers=_list(env.get("TEAMS_ALLOWED_ISSUERS"), Settings.teams_issuers),
         teams_service_urls=_list(
             env.get("TEAMS_ALLOWED_SERVICE_URLS"), Settings.teams_service_urls

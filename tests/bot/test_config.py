@@ -533,6 +533,20 @@ def test_production_public_url_must_be_https(monkeypatch: pytest.MonkeyPatch) ->
         load_settings(env_file=None)
 
 
+@pytest.mark.parametrize("name", ["TEAMS_OPENID_URL", "TEAMS_TOKEN_URL"])
+def test_production_teams_urls_must_be_https(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(name, "http://login.example.org/metadata")
+    assert load_settings(env_file=None)  # development: the fake connector is plain http
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+
+    with pytest.raises(SettingsError, match=rf"^{name} must be an absolute https:// URL"):
+        load_settings(env_file=None)
+    monkeypatch.setenv(name, "https://login.example.org/metadata")
+    assert load_settings(env_file=None)
+
+
 def test_child_environment_round_trips_the_channel_settings(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -49,7 +49,7 @@ def connector() -> Iterator[FakeConnector]:
 def teams_stack(
     tmp_path_factory: pytest.TempPathFactory, model_path: Path, connector: FakeConnector
 ) -> Iterator[Stack]:
-    """Reflect with Teams configured against the fake connector (and its serviceUrl only)."""
+    """Reflect with Teams configured against the fake connector (its serviceUrl and tenant only)."""
     base = Settings(
         var_dir=tmp_path_factory.mktemp("teams") / "var",
         rasa_port=free_port(),
@@ -63,6 +63,7 @@ def teams_stack(
         teams_openid_url=connector.openid_url,
         teams_token_url=connector.token_url,
         teams_service_urls=(connector.allowed_prefix,),
+        teams_tenant_id=TENANT_ID,
     )
     stack = start_stack(settings, model_path)
     try:
@@ -353,7 +354,38 @@ def test_the_bot_used_one_cached_token_from_the_token_endpoint_for_every_reply(
     assert connector.refused_replies == []  # every reply carried the token the endpoint issued
 
 
-# --- other channels naming a Teams conversation ----------------------------------------------
+# --- other tenants; other channels naming a Teams conversation --------------------------------
+
+OTHER_TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+
+
+@pytest.mark.parametrize(
+    "channel_data",
+    [
+        {"tenant": {"id": OTHER_TENANT}},
+        {"tenant": {}},
+        {},
+        None,
+    ],
+    ids=["another tenant", "tenant without id", "no tenant", "no channelData"],
+)
+def test_an_activity_not_from_our_tenant_is_refused_and_not_answered(
+    connector: FakeConnector, webhook: str, channel_data: dict[str, Any] | None
+) -> None:
+    activity = connector.message("hello", user=user("elsewhere"))
+    if channel_data is None:
+        del activity["channelData"]
+    else:
+        activity["channelData"] = channel_data
+    before = len(connector.replies)
+
+    status, response = connector.post(webhook, activity)
+
+    assert status == 403, response
+    assert json.loads(response) == {"error": "forbidden"}
+    time.sleep(0.2)
+    assert len(connector.replies) == before
+
 
 def _tracker_senders(stack: Stack) -> set[str]:
     db = sqlite3.connect(stack.settings.var_dir / "tracker.db")

@@ -524,6 +524,66 @@ async def test_an_activity_service_url_outside_the_allow_list_is_401(
     assert recorder.messages == [] and http.posts == []
 
 
+OTHER_TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+
+
+@pytest.mark.parametrize(
+    "channel_data",
+    [
+        {"tenant": {"id": OTHER_TENANT}},
+        {"tenant": {"id": ""}},
+        {"tenant": {"id": 42}},
+        {"tenant": {}},
+        {"tenant": OTHER_TENANT},
+        {},
+        None,
+    ],
+    ids=["another", "empty", "not a string", "no id", "not an object", "no tenant", "none"],
+)
+async def test_a_single_tenant_bot_refuses_activities_from_elsewhere(
+    teams_app: Build,
+    http: FakeConnectorHttp,
+    channel_data: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, settings(teams_tenant_id=TENANT))
+    body = activity(RAW_TEXT)
+    if channel_data is None:
+        del body["channelData"]
+    else:
+        body["channelData"] = channel_data
+
+    status, reply = await call(app, body)
+
+    assert status == 403, f"answered {status} and posted {len(http.posts)} replies"
+    assert json.loads(reply) == {"error": "forbidden"}
+    assert recorder.messages == [] and http.posts == [] and http.token_requests == []
+    assert "tenant" in caplog.text and OTHER_TENANT not in caplog.text
+
+
+@pytest.mark.parametrize("tenant", [TENANT, TENANT.upper()])
+async def test_a_single_tenant_bot_answers_its_own_tenant(
+    teams_app: Build, http: FakeConnectorHttp, tenant: str
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, settings(teams_tenant_id=TENANT))
+
+    status, _ = await call(app, activity(RAW_TEXT, channelData={"tenant": {"id": tenant}}))
+
+    assert status == 200
+    assert len(recorder.messages) == 1 and len(http.posts) == 1
+
+
+async def test_a_multi_tenant_bot_answers_any_tenant(teams_app: Build) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, settings(teams_tenant_id=None))
+
+    status, _ = await call(app, activity(channelData={"tenant": {"id": OTHER_TENANT}}))
+
+    assert status == 200 and len(recorder.messages) == 1
+
+
 async def test_no_signing_keys_is_a_503(teams_app: Build, http: FakeConnectorHttp) -> None:
     del http.documents[JWKS]["keys"][0]
     app = await teams_app(Recorder())
