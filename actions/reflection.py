@@ -144,13 +144,15 @@ class ActionWithdrawReflection(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        config = context.settings()
         try:
             message = dialogue.withdraw(
                 factory=context.session_factory(),
                 receipts=dialogue.receipts_in(tracker.latest_message.get("metadata")),
                 sender_id=tracker.sender_id,
-                secret=context.settings().secret,
+                secret=config.secret,
                 today=date.today(),
+                global_failures_per_day=config.withdrawal_global_failures_per_day,
             )
         except SQLAlchemyError:
             message = dialogue.withdraw_failed_message()

@@ -41,17 +41,20 @@ from bench.load import journey, reply_text
 from bench.stack_bench import free_port
 from bench.stats import latency_summary
 from bot.config import PROJECT_ROOT, Settings, child_environment
+from bot.run import ACTION_SERVER_MODULE
 from bot.storage.migrate import upgrade
 
 
 @contextmanager
 def action_server(settings: Settings, log: Path) -> Iterator[str]:
-    """The real rasa_sdk action server in a child process; yields its webhook URL."""
+    """The real action server (as bot.run starts it) in a child process; yields its webhook URL.
+
+    Rasa's calls carry its token: endpoints.yml takes it from the environment set below.
+    """
     env = child_environment(settings)
     with log.open("wb") as handle:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port",
-             str(settings.action_port)],
+            [sys.executable, "-m", ACTION_SERVER_MODULE],
             cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
@@ -110,9 +113,8 @@ async def _profile_rasa(
 
     async def say(sender: str, text: str) -> str:
         output = CollectingOutputChannel()
-        message = UserMessage(
-            door.clean_text(text), output, door.pseudonymise(sender), input_channel="rest"
-        )
+        sender_id = door.pseudonymise(sender, channel="rest")
+        message = UserMessage(door.clean_text(text), output, sender_id, input_channel="rest")
         await agent.handle_message(message)
         return reply_text(output.messages)
 

@@ -8,12 +8,14 @@ Each command reads Settings once and says what it did; errors are one clear line
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.private_files import open_private, private_dir, private_umask
 from bot.reflections import list_reflections, purge, purge_tracker_events, purge_withdrawal_attempts
 from bot.reports.export import export_csv, export_xlsx
 from bot.storage.migrate import upgrade
@@ -63,14 +65,16 @@ def export(settings: Settings, out: TextIO, *, fmt: str, destination: Path | Non
     factory = make_session_factory(make_engine(settings.reflections_url))
     with transaction(factory) as session:
         rows = list_reflections(session=session)
+    # Export files are 0600 (even over an older export): they hold every reflection.
     if fmt == "xlsx" and destination is not None:
-        count = export_xlsx(rows, destination)
+        with os.fdopen(open_private(destination), "wb") as binary:
+            count = export_xlsx(rows, binary)
         print(f"Wrote {count} reflection(s) to {destination}.", file=out)
         return 0
     if destination is None:
         count = export_csv(rows, out)
     else:
-        with destination.open("w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(open_private(destination), "w", encoding="utf-8", newline="") as handle:
             count = export_csv(rows, handle)
         print(f"Wrote {count} reflection(s) to {destination}.", file=out)
     return 0
@@ -103,6 +107,7 @@ def teams_package(
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Parse the command line and run one command."""
+    private_umask()  # databases, exports and the Teams package: owner only
     parser = argparse.ArgumentParser(prog="reflect", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the reflections tables")
@@ -130,6 +135,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     except SettingsError as exc:
         print(f"reflect: {exc}", file=sys.stderr)
         return 2
+    if settings.var_dir.is_dir():
+        private_dir(settings.var_dir)  # an earlier version left it 0755
     if args.command == "migrate":
         return migrate(settings, out)
     if args.command == "purge":

@@ -6,6 +6,8 @@ pass the result down, and tests build :class:`Settings` directly.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -13,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
+
+from bot.private_files import create_private_file, private_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PACK_DIR = Path(__file__).resolve().parent / "content" / "packs"
@@ -32,7 +36,12 @@ class Settings:
     var_dir: Path = PROJECT_ROOT / "var"
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
+    # The action server: only Rasa calls it, so loopback unless it runs on another host.
+    action_host: str = "127.0.0.1"
     action_port: int = 5055
+    # Bearer token Rasa sends to the action server; unset: derived from the secret (development
+    # only, see action_token). Never logged.
+    action_server_token: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     # Reflections and Rasa's tracker store; SQLite files under var_dir unless DATABASE_URL is set.
     database_url: str | None = None
@@ -40,11 +49,21 @@ class Settings:
     secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
     retention_days: int = 365
     tracker_retention_days: int = 30
+    # Failed withdrawals allowed per day across all senders (bot.reflections); then everyone
+    # gets "too many attempts" until tomorrow and a WARNING is logged.
+    withdrawal_global_failures_per_day: int = 200
     # Rasa server processes (Sanic workers). More than one needs a shared lock store (Redis),
     # so two messages of one conversation are never handled at once by different workers.
     rasa_workers: int = 1
     # Redis for Rasa's lock store (redis://host:port/db); unset: locks in memory (one worker).
     redis_url: str | None = None
+    # Largest request body the public-facing Rasa server accepts (REST, socket.io polling and
+    # each Engine.IO message, Teams). A message is at most 5,000 characters (about 30 KB as
+    # escaped JSON); Sanic's own default is 100 MB.
+    request_max_bytes: int = 256 * 1024
+    # Bearer token every REST channel request must carry. Unset: the REST channel is open in
+    # development and off in production (its senders are client-chosen; see README, Hardening).
+    rest_channel_token: str | None = field(default=None, repr=False)
     # The web app: demo page, widget.js and its assets (bot/web).
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -84,6 +103,24 @@ class Settings:
         return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
 
     @property
+    def action_token(self) -> str:
+        """The action server's bearer token: ACTION_SERVER_TOKEN, or derived from the secret.
+
+        Derived (development only; production requires an explicit one) with an HMAC under its
+        own label, so the token is stable across restarts, differs per deployment, and reveals
+        nothing about the secret or any other hash keyed with it.
+        """
+        if self.action_server_token:
+            return self.action_server_token
+        return hmac.new(self.secret, _ACTION_TOKEN_LABEL, hashlib.sha256).hexdigest()
+
+    @property
+    def action_url(self) -> str:
+        """Where Rasa reaches the action server's webhook (loopback for an any-address bind)."""
+        host = _reachable(self.action_host)
+        return f"http://{host}:{self.action_port}/webhook"
+
+    @property
     def web_url(self) -> str:
         """Base URL of the web app (demo page and widget.js)."""
         return f"http://{self.web_host}:{self.web_port}"
@@ -121,9 +158,31 @@ class Settings:
         return f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
 
     @property
+    def rest_channel_open(self) -> bool:
+        """Whether the REST channel answers: with a token always, without one only in development.
+
+        Its senders are chosen by the client, so without a token anyone who can reach the
+        server can talk as any sender id; production needs REST_CHANNEL_TOKEN to turn it on.
+        """
+        return bool(self.rest_channel_token) or not self.is_production
+
+    @property
     def is_production(self) -> bool:
         """Production refuses development defaults (checked by :func:`load_settings`)."""
         return self.app_env == "production"
+
+
+_ACTION_TOKEN_LABEL = b"reflect/action-server-token\x00"
+
+#: Shortest ACTION_SERVER_TOKEN accepted: as long as REFLECT_SECRET, too long to guess.
+MIN_TOKEN_CHARS = 32
+
+
+def _reachable(host: str) -> str:
+    """An address for ``host`` a client on this machine can connect to (not 0.0.0.0 or ::)."""
+    if host in {"0.0.0.0", "::", ""}:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def _int(name: str, default: int, *, low: int = 1, high: int = 65535, unit: str = "") -> int:
@@ -156,13 +215,26 @@ def _secret(var_dir: Path, *, production: bool) -> bytes:
             raise SettingsError("REFLECT_SECRET must be set to a long random value in production")
         key_file = var_dir / "secret.key"
         if not key_file.exists():
-            var_dir.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
+            # 0600 from creation: written and then chmod-ed, it was readable for a moment.
+            create_private_file(private_dir(var_dir) / "secret.key", secrets.token_hex(32))
         raw = key_file.read_text().strip()
     if len(raw) < 32:
         raise SettingsError("REFLECT_SECRET must be at least 32 characters")
     return raw.encode()
+
+
+def _token(name: str, raw: str | None, *, production: bool) -> str | None:
+    """A bearer token of at least :data:`MIN_TOKEN_CHARS` characters; production requires one."""
+    value = (raw or "").strip()
+    if not value:
+        if production:
+            raise SettingsError(
+                f"{name} must be set in production (at least {MIN_TOKEN_CHARS} characters)"
+            )
+        return None
+    if len(value) < MIN_TOKEN_CHARS or any(ch.isspace() for ch in value):
+        raise SettingsError(f"{name} must be at least {MIN_TOKEN_CHARS} characters, without spaces")
+    return value
 
 
 def _database_url(raw: str | None) -> str | None:
@@ -256,12 +328,27 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         var_dir=var_dir,
         rasa_host=env.get("RASA_HOST", "127.0.0.1"),
         rasa_port=_int("RASA_PORT", 5005),
+        action_host=env.get("ACTION_HOST", "127.0.0.1").strip() or "127.0.0.1",
         action_port=_int("ACTION_PORT", 5055),
         log_level=log_level,
         database_url=_database_url(env.get("DATABASE_URL")),
         secret=_secret(var_dir, production=app_env == "production"),
+        action_server_token=_token(
+            "ACTION_SERVER_TOKEN",
+            env.get("ACTION_SERVER_TOKEN"),
+            production=app_env == "production",
+        ),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        withdrawal_global_failures_per_day=_int(
+            "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", 200, high=1_000_000, unit=" of attempts"
+        ),
+        request_max_bytes=_int(
+            "REQUEST_MAX_BYTES", 256 * 1024, low=64 * 1024, high=64 * 1024 * 1024, unit=" of bytes"
+        ),
+        rest_channel_token=_token(
+            "REST_CHANNEL_TOKEN", env.get("REST_CHANNEL_TOKEN"), production=False
+        ),
         rasa_workers=_int("RASA_WORKERS", 1, high=16, unit=" of workers"),
         redis_url=_redis_url(env.get("REDIS_URL")),
         web_host=env.get("WEB_HOST", "127.0.0.1"),
@@ -272,9 +359,15 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         teams_app_id=env.get("MICROSOFT_APP_ID") or None,
         teams_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
         teams_tenant_id=env.get("MICROSOFT_TENANT_ID") or None,
-        teams_openid_url=_url("TEAMS_OPENID_URL", env.get("TEAMS_OPENID_URL"))
+        # Keys and the bot's own token over plain http could be swapped or read on the way:
+        # production takes https only (development allows the loopback fake connector).
+        teams_openid_url=_url(
+            "TEAMS_OPENID_URL", env.get("TEAMS_OPENID_URL"), https=app_env == "production"
+        )
         or Settings.teams_openid_url,
-        teams_token_url=_url("TEAMS_TOKEN_URL", env.get("TEAMS_TOKEN_URL")),
+        teams_token_url=_url(
+            "TEAMS_TOKEN_URL", env.get("TEAMS_TOKEN_URL"), https=app_env == "production"
+        ),
         teams_issuers=_list(env.get("TEAMS_ALLOWED_ISSUERS"), Settings.teams_issuers),
         teams_service_urls=_list(
             env.get("TEAMS_ALLOWED_SERVICE_URLS"), Settings.teams_service_urls
@@ -347,13 +440,22 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
-            "REFLECT_ACTION_URL": f"http://127.0.0.1:{settings.action_port}/webhook",
+            "REFLECT_ACTION_URL": settings.action_url,
+            # endpoints.yml sends this whole value as the Authorization header of action calls.
+            "REFLECT_ACTION_AUTHORIZATION": f"Bearer {settings.action_token}",
+            "ACTION_SERVER_TOKEN": settings.action_token,
+            "ACTION_HOST": settings.action_host,
             **tracker_store_environment(settings),
             **lock_store_environment(settings),
+            "REST_CHANNEL_TOKEN": settings.rest_channel_token or "",
+            "REQUEST_MAX_BYTES": str(settings.request_max_bytes),
+            # Sanic reads SANIC_* into the config of the app Rasa creates: its body size limit.
+            "SANIC_REQUEST_MAX_SIZE": str(settings.request_max_bytes),
             "RASA_WORKERS": str(settings.rasa_workers),
             "REDIS_URL": settings.redis_url or "",
             "REFLECT_SECRET": settings.secret.decode(),
             "DATABASE_URL": settings.reflections_url,
+            "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY": str(settings.withdrawal_global_failures_per_day),
             "CONTENT_DIR": str(settings.content_dir),
             "DEFAULT_PACK_ID": settings.default_pack_id,
             "APP_ENV": settings.app_env,

@@ -88,15 +88,16 @@ class Door:
             secret=secret, payload_values=frozenset(payload_values), intents=frozenset(intents)
         )
 
-    def pseudonymise(self, sender_id: object) -> str:
+    def pseudonymise(self, sender_id: object, *, channel: str) -> str:
         """The keyed hash that replaces a channel's sender id; refuses a missing one.
 
         Rasa's REST channel would otherwise file every sender-less message under the shared
-        conversation "default".
+        conversation "default". ``channel`` (Rasa's name for it) keys the hash too, so the same
+        id sent through two channels is two conversations (see :func:`sender_hash`).
         """
         if not isinstance(sender_id, str) or not sender_id.strip():
             raise DoorError("a non-empty 'sender' is required")
-        return sender_hash(sender_id, secret=self.secret)
+        return sender_hash(sender_id, secret=self.secret, channel=channel)
 
     def clean(
         self,

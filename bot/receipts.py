@@ -36,6 +36,8 @@ MIN_SECRET_BYTES = 16
 _RECEIPT_DOMAIN = b"reflect/receipt\x00"
 _SENDER_DOMAIN = b"reflect/sender\x00"
 _ATTEMPT_DOMAIN = b"reflect/withdrawal-attempt\x00"
+# Channel names as Rasa knows them ("rest", "socketio", "teams"): no NUL, so domains never overlap.
+_CHANNEL_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 # What people type instead of the canonical characters: Crockford's own decoding rules.
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -182,17 +184,24 @@ def receipt_hash(code: str, *, secret: bytes) -> str:
     return _hmac_hex(secret, _RECEIPT_DOMAIN, canonical)
 
 
-def sender_hash(sender_id: str, *, secret: bytes) -> str:
+def sender_hash(sender_id: str, *, secret: bytes, channel: str) -> str:
     """A pseudonym for a channel's sender id, computed at the door before Rasa sees the message.
 
     Stable for one sender (so a conversation can continue) but not reversible without the
     secret, so the tracker store never holds a Teams or widget user id. Prefixed ``s_`` so a
     hashed id is recognisable in the tracker store and never mistaken for a raw one.
 
+    Each channel hashes under its own domain (``reflect/sender`` + the channel name): REST
+    senders are whatever the client sends, so a REST client sending ``teams:conversation:<id>``
+    or a widget's session id must land in a conversation of its own, not that one.
+
     Raises:
-        ValueError: if the secret is too short to be a key.
+        ValueError: if the secret is too short to be a key, or ``channel`` is not a channel name.
     """
-    return "s_" + _hmac_hex(secret, _SENDER_DOMAIN, sender_id)
+    if not _CHANNEL_NAME.fullmatch(channel):
+        raise ValueError("channel must be a short lower-case channel name")
+    domain = _SENDER_DOMAIN + channel.encode("ascii") + b"\x00"
+    return "s_" + _hmac_hex(secret, domain, sender_id)
 
 
 def looks_like_typed_code(token: str) -> bool:

@@ -20,6 +20,7 @@ from bot.door import RECEIPTS_METADATA_KEY
 from bot.messages import Message, render
 from bot.receipts import attempt_key, new_receipt_token, receipt_placeholder
 from bot.reflections import (
+    WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
     Receipt,
     WithdrawalOutcome,
     attempt_withdrawal,
@@ -166,7 +167,13 @@ def receipt_message(receipt: Receipt) -> Message:
 
 
 def withdraw(
-    *, factory: sessionmaker, receipts: Sequence[str], sender_id: str, secret: bytes, today: date
+    *,
+    factory: sessionmaker,
+    receipts: Sequence[str],
+    sender_id: str,
+    secret: bytes,
+    today: date,
+    global_failures_per_day: int = WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
 ) -> Message:
     """Try to withdraw (delete) the reflection a typed receipt code belongs to; say what happened.
 
@@ -181,6 +188,7 @@ def withdraw(
             digest=receipts[0],
             sender_key=attempt_key(sender_id, secret=secret, day=today),
             today=today,
+            max_global_failures=global_failures_per_day,
         )
     return {
         WithdrawalOutcome.WITHDRAWN: render("withdraw_done"),

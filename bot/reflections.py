@@ -15,6 +15,7 @@ Error messages never quote the reflection text, because they may end up in logs.
 from __future__ import annotations
 
 import enum
+import logging
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -36,9 +37,24 @@ from bot.storage.models import (
 )
 from bot.storage.session import make_engine
 
+logger = logging.getLogger(__name__)
+
 #: Failed withdrawal attempts allowed per sender per day. Generous for someone mistyping their
 #: own code; with 50-bit codes it makes guessing hopeless from one conversation.
 WITHDRAWAL_FAILURES_PER_DAY = 5
+
+#: Failed withdrawal attempts allowed per day across all senders (Settings can change it).
+#: Senders are cheap to rotate (a new REST sender id, a new widget session), so the per-sender
+#: limit alone puts no bound on guesses; this does. A partnership's practitioners mistype a few
+#: codes a day, not hundreds.
+WITHDRAWAL_GLOBAL_FAILURES_PER_DAY = 200
+
+#: The attempts row that counts every sender's failures. Real keys are ``a_`` + 64 hex digits
+#: (:func:`bot.receipts.attempt_key`), so this can never be one of them.
+ALL_SENDERS_KEY = "all-senders"
+
+#: The log event an operator alerts on: guessing at scale, or a flood of mistyped codes.
+CAP_REACHED_EVENT = "withdrawal_failures_cap_reached"
 
 # A new code colliding with a stored one is a 1-in-10^15 event per save; retrying a few times
 # turns "vanishingly unlikely" into "never" without an unbounded loop.
@@ -202,8 +218,9 @@ def attempt_withdrawal(
     sender_key: str,
     today: date,
     max_failures: int = WITHDRAWAL_FAILURES_PER_DAY,
+    max_global_failures: int = WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
 ) -> WithdrawalOutcome:
-    """Withdraw a reflection, refusing once a sender has failed too often today.
+    """Withdraw a reflection, refusing once a sender, or everyone together, failed too often today.
 
     ``sender_key`` comes from :func:`bot.receipts.attempt_key` (a keyed hash of the sender
     pseudonym and the day). Only *failed* attempts are counted: a failed attempt matched no
@@ -211,21 +228,36 @@ def attempt_withdrawal(
     existed, and a practitioner withdrawing several of their own reflections is never blocked.
     Yesterday's counters are deleted on the way, so the table only ever holds today.
 
-    The check is per sender, so it slows down guessing from one conversation; 50-bit codes are
-    what make guessing hopeless overall.
+    The per-sender check slows down guessing from one conversation; the daily cap across all
+    senders (counted under :data:`ALL_SENDERS_KEY`) bounds guessing by rotating senders, at the
+    price of refusing everyone for the rest of a day on which it is reached. When it is, one
+    WARNING :data:`CAP_REACHED_EVENT` is logged with the counts (never a code or a sender).
+    50-bit codes are what make guessing hopeless overall.
     """
     purge_withdrawal_attempts(session=session, today=today)
-    failures = session.execute(
-        select(WithdrawalAttempt.attempts).where(
-            WithdrawalAttempt.sender_key == sender_key, WithdrawalAttempt.day == today
-        )
-    ).scalar_one_or_none()
-    if failures is not None and int(failures) >= max_failures:
+    if _failures(session=session, key=sender_key, today=today) >= max_failures:
+        return WithdrawalOutcome.TOO_MANY_ATTEMPTS
+    before = _failures(session=session, key=ALL_SENDERS_KEY, today=today)
+    if before >= max_global_failures:
         return WithdrawalOutcome.TOO_MANY_ATTEMPTS
     if withdraw_reflection(session=session, digest=digest):
         return WithdrawalOutcome.WITHDRAWN
     _count_failure(session=session, sender_key=sender_key, today=today)
+    _count_failure(session=session, sender_key=ALL_SENDERS_KEY, today=today)
+    after = _failures(session=session, key=ALL_SENDERS_KEY, today=today)
+    if before < max_global_failures <= after:
+        logger.warning("%s failures=%d cap=%d", CAP_REACHED_EVENT, after, max_global_failures)
     return WithdrawalOutcome.NOT_FOUND
+
+
+def _failures(*, session: Session, key: str, today: date) -> int:
+    """Failed attempts counted under ``key`` today (0 when there is no row)."""
+    found = session.execute(
+        select(WithdrawalAttempt.attempts).where(
+            WithdrawalAttempt.sender_key == key, WithdrawalAttempt.day == _as_date(today)
+        )
+    ).scalar_one_or_none()
+    return int(found or 0)
 
 
 def purge_withdrawal_attempts(*, session: Session, today: date) -> int:

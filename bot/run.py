@@ -19,6 +19,7 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
+from bot.private_files import private_dir, private_umask
 from bot.storage.migrate import upgrade
 from bot.storage.session import use_write_ahead_log
 
@@ -86,8 +87,7 @@ def _answers(url: str) -> bool:
 
 
 def _spawn(name: str, args: list[str], ready_url: str, settings: Settings) -> Service:
-    log_dir = settings.var_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir = private_dir(settings.var_dir / "logs")
     log_path = log_dir / f"{name}.log"
     log_file = log_path.open("ab")
     process = subprocess.Popen(
@@ -112,13 +112,16 @@ def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
         time.sleep(0.25)
 
 
+#: The module that runs the action server: rasa_sdk's app on ACTION_HOST, behind a token.
+ACTION_SERVER_MODULE = "bot.rasa_ext.action_server"
+
+
 def _spawn_actions(settings: Settings) -> Service:
-    """The rasa_sdk action server, which answers /health when it is ready."""
-    port = str(settings.action_port)
+    """The action server, which answers /health (the one route open without its token)."""
     return _spawn(
         "actions",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
-        f"http://127.0.0.1:{port}/health",
+        [sys.executable, "-m", ACTION_SERVER_MODULE],
+        f"http://{_loopback(settings.action_host)}:{settings.action_port}/health",
         settings,
     )
 
@@ -150,8 +153,13 @@ def start_stack(
     timeout: float = 240.0,
     rasa_module: str = RASA_SERVER_MODULE,
 ) -> Stack:
-    """Start the action server, the Rasa server and the web app; wait until all answer."""
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    """Start the action server, the Rasa server and the web app; wait until all answer.
+
+    Whoever calls it (make run, the tests, the benchmark), the stack's files are private: the
+    umask is 077 from here on (the servers inherit it) and var/ is 0700 even if it was not.
+    """
+    private_umask()
+    private_dir(settings.var_dir)
     started = time.monotonic()
     # Our tables are created and upgraded by Alembic, never create_all; Rasa makes its own.
     upgrade(settings.reflections_url)
@@ -221,13 +229,14 @@ def _banner(stack: Stack, model: Path) -> str:
     url = stack.rasa_url
     var = stack.settings.var_dir
     teams = "configured" if stack.settings.teams_app_id else "not configured: see README"
+    action = stack.settings.action_url.removesuffix("/webhook")
     return "\n".join(
         [
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
             f"  Web chat (demo page):           {stack.web_url}/",
             f"  Rasa server:                    {url}  (REST, socket.io, HTTP API off)",
             f"  Teams endpoint:                 {url}/webhooks/teams/webhook  ({teams})",
-            f"  Action server:                  http://127.0.0.1:{stack.settings.action_port}",
+            f"  Action server:                  {action}  (Rasa only: needs ACTION_SERVER_TOKEN)",
             f"  Conversations (tracker store):  {_safe_url(stack.settings.tracker_url)}",
             f"  Reflections:                    {_safe_url(stack.settings.reflections_url)}",
             f"  Logs:                           {var / 'logs'}",
@@ -274,6 +283,7 @@ def run_shell(settings: Settings, model: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `make run` and `make shell`."""
+    private_umask()  # before anything (settings may create var/secret.key) touches the disk
     parser = argparse.ArgumentParser(description="Start Reflect.")
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument("--shell", action="store_true", help="talk to it in this terminal")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,19 @@ def tracker_factory() -> TrackerFactory:
 def dispatcher() -> CollectingDispatcher:
     """Collects what an action says, for assertions on dispatcher.messages."""
     return CollectingDispatcher()
+
+
+@pytest.fixture
+def keep_umask() -> Iterator[int]:
+    """The process umask before the test, put back afterwards (entry points tighten it)."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield before
+    os.umask(before)
+
+
+def current_umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    value = os.umask(0o077)
+    os.umask(value)
+    return value

@@ -412,3 +412,47 @@ def test_domain_button_payloads_reach_the_user_as_known_payloads() -> None:
                     assert "{{" in raw and "{{" not in payload, (name, raw)
                 assert payload == raw.replace("{{", "{").replace("}}", "}"), (name, raw)
                 assert door.clean_text(payload) == payload, (name, payload)
+
+
+# --- settings are documented ---
+
+
+def _settings_read() -> set[str]:
+    """Every environment variable bot/config.py reads: uppercase first arguments of calls in
+    load_settings and the helpers it calls with a variable name."""
+    tree = ast.parse((PROJECT_ROOT / "bot" / "config.py").read_text(encoding="utf-8"))
+    readers = {"load_settings", "_secret"}
+    found = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or function.name not in readers:
+            continue
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and re.fullmatch(r"[A-Z][A-Z0-9_]+", node.args[0].value)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_the_settings_scan_finds_settings() -> None:
+    assert {"REFLECT_SECRET", "ACTION_SERVER_TOKEN", "REQUEST_MAX_BYTES", "VAR_DIR"} <= (
+        _settings_read()
+    )
+
+
+@pytest.mark.parametrize("variable", sorted(_settings_read()))
+def test_every_setting_is_in_the_readme_table_and_env_example(variable: str) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[
+        readme.index("## Configuration") : readme.index(
+            "\n## ", readme.index("## Configuration") + 1
+        )
+    ]
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+
+    assert f"`{variable}`" in table
+    assert re.search(rf"^#? ?{variable}=", example, re.MULTILINE)

@@ -23,9 +23,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot.private_files import private_umask
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run Rasa's command line with ``argv`` (default: this process's arguments)."""
+    private_umask()  # the tracker store, its -wal/-shm files and the log file: owner only
     args = list(sys.argv[1:] if argv is None else argv)
     from bot.rasa_ext import lean
 

@@ -14,6 +14,8 @@ Here, for each request:
 3. the body must be an activity (JSON object with type, channelId, serviceUrl, conversation,
    recipient, and from for messages): otherwise **400**;
 4. the token must be for this activity's serviceUrl, itself an allowed connector: else **401**;
+   with ``MICROSOFT_TENANT_ID`` set, the activity's ``channelData.tenant.id`` must be that
+   tenant: else **403**;
 5. the activity goes through the door like every other channel's message: anonymised text,
    a keyed hash as sender id (see :func:`bot.teams.activities.sender_key` for whose
    conversation a group chat is), no metadata at all (names, aadObjectId, tenant stay here);
@@ -37,7 +39,7 @@ from sanic.response import HTTPResponse
 
 from bot.config import Settings
 from bot.door import Door, DoorError
-from bot.rasa_ext.channels import OnNewMessage, default_door, server_settings
+from bot.rasa_ext.channels import OnNewMessage, cleaned, default_door, server_settings
 from bot.receipts import reveal_receipts
 from bot.teams.activities import (
     ActivityError,
@@ -48,6 +50,7 @@ from bot.teams.activities import (
     reply_activity,
     reply_url,
     service_url_of,
+    tenant_id_of,
 )
 from bot.teams.auth import BotTokens, IncomingAuth, SigningKeys, TeamsAuthError
 from bot.teams.http import AiohttpJson, ConnectorError, JsonHttp
@@ -167,6 +170,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
                 issuers=self._settings.teams_issuers,
                 service_urls=self._settings.teams_service_urls,
                 keys=keys,
+                tenant_id=self._settings.teams_tenant_id,
             )
             self._tokens = BotTokens(
                 app_id=app_id,
@@ -232,7 +236,12 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         except ActivityError as exc:
             return response.json({"error": str(exc)}, status=400)
         try:
-            self._auth.check_activity(token, service_url=service_url, channel_id=channel_id)
+            self._auth.check_activity(
+                token,
+                service_url=service_url,
+                channel_id=channel_id,
+                tenant_id=tenant_id_of(body),
+            )
         except TeamsAuthError as refused:
             return _refused(refused)
         try:
@@ -245,7 +254,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
             incoming.conversation, tokens=self._tokens, http=self._http, secret=self._door.secret
         )
         try:
-            outcome = self._through_the_door(incoming)
+            outcome = await self._through_the_door(incoming)
             if isinstance(outcome, str):
                 await output.send_text_message("", outcome)
             else:
@@ -265,13 +274,13 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
             return response.json({"error": "the activity could not be handled"}, status=500)
         return response.empty(status=200)
 
-    def _through_the_door(self, incoming: Incoming) -> Admitted | str:
+    async def _through_the_door(self, incoming: Incoming) -> Admitted | str:
         """What Rasa may see of this activity, or the apology to send instead of asking Rasa."""
         try:
-            sender = self._door.pseudonymise(incoming.sender_key)
+            sender = self._door.pseudonymise(incoming.sender_key, channel=self.name())
             if not incoming.text:
                 return CANNOT_READ
-            return Admitted(text=self._door.clean_text(incoming.text), sender=sender)
+            return Admitted(text=await cleaned(self._door, incoming.text), sender=sender)
         except DoorError as exc:
             return f"Sorry: {exc}."
 
@@ -284,8 +293,10 @@ def _json_body(request: Request) -> Any:
 
 
 def _refused(refused: TeamsAuthError) -> HTTPResponse:
-    """401 (or 503) with a fixed text; the reason goes to the log only."""
+    """401, 403 (another tenant) or 503, with a fixed text; the reason goes to the log only."""
     logger.warning("Teams request refused: %s", refused.reason)
     if refused.status == 503:
         return response.json({"error": "cannot check tokens right now"}, status=503)
+    if refused.status == 403:
+        return response.json({"error": "forbidden"}, status=403)
     return response.json({"error": "unauthorized"}, status=401)

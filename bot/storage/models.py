@@ -98,7 +98,8 @@ class WithdrawalAttempt(Base):
     This limits guessing of receipt codes. It links to a sender, never to a reflection: it holds
     no code, receipt hash or reflection id. ``sender_key`` is an HMAC of the sender pseudonym
     *and the day* (:func:`bot.receipts.attempt_key`), so it cannot be joined to the tracker
-    store, and rows are deleted once their day is over.
+    store, and rows are deleted once their day is over. One reserved row a day,
+    ``bot.reflections.ALL_SENDERS_KEY``, counts every sender's failures together.
     """
 
     __tablename__ = "withdrawal_attempts"

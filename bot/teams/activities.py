@@ -108,6 +108,17 @@ def channel_id_of(body: object) -> str:
     return _required_str(body, "channelId", "channelId")
 
 
+def tenant_id_of(body: object) -> str | None:
+    """The Entra ID tenant an activity comes from (``channelData.tenant.id``), if it names one.
+
+    Teams puts the tenant there on every activity; a single-tenant bot refuses any other.
+    """
+    channel_data = body.get("channelData") if isinstance(body, dict) else None
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
+    return tenant_id.strip() if isinstance(tenant_id, str) and tenant_id.strip() else None
+
+
 def sender_key(conversation: Conversation) -> str:
     """Whose conversation this is, before hashing: a person's, or a group conversation's.
 

@@ -71,7 +71,8 @@ class TeamsAuthError(Exception):
     """An incoming request is not from the Bot Framework connector (or cannot be checked).
 
     ``reason`` is for the log and never quotes the token; ``status`` is what the webhook
-    answers: 401, or 503 when no signing keys could be loaded, which is our fault, not theirs.
+    answers: 401, 403 for a genuine activity from a tenant this bot does not serve, or 503 when
+    no signing keys could be loaded, which is our fault, not theirs.
     """
 
     def __init__(self, reason: str, *, status: int = 401) -> None:
@@ -253,10 +254,14 @@ class IncomingAuth:
         service_urls: Iterable[str],
         keys: SigningKeys,
         leeway: float = CLOCK_SKEW_SECONDS,
+        tenant_id: str | None = None,
     ) -> None:
         if not app_id:
             raise ValueError("an app id is required to check Teams tokens")
         self._app_id = app_id
+        # A single-tenant bot answers its own organisation only (compared case-insensitively:
+        # a tenant id is a GUID).
+        self._tenant_id = tenant_id.strip().lower() if tenant_id else None
         self._issuers = frozenset(issuers)
         self._service_urls = tuple(service_urls)
         self._keys = keys
@@ -303,10 +308,20 @@ class IncomingAuth:
             raise TeamsAuthError("the token is from an unexpected issuer")
         return VerifiedToken(claims=claims, key=key)
 
-    def check_activity(self, token: VerifiedToken, *, service_url: str, channel_id: str) -> None:
+    def check_activity(
+        self,
+        token: VerifiedToken,
+        *,
+        service_url: str,
+        channel_id: str,
+        tenant_id: str | None = None,
+    ) -> None:
         """Bind the token to this activity: its serviceUrl and channel, and an allowed connector.
 
-        The serviceUrl is where replies (with the bot's own token) will be posted.
+        The serviceUrl is where replies (with the bot's own token) will be posted. A
+        single-tenant bot also refuses (403) an activity whose ``channelData.tenant.id`` is
+        missing or another organisation's: the Bot Framework signs activities from every tenant
+        that installed an app with this bot's id, and a token says nothing about the tenant.
         """
         claim = token.claims.get("serviceurl", token.claims.get("serviceUrl"))
         if not isinstance(claim, str) or not claim:
@@ -318,6 +333,11 @@ class IncomingAuth:
         endorsements = token.key.endorsements
         if endorsements is not None and channel_id not in endorsements:
             raise TeamsAuthError("the signing key is not endorsed for this channel")
+        if self._tenant_id is not None:
+            if tenant_id is None:
+                raise TeamsAuthError("the activity names no tenant", status=403)
+            if tenant_id.strip().lower() != self._tenant_id:
+                raise TeamsAuthError("the activity is from another tenant", status=403)
 
 
 class BotTokens:

@@ -515,6 +515,26 @@ def test_withdraw_with_a_wrong_code(
     assert _count(factory) == 1
 
 
+def test_withdraw_uses_the_configured_cap_across_senders(
+    context: Settings,
+    use_settings: Any,
+    factory: sessionmaker,
+    pack: Pack,
+    tracker_factory: TrackerFactory,
+) -> None:
+    use_settings(dataclasses.replace(context, withdrawal_global_failures_per_day=1))
+    code = _stored(factory, pack, context.secret)
+    wrong = ("0" if code[0] != "0" else "1") + code[1:]
+    first, second = CollectingDispatcher(), CollectingDispatcher()
+
+    _withdraw(tracker_factory, first, wrong)
+    _withdraw(tracker_factory, second, code)
+
+    assert _texts(first) == [render("withdraw_not_found").text]
+    assert _texts(second) == [render("withdraw_too_many").text]
+    assert _count(factory) == 1
+
+
 def test_withdraw_with_something_that_is_not_a_code(
     context: Settings,
     factory: sessionmaker,

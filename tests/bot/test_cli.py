@@ -3,6 +3,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -15,6 +17,7 @@ from bot.config import Settings
 from bot.reflections import record_reflection
 from bot.storage.migrate import upgrade
 from bot.storage.session import make_engine, make_session_factory, transaction
+from tests.conftest import current_umask
 
 SECRET = b"a-test-secret-that-is-long-enough-to-use"
 
@@ -76,6 +79,48 @@ def test_export_writes_formula_safe_xlsx(settings: Settings, tmp_path: Path) -> 
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "'=HYPERLINK(1) we should ask about new partners" in sheet
     assert "<f>" not in sheet and "receipt_hash" not in sheet
+
+
+@pytest.mark.usefixtures("keep_umask")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_file_is_readable_by_its_owner_only(
+    settings: Settings, tmp_path: Path, fmt: str
+) -> None:
+    add(settings, "we should ask about new partners at every visit", date.today())
+    os.umask(0o022)  # the usual default: files 0644
+    fresh = tmp_path / f"fresh.{fmt}"
+    older = tmp_path / f"older.{fmt}"
+    older.write_bytes(b"an earlier export")
+    older.chmod(0o644)
+
+    for target in (fresh, older):
+        assert cli.export(settings, io.StringIO(), fmt=fmt, destination=target) == 0
+
+    assert {path.name: oct(_mode(path)) for path in (fresh, older)} == {
+        fresh.name: "0o600",
+        older.name: "0o600",
+    }
+    assert older.read_bytes() != b"an earlier export"  # overwritten, not appended to
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("keep_umask")
+def test_main_makes_everything_it_creates_private(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.umask(0o022)
+    settings.var_dir.mkdir(parents=True)
+    settings.var_dir.chmod(0o755)  # as an earlier version left it
+    monkeypatch.setattr(cli, "load_settings", lambda: settings)
+
+    assert cli.main(["migrate"], out=io.StringIO()) == 0
+
+    assert oct(current_umask()) == oct(0o077)
+    assert oct(_mode(settings.var_dir)) == oct(0o700)
+    assert oct(_mode(settings.var_dir / "reflect.db")) == oct(0o600)
 
 
 def test_purge_deletes_only_old_reflections(settings: Settings) -> None:

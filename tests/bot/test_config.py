@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,16 @@ VARIABLES = (
     "RASA_HOST",
     "RASA_PORT",
     "ACTION_PORT",
+    "ACTION_HOST",
+    "ACTION_SERVER_TOKEN",
+    "REST_CHANNEL_TOKEN",
+    "REQUEST_MAX_BYTES",
     "LOG_LEVEL",
     "DATABASE_URL",
     "REFLECT_SECRET",
     "RETENTION_DAYS",
     "TRACKER_RETENTION_DAYS",
+    "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY",
     "RASA_WORKERS",
     "REDIS_URL",
     "WEB_HOST",
@@ -98,9 +104,12 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("ACTION_PORT", "6055")
     monkeypatch.setenv("LOG_LEVEL", "debug")
     monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_HOST", "10.0.0.5")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("RETENTION_DAYS", "90")
     monkeypatch.setenv("TRACKER_RETENTION_DAYS", "7")
+    monkeypatch.setenv("WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", "50")
 
     settings = load_settings(env_file=None)
 
@@ -109,13 +118,16 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         secret=b"x" * 40,
         retention_days=90,
         tracker_retention_days=7,
+        withdrawal_global_failures_per_day=50,
         app_env="production",
         content_dir=content,
         default_pack_id="another-pack",
         var_dir=tmp_path / "state",
         rasa_host="0.0.0.0",
         rasa_port=6005,
+        action_host="10.0.0.5",
         action_port=6055,
+        action_server_token="t" * 32,
         log_level="DEBUG",
     )
     assert settings.is_production
@@ -253,6 +265,25 @@ def test_development_secret_is_generated_once_and_kept(
     assert (tmp_path / "var" / "secret.key").stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.usefixtures("keep_umask")
+def test_the_development_secret_key_is_private_from_the_moment_it_exists(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Created 0600 (not written, then chmod-ed: another user could open it in between)."""
+    monkeypatch.delenv("REFLECT_SECRET", raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(os, "chmod", lambda *args, **kwargs: None)
+    monkeypatch.setattr(Path, "chmod", lambda *args, **kwargs: None)
+    os.umask(0)  # the most permissive a caller could leave it
+
+    secret = load_settings(env_file=None).secret
+
+    key = tmp_path / "var" / "secret.key"
+    assert oct(stat.S_IMODE(key.stat().st_mode)) == oct(0o600)
+    assert oct(stat.S_IMODE((tmp_path / "var").stat().st_mode)) == oct(0o700)
+    assert key.read_text().strip().encode() == secret
+
+
 def test_production_refuses_a_missing_or_placeholder_secret(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -271,6 +302,8 @@ def test_production_refuses_a_missing_or_placeholder_secret(
         ("RETENTION_DAYS", "soon"),
         ("TRACKER_RETENTION_DAYS", "0"),
         ("REFLECT_SECRET", "too-short"),
+        ("WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", "0"),
+        ("WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", "unlimited"),
     ],
 )
 def test_bad_storage_settings_name_the_variable(
@@ -291,6 +324,7 @@ def test_child_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     env = child_environment(settings)
 
     assert env["REFLECT_ACTION_URL"] == "http://127.0.0.1:5099/webhook"
+    assert env["REFLECT_ACTION_AUTHORIZATION"] == f"Bearer {settings.action_token}"
     assert env["REFLECT_TRACKER_DB"] == str(tmp_path / "var" / "tracker.db")
     assert env["REFLECT_SECRET"] == settings.secret.decode()
     assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'var' / 'reflect.db'}"
@@ -380,13 +414,137 @@ def test_bad_urls_name_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, 
         load_settings(env_file=None)
 
 
+def test_the_action_server_token_is_derived_from_the_secret_in_development(
+    settings: Settings,
+) -> None:
+    token = settings.action_token
+    other = dataclasses.replace(settings, secret=b"another-secret-another-secret-12345")
+
+    assert len(token) == 64 and int(token, 16) >= 0
+    assert token == dataclasses.replace(settings).action_token
+    assert token != other.action_token
+    assert settings.secret.decode() not in token
+    assert dataclasses.replace(settings, action_server_token="e" * 40).action_token == "e" * 40
+    assert token not in repr(settings)
+
+
+def test_production_refuses_to_start_without_an_action_server_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+
+    with pytest.raises(SettingsError, match=r"^ACTION_SERVER_TOKEN must be set in production"):
+        load_settings(env_file=None)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+    assert load_settings(env_file=None).action_token == "t" * 32
+
+
+@pytest.mark.parametrize("value", ["short", "t" * 31, "has a space " + "t" * 30])
+def test_a_weak_action_server_token_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", value)
+
+    with pytest.raises(SettingsError, match=r"^ACTION_SERVER_TOKEN must be at least 32"):
+        load_settings(env_file=None)
+
+
+def test_the_rest_channel_token_is_optional_and_opens_the_channel_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+
+    closed = load_settings(env_file=None)
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", "r" * 32)
+    opened = load_settings(env_file=None)
+
+    assert (closed.rest_channel_token, closed.rest_channel_open) == (None, False)
+    assert (opened.rest_channel_token, opened.rest_channel_open) == ("r" * 32, True)
+    assert "r" * 32 not in repr(opened)
+    assert Settings().rest_channel_open  # development: open without a token
+
+
+def test_request_max_bytes_limits_the_rasa_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(env_file=None).request_max_bytes == 256 * 1024
+    monkeypatch.setenv("REQUEST_MAX_BYTES", "524288")
+
+    settings = load_settings(env_file=None)
+
+    assert settings.request_max_bytes == 524288
+    assert child_environment(settings)["SANIC_REQUEST_MAX_SIZE"] == "524288"
+
+
+@pytest.mark.parametrize("value", ["1000", "68000000", "lots"])
+def test_a_bad_request_max_bytes_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("REQUEST_MAX_BYTES", value)
+
+    with pytest.raises(SettingsError, match=r"^REQUEST_MAX_BYTES must be"):
+        load_settings(env_file=None)
+
+
+@pytest.mark.parametrize("value", ["short", "r" * 31])
+def test_a_weak_rest_channel_token_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", value)
+
+    with pytest.raises(SettingsError, match=r"^REST_CHANNEL_TOKEN must be at least 32"):
+        load_settings(env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:5055/webhook"),
+        ("0.0.0.0", "http://127.0.0.1:5055/webhook"),
+        ("::", "http://127.0.0.1:5055/webhook"),
+        ("actions.internal", "http://actions.internal:5055/webhook"),
+        ("::1", "http://[::1]:5055/webhook"),
+    ],
+)
+def test_rasa_reaches_the_action_server_where_it_listens(
+    monkeypatch: pytest.MonkeyPatch, host: str, url: str
+) -> None:
+    monkeypatch.setenv("ACTION_HOST", host)
+
+    settings = load_settings(env_file=None)
+
+    assert settings.action_host == host
+    assert settings.action_url == url
+    assert child_environment(settings)["REFLECT_ACTION_URL"] == url
+
+
+def test_the_action_server_listens_on_loopback_by_default() -> None:
+    assert load_settings(env_file=None).action_host == "127.0.0.1"
+
+
 def test_production_public_url_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
     monkeypatch.setenv("PUBLIC_URL", "http://reflect.example.org")
 
     with pytest.raises(SettingsError, match="PUBLIC_URL"):
         load_settings(env_file=None)
+
+
+@pytest.mark.parametrize("name", ["TEAMS_OPENID_URL", "TEAMS_TOKEN_URL"])
+def test_production_teams_urls_must_be_https(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(name, "http://login.example.org/metadata")
+    assert load_settings(env_file=None)  # development: the fake connector is plain http
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+
+    with pytest.raises(SettingsError, match=rf"^{name} must be an absolute https:// URL"):
+        load_settings(env_file=None)
+    monkeypatch.setenv(name, "https://login.example.org/metadata")
+    assert load_settings(env_file=None)
 
 
 def test_child_environment_round_trips_the_channel_settings(
@@ -401,6 +559,8 @@ def test_child_environment_round_trips_the_channel_settings(
         teams_openid_url="http://127.0.0.1:9/openid",
         teams_token_url="http://127.0.0.1:9/token",
         teams_service_urls=("http://127.0.0.1:9/",),
+        rest_channel_token="r" * 40,
+        withdrawal_global_failures_per_day=17,
     )
     for key, value in child_environment(settings).items():
         monkeypatch.setenv(key, value)
@@ -420,6 +580,11 @@ def test_child_environment_round_trips_the_channel_settings(
         "teams_service_urls",
         "teams_issuers",
         "secret",
+        "action_host",
+        "action_token",
+        "rest_channel_token",
+        "request_max_bytes",
+        "withdrawal_global_failures_per_day",
     ):
         assert getattr(child, name) == getattr(settings, name), name
 

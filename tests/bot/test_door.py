@@ -258,34 +258,53 @@ def test_door_error_is_a_value_error() -> None:
 
 # --- sender pseudonyms -------------------------------------------------------------------------
 
+CHANNELS = ("rest", "socketio", "teams")
+
 
 @pytest.mark.parametrize("sender", [None, "", "   ", 42, b"teams-user"])
 def test_a_missing_or_empty_sender_is_refused(door: Door, sender: object) -> None:
     with pytest.raises(DoorError) as refused:
-        door.pseudonymise(sender)
+        door.pseudonymise(sender, channel="rest")
 
     assert str(refused.value) == "a non-empty 'sender' is required"
 
 
 def test_pseudonymise_is_deterministic_for_one_secret(door: Door) -> None:
     again = Door.create(secret=SECRET, payload_values=(), intents=INTENTS)
+    raw = "29:1a-teams-user"
 
-    assert door.pseudonymise("29:1a-teams-user") == door.pseudonymise("29:1a-teams-user")
-    assert door.pseudonymise("29:1a-teams-user") == again.pseudonymise("29:1a-teams-user")
-    assert door.pseudonymise("29:1a-teams-user") == sender_hash("29:1a-teams-user", secret=SECRET)
+    assert door.pseudonymise(raw, channel="teams") == door.pseudonymise(raw, channel="teams")
+    assert door.pseudonymise(raw, channel="teams") == again.pseudonymise(raw, channel="teams")
+    assert door.pseudonymise(raw, channel="teams") == sender_hash(
+        raw, secret=SECRET, channel="teams"
+    )
 
 
 def test_pseudonymise_differs_across_secrets_and_senders(door: Door) -> None:
     other = Door.create(secret=OTHER_SECRET, payload_values=KNOWN_VALUES, intents=INTENTS)
 
-    assert door.pseudonymise("user-1") != other.pseudonymise("user-1")
-    assert door.pseudonymise("user-1") != door.pseudonymise("user-2")
+    assert door.pseudonymise("user-1", channel="rest") != other.pseudonymise(
+        "user-1", channel="rest"
+    )
+    assert door.pseudonymise("user-1", channel="rest") != door.pseudonymise(
+        "user-2", channel="rest"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["teams:conversation:19:abc@thread.v2", "teams:user:29:1abc", "a-widget-session-id"]
+)
+def test_one_id_through_two_channels_is_two_pseudonyms(door: Door, raw: str) -> None:
+    pseudonyms = {channel: door.pseudonymise(raw, channel=channel) for channel in CHANNELS}
+
+    assert len(set(pseudonyms.values())) == len(CHANNELS)
+    assert all(pseudonym.startswith("s_") for pseudonym in pseudonyms.values())
 
 
 def test_pseudonymise_never_contains_the_raw_id(door: Door) -> None:
     raw = "sarah.jones@example.org"
 
-    hashed = door.pseudonymise(raw)
+    hashed = door.pseudonymise(raw, channel="rest")
 
     assert raw not in hashed
     assert "sarah" not in hashed

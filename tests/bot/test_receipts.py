@@ -123,28 +123,50 @@ def test_hashes_refuse_a_secret_too_short_to_be_a_key(secret: bytes) -> None:
     with pytest.raises(ValueError, match="at least 16 bytes"):
         receipt_hash("7K2QD-M9XAT", secret=secret)
     with pytest.raises(ValueError, match="at least 16 bytes"):
-        sender_hash("29:1abc", secret=secret)
+        sender_hash("29:1abc", secret=secret, channel="teams")
 
 
 def test_sender_hash_is_a_stable_prefixed_pseudonym() -> None:
-    hashed = sender_hash("29:1AbCdEf-teams-user", secret=SECRET)
+    raw = "29:1AbCdEf-teams-user"
+    hashed = sender_hash(raw, secret=SECRET, channel="teams")
 
     assert re.fullmatch(r"s_[0-9a-f]{64}", hashed)
-    assert sender_hash("29:1AbCdEf-teams-user", secret=SECRET) == hashed
-    assert sender_hash("29:1AbCdEf-teams-user", secret=OTHER_SECRET) != hashed
-    assert sender_hash("someone-else", secret=SECRET) != hashed
+    assert sender_hash(raw, secret=SECRET, channel="teams") == hashed
+    assert sender_hash(raw, secret=OTHER_SECRET, channel="teams") != hashed
+    assert sender_hash("someone-else", secret=SECRET, channel="teams") != hashed
     assert "teams" not in hashed
+
+
+def test_sender_hash_is_separated_by_channel() -> None:
+    """A REST client choosing a Teams or widget id as its sender must not get that pseudonym."""
+    raw = "teams:conversation:19:abc@thread.v2"
+    by_channel = {
+        channel: sender_hash(raw, secret=SECRET, channel=channel)
+        for channel in ("rest", "socketio", "teams")
+    }
+
+    assert len(set(by_channel.values())) == 3
+    # Moving bytes between the channel name and the id gives nothing either.
+    assert sender_hash("s\x00x", secret=SECRET, channel="rest") != sender_hash(
+        "x", secret=SECRET, channel="rests"
+    )
+
+
+@pytest.mark.parametrize("channel", ["", "REST", "rest\x00teams", "a b", "x" * 33])
+def test_sender_hash_refuses_a_malformed_channel_name(channel: str) -> None:
+    with pytest.raises(ValueError, match="channel"):
+        sender_hash("29:1abc", secret=SECRET, channel=channel)
 
 
 def test_hashes_are_separated_by_purpose() -> None:
     """A sender id that looks like a code must not hash to that code's receipt hash."""
     code = "7K2QD-M9XAT"
 
-    assert sender_hash(code, secret=SECRET)[2:] != receipt_hash(code, secret=SECRET)
+    assert sender_hash(code, secret=SECRET, channel="rest")[2:] != receipt_hash(code, secret=SECRET)
 
 
 def test_attempt_key_changes_every_day_and_differs_from_the_sender_hash() -> None:
-    sender = sender_hash("29:1AbCdEf", secret=SECRET)
+    sender = sender_hash("29:1AbCdEf", secret=SECRET, channel="teams")
     monday = attempt_key(sender, secret=SECRET, day=date(2026, 11, 23))
     tuesday = attempt_key(sender, secret=SECRET, day=date(2026, 11, 24))
 

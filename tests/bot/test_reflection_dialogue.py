@@ -354,6 +354,33 @@ def test_receipts_in_takes_only_well_formed_hashes() -> None:
     assert dialogue.receipts_in({"receipts": "a" * 64}) == ()
 
 
+def test_withdraw_applies_the_configured_cap_across_senders(
+    factory: sessionmaker, pack: Pack
+) -> None:
+    receipt = _save(factory, pack)
+    wrong = _other_code(receipt.code)
+
+    door = Door.create(secret=SECRET, payload_values=(), intents=())
+
+    def attempt(code: str, sender: int) -> str:
+        return dialogue.withdraw(
+            factory=factory,
+            receipts=door.clean(code).receipts,
+            sender_id=f"s_{sender:064x}",
+            secret=SECRET,
+            today=TODAY,
+            global_failures_per_day=2,
+        ).text
+
+    assert [attempt(wrong, sender) for sender in range(3)] == [
+        render("withdraw_not_found").text,
+        render("withdraw_not_found").text,
+        render("withdraw_too_many").text,
+    ]
+    assert attempt(receipt.code, 99) == render("withdraw_too_many").text
+    assert _count(factory) == 1
+
+
 def test_withdraw_finds_the_code_in_a_sentence(factory: sessionmaker, pack: Pack) -> None:
     receipt = _save(factory, pack)
 

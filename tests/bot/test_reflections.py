@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
@@ -26,7 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.receipts import attempt_key, normalise_code, receipt_hash, sender_hash
 from bot.reflections import (
     AGENCIES,
+    ALL_SENDERS_KEY,
     WITHDRAWAL_FAILURES_PER_DAY,
+    WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
     EmptyReflectionError,
     InvalidReflectionFieldError,
     Receipt,
@@ -352,7 +355,7 @@ def test_withdraw_with_a_hash_of_nothing_is_false(factory: sessionmaker, malform
 
 
 def _key(day: date = THURSDAY, sender: str = "29:teams-user") -> str:
-    return attempt_key(sender_hash(sender, secret=SECRET), secret=SECRET, day=day)
+    return attempt_key(sender_hash(sender, secret=SECRET, channel="rest"), secret=SECRET, day=day)
 
 
 def test_withdrawal_succeeds_and_is_not_counted(factory: sessionmaker) -> None:
@@ -411,6 +414,69 @@ def test_too_many_failures_block_even_the_right_code_until_tomorrow(
     assert _count(factory) == 0
 
 
+GLOBAL_CAP = WITHDRAWAL_GLOBAL_FAILURES_PER_DAY
+
+
+def _fail(factory: sessionmaker, sender: str, day: date = THURSDAY) -> WithdrawalOutcome:
+    with transaction(factory) as session:
+        return attempt_withdrawal(
+            session=session,
+            digest=_digest("00000-00000"),
+            sender_key=_key(day, sender=sender),
+            today=day,
+        )
+
+
+def test_rotating_senders_meet_a_daily_cap_on_failures_across_all_senders(
+    factory: sessionmaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    with transaction(factory) as session:
+        receipt = _record(session)
+    per_sender = WITHDRAWAL_FAILURES_PER_DAY - 1  # never enough to trip the per-sender limit
+    senders = [f"rotating-{n}" for n in range(GLOBAL_CAP // per_sender + 1)]
+
+    with caplog.at_level(logging.WARNING, logger="bot.reflections"):
+        outcomes = [_fail(factory, sender) for sender in senders for _ in range(per_sender)]
+
+    assert outcomes[:GLOBAL_CAP] == [WithdrawalOutcome.NOT_FOUND] * GLOBAL_CAP
+    assert set(outcomes[GLOBAL_CAP:]) == {WithdrawalOutcome.TOO_MANY_ATTEMPTS}
+    # Beyond the cap even a new sender with the right code is refused, and nothing is deleted.
+    with transaction(factory) as session:
+        blocked = attempt_withdrawal(
+            session=session,
+            digest=_digest(receipt.code),
+            sender_key=_key(sender="a-newcomer"),
+            today=THURSDAY,
+        )
+    assert blocked is WithdrawalOutcome.TOO_MANY_ATTEMPTS
+    assert _count(factory) == 1
+    # One warning an operator can alert on: a stable event name and counts, nothing else.
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.getMessage() == (
+        f"withdrawal_failures_cap_reached failures={GLOBAL_CAP} cap={GLOBAL_CAP}"
+    )
+    # Tomorrow the cap starts again.
+    friday = THURSDAY + timedelta(days=1)
+    assert _fail(factory, "rotating-0", day=friday) is WithdrawalOutcome.NOT_FOUND
+
+
+def _fail_with_cap(factory: sessionmaker, *, sender: str, cap: int) -> WithdrawalOutcome:
+    with transaction(factory) as session:
+        return attempt_withdrawal(
+            session=session,
+            digest=_digest("00000-00000"),
+            sender_key=_key(sender=sender),
+            today=THURSDAY,
+            max_global_failures=cap,
+        )
+
+
+def test_the_cap_across_senders_is_a_parameter(factory: sessionmaker) -> None:
+    outcomes = [_fail_with_cap(factory, sender=f"s{n}", cap=3) for n in range(4)]
+
+    assert outcomes == [WithdrawalOutcome.NOT_FOUND] * 3 + [WithdrawalOutcome.TOO_MANY_ATTEMPTS]
+
+
 def test_malformed_codes_count_as_failures(factory: sessionmaker) -> None:
     for _ in range(3):
         with transaction(factory) as session:
@@ -419,8 +485,9 @@ def test_malformed_codes_count_as_failures(factory: sessionmaker) -> None:
             )
 
     with transaction(factory) as session:
-        attempts = session.execute(select(WithdrawalAttempt.attempts)).scalar_one()
-    assert attempts == 3
+        rows = session.execute(select(WithdrawalAttempt.sender_key, WithdrawalAttempt.attempts))
+        attempts = dict(rows.all())
+    assert attempts == {_key(): 3, ALL_SENDERS_KEY: 3}
 
 
 def test_attempt_counters_are_purged_after_their_day(factory: sessionmaker) -> None:
@@ -435,14 +502,14 @@ def test_attempt_counters_are_purged_after_their_day(factory: sessionmaker) -> N
         attempt_withdrawal(
             session=session, digest=_digest("00000-00000"), sender_key=_key(), today=THURSDAY
         )
-    # The Thursday attempt swept away Wednesday's counter on its way.
+    # The Thursday attempt swept away Wednesday's counters (its sender's and everyone's).
     with transaction(factory) as session:
         days = session.execute(select(WithdrawalAttempt.day)).scalars().all()
-    assert days == [THURSDAY]
+    assert days == [THURSDAY, THURSDAY]
 
     with transaction(factory) as session:
         removed = purge_withdrawal_attempts(session=session, today=THURSDAY + timedelta(days=1))
-    assert removed == 1
+    assert removed == 2
     assert _count(factory, "withdrawal_attempts") == 0
 
 

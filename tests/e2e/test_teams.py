@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from bot.config import Settings
 from bot.receipts import sender_hash
 from bot.run import Stack, start_stack
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import Rest, free_port
 from tests.e2e.fake_connector import (
     SARAH,
     SCOPE,
@@ -49,7 +49,7 @@ def connector() -> Iterator[FakeConnector]:
 def teams_stack(
     tmp_path_factory: pytest.TempPathFactory, model_path: Path, connector: FakeConnector
 ) -> Iterator[Stack]:
-    """Reflect with Teams configured against the fake connector (and its serviceUrl only)."""
+    """Reflect with Teams configured against the fake connector (its serviceUrl and tenant only)."""
     base = Settings(
         var_dir=tmp_path_factory.mktemp("teams") / "var",
         rasa_port=free_port(),
@@ -63,6 +63,7 @@ def teams_stack(
         teams_openid_url=connector.openid_url,
         teams_token_url=connector.token_url,
         teams_service_urls=(connector.allowed_prefix,),
+        teams_tenant_id=TENANT_ID,
     )
     stack = start_stack(settings, model_path)
     try:
@@ -235,8 +236,10 @@ def test_no_identifier_from_text_or_activity_reaches_the_tracker_store(
         db.close()
     stored = "\n".join(f"{sender} {data}" for sender, data in rows)
     secret = teams_stack.settings.secret
-    assert sender_hash(f"teams:user:{SARAH.id}", secret=secret) in stored
-    assert sender_hash(f"teams:conversation:{group['id']}", secret=secret) in stored
+    assert sender_hash(f"teams:user:{SARAH.id}", secret=secret, channel="teams") in stored
+    assert (
+        sender_hash(f"teams:conversation:{group['id']}", secret=secret, channel="teams") in stored
+    )
     for identifier in (
         "Sarah",
         "Jones",
@@ -349,3 +352,72 @@ def test_the_bot_used_one_cached_token_from_the_token_endpoint_for_every_reply(
         }
     ]
     assert connector.refused_replies == []  # every reply carried the token the endpoint issued
+
+
+# --- other tenants; other channels naming a Teams conversation --------------------------------
+
+OTHER_TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+
+
+@pytest.mark.parametrize(
+    "channel_data",
+    [
+        {"tenant": {"id": OTHER_TENANT}},
+        {"tenant": {}},
+        {},
+        None,
+    ],
+    ids=["another tenant", "tenant without id", "no tenant", "no channelData"],
+)
+def test_an_activity_not_from_our_tenant_is_refused_and_not_answered(
+    connector: FakeConnector, webhook: str, channel_data: dict[str, Any] | None
+) -> None:
+    activity = connector.message("hello", user=user("elsewhere"))
+    if channel_data is None:
+        del activity["channelData"]
+    else:
+        activity["channelData"] = channel_data
+    before = len(connector.replies)
+
+    status, response = connector.post(webhook, activity)
+
+    assert status == 403, response
+    assert json.loads(response) == {"error": "forbidden"}
+    time.sleep(0.2)
+    assert len(connector.replies) == before
+
+
+def _tracker_senders(stack: Stack) -> set[str]:
+    db = sqlite3.connect(stack.settings.var_dir / "tracker.db")
+    try:
+        return {sender for (sender,) in db.execute("select distinct sender_id from events")}
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("kind", ["group chat", "personal chat"])
+def test_a_rest_client_naming_a_teams_conversation_gets_a_conversation_of_its_own(
+    connector: FakeConnector, webhook: str, teams_stack: Stack, kind: str
+) -> None:
+    member = user(f"collide{len(kind)}")
+    if kind == "group chat":
+        group = connector.group_chat("rest-collision")
+        said_in_teams = {"conversation": group, "mention": True}
+        pre_hash_id = f"teams:conversation:{group['id']}"
+    else:
+        said_in_teams = {"user": member}
+        pre_hash_id = f"teams:user:{member.id}"
+
+    def in_teams(text: str) -> str:
+        return said(connector.send(webhook, connector.message(text, **said_in_teams)))
+
+    in_teams("discuss and reflect")
+    assert "Point 2 of 4" in in_teams("next")
+    before = _tracker_senders(teams_stack)
+
+    intruder = Rest(teams_stack.rasa_url, pre_hash_id).text_of("next")
+
+    assert "Point 3 of 4" not in intruder
+    assert len(_tracker_senders(teams_stack) - before) == 1  # a conversation of its own
+    # The Teams conversation is where it was.
+    assert "Point 3 of 4" in in_teams("next")

@@ -109,7 +109,7 @@ def has_visible_focus(focused: dict[str, Any]) -> bool:
 
 def events_of(stack: Stack, token: str) -> int:
     """How many events the tracker store keeps for the conversation of a widget token."""
-    sender = sender_hash(token, secret=stack.settings.secret)
+    sender = sender_hash(token, secret=stack.settings.secret, channel="socketio")
     path = stack.settings.tracker_url.removeprefix("sqlite:///")
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         query = "select count(*) from events where sender_id = ?"

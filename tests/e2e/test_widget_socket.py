@@ -20,7 +20,7 @@ from bot.door import MAX_MESSAGE_CHARS
 from bot.receipts import sender_hash
 from bot.run import Stack
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
-from tests.e2e.conftest import stack_on_free_ports
+from tests.e2e.conftest import Rest, stack_on_free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -233,7 +233,7 @@ async def test_forget_deletes_the_conversation_and_ends_the_session_in_every_tab
     tab2 = await _connected(clients, stack, "websocket")
     assert (await tab2.session(token))["resumed"] is True
     await tab2.next("history")
-    sender = sender_hash(token, secret=stack.settings.secret)
+    sender = sender_hash(token, secret=stack.settings.secret, channel="socketio")
     assert _events_of(stack, sender) > 0
 
     await tab1.forget(token)
@@ -266,7 +266,7 @@ async def test_forget_needs_the_session_bound_to_the_socket(stack: Stack, client
     owner = await _connected(clients, stack)
     token = (await owner.session())["session_id"]
     await owner.turn(token, "/greet")
-    sender = sender_hash(token, secret=stack.settings.secret)
+    sender = sender_hash(token, secret=stack.settings.secret, channel="socketio")
     before = _events_of(stack, sender)
 
     stranger = await _connected(clients, stack, "websocket")
@@ -282,3 +282,19 @@ async def test_forget_needs_the_session_bound_to_the_socket(stack: Stack, client
     assert owner.drain("session_ended") == [] and stranger.drain("session_ended") == []
     again = await _connected(clients, stack)
     assert await again.session(token) == {"session_id": token, "resumed": True}
+
+
+async def test_a_rest_client_using_a_widget_session_id_gets_a_conversation_of_its_own(
+    stack: Stack, clients: Any
+) -> None:
+    widget = await _connected(clients, stack)
+    token = (await widget.session())["session_id"]
+    await widget.turn(token, "/greet")
+    await widget.turn(token, "discuss and reflect")
+    assert "Point 2 of 4" in _texts(await widget.turn(token, "next"))
+
+    intruder = Rest(stack.rasa_url, token).text_of("next")
+
+    assert "Point 3 of 4" not in intruder
+    assert widget.drain("bot_uttered") == []
+    assert "Point 3 of 4" in _texts(await widget.turn(token, "next"))

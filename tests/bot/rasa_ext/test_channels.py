@@ -10,10 +10,13 @@ Sanic on a loopback port and python-socketio's client, but a fake Rasa (no model
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import socket as socket_module
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,6 +64,15 @@ IDENTIFIERS = ("Sarah", "Jones", "07700 900123", "BN21 4UG", "sarah.jones", RAW_
 PAYLOAD = '/choose_agency{"agency":"police"}'
 
 
+READ_REQUEST_MAX_BYTES = channels.request_max_bytes
+
+
+@pytest.fixture(autouse=True)
+def size_limit_from_test_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The socket.io server's size limit comes from test Settings here, never from .env."""
+    monkeypatch.setattr(channels, "request_max_bytes", lambda: Settings().request_max_bytes)
+
+
 @pytest.fixture
 def door() -> Door:
     return Door.create(
@@ -95,6 +107,7 @@ class FakeRequest:
     def __init__(self, body: Any) -> None:
         self._body = body
         self.args: dict[str, Any] = {}
+        self.ctx = SimpleNamespace()
 
     @property
     def json(self) -> Any:
@@ -108,7 +121,7 @@ async def test_extract_sender_hashes_the_sender(door: Door) -> None:
 
     sender = await channel._extract_sender(FakeRequest({"sender": RAW_SENDER, "message": "hi"}))
 
-    assert sender == door.pseudonymise(RAW_SENDER)
+    assert sender == door.pseudonymise(RAW_SENDER, channel="rest")
     assert RAW_SENDER not in sender
     assert "sarah" not in sender
 
@@ -234,9 +247,9 @@ def rest_app(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
     """
     monkeypatch.setattr(Sanic, "test_mode", True)
 
-    async def build(recorder: Recorder) -> Sanic:
+    async def build(recorder: Recorder, **channel_options: Any) -> Sanic:
         app = Sanic(f"reflect_test_{uuid.uuid4().hex}")
-        channel = AnonymisingRestInput(door)
+        channel = AnonymisingRestInput(**{"door": door, **channel_options})
         app.blueprint(channel.blueprint(recorder), url_prefix="/webhooks/rest")
         await app._startup()  # what ASGI lifespan start-up (and sanic-testing) runs
         return app
@@ -245,7 +258,12 @@ def rest_app(door: Door, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 async def _post(
-    app: Sanic, body: bytes, *, query: bytes = b"", path: str = "/webhooks/rest/webhook"
+    app: Sanic,
+    body: bytes,
+    *,
+    query: bytes = b"",
+    path: str = "/webhooks/rest/webhook",
+    authorization: str | None = None,
 ) -> tuple[int, bytes]:
     """One POST through Sanic's ASGI interface; returns the status and the whole body."""
     target = f"{path}?{query.decode()}" if query else path
@@ -253,6 +271,8 @@ async def _post(
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
     ]
+    if authorization is not None:
+        headers.append((b"authorization", authorization.encode()))
     reply = await asgi_request(app, "POST", target, body=body, headers=headers)
     return reply.status, reply.body
 
@@ -282,7 +302,7 @@ async def test_webhook_passes_only_anonymised_text_and_a_hashed_sender(
     assert status == 200
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(RAW_SENDER)
+    assert message.sender_id == door.pseudonymise(RAW_SENDER, channel="rest")
     assert message.metadata is None
     assert message.input_channel == "rest"
     for identifier in IDENTIFIERS:
@@ -312,7 +332,7 @@ async def test_webhook_streaming_is_anonymised_too(door: Door, rest_app: Any) ->
     assert status == 200
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(RAW_SENDER)
+    assert message.sender_id == door.pseudonymise(RAW_SENDER, channel="rest")
     assert message.metadata is None
     assert [json.loads(line) for line in body.decode().splitlines()] == [
         {"recipient_id": message.sender_id, "text": "ok"}
@@ -356,6 +376,154 @@ async def test_webhook_refuses_an_over_long_message(rest_app: Any) -> None:
     assert status == 400
     assert b"Sarah" not in response
     assert recorder.messages == []
+
+
+# --- the door runs off the event loop ---------------------------------------------------------
+
+SLOW_SECONDS = 0.8
+"""How long the slow door blocks its thread; the loop must stay free far below this."""
+
+
+@dataclass(frozen=True)
+class SlowDoor(Door):
+    """A door whose text cleaning blocks its thread, as the anonymiser can on adversarial text."""
+
+    def clean_text(self, text: object) -> str:
+        time.sleep(SLOW_SECONDS)
+        return super().clean_text(text)
+
+
+def slow_door() -> SlowDoor:
+    return SlowDoor.create(secret=SECRET, payload_values={"police"}, intents=INTENTS)
+
+
+async def worst_loop_stall(work: Awaitable[Any]) -> tuple[float, Any]:
+    """Run ``work`` while a 10 ms ticker measures the longest the event loop was unavailable."""
+    worst = 0.0
+    done = asyncio.Event()
+
+    async def tick() -> None:
+        nonlocal worst
+        while not done.is_set():
+            started = time.monotonic()
+            await asyncio.sleep(0.01)
+            worst = max(worst, time.monotonic() - started - 0.01)
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0.02)  # the ticker is running before the work starts
+    try:
+        result = await work
+    finally:
+        done.set()
+        await ticker
+    return worst, result
+
+
+async def test_a_slow_rest_message_does_not_hold_up_other_requests(
+    door: Door, rest_app: Any
+) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, door=slow_door())
+
+    started = time.monotonic()
+    slow = asyncio.create_task(_post(app, _json({"sender": "u1", "message": RAW_TEXT})))
+    await asyncio.sleep(0.05)  # the slow message is in the door now
+    health = await asgi_request(app, "GET", "/webhooks/rest/")
+    answered_in = time.monotonic() - started
+    status, _ = await slow
+
+    assert health.status == 200
+    assert answered_in < SLOW_SECONDS / 4, f"the health check waited {answered_in:.2f} s"
+    assert status == 200
+    assert [message.text for message in recorder.messages] == [door.clean_text(RAW_TEXT)]
+
+
+async def test_a_slow_widget_message_does_not_stall_the_event_loop(widget: Any) -> None:
+    w = widget(door=slow_door())
+    token = (await w.request_session("sid-slow"))["session_id"]
+
+    worst, _ = await worst_loop_stall(w.say("sid-slow", RAW_TEXT, token))
+
+    assert worst < SLOW_SECONDS / 4, f"the event loop stalled {worst:.2f} s"
+    (message,) = w.recorder.messages
+    assert "Sarah" not in message.text
+
+
+REST_TOKEN = "rest-channel-test-token-0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", f"Basic {REST_TOKEN}", f"Bearer {REST_TOKEN[:-1]}", REST_TOKEN, "Bearer x"],
+)
+async def test_with_a_token_a_rest_request_without_it_is_a_401(
+    rest_app: Any, authorization: str | None
+) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, token=REST_TOKEN)
+
+    status, body = await _post(
+        app, _json({"sender": "u1", "message": RAW_TEXT}), authorization=authorization
+    )
+
+    assert (status, json.loads(body)) == (401, {"error": "unauthorized"})
+    assert recorder.messages == []
+
+
+async def test_with_a_token_a_rest_request_carrying_it_is_handled(rest_app: Any) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, token=REST_TOKEN, enabled=False)  # a token turns it on
+
+    status, _ = await _post(
+        app, _json({"sender": "u1", "message": "hello"}), authorization=f"Bearer {REST_TOKEN}"
+    )
+
+    assert status == 200
+    assert [message.text for message in recorder.messages] == ["hello"]
+
+
+async def test_an_off_rest_channel_answers_403_and_reaches_nothing(rest_app: Any) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, enabled=False)
+
+    status, body = await _post(app, _json({"sender": "u1", "message": RAW_TEXT}))
+    health = await asgi_request(app, "GET", "/webhooks/rest/")
+
+    assert (status, json.loads(body)) == (403, {"error": channels.REST_OFF})
+    assert (health.status, json.loads(health.body)) == (403, {"error": channels.REST_OFF})
+    assert "REST_CHANNEL_TOKEN" in channels.REST_OFF
+    assert recorder.messages == []
+
+
+@pytest.mark.parametrize(
+    ("app_env", "token", "enabled"),
+    [
+        ("development", None, True),
+        ("production", None, False),
+        ("production", REST_TOKEN, True),
+    ],
+)
+def test_the_rest_channel_is_off_in_production_unless_a_token_is_set(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    app_env: str,
+    token: str | None,
+    enabled: bool,
+) -> None:
+    settings = Settings(
+        content_dir=DEFAULT_PACK_DIR,
+        var_dir=tmp_path / "var",
+        secret=SECRET,
+        app_env=app_env,
+        rest_channel_token=token,
+    )
+    monkeypatch.setattr(channels, "server_settings", lambda: settings)
+    monkeypatch.setattr(channels, "default_door", lambda: None)
+
+    channel = AnonymisingRestInput.from_credentials(None)
+
+    assert isinstance(channel, AnonymisingRestInput)
+    assert (channel._enabled, channel._token) == (enabled, token)
 
 
 # --- the default door -------------------------------------------------------------------------
@@ -569,9 +737,8 @@ class Widget:
 def widget(door: Door) -> Any:
     def build(on_new_message: Any = None, *, awaiting: bool = False, **kwargs: Any) -> Widget:
         revoked = FakeRevocationList()
-        channel = AnonymisingSocketIOInput(
-            door=door, sessions=_widget_sessions(revoked), origins=[ORIGIN], **kwargs
-        )
+        defaults = {"door": door, "sessions": _widget_sessions(revoked), "origins": [ORIGIN]}
+        channel = AnonymisingSocketIOInput(**{**defaults, **kwargs})
         recorder = Recorder()
         blueprint = channel.blueprint(on_new_message or recorder)
         sio = FakeSio(awaiting=awaiting)
@@ -621,9 +788,24 @@ async def test_a_new_session_gets_a_signed_token_and_joins_its_room(
     assert confirm == {"session_id": token, "resumed": False}
     assert TODAY_TOKEN_SIGNER.verify(token)
     assert w.sio.events("session_confirm")[0]["room"] == "sid-1"
-    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token)}
+    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token, channel="socketio")}
     assert w.sio.events("history") == []
     assert w.store.asked == []
+
+
+async def test_a_rest_sender_named_like_a_widget_session_is_another_conversation(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token = (await w.request_session("sid-1"))["session_id"]
+    (widget_sender,) = w.sio.rooms["sid-1"]
+
+    rest_sender = await AnonymisingRestInput(door)._extract_sender(
+        FakeRequest({"sender": token, "message": "hello"})
+    )
+
+    assert rest_sender.startswith("s_") and widget_sender.startswith("s_")
+    assert rest_sender != widget_sender
 
 
 @pytest.mark.parametrize("awaiting", [False, True])
@@ -634,13 +816,13 @@ async def test_rooms_work_with_plain_and_coroutine_enter_room(
 
     token = (await w.request_session("sid-1"))["session_id"]
 
-    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token)}
+    assert w.sio.rooms["sid-1"] == {door.pseudonymise(token, channel="socketio")}
 
 
 async def test_a_valid_token_resumes_with_the_history(door: Door, widget: Any) -> None:
     w = widget()
     token = TODAY_TOKEN_SIGNER.issue()
-    sender = door.pseudonymise(token)
+    sender = door.pseudonymise(token, channel="socketio")
     w.store.trackers[sender] = _conversation(door)
 
     confirm = await w.request_session("sid-2", token)
@@ -704,7 +886,7 @@ async def test_a_token_the_server_did_not_issue_is_never_adopted(
 ) -> None:
     w = widget()
     real = TODAY_TOKEN_SIGNER.issue()
-    w.store.trackers[door.pseudonymise(real)] = _conversation(door)
+    w.store.trackers[door.pseudonymise(real, channel="socketio")] = _conversation(door)
     candidates = {
         "tampered": _tampered(real),
         "other-secret": SessionSigner(secret=b"x" * 32, max_age_days=7).issue(),
@@ -722,7 +904,7 @@ async def test_a_token_the_server_did_not_issue_is_never_adopted(
     assert TODAY_TOKEN_SIGNER.verify(confirm["session_id"])
     assert w.sio.events("history") == []
     assert w.store.asked == []  # nobody's conversation was even looked up
-    assert w.sio.rooms["sid-4"] == {door.pseudonymise(confirm["session_id"])}
+    assert w.sio.rooms["sid-4"] == {door.pseudonymise(confirm["session_id"], channel="socketio")}
 
 
 async def test_a_session_request_without_data_is_a_new_session(widget: Any) -> None:
@@ -743,8 +925,8 @@ async def test_a_second_session_request_moves_the_socket_to_the_new_room(
 
     await w.request_session("sid-7", second)
 
-    assert w.sio.rooms["sid-7"] == {door.pseudonymise(second)}
-    assert door.pseudonymise(first) not in w.sio.rooms["sid-7"]
+    assert w.sio.rooms["sid-7"] == {door.pseudonymise(second, channel="socketio")}
+    assert door.pseudonymise(first, channel="socketio") not in w.sio.rooms["sid-7"]
     assert w.sio.sessions["sid-7"]["token"] == second
 
 
@@ -760,7 +942,7 @@ async def test_a_message_is_anonymised_and_replies_go_to_the_sessions_room(
     )
 
     (message,) = w.recorder.messages
-    room = door.pseudonymise(token)
+    room = door.pseudonymise(token, channel="socketio")
     assert message.text == door.clean_text(RAW_TEXT)
     assert message.sender_id == room
     assert token not in message.sender_id
@@ -888,7 +1070,11 @@ async def test_a_failure_in_rasa_is_an_error_and_still_completes_the_turn(
 
     assert w.sio.emitted == [
         {"event": "error", "data": {"message": channels.NOT_HANDLED}, "room": "sid-17"},
-        {"event": "turn_complete", "data": {}, "room": door.pseudonymise(token)},
+        {
+            "event": "turn_complete",
+            "data": {},
+            "room": door.pseudonymise(token, channel="socketio"),
+        },
     ]
     assert "boom" not in caplog.text and "Sarah" not in caplog.text
 
@@ -899,7 +1085,7 @@ async def test_a_failure_in_rasa_is_an_error_and_still_completes_the_turn(
 async def _two_tabs(door: Door, w: Widget) -> tuple[str, str]:
     """One session open in sockets sid-a and sid-b, with a conversation kept for it."""
     token = (await w.request_session("sid-a"))["session_id"]
-    sender = door.pseudonymise(token)
+    sender = door.pseudonymise(token, channel="socketio")
     w.store.trackers[sender] = _conversation(door)
     await w.request_session("sid-b", token)
     w.sio.emitted.clear()
@@ -912,7 +1098,7 @@ async def test_forget_revokes_deletes_and_ends_the_session_in_every_tab(
     w = widget()
     token, sender = await _two_tabs(door, w)
     other_token = (await w.request_session("sid-c"))["session_id"]
-    w.store.trackers[door.pseudonymise(other_token)] = _conversation(door)
+    w.store.trackers[door.pseudonymise(other_token, channel="socketio")] = _conversation(door)
     w.sio.emitted.clear()
 
     await w.forget("sid-a")
@@ -926,8 +1112,8 @@ async def test_forget_revokes_deletes_and_ends_the_session_in_every_tab(
     assert w.sio.sessions["sid-a"] == {} and w.sio.sessions["sid-b"] == {}
     assert w.sio.rooms["sid-a"] == set() and w.sio.rooms["sid-b"] == set()
     # Someone else's session is untouched.
-    assert door.pseudonymise(other_token) in w.store.trackers
-    assert w.sio.rooms["sid-c"] == {door.pseudonymise(other_token)}
+    assert door.pseudonymise(other_token, channel="socketio") in w.store.trackers
+    assert w.sio.rooms["sid-c"] == {door.pseudonymise(other_token, channel="socketio")}
     assert w.channel._sessions.verify(other_token)
 
 
@@ -1084,6 +1270,29 @@ def test_the_engineio_origin_check_is_on_with_the_allowed_origins(door: Door) ->
     assert channel.sio.eio.cors_allowed_origins == [ORIGIN, "https://reflect.example.org"]
 
 
+def test_engineio_refuses_messages_over_request_max_bytes(
+    door: Door, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(channels, "request_max_bytes", lambda: 300_000)
+    channel = AnonymisingSocketIOInput(door=door, sessions=TODAY_TOKEN_SIGNER, origins=[ORIGIN])
+
+    channel.blueprint(Recorder())
+
+    assert channel.sio is not None
+    assert channel.sio.eio.max_http_buffer_size == 300_000
+
+
+@pytest.mark.usefixtures("fresh_default_door")
+def test_request_max_bytes_is_read_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = dataclasses.replace(channels.server_settings(), request_max_bytes=123_456)
+    monkeypatch.setattr(channels, "server_settings", lambda: settings)
+    READ_REQUEST_MAX_BYTES.cache_clear()
+    try:
+        assert READ_REQUEST_MAX_BYTES() == 123_456
+    finally:
+        READ_REQUEST_MAX_BYTES.cache_clear()
+
+
 def test_no_allowed_origin_is_a_configuration_error(door: Door) -> None:
     # Engine.IO would read [] as "do not check the Origin at all".
     with pytest.raises(ValueError, match="at least one widget origin"):
@@ -1128,13 +1337,15 @@ async def test_proactive_output_goes_to_the_senders_room_with_receipts_revealed(
     w.sio.emitted.clear()
     output = w.channel.get_output_channel()
 
-    await output.send_text_message(door.pseudonymise(token), receipt_placeholder("ef" * 12))
+    await output.send_text_message(
+        door.pseudonymise(token, channel="socketio"), receipt_placeholder("ef" * 12)
+    )
 
     assert w.sio.emitted == [
         {
             "event": "bot_uttered",
             "data": {"text": code_from_token("ef" * 12, secret=SECRET)},
-            "room": door.pseudonymise(token),
+            "room": door.pseudonymise(token, channel="socketio"),
         }
     ]
 
@@ -1254,7 +1465,7 @@ async def test_live_an_allowed_origin_talks_to_the_bot(
     assert await client.next("turn_complete") == {}
     (message,) = live.recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(confirm["session_id"])
+    assert message.sender_id == door.pseudonymise(confirm["session_id"], channel="socketio")
 
 
 async def test_live_two_tabs_of_one_session_both_get_the_replies(live: LiveWidget) -> None:
@@ -1292,7 +1503,7 @@ async def test_live_another_session_hears_nothing_and_cannot_speak_for_it(
 
 async def test_live_resume_sends_history(door: Door, live: LiveWidget) -> None:
     token = TODAY_TOKEN_SIGNER.issue()
-    live.store.trackers[door.pseudonymise(token)] = _conversation(door)
+    live.store.trackers[door.pseudonymise(token, channel="socketio")] = _conversation(door)
     client = live.client()
     await client.connect()
 
@@ -1311,7 +1522,7 @@ async def test_live_forget_ends_the_session_in_both_tabs_and_empties_its_room(
     await first.connect()
     await second.connect()
     token = (await first.session())["session_id"]
-    sender = door.pseudonymise(token)
+    sender = door.pseudonymise(token, channel="socketio")
     live.store.trackers[sender] = _conversation(door)
     assert (await second.session(token))["resumed"] is True
 

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import jwt
@@ -24,11 +25,12 @@ from sanic import Sanic
 
 from bot.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
 from bot.door import MAX_MESSAGE_CHARS, Door
-from bot.rasa_ext.channels import domain_intents
+from bot.rasa_ext.channels import AnonymisingRestInput, domain_intents
 from bot.rasa_ext.teams import CANNOT_READ, TeamsInput, TeamsOutput
 from bot.receipts import code_from_token, receipt_placeholder
 from bot.teams.http import ConnectorError
 from tests.asgi import asgi_request
+from tests.bot.rasa_ext.test_channels import SLOW_SECONDS, slow_door, worst_loop_stall
 
 SECRET = b"teams-test-secret-0123456789abcdef"
 APP_ID = "9f1c2a3b-4d5e-4f60-8a7b-0c1d2e3f4a5b"
@@ -125,9 +127,11 @@ Build = Callable[..., Awaitable[Sanic]]
 def teams_app(door: Door, http: FakeConnectorHttp, monkeypatch: pytest.MonkeyPatch) -> Build:
     monkeypatch.setattr(Sanic, "test_mode", True)
 
-    async def build(handler: Any, channel_settings: Settings | None = None) -> Sanic:
+    async def build(
+        handler: Any, channel_settings: Settings | None = None, *, with_door: Door | None = None
+    ) -> Sanic:
         app = Sanic(f"reflect_teams_{uuid.uuid4().hex}")
-        channel = TeamsInput(channel_settings or settings(), door=door, http=http)
+        channel = TeamsInput(channel_settings or settings(), door=with_door or door, http=http)
         app.blueprint(channel.blueprint(handler), url_prefix="/webhooks/teams")
         await app._startup()
         return app
@@ -234,6 +238,42 @@ def test_from_credentials_reads_settings_not_the_file(
 # --- a message through the door --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("conversation_type", ["personal", "groupChat"])
+async def test_a_rest_sender_named_like_a_teams_conversation_is_another_conversation(
+    teams_app: Build, door: Door, conversation_type: str
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder)
+    conversation = {"conversationType": conversation_type, "tenantId": TENANT, "id": "19:g@t.v2"}
+    await call(app, activity("hello", conversation=conversation))
+    (in_teams,) = recorder.messages
+    pre_hash = (
+        f"teams:user:{USER_ID}"
+        if conversation_type == "personal"
+        else "teams:conversation:19:g@t.v2"
+    )
+
+    rest_sender = await AnonymisingRestInput(door)._extract_sender(
+        SimpleNamespace(json={"sender": pre_hash, "message": "hello"}, ctx=SimpleNamespace())
+    )
+
+    assert rest_sender.startswith("s_") and in_teams.sender_id.startswith("s_")
+    assert rest_sender != in_teams.sender_id
+
+
+async def test_a_slow_teams_message_does_not_stall_the_event_loop(
+    teams_app: Build, door: Door
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, with_door=slow_door())
+
+    worst, (status, _) = await worst_loop_stall(call(app, activity(RAW_TEXT)))
+
+    assert worst < SLOW_SECONDS / 4, f"the event loop stalled {worst:.2f} s"
+    assert status == 200
+    assert [message.text for message in recorder.messages] == [door.clean_text(RAW_TEXT)]
+
+
 async def test_a_message_reaches_rasa_anonymised_and_the_reply_reaches_teams(
     teams_app: Build, door: Door, http: FakeConnectorHttp
 ) -> None:
@@ -245,7 +285,7 @@ async def test_a_message_reaches_rasa_anonymised_and_the_reply_reaches_teams(
     assert status == 200
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
-    assert message.sender_id == door.pseudonymise(f"teams:user:{USER_ID}")
+    assert message.sender_id == door.pseudonymise(f"teams:user:{USER_ID}", channel="teams")
     assert message.metadata is None
     assert message.input_channel == "teams"
     for identifier in IDENTIFIERS:
@@ -482,6 +522,66 @@ async def test_an_activity_service_url_outside_the_allow_list_is_401(
 
     assert status == 401
     assert recorder.messages == [] and http.posts == []
+
+
+OTHER_TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+
+
+@pytest.mark.parametrize(
+    "channel_data",
+    [
+        {"tenant": {"id": OTHER_TENANT}},
+        {"tenant": {"id": ""}},
+        {"tenant": {"id": 42}},
+        {"tenant": {}},
+        {"tenant": OTHER_TENANT},
+        {},
+        None,
+    ],
+    ids=["another", "empty", "not a string", "no id", "not an object", "no tenant", "none"],
+)
+async def test_a_single_tenant_bot_refuses_activities_from_elsewhere(
+    teams_app: Build,
+    http: FakeConnectorHttp,
+    channel_data: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, settings(teams_tenant_id=TENANT))
+    body = activity(RAW_TEXT)
+    if channel_data is None:
+        del body["channelData"]
+    else:
+        body["channelData"] = channel_data
+
+    status, reply = await call(app, body)
+
+    assert status == 403, f"answered {status} and posted {len(http.posts)} replies"
+    assert json.loads(reply) == {"error": "forbidden"}
+    assert recorder.messages == [] and http.posts == [] and http.token_requests == []
+    assert "tenant" in caplog.text and OTHER_TENANT not in caplog.text
+
+
+@pytest.mark.parametrize("tenant", [TENANT, TENANT.upper()])
+async def test_a_single_tenant_bot_answers_its_own_tenant(
+    teams_app: Build, http: FakeConnectorHttp, tenant: str
+) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, settings(teams_tenant_id=TENANT))
+
+    status, _ = await call(app, activity(RAW_TEXT, channelData={"tenant": {"id": tenant}}))
+
+    assert status == 200
+    assert len(recorder.messages) == 1 and len(http.posts) == 1
+
+
+async def test_a_multi_tenant_bot_answers_any_tenant(teams_app: Build) -> None:
+    recorder = Recorder()
+    app = await teams_app(recorder, settings(teams_tenant_id=None))
+
+    status, _ = await call(app, activity(channelData={"tenant": {"id": OTHER_TENANT}}))
+
+    assert status == 200 and len(recorder.messages) == 1
 
 
 async def test_no_signing_keys_is_a_503(teams_app: Build, http: FakeConnectorHttp) -> None:

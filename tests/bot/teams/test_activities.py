@@ -23,6 +23,7 @@ from bot.teams.activities import (
     service_url_of,
     strip_bot_mentions,
     teams_markdown,
+    tenant_id_of,
     user_said,
 )
 
@@ -426,3 +427,22 @@ def test_an_image_is_a_hero_card() -> None:
 )
 def test_teams_markdown_keeps_line_breaks(text: str, expected: str) -> None:
     assert teams_markdown(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "tenant"),
+    [
+        (
+            {"channelData": {"tenant": {"id": " 72f988bf-86f1-41af-91ab-2d7cd011db47 "}}},
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        ),
+        ({"channelData": {"tenant": {"id": ""}}}, None),
+        ({"channelData": {"tenant": {"id": 7}}}, None),
+        ({"channelData": {"tenant": "72f988bf"}}, None),
+        ({"channelData": None}, None),
+        ({"conversation": {"tenantId": "72f988bf"}}, None),  # only channelData.tenant counts
+        ([], None),
+    ],
+)
+def test_tenant_id_of(body: object, tenant: str | None) -> None:
+    assert tenant_id_of(body) == tenant

@@ -267,6 +267,44 @@ async def test_the_token_is_bound_to_the_activity(
     assert reason in refused.value.reason
 
 
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+@pytest.mark.parametrize(
+    ("activity_tenant", "reason"),
+    [
+        (None, "names no tenant"),
+        ("0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "from another tenant"),
+    ],
+)
+async def test_a_single_tenant_bot_refuses_other_tenants_with_a_403(
+    keys: SigningKeys, activity_tenant: str | None, reason: str
+) -> None:
+    auth = IncomingAuth(
+        app_id=APP_ID, issuers=(ISSUER,), service_urls=ALLOWED, keys=keys, tenant_id=TENANT
+    )
+    result = await auth.verify_token(bearer(token()))
+
+    with pytest.raises(TeamsAuthError) as refused:
+        auth.check_activity(
+            result, service_url=SERVICE_URL, channel_id="msteams", tenant_id=activity_tenant
+        )
+    auth.check_activity(
+        result, service_url=SERVICE_URL, channel_id="msteams", tenant_id=TENANT.upper()
+    )
+
+    assert refused.value.status == 403
+    assert reason in refused.value.reason
+    assert "0b1c2d3e" not in refused.value.reason  # the other tenant's id is not logged
+
+
+async def test_a_multi_tenant_bot_checks_no_tenant(auth: IncomingAuth) -> None:
+    result = await auth.verify_token(bearer(token()))
+
+    auth.check_activity(result, service_url=SERVICE_URL, channel_id="msteams", tenant_id=None)
+    auth.check_activity(result, service_url=SERVICE_URL, channel_id="msteams", tenant_id="any")
+
+
 def test_an_app_id_is_required(keys: SigningKeys) -> None:
     with pytest.raises(ValueError):
         IncomingAuth(app_id="", issuers=(ISSUER,), service_urls=ALLOWED, keys=keys)
