@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
+from bot import conversation_memory
 from bot.config import Settings, SettingsError, load_settings
 from bot.private_files import open_private, private_dir, private_umask
 from bot.reflections import list_reflections, purge, purge_tracker_events, purge_withdrawal_attempts
@@ -37,6 +38,9 @@ def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) ->
     with transaction(factory) as session:
         reflections = purge(session=session, now=today, retention_days=settings.retention_days)
         purge_withdrawal_attempts(session=session, today=today)
+        remembered = conversation_memory.purge(
+            session=session, now=now.astimezone(timezone.utc).replace(tzinfo=None)
+        )
     events = purge_tracker_events(
         tracker_database_url=settings.tracker_url,
         now=now,
@@ -44,7 +48,8 @@ def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) ->
     )
     print(
         f"Deleted {reflections} reflection(s) older than {settings.retention_days} days and "
-        f"{events} conversation event(s) older than {settings.tracker_retention_days} days.",
+        f"{events} conversation event(s) older than {settings.tracker_retention_days} days; "
+        f"{remembered} expired conversation memory row(s).",
         file=out,
     )
     return 0

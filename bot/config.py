@@ -49,6 +49,9 @@ class Settings:
     secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
     retention_days: int = 365
     tracker_retention_days: int = 30
+    # Days a conversation remembers (as keyed hashes) the identifiers it redacted, after the
+    # last message that named someone: the conversation session's length (domain.yml, 7 days).
+    conversation_memory_days: int = 7
     # Failed withdrawals allowed per day across all senders (bot.reflections); then everyone
     # gets "too many attempts" until tomorrow and a WARNING is logged.
     withdrawal_global_failures_per_day: int = 200
@@ -340,6 +343,7 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         ),
         retention_days=_days("RETENTION_DAYS", 365),
         tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
+        conversation_memory_days=_days("CONVERSATION_MEMORY_DAYS", 7),
         withdrawal_global_failures_per_day=_int(
             "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", 200, high=1_000_000, unit=" of attempts"
         ),

@@ -13,11 +13,13 @@ and "Forget this conversation".
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,19 +34,21 @@ from rasa.core.channels.channel import (
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
-from sanic.exceptions import InvalidUsage
+from sanic.exceptions import InvalidUsage, ServiceUnavailable
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.content.loader import load_packs
-from bot.door import Door, DoorError
+from bot.conversation_memory import ConversationMemory
+from bot.door import Cleaned, Door, DoorError
 from bot.http_auth import UNAUTHORIZED, bearer_matches
 from bot.rasa_ext.forget import forget_conversation
-from bot.receipts import reveal_receipts
+from bot.receipts import conversation_key, reveal_receipts
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
+from bot.storage.session import make_engine, make_session_factory
 from bot.web.history import HistoryMessage, history_messages
 from bot.web.revocations import SqlRevocationList
 from bot.web.sessions import SessionSigner, WidgetSessions
@@ -97,15 +101,61 @@ def _door_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=DOOR_THREADS, thread_name_prefix="reflect-door")
 
 
-async def cleaned(door: Door, text: object) -> str:
-    """``door.clean_text(text)`` on a worker thread, so the event loop keeps serving others.
+@lru_cache(maxsize=1)
+def default_memory() -> ConversationMemory:
+    """What conversations remember (keyed hashes), in the reflections database, read once."""
+    settings = server_settings()
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    return ConversationMemory(factory, timedelta(days=settings.conversation_memory_days))
 
-    The one place the channels call the door's text cleaning; raises what it raises
-    (:class:`DoorError`). The thread hand-off costs about 0.1 ms per message (measured), under
-    1 % of a message's time in the Rasa server.
+
+class MemoryUnavailable(RuntimeError):
+    """The conversation memory could not be read or written: the message is not passed on.
+
+    Failing closed: without the memory an identifier named earlier could pass the door, so the
+    practitioner is asked to try again rather than the message going on half-protected.
+    """
+
+
+def admit(door: Door, text: object, *, sender: str, memory: ConversationMemory | None) -> Cleaned:
+    """The door for one message of one conversation: recall, clean, remember.
+
+    Blocking (the anonymiser and, with a memory, two short database calls), so the channels run
+    it on a worker thread through :func:`cleaned`.
+
+    Raises:
+        DoorError: for an empty or over-long message (safe to show the client).
+        MemoryUnavailable: if the conversation memory failed.
+    """
+    conversation = conversation_key(sender, secret=door.secret)
+    try:
+        recall = memory.recall(conversation) if memory is not None else {}
+    except Exception as exc:  # the database: the type only, never the text
+        logger.error("conversation memory not available: %s", type(exc).__name__)
+        raise MemoryUnavailable from None
+    result = door.clean(text, conversation=conversation, recall=recall)
+    fresh = {token: kind for token, kind in result.remember.items() if token not in recall}
+    if memory is not None and fresh:
+        try:
+            memory.remember(conversation, fresh, known=len(recall))
+        except Exception as exc:
+            logger.error("conversation memory not written: %s", type(exc).__name__)
+            raise MemoryUnavailable from None
+    return result
+
+
+async def cleaned(
+    door: Door, text: object, *, sender: str, memory: ConversationMemory | None
+) -> Cleaned:
+    """:func:`admit` on a worker thread, so the event loop keeps serving other conversations.
+
+    The one place the channels call the door; raises what :func:`admit` raises. The thread
+    hand-off costs about 0.1 ms per message (measured), under 1 % of a message's time in the
+    Rasa server.
     """
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_door_threads(), door.clean_text, text)
+    work = functools.partial(admit, door, text, sender=sender, memory=memory)
+    return await loop.run_in_executor(_door_threads(), work)
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -166,11 +216,17 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
     """
 
     def __init__(
-        self, door: Door | None = None, *, token: str | None = None, enabled: bool = True
+        self,
+        door: Door | None = None,
+        *,
+        token: str | None = None,
+        enabled: bool = True,
+        memory: ConversationMemory | None = None,
     ) -> None:
         self._door = door or default_door()
         self._token = token
         self._enabled = enabled or bool(token)
+        self._memory = memory
 
     @classmethod
     def name(cls) -> str:
@@ -181,7 +237,11 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Built by Rasa from credentials.yml; the secret and token come from Settings."""
         settings = server_settings()
-        return cls(token=settings.rest_channel_token, enabled=settings.rest_channel_open)
+        return cls(
+            token=settings.rest_channel_token,
+            enabled=settings.rest_channel_open,
+            memory=default_memory(),
+        )
 
     async def _extract_sender(self, req: Request) -> str:
         """The hashed sender; the message is cleaned here too, off the event loop.
@@ -192,17 +252,24 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         body = _body(req)
         try:
             sender = self._door.pseudonymise(body.get("sender"), channel=self.name())
-            req.ctx.reflect_text = await cleaned(self._door, body.get("message"))
+            req.ctx.reflect_cleaned = await cleaned(
+                self._door, body.get("message"), sender=sender, memory=self._memory
+            )
         except DoorError as exc:
             raise InvalidUsage(str(exc)) from None
+        except MemoryUnavailable:
+            raise ServiceUnavailable(NOT_HANDLED) from None
         return sender
 
     def _extract_message(self, req: Request) -> str:
-        ready = getattr(req.ctx, "reflect_text", None)
-        if isinstance(ready, str):
+        return self._cleaned(req).text
+
+    def _cleaned(self, req: Request) -> Cleaned:
+        ready = getattr(req.ctx, "reflect_cleaned", None)
+        if isinstance(ready, Cleaned):
             return ready
-        try:  # called on its own (not through Rasa's route): clean it here
-            return self._door.clean_text(_body(req).get("message"))
+        try:  # called on its own (not through Rasa's route): clean it here, without memory
+            return self._door.clean(_body(req).get("message"))
         except DoorError as exc:
             raise InvalidUsage(str(exc)) from None
 
@@ -210,8 +277,8 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         return self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        """Client metadata is dropped: it could carry anything, and nothing here needs it."""
-        return None
+        """Only the door's own metadata (receipt hashes); the client's is dropped unread."""
+        return self._cleaned(request).metadata
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's REST endpoints, with receipt codes revealed only in the HTTP reply.
@@ -385,6 +452,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         door: Door | None = None,
         sessions: WidgetSessions | None = None,
         origins: Iterable[str] | None = None,
+        memory: ConversationMemory | None = None,
     ) -> None:
         # session_persistence is accepted for credentials.yml's sake; sessions always persist.
         super().__init__(
@@ -399,6 +467,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         )
         self._door = door or default_door()
         self._sessions = sessions or default_sessions()
+        self._memory = memory
         self._origins = tuple(default_widget_origins() if origins is None else origins)
         if not self._origins:
             # Engine.IO reads an empty list as "no Origin check at all": never pass one.
@@ -408,6 +477,22 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
     def name(cls) -> str:
         """Same name (and socket.io path) as Rasa's own channel."""
         return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Built by Rasa from credentials.yml, with the conversation memory from Settings."""
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            credentials.get("session_persistence", True),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+            memory=default_memory(),
+        )
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -560,12 +645,19 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await sio.emit(TURN_COMPLETE, {}, room=sid, namespace=namespace)
             return
         try:
-            text = await cleaned(self._door, data.get("message"))
+            admitted = await cleaned(
+                self._door, data.get("message"), sender=room, memory=self._memory
+            )
         except DoorError as exc:
             await self._refuse(sio, sid, _sentence(str(exc)))
             return
+        except MemoryUnavailable:
+            await self._refuse(sio, sid, NOT_HANDLED)
+            return
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
-        message = UserMessage(text, output, room, input_channel=self.name(), metadata=None)
+        message = UserMessage(
+            admitted.text, output, room, input_channel=self.name(), metadata=admitted.metadata
+        )
         try:
             await on_new_message(message)
         except Exception as exc:  # Rasa normally answers errors itself; never leave a spinner.
@@ -597,6 +689,8 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
                 sender,
                 tracker_store=agent.tracker_store,
                 lock_store=getattr(agent, "lock_store", None),
+                memory=self._memory,
+                secret=self._door.secret,
             )
         except Exception as exc:  # the type only: logs never carry a conversation's content
             logger.error("widget session not forgotten: %s", type(exc).__name__)

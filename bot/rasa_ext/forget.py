@@ -12,17 +12,25 @@ with its receipt code.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import Any
 
+from bot.conversation_memory import ConversationMemory
 from bot.rasa_ext.tracker_store import delete_conversation
+from bot.receipts import conversation_key
 
 logger = logging.getLogger(__name__)
 
 
 async def forget_conversation(
-    sender_id: str, *, tracker_store: Any, lock_store: Any | None = None
+    sender_id: str,
+    *,
+    tracker_store: Any,
+    lock_store: Any | None = None,
+    memory: ConversationMemory | None = None,
+    secret: bytes | None = None,
 ) -> int:
     """Delete everything Reflect keeps about one conversation; return the events deleted.
 
@@ -35,7 +43,9 @@ async def forget_conversation(
 
     1. the tracker store's events, every session of the conversation, under Rasa's lock for the
        conversation, so a message already being handled finishes first and cannot save its
-       events after the delete.
+       events after the delete;
+    2. the conversation memory (``memory``, keyed with ``secret``): the keyed hashes of the
+       identifiers it redacted (bot/conversation_memory.py), on a worker thread.
 
     Add further per-conversation cleanup steps here (inside the lock if they race with message
     handling). Raises whatever a step raises, so the caller never reports a conversation as
@@ -44,6 +54,9 @@ async def forget_conversation(
     lock = lock_store.lock(sender_id) if lock_store is not None else contextlib.nullcontext()
     async with lock:
         deleted = await delete_conversation(tracker_store, sender_id)
+        if memory is not None and secret is not None:
+            key = conversation_key(sender_id, secret=secret)
+            await asyncio.get_running_loop().run_in_executor(None, memory.forget, key)
     # Counts only: never text, and not the sender id either (it is a key to the conversation).
     logger.info("conversation forgotten: %d tracker event(s) deleted", deleted)
     return deleted

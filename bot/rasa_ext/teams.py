@@ -38,8 +38,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
+from bot.conversation_memory import ConversationMemory
 from bot.door import Door, DoorError
-from bot.rasa_ext.channels import OnNewMessage, cleaned, default_door, server_settings
+from bot.rasa_ext.channels import (
+    NOT_HANDLED,
+    MemoryUnavailable,
+    OnNewMessage,
+    cleaned,
+    default_door,
+    default_memory,
+    server_settings,
+)
 from bot.receipts import reveal_receipts
 from bot.teams.activities import (
     ActivityError,
@@ -66,10 +75,11 @@ CANNOT_READ = "Sorry, I can only read typed messages and button choices."
 
 @dataclass(frozen=True)
 class Admitted:
-    """A message that passed the door: anonymised text and the hashed sender id."""
+    """A message that passed the door: anonymised text, hashed sender, the door's metadata."""
 
     text: str
     sender: str
+    metadata: dict[str, Any] | None = None
 
 
 class TeamsOutput(OutputChannel):  # type: ignore[misc]
@@ -154,9 +164,11 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         *,
         door: Door | None = None,
         http: JsonHttp | None = None,
+        memory: ConversationMemory | None = None,
     ) -> None:
         self._settings = settings or server_settings()
         self._door = door or default_door()
+        self._memory = memory
         self._http: JsonHttp = http or AiohttpJson()
         self._owns_http = http is None
         app_id = self._settings.teams_app_id
@@ -193,7 +205,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         Secrets in credentials.yml would need Rasa's ``${VAR}`` expansion from the process
         environment; Settings reads .env and the environment once, and validates.
         """
-        return cls()
+        return cls(memory=default_memory())
 
     @property
     def configured(self) -> bool:
@@ -264,7 +276,9 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
                         output,
                         outcome.sender,
                         input_channel=self.name(),
-                        metadata=None,  # names, aadObjectId and tenant never reach Rasa
+                        # The door's receipt hashes only: names, aadObjectId and tenant never
+                        # reach Rasa.
+                        metadata=outcome.metadata,
                     )
                 )
         except Exception as exc:  # Rasa, the action server or the connector failed.
@@ -280,9 +294,12 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
             sender = self._door.pseudonymise(incoming.sender_key, channel=self.name())
             if not incoming.text:
                 return CANNOT_READ
-            return Admitted(text=await cleaned(self._door, incoming.text), sender=sender)
+            admitted = await cleaned(self._door, incoming.text, sender=sender, memory=self._memory)
+            return Admitted(text=admitted.text, sender=sender, metadata=admitted.metadata)
         except DoorError as exc:
             return f"Sorry: {exc}."
+        except MemoryUnavailable:
+            return NOT_HANDLED
 
 
 def _json_body(request: Request) -> Any:

@@ -14,6 +14,7 @@ import pytest
 
 from bot import cli
 from bot.config import Settings
+from bot.conversation_memory import ConversationMemory
 from bot.reflections import record_reflection
 from bot.storage.migrate import upgrade
 from bot.storage.session import make_engine, make_session_factory, transaction
@@ -135,6 +136,22 @@ def test_purge_deletes_only_old_reflections(settings: Settings) -> None:
     cli.export(replace(settings), exported, fmt="csv", destination=None)
     assert "a recent reflection" in exported.getvalue()
     assert "an old reflection" not in exported.getvalue()
+
+
+def test_purge_deletes_expired_conversation_memory(settings: Settings) -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    upgrade(settings.reflections_url)
+    old = ConversationMemory(factory, timedelta(days=7), lambda: datetime(2026, 11, 1))
+    recent = ConversationMemory(factory, timedelta(days=7), lambda: datetime(2026, 11, 26))
+    old.remember("a" * 64, {"b" * 64: "NAME"})
+    recent.remember("c" * 64, {"d" * 64: "NAME"})
+    out = io.StringIO()
+
+    assert cli.purge_old(settings, out, today=now.date(), now=now) == 0
+
+    assert "1 expired conversation memory row(s)" in out.getvalue()
+    assert recent.recall("c" * 64) and not old.recall("a" * 64)
 
 
 def test_main_reports_bad_settings_in_one_line(

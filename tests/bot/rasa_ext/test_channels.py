@@ -47,7 +47,7 @@ from bot.rasa_ext.channels import (
     default_widget_origins,
     domain_intents,
 )
-from bot.receipts import code_from_token, receipt_placeholder
+from bot.receipts import code_from_token, receipt_hash, receipt_placeholder
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
 from bot.web.sessions import SessionSigner, WidgetSessions
@@ -1553,3 +1553,94 @@ async def test_live_an_oversized_message_is_an_error(live: LiveWidget) -> None:
         "message": f"The message is too long (the limit is {MAX_MESSAGE_CHARS} characters)."
     }
     assert live.recorder.messages == []
+
+
+# --- the conversation memory and receipt metadata through the channels (issue 10) -------------
+
+
+class FakeMemory:
+    """ConversationMemory in a dict: what the channel asks it for and keeps in it."""
+
+    def __init__(self, *, broken: bool = False) -> None:
+        self.kept: dict[str, dict[str, str]] = {}
+        self.broken = broken
+
+    def recall(self, conversation: str) -> dict[str, str]:
+        if self.broken:
+            raise OSError("database is down")
+        return dict(self.kept.get(conversation, {}))
+
+    def remember(self, conversation: str, entries: Any, *, known: int = 0) -> None:
+        self.kept.setdefault(conversation, {}).update(entries)
+
+    def forget(self, conversation: str) -> int:
+        return len(self.kept.pop(conversation, {}))
+
+
+async def test_rest_remembers_a_name_for_the_conversation_only(rest_app: Any) -> None:
+    """Finding 3: "Hollis" alone in a later message of the same conversation is caught."""
+    memory = FakeMemory()
+    recorder = Recorder()
+    app = await rest_app(recorder, memory=memory)
+
+    await _post(app, _json({"sender": "u1", "message": "dad is Frankie Hollis"}))
+    await _post(app, _json({"sender": "u1", "message": "the hollis situation is worse"}))
+    await _post(app, _json({"sender": "u2", "message": "the hollis situation is worse"}))
+
+    texts = [message.text for message in recorder.messages]
+    assert texts[1] == "the [NAME 1] situation is worse"
+    assert texts[2] == "the hollis situation is worse"  # another conversation knows nothing
+    (kept,) = memory.kept.values()
+    assert all(len(key) == 64 for key in kept) and "hollis" not in repr(memory.kept).lower()
+
+
+async def test_rest_sends_receipt_hashes_as_metadata_and_never_the_code(
+    door: Door, rest_app: Any
+) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder)
+
+    await _post(app, _json({"sender": "u1", "message": "my code is 7k3qf-x9m2d"}))
+
+    (message,) = recorder.messages
+    assert message.text == "my code is [RECEIPT 1]"
+    assert message.metadata == {"receipts": [receipt_hash("7K3QF-X9M2D", secret=door.secret)]}
+    assert "7K3QF" not in _everything_rasa_sees(message).upper()
+
+
+async def test_rest_refuses_with_503_when_the_memory_is_down(rest_app: Any) -> None:
+    recorder = Recorder()
+    app = await rest_app(recorder, memory=FakeMemory(broken=True))
+
+    status, body = await _post(app, _json({"sender": "u1", "message": "dad is Frankie Hollis"}))
+
+    assert status == 503
+    assert recorder.messages == []
+    assert b"Hollis" not in body
+
+
+async def test_the_widget_remembers_and_passes_receipt_metadata(door: Door, widget: Any) -> None:
+    memory = FakeMemory()
+    w = widget(memory=memory)
+    token = (await w.request_session("sid-m"))["session_id"]
+
+    for text in ("mum is Kelly Brampton", "the brampton case again", "code 7K3QF-X9M2D"):
+        await w.handler("user_uttered")("sid-m", {"message": text, "session_id": token})
+
+    _first, second, third = w.recorder.messages
+    assert second.text == "the [NAME 1] case again"
+    assert third.metadata == {"receipts": [receipt_hash("7K3QF-X9M2D", secret=door.secret)]}
+
+
+async def test_forget_also_forgets_the_conversation_memory(door: Door, widget: Any) -> None:
+    memory = FakeMemory()
+    w = widget(memory=memory)
+    token = (await w.request_session("sid-f"))["session_id"]
+    await w.handler("user_uttered")(
+        "sid-f", {"message": "dad is Frankie Hollis", "session_id": token}
+    )
+    assert memory.kept
+
+    await w.handler("forget")("sid-f", {"session_id": token})
+
+    assert memory.kept == {}
