@@ -316,7 +316,10 @@ def _fix_word(match: re.Match[str]) -> str:
 
 
 # Contractions with an apostrophe (applied before apostrophes are dropped).
-_PERFECT = r"(been|got|gone|had|taken|told|done|made|run|left|just)"
+_PERFECT = (
+    r"(been|got|gone|had|taken|told|done|made|run|left|just|moved|let|started|stopped|come"
+    r"|said|threatened|turned|shown|asked|agreed|decided|refused|disappeared|breached|broken)"
+)
 _CONTRACTION_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bcan'?t\b"), "cannot"),
     (re.compile(r"\bwon'?t\b"), "will not"),
@@ -612,9 +615,10 @@ _CURRENT_CASE = re.compile(
     r"|(?:^|[.!?,;:-] |\band |\bbut )got (?:a|an|one) (?:\w+ ){0,2}?" + _FAMILY_WORD + r"\b"
     r"|(?:^|[.!?,;:-] )(?:my |our )?(?:client|pupil|patient|service user|student|mentee"
     r"|young person)\b(?!s)"
-    r"|\b(?:i|we) (?:have|have got|got|am holding|hold|have a few|have some) (?:one|a few|some"
-    r"|a couple|two|three|a family|a case|a child) (?:\w+ )?(?:like (?:this|that|it)|similar"
-    r"|the same)\b"
+    r"|\b(?:i|we) (?:have|have got|got|am holding|hold|have a few|have some|am dealing with"
+    r"|are dealing with|am handling|am working on|am seeing) (?:one|a few|some|a couple|two"
+    r"|three|a family|a case|a child|something|a situation) (?:\w+ )?(?:like (?:this|that|it)"
+    r"|similar|the same)\b"
     r"|\bmy (?:pupil|patient|client|student|service user|mentee|tutee|young person)\b(?!s)"
     r"|\b" + _FAMILY_WORD + r" of (?:mine|ours)\b"
     r"|\b(?:current|live|open|active|ongoing|new) (?:case|family|referral|allocation)\b"
@@ -884,7 +888,9 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|(?:do|does|did) not want to (?:live|be alive|be here|wake up)|end(?:ing)? it all"
         r"|no (?:point|reason) (?:in )?(?:living|going on|being alive)|better off dead"
         r"|(?:started|been|back to) (?:\w+ )?cutting|cutting (?:again|(?:him|her|them)sel\w*)"
-        r"|not (?:waking|wake) up|(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:\w+ )?(?:pills"
+        r"|(?:want|wants|wanted|wish|wishes|rather) (?:\w+ ){0,2}?(?:to )?(?:not|never)"
+        r" (?:wake|waking) up"
+        r"|(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:\w+ )?(?:pills"
         r"|tablets|paracetamol)|(?:pills|tablets|paracetamol) (?:\w+ )?(?:saved|stockpiled"
         r"|stored|hoarded)|thoughts of (?:suicide|ending|killing|dying)|ways to (?:die|kill)"
         r"|(?:written|wrote|left) (?:a )?(?:goodbye |suicide )?(?:note|letter))",
@@ -1348,7 +1354,9 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:doing|do|did) (?:everyone|them|my family|the world|people) a favour (?:if i|by"
         r" (?:going|dying|not being))\b|\bif i (?:was|were) (?:gone|dead|not here|not around"
         r"|not alive)\b",
-        r"\b(?:to|and) (?:just )?(?:not|never) (?:wake|waking) up\b",
+        r"\b(?:to|and) (?:just )?(?:not|never) (?:wake|waking) up\b"
+        r"|\b(?:i|me|myself)\b[^.!?]{0,40}?\b(?:not|never) (?:wake|waking) up\b(?! (?:in time"
+        r"|early|on time|until))|\bbetter off (?:dead|gone|not (?:waking|being|here|alive))\b",
         r"\b(?:thinking|think|thought) (?:about|of) (?:taking|swallowing) (?:all |a load of |some "
         r"|loads of )?(?:my |the |of my )?(?:tablets|pills|meds|medication|paracetamol)\b",
         r"\bno way out\b(?=[^.!?]{0,20}\b(?:for me|i)\b)|\bi (?:\w+ ){0,3}?no way out\b"
@@ -1720,9 +1728,11 @@ _RISKY_ACTOR = re.compile(
     r"\b(?:ex|partner|boyfriend|girlfriend|him|he|perpetrator|abuser|husband|dad|father"
     r"|step dad|uncle|man)\b"
 )
+_PERSON_RE = re.compile(r"\b" + _FAMILY_WORD + r"\b")
 _CONCERN_CUE = re.compile(
     r"\b(?:wonder\w*|worr\w*|concern\w*|uneasy|uncomfortable|gut feeling|not sure about"
-    r"|bother\w*|nagging|niggl\w*|(?:feels?|feeling|seems?) (?:off|wrong|not right)|not right"
+    r"|bother\w*|nagging|niggl\w*|(?:feels?|feeling|seems?|is|something) (?:off|wrong|not right)"
+    r"|not right (?:about|with)"
     r"|unsure about|makes me think (?:of|about)|reminds me of)\b"
 )
 
@@ -1743,8 +1753,8 @@ class _Sentence:
 def _sentence(text: str) -> _Sentence:
     specific = (
         _CURRENT_CASE.search(text) is not None
-        or _NOW_SPECIFIC.search(text) is not None
         or _SEEN_RECENTLY.search(text) is not None
+        or (_NOW_SPECIFIC.search(text) is not None and _PERSON_RE.search(text) is not None)
     )
     if not specific:
         return _Sentence(False, False, False, False, False, False, False)
@@ -1778,9 +1788,6 @@ def _flags(text: str) -> _Sentence:
             for p in (_ONGOING, _REQUEST, _ANALOGY, _REQUEST_ABOUT_THIS, _CONCERN_CUE)
         ),
     )
-
-
-_PERSON_RE = re.compile(r"\b" + _FAMILY_WORD + r"\b")
 
 
 def _current_case(sentences: list[str]) -> tuple[str, bool]:
