@@ -548,6 +548,10 @@ _CONDITIONAL = re.compile(
     r"|(?:^|[.!?] )(?:how|who|what|when|where|should|do|does|can|could|would|is|are|shall"
     r"|will)\b[^.!?]{0,50}\b(?:if|when) (?:a|an|any|the|there|someone|somebody|you|we|i"
     r"|children|kids|parents|families|young people|babies)\b"
+    r"|\bif i (?:was|were|ever|am ever|had|should ever)\b"
+    r"|\b(?:a|any) (?:man|woman|parent|partner|dad|mum|father|mother|child|baby|perpetrator"
+    r"|adult|person) (?:who|that)\b[^.!?]{0,40}?\b(?:can|could|may|might|should|tends? to"
+    r"|is (?:likely|also|still) (?:to|a)|poses?)\b"
     r"|(?:^|[.!?] )if (?:a|an|any|someone|somebody|you|we|children|kids|parents|families"
     r"|young people|babies|mum|dad|the|there|he|she|they)\b"
     r"|(?:^|[.!?] )when (?:a|an|any|children|kids|parents|families|young people|babies)\b"
@@ -565,7 +569,8 @@ _CONDITIONAL = re.compile(
 _GENERAL = re.compile(
     r"\bhow (?:do|does|should|can|could|would|might|did|to) (?:i|you|we|they|one|practitioners"
     r"|professionals|agencies|staff|teams|people|support|help|spot|recognise|tell|assess)\b"
-    r"|\bin general\b|\bfor example"
+    r"|\bin general\b|\bfor example|\bis there (?:a|an|any) (?:procedure|process|policy"
+    r"|protocol|guidance|form|way|rule|law)\b"
     r"|\bwhat (?:counts|are the signs|is the (?:threshold|process|procedure|policy|guidance))"
     r"|\b(?:research|evidence|studies|guidance|procedures?|policy|page|website|manual"
     r"|working together) (?:shows?|says|said|tells|suggests|states|found|explains)"
@@ -599,18 +604,22 @@ _CURRENT_CASE = re.compile(
     r"|class|form group|group|clinic list|ward)\b"
     r"|\b(?:one|some|two|three|a couple|a few) of (?:my|our) (?:\w+ )?(?:famil(?:y|ies)|mums"
     r"|dads|parents|pupils|patients|clients|children|kids|young people|students|cases"
-    r"|service users|girls|boys|lads|babies|mothers|fathers|women|teenagers)\b"
+    r"|service users|girls|boys|lads|babies|mothers|fathers|women|teenagers|ladies|mums to be"
+    r"|expectant mums|tutees|mentees|families)\b"
     r"|(?:^|[.!?,;:] |\b(?:a|an|one|this|the|our) )(?:\w+ ){0,2}?" + _FAMILY_WORD
     + r" (?:who |that |whom )?"
     r"(?:i am|we are|i|we|i have been|we have been) (?:currently |still |now |really )?"
     r"(?:working with|supporting|visiting|holding|seeing|see|teach|teaching|support|visit"
     r"|hold|work with|look after|looking after|mentor|mentoring|am allocated|care for"
     r"|caring for|worried about|concerned about|uneasy about|unsure about|have got|have on"
+    r"|tutor|tutoring|coach|coaching|key work|keywork|foster|fostering|nurse|treat|childmind"
+    r"|involved with|am involved with"
     r"|have(?! (?:worked|been|had|seen|met|supported|visited|known|dealt|done|looked|taught"
     r"|cared|managed|held))|got|am holding|saw|visited|met)\b"
     r"|\b(?:i|we) (?:have|have got|got|currently have|do have|am holding|are holding|am seeing"
     r"|am working with|are working with|am supporting|are supporting|am visiting"
-    r"|have been visiting|have been working with|have been supporting) (?:a|an|one|this|two)"
+    r"|have been visiting|have been working with|have been supporting|support|work with|visit"
+    r"|see|teach|tutor|mentor|look after|care for|hold|key work|foster) (?:a|an|one|this|two)"
     r" (?:\w+ ){0,2}?" + _FAMILY_WORD + r"\b"
     r"|(?:^|[.!?,;:-] |\band |\bbut )got (?:a|an|one) (?:\w+ ){0,2}?" + _FAMILY_WORD + r"\b"
     r"|(?:^|[.!?,;:-] )(?:my |our )?(?:client|pupil|patient|service user|student|mentee"
@@ -642,6 +651,8 @@ _RISKY_ADULT = re.compile(
     r" record|convictions?|charges|cautions?|history|past|form)\b(?! (?:of|for) (?:\w+ )?"
     r"(?:depression|anxiety|asthma|illness|working|teaching|nursing))"
     r"|\b(?:been|was|is|just|spent time) (?:in|out of) (?:prison|jail|custody)\b"
+    r"|\b(?:had|has had|have had) (?:her|his|their) (?:own )?(?:kids|children|baby|babies|child"
+    r"|son|daughter) (?:taken|removed)\b"
     r"|\b(?:due for|up for) (?:release|parole)\b|\brelease date\b|\bgetting out\b"
     r"|\b(?:convicted|charged|arrested|investigated|cautioned|jailed|imprisoned|sentenced)"
     r" (?:\w+ )?(?:for|of|with|over)\b"
@@ -660,9 +671,11 @@ _RISKY_ADULT = re.compile(
 )
 # The risky adult is (or will be) near the child: moved in, staying, contact, turning up.
 _ACCESS = re.compile(
-    r"\b(?:moved|moving|move|moves) (?:back )?in\b|\blet (?:him|her|them) (?:back |move )?in\b"
-    r"|\bletting (?:him|her|them) (?:back )?in\b|\b(?:living|lives|staying|stays|sleeping"
-    r"|slept|stayed) (?:over|there|with|at|in)\b|\bback (?:home|in the house|at the house"
+    r"\b(?:moved|moving|move|moves) (?:back )?in\b"
+    r"|\blet (?:him|her|them) (?:back |move )?in\b"
+    r"|\bletting (?:him|her|them) (?:back )?in\b|\b(?:living|lives|live|staying|stays|stay"
+    r"|sleeping|sleep|slept|stayed) (?:over|there|with|at|in)\b|\bback (?:home|in the house"
+    r"|at the house"
     r"|living|at home|with (?:her|him|them|mum|dad|the))\b|\b(?:gone|going|went) back to"
     r" (?:him|her|them)\b|\b(?:looking|looks|look) after\b|\bbabysit\w*|\bminding\b"
     r"|\b(?:has|have|having|got|given|gets|get|granted|ordered|arranged|starting|start)"
@@ -673,10 +686,11 @@ _ACCESS = re.compile(
     r"|\bturn(?:ed|ing|s)? up\b|\bbeen round\b|\bcom(?:e|ing) round\b|\bmessag\w* (?:her|him"
     r"|them|mum|dad|the)\b|\bwaiting (?:outside|for)\b|\bin the (?:house|home|flat)\b"
     r"|\bleft (?:\w+ )?(?:with|alone with|in the care of)\b|\binto the (?:family )?(?:home"
-    r"|house|flat)\b|\blet (?:him|her|them) (?:come|move|stay) (?:home|back|in)\b"
-    r"|\b(?:come|coming|comes) (?:back )?home\b"
+    r"|house|flat)\b|\blet (?:him|her|them) (?:come|move|stay|sleep|live)\b"
+    r"|\b(?:come|coming|comes) (?:back )?home\b|\b(?:is|are) (?:\w+ )?around\b"
+    r"|\baround (?:a lot|all the time|the house|the kids|the children|the baby)\b"
     r"|\b(?:go|going|goes|discharged|sent|due to go|to go) home (?:with|to)\b"
-    r"|\b(?:picking|pick|picked) (?:\w+ )?up\b|\bcollect\w*\b|\bsee the (?:kids|children"
+    r"|\b(?:picking|pick|picked|picks) (?:\w+ ){0,2}?up\b|\bcollect\w*\b|\bsee the (?:kids|children"
     r"|baby|boys|girls)\b|\b(?:been|is|was|are) (?:\w+ )?(?:round|over) (?:at|to)\b"
 )
 # A risk to a child now (observed or reported): injury, missing, neglect, threats, fear,
@@ -731,6 +745,17 @@ _RISK_NOW = re.compile(
     r"|\b(?:will not|refus\w* to|does not|did not) (?:give|say|tell) (?:us |me |anyone )?"
     r"(?:an |the |her |his |their )?(?:address\w*|where)\b"
     r"|\btrying to (?:get in|get into|break in|force (?:his|her|their) way|get at)\b"
+    r"|\b(?:snatch|abduct|take) (?:\w+ ){0,2}?(?:children|kids|baby|son|daughter)\b"
+    r"|\b(?:scared|frightened|terrified|afraid|worried) (?:that )?(?:he|she|they|her ex|his ex"
+    r"|dad|mum|the \w+) (?:will|is going to|might|would)\b"
+    r"|\b(?:keep|keeping|keeps) (?:\w+ )?secrets?\b|\bour (?:little )?secret\b"
+    r"|\ba mark (?:on|to|around|across|under|behind|above)\b|\bdifferent (?:stories|explanations"
+    r"|accounts|versions)\b"
+    r"|\bstaying out (?:all night|late|until|till)\b|\b(?:men|man|lads|guys|adults) (?:in (?:their"
+    r"|his) (?:twenties|thirties|forties|20s|30s|40s)|much older)\b"
+    r"|\b(?:looking after|caring for|in charge of|minding) (?:his |her |their |the |two |three "
+    r"|four )?(?:younger |little |baby )?(?:siblings|brothers|sisters|brother|sister)\b"
+    r"|\b(?:naked|nude|porn\w*|sexual (?:pictures|photos|videos|images|messages))\b"
 )
 # A request about what to do.
 _REQUEST = re.compile(
@@ -744,7 +769,8 @@ _REQUEST = re.compile(
     r"|a concern|enough|serious enough|a safeguarding|a cp|child protection)|does (?:that|this"
     r"|it) (?:matter|count|need)|is that a (?:worry|concern|problem)|what is the (?:process"
     r"|procedure|next step|protocol)|what are the next steps|need (?:some )?advice"
-    r"|any advice|what now)\b"
+    r"|any advice|what now|is (?:it|that|this) a problem|is (?:it|that) (?:ok|okay|alright)"
+    r"|should i be (?:worried|concerned))\b"
 )
 # Looks like the briefing's situation ("a family like this", "the same set up as Child Z").
 _ANALOGY = re.compile(
@@ -771,11 +797,13 @@ _DEFINITE = re.compile(
 # Deictic request: "should I be ringing SPoA about this?", "do I need to tell someone?".
 _REQUEST_ABOUT_THIS = re.compile(
     r"\b(?:should i|shall i|must i|do i (?:need|have) to|ought i to) (?:\w+ ){0,2}?(?:ring"
-    r"|call|phone|report|refer|flag"
+    r"|call|phone|report|refer|flag|let|inform|notify|alert|message|email"
     r"|tell|escalate|raise|contact|worry)\w* (?:\w+ ){0,2}?(?:about (?:this|it|them|her|him)"
     r"|this|it|spoa|mash|someone|anyone|somebody)\b"
     r"|\bis (?:this|it|that) (?:something|a referral|reportable|a concern|enough|a safeguarding"
     r"|a cp|a child protection|serious enough|a spoa|a mash)\b"
+    r"|\bis (?:this|it|that) (?:one )?for (?:spoa|mash|social care|the front door|childrens"
+    r" services|the police|the dsl|safeguarding)\b"
     r"|\bnot sure (?:whether|if) (?:to|i should|i need to) (?:ring|call|refer|report|contact"
     r"|tell|flag|escalate|phone|make)\b"
     r"|\bshould i (?:be )?(?:worried|concerned)\b"
@@ -805,14 +833,19 @@ _GENERIC = re.compile(
     r"\b(?:we|i|you) (?:would|will|do|should) (?:always|normally|usually|routinely|automatically)\b"
     r"|\bin (?:our|my) (?:service|team|school|practice|trust|area|force|unit|setting|authority"
     r"|experience|organisation|agency|locality|ward)\b"
-    r"|\b(?:any|all|every|most|many|lots of|a lot of) (?:\w+ )?(?:bruis\w*|injur\w*|marks?"
+    r"|\b(?:any|all|every|most|many|lots of|a lot of) (?:of )?(?:my |our |the )?(?:\w+ )?"
+    r"(?:bruis\w*|injur\w*|marks?"
     r"|child(?:ren)?|bab(?:y|ies)|disclosures?|concerns?|partners?|famil(?:y|ies)|parents?"
     r"|mums|dads|kids|cases|referrals|perpetrators|adults|men|women|practitioners)\b"
     r"|\b(?<!the )(?<!her )(?<!his )(?<!their )(?<!my )(?<!our )(?<!these )(?<!those )"
     r"(?<!both )(?<!two )(?<!three )(?<!four )(?<!mum )(?<!dad )(?<!your )(?<!all )"
     r"(?:babies|children|kids|parents|mums|dads|families|partners|men|women"
-    r"|perpetrators|victims|teenagers|young people|abusers|fathers|mothers) (?:who|that"
+    r"|perpetrators|victims|teenagers|young people|abusers|fathers|mothers)"
+    r" (?:still |also |often |usually |really |always )?(?:who|that"
     r"|often|usually|tend|can|may|might|will|do not|are|go|tell|need|should|in general)\b"
+    r"|\b(?:we|you|practitioners|professionals|agencies|staff) (?:should|must|ought to|need to"
+    r"|have to) (?:always |also |still |really )?(?:share|tell|ask|check|include|consider|think"
+    r"|record|invite|refer|make sure|involve|assess|talk|speak|be|do|look|get|remember)\b"
     r"|\b(?:we|practitioners|professionals|agencies|teams|staff|services|everyone) (?:need|needs"
     r"|should|must|have|ought) to (?:get|be|do|look|think|consider|ask|check|make|remember"
     r"|improve|share|include|invite|record|weigh)\b"
@@ -833,7 +866,10 @@ _OWN_PAST = re.compile(
     r"|\bi grew up\b|\b(?:my|our) (?:own )?(?:childhood|upbringing)\b"
     r"|\bi (?:was|have been|had been) (?:\w+ )?(?:in care|in foster care|a looked after child"
     r"|looked after|fostered|adopted|abused|sexually abused|neglected|a victim|on a cp plan"
-    r"|on a child protection plan|on the child protection register)\b"
+    r"|on a child protection plan|on the child protection register)\b(?!(?: child)?"
+    r" (?:coordinator|team"
+    r"|worker|nurse|review\w*|service|manager|social worker|officer|lead|specialist|placement"
+    r"|cases|children|education))"
     r"|\bi was (?:\w+ ){0,6}?(?:myself|as a (?:child|kid))\b|\bmyself as a (?:child|kid)\b"
     r"|\b(?:happened|happen) to me\b|\bhappened in my (?:own )?family\b|\bin my (?:own )?family"
     r" when\b|\bgrowing up\b(?=[^.!?]{0,60}\b(?:i|me|my)\b)"
@@ -979,7 +1015,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:throws|threw|throwing|chucks|chucked|hurls"
         r"|hurled) (?:\w+ ){0,2}?at " + _VICTIM + r"\b",
         r"\b(?:makes|made|making|forces|forced|forcing|gets|got|shows|showed|showing|sends|sent"
-        r"|sending) (?:" + _VICTIM + r") (?:to )?(?:watch |look at |send |see )?(?:\w+ )?"
+        r"|sending) (?:" + _VICTIM + r") (?:to )?(?:watch |look at |send |see )?(?:\w+ ){0,2}?"
         r"(?:porn\w*|sexual \w+|naked \w+|nude\w*|sexy \w+|explicit \w+)",
         r"\b(?:makes|made|making|forces|forced|forcing) (?:" + _VICTIM + r") (?:to )?(?:have sex"
         r"|sleep with|do sexual|do things|touch (?:him|her|them))",
@@ -1320,7 +1356,7 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:do not|dont) think i (?:will|would|am going to) be (?:around|here|alive)"
         r" (?:much |for )?(?:longer|long|next|by|for|tomorrow)\b(?![^.!?]{0,40}\b(?:leave"
         r"|holiday|away|off|course|training|conference|cover|job|role|team|post)\b)",
-        r"\bi (?:will not|might not|may not) be (?:around|here|alive) (?:much |for )?(?:longer"
+        r"\bi (?:will not|might not|may not) be (?:around|here|alive) (?:for )?(?:much )?(?:longer"
         r"|long|tomorrow)\b(?![^.!?]{0,40}\b(?:leave|holiday|away|off|course|training|job|role"
         r"|team|post)\b)",
         r"\b(?:thoughts|thinking|thought) (?:of|about) (?:suicide|killing myself|ending (?:it"
@@ -1339,7 +1375,8 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\bi (?:\w+ ){0,5}?(?:step|stepping|jump|jumping|throw myself|throwing myself|walk"
         r"|walking) (?:off|in front of|under|into) (?:a|the) (?:train|bridge|platform|cliff"
         r"|building|roof|bus|lorry|car|sea|river|traffic|road)\b",
-        r"\bi (?:am|feel) not safe\b|\b(?:cannot|can not|not able to|struggling to|unable to)"
+        r"\bi (?:am|feel) not safe\b|\bi (?:do not|dont) feel safe (?:with|around|in) (?:myself|my"
+        r" own (?:head|mind))\b|\b(?:cannot|can not|not able to|struggling to|unable to)"
         r" keep myself safe\b|\bnot safe (?:with|around) myself\b|\bscared (?:of )?what i"
         r" (?:might|will|could|may) do\b",
         r"\b(?:want|need|wish|wanting) (?:it all|everything|this|things|the pain|it) to (?:stop"
@@ -1361,6 +1398,16 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"|loads of )?(?:my |the |of my )?(?:tablets|pills|meds|medication|paracetamol)\b",
         r"\bno way out\b(?=[^.!?]{0,20}\b(?:for me|i)\b)|\bi (?:\w+ ){0,3}?no way out\b"
         r"|^(?:there is |i see |i can see )?no way out\b",
+        r"\b(?:want|wanting|wish) (?:\w+ )?(?:to not|not to|to stop|i did not|i didnt) (?:exist|be"
+        r" here|be alive|be around)\b",
+        r"\b(?:plan|planning|planned|going|decided|intend\w*) to end (?:things|it|it all|my life)\b"
+        r"(?! with)",
+        r"\b(?:looked|looking|look|searched|searching|googled|googling) (?:up )?how (?:many|much)"
+        r" (?:\w+ ){0,2}?(?:tablets|pills|paracetamol|it would take|would kill|to take)\b",
+        r"\b(?:relapsed|relapse|relapsing|slipped back) (?:\w+ ){0,2}?(?:self harm\w*|cutting"
+        r"|hurting myself)\b",
+        r"\b(?:do not|dont|do not even) know (?:if|whether) i (?:even |really )?want to (?:be here"
+        r"|live|be alive|go on|carry on|exist)\b",
         r"\b(?:do not|dont) deserve to (?:live|be alive|be here)\b|\b(?:would|had) rather (?:be"
         r" dead|die|not be alive|not be here|not wake up)\b",
     )
@@ -1420,7 +1467,9 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|breaking down|at breaking point|at the end of my tether|running on empty"
         r"|barely holding (?:it )?together)\b(?! to (?:engage|get|find|understand|see|know"
         r"|work|reach|identify|assess))",
-        r"\b(?:cannot|can not|could not|struggling to|unable to) cope\b",
+        r"\b(?:cannot|can not|could not|struggling to|unable to) cope\b"
+        r"|\b(?:do not|dont) think i am (?:really )?(?:coping|managing|ok|okay|doing (?:ok|okay"
+        r"|well))\b|\bcannot face (?:any more|anymore|more) of (?:this|it)\b",
         r"\boverwhelm\w*",
         r"\b(?:too much|too hard|too heavy) for me\b|\bi cannot do this (?:anymore|any more"
         r"|job)\b",
@@ -1516,6 +1565,11 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|for today|this))?[,.]? sorry"
         r"|(?:it is |this is |that is |its |it has been |all )?(?:all |just |a bit )?(?:too much"
         r"|a lot|so much)(?: for me)?(?: (?:right now|today|at the moment))?"
+        r"|(?:i )?need (?:to get )?(?:some )?(?:fresh )?air"
+        r"|(?:i )?(?:cannot|can not) (?:today|now|right now|any more|anymore)"
+        r"|(?:way |far |just |all )?(?:too much|too hard|too heavy)"
+        r"|(?:i am |im )?(?:done in|done|finished|spent|wiped out)(?:,? (?:i )?(?:cannot|can not)"
+        r" (?:face|do) (?:any more|anymore|more) (?:of )?(?:this|it))?"
         r"|(?:i )?need to (?:step away|get some air|take a step back|leave this|leave it)"
         r"(?: for (?:now|a bit|a minute))?"
         r"|(?:a |quite |very |too |so )?(?:bit |little )?raw(?: this| today)?"
@@ -1552,7 +1606,7 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
 # "..., but the learning is clear": the upset is about the material, not a person struggling.
 _MITIGATED = re.compile(
     r"\bbut (?:\w+ ){0,4}?(?:important|worth|useful|necessary|helpful|valuable|essential|needed"
-    r"|clear|glad|good|fair|interesting|learning|well written|balanced)\b"
+    r"|clear|glad|good|fair|interesting|learning|well written|balanced|love|enjoy|rewarding)\b"
 )
 # Says outright that it is not distress, or not about a particular child: "not upset, just
 # frustrated", "I'm not worried about any one family", "a bit nervous, but that's healthy".
@@ -1561,6 +1615,11 @@ _REASSURED = re.compile(
     r"|affected|triggered)(?: (?:about|by) (?:a|any|one|the|a particular|a specific|any particular"
     r"|any one|anyone|anything)\b|,| just\b| more\b| but\b| at all\b| really\b|\.|$)"
     r"|\bnot about (?:a|any|one) (?:particular|specific|real|actual|single)\b"
+    r"|\b(?:worried|concerned|anxious|nervous) (?:that |about )?(?:our|the) (?:budget|system"
+    r"|training|process|procedure|capacity|resources|funding|policy|new procedure|service"
+    r"|workload|caseloads|waiting lists?|presentation|meeting)\b"
+    r"|\b(?:anxious|nervous|worried) about (?:presenting|speaking|talking|doing|running|leading"
+    r"|chairing|delivering|writing|giving|taking|sharing) (?:this|it|the|a|my|our|at)\b"
     r"|\b(?:that is|it is|which is|thats|its) (?:probably |actually |quite )?(?:healthy|normal"
     r"|a good thing|how it should be|no bad thing)\b"
 )
@@ -1723,12 +1782,26 @@ _INDEFINITE_CONDITIONAL = re.compile(
     r"\b(?:if|when|whenever|once|where) (?:a|an|any|someone|somebody|anyone|there is a"
     r"|parents|children|kids|mums|dads|families|people|practitioners|professionals|you|we"
     r"|one)\b"
+    r"|\b(?:a|any) (?:man|woman|parent|partner|dad|mum|father|mother|child|baby|perpetrator"
+    r"|adult|person) (?:who|that)\b[^.!?]{0,40}?\b(?:can|could|may|might|should|tends? to"
+    r"|is (?:likely|also|still) (?:to|a)|poses?)\b"
 )
 _RISKY_ACTOR = re.compile(
     r"\b(?:ex|partner|boyfriend|girlfriend|him|he|perpetrator|abuser|husband|dad|father"
     r"|step dad|uncle|man)\b"
 )
 _PERSON_RE = re.compile(r"\b" + _FAMILY_WORD + r"\b")
+# "There's a baby with a bruise": a particular child, even when asked as a process question.
+_EXISTENTIAL = re.compile(
+    r"\bthere (?:is|are) (?:a|an|two|three|this) (?:\w+ ){0,2}?" + _CHILD + r"\b"
+)
+# A question about the process in general ("is there a procedure for sharing a partner's record
+# with mum?"): "mum" here is any mum, not one the practitioner is worried about.
+_PROCESS_QUESTION = re.compile(
+    r"\bis there (?:a|an|any) (?:procedure|process|policy|protocol|guidance|form|rule|law"
+    r"|framework)\b|\bwhat (?:is|are) the (?:threshold|process|procedure|policy|guidance|rules"
+    r"|law|protocol)\b|\bhow (?:does|do) (?:the )?(?:process|procedure|clare|law)\b"
+)
 _CONCERN_CUE = re.compile(
     r"\b(?:wonder\w*|worr\w*|concern\w*|uneasy|uncomfortable|gut feeling|not sure about"
     r"|bother\w*|nagging|niggl\w*|(?:feels?|feeling|seems?|is|something) (?:off|wrong|not right)"
@@ -1913,7 +1986,10 @@ def assess(text: str) -> SafetyAssessment:
     )
     generic = _GENERIC.search(t) is not None or _HABITUAL.search(t) is not None
     past = retrospective or timing.past_anchor or timing.own_past
-    definite = not (hypothetical or generic or past) and _DEFINITE.search(t) is not None
+    definite = not (hypothetical or generic or past) and (
+        _EXISTENTIAL.search(t) is not None
+        or (_PROCESS_QUESTION.search(t) is None and _DEFINITE.search(t) is not None)
+    )
     particular = current_case or definite
     if (
         definite
@@ -1959,7 +2035,7 @@ def assess(text: str) -> SafetyAssessment:
         )
 
     rule = _first_match(_DISTRESS_FAMILIES, t, lambda f: True)
-    if rule == "distress_affected" and _MITIGATED.search(t):
+    if rule == "distress_affected" and (_MITIGATED.search(t) or _REASSURED.search(t)):
         # "hard going in places, but it's important learning": a remark about the briefing.
         rule = ""
     if not rule and _WANTS_TO_STOP.search(t) and _COST.search(t):
