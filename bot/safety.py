@@ -33,6 +33,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+try:  # Python 3.11+ keeps the regex parser here
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_parse as _sre_parse
 
 __all__ = [
     "CHECK_RULES",
@@ -386,6 +392,87 @@ def normalise(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# A literal prefilter, so most regexes never scan most texts
+# --------------------------------------------------------------------------------------------
+#
+# Every match of a pattern contains at least one of its *required literals*: worked out once
+# from the parsed pattern (a run of literal characters every match passes through; for an
+# alternation, one from each branch). When none of them is in the text the regex cannot match,
+# so it is not run. ``in`` on a string is a fast C scan, and a typical message contains the
+# literals of only a few families; an adversarial text has to carry every family's words to make
+# every regex run, which dilutes the repeats that make each one slow.
+
+_LITERAL = _sre_parse.LITERAL
+_SUBPATTERN = _sre_parse.SUBPATTERN
+_BRANCH = _sre_parse.BRANCH
+_REPEATS = (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT)
+
+
+def _stronger(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether literal set ``a`` is the better filter: longer shortest literal, then fewer."""
+    return (min(map(len, a)), -len(a)) > (min(map(len, b)), -len(b))
+
+
+def _required_literals(items: Any) -> frozenset[str] | None:
+    """Literals of which every match of the parsed sequence ``items`` contains one (or None)."""
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        if found and (best is None or _stronger(found, best)):
+            best = found
+
+    for op, av in items:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider(frozenset(["".join(run)]))
+            run = []
+        if op is _SUBPATTERN:
+            consider(_required_literals(av[-1]))
+        elif op is _BRANCH:
+            branches = [_required_literals(branch) for branch in av[1]]
+            if all(branches):
+                consider(frozenset().union(*(b for b in branches if b)))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_required_literals(av[2]))
+        # Anything else (a boundary, a class, a lookaround, an optional repeat) requires no
+        # particular literal.
+    if run:
+        consider(frozenset(["".join(run)]))
+    return best
+
+
+@dataclass(frozen=True)
+class _Gated:
+    """A compiled regex that is only run when the text holds one of its required literals."""
+
+    pattern: re.Pattern[str]
+    literals: frozenset[str] | None
+
+    @classmethod
+    def of(cls, pattern: str | re.Pattern[str]) -> _Gated:
+        compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
+        return cls(compiled, _required_literals(_sre_parse.parse(compiled.pattern)))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        # On a short text the regex is quicker than looking for each literal.
+        if (
+            len(text) > _GATE_FROM
+            and self.literals is not None
+            and not any(lit in text for lit in self.literals)
+        ):
+            return None
+        return self.pattern.search(text)
+
+
+_GATE_FROM = 300
+"""Texts longer than this (in characters) are checked for a regex's literals before it runs."""
+
+
+# --------------------------------------------------------------------------------------------
 # Building blocks (strings, combined into the compiled patterns below)
 # --------------------------------------------------------------------------------------------
 
@@ -461,7 +548,7 @@ _DET = r"(?:a|an|this|that|one|my|our|the|her|his|their|two|three|some|these|tho
 # --------------------------------------------------------------------------------------------
 
 # Explicit present / imminent framing: time, place, "as we speak".
-_STRONG_PRESENT = re.compile(
+_STRONG_PRESENT = _Gated.of(
     r"\b(?:right now|just now|as we speak|as i (?:type|write|speak)|at (?:the|this) moment"
     r"|at present|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
     r"|last night|yesterday|overnight|tomorrow|imminent(?:ly)?"
@@ -484,7 +571,7 @@ _STRONG_PRESENT = re.compile(
 )
 # Present-time markers in the grammar: "is being hit", "is still there", "are home alone". Like
 # the explicit markers above they outweigh any retrospective marker.
-_PRESENT_MARKER = re.compile(
+_PRESENT_MARKER = _Gated.of(
     r"\b(?:is|are|am) (?:still |currently )?being \w+|\b(?:is|are) (?:still|currently) \w+"
     r"|\bstill (?:there|at the|in the house|with (?:him|her|them|the))"
     r"|\b(?:is|are) (?:home alone|alone|on (?:his|her|their) own|missing|bleeding|unconscious"
@@ -494,7 +581,7 @@ _PRESENT_MARKER = re.compile(
 # bruise", "he will kill her". It outweighs a reference to the review or a general question (a
 # practitioner may mention the briefing while reporting a live concern), but not a past anchor
 # ("in a case last year ... says he will ...", reported speech) or an explicit conditional.
-_PRESENT_TENSE = re.compile(
+_PRESENT_TENSE = _Gated.of(
     r"\b(?:is|are|am|feels?|says (?:she|he|they) (?:is|are|feels?)) (?:\w+ )?(?:scared|afraid"
     r"|frightened|terrified|petrified|unsafe|not safe|in danger|suicidal|self harming|hungry"
     r"|starving|covered in)\b"
@@ -512,7 +599,7 @@ _PRESENT_TENSE = re.compile(
 )
 # Anchors the events in the past ("in a case last year", "when I worked in MASH"): a concern
 # described inside such a frame is a reflection unless something says it is happening now.
-_PAST_ANCHOR = re.compile(
+_PAST_ANCHOR = _Gated.of(
     r"\b(?:last year|(?:\w+ )?years? ago|years back|a (?:long )?while (?:ago|back)"
     r"|long time ago|some time ago|in (?:a|one|another|my|that) (?:\w+ )?case\b"
     r"|(?<!\bhave )(?<!\bgot )(?<!\bhold )(?<!\bholding )(?<!\bhas )a case(?! (?:i am|we are"
@@ -530,7 +617,7 @@ _PAST_ANCHOR = re.compile(
 )
 # Refers to the review or to reflection ("Child Z", "the briefing", "in hindsight"): usually a
 # reflection, but present-tense grammar about a child still counts as a live concern.
-_REVIEW_REFERENCE = re.compile(
+_REVIEW_REFERENCE = _Gated.of(
     r"\b(?:looking back|in hindsight|with hindsight|on reflection|reflecting (?:on|back)"
     r"|the review|this review|the lcspr|lcspr|the briefing|this briefing|learning briefing"
     r"|child z\b|adult a\b|i remember|in my experience|in (?:the|this) case\b)"
@@ -542,7 +629,7 @@ _PLURALS = (
 # Explicit conditionals and generic statements ("what do I do if a child discloses?", "children
 # who are being abused often don't tell"): they describe no particular child, so they outweigh
 # present-tense grammar, but not an explicit "tonight" / "right now".
-_CONDITIONAL = re.compile(
+_CONDITIONAL = _Gated.of(
     r"\bwhat (?:would|should|do|can|could|must|shall) (?:i|you|we|one|practitioners"
     r"|professionals|staff) do (?:if|when)\b|\bwhat if\b"
     r"|(?:^|[.!?] )(?:how|who|what|when|where|should|do|does|can|could|would|is|are|shall"
@@ -566,7 +653,7 @@ _CONDITIONAL = re.compile(
 )
 # General questions and statements ("how do I ...", "research tells us ..."): like a
 # retrospective marker, they downgrade a concern only when nothing in the text is present-tense.
-_GENERAL = re.compile(
+_GENERAL = _Gated.of(
     r"\bhow (?:do|does|should|can|could|would|might|did|to) (?:i|you|we|they|one|practitioners"
     r"|professionals|agencies|staff|teams|people|support|help|spot|recognise|tell|assess)\b"
     r"|\bin general\b|\bfor example|\bis there (?:a|an|any) (?:procedure|process|policy"
@@ -577,7 +664,7 @@ _GENERAL = re.compile(
     r"|(?:^|[.!?] )" + _PLURALS + r" (?:are|can|may|might|should|must|need|often|do|will|tend"
     r"|in general|usually|generally|sometimes)\b"
 )
-_CHILD_RE = re.compile(r"\b" + _CHILD + r"\b")
+_CHILD_RE = _Gated.of(r"\b" + _CHILD + r"\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -599,7 +686,7 @@ _FAMILY_WORD = (
     r"|service users?|cases?|women|woman|men|man|couple|household|" + _CHILD + r")"
 )
 # A current, specific child or family.
-_CURRENT_CASE = re.compile(
+_CURRENT_CASE = _Gated.of(
     r"\b(?:on|in) (?:my|our) (?:caseload|case list|list|books|patch|register|tutor group"
     r"|class|form group|group|clinic list|ward)\b"
     r"|\b(?:one|some|two|three|a couple|a few) of (?:my|our) (?:\w+ )?(?:famil(?:y|ies)|mums"
@@ -636,7 +723,7 @@ _CURRENT_CASE = re.compile(
     r"|\b(?:this|it) is (?:happening|going on) (?:with|to|in) (?:a|one|my)\b"
 )
 # Habitual or ongoing present ("keeps going back to him", "still has keys", "turned up again").
-_ONGOING = re.compile(
+_ONGOING = _Gated.of(
     r"\b(?:keeps?|kept on|still) (?:\w+ )?(?:going back|letting|turning up|coming (?:round|back"
     r"|to)|ringing|calling|texting|messaging|contacting|seeing|having|asking|waiting|turning"
     r"|getting back|taking (?:him|her) back|has|have|got|lives|living|staying|visiting)\b"
@@ -646,7 +733,7 @@ _ONGOING = re.compile(
     r"|\b(?:is|are) (?:back|still) (?:with|in|at|living|together|seeing)\b"
 )
 # Something about an adult that makes them a risk (a record, an order, prison, violence).
-_RISKY_ADULT = re.compile(
+_RISKY_ADULT = _Gated.of(
     r"\b(?:has|have|with|got|had) (?:a |some |got )?(?:\w+ )?(?:previous|record|criminal"
     r" record|convictions?|charges|cautions?|history|past|form)\b(?! (?:of|for) (?:\w+ )?"
     r"(?:depression|anxiety|asthma|illness|working|teaching|nursing))"
@@ -670,7 +757,7 @@ _RISKY_ADULT = re.compile(
     r"|contact)|no contact|supervised contact only|gbh|abh|perpetrator|risky adult)\b"
 )
 # The risky adult is (or will be) near the child: moved in, staying, contact, turning up.
-_ACCESS = re.compile(
+_ACCESS = _Gated.of(
     r"\b(?:moved|moving|move|moves) (?:back )?in\b"
     r"|\blet (?:him|her|them) (?:back |move )?in\b"
     r"|\bletting (?:him|her|them) (?:back )?in\b|\b(?:living|lives|live|staying|stays|stay"
@@ -695,7 +782,7 @@ _ACCESS = re.compile(
 )
 # A risk to a child now (observed or reported): injury, missing, neglect, threats, fear,
 # breach, leaving hospital against advice, exploitation, no checks done.
-_RISK_NOW = re.compile(
+_RISK_NOW = _Gated.of(
     r"\b" + _INJURY + r"\b|\b(?:split|fat|bust) lip\b|\bhand ?print\b|\bmarks (?:on|to|around)"
     r"|\b(?:broke|broken|cracked) (?:her|his|their|mum|the) \w+\b"
     r"|\b(?:missing|absent) (?:since|for|from|overnight)\b|\b(?:going|goes|gone|went) missing\b"
@@ -758,7 +845,7 @@ _RISK_NOW = re.compile(
     r"|\b(?:naked|nude|porn\w*|sexual (?:pictures|photos|videos|images|messages))\b"
 )
 # A request about what to do.
-_REQUEST = re.compile(
+_REQUEST = _Gated.of(
     r"\b(?:should i|shall i|do i (?:need|have) to|do i (?:report|refer|tell|ring|call|flag)"
     r"|can i (?:tell|share|let|say|warn|ask|disclose|inform)|am i (?:allowed|able|ok) to"
     r"|who (?:do|should|would|can|shall|could) i (?:\w+ )?(?:contact|call|ring|phone|tell"
@@ -773,7 +860,7 @@ _REQUEST = re.compile(
     r"|should i be (?:worried|concerned))\b"
 )
 # Looks like the briefing's situation ("a family like this", "the same set up as Child Z").
-_ANALOGY = re.compile(
+_ANALOGY = _Gated.of(
     r"\b(?:like|similar to) (?:this|that|child z|the one in the review|what happened)\b"
     r"|\b(?:exactly|just|much|very much|a lot|a bit|bit|sounds|looks) like (?:a|one|my|this"
     r"|the|that|ours|mine)\b|\blike (?:one of (?:my|ours|mine)|a family i|a case i|my)\b"
@@ -785,7 +872,7 @@ _ANALOGY = re.compile(
 )
 # A particular family or child, named the way practitioners do ("mum", "her ex", "the baby",
 # "there's a toddler", "[name]"), as against "a child" or "parents" in general.
-_DEFINITE = re.compile(
+_DEFINITE = _Gated.of(
     r"\b(?:mum|dad|mums|dads)\b|\b(?:the|this|that) (?:new )?(?:mum|dad|mother|father|baby|child"
     r"|boy|girl|family|partner|boyfriend|ex|kids|children|toddler|newborn|teenager|young person"
     r"|stepdad|step dad|girlfriend)\b"
@@ -795,7 +882,7 @@ _DEFINITE = re.compile(
     r"|xxname|\bthis (?:case|one)\b"
 )
 # Deictic request: "should I be ringing SPoA about this?", "do I need to tell someone?".
-_REQUEST_ABOUT_THIS = re.compile(
+_REQUEST_ABOUT_THIS = _Gated.of(
     r"\b(?:should i|shall i|must i|do i (?:need|have) to|ought i to) (?:\w+ ){0,2}?(?:ring"
     r"|call|phone|report|refer|flag|let|inform|notify|alert|message|email"
     r"|tell|escalate|raise|contact|worry)\w* (?:\w+ ){0,2}?(?:about (?:this|it|them|her|him)"
@@ -809,7 +896,7 @@ _REQUEST_ABOUT_THIS = re.compile(
     r"|\bshould i (?:be )?(?:worried|concerned)\b"
 )
 # Markers that make a text general or hypothetical rather than about a child now.
-_HYPOTHETICAL = re.compile(
+_HYPOTHETICAL = _Gated.of(
     r"\bif i (?:ever|was|were|am ever|have ever|should ever|had|did)\b|\bever (?:have|had|get"
     r"|got|come across|see|saw|need)\b|\bhypothetical\w*|\bin theory\b|\bin general\b"
     r"|\bgenerally\b|\bjust asking\b|\basking (?:generally|in general|for (?:a friend|future"
@@ -825,11 +912,11 @@ _HYPOTHETICAL = re.compile(
     r"|\bwhat (?:is|would be) the process (?:if|when)\b"
 )
 # Statements about practice in general ("we always refer", "babies who don't cruise").
-_HABITUAL = re.compile(
+_HABITUAL = _Gated.of(
     r"\b(?:always|all the time|constantly|every time|routinely|as standard|as a rule|by default"
     r"|no exceptions|as a matter of course)\b"
 )
-_GENERIC = re.compile(
+_GENERIC = _Gated.of(
     r"\b(?:we|i|you) (?:would|will|do|should) (?:always|normally|usually|routinely|automatically)\b"
     r"|\bin (?:our|my) (?:service|team|school|practice|trust|area|force|unit|setting|authority"
     r"|experience|organisation|agency|locality|ward)\b"
@@ -854,12 +941,12 @@ _GENERIC = re.compile(
     r"|\bas a team\b|\bdo not bruise\b|\bis a risk factor\b"
 )
 # A question (for choosing between the front door and a reflection).
-_QUESTION = re.compile(
+_QUESTION = _Gated.of(
     r"\?|^(?:\w+ ){0,2}?(?:how|who|what|when|where|why|which|should|shall|can|could|would"
     r"|do|does|did|is|are|am|will|may|must)\b"
 )
 # The practitioner's own childhood or family history (distress, not a live concern).
-_OWN_PAST = re.compile(
+_OWN_PAST = _Gated.of(
     r"\bwhen i was (?:a child|a kid|little|young|younger|a girl|a boy|a teenager|a teen|small"
     r"|growing up|in care|at school|\d{1,2}|[a-z]+teen)\b"
     r"|\b(?:as|since) a (?:child|kid|little girl|little boy|teenager|teen)\b(?! protection)"
@@ -893,7 +980,8 @@ class _Family:
     """A named group of patterns; ``name`` is what :class:`SafetyAssessment.rule` reports."""
 
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[_Gated, ...]
+    combined: _Gated
     needs_child: bool = False  # also needs a child mentioned somewhere in the message
     needs_strong_present: bool = False  # only counts with explicit "now" framing
 
@@ -903,10 +991,21 @@ def _family(
 ) -> _Family:
     return _Family(
         name,
-        tuple(re.compile(p) for p in patterns),
+        tuple(_Gated.of(p) for p in patterns),
+        _any_of(patterns),
         needs_child=needs_child,
         needs_strong_present=needs_strong_present,
     )
+
+
+def _any_of(patterns: tuple[str, ...]) -> _Gated:
+    """One regex that matches where any of ``patterns`` does.
+
+    A family is asked one question ("does any of these match?"), so one search over the text
+    does the work of several, without a Python call per pattern: most messages are short, and
+    there the calls, not the scanning, are the cost.
+    """
+    return _Gated.of("|".join(f"(?:{p})" for p in patterns))
 
 
 _URGENT_FAMILIES: tuple[_Family, ...] = (
@@ -973,7 +1072,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:told|tells|telling) (?:me|us|staff|her teacher|his teacher) (?:about )?something"
         r" (?:\w+ )?(?:serious|worrying|bad|awful|concerning|disturbing|upsetting|horrible|scary"
         r"|frightening)\b",
-        r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just )+disclosed\b",
+        r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just ){1,3}disclosed\b",
         r"\b(?:" + _CHILD + r")\b (?:\w+ ){0,3}?disclosed\b",
     ),
     _family(
@@ -1191,7 +1290,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b" + _CHILD + r"\b(?: \w+){0,4}? (?:with|alone with|left with) (?:a |an |the |her "
         r"|his |their )?(?:drunk|violent|known|risky|dangerous|convicted) (?:\w+ )?(?:man"
         r"|adult|partner|dad|father|mum|mother|boyfriend|ex|person|stranger|offender)",
-        r"\b" + _ACTOR + r"\b (?:has |have |just )+(?!taken (?:\w+ ){0,3}?(?:to|out|into)\b)"
+        r"\b" + _ACTOR + r"\b (?:has |have |just ){1,3}(?!taken (?:\w+ ){0,3}?(?:to|out|into)\b)"
         r"(?:taken|snatched|grabbed|abducted|kidnapped|run off with|disappeared with)"
         r" (?:the|her|his|their|my|a|both) (?:\w+ )?" + _CHILD + r"\b",
         r"\b(?:snatched|abducted|kidnapped|ran off with|disappeared with) (?:the|her|his|their"
@@ -1260,7 +1359,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:need|needs|have|got|want|must|going|trying|about) to (?:make|do|raise|report"
         r"|submit|send|log|put in|file|call in|phone in|escalate) (?:an? |this |the )?"
         r"(?:urgent |emergency |immediate |child protection |cp |safeguarding |mash |spoa "
-        r"|s47 |section 47 )+(?:referral|concern|report|strategy discussion)\b",
+        r"|s47 |section 47 ){1,4}(?:referral|concern|report|strategy discussion)\b",
         r"(?:^|\bi |\bwe )(?:need|needs|must|have|have got|got) to (?:make|do|raise|submit|send)"
         r" (?:a|an) (?:\w+ )?referral\b(?! (?:pathway|process|form|route|system))",
         r"(?:^|\bi |\bwe )(?:need|needs|must|have|want) to report (?:\w+ ){0,2}?(?:abuse"
@@ -1292,7 +1391,7 @@ _I = (
     r"(?:\bi(?: am| have been| have| feel like i am| feel| think i am| keep)?"
     r"|^(?:feeling|honestly|really|just|totally|i think)?)"
     r"(?: (?:just|really|honestly|so|totally|completely|still|not|kind of|sort of|a bit|feeling"
-    r"|been|genuinely|literally|seriously|actually|absolutely))*"
+    r"|been|genuinely|literally|seriously|actually|absolutely)){0,4}"
 )
 
 # Speaker as subject of a phrase that has no pronoun of its own ("end it all", "no point in
@@ -1305,7 +1404,7 @@ _SPEAKER = r"(?:\bi (?:\w+ ){0,4}?|(?:^|[.!?] )(?:(?!(?:he|she|they|xxname) )\w+
 _OPENER = (
     r"(?:\bi (?:\w+ ){0,5}?|(?:^|[.!?,;:] )(?:(?:and|but|so|just|honestly|tbh|really|sometimes"
     r"|lately|recently|still|now|some days|most days|at times|to be honest|if im honest"
-    r"|if i am honest|keep|kept|been|ive|i have|have|even|already|also)\s)*)"
+    r"|if i am honest|keep|kept|been|ive|i have|have|even|already|also)\s){0,4})"
 )
 
 _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
@@ -1318,9 +1417,10 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"|to live|being alive|carrying on|being here|waking up))\b",
         r"\bi (?:am|feel|have been|have been feeling|am feeling|get|got|felt) (?:\w+ )?suicidal\b",
         r"(?:^|[.!?,;:] |\bi (?:\w+ ){0,4}?|\bmy )(?:(?:the|these|having|had|some|more|have"
-        r"|been|getting|own)\s)*suicidal (?:thoughts|feelings|ideation|urges)\b",
+        r"|been|getting|own)\s){0,4}suicidal (?:thoughts|feelings|ideation|urges)\b",
         r"(?:^|\bi )(?:\w+ )?(?:do not|no longer|never) want to (?:be here|live|be alive"
-        r"|wake up|go on|exist|carry on)\b|\bi (?:\w+ )?want to die\b|^(?:\w+ )?want to die\b",
+        r"|wake up|go on|exist|carry on)\b(?! (?:with|doing|reading|today|now|here))"
+        r"|\bi (?:\w+ )?want to die\b|^(?:\w+ )?want to die\b",
         r"\bwish i (?:was|were) (?:dead|not here|not alive|gone)\b",
         r"\bbetter off (?:without me|if i (?:was|were|was not|were not|did not)\b)"
         r"|\bi (?:would|would be|am|will be) better off dead\b",
@@ -1412,6 +1512,7 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r" dead|die|not be alive|not be here|not wake up)\b",
     )
 )
+_CRISIS = _family("practitioner_crisis", *(p.pattern for p in _CRISIS_PATTERNS))
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     _family(
@@ -1458,7 +1559,7 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|dreadful|hopeless|helpless|useless|sick|anxious|stressed|panicky|shaky|wobbly"
         r"|shattered|emotional|raw|not ok(?:ay)?|not alright|not all right)\b",
         r"\b(?:this|it|that|the (?:case|review|briefing)) (?:is|was) (?:\w+ )?triggering\b",
-        r"\btriggered\b(?=[^.!?]*\b(?:i|me|my)\b)",
+        r"\btriggered\b(?=[^.!?]{0,80}\b(?:i|me|my)\b)",
         r"\bmy mental health\b|\bpanic attacks?\b",
     ),
     _family(
@@ -1549,7 +1650,7 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         # "too much". Whole-message only, so "I need a minute to find the link" is not distress.
         "distress_needs_a_pause",
         r"^(?:(?:sorry|honestly|ok|okay|um|erm|hmm|just|oh|god|gosh|right|actually|hang on|wait"
-        r"|hold on|one sec|sorry but)[,.]? )*(?:"
+        r"|hold on|one sec|sorry but)[,.]? ){0,4}(?:"
         r"(?:i )?(?:need|needed|just need|want|could do with|could use) (?:a|a bit of a|some|5"
         r"|five|a few|a little|a quick) (?:minute|minutes|min|mins|moment|moments|sec|second"
         r"|break|breather|breathing space|pause|time out|time|space)"
@@ -1558,7 +1659,7 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|a moment|a break|a breather|a second|a sec|a few minutes|some time)"
         r"|(?:i )?(?:cannot|can not|could not) (?:do|face|cope with|manage|deal with|handle"
         r"|do any more of|look at|read) (?:this|it|that|any more|anymore|this one|any of this)"
-        r"(?: (?:one|today|now|right now|at the moment|anymore|any more|just now))*"
+        r"(?: (?:one|today|now|right now|at the moment|anymore|any more|just now)){0,3}"
         r"|not today[.!,]* i (?:cannot|can not)|(?:i )?(?:cannot|can not)"
         r"|sorry[,.]? (?:i )?(?:need|have|will have) to stop(?: (?:now|here|for now|for a bit"
         r"|for today|this))?|(?:i )?(?:need|have) to stop(?: (?:now|here|for now|for a bit"
@@ -1573,7 +1674,7 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|(?:i )?need to (?:step away|get some air|take a step back|leave this|leave it)"
         r"(?: for (?:now|a bit|a minute))?"
         r"|(?:a |quite |very |too |so )?(?:bit |little )?raw(?: this| today)?"
-        r")(?:[,.]? (?:sorry|please|thanks|ok))*\s*[.!?]*$",
+        r")(?:[,.]? (?:sorry|please|thanks|ok)){0,3}\s*[.!?]*$",
         r"\b(?:knocked|knock|knocks) me (?:for six|sideways|back)\b|\bfloored me\b"
         r"|\b(?:shook|shaken) me up\b|\bwinded me\b",
         r"\bhad to (?:stop|put (?:it|my \w+|the \w+) down|close (?:it|the \w+|my \w+)|walk away"
@@ -1599,18 +1700,18 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     ),
     _family(
         "distress_own_past",
-        _OWN_PAST.pattern,
+        _OWN_PAST.pattern.pattern,
     ),
 )
 
 # "..., but the learning is clear": the upset is about the material, not a person struggling.
-_MITIGATED = re.compile(
+_MITIGATED = _Gated.of(
     r"\bbut (?:\w+ ){0,4}?(?:important|worth|useful|necessary|helpful|valuable|essential|needed"
     r"|clear|glad|good|fair|interesting|learning|well written|balanced|love|enjoy|rewarding)\b"
 )
 # Says outright that it is not distress, or not about a particular child: "not upset, just
 # frustrated", "I'm not worried about any one family", "a bit nervous, but that's healthy".
-_REASSURED = re.compile(
+_REASSURED = _Gated.of(
     r"\bnot (?:\w+ ){0,2}?(?:worried|upset|distressed|anxious|bothered|sad|concerned|scared"
     r"|affected|triggered)(?: (?:about|by) (?:a|any|one|the|a particular|a specific|any particular"
     r"|any one|anyone|anything)\b|,| just\b| more\b| but\b| at all\b| really\b|\.|$)"
@@ -1625,7 +1726,7 @@ _REASSURED = re.compile(
 )
 # A practitioner who wants to stop, combined with a sign of what it has cost them, is
 # distressed; either alone is not ("I'll come back to this later, got a meeting").
-_WANTS_TO_STOP = re.compile(
+_WANTS_TO_STOP = _Gated.of(
     r"\b(?:do not|would rather not|rather not|cannot|can not|not) (?:want to |face |bear to "
     r"|be able to |feel able to |able to |feel up to )?(?:do|answer|go through|carry on with"
     r"|continue with|look at|finish|think about|talk about|discuss|do any more of) (?:the "
@@ -1636,7 +1737,7 @@ _WANTS_TO_STOP = re.compile(
     r"|\b(?:can we|could we|i would like to|i want to|i need to|i will|i am going to)"
     r" (?:stop|pause|leave it|leave this|come back|take a break)\b"
 )
-_COST = re.compile(
+_COST = _Gated.of(
     r"\b(?:still|every day|since the|personal|close to home|brought (?:it )?(?:all )?(?:up|back)"
     r"|back to me|a lot|hard|upset\w*|difficult|sad|heavy|raw|emotional|affected|lost (?:a|him"
     r"|her)|died|death|inquest|not the same|awful|terrible|struggl\w*|headspace|head space"
@@ -1672,7 +1773,11 @@ def _first_match(
     for family in families:
         if not allowed(family):
             continue
-        if any(p.search(text) for p in family.patterns):
+        if len(text) > _GATE_FROM:
+            # A long text: each pattern on its own, each skipped unless its literals are there.
+            if any(p.search(text) for p in family.patterns):
+                return family.name
+        elif family.combined.search(text):
             return family.name
     return ""
 
@@ -1733,7 +1838,7 @@ class _Timing:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
 # "Now" framing specific enough to stand for a current case ("today" alone is not: "we had
 # training today").
-_NOW_SPECIFIC = re.compile(
+_NOW_SPECIFIC = _Gated.of(
     r"\b(?:right now|as we speak|at the moment|at present|currently|tonight|this morning"
     r"|this afternoon|this evening|earlier today|just now|in front of me|with me now"
     r"|at the house i am at|(?:an|one|two|a few|\d+) (?:hours?|hrs?|mins?|minutes?) ago"
@@ -1741,7 +1846,7 @@ _NOW_SPECIFIC = re.compile(
     r"|come (?:back )?from|got back from|finished|seen|visited|had a call|rung|called))\b"
 )
 # A family seen recently ("a mum I saw at clinic earlier", "attended an address this morning").
-_SEEN_RECENTLY = re.compile(
+_SEEN_RECENTLY = _Gated.of(
     r"\b(?:saw|seen|visited|met|examined|assessed|attended|went to|called to|been to|was at)\b"
     r"[^.!?]{0,60}?\b(?:today|this morning|this afternoon|this evening|earlier|yesterday"
     r"|last night|just now|an hour ago|on (?:monday|tuesday|wednesday|thursday|friday))\b"
@@ -1761,7 +1866,7 @@ _SEEN_RECENTLY = re.compile(
     r"|the dsl)\b"
 )
 # The risky adult is near the child now, in the present or present perfect ("he's moved in").
-_ACCESS_NOW = re.compile(
+_ACCESS_NOW = _Gated.of(
     r"\b(?:has|have) (?:just |now |already |recently )?(?:moved|moving) (?:back )?in\b"
     r"|\b(?:is|are) (?:now |still |currently |back )?(?:moving|living|staying|sleeping"
     r"|stopping) (?:back )?(?:in|with|over|at|there)\b|\b(?:lives|stays|sleeps) (?:with|there"
@@ -1774,11 +1879,11 @@ _ACCESS_NOW = re.compile(
 # Conditionals about nobody in particular: "when a violent man moves in", "if a child says".
 # Present framing inside a sentence that also mentions the past ("dad broke mum's jaw last year
 # and he has just got bail"): the past anchor does not make that sentence a reflection.
-_PRESENT_CUE = re.compile(
+_PRESENT_CUE = _Gated.of(
     r"\b(?:(?:has|have|is|are) (?:just|now|recently|only just)|now|currently"
     r"|at the moment|this week|these days|again)\b"
 )
-_INDEFINITE_CONDITIONAL = re.compile(
+_INDEFINITE_CONDITIONAL = _Gated.of(
     r"\b(?:if|when|whenever|once|where) (?:a|an|any|someone|somebody|anyone|there is a"
     r"|parents|children|kids|mums|dads|families|people|practitioners|professionals|you|we"
     r"|one)\b"
@@ -1786,23 +1891,23 @@ _INDEFINITE_CONDITIONAL = re.compile(
     r"|adult|person) (?:who|that)\b[^.!?]{0,40}?\b(?:can|could|may|might|should|tends? to"
     r"|is (?:likely|also|still) (?:to|a)|poses?)\b"
 )
-_RISKY_ACTOR = re.compile(
+_RISKY_ACTOR = _Gated.of(
     r"\b(?:ex|partner|boyfriend|girlfriend|him|he|perpetrator|abuser|husband|dad|father"
     r"|step dad|uncle|man)\b"
 )
-_PERSON_RE = re.compile(r"\b" + _FAMILY_WORD + r"\b")
+_PERSON_RE = _Gated.of(r"\b" + _FAMILY_WORD + r"\b")
 # "There's a baby with a bruise": a particular child, even when asked as a process question.
-_EXISTENTIAL = re.compile(
+_EXISTENTIAL = _Gated.of(
     r"\bthere (?:is|are) (?:a|an|two|three|this) (?:\w+ ){0,2}?" + _CHILD + r"\b"
 )
 # A question about the process in general ("is there a procedure for sharing a partner's record
 # with mum?"): "mum" here is any mum, not one the practitioner is worried about.
-_PROCESS_QUESTION = re.compile(
+_PROCESS_QUESTION = _Gated.of(
     r"\bis there (?:a|an|any) (?:procedure|process|policy|protocol|guidance|form|rule|law"
     r"|framework)\b|\bwhat (?:is|are) the (?:threshold|process|procedure|policy|guidance|rules"
     r"|law|protocol)\b|\bhow (?:does|do) (?:the )?(?:process|procedure|clare|law)\b"
 )
-_CONCERN_CUE = re.compile(
+_CONCERN_CUE = _Gated.of(
     r"\b(?:wonder\w*|worr\w*|concern\w*|uneasy|uncomfortable|gut feeling|not sure about"
     r"|bother\w*|nagging|niggl\w*|(?:feels?|feeling|seems?|is|something) (?:off|wrong|not right)"
     r"|not right (?:about|with)"
@@ -1904,7 +2009,7 @@ _NONE = SafetyAssessment(Signal.NONE, "", retrospective=False)
 
 
 # A question about support for staff ("what's the EAP number?", "can my team have a debrief?").
-_SUPPORT_TOPIC = re.compile(
+_SUPPORT_TOPIC = _Gated.of(
     r"\b(?:eap|employee assistance|counsell?ing|counsell?or|occupational health|debrief\w*"
     r"|well ?being|vicarious trauma|secondary trauma|compassion fatigue|peer support|staff support"
     r"|support (?:for|available (?:for|to)) (?:me|staff|us|practitioners|workers|my team|the team"
@@ -1912,7 +2017,7 @@ _SUPPORT_TOPIC = re.compile(
     r" (?:me|us|staff)|supports? the supporters|look after (?:myself|my team|my staff|staff"
     r"|the team|my colleagues))\b"
 )
-_ASKING = re.compile(
+_ASKING = _Gated.of(
     r"\?|^(?:\w+ ){0,3}?(?:how|who|what|where|when|which|is|are|can|could|do|does|any|should"
     r"|would|i need|i would like|we need|please)\b"
 )
@@ -1960,7 +2065,7 @@ def assess(text: str) -> SafetyAssessment:
 
     timing = _Timing.of(t)
     retrospective = timing.retrospective
-    crisis = any(p.search(t) for p in _CRISIS_PATTERNS)
+    crisis = bool(_first_match((_CRISIS,), t, lambda f: True))
 
     has_child = _CHILD_RE.search(t) is not None
     family = _first_match(
