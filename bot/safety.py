@@ -729,6 +729,8 @@ _ONGOING = _Gated.of(
     r"|getting back|taking (?:him|her) back|has|have|got|lives|living|staying|visiting)\b"
     r"|\b(?:turned|turning|showed|shown|rocked) up (?:\w+ ){0,4}?again\b"
     r"|\bstill (?:sees|meets|talks to|speaks to|in contact|texts|calls|visits|seeing|meeting)\b"
+    r"|\b(?:keeps?|kept on) (?:sending|giving|buying|following|watching|driving past|hanging"
+    r" around|showing up|popping round|leaving|turning|phoning|writing)\b"
     r"|\b(?:will not|does not|would not|cannot|can not) (?:stop|leave (?:her|him|them) alone)\b"
     r"|\b(?:is|are) (?:back|still) (?:with|in|at|living|together|seeing)\b"
 )
@@ -776,6 +778,8 @@ _ACCESS = _Gated.of(
     r"|house|flat)\b|\blet (?:him|her|them) (?:come|move|stay|sleep|live)\b"
     r"|\b(?:come|coming|comes) (?:back )?home\b|\b(?:is|are) (?:\w+ )?around\b"
     r"|\baround (?:a lot|all the time|the house|the kids|the children|the baby)\b"
+    r"|\b(?:has|have|having|gets|got|get) (?:the|his|her|their) (?:kids|children|baby|boys|girls"
+    r"|son|daughter)\b"
     r"|\b(?:go|going|goes|discharged|sent|due to go|to go) home (?:with|to)\b"
     r"|\b(?:picking|pick|picked|picks) (?:\w+ ){0,2}?up\b|\bcollect\w*\b|\bsee the (?:kids|children"
     r"|baby|boys|girls)\b|\b(?:been|is|was|are) (?:\w+ )?(?:round|over) (?:at|to)\b"
@@ -843,6 +847,10 @@ _RISK_NOW = _Gated.of(
     r"|\b(?:looking after|caring for|in charge of|minding) (?:his |her |their |the |two |three "
     r"|four )?(?:younger |little |baby )?(?:siblings|brothers|sisters|brother|sister)\b"
     r"|\b(?:naked|nude|porn\w*|sexual (?:pictures|photos|videos|images|messages))\b"
+    r"|\b(?:takes?|taking|took) (?:\w+ )?(?:photos|pictures|videos|pics) of (?:her|him|them)\b"
+    r"|\bwants? to meet\b|\b(?:messaging|messages|messaged|contacting|contacted|talking to)"
+    r" (?:her|him|them) (?:on|via|through|over) (?:tiktok|snapchat|instagram|facebook|whatsapp"
+    r"|social media|online|the internet|discord|games?|xbox|playstation)\b"
 )
 # A request about what to do.
 _REQUEST = _Gated.of(
@@ -939,6 +947,8 @@ _GENERIC = _Gated.of(
     r"|\b(?:my|our|the) (?:reflection|takeaway|learning|view|policy|approach|practice) (?:is|was"
     r"|for me|here|would be)\b|\b(?:my|our) (?:team|teams) (?:view|reflection|agreed)\b"
     r"|\bas a team\b|\bdo not bruise\b|\bis a risk factor\b"
+    r"|\b(?:partners|men|dads|fathers|adults|parents|perpetrators) with (?:a |an )?(?:\w+ ){0,2}?"
+    r"(?:history|record|past|convictions)\b"
 )
 # A question (for choosing between the front door and a reflection).
 _QUESTION = _Gated.of(
@@ -958,6 +968,10 @@ _OWN_PAST = _Gated.of(
     r"|worker|nurse|review\w*|service|manager|social worker|officer|lead|specialist|placement"
     r"|cases|children|education))"
     r"|\bi was (?:\w+ ){0,6}?(?:myself|as a (?:child|kid))\b|\bmyself as a (?:child|kid)\b"
+    r"|\b(?:i|me|my)\b[^.!?]{0,60}?\bgrowing up\b"
+    r"|\bi was (?:\w+ ){0,2}?(?:hit|beaten|hurt|abused|assaulted|neglected|attacked) by (?:my|our)"
+    r" (?:\w+ ){0,2}?(?:dad|mum|father|mother|step ?dad|step ?mum|partner|brother|sister|uncle"
+    r"|grandad|parents|family)\b"
     r"|\b(?:happened|happen) to me\b|\bhappened in my (?:own )?family\b|\bin my (?:own )?family"
     r" when\b|\bgrowing up\b(?=[^.!?]{0,60}\b(?:i|me|my)\b)"
     r"|\bmy (?:own )?(?:dad|mum|father|mother|step ?dad|step ?mum|step (?:father|mother)"
@@ -1098,6 +1112,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r" (?:\w+ )?" + _VICTIM + r"\b",
         r"\b(?:" + _CHILD + r"|he|she|they)\b(?: \w+){0,3}? (?:has|have|had) (?:just )?been"
         r" (?:\w+ )?(?:abused|hit|hurt|beaten|harmed|assaulted|raped|touched|molested|strangled"
+        r"|stabbed|shot|knifed|slashed|glassed"
         r"|burned|burnt|shaken|kicked|punched|neglected|locked|starved|attacked|groomed"
         r"|exploited|trafficked|threatened|slapped|smacked|whipped|belted)\b",
         r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|strangl\w*|chok\w*"
@@ -1506,6 +1521,10 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r" (?:\w+ ){0,2}?(?:tablets|pills|paracetamol|it would take|would kill|to take)\b",
         r"\b(?:relapsed|relapse|relapsing|slipped back) (?:\w+ ){0,2}?(?:self harm\w*|cutting"
         r"|hurting myself)\b",
+        r"\b(?:do not|dont) think i (?:even |really )?want to (?:be here|live|be alive|go on"
+        r"|carry on|exist)\b(?! (?:with|doing|reading|today|now|here))",
+        r"\b(?:said|say|saying|started saying) (?:my )?goodbyes? to (?:my|the) (?:kids|family"
+        r"|children|partner|husband|wife|boys|girls|son|daughter|mum|dad|parents)\b",
         r"\b(?:do not|dont|do not even) know (?:if|whether) i (?:even |really )?want to (?:be here"
         r"|live|be alive|go on|carry on|exist)\b",
         r"\b(?:do not|dont) deserve to (?:live|be alive|be here)\b|\b(?:would|had) rather (?:be"
@@ -1665,6 +1684,7 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|for today|this))?|(?:i )?(?:need|have) to stop(?: (?:now|here|for now|for a bit"
         r"|for today|this))?[,.]? sorry"
         r"|(?:it is |this is |that is |its |it has been |all )?(?:all |just |a bit )?(?:too much"
+        r"|(?:a bit|bit|a little|all a bit) much"
         r"|a lot|so much)(?: for me)?(?: (?:right now|today|at the moment))?"
         r"|(?:i )?need (?:to get )?(?:some )?(?:fresh )?air"
         r"|(?:i )?(?:cannot|can not) (?:today|now|right now|any more|anymore)"
@@ -1692,6 +1712,8 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\bi (?:have not|never|had not) (?:really |quite |been )?(?:been|felt) (?:the same"
         r"|right|myself|ok|okay)\b|\bnot (?:been|felt) (?:the same|right|myself) since\b"
         r"|\bnever (?:really |quite )?(?:got|gotten|been able to get) over\b",
+        r"\bstill (?:think|thinking|dream|dreaming|have nightmares|picture|see) (?:about |of )?"
+        r"(?:it|him|her|them|that (?:baby|child|boy|girl|family|case|day))\b",
         r"\bstill (?:think|thinking|dream|dreaming) about (?:\w+ ){0,3}?(?:every|each) (?:single )?"
         r"(?:day|night)\b|\bstill (?:feel|felt|get) (?:\w+ )?(?:awful|terrible|sick|guilty"
         r"|responsible|dreadful|bad|horrible|upset|emotional|tearful)\b",
@@ -1716,6 +1738,8 @@ _REASSURED = _Gated.of(
     r"|affected|triggered)(?: (?:about|by) (?:a|any|one|the|a particular|a specific|any particular"
     r"|any one|anyone|anything)\b|,| just\b| more\b| but\b| at all\b| really\b|\.|$)"
     r"|\bnot about (?:a|any|one) (?:particular|specific|real|actual|single)\b"
+    r"|\b(?:good|great|clear|useful|helpful|excellent|well written|worthwhile) (?:summary|briefing"
+    r"|read|resource|session|overview|reminder)\b"
     r"|\b(?:worried|concerned|anxious|nervous) (?:that |about )?(?:our|the) (?:budget|system"
     r"|training|process|procedure|capacity|resources|funding|policy|new procedure|service"
     r"|workload|caseloads|waiting lists?|presentation|meeting)\b"
@@ -1733,6 +1757,7 @@ _WANTS_TO_STOP = _Gated.of(
     r"|these |this |any |any more |more )?(?:questions|discussion|points|rest|reflection"
     r"|reflections|briefing|it|this|one)\b"
     r"|\b(?:stop|leave it|pause|finish) (?:here|there|now|for now|for today|for a bit)\b"
+    r"|\bleave (?:the |these )?(?:questions|discussion|rest|points)\b"
     r"|\bcome back (?:to (?:it|this) )?(?:later|another (?:day|time)|when|tomorrow)\b"
     r"|\b(?:can we|could we|i would like to|i want to|i need to|i will|i am going to)"
     r" (?:stop|pause|leave it|leave this|come back|take a break)\b"
@@ -1843,7 +1868,8 @@ _NOW_SPECIFIC = _Gated.of(
     r"|this afternoon|this evening|earlier today|just now|in front of me|with me now"
     r"|at the house i am at|(?:an|one|two|a few|\d+) (?:hours?|hrs?|mins?|minutes?) ago"
     r"|at (?:my|the) (?:front )?door|about to|as i (?:type|write|speak)|just (?:left|been"
-    r"|come (?:back )?from|got back from|finished|seen|visited|had a call|rung|called))\b"
+    r"|come (?:back )?from|got back from|back from|finished|seen|visited|had a call|rung|called)"
+    r"|back from (?:a|the|my) (?:home )?visit)\b"
 )
 # A family seen recently ("a mum I saw at clinic earlier", "attended an address this morning").
 _SEEN_RECENTLY = _Gated.of(
@@ -1903,7 +1929,8 @@ _EXISTENTIAL = _Gated.of(
 # A question about the process in general ("is there a procedure for sharing a partner's record
 # with mum?"): "mum" here is any mum, not one the practitioner is worried about.
 _PROCESS_QUESTION = _Gated.of(
-    r"\bis there (?:a|an|any) (?:procedure|process|policy|protocol|guidance|form|rule|law"
+    r"\bwho (?:decides|is responsible|makes the decision|should decide)\b"
+    r"|\bis there (?:a|an|any) (?:procedure|process|policy|protocol|guidance|form|rule|law"
     r"|framework)\b|\bwhat (?:is|are) the (?:threshold|process|procedure|policy|guidance|rules"
     r"|law|protocol)\b|\bhow (?:does|do) (?:the )?(?:process|procedure|clare|law)\b"
 )

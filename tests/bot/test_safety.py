@@ -819,6 +819,31 @@ URGENT_SHAPE = [
     "stop crying",
     "I'm working with a teenage boy who's been threatened with a knife by the older lads he's "
     "selling for",
+    "nursery here - little girl came in this morning with a bandaged hand, mum says she burnt "
+    "it but won't say how, and she's flinching from staff",
+    "one of my dads has just been bailed for assaulting his new girlfriend and he has the kids "
+    "this weekend",
+    "I'm seeing a pregnant 15 year old whose 'boyfriend' is 27, she's moving in with him next week",
+    "a boy I coach has told me his mum's partner grabbed him by the throat last night",
+    "family on my list - both parents using heroin again, there's a 2 year old and no food in "
+    "the flat when I visited",
+    "my patient has a DVPO against her ex but she says he's been staying with her and the baby "
+    "since Christmas",
+    "one of my year 11s has been collected from school by different older men in cars all week",
+    "a young carer I work with hasn't been seen for a fortnight, mum's boyfriend says she's "
+    "'at her nan's' but nan hasn't seen her",
+    "Reflecting on point 1 I realised I have exactly this right now: the partner has a "
+    "conviction for child cruelty, has moved in, and mum doesn't know. Who can I tell?",
+    "HV - baby of 10 weeks with a bruise on her tummy, parents say older sibling did it",
+    "I have a 4 year old on my caseload whose dad keeps turning up drunk at nursery even "
+    "though he isn't allowed contact",
+    "pupil told me at lunch her mum's boyfriend takes photos of her in the bath",
+    "my client's teenage son has been stabbed and she thinks the people who did it know where "
+    "they live",
+    "a child I look after in a kinship arrangement has just told me her birth dad has been "
+    "messaging her on tiktok and wants to meet",
+    "just back from a visit, mum had a black eye, dad answered for her the whole time and the "
+    "kids were silent",
 ]
 
 # Maybe a live concern, maybe a past case or a general question: the bot asks first.
@@ -858,6 +883,16 @@ CHECK_CASES = [
     "is this one for SPoA?",
     "her ex has turned up at the school gates again",
     "I've got a dad who's out on licence, not sure what to do",
+    "there's a family on my books a lot like this",
+    "what should I do if my pupil's dad has a record for violence?",
+    "mum's ex keeps sending the kids presents even though there's no contact",
+    "is it reportable if mum's partner has a history of DV?",
+    "should I tell someone about the dad at pick up?",
+    "I'm dealing with one like this",
+    "one of my families has a grandad with previous",
+    "this reminds me of a mum I'm working with",
+    "not sure if I should call SPoA",
+    "Can I share a new partner's record with the child's dad?",
 ]
 
 # Unsure cases the patterns answer as urgent: either answer is safe, a preview is not.
@@ -924,6 +959,17 @@ DISTRESS_MORE_BY_CLASS = [
     "I was on the child protection register as a kid so this one stings",
     "I don't think I'm coping with the job at the moment",
     "I've been off sick with stress and came back this week, this is heavy",
+    "I need five minutes",
+    "sorry, I can't do this one today",
+    "this is a bit much for me",
+    "too raw",
+    "I had to stop reading halfway through",
+    "Our team lost a child last year and honestly I still dream about it. The learning is fair "
+    "but I'd like to leave the questions for today.",
+    "I thought I'd be fine but this case is bringing back a lot from my own childhood",
+    "I was hit by my mum's partner growing up so this is hard going",
+    "feeling very low after this",
+    "I haven't been sleeping since the last case review",
 ]
 
 # A possible risk to the practitioner's own life: crisis lines as well as support.
@@ -968,6 +1014,16 @@ CRISIS_MORE = [
     "I've been hurting myself to cope with work",
     "I just want to not exist",
     "I'm planning to end things this weekend",
+    "I've started hurting myself again",
+    "I can't see any point in carrying on",
+    "I keep thinking I'd like to not wake up",
+    "I have pills saved up",
+    "Sometimes I think about walking in front of a bus",
+    "I'm thinking about suicide",
+    "I've said goodbye to my kids in my head",
+    "I don't think I want to be alive",
+    "I'm not safe right now",
+    "I'd be better off gone",
 ]
 
 # Ordinary reflections, questions and remarks near the line: general rules in the present
@@ -1108,6 +1164,44 @@ NONE_NEAR_THE_LINE = [
     "please show me the key learning again",
     "what do you do with my answers?",
     "that's all from me",
+    "every bruise on an immobile baby gets flagged in our team",
+    "we log every disclosure however small",
+    "we need to get better at talking to dads",
+    "if I'm ever worried late at night who would I phone?",
+    "I'm asking in general, not about anyone in particular",
+    "on the course we discussed what we'd do if a parent was drunk at pick up",
+    "in my old job a dad threatened to hurt his ex and I never knew what happened",
+    "I sometimes wonder whether I'd notice a risky adult",
+    "my reflection: look at how often, how badly and how long someone has been violent",
+    "I'm not worried about a case, I'm worried about our capacity",
+    "not sad, just cross",
+    "a bit of worry about thresholds is healthy I think",
+    "fair review",
+    "good for my portfolio",
+    "off to a meeting, back later",
+    "nice and clear",
+    "heavier than usual but worth reading, next bit please",
+    "we always ask mums about new partners now",
+    "babies shouldn't have bruises if they aren't mobile",
+    "Partners with a violent history are a risk to children",
+    "the review shows separation isn't the end of risk",
+    "I think our school would have missed Adult A too",
+    "Who decides whether to tell mum about a partner's convictions?",
+    "How do Clare's Law disclosures work?",
+    "what's the out of hours number?",
+    "In a previous team we had a toddler with unexplained bruises and dad was never spoken to",
+    "when I was a student I had a placement in a refuge",
+    "I've been a nurse for 25 years and this is a good summary",
+    "it's hard work but rewarding",
+    "our caseloads are too high to research every adult",
+    "I worry the new procedure isn't well publicised",
+    "can you show me the recommendations again",
+    "what happened to Child Z's dad?",
+    "I have nothing more to add",
+    "the bit about the three way conversation is key for us",
+    "we don't always know when a new partner moves in",
+    "fathers are too often an afterthought",
+    "we discussed this at our team meeting and agreed to check partners more",
 ]
 
 HYPOTHETICAL_QUESTIONS = [
