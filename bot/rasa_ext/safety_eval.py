@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m bot.rasa_ext.safety_eval tests/data/safety_blind_1.tsv --model models/<hash>.tar.gz
-    python -m bot.rasa_ext.safety_eval tests/data/safety_blind_1.tsv            # patterns only
+    python -m bot.rasa_ext.safety_eval tests/data/safety_dev.tsv --model models/<hash>.tar.gz
+    python -m bot.rasa_ext.safety_eval tests/data/safety_dev.tsv            # patterns only
 
 The set is one example a line, ``LABEL<TAB>text`` (``#`` lines and blank lines ignored), with
 the labels below. Each text goes through the anonymiser first, exactly as the channel door does,
