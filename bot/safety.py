@@ -619,6 +619,9 @@ _PAST_ANCHOR = _Gated.of(
 # reflection, but present-tense grammar about a child still counts as a live concern.
 _REVIEW_REFERENCE = _Gated.of(
     r"\b(?:looking back|in hindsight|with hindsight|on reflection|reflecting (?:on|back)"
+    r"|(?:we|i|team|supervision) (?:have |had )?reflected\b|reflected on"
+    r"|(?:could|should|would|might) have (?:\w+ )?(?:checked|known|asked|shared|told|seen|done"
+    r"|picked|spotted|acted|referred|realised|noticed|been|found|looked)"
     r"|the review|this review|the lcspr|lcspr|the briefing|this briefing|learning briefing"
     r"|child z\b|adult a\b|i remember|in my experience|in (?:the|this) case\b)"
 )
