@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names
-from actions.context import current_pack
+from actions.context import all_packs, current_pack
 from bot import briefing
 
 Events = list[dict[str, Any]]
@@ -94,4 +94,18 @@ class ActionShowProcedures(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         dispatcher.utter_message(**briefing.procedures_message(current_pack()).as_kwargs())
+        return []
+
+
+class ActionShowOtherReviews(Action):
+    """Which briefings this deployment covers, and where national and local reviews are."""
+
+    def name(self) -> str:
+        return "action_show_other_reviews"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        message = briefing.other_reviews_message(current_pack(), all_packs())
+        dispatcher.utter_message(**message.as_kwargs())
         return []

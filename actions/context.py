@@ -5,7 +5,7 @@ from functools import lru_cache
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings, load_settings
-from bot.content.loader import get_pack
+from bot.content.loader import get_pack, load_packs
 from bot.content.schema import Pack
 from bot.storage.session import make_engine, make_session_factory
 
@@ -20,6 +20,12 @@ def current_pack() -> Pack:
     """The briefing this deployment walks through (cached by the loader)."""
     config = settings()
     return get_pack(config.content_dir, config.default_pack_id)
+
+
+@lru_cache(maxsize=1)
+def all_packs() -> tuple[Pack, ...]:
+    """Every briefing in the content directory, read once (packs change only on deploy)."""
+    return tuple(load_packs(settings().content_dir).values())
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,11 @@ SLOT_DISCUSSION_STATUS = "discussion_status"
 SLOT_REFLECTION_TEXT = "reflection_text"
 SLOT_REFLECTION_DRAFT = "reflection_draft"
 SLOT_RECEIPT_CODE = "receipt_code"
+SLOT_CONCERN_CHECK_TEXT = "concern_check_text"
+SLOT_CONCERN_CHECK_DRAFTING = "concern_check_drafting"
+
+# --- forms ---
+FORM_REFLECTION = "reflection_form"
 
 # --- entities ---
 ENTITY_LEARNING_ID = "learning_id"

@@ -1,7 +1,8 @@
-"""The partnership's urgent contacts, shown after the static 999/SPoA message.
+"""Safety answers that need the pack or the conversation: contacts, support, the concern check.
 
-The first, static response (utter_urgent_concern in domain.yml) needs no action server, so the
-most important words reach the practitioner even if this action cannot run.
+The first, static responses (utter_urgent_concern, utter_crisis_support, utter_distress_support
+and utter_ask_concern_now in domain.yml) need no action server, so the most important words
+reach the practitioner even if these actions cannot run.
 """
 
 from typing import Any
@@ -13,12 +14,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import names
 from actions.context import current_pack
 from bot import briefing
+from bot.reflection_dialogue import after_concern_check
 
 Events = list[dict[str, Any]]
+CHECK_CLEARED = [
+    SlotSet(names.SLOT_CONCERN_CHECK_TEXT, None),
+    SlotSet(names.SLOT_CONCERN_CHECK_DRAFTING, None),
+]
 
 
 class ActionShowUrgentContacts(Action):
-    """SPoA, out-of-hours and police numbers from the pack; drops any reflection draft."""
+    """SPoA, out-of-hours and police numbers from the pack; drops any draft and held text."""
 
     def name(self) -> str:
         return "action_show_urgent_contacts"
@@ -30,4 +36,75 @@ class ActionShowUrgentContacts(Action):
         return [
             SlotSet(names.SLOT_REFLECTION_TEXT, None),
             SlotSet(names.SLOT_REFLECTION_DRAFT, None),
+            *CHECK_CLEARED,
         ]
+
+
+class ActionHoldConcernCheck(Action):
+    """Keep the message the bot is asking about, and whether it was typed into a reflection.
+
+    Runs before the question and before the reflection form is stopped, so it still sees the
+    form; nothing is previewed or saved, the text only waits in a slot for the answer.
+    """
+
+    def name(self) -> str:
+        return "action_hold_concern_check"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        drafting = (tracker.active_loop or {}).get("name") == names.FORM_REFLECTION
+        return [
+            SlotSet(names.SLOT_CONCERN_CHECK_TEXT, tracker.latest_message.get("text") or ""),
+            SlotSet(names.SLOT_CONCERN_CHECK_DRAFTING, drafting),
+        ]
+
+
+class ActionResolveConcernCheck(Action):
+    """"No, not a child now": carry on with the held message as if it had been typed normally."""
+
+    def name(self) -> str:
+        return "action_resolve_concern_check"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        outcome = after_concern_check(
+            pack=current_pack(),
+            text=tracker.get_slot(names.SLOT_CONCERN_CHECK_TEXT) or "",
+            drafting=tracker.get_slot(names.SLOT_CONCERN_CHECK_DRAFTING) is True,
+            draft=tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "",
+        )
+        for message in outcome.messages:
+            dispatcher.utter_message(**message.as_kwargs())
+        if outcome.draft is None:
+            return CHECK_CLEARED
+        return [SlotSet(names.SLOT_REFLECTION_DRAFT, outcome.draft), *CHECK_CLEARED]
+
+
+class ActionShowStaffSupport(Action):
+    """The partnership's own support for practitioners, after the static signposting."""
+
+    def name(self) -> str:
+        return "action_show_staff_support"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        message = briefing.staff_support_message(current_pack())
+        if message is not None:
+            dispatcher.utter_message(**message.as_kwargs())
+        return []
+
+
+class ActionShowFrontDoor(Action):
+    """How to refer a child or ask for advice: the safeguarding lead, SPoA, out of hours, 999."""
+
+    def name(self) -> str:
+        return "action_show_front_door"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        dispatcher.utter_message(**briefing.front_door_message(current_pack()).as_kwargs())
+        return []

@@ -154,16 +154,51 @@ def procedures_view(pack: Pack) -> dict[str, str]:
         "contact_links": link_lines(pack.links_of_kind(LinkKind.CONTACT)),
         "training_links": link_lines(pack.links_of_kind(LinkKind.TRAINING)),
         "site_links": link_lines(pack.links_of_kind(LinkKind.SITE)),
+        "review_links": link_lines(pack.links_of_kind(LinkKind.REVIEW)),
     }
+
+
+def _contact_lines(pack: Pack) -> str:
+    return "\n".join(
+        f"- **{contact.label}: {contact.detail}**. {contact.when}"
+        for contact in pack.urgent_help.contacts
+    )
 
 
 def urgent_help_view(pack: Pack) -> dict[str, str]:
     """Values for utter_urgent_contacts: the partnership's own numbers."""
-    contacts = "\n".join(
-        f"- **{contact.label}: {contact.detail}**. {contact.when}"
-        for contact in pack.urgent_help.contacts
-    )
-    return {"urgent_contacts": contacts, "urgent_note": pack.urgent_help.note}
+    return {"urgent_contacts": _contact_lines(pack), "urgent_note": pack.urgent_help.note}
+
+
+def front_door_view(pack: Pack) -> dict[str, str]:
+    """Values for the front-door answer: the same numbers, and the contact pages to read."""
+    return {
+        "urgent_contacts": _contact_lines(pack),
+        "contact_links": link_lines(pack.links_of_kind(LinkKind.CONTACT), describe=False),
+    }
+
+
+def staff_support_view(pack: Pack) -> dict[str, str] | None:
+    """Values for the partnership's staff support, or None when the pack names none."""
+    support = pack.staff_support
+    if support is None:
+        return None
+    return {
+        "partnership_short": pack.partnership_short,
+        "support_items": "\n".join(f"- {item}" for item in support.items),
+        "support_link": f"- {markdown_link(support.link)}" if support.link else "",
+    }
+
+
+def other_reviews_view(pack: Pack, packs: Iterable[Pack]) -> dict[str, str]:
+    """Values for the answer about other reviews: the briefings here, then where others are."""
+    titles = [pack.title, *(other.title for other in packs if other.id != pack.id)]
+    briefings = ", ".join(f"the **{title}**" for title in titles)
+    return {
+        "briefings": briefings,
+        "review_links": link_lines(pack.links_of_kind(LinkKind.REVIEW)),
+        "local_links": link_lines(pack.links_of_kind(LinkKind.SITE), describe=False),
+    }
 
 
 def point_view(pack: Pack, point: DiscussionPoint) -> dict[str, str]:
@@ -234,6 +269,26 @@ def procedures_message(pack: Pack) -> Message:
 def urgent_contacts_message(pack: Pack) -> Message:
     """The partnership's urgent numbers, after the static 999/SPoA response."""
     return render("urgent_contacts", **urgent_help_view(pack))
+
+
+def front_door_message(pack: Pack) -> Message:
+    """How to refer a child or ask for advice: safeguarding lead first, then the front door.
+
+    The same numbers as the urgent answer, because a "how do I refer?" question may be about a
+    child at risk now; answering with them is right either way.
+    """
+    return render("front_door", **front_door_view(pack))
+
+
+def staff_support_message(pack: Pack) -> Message | None:
+    """The partnership's own support for practitioners, when the pack has any."""
+    values = staff_support_view(pack)
+    return None if values is None else render("staff_support", **values)
+
+
+def other_reviews_message(pack: Pack, packs: Iterable[Pack]) -> Message:
+    """Which briefings Reflect covers here, and where other (national, local) reviews are."""
+    return render("other_reviews", **other_reviews_view(pack, packs))
 
 
 _NOTICE_MESSAGES = {

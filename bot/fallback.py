@@ -6,14 +6,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 # Button labels for intents worth offering; scaffolding, not briefing text. Intents missing here
-# (greet, affirm, urgent_concern...) are never offered as a guess: the safety intents in
-# particular are answered directly by the safety net, not confirmed.
+# (greet, affirm, urgent_concern, check_concern...) are never offered as a guess: the safety
+# intents in particular are answered directly by the safety net, not confirmed. Support for
+# staff and the front door are offered: choosing either is safe whatever was meant.
 OPTION_LABELS: dict[str, str] = {
     "ask_about_review": "About the review",
     "ask_key_learning": "Key learning",
     "ask_recommendations": "Recommendations",
     "ask_action_taken": "Action taken since the review",
     "ask_procedures": "Procedures and contacts",
+    "ask_how_to_refer": "How to refer a child",
+    "ask_other_review": "Other reviews",
+    "ask_staff_support": "Support for you",
     "start_discussion": "Discuss and reflect",
     "next_point": "Next point",
     "repeat_point": "Repeat this point",

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy.orm import sessionmaker
 
 from bot.anonymise import placeholder_only
+from bot.briefing import front_door_message
 from bot.content.schema import Pack
 from bot.door import RECEIPTS_METADATA_KEY
 from bot.messages import Message, render
@@ -26,6 +27,7 @@ from bot.reflections import (
     attempt_withdrawal,
     record_reflection,
 )
+from bot.safety import is_question
 from bot.storage.models import AGENCIES, MAX_TEXT_LENGTH
 from bot.storage.session import transaction
 
@@ -125,6 +127,46 @@ def preview_message(draft: Draft) -> Message:
     """Exactly what would be saved, quoted, with Save / Add more / Edit / Discard."""
     quoted = "\n".join(f"> {line}" if line else ">" for line in draft.text.splitlines())
     return render("reflection_preview", reflection=quoted)
+
+
+@dataclass(frozen=True)
+class AfterCheck:
+    """What to say once the practitioner has said a message was not about a child now.
+
+    ``draft`` is the new draft to keep (it is previewed, never saved), or None to keep none.
+    """
+
+    messages: tuple[Message, ...]
+    draft: str | None = None
+
+
+def after_concern_check(*, pack: Pack, text: str, drafting: bool, draft: str) -> AfterCheck:
+    """Carry on as if the message had been typed normally, now that it is not a live concern.
+
+    The safety net held the message back ("is this about a child you are worried about now?");
+    nothing was previewed or saved. Now the practitioner has said no:
+
+    * while writing a reflection, the message joins the draft and the draft is previewed,
+      exactly as the form would have done (a throwaway message is refused the same way);
+    * otherwise a question gets the front-door contacts (right whether it was asked in general
+      or about a child), and anything else is offered as a reflection: previewed, never saved
+      until the practitioner presses Save.
+    """
+    if drafting:
+        try:
+            check_reflection(text)
+        except NotAReflection as problem:
+            return AfterCheck((problem.message,))
+        new_draft = Draft(draft).add(text)
+        return AfterCheck((preview_message(new_draft),), new_draft.text)
+    if not text.strip() or is_question(text):
+        return AfterCheck((front_door_message(pack),))
+    try:
+        check_reflection(text)
+    except NotAReflection:
+        return AfterCheck((front_door_message(pack),))
+    offered = Draft(text)
+    return AfterCheck((render("concern_check_offer"), preview_message(offered)), offered.text)
 
 
 def save(

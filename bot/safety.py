@@ -33,13 +33,22 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+try:  # Python 3.11+ keeps the regex parser here
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_parse as _sre_parse
 
 __all__ = [
+    "CHECK_RULES",
     "DISTRESS_RULES",
     "URGENT_RULES",
     "SafetyAssessment",
     "Signal",
     "assess",
+    "is_question",
+    "is_support_question",
     "normalise",
 ]
 
@@ -49,6 +58,7 @@ class Signal(str, Enum):
 
     NONE = "none"
     URGENT = "urgent"
+    CHECK = "check"
     DISTRESS = "distress"
 
 
@@ -72,6 +82,9 @@ class SafetyAssessment:
     rule: str
     retrospective: bool
     crisis: bool = False
+    general: bool = False
+    reassured: bool = False
+    particular: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,6 +235,13 @@ _WORD_FIXES: dict[str, str] = {
     "mummy": "mum",
     "daddy": "dad",
     "ppl": "people",
+    "fella": "boyfriend",
+    "fellah": "boyfriend",
+    "bloke": "man",
+    "hv": "health visitor",
+    "pt": "patient",
+    "pts": "patients",
+    "cyp": "children",
     # distress
     "overwelmed": "overwhelmed",
     "overwhlemed": "overwhelmed",
@@ -236,6 +256,11 @@ _WORD_FIXES: dict[str, str] = {
     "upseting": "upsetting",
     "thinkin": "thinking",
     "sleeo": "sleep",
+    "suicde": "suicide",
+    "sucide": "suicide",
+    "suicid": "suicide",
+    "tabs": "tablets",
+    "meds": "medication",
     # text-speak
     "u": "you",
     "ur": "your",
@@ -297,7 +322,10 @@ def _fix_word(match: re.Match[str]) -> str:
 
 
 # Contractions with an apostrophe (applied before apostrophes are dropped).
-_PERFECT = r"(been|got|gone|had|taken|told|done|made|run|left|just)"
+_PERFECT = (
+    r"(been|got|gone|had|taken|told|done|made|run|left|just|moved|let|started|stopped|come"
+    r"|said|threatened|turned|shown|asked|agreed|decided|refused|disappeared|breached|broken)"
+)
 _CONTRACTION_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bcan'?t\b"), "cannot"),
     (re.compile(r"\bwon'?t\b"), "will not"),
@@ -324,12 +352,19 @@ _CONTRACTION_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 _MULTI_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "14yo", "[age] y/o", "15 yrs old" -> "14 year old" (the door writes ages as [AGE 1]).
+    (re.compile(r"\b(\d{1,2}|xxage) ?(?:yo|y o|yrs old|yr old)\b"), r"\1 year old"),
+    (re.compile(r"\bcase load\b"), "caseload"),
     (re.compile(r"\b(?:burnt|burned|burn) ?out\b|\bburnout\b"), "burnt out"),
     (re.compile(r"\bself[ -]?harm"), "self harm"),
     (re.compile(r"\bover ?dose"), "overdose"),
     (re.compile(r"\bhome ?alone\b"), "home alone"),
 )
 
+# The door's placeholders ("[NAME 1]", "[AGE 2]") become one word per kind ("xxname", "xxage"),
+# so word boundaries work around them as around any word.
+_PLACEHOLDER_RE = re.compile(r"\[([a-z_]{2,20})(?: \d{1,3})?\]")
+_PLACEHOLDER_AFTER_RE = re.compile(r"\b(xx[a-z_]{2,20}) -(?=[a-z0-9])")
 _HYPHEN_RE = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -344,6 +379,7 @@ def normalise(text: str) -> str:
     written against this form only, which keeps them short.
     """
     t = text.lower().translate(_QUOTE_TABLE)
+    t = _PLACEHOLDER_AFTER_RE.sub(r"\1 ", _PLACEHOLDER_RE.sub(r" xx\1 ", t))
     for pattern, repl in _CONTRACTION_SUBS:
         t = pattern.sub(repl, t)
     t = _HYPHEN_RE.sub(" ", t)
@@ -356,12 +392,93 @@ def normalise(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# A literal prefilter, so most regexes never scan most texts
+# --------------------------------------------------------------------------------------------
+#
+# Every match of a pattern contains at least one of its *required literals*: worked out once
+# from the parsed pattern (a run of literal characters every match passes through; for an
+# alternation, one from each branch). When none of them is in the text the regex cannot match,
+# so it is not run. ``in`` on a string is a fast C scan, and a typical message contains the
+# literals of only a few families; an adversarial text has to carry every family's words to make
+# every regex run, which dilutes the repeats that make each one slow.
+
+_LITERAL = _sre_parse.LITERAL
+_SUBPATTERN = _sre_parse.SUBPATTERN
+_BRANCH = _sre_parse.BRANCH
+_REPEATS = (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT)
+
+
+def _stronger(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether literal set ``a`` is the better filter: longer shortest literal, then fewer."""
+    return (min(map(len, a)), -len(a)) > (min(map(len, b)), -len(b))
+
+
+def _required_literals(items: Any) -> frozenset[str] | None:
+    """Literals of which every match of the parsed sequence ``items`` contains one (or None)."""
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        if found and (best is None or _stronger(found, best)):
+            best = found
+
+    for op, av in items:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider(frozenset(["".join(run)]))
+            run = []
+        if op is _SUBPATTERN:
+            consider(_required_literals(av[-1]))
+        elif op is _BRANCH:
+            branches = [_required_literals(branch) for branch in av[1]]
+            if all(branches):
+                consider(frozenset().union(*(b for b in branches if b)))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_required_literals(av[2]))
+        # Anything else (a boundary, a class, a lookaround, an optional repeat) requires no
+        # particular literal.
+    if run:
+        consider(frozenset(["".join(run)]))
+    return best
+
+
+@dataclass(frozen=True)
+class _Gated:
+    """A compiled regex that is only run when the text holds one of its required literals."""
+
+    pattern: re.Pattern[str]
+    literals: frozenset[str] | None
+
+    @classmethod
+    def of(cls, pattern: str | re.Pattern[str]) -> _Gated:
+        compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
+        return cls(compiled, _required_literals(_sre_parse.parse(compiled.pattern)))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        # On a short text the regex is quicker than looking for each literal.
+        if (
+            len(text) > _GATE_FROM
+            and self.literals is not None
+            and not any(lit in text for lit in self.literals)
+        ):
+            return None
+        return self.pattern.search(text)
+
+
+_GATE_FROM = 300
+"""Texts longer than this (in characters) are checked for a regex's literals before it runs."""
+
+
+# --------------------------------------------------------------------------------------------
 # Building blocks (strings, combined into the compiled patterns below)
 # --------------------------------------------------------------------------------------------
 
 _NUM = (
     r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|few)"
+    r"|fourteen|fifteen|sixteen|seventeen|few|xxage)"
 )
 # A child or young person, however the practitioner refers to them.
 _CHILD = (
@@ -369,9 +486,10 @@ _CHILD = (
     r"|toddlers?|teen(?:ager)?s?|young (?:person|people|man|woman|lad|girl|boy)|yp|pupils?"
     r"|students?|sons?|daughters?|lads?|youngsters?|little (?:one|boy|girl|lad)s?|siblings?"
     r"|step ?(?:son|daughter)s?|foster (?:child|kid)s?|minors?|nephews?|nieces?"
-    r"|grand(?:child|son|daughter)s?|twins|schoolboy|schoolgirl|"
+    r"|grand(?:child|son|daughter)s?|twins|schoolboy|schoolgirl"
+    r"|(?:little|baby|younger|little baby) (?:brother|sister)s?|"
     + _NUM
-    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|\[name\])"
+    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|xxname)"
 )
 # An adult who may pose the risk (or, in threats, the person threatening).
 _ACTOR = (
@@ -381,7 +499,7 @@ _ACTOR = (
     r"|mum|father|mother|step dad|uncle|carer|brother|sister|cousin)"
     r"|partner|boyfriend|girlfriend|ex|uncle|aunt(?:ie)?|grand(?:dad|pa|father|mother|ma|mum)"
     r"|brother|sister|cousin|man|woman|someone|somebody|perpetrator|suspect|offender"
-    r"|neighbour|carer|lodger|adult a|adult|parents?|\[name\])"
+    r"|neighbour|carer|lodger|adult a|adult|parents?|xxname)"
 )
 # A person who can be harmed.
 _VICTIM = (
@@ -390,7 +508,7 @@ _VICTIM = (
     + _CHILD
     + r"|"
     + _CHILD
-    + r"|(?:his|her) (?:partner|wife|girlfriend|ex|mum|mother)|the family|everyone|\[name\])"
+    + r"|(?:his|her) (?:partner|wife|girlfriend|ex|mum|mother)|the family|everyone|xxname)"
 )
 _HARM_BASE = (
     r"(?:kill|murder|hurt|harm|stab|beat|batter|hit|strangle|smother|shake|burn|attack"
@@ -430,7 +548,7 @@ _DET = r"(?:a|an|this|that|one|my|our|the|her|his|their|two|three|some|these|tho
 # --------------------------------------------------------------------------------------------
 
 # Explicit present / imminent framing: time, place, "as we speak".
-_STRONG_PRESENT = re.compile(
+_STRONG_PRESENT = _Gated.of(
     r"\b(?:right now|just now|as we speak|as i (?:type|write|speak)|at (?:the|this) moment"
     r"|at present|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
     r"|last night|yesterday|overnight|tomorrow|imminent(?:ly)?"
@@ -440,7 +558,7 @@ _STRONG_PRESENT = re.compile(
     r"|about to|at (?:my|the) (?:front )?door"
     r"|(?:act|call|ring|phone|contact|help|report|refer|respond|need \w+|someone)"
     r" (?:\w+ ){0,2}?now\b"
-    r"|\bnow (?:he|she|they|dad|mum|(?:the|a|his|her|their|my) (?:\w+ )?" + _CHILD + r"|\[name\])"
+    r"|\bnow (?:he|she|they|dad|mum|(?:the|a|his|her|their|my) (?:\w+ )?" + _CHILD + r"|xxname)"
     r" (?:\w+ )?(?:is|are|has|have|says|keeps)\b"
     r"|(?<!had )just (?:\w+ )?(?:told|disclosed|said|found|seen|saw|come|came|arrived"
     r"|rang|called|phoned|messaged|texted|sent|heard|noticed|turned up|walked|left|run|ran)"
@@ -453,7 +571,7 @@ _STRONG_PRESENT = re.compile(
 )
 # Present-time markers in the grammar: "is being hit", "is still there", "are home alone". Like
 # the explicit markers above they outweigh any retrospective marker.
-_PRESENT_MARKER = re.compile(
+_PRESENT_MARKER = _Gated.of(
     r"\b(?:is|are|am) (?:still |currently )?being \w+|\b(?:is|are) (?:still|currently) \w+"
     r"|\bstill (?:there|at the|in the house|with (?:him|her|them|the))"
     r"|\b(?:is|are) (?:home alone|alone|on (?:his|her|their) own|missing|bleeding|unconscious"
@@ -463,16 +581,16 @@ _PRESENT_MARKER = re.compile(
 # bruise", "he will kill her". It outweighs a reference to the review or a general question (a
 # practitioner may mention the briefing while reporting a live concern), but not a past anchor
 # ("in a case last year ... says he will ...", reported speech) or an explicit conditional.
-_PRESENT_TENSE = re.compile(
+_PRESENT_TENSE = _Gated.of(
     r"\b(?:is|are|am|feels?|says (?:she|he|they) (?:is|are|feels?)) (?:\w+ )?(?:scared|afraid"
     r"|frightened|terrified|petrified|unsafe|not safe|in danger|suicidal|self harming|hungry"
     r"|starving|covered in)\b"
     r"|\b(?:hits|beats|punches|kicks|slaps|smacks|touches|rapes|abuses|hurts|burns|strangles"
     r"|chokes|starves|batters|molests|assaults|attacks|threatens|shakes|bites|whips|belts"
     r"|throws \w+ at|locks (?:her|him|them) in) (?:\w+ )?(?:her|him|them|me|us|mum|the|his"
-    r"|their|my|a|\[name\])\b"
+    r"|their|my|a|xxname)\b"
     r"|\b(?:has|have) (?:got )?(?:a |an )?(?:\w+ ){0,2}?" + _INJURY + r"\b"
-    r"|\b(?:says|saying|tells|telling) (?:me |us )?(?:that )?(?:she|he|they|dad|mum|\[name\])"
+    r"|\b(?:says|saying|tells|telling) (?:me |us )?(?:that )?(?:she|he|they|dad|mum|xxname)"
     r" (?:is|are|will|wants|has|have|hits|keeps|does not want)\b"
     r"|\b(?:will|is going to|are going to|going to|about to) (?:\w+ )?(?:kill|hurt|harm|stab"
     r"|beat|hit|strangle|smother|shake|burn|attack|rape|punch|kick|choke|drown|suffocate"
@@ -481,22 +599,29 @@ _PRESENT_TENSE = re.compile(
 )
 # Anchors the events in the past ("in a case last year", "when I worked in MASH"): a concern
 # described inside such a frame is a reflection unless something says it is happening now.
-_PAST_ANCHOR = re.compile(
+_PAST_ANCHOR = _Gated.of(
     r"\b(?:last year|(?:\w+ )?years? ago|years back|a (?:long )?while (?:ago|back)"
     r"|long time ago|some time ago|in (?:a|one|another|my|that) (?:\w+ )?case\b"
-    r"|a case (?:where|in which|i|we|like)|had (?:a|one|this) (?:\w+ )?case|on a case"
+    r"|(?<!\bhave )(?<!\bgot )(?<!\bhold )(?<!\bholding )(?<!\bhas )a case(?! (?:i am|we are"
+    r"|i have|i hold|i currently|on my|at the moment)) (?:where|in which|i|we|like)"
+    r"|had (?:a|one|this) (?:\w+ )?case|on a case"
     r"|previously|(?<!\bis )(?<!\bare )(?<!\bam )(?<!\bget )(?<!\bgot )(?<!\bbe )used to"
-    r"|when i (?:worked|was|used)|when we (?:worked|were|had)|back (?:then|in)"
+    r"|when i (?:worked|was|used)|when we (?:worked|were|had)|back (?:then|in (?:19|20)\d\d"
+    r"|in the day)"
     r"|at the time|in the past|historically|i once|we once"
     r"|we had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
     r"|i had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
-    r"|in my (?:last|previous|old|former|first) (?:job|role|post|team|authority|school|force"
-    r"|trust|placement)|in (?:19|20)\d\d)"
+    r"|in (?:my|a|one|another|that) (?:last|previous|old|former|first|earlier|past|other)"
+    r" (?:job|role|post|team|authority|school|force|trust|placement|career|life|service"
+    r"|area|unit)|in (?:19|20)\d\d)"
 )
 # Refers to the review or to reflection ("Child Z", "the briefing", "in hindsight"): usually a
 # reflection, but present-tense grammar about a child still counts as a live concern.
-_REVIEW_REFERENCE = re.compile(
+_REVIEW_REFERENCE = _Gated.of(
     r"\b(?:looking back|in hindsight|with hindsight|on reflection|reflecting (?:on|back)"
+    r"|(?:we|i|team|supervision) (?:have |had )?reflected\b|reflected on"
+    r"|(?:could|should|would|might) have (?:\w+ )?(?:checked|known|asked|shared|told|seen|done"
+    r"|picked|spotted|acted|referred|realised|noticed|been|found|looked)"
     r"|the review|this review|the lcspr|lcspr|the briefing|this briefing|learning briefing"
     r"|child z\b|adult a\b|i remember|in my experience|in (?:the|this) case\b)"
 )
@@ -507,12 +632,16 @@ _PLURALS = (
 # Explicit conditionals and generic statements ("what do I do if a child discloses?", "children
 # who are being abused often don't tell"): they describe no particular child, so they outweigh
 # present-tense grammar, but not an explicit "tonight" / "right now".
-_CONDITIONAL = re.compile(
+_CONDITIONAL = _Gated.of(
     r"\bwhat (?:would|should|do|can|could|must|shall) (?:i|you|we|one|practitioners"
     r"|professionals|staff) do (?:if|when)\b|\bwhat if\b"
     r"|(?:^|[.!?] )(?:how|who|what|when|where|should|do|does|can|could|would|is|are|shall"
     r"|will)\b[^.!?]{0,50}\b(?:if|when) (?:a|an|any|the|there|someone|somebody|you|we|i"
     r"|children|kids|parents|families|young people|babies)\b"
+    r"|\bif i (?:was|were|ever|am ever|had|should ever)\b"
+    r"|\b(?:a|any) (?:man|woman|parent|partner|dad|mum|father|mother|child|baby|perpetrator"
+    r"|adult|person) (?:who|that)\b[^.!?]{0,40}?\b(?:can|could|may|might|should|tends? to"
+    r"|is (?:likely|also|still) (?:to|a)|poses?)\b"
     r"|(?:^|[.!?] )if (?:a|an|any|someone|somebody|you|we|children|kids|parents|families"
     r"|young people|babies|mum|dad|the|there|he|she|they)\b"
     r"|(?:^|[.!?] )when (?:a|an|any|children|kids|parents|families|young people|babies)\b"
@@ -527,17 +656,335 @@ _CONDITIONAL = re.compile(
 )
 # General questions and statements ("how do I ...", "research tells us ..."): like a
 # retrospective marker, they downgrade a concern only when nothing in the text is present-tense.
-_GENERAL = re.compile(
+_GENERAL = _Gated.of(
     r"\bhow (?:do|does|should|can|could|would|might|did|to) (?:i|you|we|they|one|practitioners"
     r"|professionals|agencies|staff|teams|people|support|help|spot|recognise|tell|assess)\b"
-    r"|\bin general\b|\bfor example"
+    r"|\bin general\b|\bfor example|\bis there (?:a|an|any) (?:procedure|process|policy"
+    r"|protocol|guidance|form|way|rule|law)\b"
     r"|\bwhat (?:counts|are the signs|is the (?:threshold|process|procedure|policy|guidance))"
     r"|\b(?:research|evidence|studies|guidance|procedures?|policy|page|website|manual"
     r"|working together) (?:shows?|says|said|tells|suggests|states|found|explains)"
     r"|(?:^|[.!?] )" + _PLURALS + r" (?:are|can|may|might|should|must|need|often|do|will|tend"
     r"|in general|usually|generally|sometimes)\b"
 )
-_CHILD_RE = re.compile(r"\b" + _CHILD + r"\b")
+_CHILD_RE = _Gated.of(r"\b" + _CHILD + r"\b")
+
+
+# --------------------------------------------------------------------------------------------
+# The shape of a live concern without cue words
+# --------------------------------------------------------------------------------------------
+#
+# A practitioner describing a family they are working with now rarely says "urgent": "I've got a
+# mum on my caseload whose ex is out of prison and he's been round twice to see the baby". What
+# makes it live is its shape: a *current, specific* child or family (my caseload, one of my
+# families, a pupil I teach, "I've got a family where") plus a *present or future risk* (a risky
+# adult living there or in contact, an injury, a child missing, no food, threats, an order
+# breached), often with a *request* ("should I...", "who do I contact"). Each piece is a small
+# bounded pattern; the decision in :func:`assess` combines them sentence by sentence, so a long
+# message that starts as a reflection and turns to a family now is still caught.
+
+_FAMILY_WORD = (
+    r"(?:famil(?:y|ies)(?! (?:support|background|hub|centre|court|law|life|members?|history"
+    r"|time|holiday|liaison|group|work|worker))|mums?|mothers?|dads?|fathers?|parents?|carers?|clients?|patients?"
+    r"|service users?|cases?|women|woman|men|man|couple|household|" + _CHILD + r")"
+)
+# A current, specific child or family.
+_CURRENT_CASE = _Gated.of(
+    r"\b(?:on|in) (?:my|our) (?:caseload|case list|list|books|patch|register|tutor group"
+    r"|class|form group|group|clinic list|ward)\b"
+    r"|\b(?:one|some|two|three|a couple|a few) of (?:my|our) (?:\w+ )?(?:famil(?:y|ies)|mums"
+    r"|dads|parents|pupils|patients|clients|children|kids|young people|students|cases"
+    r"|service users|girls|boys|lads|babies|mothers|fathers|women|teenagers|ladies|mums to be"
+    r"|expectant mums|tutees|mentees|families)\b"
+    r"|(?:^|[.!?,;:] |\b(?:a|an|one|this|the|our) )(?:\w+ ){0,2}?" + _FAMILY_WORD
+    + r" (?:who |that |whom )?"
+    r"(?:i am|we are|i|we|i have been|we have been) (?:currently |still |now |really )?"
+    r"(?:working with|supporting|visiting|holding|seeing|see|teach|teaching|support|visit"
+    r"|hold|work with|look after|looking after|mentor|mentoring|am allocated|care for"
+    r"|caring for|worried about|concerned about|uneasy about|unsure about|have got|have on"
+    r"|tutor|tutoring|coach|coaching|key work|keywork|foster|fostering|nurse|treat|childmind"
+    r"|involved with|am involved with"
+    r"|have(?! (?:worked|been|had|seen|met|supported|visited|known|dealt|done|looked|taught"
+    r"|cared|managed|held))|got|am holding|saw|visited|met)\b"
+    r"|\b(?:i|we) (?:have|have got|got|currently have|do have|am holding|are holding|am seeing"
+    r"|am working with|are working with|am supporting|are supporting|am visiting"
+    r"|have been visiting|have been working with|have been supporting|support|work with|visit"
+    r"|see|teach|tutor|mentor|look after|care for|hold|key work|foster) (?:a|an|one|this|two)"
+    r" (?:\w+ ){0,2}?" + _FAMILY_WORD + r"\b"
+    r"|(?:^|[.!?,;:-] |\band |\bbut )got (?:a|an|one) (?:\w+ ){0,2}?" + _FAMILY_WORD + r"\b"
+    r"|(?:^|[.!?,;:-] )(?:my |our )?(?:client|pupil|patient|service user|student|mentee"
+    r"|young person)\b(?!s)"
+    r"|\b(?:i|we) (?:have|have got|got|am holding|hold|have a few|have some|am dealing with"
+    r"|are dealing with|am handling|am working on|am seeing) (?:one|a few|some|a couple|two"
+    r"|three|a family|a case|a child|something|a situation) (?:\w+ )?(?:like (?:this|that|it)"
+    r"|similar|the same)\b"
+    r"|\bmy (?:pupil|patient|client|student|service user|mentee|tutee|young person)\b(?!s)"
+    r"|\b" + _FAMILY_WORD + r" of (?:mine|ours)\b"
+    r"|\b(?:current|live|open|active|ongoing|new) (?:case|family|referral|allocation)\b"
+    r"|\bwhy i am (?:actually |really |even )?(?:on )?here\b"
+    r"|\b(?:literally|exactly|just) (?:like |the same as )?(?:my|one of my|a family i|a case i)\b"
+    r"|\b(?:this|it) is (?:happening|going on) (?:with|to|in) (?:a|one|my)\b"
+)
+# Habitual or ongoing present ("keeps going back to him", "still has keys", "turned up again").
+_ONGOING = _Gated.of(
+    r"\b(?:keeps?|kept on|still) (?:\w+ )?(?:going back|letting|turning up|coming (?:round|back"
+    r"|to)|ringing|calling|texting|messaging|contacting|seeing|having|asking|waiting|turning"
+    r"|getting back|taking (?:him|her) back|has|have|got|lives|living|staying|visiting)\b"
+    r"|\b(?:turned|turning|showed|shown|rocked) up (?:\w+ ){0,4}?again\b"
+    r"|\bstill (?:sees|meets|talks to|speaks to|in contact|texts|calls|visits|seeing|meeting)\b"
+    r"|\b(?:keeps?|kept on) (?:sending|giving|buying|following|watching|driving past|hanging"
+    r" around|showing up|popping round|leaving|turning|phoning|writing)\b"
+    r"|\b(?:will not|does not|would not|cannot|can not) (?:stop|leave (?:her|him|them) alone)\b"
+    r"|\b(?:is|are) (?:back|still) (?:with|in|at|living|together|seeing)\b"
+)
+# Something about an adult that makes them a risk (a record, an order, prison, violence).
+_RISKY_ADULT = _Gated.of(
+    r"\b(?:has|have|with|got|had) (?:a |some |got )?(?:\w+ )?(?:previous|record|criminal"
+    r" record|convictions?|charges|cautions?|history|past|form)\b(?! (?:of|for) (?:\w+ )?"
+    r"(?:depression|anxiety|asthma|illness|working|teaching|nursing))"
+    r"|\b(?:been|was|is|just|spent time) (?:in|out of) (?:prison|jail|custody)\b"
+    r"|\b(?:had|has had|have had) (?:her|his|their) (?:own )?(?:kids|children|baby|babies|child"
+    r"|son|daughter) (?:taken|removed)\b"
+    r"|\b(?:due for|up for) (?:release|parole)\b|\brelease date\b|\bgetting out\b"
+    r"|\b(?:convicted|charged|arrested|investigated|cautioned|jailed|imprisoned|sentenced)"
+    r" (?:\w+ )?(?:for|of|with|over)\b"
+    r"|\b(?:his|her|their|partner|boyfriend|ex|dad|father) (?:criminal |police |offending )?"
+    r"(?:record|history|convictions|previous|past|form)\b"
+    r"|\bhistory of (?:\w+ ){0,2}?(?:violence|abuse|da|dv|domestic \w+|assault\w*|offending"
+    r"|sexual \w+|stalking|harassment|coercive \w+)"
+    r"|\b(?:da|dv|violent|abusive|offending|criminal|sexual) (?:history|past|record|partner|ex"
+    r"|boyfriend|man|dad|father|husband)\b"
+    r"|\b(?:sex offenders? register|registered sex offender|sex offender|rso|schedule (?:1|one)"
+    r"|on licence|out on licence|on bail|bailed|released from (?:prison|custody|jail)|out of"
+    r" (?:prison|jail|custody)|due out|being released|been released|just released|released"
+    r" (?:last|this|on|early|yesterday|today)|dvpo|dvpn|non molestation order|protection order"
+    r"|restraining order|injunction|court order|no contact order|not allowed (?:near|to see"
+    r"|contact)|no contact|supervised contact only|gbh|abh|perpetrator|risky adult)\b"
+)
+# The risky adult is (or will be) near the child: moved in, staying, contact, turning up.
+_ACCESS = _Gated.of(
+    r"\b(?:moved|moving|move|moves) (?:back )?in\b"
+    r"|\blet (?:him|her|them) (?:back |move )?in\b"
+    r"|\bletting (?:him|her|them) (?:back )?in\b|\b(?:living|lives|live|staying|stays|stay"
+    r"|sleeping|sleep|slept|stayed) (?:over|there|with|at|in)\b|\bback (?:home|in the house"
+    r"|at the house"
+    r"|living|at home|with (?:her|him|them|mum|dad|the))\b|\b(?:gone|going|went) back to"
+    r" (?:him|her|them)\b|\b(?:looking|looks|look) after\b|\bbabysit\w*|\bminding\b"
+    r"|\b(?:has|have|having|got|given|gets|get|granted|ordered|arranged|starting|start)"
+    r" (?:\w+ )?(?:unsupervised |overnight |supervised )?(?:contact|access|overnights"
+    r"|weekends|visits|handovers)\b|\bcontact (?:is |has been )?(?:arranged|starting|starts"
+    r"|every|from|on|at|this)\b|\bhandovers?\b|\bseen at\b|\bat the (?:house|address|flat"
+    r"|door|school|nursery|gate|school gate|home)\b|\boutside (?:the|her|his|their)\b"
+    r"|\bturn(?:ed|ing|s)? up\b|\bbeen round\b|\bcom(?:e|ing) round\b|\bmessag\w* (?:her|him"
+    r"|them|mum|dad|the)\b|\bwaiting (?:outside|for)\b|\bin the (?:house|home|flat)\b"
+    r"|\bleft (?:\w+ )?(?:with|alone with|in the care of)\b|\binto the (?:family )?(?:home"
+    r"|house|flat)\b|\blet (?:him|her|them) (?:come|move|stay|sleep|live)\b"
+    r"|\b(?:come|coming|comes) (?:back )?home\b|\b(?:is|are) (?:\w+ )?around\b"
+    r"|\baround (?:a lot|all the time|the house|the kids|the children|the baby)\b"
+    r"|\b(?:has|have|having|gets|got|get) (?:the|his|her|their) (?:kids|children|baby|boys|girls"
+    r"|son|daughter)\b"
+    r"|\b(?:go|going|goes|discharged|sent|due to go|to go) home (?:with|to)\b"
+    r"|\b(?:picking|pick|picked|picks) (?:\w+ ){0,2}?up\b|\bcollect\w*\b|\bsee the (?:kids|children"
+    r"|baby|boys|girls)\b|\b(?:been|is|was|are) (?:\w+ )?(?:round|over) (?:at|to)\b"
+)
+# A risk to a child now (observed or reported): injury, missing, neglect, threats, fear,
+# breach, leaving hospital against advice, exploitation, no checks done.
+_RISK_NOW = _Gated.of(
+    r"\b" + _INJURY + r"\b|\b(?:split|fat|bust) lip\b|\bhand ?print\b|\bmarks (?:on|to|around)"
+    r"|\b(?:broke|broken|cracked) (?:her|his|their|mum|the) \w+\b"
+    r"|\b(?:missing|absent) (?:since|for|from|overnight)\b|\b(?:going|goes|gone|went) missing\b"
+    r"|\b(?:not|never) (?:been )?(?:seen|home|back|in school|in nursery|at school) (?:since"
+    r"|for)\b|\bnot been (?:home|seen|in)\b|\bno answer (?:at|from)\b|\b(?:not|stopped)"
+    r" (?:been )?answering\b|\b(?:will not|would not|refus\w* to) (?:say|tell (?:us|me)) where\b"
+    r"|\bno (?:food|breakfast|electricity|heating|nappies|milk)\b|\bnothing to eat\b"
+    r"|\b(?:losing|lost) weight\b|\bnot (?:being )?fed\b|\b(?:hungry|starving)\b"
+    r"|\b(?:not|stopped|refus\w* to|will not|won't) (?:let|letting) (?:me|us|anyone|the \w+)"
+    r" (?:in|see)\b|\b(?:will not|would not|refus\w* to) (?:open|answer) the door\b"
+    r"|\bempty (?:flat|house|home)\b|\b(?:no one|nobody|noone) (?:has )?(?:picked|collected"
+    r"|come for)\b|\b(?:drinking|using|drunk|high) (?:heavily )?(?:again|every day|all the time)\b"
+    r"|\bthreat\w*\b|\b(?:scared|terrified|petrified|frightened|afraid) (?:of|to|for|that)\b"
+    r"|\b(?:is|am|are|was) (?:\w+ )?(?:terrified|petrified)\b"
+    r"|\bbreach\w*|\beven though (?:\w+ ){0,3}?(?:said|order|no contact|not allowed)"
+    r"|\bself discharg\w*|\bdischarg\w* (?:him|her|them)sel\w*|\bagainst (?:medical )?advice\b"
+    r"|\btake (?:him|her|them) home (?:before|against|now|today|tonight)\b"
+    r"|\b(?:will not|would not|refus\w* to|not going to) take (?:him|her|them) to (?:a|the)"
+    r" (?:doctor|gp|hospital|a&e)\b"
+    r"|\bmade to (?:hold|carry|sell|move|deliver|run)\b|\bowes? (?:them |him |people )?money\b"
+    r"|\bnew (?:phones?|trainers|clothes|money)\b|\bmet (?:him |her )?online\b"
+    r"|\bolder (?:man|men|lads|boys|guy|guys)\b|\b(?:meeting|meets|meet) (?:him|them|up)\b"
+    r"|\b(?:no|without any) (?:checks|risk assessment)\b|\bnot (?:been )?(?:checked|shared"
+    r"|assessed|told)\b|\b(?:nobody|no one|noone) (?:has )?(?:checked|shared|done|told|assessed)\b"
+    r"|\b(?:strangled|choked|kicks|kicked|punched|hits|hit|beat|beats|pushed|slapped|attacked"
+    r"|assaulted|raped|touched|touches|hurt|hurts|hurting|hitting)\b"
+    r"|\bsending (?:her|him|them) (?:\w+ )?(?:messages|pictures|photos)\b"
+    r"|\b(?:coming|came|comes) into (?:the|her|his|their) (?:bathroom|bedroom|room)\b"
+    r"|\bgun\b|\bknife\b|\bweapon\b|\bflinch\w*|\bcower\w*|\bwets (?:him|her|them)sel\w*"
+    r"|\b(?:losing|lost|lose) (?:\w+ ){0,3}?weight\b|\ba cut (?:on|above|to|under|across|in)\b"
+    r"|\b(?:story|explanation|account|stories)\b[^.!?]{0,20}?\b(?:keeps? changing|changed"
+    r"|changes|does not (?:add up|fit|match)|did not (?:add up|fit|match)|inconsistent)\b"
+    r"|\b(?:shouting|screaming|yelling|swearing) at\b|\bhole in the (?:wall|door)\b"
+    r"|\bsmashed\b|\b(?:not happy|uneasy|worried|uncomfortable|unhappy) (?:about )?leaving"
+    r" (?:them|the \w+|her|him)\b"
+    r"|\btak(?:e|ing) (?:the|her|his|their|my) (?:\w+ )?(?:children|kids|baby|son|daughter"
+    r"|boys|girls) (?:abroad|away|out of the country)\b"
+    r"|\b(?:sell|selling|sells|deal|dealing|deals|run|running|carry|carrying) (?:drugs|weed"
+    r"|county lines|for (?:them|him|older))\b|\bcounty lines\b"
+    r"|\bmeet (?:up|him|her|them)\b|\bsending (?:\w+ )?(?:pictures|photos|images|nudes|selfies)"
+    r"|\b(?:a|an|the) (?:older )?(?:man|men|adult|guy|bloke) (?:\w+ ){0,2}?online\b"
+    r"|\bunder (?:the )?water\b|\bhold(?:s|ing)? (?:his|her|their) head\b|\b(?:holds|held"
+    r"|grabs|grabbed|shakes|drags|dragged|throws|threw|locks|locked|bites|bit|smacks|slaps"
+    r"|whips|belts|chokes|pins|pinned|burns|burnt|scalded) (?:him|her|them|the \w+|his \w+"
+    r"|her \w+)\b"
+    r"|\b(?:stopped|not|never) (?:going|coming|been going|been coming) home\b|\bsofa surf\w*"
+    r"|\b(?:will not|refus\w* to|does not|did not) (?:give|say|tell) (?:us |me |anyone )?"
+    r"(?:an |the |her |his |their )?(?:address\w*|where)\b"
+    r"|\btrying to (?:get in|get into|break in|force (?:his|her|their) way|get at)\b"
+    r"|\b(?:snatch|abduct|take) (?:\w+ ){0,2}?(?:children|kids|baby|son|daughter)\b"
+    r"|\b(?:scared|frightened|terrified|afraid|worried) (?:that )?(?:he|she|they|her ex|his ex"
+    r"|dad|mum|the \w+) (?:will|is going to|might|would)\b"
+    r"|\b(?:keep|keeping|keeps) (?:\w+ )?secrets?\b|\bour (?:little )?secret\b"
+    r"|\ba mark (?:on|to|around|across|under|behind|above)\b|\bdifferent (?:stories|explanations"
+    r"|accounts|versions)\b"
+    r"|\bstaying out (?:all night|late|until|till)\b|\b(?:men|man|lads|guys|adults) (?:in (?:their"
+    r"|his) (?:twenties|thirties|forties|20s|30s|40s)|much older)\b"
+    r"|\b(?:looking after|caring for|in charge of|minding) (?:his |her |their |the |two |three "
+    r"|four )?(?:younger |little |baby )?(?:siblings|brothers|sisters|brother|sister)\b"
+    r"|\b(?:naked|nude|porn\w*|sexual (?:pictures|photos|videos|images|messages))\b"
+    r"|\b(?:takes?|taking|took) (?:\w+ )?(?:photos|pictures|videos|pics) of (?:her|him|them)\b"
+    r"|\bwants? to meet\b|\b(?:messaging|messages|messaged|contacting|contacted|talking to)"
+    r" (?:her|him|them) (?:on|via|through|over) (?:tiktok|snapchat|instagram|facebook|whatsapp"
+    r"|social media|online|the internet|discord|games?|xbox|playstation)\b"
+)
+# A request about what to do.
+_REQUEST = _Gated.of(
+    r"\b(?:should i|shall i|do i (?:need|have) to|do i (?:report|refer|tell|ring|call|flag)"
+    r"|can i (?:tell|share|let|say|warn|ask|disclose|inform)|am i (?:allowed|able|ok) to"
+    r"|who (?:do|should|would|can|shall|could) i (?:\w+ )?(?:contact|call|ring|phone|tell"
+    r"|speak to|talk to|refer|report|go to|inform|escalate|speak with|talk with)"
+    r"|what (?:do|should|can|shall|would) i do|what (?:should|do|would) i (?:advise|say|tell)"
+    r"|not sure (?:what|who|how|if|whether)|(?:i do not|do not) know (?:what|who|whether|if)"
+    r" (?:to do|i should|to tell)|is (?:this|it|that) (?:a referral|something|reportable"
+    r"|a concern|enough|serious enough|a safeguarding|a cp|child protection)|does (?:that|this"
+    r"|it) (?:matter|count|need)|is that a (?:worry|concern|problem)|what is the (?:process"
+    r"|procedure|next step|protocol)|what are the next steps|need (?:some )?advice"
+    r"|any advice|what now|is (?:it|that|this) a problem|is (?:it|that) (?:ok|okay|alright)"
+    r"|should i be (?:worried|concerned))\b"
+)
+# Looks like the briefing's situation ("a family like this", "the same set up as Child Z").
+_ANALOGY = _Gated.of(
+    r"\b(?:like|similar to) (?:this|that|child z|the one in the review|what happened)\b"
+    r"|\b(?:exactly|just|much|very much|a lot|a bit|bit|sounds|looks) like (?:a|one|my|this"
+    r"|the|that|ours|mine)\b|\blike (?:one of (?:my|ours|mine)|a family i|a case i|my)\b"
+    r"|\b(?:the )?(?:exact )?same (?:thing|situation|set up|setup|pattern|as|story)\b"
+    r"|\bsimilar (?:thing|situation|case|set up|family)\b|\bthis situation\b"
+    r"|\b(?:applies|apply|relevant|relates|relate|fits|rings true|rings a bell) (?:to|for)\b"
+    r"|\b(?:sounds|sounding) (?:\w+ )?like\b|\bremind\w* me of (?:a|one|my) (?:\w+ )?"
+    + _FAMILY_WORD + r"\b(?! (?:i|we) (?:had|worked|saw))"
+)
+# A particular family or child, named the way practitioners do ("mum", "her ex", "the baby",
+# "there's a toddler", "[name]"), as against "a child" or "parents" in general.
+_DEFINITE = _Gated.of(
+    r"\b(?:mum|dad|mums|dads)\b|\b(?:the|this|that) (?:new )?(?:mum|dad|mother|father|baby|child"
+    r"|boy|girl|family|partner|boyfriend|ex|kids|children|toddler|newborn|teenager|young person"
+    r"|stepdad|step dad|girlfriend)\b"
+    r"|\b(?:her|his|their) (?:new )?(?:ex|partner|boyfriend|girlfriend|husband|wife|dad|mum"
+    r"|father|mother|step dad)\b"
+    r"|\bthere (?:is|are) (?:a|an|two|three|this) (?:\w+ ){0,2}?" + _CHILD + r"\b"
+    r"|xxname|\bthis (?:case|one)\b"
+)
+# Deictic request: "should I be ringing SPoA about this?", "do I need to tell someone?".
+_REQUEST_ABOUT_THIS = _Gated.of(
+    r"\b(?:should i|shall i|must i|do i (?:need|have) to|ought i to) (?:\w+ ){0,2}?(?:ring"
+    r"|call|phone|report|refer|flag|let|inform|notify|alert|message|email"
+    r"|tell|escalate|raise|contact|worry)\w* (?:\w+ ){0,2}?(?:about (?:this|it|them|her|him)"
+    r"|this|it|spoa|mash|someone|anyone|somebody)\b"
+    r"|\bis (?:this|it|that) (?:something|a referral|reportable|a concern|enough|a safeguarding"
+    r"|a cp|a child protection|serious enough|a spoa|a mash)\b"
+    r"|\bis (?:this|it|that) (?:one )?for (?:spoa|mash|social care|the front door|childrens"
+    r" services|the police|the dsl|safeguarding)\b"
+    r"|\bnot sure (?:whether|if) (?:to|i should|i need to) (?:ring|call|refer|report|contact"
+    r"|tell|flag|escalate|phone|make)\b"
+    r"|\bshould i (?:be )?(?:worried|concerned)\b"
+)
+# Markers that make a text general or hypothetical rather than about a child now.
+_HYPOTHETICAL = _Gated.of(
+    r"\bif i (?:ever|was|were|am ever|have ever|should ever|had|did)\b|\bever (?:have|had|get"
+    r"|got|come across|see|saw|need)\b|\bhypothetical\w*|\bin theory\b|\bin general\b"
+    r"|\bgenerally\b|\bjust asking\b|\basking (?:generally|in general|for (?:a friend|future"
+    r"|my own|reference|interest))|\bfor future reference\b|\bout of interest\b"
+    r"|\bin (?:the )?training\b|\bon (?:the|a) course\b|\b(?:we|i) (?:were|was) asked\b"
+    r"|\bwhat would (?:we|i|you|one) (?:do|have done)\b|\bwhat should (?:we|you|one) (?:do"
+    r"|have done)\b|\bwhat (?:we|i|you) (?:would|should|could|might) (?:do|have done)\b"
+    r"|\bi (?:\w+ )?wonder\w* (?:\w+ )?(?:if|whether|how)\b|\bwould i (?:recognise|spot|know"
+    r"|notice|pick up)\b|\bwhether or not\b"
+    r"|\bin (?:the )?(?:scenario|case study|exercise|role play)\b|\bwhat happens if\b"
+    r"|\bwould (?:you|we|one|a practitioner) (?:need|have to|be expected|be allowed)\b"
+    r"|\b(?:who is|whose job is it|who has) (?:responsible|the responsibility|meant|supposed)\b"
+    r"|\bwhat (?:is|would be) the process (?:if|when)\b"
+)
+# Statements about practice in general ("we always refer", "babies who don't cruise").
+_HABITUAL = _Gated.of(
+    r"\b(?:always|all the time|constantly|every time|routinely|as standard|as a rule|by default"
+    r"|no exceptions|as a matter of course)\b"
+)
+_GENERIC = _Gated.of(
+    r"\b(?:we|i|you) (?:would|will|do|should) (?:always|normally|usually|routinely|automatically)\b"
+    r"|\bin (?:our|my) (?:service|team|school|practice|trust|area|force|unit|setting|authority"
+    r"|experience|organisation|agency|locality|ward)\b"
+    r"|\b(?:any|all|every|most|many|lots of|a lot of) (?:of )?(?:my |our |the )?(?:\w+ )?"
+    r"(?:bruis\w*|injur\w*|marks?"
+    r"|child(?:ren)?|bab(?:y|ies)|disclosures?|concerns?|partners?|famil(?:y|ies)|parents?"
+    r"|mums|dads|kids|cases|referrals|perpetrators|adults|men|women|practitioners)\b"
+    r"|\b(?<!the )(?<!her )(?<!his )(?<!their )(?<!my )(?<!our )(?<!these )(?<!those )"
+    r"(?<!both )(?<!two )(?<!three )(?<!four )(?<!mum )(?<!dad )(?<!your )(?<!all )"
+    r"(?:babies|children|kids|parents|mums|dads|families|partners|men|women"
+    r"|perpetrators|victims|teenagers|young people|abusers|fathers|mothers)"
+    r" (?:still |also |often |usually |really |always )?(?:who|that"
+    r"|often|usually|tend|can|may|might|will|do not|are|go|tell|need|should|in general)\b"
+    r"|\b(?:we|you|practitioners|professionals|agencies|staff) (?:should|must|ought to|need to"
+    r"|have to) (?:always |also |still |really )?(?:share|tell|ask|check|include|consider|think"
+    r"|record|invite|refer|make sure|involve|assess|talk|speak|be|do|look|get|remember)\b"
+    r"|\b(?:we|practitioners|professionals|agencies|teams|staff|services|everyone) (?:need|needs"
+    r"|should|must|have|ought) to (?:get|be|do|look|think|consider|ask|check|make|remember"
+    r"|improve|share|include|invite|record|weigh)\b"
+    r"|\b(?:my|our|the) (?:reflection|takeaway|learning|view|policy|approach|practice) (?:is|was"
+    r"|for me|here|would be)\b|\b(?:my|our) (?:team|teams) (?:view|reflection|agreed)\b"
+    r"|\bas a team\b|\bdo not bruise\b|\bis a risk factor\b"
+    r"|\b(?:partners|men|dads|fathers|adults|parents|perpetrators) with (?:a |an )?(?:\w+ ){0,2}?"
+    r"(?:history|record|past|convictions)\b"
+)
+# A question (for choosing between the front door and a reflection).
+_QUESTION = _Gated.of(
+    r"\?|^(?:\w+ ){0,2}?(?:how|who|what|when|where|why|which|should|shall|can|could|would"
+    r"|do|does|did|is|are|am|will|may|must)\b"
+)
+# The practitioner's own childhood or family history (distress, not a live concern).
+_OWN_PAST = _Gated.of(
+    r"\bwhen i was (?:a child|a kid|little|young|younger|a girl|a boy|a teenager|a teen|small"
+    r"|growing up|in care|at school|\d{1,2}|[a-z]+teen)\b"
+    r"|\b(?:as|since) a (?:child|kid|little girl|little boy|teenager|teen)\b(?! protection)"
+    r"|\bi grew up\b|\b(?:my|our) (?:own )?(?:childhood|upbringing)\b"
+    r"|\bi (?:was|have been|had been) (?:\w+ )?(?:in care|in foster care|a looked after child"
+    r"|looked after|fostered|adopted|abused|sexually abused|neglected|a victim|on a cp plan"
+    r"|on a child protection plan|on the child protection register)\b(?!(?: child)?"
+    r" (?:coordinator|team"
+    r"|worker|nurse|review\w*|service|manager|social worker|officer|lead|specialist|placement"
+    r"|cases|children|education))"
+    r"|\bi was (?:\w+ ){0,6}?(?:myself|as a (?:child|kid))\b|\bmyself as a (?:child|kid)\b"
+    r"|\b(?:i|me|my)\b[^.!?]{0,60}?\bgrowing up\b"
+    r"|\bi was (?:\w+ ){0,2}?(?:hit|beaten|hurt|abused|assaulted|neglected|attacked) by (?:my|our)"
+    r" (?:\w+ ){0,2}?(?:dad|mum|father|mother|step ?dad|step ?mum|partner|brother|sister|uncle"
+    r"|grandad|parents|family)\b"
+    r"|\b(?:happened|happen) to me\b|\bhappened in my (?:own )?family\b|\bin my (?:own )?family"
+    r" when\b|\bgrowing up\b(?=[^.!?]{0,60}\b(?:i|me|my)\b)"
+    r"|\bmy (?:own )?(?:dad|mum|father|mother|step ?dad|step ?mum|step (?:father|mother)"
+    r"|parents|brother|sister|uncle|grandad|grandfather|mum partner|mums partner)"
+    r"\b(?: \w+){0,2}? (?:used to|would|was|were) (?:\w+ )?(?:hit|beat|hurt|violent|abusive"
+    r"|drink|drunk|abuse|attack|strangle|scream)\w*"
+    r"|\bmy (?:own )?(?:dad|mum|father|mother|step ?dad|step ?mum)\b(?: \w+){0,3}?"
+    r" (?:hit|beat|hurt|abused|attacked) (?:me|my mum|my dad|us)\b(?= as a| when i)"
+    r"|\b(?:hit|beat|hurt|abused) me (?:as a (?:kid|child)|when i was)\b"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -550,7 +997,8 @@ class _Family:
     """A named group of patterns; ``name`` is what :class:`SafetyAssessment.rule` reports."""
 
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[_Gated, ...]
+    combined: _Gated
     needs_child: bool = False  # also needs a child mentioned somewhere in the message
     needs_strong_present: bool = False  # only counts with explicit "now" framing
 
@@ -560,10 +1008,21 @@ def _family(
 ) -> _Family:
     return _Family(
         name,
-        tuple(re.compile(p) for p in patterns),
+        tuple(_Gated.of(p) for p in patterns),
+        _any_of(patterns),
         needs_child=needs_child,
         needs_strong_present=needs_strong_present,
     )
+
+
+def _any_of(patterns: tuple[str, ...]) -> _Gated:
+    """One regex that matches where any of ``patterns`` does.
+
+    A family is asked one question ("does any of these match?"), so one search over the text
+    does the work of several, without a Python call per pattern: most messages are short, and
+    there the calls, not the scanning, are the cost.
+    """
+    return _Gated.of("|".join(f"(?:{p})" for p in patterns))
 
 
 _URGENT_FAMILIES: tuple[_Family, ...] = (
@@ -579,7 +1038,14 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|tablets|paracetamol)|overdos\w*"
         r"|jump(?:ing|ed|s)? (?:off|in front)|ligature|noose|saying goodbye|suicide note"
         r"|(?:do|does|did) not want to (?:live|be alive|be here|wake up)|end(?:ing)? it all"
-        r"|no (?:point|reason) (?:in )?(?:living|going on|being alive)|better off dead)",
+        r"|no (?:point|reason) (?:in )?(?:living|going on|being alive)|better off dead"
+        r"|(?:started|been|back to) (?:\w+ )?cutting|cutting (?:again|(?:him|her|them)sel\w*)"
+        r"|(?:want|wants|wanted|wish|wishes|rather) (?:\w+ ){0,2}?(?:to )?(?:not|never)"
+        r" (?:wake|waking) up"
+        r"|(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:\w+ )?(?:pills"
+        r"|tablets|paracetamol)|(?:pills|tablets|paracetamol) (?:\w+ )?(?:saved|stockpiled"
+        r"|stored|hoarded)|thoughts of (?:suicide|ending|killing|dying)|ways to (?:die|kill)"
+        r"|(?:written|wrote|left) (?:a )?(?:goodbye |suicide )?(?:note|letter))",
         r"\bthreat\w* (?:to )?(?:suicide|self harm|jump|end it)",
     ),
     _family(
@@ -623,7 +1089,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:told|tells|telling) (?:me|us|staff|her teacher|his teacher) (?:about )?something"
         r" (?:\w+ )?(?:serious|worrying|bad|awful|concerning|disturbing|upsetting|horrible|scary"
         r"|frightening)\b",
-        r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just )+disclosed\b",
+        r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just ){1,3}disclosed\b",
         r"\b(?:" + _CHILD + r")\b (?:\w+ ){0,3}?disclosed\b",
     ),
     _family(
@@ -649,6 +1115,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r" (?:\w+ )?" + _VICTIM + r"\b",
         r"\b(?:" + _CHILD + r"|he|she|they)\b(?: \w+){0,3}? (?:has|have|had) (?:just )?been"
         r" (?:\w+ )?(?:abused|hit|hurt|beaten|harmed|assaulted|raped|touched|molested|strangled"
+        r"|stabbed|shot|knifed|slashed|glassed"
         r"|burned|burnt|shaken|kicked|punched|neglected|locked|starved|attacked|groomed"
         r"|exploited|trafficked|threatened|slapped|smacked|whipped|belted)\b",
         r"\b(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|strangl\w*|chok\w*"
@@ -665,7 +1132,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:throws|threw|throwing|chucks|chucked|hurls"
         r"|hurled) (?:\w+ ){0,2}?at " + _VICTIM + r"\b",
         r"\b(?:makes|made|making|forces|forced|forcing|gets|got|shows|showed|showing|sends|sent"
-        r"|sending) (?:" + _VICTIM + r") (?:to )?(?:watch |look at |send |see )?(?:\w+ )?"
+        r"|sending) (?:" + _VICTIM + r") (?:to )?(?:watch |look at |send |see )?(?:\w+ ){0,2}?"
         r"(?:porn\w*|sexual \w+|naked \w+|nude\w*|sexy \w+|explicit \w+)",
         r"\b(?:makes|made|making|forces|forced|forcing) (?:" + _VICTIM + r") (?:to )?(?:have sex"
         r"|sleep with|do sexual|do things|touch (?:him|her|them))",
@@ -841,7 +1308,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b" + _CHILD + r"\b(?: \w+){0,4}? (?:with|alone with|left with) (?:a |an |the |her "
         r"|his |their )?(?:drunk|violent|known|risky|dangerous|convicted) (?:\w+ )?(?:man"
         r"|adult|partner|dad|father|mum|mother|boyfriend|ex|person|stranger|offender)",
-        r"\b" + _ACTOR + r"\b (?:has |have |just )+(?!taken (?:\w+ ){0,3}?(?:to|out|into)\b)"
+        r"\b" + _ACTOR + r"\b (?:has |have |just ){1,3}(?!taken (?:\w+ ){0,3}?(?:to|out|into)\b)"
         r"(?:taken|snatched|grabbed|abducted|kidnapped|run off with|disappeared with)"
         r" (?:the|her|his|their|my|a|both) (?:\w+ )?" + _CHILD + r"\b",
         r"\b(?:snatched|abducted|kidnapped|ran off with|disappeared with) (?:the|her|his|their"
@@ -866,10 +1333,11 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
     ),
     _family(
         "worried_about_child_now",
-        r"\b(?:i am|we are|i|we|i am really|i am very)\b(?: \w+){0,2}? (?:worried|concerned"
+        r"\b(?:i am|we are|i|we|i am really|i am very)\b(?: (?!not\b|never\b)\w+){0,2}?"
+        r" (?:worried|concerned"
         r"|scared|frightened|anxious|panicking|terrified|really worried) (?:about|for|that)"
-        r" (?:" + _DET + r" |\[name\] )(?:\w+ ){0,2}?(?:" + _CHILD + r"|famil(?:y|ies)"
-        r"|\[name\])\b",
+        r" (?:" + _DET + r" |xxname )(?:\w+ ){0,2}?(?:" + _CHILD + r"|famil(?:y|ies)"
+        r"|xxname)\b",
         r"\b(?:i|we)(?: have| have got| got)? (?:\w+ )?(?:concerns?|worries|a worry) (?:about"
         r"|for|regarding|re) " + _DET + r" (?:\w+ ){0,2}?(?:" + _CHILD + r"|famil(?:y|ies))\b",
         r"\b" + _CHILD + r"\b[^.!?]{0,30}?\b(?:in front of me|with me (?:now|here|right now)"
@@ -909,7 +1377,7 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:need|needs|have|got|want|must|going|trying|about) to (?:make|do|raise|report"
         r"|submit|send|log|put in|file|call in|phone in|escalate) (?:an? |this |the )?"
         r"(?:urgent |emergency |immediate |child protection |cp |safeguarding |mash |spoa "
-        r"|s47 |section 47 )+(?:referral|concern|report|strategy discussion)\b",
+        r"|s47 |section 47 ){1,4}(?:referral|concern|report|strategy discussion)\b",
         r"(?:^|\bi |\bwe )(?:need|needs|must|have|have got|got) to (?:make|do|raise|submit|send)"
         r" (?:a|an) (?:\w+ )?referral\b(?! (?:pathway|process|form|route|system))",
         r"(?:^|\bi |\bwe )(?:need|needs|must|have|want) to report (?:\w+ ){0,2}?(?:abuse"
@@ -941,29 +1409,132 @@ _I = (
     r"(?:\bi(?: am| have been| have| feel like i am| feel| think i am| keep)?"
     r"|^(?:feeling|honestly|really|just|totally|i think)?)"
     r"(?: (?:just|really|honestly|so|totally|completely|still|not|kind of|sort of|a bit|feeling"
-    r"|been|genuinely|literally|seriously|actually|absolutely))*"
+    r"|been|genuinely|literally|seriously|actually|absolutely)){0,4}"
 )
 
 # Speaker as subject of a phrase that has no pronoun of its own ("end it all", "no point in
 # living"): "I ..." within a few words, or the start of a sentence with no he/she/they before it.
-_SPEAKER = r"(?:\bi (?:\w+ ){0,4}?|(?:^|[.!?] )(?:(?!(?:he|she|they|\[name\]) )\w+ ){0,3}?)"
+_SPEAKER = r"(?:\bi (?:\w+ ){0,4}?|(?:^|[.!?] )(?:(?!(?:he|she|they|xxname) )\w+ ){0,3}?)"
 
-_CRISIS = re.compile(
-    r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|hang\w*|end\w*|poison\w*|drown\w*) myself\b"
-    r"|\b(?:end|take|ending|taking) my (?:own )?life\b"
-    r"|" + _SPEAKER + r"(?:end(?:ing)? it all|no (?:point|reason) (?:in )?(?:living|going on"
-    r"|to live|being alive|carrying on))\b"
-    r"|\bi (?:am|feel|have been|have been feeling|am feeling) (?:\w+ )?suicidal\b"
-    r"|\bsuicidal (?:thoughts|feelings|ideation)\b(?=[^.!?]*\b(?:i|me|my)\b)"
-    r"|(?:^|\bi )(?:\w+ )?(?:do not|dont|no longer|never) want to (?:be here|live|be alive"
-    r"|wake up|go on|exist)\b|\bi (?:\w+ )?want to die\b|^(?:\w+ )?want to die\b"
-    r"|\bwish i (?:was|were) dead\b|\bwish i (?:was|were) not here\b|\bwish i was not alive"
-    r"|\bbetter off without me\b|\bi (?:would|would be|am|will be) better off dead\b"
-    r"|\bi (?:just |really )?(?:cannot|can not) go on\b(?! with)"
-    r"|\bi (?:have been |have |am |keep )?(?:self harming|self harm)\b"
-    r"|\bi (?:have )?(?:thought|been thinking|think|am thinking) about (?:killing myself"
-    r"|suicide|ending (?:it|my life)|taking my (?:own )?life)"
+# Filler that may open a sentence before a subjectless first-person phrase ("honestly, just
+# started cutting again"); any other opening word (she, my pupil) is someone else's risk, which
+# the urgent families catch first.
+_OPENER = (
+    r"(?:\bi (?:\w+ ){0,5}?|(?:^|[.!?,;:] )(?:(?:and|but|so|just|honestly|tbh|really|sometimes"
+    r"|lately|recently|still|now|some days|most days|at times|to be honest|if im honest"
+    r"|if i am honest|keep|kept|been|ive|i have|have|even|already|also)\s){0,4})"
 )
+
+_CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|hang\w*|end\w*|poison\w*|drown\w*|burn\w*"
+        r"|starv\w*) myself\b",
+        r"\b(?:end|take|ending|taking|took) my (?:own )?life\b",
+        _SPEAKER + r"(?:end(?:ing)? it all|no (?:point|reason) (?:in )?(?:living|going on"
+        r"|to live|being alive|carrying on|being here|waking up))\b",
+        r"\bi (?:am|feel|have been|have been feeling|am feeling|get|got|felt) (?:\w+ )?suicidal\b",
+        r"(?:^|[.!?,;:] |\bi (?:\w+ ){0,4}?|\bmy )(?:(?:the|these|having|had|some|more|have"
+        r"|been|getting|own)\s){0,4}suicidal (?:thoughts|feelings|ideation|urges)\b",
+        r"(?:^|\bi )(?:\w+ )?(?:do not|no longer|never) want to (?:be here|live|be alive"
+        r"|wake up|go on|exist|carry on)\b(?! (?:with|doing|reading|today|now|here))"
+        r"|\bi (?:\w+ )?want to die\b|^(?:\w+ )?want to die\b",
+        r"\bwish i (?:was|were) (?:dead|not here|not alive|gone)\b",
+        r"\bbetter off (?:without me|if i (?:was|were|was not|were not|did not)\b)"
+        r"|\bi (?:would|would be|am|will be) better off dead\b",
+        r"\bi (?:just |really )?(?:cannot|can not) go on\b(?! with)",
+        r"\bi (?:have been |have |am |keep |started |have started )?(?:self harming|self harm)\b",
+        r"\bi (?:have )?(?:thought|been thinking|think|am thinking|keep thinking) about"
+        r" (?:killing myself|suicide|ending (?:it|my life|things)|taking my (?:own )?life)",
+        # self-harm resumed: "started cutting again"
+        _OPENER + r"(?:started|starting|begun|began|gone back to|going back to|back to"
+        r"|resorted to|been|keep|kept) (?:\w+ )?(?:cutting|self harming|harming myself"
+        r"|hurting myself|burning myself)(?: myself)?(?: again)?\b",
+        r"\b(?:cannot|can not|do not|no longer|struggle to|struggling to) see (?:the|any) point"
+        r" (?:in|of) (?:carrying on|going on|living|anything|it all|life|being here|any of it"
+        r"|getting up|waking up|continuing|me)\b",
+        r"\b(?:thinking|think|thought|dream\w*|fantasi\w*) (?:\w+ ){0,3}?(?:about|of) (?:just )?"
+        r"(?:not (?:waking|wake) up|going to sleep and not|never waking|not being (?:here|around"
+        r"|alive))",
+        r"\b(?:tablets|pills|paracetamol|medication|painkillers) (?:\w+ ){0,2}?(?:saved|stored"
+        r"|put (?:aside|away|by)|stockpiled|hoarded|ready|stashed)\b"
+        r"|\b(?:saved|saving|stockpil\w*|hoard\w*|stash\w*) (?:up )?(?:\w+ ){0,2}?(?:tablets|pills"
+        r"|paracetamol|medication|painkillers)\b",
+        r"\b(?:not sure|do not know if|unsure if|not certain) i (?:even |really )?want to"
+        r" (?:be here|live|be alive|go on|carry on|exist|anyway)\b",
+        r"\blive with myself\b[^.!?]{0,60}?\bnot sure i (?:even )?want to\b",
+        r"\b(?:easier|better|simpler|best) (?:for everyone |for them )?if i (?:just )?(?:crashed"
+        r"|crash|died|was dead|were dead|was not here|was not around|were not here|did not wake"
+        r"|disappeared|was gone|were gone|ended it|drove off|walked into|jumped|stepped|was not"
+        r" alive|was not in the picture)",
+        r"\bi (?:\w+ ){0,5}?(?:crash|crashing|crashed|drive|driving|drove|swerve|swerving"
+        r"|steer|steering) (?:\w+ ){0,3}?(?:into|off) (?:(?:a|the) )?(?:wall|tree|bridge|lorry"
+        r"|river"
+        r"|cliff|motorway|oncoming|central reservation|barrier|road)\b",
+        r"\b(?:do not|dont) think i (?:will|would|am going to) be (?:around|here|alive)"
+        r" (?:much |for )?(?:longer|long|next|by|for|tomorrow)\b(?![^.!?]{0,40}\b(?:leave"
+        r"|holiday|away|off|course|training|conference|cover|job|role|team|post)\b)",
+        r"\bi (?:will not|might not|may not) be (?:around|here|alive) (?:for )?(?:much )?(?:longer"
+        r"|long|tomorrow)\b(?![^.!?]{0,40}\b(?:leave|holiday|away|off|course|training|job|role"
+        r"|team|post)\b)",
+        r"\b(?:thoughts|thinking|thought) (?:of|about) (?:suicide|killing myself|ending (?:it"
+        r"|my life|things|it all)|dying|death|not being here|self harm\w*|taking my (?:own )?life"
+        r"|overdos\w*|taking an overdose|hurting myself|harming myself)\b",
+        r"\b(?:thinking|think|thought) (?:of|about) (?:taking|having) (?:an |a )?overdose\b",
+        r"\bsuicide note\b|\bgoodbye (?:letters?|notes?|messages?)\b"
+        r"|\b(?:written|wrote|writing|left|leave) (?:\w+ )?(?:letters?|notes?|messages?) (?:to"
+        r"|for) (?:my|the) (?:family|kids|children|husband|wife|partner|mum|dad|parents|loved"
+        r" ones|daughter|son|boys|girls)\b"
+        r"|(?:^|\bi )(?:\w+ ){0,2}?(?:written|wrote|left) (?:a|my) (?:goodbye )?note\s*[.!]*$"
+        r"|\bi (?:\w+ ){0,3}?saying (?:my )?goodbyes?\b",
+        r"\b(?:stand|standing|stood|wait|waiting) (?:\w+ ){0,4}?(?:platform|edge|bridge|cliff"
+        r"|roof|ledge|tracks)\b[^.!?]{0,40}?\b(?:step|stepping|jump|jumping|fall|falling|lean"
+        r"|throw)",
+        r"\bi (?:\w+ ){0,5}?(?:step|stepping|jump|jumping|throw myself|throwing myself|walk"
+        r"|walking) (?:off|in front of|under|into) (?:a|the) (?:train|bridge|platform|cliff"
+        r"|building|roof|bus|lorry|car|sea|river|traffic|road)\b",
+        r"\bi (?:am|feel) not safe\b|\bi (?:do not|dont) feel safe (?:with|around|in) (?:myself|my"
+        r" own (?:head|mind))\b|\b(?:cannot|can not|not able to|struggling to|unable to)"
+        r" keep myself safe\b|\bnot safe (?:with|around) myself\b|\bscared (?:of )?what i"
+        r" (?:might|will|could|may) do\b",
+        r"\b(?:want|need|wish|wanting) (?:it all|everything|this|things|the pain|it) to (?:stop"
+        r"|end),? (?:\w+ )?(?:permanently|for good|forever|for ever)\b",
+        r"\bi (?:\w+ ){0,3}?disappear(?:ed)? (?:for good|forever|permanently)\b",
+        r"\b(?:nobody|no one|noone) would (?:miss|notice|care about) me\b|\b(?:nobody|no one"
+        r"|noone) would (?:miss|notice|care) if i\b",
+        r"\b(?:looking up|looked up|researching|researched|googling|googled|searching|searched)"
+        r" (?:\w+ ){0,2}?(?:ways|how) to (?:die|kill myself|end it|end my life|overdose)\b",
+        r"\bi (?:\w+ ){0,2}?(?:want|wanted|going|plan|planning|need|have) to end it\b(?! with)"
+        r"(?! (?:all )?with)",
+        r"\b(?:doing|do|did) (?:everyone|them|my family|the world|people) a favour (?:if i|by"
+        r" (?:going|dying|not being))\b|\bif i (?:was|were) (?:gone|dead|not here|not around"
+        r"|not alive)\b",
+        r"\b(?:to|and) (?:just )?(?:not|never) (?:wake|waking) up\b"
+        r"|\b(?:i|me|myself)\b[^.!?]{0,40}?\b(?:not|never) (?:wake|waking) up\b(?! (?:in time"
+        r"|early|on time|until))|\bbetter off (?:dead|gone|not (?:waking|being|here|alive))\b",
+        r"\b(?:thinking|think|thought) (?:about|of) (?:taking|swallowing) (?:all |a load of |some "
+        r"|loads of )?(?:my |the |of my )?(?:tablets|pills|meds|medication|paracetamol)\b",
+        r"\bno way out\b(?=[^.!?]{0,20}\b(?:for me|i)\b)|\bi (?:\w+ ){0,3}?no way out\b"
+        r"|^(?:there is |i see |i can see )?no way out\b",
+        r"\b(?:want|wanting|wish) (?:\w+ )?(?:to not|not to|to stop|i did not|i didnt) (?:exist|be"
+        r" here|be alive|be around)\b",
+        r"\b(?:plan|planning|planned|going|decided|intend\w*) to end (?:things|it|it all|my life)\b"
+        r"(?! with)",
+        r"\b(?:looked|looking|look|searched|searching|googled|googling) (?:up )?how (?:many|much)"
+        r" (?:\w+ ){0,2}?(?:tablets|pills|paracetamol|it would take|would kill|to take)\b",
+        r"\b(?:relapsed|relapse|relapsing|slipped back) (?:\w+ ){0,2}?(?:self harm\w*|cutting"
+        r"|hurting myself)\b",
+        r"\b(?:do not|dont) think i (?:even |really )?want to (?:be here|live|be alive|go on"
+        r"|carry on|exist)\b(?! (?:with|doing|reading|today|now|here))",
+        r"\b(?:said|say|saying|started saying) (?:my )?goodbyes? to (?:my|the) (?:kids|family"
+        r"|children|partner|husband|wife|boys|girls|son|daughter|mum|dad|parents)\b",
+        r"\b(?:do not|dont|do not even) know (?:if|whether) i (?:even |really )?want to (?:be here"
+        r"|live|be alive|go on|carry on|exist)\b",
+        r"\b(?:do not|dont) deserve to (?:live|be alive|be here)\b|\b(?:would|had) rather (?:be"
+        r" dead|die|not be alive|not be here|not wake up)\b",
+    )
+)
+_CRISIS = _family("practitioner_crisis", *(p.pattern for p in _CRISIS_PATTERNS))
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     _family(
@@ -987,23 +1558,30 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:really |deeply |quite |so |genuinely |badly )?(?:affected|upset|shaken|shook"
         r"|disturbed|distressed|traumati[sz]ed|triggered|rattled|hit) me\b",
         r"\b(?:hit|hits|hitting) (?:me )?(?:hard|harder|home|hardest)\b",
+        r"\b(?:wrecked|destroyed|broken|gutted|floored|devastated|crushed|flattened|undone)"
+        r" me\b",
         r"\b(?:hard|difficult|tough|painful|horrible|awful|harrowing|grim|heavy) (?:to read"
         r"|reading)"
-        r"\b",
+        r"\b(?! but (?:\w+ ){0,2}?(?:important|worth|useful|necessary|helpful|valuable|essential"
+        r"|needed|good|interesting|glad))",
         r"\bupsetting\b|\bdistressing\b|\bharrowing\b|\btraumati[sz]ing\b|\bheartbreaking\b"
         r"|\bgut ?wrenching\b",
-        r"\b(?:makes|made|making) me (?:want to |feel like )?(?:cry|sick|sad|angry and sad"
+        r"\b(?:makes|made|making) me (?:so |really |very |feel so |feel really )?(?:want to "
+        r"|feel like )?(?:cry|sick|sad|angry and sad"
         r"|feel sick|feel awful|feel terrible|feel useless|feel low)\b",
         r"\b(?:want|wanted|wants) to cry\b|\b(?:keep|kept|been|started|start) crying\b"
         r"|\bin tears\b|\btearful\b|\bcried\b|\bin bits\b",
-        r"(?:\bi (?:am|feel|have been|have been feeling|am feeling|keep feeling)|^feeling"
-        r"|\bbeen feeling|\bfeeling) (?:\w+ ){0,3}?(?:upset|shaken|distressed|traumati[sz]ed"
+        r"(?:\bi (?:just |really |still |honestly |kind of |sort of |actually )?(?:am|feel"
+        r"|have been|have been feeling|am feeling|keep feeling)|^(?:just |still )?feel(?:ing)?"
+        r"|\bbeen feeling|\bfeeling) (?:(?!not |never |no )\w+ ){0,3}?(?:upset|shaken|distressed"
+        r"|traumati[sz]ed"
         r"|triggered|emotional|down"
         r"|devastated|heartbroken|gutted|a mess|broken|numb|sad|low|awful|terrible|horrible"
+        r"|shaking|trembling|sobbing|crying|wrecked|fragile|on edge"
         r"|dreadful|hopeless|helpless|useless|sick|anxious|stressed|panicky|shaky|wobbly"
         r"|shattered|emotional|raw|not ok(?:ay)?|not alright|not all right)\b",
         r"\b(?:this|it|that|the (?:case|review|briefing)) (?:is|was) (?:\w+ )?triggering\b",
-        r"\btriggered\b(?=[^.!?]*\b(?:i|me|my)\b)",
+        r"\btriggered\b(?=[^.!?]{0,80}\b(?:i|me|my)\b)",
         r"\bmy mental health\b|\bpanic attacks?\b",
     ),
     _family(
@@ -1012,12 +1590,15 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|breaking down|at breaking point|at the end of my tether|running on empty"
         r"|barely holding (?:it )?together)\b(?! to (?:engage|get|find|understand|see|know"
         r"|work|reach|identify|assess))",
-        r"\b(?:cannot|can not|could not|struggling to|unable to) cope\b",
+        r"\b(?:cannot|can not|could not|struggling to|unable to) cope\b"
+        r"|\b(?:do not|dont) think i am (?:really )?(?:coping|managing|ok|okay|doing (?:ok|okay"
+        r"|well))\b|\bcannot face (?:any more|anymore|more) of (?:this|it)\b",
         r"\boverwhelm\w*",
         r"\b(?:too much|too hard|too heavy) for me\b|\bi cannot do this (?:anymore|any more"
         r"|job)\b",
         r"\bi (?:am|feel) (?:\w+ )?(?:exhausted|drained|burnt out|fried|frazzled|spent)\b",
-        r"\bburnt out\b|\bout of my depth\b",
+        r"\bburnt out\b|\bout of my depth\b(?![^.!?]{0,40}\b(?:training|course|learn\w*"
+        r"|more about)\b)",
         r"\bi (?:\w+ )?(?:dread|hate) (?:going (?:in|into|to|back)|work|my job|mondays"
         r"|the thought)",
         r"\b(?:cannot|can not|can|could) (?:\w+ )?(?:do|keep doing|carry on with|carry on doing)"
@@ -1026,7 +1607,10 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:finding|find|found) (?:this|it|the case|this case|things|everything|work)"
         r" (?:really |very |so |quite |incredibly )?(?:hard|difficult|tough|heavy)"
         r"(?= emotionally| to (?:read|deal with|cope|process|take in|handle|get over"
-        r"|stop thinking|switch off|talk about)|\s*[.!,]|\s*$)",
+        r"|stop thinking|switch off|talk about|breathe|focus|concentrate|sleep|stop crying"
+        r"|keep going)|\s*[.!,]|\s*$)",
+        r"\bin a (?:bad|dark|low|terrible|awful|horrible|right) (?:way|place|state)\b"
+        r"|\bin a (?:bit of a |real )?state\b|\bthe last thing i needed\b",
         r"\bi (?:think i )?need (?:to talk to someone|to speak to someone|some support|support"
         r"|help)(?=\s*[.!,]|\s*$| with (?:this|how i)| about (?:this|it|how|my|what))",
         r"\bsigned off (?:sick|with stress|work|with anxiety|with depression)\b"
@@ -1034,7 +1618,8 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:stressed|stress) (?:out )?(?:that |so )?i cannot\b",
         r"\btipped me over\b|\bpushed me over the edge\b",
         r"\bi (?:have )?had (?:a|such a) (?:\w+ )?(?:hard|tough|rough|awful|horrible|difficult"
-        r"|terrible|bad|heavy) (?:week|day|time|month|year|few weeks|few days)\b",
+        r"|terrible|bad|heavy) (?:week|day|time|month|year|few weeks|few days|few months|months"
+        r"|couple of weeks|couple of months|weeks|term|year at work)\b",
         r"\b(?:it|this|that|everything|work) (?:has been|is|was) (?:\w+ )?(?:a lot|too much"
         r"|so much|a struggle|really heavy|heavy going)(?=\s*[.!,]|\s*$| for me| to (?:take"
         r"|process|deal with)| honestly| lately| recently)",
@@ -1059,7 +1644,8 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         "distress_sleep",
         r"\b(?:cannot|can not|could not|have not been able to|not able to|struggling to"
         r"|unable to) (?:\w+ )?sleep\w*",
-        r"\b(?:not|barely|hardly) (?:been )?sleep(?:ing)?\b|\bsleepless\b|\blying awake\b"
+        r"\b(?:not|barely|hardly) (?:been )?sleep(?:ing)?\b|\bsleepless\b|\b(?:lying|lie|lay"
+        r"|laying) awake\b"
         r"|\bawake at night\b|\binsomnia\b",
     ),
     _family(
@@ -1074,16 +1660,139 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\bhappened to me\b|\b(?:when|as) i was (?:a child|little|a kid|young)\b",
         r"\b(?:reminds|reminded) me of (?:my own|my childhood|what happened to me|my dad|my mum"
         r"|my (?:step ?)?(?:father|mother))\b",
+        r"\b(?:all|it all|everything|memories|it|stuff|things) (?:has |have )?(?:come|came"
+        r"|comes|coming|flood\w*) (?:\w+ )?back\b|\bflooding back\b"
+        r"|\bbrought (?:it |this |that |everything |a lot )?(?:all )?(?:up|back up) (?:again|for"
+        r" me)\b|\b(?:very|really|quite|so|a bit|too) personal\b",
+        r"\btoo (?:close|near) to home\b|\b(?:very|really|a bit|quite|so|rather|bit) (?:close"
+        r"|near) to home\b|\bclose to home for me\b",
+    ),
+    _family(
+        # Short messages that ask for a pause: "I need a minute", "can't do this today",
+        # "too much". Whole-message only, so "I need a minute to find the link" is not distress.
+        "distress_needs_a_pause",
+        r"^(?:(?:sorry|honestly|ok|okay|um|erm|hmm|just|oh|god|gosh|right|actually|hang on|wait"
+        r"|hold on|one sec|sorry but)[,.]? ){0,4}(?:"
+        r"(?:i )?(?:need|needed|just need|want|could do with|could use) (?:a|a bit of a|some|5"
+        r"|five|a few|a little|a quick) (?:minute|minutes|min|mins|moment|moments|sec|second"
+        r"|break|breather|breathing space|pause|time out|time|space)"
+        r"|give me (?:a|one) (?:sec|second|minute|moment|min)"
+        r"|(?:i )?(?:need to |have to |am going to |will |must )?take (?:five|5|ten|10|a minute"
+        r"|a moment|a break|a breather|a second|a sec|a few minutes|some time)"
+        r"|(?:i )?(?:cannot|can not|could not) (?:do|face|cope with|manage|deal with|handle"
+        r"|do any more of|look at|read) (?:this|it|that|any more|anymore|this one|any of this)"
+        r"(?: (?:one|today|now|right now|at the moment|anymore|any more|just now)){0,3}"
+        r"|not today[.!,]* i (?:cannot|can not)|(?:i )?(?:cannot|can not)"
+        r"|sorry[,.]? (?:i )?(?:need|have|will have) to stop(?: (?:now|here|for now|for a bit"
+        r"|for today|this))?|(?:i )?(?:need|have) to stop(?: (?:now|here|for now|for a bit"
+        r"|for today|this))?[,.]? sorry"
+        r"|(?:it is |this is |that is |its |it has been |all )?(?:all |just |a bit )?(?:too much"
+        r"|(?:a bit|bit|a little|all a bit) much"
+        r"|a lot|so much)(?: for me)?(?: (?:right now|today|at the moment))?"
+        r"|(?:i )?need (?:to get )?(?:some )?(?:fresh )?air"
+        r"|(?:i )?(?:cannot|can not) (?:today|now|right now|any more|anymore)"
+        r"|(?:way |far |just |all )?(?:too much|too hard|too heavy)"
+        r"|(?:i am |im )?(?:done in|done|finished|spent|wiped out)(?:,? (?:i )?(?:cannot|can not)"
+        r" (?:face|do) (?:any more|anymore|more) (?:of )?(?:this|it))?"
+        r"|(?:i )?need to (?:step away|get some air|take a step back|leave this|leave it)"
+        r"(?: for (?:now|a bit|a minute))?"
+        r"|(?:a |quite |very |too |so )?(?:bit |little )?raw(?: this| today)?"
+        r")(?:[,.]? (?:sorry|please|thanks|ok)){0,3}\s*[.!?]*$",
+        r"\b(?:knocked|knock|knocks) me (?:for six|sideways|back)\b|\bfloored me\b"
+        r"|\b(?:shook|shaken) me up\b|\bwinded me\b",
+        r"\bhad to (?:stop|put (?:it|my \w+|the \w+) down|close (?:it|the \w+|my \w+)|walk away"
+        r"|step out|leave the room|go (?:and|for) (?:sit|a walk|cry)|take a (?:minute|moment"
+        r"|break)|go and sit|sit (?:in|down))\b",
+        r"\bnot in a (?:good|great|fit|right|great) (?:place|headspace|head space|state|way)\b"
+        r"|\b(?:better|right|good) (?:headspace|head space|frame of mind)\b",
+        r"\b(?:cannot|can not) concentrate\b|\b(?:keep|kept|keeps) seeing (?:the|his|her|their"
+        r"|it|that|them)\b",
+    ),
+    _family(
+        # A case that stays with the practitioner: "still think about him every day", "haven't
+        # been right since", "never got over it".
+        "distress_lasting",
+        r"\bi (?:have not|never|had not) (?:really |quite |been )?(?:been|felt) (?:the same"
+        r"|right|myself|ok|okay)\b|\bnot (?:been|felt) (?:the same|right|myself) since\b"
+        r"|\bnever (?:really |quite )?(?:got|gotten|been able to get) over\b",
+        r"\bstill (?:think|thinking|dream|dreaming|have nightmares|picture|see) (?:about |of )?"
+        r"(?:it|him|her|them|that (?:baby|child|boy|girl|family|case|day))\b",
+        r"\bstill (?:think|thinking|dream|dreaming) about (?:\w+ ){0,3}?(?:every|each) (?:single )?"
+        r"(?:day|night)\b|\bstill (?:feel|felt|get) (?:\w+ )?(?:awful|terrible|sick|guilty"
+        r"|responsible|dreadful|bad|horrible|upset|emotional|tearful)\b",
+        r"\b(?:every|each) (?:single )?(?:day|night)\b[^.!?]{0,40}?\b(?:think|thinking|see|seeing"
+        r"|dream)\b[^.!?]{0,20}?\b(?:him|her|them|it|that)\b",
+    ),
+    _family(
+        "distress_own_past",
+        _OWN_PAST.pattern.pattern,
     ),
 )
 
-URGENT_RULES: frozenset[str] = frozenset(f.name for f in _URGENT_FAMILIES)
+# "..., but the learning is clear": the upset is about the material, not a person struggling.
+_MITIGATED = _Gated.of(
+    r"\bbut (?:\w+ ){0,4}?(?:important|worth|useful|necessary|helpful|valuable|essential|needed"
+    r"|clear|glad|good|fair|interesting|learning|well written|balanced|love|enjoy|rewarding)\b"
+)
+# Says outright that it is not distress, or not about a particular child: "not upset, just
+# frustrated", "I'm not worried about any one family", "a bit nervous, but that's healthy".
+_REASSURED = _Gated.of(
+    r"\bnot (?:\w+ ){0,2}?(?:worried|upset|distressed|anxious|bothered|sad|concerned|scared"
+    r"|affected|triggered)(?: (?:about|by) (?:a|any|one|the|a particular|a specific|any particular"
+    r"|any one|anyone|anything)\b|,| just\b| more\b| but\b| at all\b| really\b|\.|$)"
+    r"|\bnot about (?:a|any|one) (?:particular|specific|real|actual|single)\b"
+    r"|\b(?:good|great|clear|useful|helpful|excellent|well written|worthwhile) (?:summary|briefing"
+    r"|read|resource|session|overview|reminder)\b"
+    r"|\b(?:worried|concerned|anxious|nervous) (?:that |about )?(?:our|the) (?:budget|system"
+    r"|training|process|procedure|capacity|resources|funding|policy|new procedure|service"
+    r"|workload|caseloads|waiting lists?|presentation|meeting)\b"
+    r"|\b(?:anxious|nervous|worried) about (?:presenting|speaking|talking|doing|running|leading"
+    r"|chairing|delivering|writing|giving|taking|sharing) (?:this|it|the|a|my|our|at)\b"
+    r"|\b(?:that is|it is|which is|thats|its) (?:probably |actually |quite )?(?:healthy|normal"
+    r"|a good thing|how it should be|no bad thing)\b"
+)
+# A practitioner who wants to stop, combined with a sign of what it has cost them, is
+# distressed; either alone is not ("I'll come back to this later, got a meeting").
+_WANTS_TO_STOP = _Gated.of(
+    r"\b(?:do not|would rather not|rather not|cannot|can not|not) (?:want to |face |bear to "
+    r"|be able to |feel able to |able to |feel up to )?(?:do|answer|go through|carry on with"
+    r"|continue with|look at|finish|think about|talk about|discuss|do any more of) (?:the "
+    r"|these |this |any |any more |more )?(?:questions|discussion|points|rest|reflection"
+    r"|reflections|briefing|it|this|one)\b"
+    r"|\b(?:stop|leave it|pause|finish) (?:here|there|now|for now|for today|for a bit)\b"
+    r"|\bleave (?:the |these )?(?:questions|discussion|rest|points)\b"
+    r"|\bcome back (?:to (?:it|this) )?(?:later|another (?:day|time)|when|tomorrow)\b"
+    r"|\b(?:can we|could we|i would like to|i want to|i need to|i will|i am going to)"
+    r" (?:stop|pause|leave it|leave this|come back|take a break)\b"
+)
+_COST = _Gated.of(
+    r"\b(?:still|every day|since the|personal|close to home|brought (?:it )?(?:all )?(?:up|back)"
+    r"|back to me|a lot|hard|upset\w*|difficult|sad|heavy|raw|emotional|affected|lost (?:a|him"
+    r"|her)|died|death|inquest|not the same|awful|terrible|struggl\w*|headspace|head space"
+    r"|better place|overwhelm\w*|too much|painful|cry|crying|tears)\b"
+)
+
+URGENT_RULES: frozenset[str] = frozenset(
+    [f.name for f in _URGENT_FAMILIES] + ["current_case_at_risk", "risky_adult_with_child"]
+)
 """Every ``rule`` name an URGENT assessment can carry."""
 
 DISTRESS_RULES: frozenset[str] = frozenset(
-    [f.name for f in _DISTRESS_FAMILIES] + ["practitioner_crisis"]
+    [f.name for f in _DISTRESS_FAMILIES] + ["practitioner_crisis", "distress_wants_to_stop"]
 )
 """Every ``rule`` name a DISTRESS assessment can carry."""
+
+CHECK_RULES: frozenset[str] = frozenset(
+    [
+        "check_current_case",
+        "check_particular_child",
+        "check_request_about_risk",
+        "check_ongoing_risk",
+        "check_risky_adult",
+        "check_request_about_this",
+    ]
+)
+"""Every ``rule`` name a CHECK assessment can carry."""
 
 
 def _first_match(
@@ -1092,7 +1801,11 @@ def _first_match(
     for family in families:
         if not allowed(family):
             continue
-        if any(p.search(text) for p in family.patterns):
+        if len(text) > _GATE_FROM:
+            # A long text: each pattern on its own, each skipped unless its literals are there.
+            if any(p.search(text) for p in family.patterns):
+                return family.name
+        elif family.combined.search(text):
             return family.name
     return ""
 
@@ -1106,6 +1819,7 @@ class _Timing:
     tense: bool  # present/future tense of a concern: "dad hits her", "he will kill her"
     past_anchor: bool  # "in a case last year", "when I worked in MASH", "previously"
     review_reference: bool  # "Child Z", "the review", "in hindsight"
+    own_past: bool  # the practitioner's own childhood: "when I was little", "I was in care"
 
     @classmethod
     def of(cls, text: str) -> _Timing:
@@ -1115,6 +1829,7 @@ class _Timing:
             tense=_PRESENT_TENSE.search(text) is not None,
             past_anchor=_PAST_ANCHOR.search(text) is not None,
             review_reference=_REVIEW_REFERENCE.search(text) is not None,
+            own_past=_OWN_PAST.search(text) is not None,
         )
 
     @property
@@ -1122,7 +1837,7 @@ class _Timing:
         """Clearly about the past: a retrospective marker and nothing that outweighs it."""
         if self.now or self.marker:
             return False
-        return self.past_anchor or (self.review_reference and not self.tense)
+        return self.past_anchor or self.own_past or (self.review_reference and not self.tense)
 
     def concern_is_current(self, text: str) -> bool:
         """Decide whether a concern that matched in ``text`` is a live one.
@@ -1130,12 +1845,12 @@ class _Timing:
         Order matters: explicit time/place framing always wins; an explicit conditional or a
         generic statement beats grammar; a present-time marker ("is being") beats any
         retrospective marker; present tense beats a reference to the review or a general
-        question but not a past anchor; and with no marker at all the concern counts as live,
-        because recall comes first.
+        question but not a past anchor (or the practitioner's own childhood); and with no marker
+        at all the concern counts as live, because recall comes first.
         """
         if self.now:
             return True
-        if _CONDITIONAL.search(text):
+        if _CONDITIONAL.search(text) or _GENERIC.search(text):
             return False
         if self.marker:
             return True
@@ -1144,22 +1859,233 @@ class _Timing:
         return self.tense or _GENERAL.search(text) is None
 
 
+# --------------------------------------------------------------------------------------------
+# The shape of a live concern, sentence by sentence
+# --------------------------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
+# "Now" framing specific enough to stand for a current case ("today" alone is not: "we had
+# training today").
+_NOW_SPECIFIC = _Gated.of(
+    r"\b(?:right now|as we speak|at the moment|at present|currently|tonight|this morning"
+    r"|this afternoon|this evening|earlier today|just now|in front of me|with me now"
+    r"|at the house i am at|(?:an|one|two|a few|\d+) (?:hours?|hrs?|mins?|minutes?) ago"
+    r"|at (?:my|the) (?:front )?door|about to|as i (?:type|write|speak)|just (?:left|been"
+    r"|come (?:back )?from|got back from|back from|finished|seen|visited|had a call|rung|called)"
+    r"|back from (?:a|the|my) (?:home )?visit)\b"
+)
+# A family seen recently ("a mum I saw at clinic earlier", "attended an address this morning").
+_SEEN_RECENTLY = _Gated.of(
+    r"\b(?:saw|seen|visited|met|examined|assessed|attended|went to|called to|been to|was at)\b"
+    r"[^.!?]{0,60}?\b(?:today|this morning|this afternoon|this evening|earlier|yesterday"
+    r"|last night|just now|an hour ago|on (?:monday|tuesday|wednesday|thursday|friday))\b"
+    r"|\b(?:today|this morning|this afternoon|this evening|earlier today|yesterday|last night)"
+    r"\b[^.!?]{0,40}?\b(?:i|we) (?:saw|visited|met|examined|assessed|was at|were at|went to)\b"
+    r"|\b(?:a|an|the|this) (?:\w+ ){0,3}?" + _FAMILY_WORD + r" (?:i|we) (?:saw|visited|met"
+    r"|examined|assessed)\b|\bon (?:a|my|the|this) (?:home |joint |routine |new birth )?visit\b"
+    r"|\b(?:in|on) (?:special care|scbu|nicu|picu|the ward|the unit|a&e|the children ward)\b"
+    r"|\b(?:a|the|this|one) (?:\w+ ){0,2}?" + _FAMILY_WORD + r" (?:\w+ ){0,2}?(?:on|in) (?:the"
+    r"|our|my) (?:ward|unit|clinic|caseload|list|class|group|nursery|school)\b"
+    r"|\b(?:reception|nursery|year \d{1,2}|yr \d{1,2}) (?:child|pupil|boy|girl|kid|lad|student"
+    r"|\d{1,2}s)\b|\bone of my (?:year|yr) \d{1,2}s?\b|\bone of (?:mine|ours)\b"
+    r"|\b(?:a|one|the) (?:parent|pupil|child|family|mum|dad|boy|girl|baby) (?:at|in|from)"
+    r" (?:our|my) (?:school|nursery|practice|service|class|setting|ward|clinic|surgery)\b"
+    r"|\b(?:i|we) (?:have not|have not yet|still have not) (?:told|reported|referred|rung"
+    r"|called|spoken to|shared) (?:this|it|anyone|anybody|spoa|mash|my manager|my dsl"
+    r"|the dsl)\b"
+)
+# The risky adult is near the child now, in the present or present perfect ("he's moved in").
+_ACCESS_NOW = _Gated.of(
+    r"\b(?:has|have) (?:just |now |already |recently )?(?:moved|moving) (?:back )?in\b"
+    r"|\b(?:is|are) (?:now |still |currently |back )?(?:moving|living|staying|sleeping"
+    r"|stopping) (?:back )?(?:in|with|over|at|there)\b|\b(?:lives|stays|sleeps) (?:with|there"
+    r"|at|over)\b|\b(?:has|have) (?:just |now )?let (?:him|her|them) (?:back |move )?in\b"
+    r"|\b(?:is|are) (?:now )?(?:back home|back in|looking after|babysitting|minding|caring"
+    r" for)\b|\b(?:has|have|is|are|been) (?:\w+ ){0,2}?(?:unsupervised |overnight )?(?:contact"
+    r"|access|overnights|handovers) (?:with|from|every|this|starting|on)\b|\bcontact (?:is "
+    r"|has been )?(?:arranged|starting|starts|from|every|this)\b|\bmoving in\b"
+)
+# Conditionals about nobody in particular: "when a violent man moves in", "if a child says".
+# Present framing inside a sentence that also mentions the past ("dad broke mum's jaw last year
+# and he has just got bail"): the past anchor does not make that sentence a reflection.
+_PRESENT_CUE = _Gated.of(
+    r"\b(?:(?:has|have|is|are) (?:just|now|recently|only just)|now|currently"
+    r"|at the moment|this week|these days|again)\b"
+)
+_INDEFINITE_CONDITIONAL = _Gated.of(
+    r"\b(?:if|when|whenever|once|where) (?:a|an|any|someone|somebody|anyone|there is a"
+    r"|parents|children|kids|mums|dads|families|people|practitioners|professionals|you|we"
+    r"|one)\b"
+    r"|\b(?:a|any) (?:man|woman|parent|partner|dad|mum|father|mother|child|baby|perpetrator"
+    r"|adult|person) (?:who|that)\b[^.!?]{0,40}?\b(?:can|could|may|might|should|tends? to"
+    r"|is (?:likely|also|still) (?:to|a)|poses?)\b"
+)
+_RISKY_ACTOR = _Gated.of(
+    r"\b(?:ex|partner|boyfriend|girlfriend|him|he|perpetrator|abuser|husband|dad|father"
+    r"|step dad|uncle|man)\b"
+)
+_PERSON_RE = _Gated.of(r"\b" + _FAMILY_WORD + r"\b")
+# "There's a baby with a bruise": a particular child, even when asked as a process question.
+_EXISTENTIAL = _Gated.of(
+    r"\bthere (?:is|are) (?:a|an|two|three|this) (?:\w+ ){0,2}?" + _CHILD + r"\b"
+)
+# A question about the process in general ("is there a procedure for sharing a partner's record
+# with mum?"): "mum" here is any mum, not one the practitioner is worried about.
+_PROCESS_QUESTION = _Gated.of(
+    r"\bwho (?:decides|is responsible|makes the decision|should decide)\b"
+    r"|\bis there (?:a|an|any) (?:procedure|process|policy|protocol|guidance|form|rule|law"
+    r"|framework)\b|\bwhat (?:is|are) the (?:threshold|process|procedure|policy|guidance|rules"
+    r"|law|protocol)\b|\bhow (?:does|do) (?:the )?(?:process|procedure|clare|law)\b"
+)
+_CONCERN_CUE = _Gated.of(
+    r"\b(?:wonder\w*|worr\w*|concern\w*|uneasy|uncomfortable|gut feeling|not sure about"
+    r"|bother\w*|nagging|niggl\w*|(?:feels?|feeling|seems?|is|something) (?:off|wrong|not right)"
+    r"|not right (?:about|with)"
+    r"|unsure about|makes me think (?:of|about)|reminds me of)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """The shape markers of one sentence."""
+
+    specific: bool  # a current, specific child or family
+    past: bool  # anchored in the past (or the practitioner's own childhood)
+    hypothetical: bool
+    risk_now: bool
+    risky_adult: bool
+    access: bool
+    weak: bool  # a lesser sign: ongoing contact, a request, "like this", a worry
+
+
+def _sentence(text: str) -> _Sentence:
+    specific = (
+        _CURRENT_CASE.search(text) is not None
+        or _SEEN_RECENTLY.search(text) is not None
+        or (_NOW_SPECIFIC.search(text) is not None and _PERSON_RE.search(text) is not None)
+    )
+    if not specific:
+        return _Sentence(False, False, False, False, False, False, False)
+    return _Sentence(
+        specific=True,
+        past=(_PAST_ANCHOR.search(text) is not None or _OWN_PAST.search(text) is not None)
+        and _NOW_SPECIFIC.search(text) is None
+        and _PRESENT_CUE.search(text) is None,
+        hypothetical=_HYPOTHETICAL.search(text) is not None,
+        risk_now=_RISK_NOW.search(text) is not None,
+        risky_adult=_RISKY_ADULT.search(text) is not None,
+        access=_ACCESS.search(text) is not None,
+        weak=any(
+            p.search(text) is not None
+            for p in (_ONGOING, _REQUEST, _ANALOGY, _REQUEST_ABOUT_THIS, _CONCERN_CUE)
+        ),
+    )
+
+
+def _flags(text: str) -> _Sentence:
+    """The risk markers of a sentence that is not itself about a current case."""
+    return _Sentence(
+        specific=False,
+        past=_PAST_ANCHOR.search(text) is not None or _OWN_PAST.search(text) is not None,
+        hypothetical=_HYPOTHETICAL.search(text) is not None,
+        risk_now=_RISK_NOW.search(text) is not None,
+        risky_adult=_RISKY_ADULT.search(text) is not None,
+        access=_ACCESS.search(text) is not None,
+        weak=any(
+            p.search(text) is not None
+            for p in (_ONGOING, _REQUEST, _ANALOGY, _REQUEST_ABOUT_THIS, _CONCERN_CUE)
+        ),
+    )
+
+
+def _current_case(sentences: list[str]) -> tuple[str, bool]:
+    """("current_case_at_risk" or "check_current_case" or "", a current child or family).
+
+    A sentence about a current case is read with its neighbours (the one before unless it is
+    anchored in the past, and the two after), because practitioners spread one situation over
+    several sentences: "I've got a mum on my caseload. Her ex is out of prison. He's been round."
+    """
+    marks = [_sentence(s) for s in sentences]
+    live = [i for i, m in enumerate(marks) if m.specific and not m.past and not m.hypothetical]
+    if not live:
+        return "", False
+    person = any(_PERSON_RE.search(sentences[i]) for i in live)
+    detail: dict[int, _Sentence] = {}
+
+    def at(index: int) -> _Sentence:
+        if marks[index].specific:
+            return marks[index]
+        if index not in detail:
+            detail[index] = _flags(sentences[index])
+        return detail[index]
+
+    found_check = False
+    for i, mark in enumerate(marks):
+        if not mark.specific or mark.past or mark.hypothetical:
+            continue
+        window = [at(j) for j in range(i, min(len(marks), i + 3))]
+        if i > 0 and not at(i - 1).past and not at(i - 1).hypothetical:
+            window.append(at(i - 1))
+        if any(w.risk_now for w in window) or (
+            any(w.risky_adult for w in window) and any(w.access for w in window)
+        ):
+            return "current_case_at_risk", True
+        if any(w.weak or w.risky_adult for w in window):
+            found_check = True
+    return ("check_current_case" if found_check else ""), person
+
+
 _NONE = SafetyAssessment(Signal.NONE, "", retrospective=False)
+
+
+# A question about support for staff ("what's the EAP number?", "can my team have a debrief?").
+_SUPPORT_TOPIC = _Gated.of(
+    r"\b(?:eap|employee assistance|counsell?ing|counsell?or|occupational health|debrief\w*"
+    r"|well ?being|vicarious trauma|secondary trauma|compassion fatigue|peer support|staff support"
+    r"|support (?:for|available (?:for|to)) (?:me|staff|us|practitioners|workers|my team|the team"
+    r"|professionals|colleagues|social workers|teachers|nurses|officers)|support (?:is )?there for"
+    r" (?:me|us|staff)|supports? the supporters|look after (?:myself|my team|my staff|staff"
+    r"|the team|my colleagues))\b"
+)
+_ASKING = _Gated.of(
+    r"\?|^(?:\w+ ){0,3}?(?:how|who|what|where|when|which|is|are|can|could|do|does|any|should"
+    r"|would|i need|i would like|we need|please)\b"
+)
+
+
+def is_support_question(text: str) -> bool:
+    """Whether a message asks about support for staff (EAP, counselling, a debrief...).
+
+    The intent classifier answers most of these (``ask_staff_support``); this catches the ones
+    it reads as something else, so a practitioner asking for help is never told "out of scope".
+    """
+    t = normalise(text)
+    return _SUPPORT_TOPIC.search(t) is not None and _ASKING.search(t) is not None
+
+
+def is_question(text: str) -> bool:
+    """Whether a message reads as a question ("who would I call?", "is it a referral if...")."""
+    return _QUESTION.search(normalise(text)) is not None
 
 
 def assess(text: str) -> SafetyAssessment:
     """Assess one user message for a live child-protection concern or practitioner distress.
 
     Args:
-        text: The user's message (already anonymised or not; placeholders such as ``[NAME]``
+        text: The user's message (already anonymised or not; placeholders such as ``[NAME 1]``
             are understood as a person).
 
     Returns:
-        URGENT when the text describes a current concern about a child (never downgraded if it
-        carries present framing such as "tonight", "right now" or "is being"); otherwise
-        DISTRESS when the practitioner describes their own distress (``crisis=True`` for their
-        own risk of self-harm); otherwise NONE. ``retrospective`` is set whenever the text is
-        clearly about the past with no present framing, whatever the signal.
+        URGENT when the text describes a current concern about a child: an explicit concern
+        (never downgraded if it carries present framing such as "tonight", "right now" or "is
+        being"), or the shape of one (a current, specific child or family plus a present or
+        future risk). Otherwise DISTRESS with ``crisis=True`` when the practitioner's own life
+        may be at risk; otherwise CHECK when it may be a live concern but may as well be a past
+        case or a general question (the bot asks before doing anything with the text);
+        otherwise DISTRESS when the practitioner describes their own distress (including their
+        own childhood); otherwise NONE. ``retrospective`` is set whenever the text is clearly
+        about the past with no present framing, ``general`` when it is about no particular
+        child (a hypothetical or a general statement), whatever the signal.
     """
     if not text or not text.strip():
         return _NONE
@@ -1169,22 +2095,102 @@ def assess(text: str) -> SafetyAssessment:
 
     timing = _Timing.of(t)
     retrospective = timing.retrospective
-    crisis = _CRISIS.search(t) is not None
+    crisis = bool(_first_match((_CRISIS,), t, lambda f: True))
 
     has_child = _CHILD_RE.search(t) is not None
-    rule = _first_match(
+    family = _first_match(
         _URGENT_FAMILIES,
         t,
         lambda f: (has_child or not f.needs_child) and (timing.now or not f.needs_strong_present),
     )
-    if rule and timing.concern_is_current(t):
-        return SafetyAssessment(Signal.URGENT, rule, retrospective=False, crisis=crisis)
+    family_current = bool(family) and timing.concern_is_current(t)
+    if family_current:
+        return SafetyAssessment(
+            Signal.URGENT, family, retrospective=False, crisis=crisis, particular=True
+        )
+
+    sentences = [s for s in _SENTENCE_BREAK.split(t) if s]
+    shape, current_case = _current_case(sentences)
+    if shape in URGENT_RULES:
+        return SafetyAssessment(
+            Signal.URGENT, shape, retrospective=False, crisis=crisis, particular=True
+        )
+
+    hypothetical = (
+        _HYPOTHETICAL.search(t) is not None or _INDEFINITE_CONDITIONAL.search(t) is not None
+    )
+    generic = _GENERIC.search(t) is not None or _HABITUAL.search(t) is not None
+    past = retrospective or timing.past_anchor or timing.own_past
+    definite = not (hypothetical or generic or past) and (
+        _EXISTENTIAL.search(t) is not None
+        or (_PROCESS_QUESTION.search(t) is None and _DEFINITE.search(t) is not None)
+    )
+    particular = current_case or definite
+    if (
+        definite
+        and has_child
+        and not timing.review_reference
+        and _RISKY_ADULT.search(t) is not None
+        and _ACCESS_NOW.search(t) is not None
+    ):
+        return SafetyAssessment(
+            Signal.URGENT,
+            "risky_adult_with_child",
+            retrospective=False,
+            crisis=crisis,
+            particular=True,
+        )
 
     if crisis:
         return SafetyAssessment(
             Signal.DISTRESS, "practitioner_crisis", retrospective=retrospective, crisis=True
         )
+
+    check = shape
+    if not check and definite:
+        if family:
+            check = "check_particular_child"
+        elif _REQUEST.search(t) and (
+            _RISKY_ADULT.search(t) or _RISK_NOW.search(t) or _ONGOING.search(t)
+        ):
+            check = "check_request_about_risk"
+        elif _ONGOING.search(t) and (_RISKY_ADULT.search(t) or _RISKY_ACTOR.search(t)):
+            check = "check_ongoing_risk"
+        elif (
+            has_child
+            and _RISKY_ADULT.search(t)
+            and (_PRESENT_CUE.search(t) or _ACCESS.search(t))
+        ):
+            check = "check_risky_adult"
+    if not check and not (hypothetical or generic or past) and _REQUEST_ABOUT_THIS.search(t):
+        check = "check_request_about_this"
+    if check:
+        return SafetyAssessment(
+            Signal.CHECK, check, retrospective=retrospective, particular=True
+        )
+
     rule = _first_match(_DISTRESS_FAMILIES, t, lambda f: True)
+    if rule == "distress_affected" and (_MITIGATED.search(t) or _REASSURED.search(t)):
+        # "hard going in places, but it's important learning": a remark about the briefing.
+        rule = ""
+    if not rule and _WANTS_TO_STOP.search(t) and _COST.search(t):
+        rule = "distress_wants_to_stop"
     if rule:
-        return SafetyAssessment(Signal.DISTRESS, rule, retrospective=retrospective)
-    return SafetyAssessment(Signal.NONE, "", retrospective=retrospective)
+        return SafetyAssessment(
+            Signal.DISTRESS, rule, retrospective=retrospective, particular=particular
+        )
+    reassured = _REASSURED.search(t) is not None or _MITIGATED.search(t) is not None
+    general = not particular and (
+        hypothetical
+        or generic
+        or _CONDITIONAL.search(t) is not None
+        or _GENERAL.search(t) is not None
+    )
+    return SafetyAssessment(
+        Signal.NONE,
+        "",
+        retrospective=retrospective,
+        general=general,
+        reassured=reassured,
+        particular=particular,
+    )

@@ -25,6 +25,7 @@ from bot.content.schema import (
     LinkKind,
     Pack,
     Recommendation,
+    StaffSupport,
     UrgentContact,
     UrgentHelp,
 )
@@ -151,6 +152,26 @@ def _link(node: _Node) -> Link:
     )
 
 
+def _staff_support(node: _Node, link_table: dict[str, Link]) -> StaffSupport | None:
+    """The optional ``staff_support`` section: items, an optional link id, and when checked."""
+    if node.value is None:
+        return None
+    link: Link | None = None
+    link_node = node.optional("link", None)
+    if link_node.value is not None:
+        ref = link_node.text()
+        if ref not in link_table:
+            known = ", ".join(sorted(link_table)) or "none"
+            raise link_node.fail(f"unknown link id {ref!r} (known: {known})")
+        link = link_table[ref]
+    return StaffSupport(
+        items=node.child("items").items(_Node.text),
+        link=link,
+        last_verified=node.child("last_verified").day(),
+        verified_from=node.child("verified_from").text(),
+    )
+
+
 def _refs(node: _Node, table: dict[str, T], what: str) -> tuple[T, ...]:
     def resolve(item: _Node) -> T:
         ref = item.text()
@@ -266,6 +287,7 @@ def parse_pack(raw: Any, *, file: str) -> Pack:
             ),
             note=urgent_node.child("note").text(),
         ),
+        staff_support=_staff_support(root.optional("staff_support", None), link_table),
     )
     if Path(file).stem != pack.id:
         raise root.child("id").fail(

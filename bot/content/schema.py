@@ -19,6 +19,7 @@ class LinkKind(str, Enum):
     CONTACT = "contact"
     TRAINING = "training"
     SITE = "site"
+    REVIEW = "review"  # where other reviews are published (e.g. the national panel)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,21 @@ class UrgentHelp:
 
 
 @dataclass(frozen=True)
+class StaffSupport:
+    """Support the partnership points practitioners to when a case has got to them.
+
+    Shown after the static signposting (supervisor or manager, the employee assistance
+    programme), so a pack adds only what is local and true; it carries its own verification date
+    because support services change more often than briefings.
+    """
+
+    items: tuple[str, ...]
+    link: Link | None
+    last_verified: date
+    verified_from: str
+
+
+@dataclass(frozen=True)
 class About:
     """What a review is and what happened, in the briefing's words."""
 
@@ -128,6 +144,7 @@ class Pack:
     discussion_points: tuple[DiscussionPoint, ...]
     links: tuple[Link, ...]
     urgent_help: UrgentHelp
+    staff_support: StaffSupport | None = None
 
     def learning_by_id(self, learning_id: str) -> KeyLearning | None:
         """The key learning point with this id, if any."""

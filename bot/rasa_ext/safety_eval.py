@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m bot.rasa_ext.safety_eval tests/data/safety_blind_1.tsv --model models/<hash>.tar.gz
-    python -m bot.rasa_ext.safety_eval tests/data/safety_blind_1.tsv            # patterns only
+    python -m bot.rasa_ext.safety_eval tests/data/safety_dev.tsv --model models/<hash>.tar.gz
+    python -m bot.rasa_ext.safety_eval tests/data/safety_dev.tsv            # patterns only
 
 The set is one example a line, ``LABEL<TAB>text`` (``#`` lines and blank lines ignored), with
 the labels below. Each text goes through the anonymiser first, exactly as the channel door does,
@@ -187,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for label, row in summary.items():
             if isinstance(row, dict):
-                share = f"{row['passed']:>4}/{row['n']:<4} {row['rate']:.3f}"
-                print(f"{label:<10} {share}  {row['outcomes']}")
+                figures = f"{row['passed']:>4}/{row['n']:<4} {row['rate']:.3f}"
+                print(f"{label:<10} {figures}  {row['outcomes']}")
         if "false_alarm_rate" in summary:
             print(f"false alarms on ORDINARY: {summary['false_alarm_rate']:.3f}")
     if args.show_misses:

@@ -10,6 +10,7 @@ from actions.briefing import (
     ActionShowAboutReview,
     ActionShowActionTaken,
     ActionShowKeyLearning,
+    ActionShowOtherReviews,
     ActionShowProcedures,
     ActionShowRecommendations,
 )
@@ -173,3 +174,18 @@ def test_procedures(
     (message,) = dispatcher.messages
     assert all(link.url in message["text"] for link in pack.links)
     assert payloads(message) == ["/start_discussion", "/show_menu"]
+
+
+def test_other_reviews(
+    pack: Pack, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    events = ActionShowOtherReviews().run(dispatcher, tracker_factory(), {})
+
+    assert events == []
+    (message,) = dispatcher.messages
+    assert pack.title in message["text"]
+    panel = "https://www.gov.uk/government/organisations/child-safeguarding-practice-review-panel"
+    assert panel in message["text"]
+    assert "https://www.esscp.org.uk/" in message["text"]
+    assert payloads(message) == ["/ask_about_review", "/show_menu"]
+

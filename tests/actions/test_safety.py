@@ -1,20 +1,47 @@
-"""The urgent contacts action: the partnership's numbers, and nothing recorded."""
+"""The safety actions: contacts, the concern check, staff support and the front door."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.safety import ActionShowUrgentContacts
+from actions.safety import (
+    ActionHoldConcernCheck,
+    ActionResolveConcernCheck,
+    ActionShowFrontDoor,
+    ActionShowStaffSupport,
+    ActionShowUrgentContacts,
+)
+from bot import briefing
 from bot.content.schema import Pack
+from bot.messages import render
 from tests.conftest import TrackerFactory
 
 pytestmark = pytest.mark.usefixtures("action_settings")
 
+CLEARED = [
+    SlotSet("reflection_text", None),
+    SlotSet("reflection_draft", None),
+    SlotSet("concern_check_text", None),
+    SlotSet("concern_check_drafting", None),
+]
 
-def test_name() -> None:
-    assert ActionShowUrgentContacts().name() == "action_show_urgent_contacts"
+
+@pytest.mark.parametrize(
+    ("action", "name"),
+    [
+        (ActionShowUrgentContacts, "action_show_urgent_contacts"),
+        (ActionHoldConcernCheck, "action_hold_concern_check"),
+        (ActionResolveConcernCheck, "action_resolve_concern_check"),
+        (ActionShowStaffSupport, "action_show_staff_support"),
+        (ActionShowFrontDoor, "action_show_front_door"),
+    ],
+)
+def test_names(action: Any, name: str) -> None:
+    assert action().name() == name
 
 
 def test_urgent_contacts(
@@ -24,8 +51,8 @@ def test_urgent_contacts(
 
     events = ActionShowUrgentContacts().run(dispatcher, tracker, {})
 
-    # Any reflection draft is dropped: nothing from this turn or before it is kept.
-    assert events == [SlotSet("reflection_text", None), SlotSet("reflection_draft", None)]
+    # Any reflection draft, and any text held for the concern check, is dropped.
+    assert events == CLEARED
     (message,) = dispatcher.messages
     assert "999" in message["text"]
     assert "01323 464222" in message["text"]
@@ -43,6 +70,119 @@ def test_urgent_contacts_ignore_the_conversation_state(
 
     events = ActionShowUrgentContacts().run(dispatcher, tracker, {})
 
-    # Any reflection draft is dropped: nothing from this turn or before it is kept.
-    assert events == [SlotSet("reflection_text", None), SlotSet("reflection_draft", None)]
+    assert events == CLEARED
     assert "01323 464222" in dispatcher.messages[0]["text"]
+
+
+# --- the concern check ---------------------------------------------------------------------
+
+
+def test_hold_keeps_the_text_and_that_no_reflection_was_being_written(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(intent="check_concern", text="I have a case like this")
+
+    events = ActionHoldConcernCheck().run(dispatcher, tracker, {})
+
+    assert events == [
+        SlotSet("concern_check_text", "I have a case like this"),
+        SlotSet("concern_check_drafting", False),
+    ]
+    assert dispatcher.messages == []  # nothing previewed, nothing said
+
+
+def test_hold_notes_a_reflection_being_written(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(intent="check_concern", text="this is like one of mine")
+    tracker.active_loop = {"name": "reflection_form"}
+
+    events = ActionHoldConcernCheck().run(dispatcher, tracker, {})
+
+    assert SlotSet("concern_check_drafting", True) in events
+
+
+def test_no_while_writing_previews_the_text_as_the_draft(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "This is like a family I had years ago, we never checked the partner's history"
+    tracker = tracker_factory(
+        slots={
+            "concern_check_text": text,
+            "concern_check_drafting": True,
+            "reflection_draft": "We rarely ask about new partners.",
+        },
+        intent="deny",
+        text="/deny",
+    )
+
+    events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
+
+    draft = f"We rarely ask about new partners.\n\n{text}"
+    assert events == [
+        SlotSet("reflection_draft", draft),
+        SlotSet("concern_check_text", None),
+        SlotSet("concern_check_drafting", None),
+    ]
+    (message,) = dispatcher.messages
+    assert message["text"].startswith("This is exactly what will be saved")
+    assert "> We rarely ask about new partners." in message["text"]
+
+
+def test_no_to_a_question_gives_the_front_door(
+    pack: Pack, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(
+        slots={"concern_check_text": "should I be ringing SPoA about this?"}, intent="deny"
+    )
+
+    events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
+
+    assert events == CLEARED[2:]  # no draft: a question is not offered as a reflection
+    (message,) = dispatcher.messages
+    assert message["text"] == briefing.front_door_message(pack).text
+
+
+def test_no_to_a_statement_offers_it_as_a_reflection(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "I have a case a bit like this one from when I was in MASH"
+    tracker = tracker_factory(
+        slots={"concern_check_text": text, "concern_check_drafting": False}, intent="deny"
+    )
+
+    events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
+
+    assert events[0] == SlotSet("reflection_draft", text)
+    offer, preview = dispatcher.messages
+    assert offer["text"] == render("concern_check_offer").text
+    assert f"> {text}" in preview["text"]
+    assert "/save_reflection" in [b["payload"] for b in preview["buttons"]]
+
+
+# --- support and the front door ------------------------------------------------------------
+
+
+def test_staff_support_from_the_pack(
+    pack: Pack, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    assert ActionShowStaffSupport().run(dispatcher, tracker_factory(), {}) == []
+
+    (message,) = dispatcher.messages
+    assert pack.staff_support is not None
+    for item in pack.staff_support.items:
+        assert item in message["text"]
+    assert "https://www.esscp.org.uk/" in message["text"]
+
+
+def test_front_door(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    assert ActionShowFrontDoor().run(dispatcher, tracker_factory(), {}) == []
+
+    (message,) = dispatcher.messages
+    for expected in ("safeguarding lead", "999", "01323 464222", "01273 335906"):
+        assert expected in message["text"]
+    assert "https://www.eastsussex.gov.uk/children-families/professional-resources/spoa" in (
+        message["text"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -411,3 +412,47 @@ def test_every_view_fills_every_discussion_state(pack: Pack) -> None:
         for command in Command:
             for message in briefing.discussion_messages(pack, navigate(pack, state, command)):
                 assert_fully_rendered(message)
+
+
+# --- safety: the front door, staff support, other reviews ----------------------------------
+
+
+def test_front_door_message_has_the_urgent_numbers_and_the_contact_page(pack: Pack) -> None:
+    message = briefing.front_door_message(pack)
+
+    assert_fully_rendered(message)
+    assert "safeguarding lead" in message.text
+    for contact in pack.urgent_help.contacts:
+        assert contact.detail in message.text
+    for link in pack.links_of_kind(briefing.LinkKind.CONTACT):
+        assert briefing.markdown_link(link) in message.text
+    # The urgent note ("nothing you just wrote has been kept") belongs to the urgent answer only.
+    assert pack.urgent_help.note not in message.text
+
+
+def test_staff_support_message_lists_the_items_and_link(pack: Pack) -> None:
+    message = briefing.staff_support_message(pack)
+
+    assert message is not None
+    assert_fully_rendered(message)
+    assert pack.staff_support is not None
+    for item in pack.staff_support.items:
+        assert f"- {item}" in message.text
+    assert pack.partnership_short in message.text
+
+
+def test_no_staff_support_message_without_the_section(pack: Pack) -> None:
+    assert briefing.staff_support_message(dataclasses.replace(pack, staff_support=None)) is None
+
+
+def test_other_reviews_lists_every_briefing_here_first_the_current_one(pack: Pack) -> None:
+    other = dataclasses.replace(pack, id="another-review", title="Another LCSPR briefing")
+
+    message = briefing.other_reviews_message(pack, [other, pack])
+
+    assert_fully_rendered(message)
+    assert message.text.index(pack.title) < message.text.index("Another LCSPR briefing")
+    assert message.text.count(pack.title) == 1
+    for link in pack.links_of_kind(briefing.LinkKind.REVIEW):
+        assert briefing.markdown_link(link) in message.text
+

@@ -400,3 +400,46 @@ def test_privacy_message_names_retention_and_the_partnership(pack: Pack) -> None
     assert "after 21 days" in message.text
     assert pack.partnership in message.text
     assert [button["payload"] for button in message.buttons] == ["/show_menu"]
+
+
+# --- after "is this about a child you are worried about now?" -> no -----------------------
+
+
+def test_after_check_while_writing_joins_the_draft_and_previews_it(pack: Pack) -> None:
+    outcome = dialogue.after_concern_check(
+        pack=pack, text="the partner had previous", drafting=True, draft="We never asked."
+    )
+
+    assert outcome.draft == "We never asked.\n\nthe partner had previous"
+    (preview,) = outcome.messages
+    assert preview == dialogue.preview_message(dialogue.Draft(outcome.draft))
+
+
+def test_after_check_while_writing_refuses_a_throwaway_message(pack: Pack) -> None:
+    outcome = dialogue.after_concern_check(pack=pack, text="ok", drafting=True, draft="")
+
+    assert outcome.draft is None
+    assert outcome.messages == (render("reflection_not_a_reflection"),)
+
+
+@pytest.mark.parametrize(
+    "text", ["should I be ringing someone about this?", "what do I do if dad has a record", ""]
+)
+def test_after_check_a_question_gets_the_front_door(pack: Pack, text: str) -> None:
+    outcome = dialogue.after_concern_check(pack=pack, text=text, drafting=False, draft="")
+
+    assert outcome.draft is None
+    (message,) = outcome.messages
+    assert message.text.startswith("**Referring a child")
+
+
+def test_after_check_a_statement_is_offered_as_a_reflection_not_saved(pack: Pack) -> None:
+    text = "I have a case a bit like this one"
+    outcome = dialogue.after_concern_check(pack=pack, text=text, drafting=False, draft="old")
+
+    # The old draft is not mixed in: this text was not typed into the reflection.
+    assert outcome.draft == text
+    offer, preview = outcome.messages
+    assert offer == render("concern_check_offer")
+    assert f"> {text}" in preview.text
+

@@ -7,9 +7,28 @@ second worst. Never weaken a phrasing to make it pass: fix the patterns.
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 
-from bot.safety import DISTRESS_RULES, URGENT_RULES, SafetyAssessment, Signal, assess, normalise
+from bot import safety as safety_module
+from bot.safety import (
+    CHECK_RULES,
+    DISTRESS_RULES,
+    URGENT_RULES,
+    SafetyAssessment,
+    Signal,
+    assess,
+    is_question,
+    is_support_question,
+    normalise,
+)
+
+try:  # Python 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_parse
 
 # --------------------------------------------------------------------------------------------
 # URGENT: a live, current child-protection concern
@@ -685,20 +704,573 @@ NONE_CASES = (
 
 
 # --------------------------------------------------------------------------------------------
+# Classes added with the CHECK outcome (written fresh, by class; see tests/data/safety_dev.tsv
+# for the measured set)
+# --------------------------------------------------------------------------------------------
+
+# A current, specific child or family plus a present or future risk, with few or no cue words
+# ("one of my mums", "I've got a 14 year old", "a baby I see"): urgent by its shape.
+URGENT_SHAPE = [
+    "im a family support worker, one of my mums has just told me her ex who is on the sex "
+    "offenders register has been babysitting for her",
+    "The 6 month old I visited this morning has a bruise behind her ear and mum says the dog "
+    "did it",
+    "I've been working with a family for a few months and dad has just come out of prison for "
+    "assaulting mum. He is back living there with the kids and mum hasn't told anyone",
+    "school nurse - yr 10 girl has told me her boyfriend who is 22 picks her up from school "
+    "and she's skipping lessons to be with him",
+    "we have a child on a CP plan and mum's violent ex has been spotted at the house again "
+    "this week",
+    "one of my pupils hasn't been in for 8 days, phone goes to voicemail and the neighbours "
+    "say the curtains are shut",
+    "A toddler I see at the surgery has lost a lot of weight and mum won't bring him in for "
+    "his checks any more",
+    "Quick one - got a newborn going home tomorrow, dad has a conviction for child cruelty and "
+    "nobody has done a pre-birth assessment. What should I be doing?",
+    "Hi, I'm a DSL. Year 4 boy came in with a cut above his eye and a story that keeps "
+    "changing. Parents are being really defensive.",
+    "I'm a police officer and I've just left an address where mum's partner was shouting at "
+    "the kids and there was a hole in the wall. I'm not happy leaving them",
+    "my client is 30 weeks pregnant and her partner has been strangling her, she wants to go "
+    "back to him tonight",
+    "I'm currently working with a dad who told me he'll take the children abroad if the court "
+    "doesn't give him what he wants",
+    "thinking about point 4 - it reminded me I need to act on something. A boy I key work says "
+    "his mum's new bloke locks him in his room. What do I do?",
+    "theres a baby on my caseload who has had three A&E visits in a month for injuries",
+    "one of my patients is a teenage mum whose 40 year old partner has previous for sexual "
+    "offences and he's now living with her and the baby",
+    "I'm supporting a family at the moment where the older brother has been taking the younger "
+    "kids out at night to sell drugs",
+    "we've got a 15 year old girl in our care who keeps being picked up by cars with older men "
+    "in them",
+    "a mum at my school gate told me her partner put his hands round her neck and she's scared "
+    "to go home with the kids",
+    "client's ex-partner has breached his bail conditions three times and turned up at the "
+    "children's nursery today",
+    "family I'm allocated to - no food in the cupboards, electric's off, and the baby's nappy "
+    "hadn't been changed all day",
+    "got a young person who's stopped going home, sofa surfing with adults she met at a party, "
+    "won't give addresses",
+    "Following the briefing on information sharing - I need advice. Mum of a child I teach has "
+    "a new partner with a history of DA and he's moved into the family home. Can I tell dad?",
+    "a boy in my class said his dad holds his head under the water in the bath when he's naughty",
+    "Mum brought her 2 year old to clinic with a burn on his hand shaped like an iron",
+    "I've got a child on my list whose dad keeps turning up drunk to contact and the court has "
+    "said it should be supervised",
+    "my service user has just rung to say her ex is trying to get into the house and the kids "
+    "are inside",
+    "a 13 yo i work with has been sending pictures to a man online and now he wants to meet "
+    "her this weekend",
+    "a family we hold, dad is due for release next week and mum has said she'll let him come home",
+    "I'm a HV and one of my mums has a partner who was convicted of GBH, he's moving in this "
+    "weekend and there's a 3 week old",
+    "One of my year 8s told me his uncle makes him do things he doesn't like when he stays over",
+    "A girl I tutor has turned up with a split lip twice this month and says her brother's "
+    "friends did it",
+    "I'm a midwife - one of my ladies is due next week and her partner has just been charged "
+    "with assault on his ex, he's living with her",
+    "there's a 9 month old on my caseload whose mum's new partner has previous for ABH and "
+    "he's now minding the baby while she works",
+    "the lad I mentor says he's being made to run parcels and his mum has no idea",
+    "my pupil's mum has a restraining order against dad but he's been picking the kids up from "
+    "school this week",
+    "one of our families: dad was convicted of sexual offences against a child, and mum has "
+    "just let him stay over",
+    "got a new referral in - toddler with a burn on the back of his hand, mum says he touched "
+    "the oven, dad refused to come to the appointment",
+    "a child I teach has been coming in filthy and starving and yesterday said there's no "
+    "electric at home",
+    "currently working with a young mum whose boyfriend took the baby from her last night and "
+    "won't give him back",
+    "HV here, visited a family today, baby has a mark on the side of his face and parents gave "
+    "two different stories",
+    "I support a 14 yr old who's been staying out until 3am with men in their twenties, she "
+    "won't say who they are",
+    "My patient has told me her husband hits the kids with a belt, she's too frightened to leave",
+    "one of my families has gone off the radar - no answer at the door for a week and the kids "
+    "aren't at school",
+    "I'm working with a family where the eldest is 12 and is looking after three younger "
+    "siblings most nights while mum works",
+    "the dad on my caseload who has a DV history has been given overnight contact starting "
+    "Friday and mum is terrified",
+    "a young person I work with has disclosed that her uncle comes into her room when she "
+    "stays at her nan's",
+    "school nurse: year 5 girl keeps coming to me with headaches and today said her stepdad "
+    "makes her keep secrets",
+    "I'm on a visit and the little boy has bruises on his ears and back, mum's saying he fell",
+    "a mum at our toddler group has fingermark bruising on her arm and told me he'll kill her "
+    "if she tells anyone",
+    "my client's partner is back from prison and she's let him move in with her and the kids, "
+    "he was inside for hurting a child",
+    "one of my students hasn't eaten properly for days, her mum's partner controls all the "
+    "money and locks the fridge",
+    "A 7 year old in my class has said his dad's friend who stays over showed him videos of "
+    "naked people",
+    "the baby I'm seeing at the moment has a swollen arm and cries when it's touched, parents "
+    "won't go to A&E",
+    "I've got a teenager who keeps coming back with injuries after weekends at her dad's",
+    "Family I work with: the older sister has told me her mum's boyfriend hits her little brother",
+    "one of my service users is being pimped out by her boyfriend and she's only 16",
+    "I have a mum who told me she's scared her ex will snatch the children when he gets out "
+    "next week",
+    "the toddler at the house I visited has a fractured wrist and nobody's explained how",
+    "one of the mums on my list has just said her new partner shook the baby when he wouldn't "
+    "stop crying",
+    "I'm working with a teenage boy who's been threatened with a knife by the older lads he's "
+    "selling for",
+    "nursery here - little girl came in this morning with a bandaged hand, mum says she burnt "
+    "it but won't say how, and she's flinching from staff",
+    "one of my dads has just been bailed for assaulting his new girlfriend and he has the kids "
+    "this weekend",
+    "I'm seeing a pregnant 15 year old whose 'boyfriend' is 27, she's moving in with him next week",
+    "a boy I coach has told me his mum's partner grabbed him by the throat last night",
+    "family on my list - both parents using heroin again, there's a 2 year old and no food in "
+    "the flat when I visited",
+    "my patient has a DVPO against her ex but she says he's been staying with her and the baby "
+    "since Christmas",
+    "one of my year 11s has been collected from school by different older men in cars all week",
+    "a young carer I work with hasn't been seen for a fortnight, mum's boyfriend says she's "
+    "'at her nan's' but nan hasn't seen her",
+    "Reflecting on point 1 I realised I have exactly this right now: the partner has a "
+    "conviction for child cruelty, has moved in, and mum doesn't know. Who can I tell?",
+    "HV - baby of 10 weeks with a bruise on her tummy, parents say older sibling did it",
+    "I have a 4 year old on my caseload whose dad keeps turning up drunk at nursery even "
+    "though he isn't allowed contact",
+    "pupil told me at lunch her mum's boyfriend takes photos of her in the bath",
+    "my client's teenage son has been stabbed and she thinks the people who did it know where "
+    "they live",
+    "a child I look after in a kinship arrangement has just told me her birth dad has been "
+    "messaging her on tiktok and wants to meet",
+    "just back from a visit, mum had a black eye, dad answered for her the whole time and the "
+    "kids were silent",
+]
+
+# Maybe a live concern, maybe a past case or a general question: the bot asks first.
+CHECK_CASES = [
+    "I'm dealing with something like this right now I think",
+    "what do I do if dad's new girlfriend has a record for violence?",
+    "I think this applies to a mum on my caseload",
+    "mum's ex won't stop texting her",
+    "should I share the new partner's history with mum?",
+    "is this a safeguarding concern or not?",
+    "I've got one like this",
+    "one of my families has a dad with a DV history",
+    "this is bothering me about one of my families",
+    "dad keeps turning up at contact drunk",
+    "I'm not sure whether to ring SPoA",
+    "who do I tell about a mum whose partner has previous?",
+    "mum still sees him even though she says she doesn't",
+    "her new partner has been in prison, does that matter",
+    "the baby's dad has just come out of prison",
+    "i have a similar family right now",
+    "Can I speak to someone about a child I'm worried about?",
+    "we've got a case a lot like Child Z",
+    "I reckon I've got one like this on my books",
+    "honestly this sounds like a family I'm involved with",
+    "is it a problem if mum's new fella has been in prison?",
+    "what do I do about a dad who won't stop turning up at the nursery?",
+    "should I let SPoA know about this?",
+    "I'm not sure if I need to refer this one",
+    "mum's ex-partner still texts her every day",
+    "I'm worried this is what's going on with one of my pupils",
+    "can I tell a mum about her partner's past?",
+    "the baby's dad has previous and is around a lot",
+    "Similar situation with one of mine, what's the threshold?",
+    "do I need to do anything if dad's girlfriend has had her kids taken off her?",
+    "who should I talk to about one of my families",
+    "my pupil's step dad has a record, does school need to do anything",
+    "is this one for SPoA?",
+    "her ex has turned up at the school gates again",
+    "I've got a dad who's out on licence, not sure what to do",
+    "there's a family on my books a lot like this",
+    "what should I do if my pupil's dad has a record for violence?",
+    "mum's ex keeps sending the kids presents even though there's no contact",
+    "is it reportable if mum's partner has a history of DV?",
+    "should I tell someone about the dad at pick up?",
+    "I'm dealing with one like this",
+    "one of my families has a grandad with previous",
+    "this reminds me of a mum I'm working with",
+    "not sure if I should call SPoA",
+    "Can I share a new partner's record with the child's dad?",
+]
+
+# Unsure cases the patterns answer as urgent: either answer is safe, a preview is not.
+NEVER_PREVIEWED = [
+    "there's a teenager with cuts on her arms, what do I do",
+    "do I need to make a referral for this?",
+    "there's a baby I see with a bruise on her leg, do I have to report it",
+    "one of my mums keeps going back to her abusive ex",
+]
+
+# Short ("I need a moment"), long (a reflection that ends with wanting to stop) and the
+# practitioner's own past ("my dad was violent to all of us growing up"): support, never 999.
+DISTRESS_MORE_BY_CLASS = [
+    "hang on, I need a moment",
+    "can't do this right now",
+    "sorry i have to stop",
+    "too much today",
+    "it's a bit close to home honestly",
+    "I'm finding it hard to breathe reading this",
+    "I was a child on a protection plan myself so this is hard",
+    "my mum's boyfriend hurt me when I was little and this has stirred everything up",
+    "I've had a really tough few months at work and this is the last thing I needed",
+    "Reflecting on information sharing, I think my team does well. But I lost a family to "
+    "something like this and I've never forgiven myself. I'd like to stop for today.",
+    "The briefing is good. A baby I visited died a few years back and I still think about her "
+    "every single day. I don't want to do the questions right now.",
+    "we had a death on our patch and I haven't felt right since. I'll come back to this "
+    "another time.",
+    "not coping at all",
+    "this has wrecked me",
+    "I can't stop crying",
+    "I'm shaking reading this",
+    "i'm tearful today",
+    "I feel like I'm failing everyone",
+    "every night I lie awake worrying about my cases",
+    "it's all too much at the moment",
+    "honestly im running on empty",
+    "I'm in a bad way after reading that",
+    "this takes me right back to my own childhood",
+    "my dad used to beat my mum in front of us",
+    "I need to take five",
+    "one sec, I need a moment",
+    "can't do this now",
+    "sorry - I need to stop, this is hard",
+    "way too much",
+    "this is too close to home",
+    "I need some air",
+    "i cant today",
+    "I'm done in, can't face any more of this",
+    "I've been crying since I read it",
+    "I'm struggling to keep it together",
+    "We lost a baby on our patch in very similar circumstances two years ago. I've never "
+    "really got over it and reading this has brought everything up again. I think I'll stop "
+    "for now.",
+    "The learning about separation is spot on. I'm finding it hard though, because a little "
+    "boy I worked with was killed by his dad and I still see his face. Can we come back to the "
+    "questions another day?",
+    "I'm fine with the briefing, but honestly I haven't felt right since a case last year and "
+    "I don't want to carry on with this today",
+    "I came into this work because of what happened to me as a child and this review has hit hard",
+    "my dad was violent to all of us growing up, reading about Adult A is hard",
+    "this is exactly what my childhood was like",
+    "I was abused by a family member when I was young and this has brought it all back",
+    "I was on the child protection register as a kid so this one stings",
+    "I don't think I'm coping with the job at the moment",
+    "I've been off sick with stress and came back this week, this is heavy",
+    "I need five minutes",
+    "sorry, I can't do this one today",
+    "this is a bit much for me",
+    "too raw",
+    "I had to stop reading halfway through",
+    "Our team lost a child last year and honestly I still dream about it. The learning is fair "
+    "but I'd like to leave the questions for today.",
+    "I thought I'd be fine but this case is bringing back a lot from my own childhood",
+    "I was hit by my mum's partner growing up so this is hard going",
+    "feeling very low after this",
+    "I haven't been sleeping since the last case review",
+]
+
+# A possible risk to the practitioner's own life: crisis lines as well as support.
+CRISIS_MORE = [
+    "I've started cutting myself again",
+    "been self harming again if im honest",
+    "some days I can't see the point in going on",
+    "I keep thinking how nice it would be to just not wake up",
+    "I've got a stash of tablets at home",
+    "sometimes I think my family would be better off without me",
+    "Driving home I sometimes think about swerving into oncoming traffic",
+    "I don't think I'll be around much longer",
+    "I've been having thoughts about suicide",
+    "I wrote goodbye letters last night",
+    "When I'm on the platform I think about stepping in front of the train",
+    "I'm not safe tonight",
+    "I can't live with this, I want to end it",
+    "honestly I want to die",
+    "I have a plan to end my life",
+    "I just want to go to sleep and never wake up",
+    "I've been thinking about taking all my tablets",
+    "I feel like I'd be doing everyone a favour if I was gone",
+    "there's no way out for me",
+    "I'm back to cutting",
+    "i've relapsed with self harm",
+    "most days I can't see the point in anything",
+    "some nights I hope I just don't wake up",
+    "I've been stockpiling my tablets",
+    "I don't want to live like this anymore",
+    "if this baby died because I missed something I couldn't live with it, I don't even know "
+    "if I want to be here",
+    "I've thought about driving off the road on the way home",
+    "I won't be around for much longer",
+    "I'm having suicidal thoughts",
+    "I've written letters to my kids",
+    "I stood on the bridge last night and thought about jumping",
+    "I don't feel safe with myself at the moment",
+    "I want to kill myself",
+    "everyone would be better off if I wasn't here",
+    "thinking of ending my life",
+    "I've looked up how many paracetamol it would take",
+    "I've been hurting myself to cope with work",
+    "I just want to not exist",
+    "I'm planning to end things this weekend",
+    "I've started hurting myself again",
+    "I can't see any point in carrying on",
+    "I keep thinking I'd like to not wake up",
+    "I have pills saved up",
+    "Sometimes I think about walking in front of a bus",
+    "I'm thinking about suicide",
+    "I've said goodbye to my kids in my head",
+    "I don't think I want to be alive",
+    "I'm not safe right now",
+    "I'd be better off gone",
+]
+
+# Ordinary reflections, questions and remarks near the line: general rules in the present
+# tense, hypotheticals, previous roles, negated or mitigated feelings, job titles, questions
+# about the process. None of them is a safety answer.
+NONE_NEAR_THE_LINE = [
+    "In our team any injury to a baby who isn't crawling goes straight to a paediatrician",
+    "Bruising in babies who can't move about on their own is always a red flag for us",
+    "children disclose to teachers all the time and we record every word",
+    "If I ever had to ring out of hours, which number is it?",
+    "I'm only asking generally, how do referrals work?",
+    "On the course they asked us what we'd do about a parent turning up drunk",
+    "When I was in my last role, a mum told me her partner had strangled her and I didn't know "
+    "what to do",
+    "I do wonder if I'd see the signs if a partner was controlling",
+    "for me the learning is about looking at patterns of violence over time",
+    "we must get better at involving fathers",
+    "I'm not worried about a specific child, I'm worried we don't have the capacity",
+    "I'm not upset, more frustrated with how slowly things change",
+    "A bit of anxiety about thresholds keeps us sharp I think",
+    "I think the review is balanced and fair",
+    "this will go in my portfolio",
+    "got a meeting now, I'll come back to the rest later",
+    "very clear, thank you",
+    "harder to read than I expected but glad I did, next one please",
+    "we had a family years ago where dad was violent and the school never knew",
+    "In my experience new partners are rarely checked",
+    "The review made me think about the partners we never meet",
+    "Working together says we must consider all adults in the household",
+    "What happens when a parent refuses to engage?",
+    "Who is responsible for telling mum about a partner's past?",
+    "How long does a Clare's Law disclosure take?",
+    "Is the SPoA open on Saturdays?",
+    "what's the number for the emergency duty service",
+    "Could you give me the threshold guidance?",
+    "I've been a social worker for 15 years and this is one of the clearest briefings I've read",
+    "Our school has a new DSL and she's really good at following up",
+    "The point about the three way conversation is something we could do better",
+    "we should always ask who is living in the house",
+    "Perpetrators often use contact to keep control",
+    "Dads who are violent to their partners are a risk to their children too",
+    "In hindsight nobody joined the dots on Adult A",
+    "I'll raise the information sharing issue at our next team meeting",
+    "Adult A moved in with the family and nobody checked his history",
+    "The mum in the review wasn't told about the risk",
+    "a few years back I had a toddler with a broken leg and the explanation didn't fit",
+    "Thinking about fathers, I realise I often only have mum's number",
+    "I wonder whether we'd have done any better",
+    "what training is there on coercive control?",
+    "how do I withdraw something I saved",
+    "who will see my reflection?",
+    "Let's do the next point",
+    "what was recommendation 2 again",
+    "tell me about Baby P",
+    "I'd like to go through the questions with my team in supervision",
+    "This review reminds me how important it is to ask about new partners at every contact",
+    "It's upsetting that this keeps happening nationally, but the learning is clear",
+    "Working with families where there's DA is the hardest part of my job, but I love it",
+    "I sometimes feel out of my depth with court work, so I'd like more training",
+    "I'm worried that the new procedure isn't well known",
+    "I'm concerned our records don't capture fathers",
+    "I have a question about the recommendations",
+    "I have a family support background so this resonated",
+    "we have a lot of families where dads are invisible",
+    "Mums often tell us they've ended the relationship when they haven't",
+    "It makes me think of the families I've worked with where we relied on mum",
+    "I've got a reflection about point one",
+    "Our rule is that any mark on a baby who can't roll over gets a paediatric opinion",
+    "children under six months shouldn't bruise, we all know that",
+    "teenagers confide in us about everything and we keep records of all of it",
+    "we've got to be better at inviting fathers to meetings",
+    "If I were worried about a child at 2am, what would I actually do?",
+    "not asking about a particular family, just the general process for referrals",
+    "In my induction they asked what I'd do if a parent turned up drunk",
+    "Years ago in another authority a mum told me her partner had threatened her with a knife",
+    "I wonder if I'd spot coercive control if it was subtle",
+    "My reflection is that we focus on incidents rather than the pattern and history of violence",
+    "I'm not worried about one case in particular, it's the system that worries me",
+    "I'm not upset, I'm angry at how often this happens",
+    "Thresholds make me a bit anxious, but I think that keeps me careful",
+    "I think the review is fair",
+    "useful for my appraisal",
+    "I'll come back to this after my next visit",
+    "really clear, thanks",
+    "heavier than most briefings but worth it, next please",
+    "the bit about Adult A's history not being shared is so frustrating",
+    "when a new partner moves in we should always do checks",
+    "dads with a history of violence are a risk even after separation",
+    "A man who hits his partner can hurt the children too, even if he's never touched them",
+    "If mum says the partner has a record, we should share that with the social worker",
+    "We had a case a while ago where the partner's record only came out at conference",
+    "In a previous post I saw a lot of babies with bruises from rough handling",
+    "I've worked with families like this for years",
+    "I think most of my families have a dad we never meet",
+    "our caseloads are full of families affected by DA",
+    "I checked my caseload and all the partners have been looked into",
+    "I'd like training on how to talk to mums about new partners",
+    "what happens to children when a parent goes to prison?",
+    "How do I find out if someone is on the sex offenders register?",
+    "What does Clare's Law let police share?",
+    "Is there a procedure for sharing a partner's record with mum?",
+    "who do I call about a child out of hours?",
+    "what is the threshold for SPoA?",
+    "how do I make a MASH referral?",
+    "what would you do if a child told you they were being hit?",
+    "should we always tell mum about a partner's convictions?",
+    "Do teachers have to report every bruise?",
+    "when would you go straight to police rather than SPoA?",
+    "I don't think we'd have done anything differently in our team",
+    "My takeaway: check, don't assume",
+    "we need to stop relying on mums to protect their children from violent men",
+    "Separated parents still need to be part of the safety plan",
+    "The bit about contact was eye-opening for our nursery staff",
+    "As a school we often don't know when a new adult moves in",
+    "I sometimes feel a bit useless when families won't engage, but I keep trying",
+    "This is hard work but I love my job",
+    "It's sad to read but important",
+    "I'm quite anxious about presenting this at team meeting",
+    "I'm worried our training budget won't stretch to this",
+    "Our team is worried about the new procedure being too complicated",
+    "I'm concerned that health visitors aren't told when partners change",
+    "In hindsight Adult A should never have been left alone with Child Z",
+    "Adult A had been violent to a previous partner and had a child removed",
+    "The mum in Child Z wasn't told about Adult A's history",
+    "I remember a case years ago where a toddler had a fracture and the dad's story kept changing",
+    "When I was a newly qualified social worker I was terrified of getting it wrong",
+    "I was a looked after child coordinator in my last role",
+    "I used to work in a refuge so the point about separation rings true",
+    "I've been doing this for 20 years and the same issues keep coming up",
+    "This is one of the best briefings I've had",
+    "I have a question about recommendation 3",
+    "can I add a reflection about fathers?",
+    "what's in the procedures manual about sharing information?",
+    "I need to go, I have a visit at 2",
+    "how do I get my certificate for this?",
+    "is there any training on risky adults?",
+    "does the review say what happened to dad?",
+    "please show me the key learning again",
+    "what do you do with my answers?",
+    "that's all from me",
+    "every bruise on an immobile baby gets flagged in our team",
+    "we log every disclosure however small",
+    "we need to get better at talking to dads",
+    "if I'm ever worried late at night who would I phone?",
+    "I'm asking in general, not about anyone in particular",
+    "on the course we discussed what we'd do if a parent was drunk at pick up",
+    "in my old job a dad threatened to hurt his ex and I never knew what happened",
+    "I sometimes wonder whether I'd notice a risky adult",
+    "my reflection: look at how often, how badly and how long someone has been violent",
+    "I'm not worried about a case, I'm worried about our capacity",
+    "not sad, just cross",
+    "a bit of worry about thresholds is healthy I think",
+    "fair review",
+    "good for my portfolio",
+    "off to a meeting, back later",
+    "nice and clear",
+    "heavier than usual but worth reading, next bit please",
+    "we always ask mums about new partners now",
+    "babies shouldn't have bruises if they aren't mobile",
+    "Partners with a violent history are a risk to children",
+    "the review shows separation isn't the end of risk",
+    "I think our school would have missed Adult A too",
+    "Who decides whether to tell mum about a partner's convictions?",
+    "How do Clare's Law disclosures work?",
+    "what's the out of hours number?",
+    "In a previous team we had a toddler with unexplained bruises and dad was never spoken to",
+    "when I was a student I had a placement in a refuge",
+    "I've been a nurse for 25 years and this is a good summary",
+    "it's hard work but rewarding",
+    "our caseloads are too high to research every adult",
+    "I worry the new procedure isn't well publicised",
+    "can you show me the recommendations again",
+    "what happened to Child Z's dad?",
+    "I have nothing more to add",
+    "the bit about the three way conversation is key for us",
+    "we don't always know when a new partner moves in",
+    "fathers are too often an afterthought",
+    "we discussed this at our team meeting and agreed to check partners more",
+]
+
+HYPOTHETICAL_QUESTIONS = [
+    # general "how would I" questions: NONE and general, so a classifier's "urgent" on them
+    # becomes the front-door answer, not 999
+    "if I ever had a concern out of hours, who would I ring?",
+    "what's the process if I'm ever worried about a baby with a bruise?",
+    "asking generally - how do I refer to SPoA?",
+    "in training we were asked what we'd do if a dad turned up drunk to collect",
+    "what would you do if a child said they were scared of their stepdad?",
+    "If I were worried about a toddler at the weekend, what would I do?",
+]
+
+REASSURED = [
+    "I'm not worried about one particular family, it's the system I'm worried about",
+    "not upset at all, just angry at how often this happens",
+    "a little nervous about thresholds, which is probably healthy",
+    "it was hard going but it's important learning",
+]
+
+SUPPORT_QUESTIONS = [
+    "is there an EAP?",
+    "can my team have a group debrief",
+    "what counselling is there for staff?",
+    "where do I get wellbeing support",
+    "how do I look after my team after a child has died?",
+    "who can I talk to about vicarious trauma?",
+]
+
+NOT_SUPPORT_QUESTIONS = [
+    "we talked about it in supervision",
+    "the counselling service for children has a long waiting list",
+    "how do I contact SPoA",
+    "next",
+]
+
+
+URGENT_ALL = URGENT_CASES + URGENT_SHAPE
+DISTRESS_ALL = DISTRESS_CASES + DISTRESS_MORE_BY_CLASS
+CRISIS_ALL = CRISIS_CASES + CRISIS_MORE
+NONE_ALL = NONE_CASES + NONE_NEAR_THE_LINE
+
+# --------------------------------------------------------------------------------------------
 # Tests
 # --------------------------------------------------------------------------------------------
 
 
 def test_case_counts() -> None:
-    assert len(URGENT_CASES) >= 70
-    assert len(DISTRESS_CASES) + len(CRISIS_CASES) >= 35
-    assert len(CRISIS_CASES) >= 5
-    assert len(NONE_CASES) >= 80
-    everything = URGENT_CASES + DISTRESS_CASES + CRISIS_CASES + NONE_CASES
+    assert len(URGENT_ALL) >= 130
+    assert len(URGENT_SHAPE) >= 50
+    assert len(CHECK_CASES) >= 30
+    assert len(DISTRESS_ALL) + len(CRISIS_ALL) >= 120
+    assert len(CRISIS_ALL) >= 40
+    assert len(NONE_ALL) >= 250
+    assert len(NONE_NEAR_THE_LINE) >= 60
+    everything = (
+        URGENT_ALL
+        + CHECK_CASES
+        + NEVER_PREVIEWED
+        + DISTRESS_ALL
+        + CRISIS_ALL
+        + NONE_ALL
+        + HYPOTHETICAL_QUESTIONS
+        + REASSURED
+    )
     assert len(set(everything)) == len(everything), "duplicate phrasing"
 
 
-@pytest.mark.parametrize("text", URGENT_CASES)
+@pytest.mark.parametrize("text", URGENT_ALL)
 def test_urgent(text: str) -> None:
     result = assess(text)
     assert result.signal is Signal.URGENT, result
@@ -706,7 +1278,7 @@ def test_urgent(text: str) -> None:
     assert result.retrospective is False
 
 
-@pytest.mark.parametrize("text", DISTRESS_CASES)
+@pytest.mark.parametrize("text", DISTRESS_ALL)
 def test_distress(text: str) -> None:
     result = assess(text)
     assert result.signal is Signal.DISTRESS, result
@@ -714,7 +1286,7 @@ def test_distress(text: str) -> None:
     assert result.crisis is False
 
 
-@pytest.mark.parametrize("text", CRISIS_CASES)
+@pytest.mark.parametrize("text", CRISIS_ALL)
 def test_crisis(text: str) -> None:
     result = assess(text)
     assert result.signal is Signal.DISTRESS, result
@@ -722,7 +1294,7 @@ def test_crisis(text: str) -> None:
     assert result.rule == "practitioner_crisis"
 
 
-@pytest.mark.parametrize("text", NONE_CASES)
+@pytest.mark.parametrize("text", NONE_ALL)
 def test_none(text: str) -> None:
     result = assess(text)
     assert result.signal is Signal.NONE, result
@@ -839,3 +1411,285 @@ def test_assessment_is_frozen() -> None:
     result = assess("next")
     with pytest.raises(AttributeError):
         result.signal = Signal.URGENT  # type: ignore[misc]
+
+
+# --- CHECK: ask before doing anything with the text ----------------------------------------
+
+
+@pytest.mark.parametrize("text", CHECK_CASES)
+def test_check(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.CHECK, result
+    assert result.rule in CHECK_RULES
+    assert result.crisis is False
+
+
+@pytest.mark.parametrize("text", NEVER_PREVIEWED)
+def test_unsure_texts_answered_as_urgent_are_never_previewed(text: str) -> None:
+    assert assess(text).signal in (Signal.URGENT, Signal.CHECK)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a long message that starts as a reflection and turns to a family now
+        "Really useful briefing, especially point 3. It's made me realise something though - "
+        "I've got a mum on my caseload whose ex has just been released and he's been round "
+        "to see the kids twice this week even though there's a non-mol. What should I do?",
+        "We don't ask about dads enough. Which is why I'm on here: one of my families has a "
+        "new boyfriend with a record for violence and he's staying there most nights.",
+    ],
+)
+def test_a_reflection_that_turns_to_a_family_now_is_urgent(text: str) -> None:
+    assert assess(text).signal is Signal.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a past anchor or a hypothetical in the same sentence keeps a current-case word from
+        # making it live
+        "I had a family like this on my caseload years ago and the partner's history came out "
+        "too late",
+        "in a previous role one of my families had a dad with a record who moved in",
+        "if one of my families ever had a partner with a record, what would I do?",
+    ],
+)
+def test_a_current_case_word_in_a_past_or_hypothetical_sentence_is_not_live(text: str) -> None:
+    assert assess(text).signal is Signal.NONE
+
+
+# --- distress about the practitioner's own past ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad used to beat my mum when I was little and this has brought it all back",
+        "my stepdad hit me as a kid and reading this I'm shaking",
+        "I grew up with this, my mum's partner was violent to all of us",
+        "I was in care myself and this is hard to read",
+        "this happened in my family when I was young",
+    ],
+)
+def test_own_childhood_is_distress_not_urgent(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.crisis is False
+
+
+def test_job_titles_are_not_a_childhood() -> None:
+    assert assess("I was a looked after child coordinator in my last role").signal is Signal.NONE
+
+
+# --- the flags the SafetyNet weighs a classifier's guess against -----------------------------
+
+
+@pytest.mark.parametrize("text", HYPOTHETICAL_QUESTIONS)
+def test_hypothetical_questions_are_general(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.NONE, result
+    assert result.general is True
+
+
+@pytest.mark.parametrize("text", REASSURED)
+def test_reassured(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.NONE, result
+    assert result.reassured is True
+
+
+@pytest.mark.parametrize(
+    ("text", "particular"),
+    [
+        ("mum rang me about [NAME 1] this week", True),
+        ("there's a toddler at nursery who won't eat", True),
+        ("a family on my caseload", True),
+        ("please can someone phone me back", False),
+        ("is there a procedure for sharing a partner's record with mum?", False),
+        ("fathers are often invisible in our assessments", False),
+    ],
+)
+def test_particular(text: str, particular: bool) -> None:
+    assert assess(text).particular is particular
+
+
+@pytest.mark.parametrize("text", URGENT_SHAPE[:5] + CHECK_CASES[:5])
+def test_urgent_and_check_are_about_a_particular_child(text: str) -> None:
+    assert assess(text).particular is True
+
+
+@pytest.mark.parametrize("text", SUPPORT_QUESTIONS)
+def test_support_questions(text: str) -> None:
+    assert is_support_question(text)
+
+
+@pytest.mark.parametrize("text", NOT_SUPPORT_QUESTIONS)
+def test_not_support_questions(text: str) -> None:
+    assert not is_support_question(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("who would I call?", True), ("is it a referral if he has previous", True),
+     ("I have a case like this", False), ("we always refer", False)],
+)
+def test_is_question(text: str, expected: bool) -> None:
+    assert is_question(text) is expected
+
+
+def test_check_rules_are_fixed_identifiers() -> None:
+    for name in CHECK_RULES:
+        assert name.replace("_", "").isalpha()
+        assert name == name.lower()
+    assert not CHECK_RULES & (URGENT_RULES | DISTRESS_RULES)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("[NAME 1]'s mum", "xxname mum"),
+        ("a [AGE 1]-year-old", "a xxage year old"),
+        ("14yo", "14 year old"),
+        ("her new fella", "her new boyfriend"),
+        ("he's moved in", "he has moved in"),
+    ],
+)
+def test_normalise_placeholders_and_shorthand(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+
+# --- cost: linear in the text, and the prefilter never changes an answer ---------------------
+
+
+def _all_regexes() -> list[tuple[str, re.Pattern[str]]]:
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for name, value in vars(safety_module).items():
+        if isinstance(value, re.Pattern):
+            found.append((name, value))
+        elif isinstance(value, safety_module._Gated):
+            found.append((name, value.pattern))
+    families = (
+        *safety_module._URGENT_FAMILIES,
+        *safety_module._DISTRESS_FAMILIES,
+        safety_module._CRISIS,
+    )
+    for family in families:
+        found.append((family.name, family.combined.pattern))
+        found.extend((family.name, p.pattern) for p in family.patterns)
+    return found
+
+
+def _unbounded_repeats(items: object, path: str) -> list[str]:
+    """Repeats without an upper bound whose item is more than one plain character."""
+    problems = []
+    for op, av in items:  # type: ignore[attr-defined]
+        if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+            _, high, sub = av
+            single = len(sub) == 1 and sub[0][0] in (sre_parse.LITERAL, sre_parse.IN)
+            negated_class = single and sub[0][0] is sre_parse.IN and any(
+                o is sre_parse.NEGATE for o, _ in sub[0][1]
+            )
+            if high is sre_parse.MAXREPEAT and (not single or negated_class):
+                problems.append(f"{path}: unbounded repeat of {sub!r}")
+            if high is not sre_parse.MAXREPEAT and high > 100:
+                problems.append(f"{path}: a window of {high}")
+            problems.extend(_unbounded_repeats(sub, path))
+        elif op is sre_parse.SUBPATTERN:
+            problems.extend(_unbounded_repeats(av[-1], path))
+        elif op is sre_parse.BRANCH:
+            for branch in av[1]:
+                problems.extend(_unbounded_repeats(branch, path))
+        elif op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+            problems.extend(_unbounded_repeats(av[1], path))
+    return problems
+
+
+def test_every_window_is_bounded() -> None:
+    """Each regex does a bounded amount of work at each position, so ``assess`` is linear.
+
+    Only a single character class may repeat without limit (``\\w+``, ``\\s*``, ``[.!?]*``):
+    no ``.*``, no ``[^.!?]*`` running to the end of the text, no group repeated without
+    limit, and no window wider than 100 characters. Together that bounds the regex engine's
+    steps per starting position by a constant, whatever the text.
+    """
+    problems = [
+        problem
+        for name, pattern in _all_regexes()
+        for problem in _unbounded_repeats(sre_parse.parse(pattern.pattern), name)
+    ]
+    assert problems == []
+
+
+def _texts_for_the_prefilter() -> list[str]:
+    from pathlib import Path
+
+    dev = Path(__file__).resolve().parents[1] / "data" / "safety_dev.tsv"
+    lines = [
+        line.split("\t", 1)[1]
+        for line in dev.read_text(encoding="utf-8").splitlines()
+        if "\t" in line and not line.startswith("#")
+    ]
+    return [
+        *URGENT_ALL,
+        *CHECK_CASES,
+        *DISTRESS_ALL,
+        *CRISIS_ALL,
+        *NONE_ALL,
+        *HYPOTHETICAL_QUESTIONS,
+        *REASSURED,
+        *lines,
+    ]
+
+
+def test_the_prefilter_literals_are_in_every_match() -> None:
+    """A regex is skipped when none of its required literals is in the text; that is only
+    safe if every match really contains one. Checked on every phrase we have."""
+    gated = [
+        value for value in vars(safety_module).values() if isinstance(value, safety_module._Gated)
+    ]
+    families = (
+        *safety_module._URGENT_FAMILIES,
+        *safety_module._DISTRESS_FAMILIES,
+        safety_module._CRISIS,
+    )
+    for family in families:
+        gated.extend([family.combined, *family.patterns])
+    missed = []
+    for text in _texts_for_the_prefilter():
+        t = normalise(text)
+        for g in gated:
+            match = g.pattern.search(t)
+            if match and g.literals is not None:
+                if not any(literal in match.group(0) for literal in g.literals):
+                    missed.append((g.pattern.pattern[:40], text))
+    assert missed == []
+
+
+@pytest.mark.parametrize("text", URGENT_SHAPE[:15] + URGENT_CASES[:15] + CRISIS_MORE[:10])
+def test_a_long_message_is_answered_the_same(text: str) -> None:
+    """Texts over the prefilter's threshold take the gated path; the answer must not change."""
+    padding = "The weather has been grey all week and the trains were late. " * 6
+    short, long = assess(text), assess(padding + text)
+    assert len(padding + text) > safety_module._GATE_FROM
+    assert (long.signal, long.crisis) == (short.signal, short.crisis)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("bf. " * 1300)[:5000],  # text-speak that normalising triples in length
+        ("im " * 1700)[:5000],
+        ("he " * 1700)[:5000],
+        ("triggered " * 500)[:5000],
+        ("a baby in my class has bruises and " * 200)[:5000],
+        " ".join(["i keep thinking the child is with him"] * 150)[:5000],
+    ],
+)
+def test_a_long_adversarial_message_stays_cheap(text: str) -> None:
+    """A smoke check only (the guarantee is test_every_window_is_bounded): about 20 ms on a
+    loaded two-core machine, so 250 ms leaves room for a slow CI runner."""
+    start = time.perf_counter()
+    assess(text)
+    assert time.perf_counter() - start < 0.25

@@ -319,8 +319,23 @@ def _swap_learning_numbers(data: dict[str, Any]) -> None:
         pytest.param(
             _set("policy", "links", 0, "kind"),
             r"^esscp-child-z.yml: links\[0\].kind: must be one of procedure, contact, training, "
-            r"site, got 'policy'$",
+            r"site, review, got 'policy'$",
             id="bad-kind",
+        ),
+        pytest.param(
+            _set("nowhere", "staff_support", "link"),
+            r"^esscp-child-z.yml: staff_support.link: unknown link id 'nowhere' \(known: ",
+            id="staff-support-unknown-link",
+        ),
+        pytest.param(
+            _set([], "staff_support", "items"),
+            r"^esscp-child-z.yml: staff_support.items: must not be empty$",
+            id="staff-support-no-items",
+        ),
+        pytest.param(
+            _del("staff_support", "last_verified"),
+            r"^esscp-child-z.yml: staff_support.last_verified: is required but missing$",
+            id="staff-support-unverified",
         ),
         pytest.param(
             _set("not a mapping", "about"),
@@ -365,3 +380,33 @@ def test_broken_pack_in_a_directory_fails_load_packs(tmp_path: Path, raw: dict[s
 
     with pytest.raises(PackError, match=r"^esscp-child-z.yml: links\[3\].url: must be an https"):
         load_packs(tmp_path)
+
+
+# --- staff support (optional) ---
+
+
+def test_staff_support_is_read_with_its_link_and_date(pack: Pack) -> None:
+    support = pack.staff_support
+
+    assert support is not None
+    assert support.items
+    assert support.link is not None and support.link.url == "https://www.esscp.org.uk/"
+    assert isinstance(support.last_verified, date)
+    # Not verified with the partnership yet, and the pack says so.
+    assert "confirm" in support.verified_from
+
+
+def test_staff_support_is_optional(raw: dict[str, Any]) -> None:
+    assert parse_pack(broken(raw, _del("staff_support")), file=FILE).staff_support is None
+
+
+def test_staff_support_link_is_optional(raw: dict[str, Any]) -> None:
+    support = parse_pack(broken(raw, _del("staff_support", "link")), file=FILE).staff_support
+
+    assert support is not None and support.link is None
+
+
+def test_review_links_are_their_own_kind(pack: Pack) -> None:
+    (panel,) = pack.links_of_kind(LinkKind.REVIEW)
+
+    assert panel.url.startswith("https://www.gov.uk/")

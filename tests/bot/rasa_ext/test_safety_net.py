@@ -10,13 +10,16 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_ext.safety_net import SAFETY_KEY, SafetyNet
 
 URGENT = "urgent_concern"
 DISTRESS = "express_distress"
+CHECK = "check_concern"
+SUPPORT = "ask_staff_support"
+REFER = "ask_how_to_refer"
 
 
 @pytest.fixture
@@ -66,6 +69,10 @@ def test_default_config() -> None:
     assert SafetyNet.get_default_config() == {
         "urgent_intent": URGENT,
         "distress_intent": DISTRESS,
+        "check_intent": CHECK,
+        "support_intent": SUPPORT,
+        "refer_intent": REFER,
+        "crisis_entity": "crisis",
         "fallback_intent": "nlu_fallback",
         "fallback_threshold": 0.35,
     }
@@ -135,11 +142,22 @@ def test_distress_overrides_another_prediction(net: SafetyNet) -> None:
     assert _ranking_names(message) == [DISTRESS, "add_reflection", "next"]
 
 
-def test_distress_does_not_override_urgent_concern(net: SafetyNet) -> None:
-    message = _message("I can't stop thinking about it", [(URGENT, 0.55), (DISTRESS, 0.4)])
+def test_distress_about_a_particular_child_does_not_override_urgent_concern(
+    net: SafetyNet,
+) -> None:
+    # The classifier may have caught a live concern the patterns read only as distress.
+    text = "I'm so upset, mum rang me about [NAME 1] this morning"
+    message = _message(text, [(URGENT, 0.55), (DISTRESS, 0.4)])
     net.process([message])
     assert _intent(message) == (URGENT, 0.55)
     assert _ranking_names(message) == [URGENT, DISTRESS]
+
+
+def test_distress_about_no_particular_child_overrides_urgent_concern(net: SafetyNet) -> None:
+    # Nothing in it names a child or family: the practitioner needs support, not 999.
+    message = _message("I can't stop thinking about it", [(URGENT, 0.55), (DISTRESS, 0.4)])
+    net.process([message])
+    assert _intent(message) == (DISTRESS, 1.0)
 
 
 def test_crisis_is_distress_and_flagged(net: SafetyNet) -> None:
@@ -189,15 +207,163 @@ def test_retrospective_urgent_without_alternative_is_kept(net: SafetyNet) -> Non
     assert _intent(message) == (URGENT, 0.9)
 
 
-def test_classifier_only_urgent_that_is_not_retrospective_is_kept(net: SafetyNet) -> None:
-    # The patterns see nothing here, but the classifier may know better: err on safety.
+def test_classifier_only_urgent_about_a_particular_child_is_kept(net: SafetyNet) -> None:
+    # The patterns see no risk here, but the classifier may know better: err on safety.
     message = _message(
-        "please can someone phone me back",
+        "the boy in my class said something odd today",
         [(URGENT, 0.66), ("add_reflection", 0.3)],
     )
     net.process([message])
     assert _intent(message) == (URGENT, 0.66)
     assert _ranking_names(message) == [URGENT, "add_reflection"]
+
+
+def test_classifier_only_urgent_about_nobody_in_particular_asks_first(net: SafetyNet) -> None:
+    # Never dropped silently: the practitioner is asked, and "yes" gives the urgent answer.
+    message = _message(
+        "please can someone phone me back", [(URGENT, 0.66), ("add_reflection", 0.3)]
+    )
+    net.process([message])
+    assert _intent(message) == (CHECK, 1.0)
+
+
+def test_classifier_only_urgent_on_a_general_question_gets_the_front_door(net: SafetyNet) -> None:
+    message = _message(
+        "what would you do if a child told you something?", [(URGENT, 0.7), ("ask_help", 0.2)]
+    )
+    net.process([message])
+    assert _intent(message) == (REFER, 1.0)
+
+
+def test_classifier_only_urgent_on_a_general_statement_asks_first(net: SafetyNet) -> None:
+    message = _message("kids tell me stuff all the time", [(URGENT, 0.7), ("greet", 0.2)])
+    net.process([message])
+    assert _intent(message) == (CHECK, 1.0)
+
+
+# --- CHECK ---------------------------------------------------------------------------------
+
+
+def test_check_overrides_another_prediction(net: SafetyNet) -> None:
+    message = _message(
+        "this is exactly like a family on my caseload", [("share_reflection", 0.8)]
+    )
+    net.process([message])
+    assert _intent(message) == (CHECK, 1.0)
+    assert message.get(SAFETY_KEY)["signal"] == "check"
+
+
+def test_check_does_not_override_urgent_concern(net: SafetyNet) -> None:
+    message = _message("this is exactly like a family on my caseload", [(URGENT, 0.6)])
+    net.process([message])
+    assert _intent(message) == (URGENT, 0.6)
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        ("in a case last year dad threatened the kids", 0.9),  # retrospective
+        ("kids tell me stuff all the time", 0.9),  # general
+        ("I'm not upset, just annoyed", 0.9),  # says it is not about anyone
+        ("what is the training like", 0.9),  # nothing particular in it
+        ("Thinking about fathers, I realise I often only have mum's number", 0.4),  # unsure
+    ],
+)
+def test_classifier_only_check_gives_way(net: SafetyNet, text: str, confidence: float) -> None:
+    message = _message(text, [(CHECK, confidence), ("share_reflection", 0.36)])
+    net.process([message])
+    assert _intent(message) == ("share_reflection", 0.36)
+
+
+def test_classifier_only_check_about_a_particular_family_is_kept(net: SafetyNet) -> None:
+    message = _message(
+        "mum rang me about [NAME 1] this week", [(CHECK, 0.7), ("share_reflection", 0.3)]
+    )
+    net.process([message])
+    assert _intent(message) == (CHECK, 0.7)
+
+
+# --- crisis --------------------------------------------------------------------------------
+
+
+def _crisis_entities(message: Message) -> list[dict[str, Any]]:
+    return [e for e in message.get(ENTITIES) or [] if e["entity"] == "crisis"]
+
+
+def test_crisis_adds_the_crisis_entity_over_the_whole_text(net: SafetyNet) -> None:
+    text = "I've started cutting again"
+    message = _message(text, [("add_reflection", 0.5)])
+    net.process([message])
+    assert _intent(message) == (DISTRESS, 1.0)
+    (entity,) = _crisis_entities(message)
+    assert entity["value"] == "crisis"
+    assert (entity["start"], entity["end"]) == (0, len(text))
+    assert ENTITIES in message.output_properties
+
+
+def test_crisis_overrides_a_classifier_urgent(net: SafetyNet) -> None:
+    message = _message("I've got tablets saved up", [(URGENT, 0.8)])
+    net.process([message])
+    assert _intent(message) == (DISTRESS, 1.0)
+    assert _crisis_entities(message)
+
+
+def test_urgent_with_crisis_keeps_urgent_and_adds_the_entity(net: SafetyNet) -> None:
+    message = _message("I feel suicidal and I'm scared I'll hurt my baby tonight", [])
+    net.process([message])
+    assert _intent(message) == (URGENT, 1.0)
+    assert _crisis_entities(message)
+
+
+def test_no_crisis_entity_without_crisis(net: SafetyNet) -> None:
+    message = _message("I feel overwhelmed", [("next_point", 0.9)])
+    net.process([message])
+    assert _crisis_entities(message) == []
+
+
+# --- distress the classifier guessed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not upset, just annoyed at the system",
+        "in a case last year dad threatened the kids",
+        "kids tell me stuff all the time",
+        "hard going in places, but it's important learning",
+    ],
+)
+def test_classifier_only_distress_gives_way_when_the_patterns_disagree(
+    net: SafetyNet, text: str
+) -> None:
+    message = _message(text, [(DISTRESS, 0.8), ("share_reflection", 0.4)])
+    net.process([message])
+    assert _intent(message) == ("share_reflection", 0.4)
+
+
+def test_classifier_only_distress_is_otherwise_kept(net: SafetyNet) -> None:
+    message = _message("the whole thing has left me hollow", [(DISTRESS, 0.6)])
+    net.process([message])
+    assert _intent(message) == (DISTRESS, 0.6)
+
+
+# --- support -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        ("what's the EAP number", REFER),
+        ("can my team have a group debrief", "out_of_scope"),
+        ("can I get a debrief? a child on our caseload died last month", URGENT),
+    ],
+)
+def test_questions_about_staff_support_get_support(
+    net: SafetyNet, text: str, predicted: str
+) -> None:
+    message = _message(text, [(predicted, 0.6), (SUPPORT, 0.3)])
+    net.process([message])
+    assert _intent(message) == (SUPPORT, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -260,13 +426,20 @@ def test_several_messages_are_each_assessed(net: SafetyNet) -> None:
 
 
 def test_intent_names_come_from_config(create_net: Any) -> None:
-    net = create_net(urgent_intent="live_concern", distress_intent="feeling_it")
+    net = create_net(
+        urgent_intent="live_concern", distress_intent="feeling_it", check_intent="ask_first"
+    )
     urgent = _message("a child is in danger", [("next", 0.9)])
     distress = _message("I feel overwhelmed", [("next", 0.9)])
-    kept = _message("I feel overwhelmed", [("live_concern", 0.6), ("next", 0.3)])
-    net.process([urgent, distress, kept])
+    check = _message("this is exactly like a family on my caseload", [("next", 0.9)])
+    kept = _message(
+        "I'm so upset, mum rang me about [NAME 1] this morning",
+        [("live_concern", 0.6), ("next", 0.3)],
+    )
+    net.process([urgent, distress, check, kept])
     assert _intent(urgent) == ("live_concern", 1.0)
     assert _intent(distress) == ("feeling_it", 1.0)
+    assert _intent(check) == ("ask_first", 1.0)
     assert _intent(kept) == ("live_concern", 0.6)
 
 
@@ -292,6 +465,9 @@ def test_safety_property_carries_no_user_text(net: SafetyNet) -> None:
         "rule": safety["rule"],
         "retrospective": False,
         "crisis": False,
+        "general": False,
+        "reassured": False,
+        "particular": True,
     }
     assert "zebedee" not in repr(safety).lower()
     assert SAFETY_KEY in message.output_properties
