@@ -570,7 +570,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
 
     # Titles: "Dr Okafor", "mrs patel", "DC Smith", "Nurse Adjei", "PC 4471 HUGHES".
     title = ctx.title_before(i)
-    if title is not None and low not in STOPWORDS:
+    person = ctx.is_first(low) or ctx.is_surname(low)
+    if title is not None and (low not in STOPWORDS or (tok.cap and person)):  # "Mrs MAY"
         known = ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low)
         strong = title.lower not in _WEAK_TITLES or title.cap
         acronym = tok.upper and len(tok.text) <= 4 and not known
