@@ -979,8 +979,10 @@ def find_names(
                     )
                 )
             )
+            glued = ctx.text[nxt.full_end : nxt.full_end + 1].isdigit()  # "BN27": a postcode
             caps_pair = (  # "AARAV KAKA", "Cai KAKA": a surname in capitals, short too
                 (cur.upper or cur.cap)
+                and not glued
                 and nxt.upper
                 and len(nxt.text) >= 2
                 and not ctx.is_keep(nxt.lower)

@@ -152,3 +152,9 @@ def test_phone_written_digit_by_digit() -> None:
 def test_languages_and_everyday_words_survive(word: str) -> None:
     text = f"Dad mentioned {word} twice in the meeting."
     assert redacted(text) == text
+
+
+def test_a_postcode_after_a_town_stays_a_postcode() -> None:
+    """Letters glued to digits ("BN27") are a postcode's, never a surname in capitals."""
+    out = redacted("They lived at 14 Seaview Road, Hailsham BN27 3QT with mum.")
+    assert out == "They lived at [ADDRESS 1], [PLACE 1] [POSTCODE 1] with mum.", out
