@@ -18,7 +18,7 @@ message at the channel door, before Rasa sees the text. Design choices, and why:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
@@ -121,17 +121,22 @@ def _neighbours(text: str, spans: list[Span]) -> list[Span]:
     return merge(out) if changed else spans
 
 
-def _propagate(text: str, spans: list[Span]) -> list[Span]:
+def _propagate(
+    text: str, spans: list[Span], protected: Sequence[tuple[int, int]] = ()
+) -> list[Span]:
     """Redact later repeats of a found name/place that the rules missed in their own context.
 
     A word that is also an ordinary English word (an ambiguous name such as "Will") is only
-    propagated to capitalised, non-sentence-initial repeats, so "I will" survives.
+    propagated to capitalised, non-sentence-initial repeats, so "I will" survives; allow-listed
+    phrases are left alone ("visiting Star today" does not touch "the Star Hobson review").
     """
     lex = lexicon()
     extra: list[Candidate] = []
-    taken = bytearray(len(text))  # 1 = already inside a span
+    taken = bytearray(len(text))  # 1 = already inside a span, or allow-listed
     for s in spans:
         taken[s.start : s.end] = b"\x01" * (s.end - s.start)
+    for start, end in protected:
+        taken[start:end] = b"\x01" * (end - start)
     seen: set[str] = set()
     for span in spans:
         if span.type not in _PROPAGATE:
@@ -161,6 +166,10 @@ def _propagate(text: str, spans: list[Span]) -> list[Span]:
     return merge([Candidate(s.start, s.end, s.type, 1) for s in spans] + extra)
 
 
+def _inside(cand: Candidate, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= cand.start and cand.end <= end for start, end in ranges)
+
+
 def detect_normalised(text: str, extra: Iterable[Candidate] = ()) -> list[Span]:
     """Find every identifier in already-normalised text (see :mod:`bot.anonymise.normalise`).
 
@@ -175,10 +184,10 @@ def detect_normalised(text: str, extra: Iterable[Candidate] = ()) -> list[Span]:
     if not text:
         return []
     cands, protected = _structured_and_places(text)
-    cands.extend(extra)
+    cands.extend(c for c in extra if not _inside(c, protected))
     covered = [(c.start, c.end) for c in cands if c.type in {"EMAIL", "URL", "HANDLE"}]
     cands.extend(find_names(text, protected, covered))
-    return _propagate(text, _neighbours(text, merge(cands)))
+    return _propagate(text, _neighbours(text, merge(cands)), protected)
 
 
 def detect(text: str) -> list[Span]:

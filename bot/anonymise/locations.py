@@ -157,10 +157,10 @@ _STREET_CORE_LOWER = (
 ).split()
 _DIRECTION = r"(?:\s+(?:North|South|East|West|Upper|Lower))?"
 _FLAT = r"(?:(?:Flat|Apartment|Apt|Unit)\s+\d{1,4}[A-Za-z]?\s*,?\s*)"
-_NUM = r"\d{1,4}[A-Za-z]?"
+_NUM = r"(?:\d{1,4}/)?\d{1,4}[A-Za-z]?"  # "14", "14a", "2/14" (flat 2 at number 14)
 _ADDR_WORDS = r"[A-Za-z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,3}?"
 _ADDRESS_NUMBERED = re.compile(
-    r"(?<![\w/.])(" + _FLAT + r"?" + _NUM + r",?\s+(" + _ADDR_WORDS + r")\s+"
+    r"(?<![\w/.])(?<!\d/)(" + _FLAT + r"?" + _NUM + r",?\s+(" + _ADDR_WORDS + r")\s+"
     r"((?:"
     + "|".join(_STREET_SUFFIXES)
     + r")|(?i:"
@@ -168,6 +168,13 @@ _ADDRESS_NUMBERED = re.compile(
     + r"))"
     + _DIRECTION
     + r")(?![\w-])"
+)
+_FLAT_THEN_NUMBER = re.compile(
+    r"\b(?:Flat|Apartment|Apt|Unit)\s+\d{1,4}[A-Za-z]?\s*,\s*\d{1,4}[A-Za-z]?\s+"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+)
+_TITLE_WORDS = frozenset(
+    "mr mrs ms miss mx dr dc ds pc sgt cllr prof rev nurse sister father".split()
 )
 _ADDR_STOP = frozenset(
     """the a an and or of to in on at for with by from is was were his her their my our your
@@ -312,10 +319,15 @@ def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Can
         yield Candidate(m.start(), m.end(), "ADDRESS", P_ADDRESS_NUMBERED)
     for m in _FLAT_ONLY.finditer(text):
         yield Candidate(m.start(), m.end(), "ADDRESS", P_ADDRESS_NUMBERED - 2)
+    for m in _FLAT_THEN_NUMBER.finditer(text):
+        # "Flat 2, 41 Seaside": after a flat, a number and a capitalised name are its street.
+        yield Candidate(m.start(), m.end(), "ADDRESS", P_ADDRESS_NUMBERED - 1)
     for m in _STREET.finditer(text):
         start, words = _trim_front(text, m.start(1), m.group(1).split())
         if not words or words[0].lower() in _STREET_GENERIC:
             continue
+        if words[0].lower().rstrip(".") in _TITLE_WORDS:
+            continue  # "Mr Green", "Dr Hill": a person (the names layer), not a street
         if _overlaps(start, m.end(), protected):
             continue
         yield Candidate(start, m.end(), "ADDRESS", P_STREET)

@@ -29,27 +29,11 @@ from bot.anonymise.spans import Candidate, Span
 
 _INITIALS_KEY = "initials:"
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]{2,3}|(?:[A-Z]\.\s?){1,2}[A-Z]\.?)(?![\w])")
-_NAME_FOLLOWERS = NAME_VERBS_AFTER | {
-    "is",
-    "was",
-    "has",
-    "had",
-    "family",
-    "denies",
-    "admits",
-    "claims",
-    "insists",
-    "agrees",
-    "refuses",
-    "accepts",
-    "declined",
-    "accepted",
-    "attended",
-    "did",
-    "does",
-    "will",
-    "would",
-}
+_NAME_FOLLOWERS = NAME_VERBS_AFTER | frozenset(
+    """is was has had family denies admits claims insists agrees refuses accepts declined
+    accepted attended did does will would still never always keeps kept understands understood
+    needs seems wants""".split()
+)
 
 __all__ = ["P_REMEMBERED", "detect_in_conversation", "memory_tokens", "recalled_candidates"]
 

@@ -88,6 +88,12 @@ _COPULA_PERSON = re.compile(
     r"|hostile|guarded|defensive|evasive|polite|rude|calm|drunk|intoxicated|honest|open|frank"
     r"|cooperative|chatty|shy|clingy|distressed|agitated|worried|off\s+school|on\s+the\s+cp"
     r"|on\s+a\s+plan)\b|\w+\s+with\s+(?:me|us|staff|the\s+(?:sw|hv|worker|teacher))\b|"
+    # an injury on someone, someone somewhere in a home ("Precious had a graze", "Storm was in
+    # the room during the argument")
+    r"(?:a|an)\s+(?:\w+\s+)?(?:graze|cut|bruise|bruises|mark|marks|burn|scratch|injury"
+    r"|nosebleed|black\s+eye|split\s+lip|lump|bump|rash)\b|"
+    r"in\s+(?:the|her|his|their)\s+(?:room|bedroom|house|flat|car|kitchen|garden|lounge"
+    r"|classroom|class|bath|cot|pushchair)\b|"
     # "Blessing is the one who disclosed", "Ray is mum's new partner", "Sam is her eldest"
     r"the\s+one\s+(?:who|that)\b|(?:mum|dad|mother|father|her|his|their|my|our|the)(?:'s)?"
     r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+)?"
@@ -105,6 +111,7 @@ NAME_VERBS_AFTER = frozenset(
     dropped picked missed returned shouted screamed laughed smiled hugged pushed grabbed kicked
     slapped threatened presented engaged declined accepted needs loves likes hates believes
     wrote sent spoke talked visited walked sleeps eats plays appeared remains remained
+    drew draws starts started hides hid sleeps slept cries watches watched
     struggles struggled tried tries opened closed answers""".split()
 )
 STOPWORDS = frozenset(
@@ -158,6 +165,13 @@ _AGE_AFTER = re.compile(
     r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
     r"|\s+\d{1,2}\s?(?:yrs?|yo|y/o|years?|mths?|months?)\b"
 )
+# ", the older brother's friend", ", our neighbour,": a person described after a comma.
+_APPOSITION_ROLE = re.compile(
+    r",\s+(?:the|her|his|their|our|my|mum's|dad's)\s+(?:[\w'’-]+\s+){0,2}?(?:"
+    + "|".join(sorted(CONTEXT_WORDS - _NAMING_WORDS, key=len))
+    + r")(?:'s)?\b",
+    re.IGNORECASE,
+)
 # Words that can follow a name at the start of a sentence: "Sky was quiet", "Heather at the
 # nursery noticed", "Amber and the baby", "River who is 4".
 _AFTER_OPENING_NAME = frozenset(
@@ -176,7 +190,9 @@ _NOT_INITIALS = frozenset(
     """uk us usa eu nb ps am pm eg ie ok dob nfa aka ba ma bsc msc phd re rsvp etc asap""".split()
 )
 # Words that join two parts of one name ("tran van minh", "Maria da Silva", "Omar bin Laden").
-_PARTICLES = frozenset("van von de da di del der den du la le ter bin bint ibn abu al el".split())
+_PARTICLES = frozenset(
+    "van von de da di del der den du la le ter bin bint binti ibn abu al el thi ni nic ui".split()
+)
 _LABEL_GAP = re.compile(r"\s*[:\-]\s*")
 _COLLAR_GAP = re.compile(r"\.?\s+\d{2,6}\s+")  # "PC 4471 HUGHES": a collar number
 _AFTER_KIN_NAME = frozenset(
@@ -390,11 +406,12 @@ class _Ctx:
     def surname_shaped(self, tok: _Tok) -> bool:
         """A capitalised word that reads as a surname after a first name ("Kevin Thorn").
 
-        It may be an English word ("Sarah Wood"), but not a keep word, acronym or function word.
+        It may be an English word ("Sarah Wood", "Lee FLINT"), but not a keep word, a short
+        acronym or a function word.
         """
         return (
             tok.cap
-            and not tok.upper
+            and not (tok.upper and len(tok.text) <= 3)
             and len(tok.text) >= 2
             and tok.lower not in STOPWORDS
             and not self.is_keep(tok.lower)
@@ -500,6 +517,8 @@ class _Ctx:
             return True  # "Summer in Year 4", "Faith, in foster care"
         if self.kin_coordinated(i):
             return True  # "rojda and her son", "Amber and the baby" (below)
+        if _APPOSITION_ROLE.match(rest):
+            return True  # "Robin, the older brother's friend, has been staying over"
         n = self.next(i)
         if n is None:
             return False
@@ -549,6 +568,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         nxt = ctx.next(i)
         if low in ctx.lex.ambiguous and nxt is not None and nxt.lower in NAME_VERBS_AFTER:
             return P_NAME  # "may said she was frightened": no modal before "said"
+        if low in ctx.lex.ambiguous and _coordinated(ctx, i, found):
+            return P_NAME  # "spoke to grace and will after school"
         copula = ctx.prev(i)
         if (
             low in ctx.lex.ambiguous
@@ -603,6 +624,15 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
     if (tok.upper and len(tok.text) <= 4) or _PLURAL_ACRONYM.match(tok.text):
         # Acronyms (MASH, DSL, LADO...) are not names, unless a context word says so: "mum KT",
         # "Father: ALI" (initials recorded in capitals are a name).
+        family = ctx.next(i)
+        before_the = ctx.prev(i)
+        if (
+            family is not None
+            and family.lower == "family"
+            and before_the is not None
+            and before_the.lower == "the"
+        ):
+            return P_NAME  # "the WARD family"
         if ctx.context_before(i) and not ctx.toks[i - 1].poss:  # not "Mum's NI number"
             initials = tok.upper and len(tok.text) <= 3
             known = ctx.is_first(low) or ctx.is_surname(low)
@@ -630,6 +660,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return P_NAME_CONTEXT if context else P_NAME
     if tok.upper and context and not is_amb:
         return P_NAME_CONTEXT  # "Carer: WOODS", "dad BAKER": a surname recorded in capitals
+    if tok.upper and len(low) >= 3 and _comma_first_name(ctx, i):
+        return P_NAME  # "BROWNE-SMITH, Kai - referral from A&E": surname, then first name
 
     if is_amb:
         return _decide_ambiguous(ctx, i, found, context)
@@ -700,7 +732,13 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
             ):
                 return P_NAME  # "rahima begum", "kaka day said": an unknown word, a surname
         nxt = ctx.next(i)
-        if nxt is not None and nxt.lower in ("said", "told", "says", "tells"):
+        before_word = ctx.prev(i)
+        if (
+            nxt is not None
+            and nxt.lower in ("said", "told", "says", "tells")
+            and (before_word is None or before_word.lower not in _DETERMINERS)
+            and not _compound_of_english(low, ctx.lex.english)
+        ):
             if not _edits1(low) & _SPEAKERS:
                 return P_NAME  # "then kaze said", "kaze said she was frightened" ("thye said": no)
         if _coordinated(ctx, i, found):
@@ -810,6 +848,14 @@ def _opens_as_name(ctx: _Ctx, i: int) -> bool:
     if nxt.lower in _AFTER_OPENING_NAME or nxt.lower in NAME_VERBS_AFTER:
         return True
     return nxt.lower.endswith("ed") and ctx.is_english(nxt.lower)
+
+
+def _comma_first_name(ctx: _Ctx, i: int) -> bool:
+    """Token i is followed by a comma and a known first name: "SURNAME, Firstname"."""
+    if i + 1 >= len(ctx.toks) or ctx.gap(i + 1).strip() != ",":
+        return False
+    first = ctx.toks[i + 1]
+    return first.cap and ctx.is_first(first.lower) and not ctx.is_keep(ctx.toks[i].lower)
 
 
 def _surname_follows(ctx: _Ctx, i: int) -> bool:
@@ -1101,9 +1147,9 @@ _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}[A-Z](?:\.|(?![\w.]
 _INITIAL_SURNAME = re.compile(r"(?<![\w.'’])([A-Z])(\.\s?|\s)([A-Z][A-Za-z'’-]+)")
 # "Mum (KT)", "dad (Ajay)": initials or a name in brackets after a family or role word.
 _ROLE_INITIALS = re.compile(
-    r"\b(?:mum|mother|dad|father|stepdad|stepmum|partner|boyfriend|girlfriend|child|baby|son"
-    r"|daughter|brother|sister|nan|gran|grandmother|grandfather|aunt|uncle|carer|perpetrator"
-    r"|victim|ex|sibling|cousin|friend|neighbour)(?:'s)?\s*\(\s*"
+    r"\b(?:"
+    + "|".join(sorted((CONTEXT_WORDS | {"perpetrator", "victim", "ex"}) - _NAMING_WORDS, key=len))
+    + r")(?:'s)?\s*\(\s*"
     r"([A-Za-z][A-Za-z'-]{1,30}(?:\s+[A-Za-z][A-Za-z'-]{1,30}){0,2})\s*\)",
     re.IGNORECASE,
 )

@@ -87,7 +87,7 @@ _SHORT_WORDS = frozenset(
 )
 # Full UK postcodes, any case, with or without the space: "BN21 4UG", "bn214ug", "SW1A 1AA".
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s?(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ ]{0,3}(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
     r"(?![A-Za-z0-9])"
 )
 _ORDINAL = re.compile(r"^(?:1st|2nd|3rd|[1-9]th)$", re.IGNORECASE)
@@ -162,6 +162,11 @@ _AGE_IS = re.compile(
     r"\s+(\d{1,2}|" + _NUMWORD + r")(?=\s*(?:[,.;)]|$)|\s+(?:and|when|at|now|yet|but|so|with|in"
     r"|years?|months?|himself|herself|themselves|then|herself|at\s+the\s+time)\b)"
 )
+# ", just 19,": an age set off after a person ("a young dad himself, just 19").
+_AGE_JUST = re.compile(
+    r"(?:,|-)\s*(?:just|only|aged|still|barely|nearly|almost)\s+(\d{1,2})"
+    r"(?=\s*(?:[,.;)]|$|and\b|when\b|at\b))"
+)
 _NOT_AGE_SUBJECT = frozenset(
     "it this that there what which score rating risk level it's here time answer case "
     "number".split()
@@ -190,8 +195,19 @@ _NOT_CODE = re.compile(
 )
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _LONG_DIGITS = re.compile(r"(?<![\w])\d{6,}(?![\w])")
-# A police officer's collar number after the rank: "PC 4471 HUGHES", "DC 2093".
-_COLLAR = re.compile(r"\b(?:PC|DC|DS|PS|PCSO|Sgt|Insp|DI|DCI|WPC)\.?\s*(\d{2,6})\b")
+# A police officer's collar number after the rank, or after the rank and the name: "PC 4471
+# HUGHES", "DC 2093", "PC Okonjo 2281".
+_COLLAR = re.compile(
+    r"\b(?:PC|DC|DS|PS|PCSO|Sgt|Insp|DI|DCI|WPC)\.?\s*(?:[A-Z][\w'’-]+\s+)?(\d{2,6})\b"
+)
+# A number written in groups after a reference word: "crime ref 47230 118 442".
+_REF_GROUPS = re.compile(
+    r"\b(?:ref(?:erence)?|crime\s+(?:ref|number|no)|incident|log|case|CAD|occurrence|serial)"
+    r"(?:\s*(?:number|no\.?|#))?\s*[:#-]?\s*(\d{2,6}(?:[ ./-]\d{2,6}){1,4})(?![\w])",
+    re.IGNORECASE,
+)
+# "#40912", "No. 40912": a record number.
+_HASH_NUMBER = re.compile(r"(?:#|\bNo\.\s?)(\d{3,})(?![\w])")
 
 
 def _candidates(
@@ -323,6 +339,8 @@ def _find_ages(text: str) -> Iterator[Candidate]:
         if word in _NOT_AGE_BEFORE or int(m.group(2)) == 0:
             continue
         yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
+    for m in _AGE_JUST.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "AGE", P_AGE - 5)
     for m in _AGE_IS.finditer(text):
         if m.group(1).lower() in _NOT_AGE_SUBJECT:
             continue
@@ -349,6 +367,10 @@ def _find_references(text: str) -> Iterator[Candidate]:
     yield from _candidates(_LONG_DIGITS, text, "REFERENCE", P_REF_SHAPE - 1)
     for m in _COLLAR.finditer(text):
         yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
+    for m in _REF_GROUPS.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
+    for m in _HASH_NUMBER.finditer(text):
+        yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 
 
 def find_structured(text: str) -> list[Candidate]:
