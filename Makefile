@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export teams-package browser bench clean
+	migrate purge export teams-package browser bench blind clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -80,6 +80,23 @@ purge: setup
 
 export: setup
 	@$(PY) -m bot.cli export --format csv --out reflections.csv
+
+# The blind sets (tests/data/blind/README.md), each through the door as in production: figures
+# only, no floor, not part of make test (they were written blind; their first runs are recorded).
+blind: train
+	@mkdir -p results/blind
+	@for f in tests/data/blind/anonymisation_blind_*.txt; do echo "==> anonymiser: $$f"; \
+	  $(PY) -m bot.anonymise.evaluate $$f | grep -E "^(overall recall|texts fully|over-red)"; done
+	@for f in tests/data/blind/anonymisation_conversations_*.txt; do \
+	  echo "==> anonymiser, later messages of conversations: $$f"; \
+	  $(PY) -m bot.anonymise.evaluate $$f --conversations | grep -E "^(overall recall|texts fully|over-red)"; done
+	@model="$$(scripts/train.sh 2>/dev/null)"; for n in 1 2; do echo "==> NLU: nlu_blind_$$n"; \
+	  $(PY) scripts/door_nlu.py tests/data/blind/nlu_blind_$$n.yml results/blind/nlu_blind_$$n.yml; \
+	  $(RASA) test nlu --nlu results/blind/nlu_blind_$$n.yml --model "$$model" \
+	    --out results/blind/nlu_$$n --quiet >/dev/null 2>&1; \
+	  $(PY) -m bot.nlu_report results/blind/nlu_$$n/intent_report.json | tail -1; done
+	@model="$$(scripts/train.sh 2>/dev/null)"; for f in tests/data/blind/safety_blind_*.tsv; do \
+	  echo "==> safety net: $$f"; $(PY) -m bot.rasa_ext.safety_eval $$f --model "$$model" 2>/dev/null; done
 
 # Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
 bench: setup

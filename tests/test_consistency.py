@@ -209,6 +209,33 @@ def test_heldout_shares_no_example_with_training_data() -> None:
     assert sorted(heldout & training) == []
 
 
+BLIND_NLU_FILES = sorted((PROJECT_ROOT / "tests" / "data" / "blind").glob("nlu_blind_*.yml"))
+
+
+def test_blind_sets_are_not_copied_into_the_training_data() -> None:
+    """Blind sets stay out of data/: compared raw and as the door passes them to Rasa.
+
+    Short everyday phrasings ("say that again", "what happened to Child Z") turn up in any two
+    sets written independently, and a few were in data/ before the blind sets existed; copying
+    blind lines into training would push the share far above this ceiling.
+    """
+    from bot.anonymise import anonymise
+
+    training = {_annotation_free(e) for found in examples(NLU_FILES).values() for e in found}
+    assert len(BLIND_NLU_FILES) >= 2
+    for path in BLIND_NLU_FILES:
+        blind = [e for found in examples([path]).values() for e in found]
+        long_lines = [line for line in blind if len(line.split()) > 5]
+        shared = [
+            line
+            for line in long_lines
+            if _annotation_free(line) in training
+            or _annotation_free(anonymise(line).text) in training
+        ]
+        assert len(blind) > 450
+        assert len(shared) / len(long_lines) < 0.05, (path.name, shared)
+
+
 def test_no_training_example_is_under_two_intents() -> None:
     owner: dict[str, set[str]] = {}
     for intent, found in examples(NLU_FILES).items():
