@@ -36,7 +36,9 @@ def main(source: str, target: str) -> int:
         blocks.append({"intent": block["intent"], "examples": _Literal(examples)})
     yaml.add_representer(_Literal, _literal)
     Path(target).write_text(
-        yaml.dump({"version": "3.1", "nlu": blocks}, sort_keys=False, allow_unicode=True, width=1000),
+        yaml.dump(
+            {"version": "3.1", "nlu": blocks}, sort_keys=False, allow_unicode=True, width=1000
+        ),
         encoding="utf-8",
     )
     return 0
