@@ -643,6 +643,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
             person_cue or ctx.verb_before(i) or ctx.who_is(i)
         ):
             return P_NAME  # "ABI said she was frightened", "JO's mum"
+        if tok.upper and len(low) <= 3 and _coordinated(ctx, i, found):
+            return P_NAME  # "AB and CD were seen": initials beside initials
         if (
             tok.upper
             and not ctx.is_english(low)

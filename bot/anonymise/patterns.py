@@ -200,6 +200,7 @@ _LONG_DIGITS = re.compile(r"(?<![\w])\d{6,}(?![\w])")
 _COLLAR = re.compile(
     r"\b(?:PC|DC|DS|PS|PCSO|Sgt|Insp|DI|DCI|WPC)\.?\s*(?:[A-Z][\w'’-]+\s+)?(\d{2,6})\b"
 )
+_NUMBERED = re.compile(r"\b(?:number|num|no\.?|#)\s*[:=-]?\s*$|#\s*$", re.IGNORECASE)
 # A number written in groups after a reference word: "crime ref 47230 118 442".
 _REF_GROUPS = re.compile(
     r"\b(?:ref(?:erence)?|crime\s+(?:ref|number|no)|incident|log|case|CAD|occurrence|serial)"
@@ -351,7 +352,8 @@ def _find_references(text: str) -> Iterator[Candidate]:
     """Case, crime, incident and system reference numbers."""
     for m in _REF_KEYWORD.finditer(text):
         token = m.group(1)
-        if len(token) < 3 or _YEAR_ONLY.match(token):
+        numbered = _NUMBERED.search(text, m.start(), m.start(1)) is not None  # "crime no 77"
+        if (len(token) < 3 and not numbered) or _YEAR_ONLY.match(token):
             continue  # "log 24 hours", "the DA 2019 incident"
         yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
     for m in _REF_CODE.finditer(text):

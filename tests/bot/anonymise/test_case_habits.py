@@ -196,3 +196,20 @@ def test_second_blind_run_classes(text: str, gone: str) -> None:
 )
 def test_second_blind_run_words_that_survive(text: str) -> None:
     assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("crime no 77 is still open", "77"),
+        ("case # 40 went to conference", "40"),
+        ("GH and JK were seen at school", "JK"),
+    ],
+)
+def test_short_numbered_references_and_coordinated_initials(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+
+
+def test_a_short_number_without_a_numbering_word_is_not_a_reference() -> None:
+    assert redacted("we keep a log 24 hours a day") == "we keep a log 24 hours a day"
