@@ -11,9 +11,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot import conversation_memory as memory
 from bot.conversation_memory import ConversationMemory
-from bot.storage.migrate import upgrade
-from bot.storage.session import make_engine, make_session_factory, transaction
-from tests.bot.storage.databases import BACKENDS, temporary_database
+from bot.storage.session import transaction
+from tests.bot.storage.databases import BACKENDS, migrated_sessions
 
 NOW = datetime(2026, 12, 7, 10, 0, 0)
 WEEK = timedelta(days=7)
@@ -22,13 +21,8 @@ WEEK = timedelta(days=7)
 @pytest.fixture(params=BACKENDS)
 def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker]:
     """A freshly migrated SQLite file or PostgreSQL database (the production path)."""
-    with temporary_database(request.param, tmp_path) as database:
-        upgrade(database.url)
-        engine = make_engine(database.url)
-        try:
-            yield make_session_factory(engine)
-        finally:
-            engine.dispose()
+    with migrated_sessions(request.param, tmp_path) as sessions:
+        yield sessions
 
 
 class Clock:

@@ -109,15 +109,22 @@ REFLECTION_COLUMNS: tuple[str, ...] = (
 
 
 @contextmanager
-def migrated_sqlite_sessions(tmp_path: Path) -> Iterator[sessionmaker]:
-    """Sessions on a freshly migrated SQLite file (the schema Alembic builds, not create_all)."""
+def migrated_sessions(backend: str, tmp_path: Path) -> Iterator[sessionmaker]:
+    """Sessions on a freshly migrated database of ``backend`` (Alembic's schema, not create_all)."""
     from bot.storage.migrate import upgrade
     from bot.storage.session import make_engine, make_session_factory
 
-    with temporary_database("sqlite", tmp_path) as database:
+    with temporary_database(backend, tmp_path) as database:
         upgrade(database.url)
         engine = make_engine(database.url)
         try:
             yield make_session_factory(engine)
         finally:
             engine.dispose()
+
+
+@contextmanager
+def migrated_sqlite_sessions(tmp_path: Path) -> Iterator[sessionmaker]:
+    """Sessions on a freshly migrated SQLite file."""
+    with migrated_sessions("sqlite", tmp_path) as sessions:
+        yield sessions
