@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from bot import conversation_memory
+from bot import conversation_memory, log_safety
 from bot.config import Settings, SettingsError, load_settings
 from bot.private_files import open_private, private_dir, private_umask
 from bot.reflections import list_reflections, purge, purge_tracker_events, purge_withdrawal_attempts
@@ -113,6 +113,7 @@ def teams_package(
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Parse the command line and run one command."""
     private_umask()  # databases, exports and the Teams package: owner only
+    log_safety.install()  # no exception message or query string in a log line
     parser = argparse.ArgumentParser(prog="reflect", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the reflections tables")

@@ -22,8 +22,8 @@ from bot.receipts import (
     looks_like_typed_code,
     memory_hash,
     names_a_word,
-    receipt_hash,
     sender_hash,
+    typed_receipt,
 )
 
 MAX_MESSAGE_CHARS = 5_000
@@ -55,8 +55,8 @@ class Cleaned:
 
     Attributes:
         text: What Rasa sees: a known payload, or the normalised, anonymised text.
-        receipts: Keyed receipt hashes of the code-shaped tokens typed (``[RECEIPT n]`` in
-            ``text``, in order), for withdrawal.
+        receipts: Keyed hashes of the code-shaped tokens typed (``[RECEIPT n]`` in ``text``, in
+            order), for withdrawal (:func:`bot.receipts.typed_receipt`).
         remember: Keyed hashes of the identifiers redacted here, with their types, for the
             conversation to keep (:mod:`bot.conversation_memory`).
     """
@@ -97,6 +97,8 @@ class Door:
         """
         if not isinstance(sender_id, str) or not sender_id.strip():
             raise DoorError("a non-empty 'sender' is required")
+        if not _encodable(sender_id):
+            raise DoorError("the 'sender' must be text (it holds a lone surrogate)")
         return sender_hash(sender_id, secret=self.secret, channel=channel)
 
     def clean(
@@ -135,8 +137,14 @@ class Door:
         if self._is_known_payload(stripped):
             return Cleaned(stripped)
         # Anything else that starts with "/" would be read by Rasa as an intent payload, with
-        # whatever the user put in its entities; make it plain text and anonymise it.
-        plain = stripped.lstrip("/").strip() or "[EMPTY]"
+        # whatever the user put in its entities. A forged payload keeps only its intent's words
+        # (its JSON could hold anything, and no rule reads names inside JSON); other text loses
+        # the slash and is anonymised like any message.
+        forged = _PAYLOAD.match(stripped)
+        if forged and forged.group("entities"):
+            plain = forged.group("intent").replace("_", " ")
+        else:
+            plain = stripped.lstrip("/").strip() or "[EMPTY]"
         normalised = normalise(plain).text.strip().lstrip("/").strip() or "[EMPTY]"
         if len(normalised) > MAX_NORMALISED_CHARS:
             raise DoorError(
@@ -182,7 +190,7 @@ class Door:
             token = text[start:end]
             spans = [s for s in spans if s not in overlapping]
             spans.append(Span(start, end, RECEIPT_TYPE))
-            receipts.append(receipt_hash(token, secret=self.secret))
+            receipts.append(typed_receipt(token, secret=self.secret))
         return sorted(spans), receipts
 
     def _is_known_payload(self, text: str) -> bool:
@@ -231,3 +239,12 @@ def _code_candidates(text: str) -> list[tuple[int, int]]:
 
 def _is_word(token: str) -> bool:
     return token.lower() in lexicon().english
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` is valid Unicode (JSON can carry a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -34,6 +34,7 @@ CODE_LENGTH = GROUP_LENGTH * GROUPS
 MIN_SECRET_BYTES = 16
 
 _RECEIPT_DOMAIN = b"reflect/receipt\x00"
+_TYPED_DOMAIN = b"reflect/receipt-typed\x00"
 _SENDER_DOMAIN = b"reflect/sender\x00"
 _ATTEMPT_DOMAIN = b"reflect/withdrawal-attempt\x00"
 # Channel names as Rasa knows them ("rest", "socketio", "teams"): no NUL, so domains never overlap.
@@ -169,11 +170,12 @@ def normalise_code(text: str) -> str | None:
     return _format(cleaned)
 
 
-def receipt_hash(code: str, *, secret: bytes) -> str:
-    """The hex HMAC-SHA256 of a normalised receipt code: the only form of the code we store.
+def typed_receipt(code: str, *, secret: bytes) -> str:
+    """What the door puts in a message for a typed receipt code: a keyed hash of the code.
 
-    Keyed with the server secret so a stolen database cannot be searched by trying all 2^50
-    codes offline. The code is normalised first, so every way of typing it gives the same hash.
+    It is *not* the hash stored with the reflection (:func:`receipt_hash` hashes it once more
+    under another label), so the tracker store, which keeps it in the message's metadata, can
+    not be joined to the reflections table without the secret.
 
     Raises:
         ValueError: if ``code`` is not a receipt code, or the secret is too short to be a key.
@@ -181,7 +183,26 @@ def receipt_hash(code: str, *, secret: bytes) -> str:
     canonical = normalise_code(code)
     if canonical is None:
         raise ValueError("not a receipt code")
-    return _hmac_hex(secret, _RECEIPT_DOMAIN, canonical)
+    return _hmac_hex(secret, _TYPED_DOMAIN, canonical)
+
+
+def stored_receipt(typed: str, *, secret: bytes) -> str:
+    """The hash stored with a reflection, from what the door passed (:func:`typed_receipt`)."""
+    return _hmac_hex(secret, _RECEIPT_DOMAIN, typed)
+
+
+def receipt_hash(code: str, *, secret: bytes) -> str:
+    """The hex HMAC of a receipt code as stored with its reflection: the only form kept there.
+
+    Keyed with the server secret so a stolen database cannot be searched by trying all 2^50
+    codes offline. The code is normalised first, so every way of typing it gives the same hash.
+    It is the keyed hash of the door's :func:`typed_receipt`, so withdrawal matches on what the
+    door passed without the code ever reaching Rasa.
+
+    Raises:
+        ValueError: if ``code`` is not a receipt code, or the secret is too short to be a key.
+    """
+    return stored_receipt(typed_receipt(code, secret=secret), secret=secret)
 
 
 def sender_hash(sender_id: str, *, secret: bytes, channel: str) -> str:

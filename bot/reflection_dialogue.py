@@ -19,7 +19,7 @@ from bot.briefing import front_door_message
 from bot.content.schema import Pack
 from bot.door import RECEIPTS_METADATA_KEY
 from bot.messages import Message, render
-from bot.receipts import attempt_key, new_receipt_token, receipt_placeholder
+from bot.receipts import attempt_key, new_receipt_token, receipt_placeholder, stored_receipt
 from bot.reflections import (
     WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
     Receipt,
@@ -227,7 +227,7 @@ def withdraw(
     with transaction(factory) as session:
         outcome = attempt_withdrawal(
             session=session,
-            digest=receipts[0],
+            digest=stored_receipt(receipts[0], secret=secret),
             sender_key=attempt_key(sender_id, secret=secret, day=today),
             today=today,
             max_global_failures=global_failures_per_day,

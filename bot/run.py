@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
+from bot import log_safety
 from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
 from bot.private_files import private_dir, private_umask
 from bot.storage.migrate import upgrade
@@ -284,6 +285,7 @@ def run_shell(settings: Settings, model: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `make run` and `make shell`."""
     private_umask()  # before anything (settings may create var/secret.key) touches the disk
+    log_safety.install()  # no exception message or query string in a log line
     parser = argparse.ArgumentParser(description="Start Reflect.")
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument("--shell", action="store_true", help="talk to it in this terminal")

@@ -215,7 +215,7 @@ _DATE_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday mon tue tues wed thu thur thurs fri sat sun""".split()
 )
-_SENTENCE_END = ".!?:;\n•·*"
+_SENTENCE_END = ".!?:;\n•·"
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*")
 
 
@@ -233,7 +233,9 @@ def is_sentence_start(text: str, index: int) -> bool:
     when the sentence does.
     """
     i = index - 1
-    while i >= 0 and text[i] in " \t\"'‘“([":
+    # Quotes, brackets and Markdown emphasis ("*Xanthe*", "**Pemberton**") are transparent; a
+    # "*" or "-" bullet at the start of a line is reached through them as a line start.
+    while i >= 0 and text[i] in " \t\"'‘“([*_~`":
         i -= 1
     return i < 0 or text[i] in _SENTENCE_END
 

@@ -73,8 +73,8 @@ _VERB_TO = frozenset(
 )
 _COPULA = frozenset({"is", "was", "has", "had", "'s"})
 _COPULA_PERSON = re.compile(
-    r"\s+(?:been\s+)?(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+|about\s+|very\s+|really\s+"
-    r"|quite\s+|so\s+|always\s+|often\s+|still\s+)?"
+    r"\s+(?:never\s+|not\s+|n't\s+)?(?:been\s+)?(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+"
+    r"|about\s+|very\s+|really\s+|quite\s+|so\s+|always\s+|often\s+|still\s+|never\s+)?"
     r"(?:\d|aged\b|(?:one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty)\b|born\b|seen\b|taken\b|removed\b|placed\b|referred\b|"
@@ -87,7 +87,8 @@ _COPULA_PERSON = re.compile(
     r"(?:quiet|tearful|anxious|angry|happy|sad|tired|hungry|late|subdued|unkempt|aggressive"
     r"|hostile|guarded|defensive|evasive|polite|rude|calm|drunk|intoxicated|honest|open|frank"
     r"|cooperative|chatty|shy|clingy|distressed|agitated|worried|off\s+school|on\s+the\s+cp"
-    r"|on\s+a\s+plan)\b|\w+\s+with\s+(?:me|us|staff|the\s+(?:sw|hv|worker|teacher))\b|"
+    r"|on\s+a\s+plan|spoken\s+to|seen\s+alone|heard|listened\s+to|asked)\b"
+    r"|\w+\s+with\s+(?:me|us|staff|the\s+(?:sw|hv|worker|teacher))\b|"
     # an injury on someone, someone somewhere in a home ("Precious had a graze", "Storm was in
     # the room during the argument")
     r"(?:a|an)\s+(?:\w+\s+)?(?:graze|cut|bruise|bruises|mark|marks|burn|scratch|injury"
@@ -419,6 +420,17 @@ class _Ctx:
             and tok.lower not in _NOT_SURNAME
         )
 
+    def known_as(self, i: int) -> bool:
+        """After "known as" or "goes by" comes a name, whatever the word ("known as Stoney")."""
+        p = self.prev(i)
+        if p is None or i < 2:
+            return False
+        p2 = self.prev(i - 1)
+        return p2 is not None and (
+            (p.lower == "as" and p2.lower in ("known", "referred"))
+            or (p.lower == "by" and p2.lower in ("goes", "go", "went"))
+        )
+
     def context_before(self, i: int) -> bool:
         """A relationship/role word, "called"/"named", or a reporting verb just before token i.
 
@@ -600,6 +612,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
             return P_NAME_CONTEXT
 
+    if ctx.known_as(i) and low not in STOPWORDS and tok.cap:
+        return P_NAME_CONTEXT  # "a man known as Stoney", "goes by Big Dave"
     named = ctx.prev(i)
     if (
         named is not None
@@ -679,10 +693,18 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         and (ctx.is_surname(low[:-1]) or (low.endswith("es") and ctx.is_surname(low[:-2])))
     ):
         return P_NAME
-    # the Mensah family / the Baker family
+    # the Mensah family / the Baker family / the smith family
     nxt = ctx.next(i)
     if tok.cap and nxt is not None and nxt.lower == "family" and not tok.initial:
         return P_NAME
+    if (
+        nxt is not None
+        and nxt.lower == "family"
+        and prev is not None
+        and prev.lower == "the"
+        and (ctx.is_surname(low) or not english)
+    ):
+        return P_NAME  # "the smith family", "the hollis family"
 
     if tok.cap and not english:
         if not tok.initial or tok.poss or context or ctx.evidence_after(i):
@@ -806,6 +828,8 @@ def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -
             return None
         if context or ctx.verb_before(i) or ctx.who_is(i):
             return P_NAME_CONTEXT  # "mum jade", "I met akin", "spoke to ruby", "who jade was"
+        if ctx.evidence_after(i, strict=True) and (prev is None or prev.lower not in _DETERMINERS):
+            return P_NAME  # "summer was never spoken to alone", "ruby (9)"
         return P_NAME if _coordinated(ctx, i, found) else None
     # Capitalised
     if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
@@ -850,6 +874,49 @@ def _opens_as_name(ctx: _Ctx, i: int) -> bool:
     if nxt.lower in _AFTER_OPENING_NAME or nxt.lower in NAME_VERBS_AFTER:
         return True
     return nxt.lower.endswith("ed") and ctx.is_english(nxt.lower)
+
+
+def _bare_word_is_a_name(ctx: _Ctx, tok: _Tok) -> bool:
+    """In a message of a word or three, whether this word is a name standing alone."""
+    low = tok.lower
+    if len(low) < 3 or low in STOPWORDS or ctx.is_keep(low) or low in TITLES:
+        return False
+    if ctx.is_ambiguous(low) or low in CONTEXT_WORDS:
+        return False  # "Grace", "Will", "mum" alone are too likely to be the word
+    if ctx.is_first(low) or all(ctx.is_surname(part) for part in _parts(low)):
+        return not ctx.is_english(low) or tok.cap
+    if tok.upper and len(low) <= 5:
+        return False  # an acronym ("GDPR", "CAMHS")
+    return (
+        not ctx.is_english(low)
+        and low not in ctx.lex.places_lower
+        and (tok.cap or not _typo_of_english(low, ctx.lex.english))  # not "skp", "hlep"
+        and not _compound_of_english(low, ctx.lex.english)  # "nevermind"
+        and not _affixed_english(low, ctx.lex.english)  # "unsubmit", "redisplay"
+        and _pronounceable(low)  # not "asdfghjkl", "jfjfjf"
+    )
+
+
+_PREFIXES = ("un", "re", "dis", "non", "pre", "mis", "over", "under", "out", "co")
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "mnbvcxz", "lkjhgfdsa", "poiuytrewq")
+
+
+def _affixed_english(word: str, english: frozenset[str]) -> bool:
+    """An English word with a common prefix ("unsubmit", "redisplay", "noncompliant")."""
+    return any(
+        word.startswith(prefix) and _english_word(word[len(prefix) :], english)
+        for prefix in _PREFIXES
+        if len(word) - len(prefix) >= 4
+    )
+
+
+def _pronounceable(word: str) -> bool:
+    """Shaped like a name: a vowel, no letter or short unit repeated, no keyboard row."""
+    if not any(ch in "aeiouy" for ch in word):
+        return False
+    if len(set(word)) <= 2 or re.fullmatch(r"(.{1,3})\1{2,}.?", word):
+        return False  # "aaaaaaa", "jfjfjf", "lkjlkj"
+    return not any(word[:4] in row for row in _KEYBOARD_ROWS)
 
 
 def _comma_first_name(ctx: _Ctx, i: int) -> bool:
@@ -1000,6 +1067,15 @@ def find_names(
             if prio is not None:
                 found[i] = prio
 
+    # A message of a word or three with nothing else: a name on its own ("Hollis", "Kelly-Jones",
+    # "kaydensmith") is still a name. Ordinary words, role words, commands and their typos
+    # ("skp", "mnu") are not.
+    if len(toks) <= 3:
+        for i, tok in enumerate(toks):
+            if i in found or is_blocked(tok) or _bare_word_is_a_name(ctx, tok) is False:
+                continue
+            found[i] = P_NAME
+
     # Extend a name over following surname-like words: "Kelly Adams", "tom harris".
     for i in sorted(found):
         j = i
@@ -1010,20 +1086,31 @@ def find_names(
             cur = toks[j]
             solid = cur.cap and ctx.is_first(cur.lower) and not ctx.is_ambiguous(cur.lower)
             lower_surname = (
-                not nxt.cap
-                and not cur.cap
-                and not ctx.is_english(nxt.lower)
-                and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
-            ) or (  # "mum anh green": after kin and a first name, a surname that is a word
-                not nxt.cap
-                and (ctx.context_before(j) or ctx.verb_before(j) or ctx.who_is(j))
-                and (
-                    ctx.is_surname(nxt.lower)
-                    or (
-                        not ctx.is_english(nxt.lower)
-                        and len(nxt.text) >= 3
-                        and nxt.lower not in STOPWORDS
-                        and not ctx.is_keep(nxt.lower)
+                (
+                    not nxt.cap
+                    and not cur.cap
+                    and not ctx.is_english(nxt.lower)
+                    and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
+                )
+                or (  # "kayden smith": a surname after a first name that is not a word
+                    not nxt.cap
+                    and not cur.cap
+                    and ctx.is_surname(nxt.lower)
+                    and ctx.is_first(cur.lower)
+                    and not ctx.is_ambiguous(cur.lower)
+                    and nxt.lower not in STOPWORDS
+                )
+                or (  # "mum anh green": after kin and a first name, a surname that is a word
+                    not nxt.cap
+                    and (ctx.context_before(j) or ctx.verb_before(j) or ctx.who_is(j))
+                    and (
+                        ctx.is_surname(nxt.lower)
+                        or (
+                            not ctx.is_english(nxt.lower)
+                            and len(nxt.text) >= 3
+                            and nxt.lower not in STOPWORDS
+                            and not ctx.is_keep(nxt.lower)
+                        )
                     )
                 )
             )

@@ -56,10 +56,39 @@ _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_
 # (with a digit, underscore or dot, so "on snapchat as well" is not one).
 _HANDLE_PLATFORM = re.compile(
     r"\b(?:instagram|insta|snapchat|snap|tiktok|twitter|facebook|fb|discord|xbox|psn|gamertag"
-    r"|username|user\s+name|handle)\b(?:\s+(?:name|handle|account|id))?\s*(?::|is|was|as|=)?\s*"
+    r"|username|user\s+name|handle)\b(?:\s+(?:name|handle|account|id|user|username))?"
+    r"\s*(?::|is|was|as|=)?\s*"
     r"@?((?=[A-Za-z0-9_.]*[\d_.])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))",
     re.IGNORECASE,
 )
+
+# An email written to dodge a filter: "kelly at example dot com", "kelly{at}gmail{dot}com",
+# "kelly (at) hotmail.co.uk", "kelly@@gmail.com", "kelly@gmail" (no top-level domain).
+_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@@+\s*|\s*@\s+|\s+@\s*|@(?=[A-Za-z0-9-]+\b))"
+_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
+_EMAIL_OBFUSCATED = re.compile(
+    r"(?<![\w.+-])([\w.+'-]*[A-Za-z0-9][\w.+'-]*)" + _AT + r"([A-Za-z0-9-]+)"
+    r"(?:" + _DOT + r"(?:com|org|net|co|uk|gov|nhs|sch|ac|police|io|me|info|edu|biz)\b)*"
+    r"(?=[\s,.;:!?)]|$)",
+    re.IGNORECASE,
+)
+_EMAIL_PROVIDERS = frozenset(
+    """gmail googlemail hotmail outlook live yahoo icloud me aol btinternet sky virginmedia
+    talktalk protonmail proton mail gmx ymail msn example nhs""".split()
+)
+# Characters spelled out one by one: "K.e.l.l.y", "9 4 3 4 7 6 5 9 1 9", "B-N-1-1-A-A".
+_SPACED = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9][ .\-]){3,}[A-Za-z0-9](?![\w])")
+# Digits as words: "oh seven seven oh oh nine ...".
+_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
+_DIGIT_WORDS = re.compile(
+    r"\b" + _DIGIT_WORD + r"(?:[\s,-]+" + _DIGIT_WORD + r"){5,}\b", re.IGNORECASE
+)
+# Look-alike letters in a run of digits: "07700 9OO 123", "943 476 59l9".
+_LOOKALIKE_DIGITS = re.compile(
+    r"(?<![\w])(?=[0-9OoIlS ]*\d)(?:[0-9OoIl][ -]?){7,12}[0-9OoIl](?![\w])"
+)
+# UK vehicle registrations: "AB12 CDE".
+_VEHICLE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![A-Za-z0-9])")
 
 # --------------------------------------------------------------------------------------------
 # Numbers
@@ -87,7 +116,7 @@ _SHORT_WORDS = frozenset(
 )
 # Full UK postcodes, any case, with or without the space: "BN21 4UG", "bn214ug", "SW1A 1AA".
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ ]{0,3}(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ -]{0,3}(\d ?[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
     r"(?![A-Za-z0-9])"
 )
 _ORDINAL = re.compile(r"^(?:1st|2nd|3rd|[1-9]th)$", re.IGNORECASE)
@@ -115,7 +144,16 @@ _DATE_MONTH_DAY = re.compile(
     re.IGNORECASE,
 )
 # "March 2021", "Sept 2020" (month and year: specific enough to help re-identify an event).
-_DATE_MONTH_YEAR = re.compile(r"\b" + _MONTHS + r",?\s+(?:19|20)\d{2}\b", re.IGNORECASE)
+_DATE_MONTH_YEAR = re.compile(
+    r"\b" + _MONTHS + r",?\s+(?:(?:19|20)\d{2}\b|['’]\d{2}\b)", re.IGNORECASE
+)
+# "born 3 4 2019": day, month and year with spaces; "Christmas Day 2020", "Easter 2019".
+_DATE_SPACED = re.compile(r"(?<![\w./-])(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?![\w/-])")
+_DATE_HOLIDAY = re.compile(
+    r"\b(?:Christmas|Boxing|New\s+Year['’]?s?|Easter|Halloween|Bonfire\s+Night|Valentine['’]?s)"
+    r"(?:\s+(?:Day|Eve|Sunday|Monday|Night))?,?\s+(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
 _LOWER_MODAL = re.compile(r"\b(?:may|mar)\b")
 _ORDINAL_OR_YEAR = re.compile(r"\d(?:st|nd|rd|th)\b|\b(?:19|20)\d{2}\b|'\d{2}\b", re.IGNORECASE)
 # 12/03/2019, 12.3.19, 21-01-2020, 2019-03-12.
@@ -320,6 +358,10 @@ def _find_dates(text: str) -> Iterator[Candidate]:
             continue
         if len(a) == 2 or len(b) == 2 or _DATE_SHORT_CONTEXT.search(text[: m.start()]):
             yield Candidate(m.start(), m.end(), "DATE", P_DATE - 1)
+    for m in _DATE_SPACED.finditer(text):
+        if _valid_day_month(int(m.group(1)), int(m.group(2))):
+            yield Candidate(m.start(), m.end(), "DATE", P_DATE)
+    yield from _candidates(_DATE_HOLIDAY, text, "DATE", P_DATE)
     for pat in (_DATE_DAY_MONTH, _DATE_MONTH_DAY, _DATE_MONTH_YEAR):
         for m in pat.finditer(text):
             if _LOWER_MODAL.search(m.group()) and not _ORDINAL_OR_YEAR.search(m.group()):
@@ -375,6 +417,39 @@ def _find_references(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 
 
+def _find_disguised(text: str) -> Iterator[Candidate]:
+    """Identifiers written to get past a filter, or typed oddly.
+
+    Obfuscated emails, characters spelled out one by one, digits as words or with look-alike
+    letters, vehicle registrations.
+    """
+    for m in _EMAIL_OBFUSCATED.finditer(text):
+        found = m.group(0)
+        domain = m.group(2).lower()
+        if re.match(r"[\w.-]*/", text[m.end() : m.end() + 80]):
+            continue  # "a page at example.com/..." is a web address
+        tld = re.search(r"(?:\.|\bdot\b|[\[({<]\s*dot)", found[m.end(1) - m.start() :], re.I)
+        plain_at = "@" in found and "@@" not in found and " " not in found
+        if plain_at:
+            if "." in found.split("@")[-1]:
+                continue  # an ordinary email: the EMAIL pattern has it
+            yield Candidate(m.start(), m.end(), "EMAIL", P_EMAIL - 1)  # "zq77x@gmail"
+        elif domain in _EMAIL_PROVIDERS or tld:
+            yield Candidate(m.start(), m.end(), "EMAIL", P_EMAIL - 1)
+    for m in _SPACED.finditer(text):
+        token = re.sub(r"[ .\-]", "", m.group())
+        if len(token) >= 5 or (token.isdigit() and len(token) >= 4):
+            kind = "REFERENCE" if any(c.isdigit() for c in token) else "NAME"
+            yield Candidate(m.start(), m.end(), kind, P_REF_SHAPE)
+    for m in _DIGIT_WORDS.finditer(text):
+        yield Candidate(m.start(), m.end(), "PHONE", P_REF_SHAPE)
+    for m in _LOOKALIKE_DIGITS.finditer(text):
+        if any(ch in "OoIl" for ch in m.group()) and sum(c.isdigit() for c in m.group()) >= 5:
+            yield Candidate(m.start(), m.end(), "PHONE", P_REF_SHAPE)
+    for m in _VEHICLE.finditer(text):
+        yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+
+
 def find_structured(text: str) -> list[Candidate]:
     """Run every shape-based detector over ``text``.
 
@@ -392,6 +467,7 @@ def find_structured(text: str) -> list[Candidate]:
     out.extend(_candidates(_HANDLE, text, "HANDLE", P_HANDLE))
     for m in _HANDLE_PLATFORM.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
+    out.extend(_find_disguised(text))
     if any(ch.isdigit() for ch in text):
         out.extend(_find_numbers(text))
         out.extend(_find_dates(text))

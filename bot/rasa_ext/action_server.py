@@ -30,6 +30,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_safety
 from bot.config import Settings, load_settings
 from bot.http_auth import UNAUTHORIZED, bearer_matches
 from bot.private_files import private_umask
@@ -91,6 +92,7 @@ def _fixed_error(request: Request, exception: Exception) -> HTTPResponse:
 def main() -> None:
     """Read Settings once and serve on ACTION_HOST:ACTION_PORT until SIGINT/SIGTERM."""
     private_umask()  # the reflections database (SQLite) and anything else it creates
+    log_safety.install()  # no exception message or query string in a log line
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

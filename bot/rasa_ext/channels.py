@@ -529,7 +529,9 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             return self._may_connect(sid, environ, auth)
 
-        async def disconnect(sid: str) -> None:
+        async def disconnect(sid: str, *_: Any) -> None:
+            # python-socketio 5.9 passes only the sid, 5.10+ a reason too; a client emitting
+            # "disconnect" itself may pass anything: never a TypeError in the log.
             logger.debug("widget socket %s disconnected", sid)
 
         async def session_request(sid: str, data: Any = None) -> None:
@@ -617,7 +619,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             return None
         claimed = data.get("session_id") if isinstance(data, dict) else None
         if not isinstance(claimed, str) or not hmac.compare_digest(
-            claimed.encode(), str(bound["token"]).encode()
+            claimed.encode("utf-8", "replace"), str(bound["token"]).encode()
         ):
             await self._refuse(sio, sid, WRONG_SESSION)
             return None

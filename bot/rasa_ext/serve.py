@@ -23,12 +23,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot import log_safety
 from bot.private_files import private_umask
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run Rasa's command line with ``argv`` (default: this process's arguments)."""
     private_umask()  # the tracker store, its -wal/-shm files and the log file: owner only
+    log_safety.install()  # no exception message or query string in a log line
     args = list(sys.argv[1:] if argv is None else argv)
     from bot.rasa_ext import lean
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import log_safety
 from bot.config import load_settings
 from bot.private_files import private_umask
 from bot.web.app import create_app
@@ -12,6 +13,7 @@ from bot.web.app import create_app
 def main() -> None:
     """Read Settings once and serve on WEB_HOST:WEB_PORT until SIGINT/SIGTERM."""
     private_umask()
+    log_safety.install()  # no exception message or query string in a log line
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -136,7 +136,10 @@ def create_app(
         return _cached(request, page.encode("utf-8"), HTML, headers)
 
     async def asset(request: Request) -> HTTPResponse:
-        wanted = ASSETS[request.path]
+        # Sanic also routes "/widget.js/" here: a path not in the table is a 404, never a 500.
+        wanted = ASSETS.get(request.path)
+        if wanted is None:
+            return _not_found()
         body = _read(static_dir / wanted.file)
         if body is None:
             return _not_found()

@@ -8,7 +8,7 @@ from bot.anonymise import anonymise
 from bot.config import PROJECT_ROOT as _ROOT
 from bot.door import MAX_MESSAGE_CHARS, Door, DoorError
 from bot.rasa_ext.channels import domain_intents
-from bot.receipts import receipt_hash, sender_hash
+from bot.receipts import receipt_hash, sender_hash, stored_receipt, typed_receipt
 
 INTENTS = domain_intents(_ROOT / "domain.yml")
 
@@ -57,10 +57,14 @@ def test_a_known_payload_is_trimmed_but_otherwise_kept(door: Door) -> None:
     ],
 )
 def test_other_payloads_are_anonymised_as_plain_text(door: Door, payload: str) -> None:
+    """A forged payload keeps only its intent's words: names inside its JSON never pass."""
     cleaned = door.clean_text(payload)
 
     assert not cleaned.startswith("/")
-    assert cleaned == anonymise(payload[1:]).text
+    if "{" in payload and payload.startswith("/choose_agency{") and payload.endswith("}"):
+        assert cleaned == "choose agency"
+    else:
+        assert cleaned == anonymise(payload[1:]).text
 
 
 def test_a_name_in_a_payload_value_does_not_survive(door: Door) -> None:
@@ -122,12 +126,12 @@ def test_a_receipt_code_becomes_its_keyed_hash(door: Door, typed: str) -> None:
     cleaned = door.clean(typed)
 
     assert cleaned.text == "[RECEIPT 1]"
-    assert cleaned.receipts == (receipt_hash("7K3QF-X9M2D", secret=SECRET),)
-    assert cleaned.metadata == {"receipts": [receipt_hash("7K3QF-X9M2D", secret=SECRET)]}
+    assert cleaned.receipts == (typed_receipt("7K3QF-X9M2D", secret=SECRET),)
+    assert cleaned.metadata == {"receipts": [typed_receipt("7K3QF-X9M2D", secret=SECRET)]}
 
 
 def test_a_look_alike_letter_in_a_code_is_read_as_its_digit(door: Door) -> None:
-    assert door.clean("7k3qf-x9m2o").receipts == (receipt_hash("7K3QF-X9M20", secret=SECRET),)
+    assert door.clean("7k3qf-x9m2o").receipts == (typed_receipt("7K3QF-X9M20", secret=SECRET),)
 
 
 def test_the_rest_of_a_sentence_with_a_code_is_anonymised(door: Door) -> None:
@@ -174,9 +178,17 @@ def test_two_codes_give_two_hashes_in_order(door: Door) -> None:
 
     assert cleaned.text == "[RECEIPT 1] or maybe [RECEIPT 2]"
     assert cleaned.receipts == (
-        receipt_hash("7K3QF-X9M2D", secret=SECRET),
-        receipt_hash("4M8TD-2QX9R", secret=SECRET),
+        typed_receipt("7K3QF-X9M2D", secret=SECRET),
+        typed_receipt("4M8TD-2QX9R", secret=SECRET),
     )
+
+
+def test_what_the_door_passes_is_not_the_stored_hash(door: Door) -> None:
+    """Attack finding: the tracker's metadata must not equal reflections.receipt_hash."""
+    (typed,) = door.clean("my code is 7K3QF-X9M2D").receipts
+
+    assert typed != receipt_hash("7K3QF-X9M2D", secret=SECRET)
+    assert stored_receipt(typed, secret=SECRET) == receipt_hash("7K3QF-X9M2D", secret=SECRET)
 
 
 def test_no_metadata_without_a_code(door: Door) -> None:

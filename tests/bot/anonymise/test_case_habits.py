@@ -213,3 +213,45 @@ def test_short_numbered_references_and_coordinated_initials(text: str, gone: str
 
 def test_a_short_number_without_a_numbering_word_is_not_a_reference() -> None:
     assert redacted("we keep a log 24 hours a day") == "we keep a log 24 hours a day"
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        # classes an attacker found on the running stack (examples our own)
+        ("In the notes *Zenobia* was never heard and **Ashcombe** was the risk", "Zenobia"),
+        ("In the notes *Zenobia* was never heard and **Ashcombe** was the risk", "Ashcombe"),
+        ("the lesson is ryan cooper was never seen", "cooper"),
+        ("we worked with the jones family for years", "jones"),
+        ("you can reach her at dee99 at gmail dot com", "dee99"),
+        ("her email is dee99{at}hotmail{dot}co{dot}uk", "dee99"),
+        ("mailbox dee99@@yahoo.com bounced", "dee99"),
+        ("she wrote D.e.e.N.i.c.h.o.l.l.s on the form", "N.i.c"),
+        ("NHS 9 9 9 1 2 3 4 5 6 7 on the letter", "9 9 9 1"),
+        ("postcode T-N-3-4-1-A-B", "T-N-3"),
+        ("ring oh seven seven oh oh nine oh oh eight eight one", "eight eight one"),
+        ("his number is 07700 9OO 881", "881"),
+        ("the car was VK21 XYZ", "XYZ"),
+        ("born 12 6 2018 at the DGH", "2018"),
+        ("she was born in May '19", "'19"),
+        ("his insta user is dazzler77", "dazzler77"),
+        ("known as Tiny, he was the risk", "Tiny"),
+        ("summer was never spoken to alone", "summer"),
+    ],
+)
+def test_attack_classes(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize("word", ["Pemberton", "Kelly-Jones", "Tymoteusz", "kaydensmith"])
+def test_a_name_sent_on_its_own_is_a_name(word: str) -> None:
+    assert redacted(word) == "[NAME 1]"
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["menu", "skp", "hlep", "GDPR", "asdfghjkl", "nevermind", "unsubmit", "cheers", "Police"],
+)
+def test_a_command_typo_acronym_or_mash_on_its_own_survives(word: str) -> None:
+    assert redacted(word) == word

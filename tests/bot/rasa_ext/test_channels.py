@@ -47,7 +47,7 @@ from bot.rasa_ext.channels import (
     default_widget_origins,
     domain_intents,
 )
-from bot.receipts import code_from_token, receipt_hash, receipt_placeholder
+from bot.receipts import code_from_token, receipt_placeholder, typed_receipt
 from bot.reflection_dialogue import PREFER_NOT_TO_SAY
 from bot.storage.models import AGENCIES
 from bot.web.sessions import SessionSigner, WidgetSessions
@@ -978,7 +978,9 @@ async def test_a_message_without_a_session_is_refused(widget: Any) -> None:
     ]
 
 
-@pytest.mark.parametrize("claimed", ["another", None, "", 42])
+@pytest.mark.parametrize(
+    "claimed", ["another", None, "", 42, "Kelly Smith 07700 900888\ud800"]  # a lone surrogate
+)
 async def test_a_message_naming_another_session_is_refused(widget: Any, claimed: Any) -> None:
     w = widget()
     await w.request_session("sid-11")
@@ -1604,7 +1606,7 @@ async def test_rest_sends_receipt_hashes_as_metadata_and_never_the_code(
 
     (message,) = recorder.messages
     assert message.text == "my code is [RECEIPT 1]"
-    assert message.metadata == {"receipts": [receipt_hash("7K3QF-X9M2D", secret=door.secret)]}
+    assert message.metadata == {"receipts": [typed_receipt("7K3QF-X9M2D", secret=door.secret)]}
     assert "7K3QF" not in _everything_rasa_sees(message).upper()
 
 
@@ -1629,7 +1631,7 @@ async def test_the_widget_remembers_and_passes_receipt_metadata(door: Door, widg
 
     _first, second, third = w.recorder.messages
     assert second.text == "the [NAME 1] case again"
-    assert third.metadata == {"receipts": [receipt_hash("7K3QF-X9M2D", secret=door.secret)]}
+    assert third.metadata == {"receipts": [typed_receipt("7K3QF-X9M2D", secret=door.secret)]}
 
 
 async def test_forget_also_forgets_the_conversation_memory(door: Door, widget: Any) -> None:
@@ -1644,3 +1646,20 @@ async def test_forget_also_forgets_the_conversation_memory(door: Door, widget: A
     await w.handler("forget")("sid-f", {"session_id": token})
 
     assert memory.kept == {}
+
+
+async def test_a_client_emitting_disconnect_with_arguments_is_no_error(widget: Any) -> None:
+    """Attack finding: a client's own "disconnect" event with an argument raised a TypeError."""
+    w = widget()
+
+    await w.handler("disconnect")("sid-d", "client says goodbye", {"x": 1})
+
+
+async def test_a_rest_sender_with_a_lone_surrogate_is_a_400_not_a_500(rest_app: Any) -> None:
+    """Attack finding: {"sender": "\\ud800"} was a 500 (the sender could not be hashed)."""
+    app = await rest_app(Recorder())
+
+    status, body = await _post(app, b'{"sender": "\\ud800", "message": "hi"}')
+
+    assert status == 400
+    assert b"sender" in body

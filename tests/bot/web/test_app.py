@@ -180,6 +180,9 @@ async def test_healthz(serve: Any, settings: Settings, static: Path) -> None:
     "path",
     [
         "/nope",
+        "/widget.js/",  # attack finding: a trailing slash was a KeyError and a 500
+        "/widget.css/",
+        "/vendor/socket.io.min.js/",
         "/demo.html",
         "/static/widget.js",
         "/vendor/",
