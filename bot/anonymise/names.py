@@ -1092,9 +1092,8 @@ def find_names(
                     and not ctx.is_english(nxt.lower)
                     and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
                 )
-                or (  # "kayden smith": a surname after a first name that is not a word
+                or (  # "kayden smith", "Kayden smith": a surname after a first name not a word
                     not nxt.cap
-                    and not cur.cap
                     and ctx.is_surname(nxt.lower)
                     and ctx.is_first(cur.lower)
                     and not ctx.is_ambiguous(cur.lower)
