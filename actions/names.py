@@ -13,6 +13,8 @@ SLOT_REFLECTION_DRAFT = "reflection_draft"
 SLOT_RECEIPT_CODE = "receipt_code"
 SLOT_CONCERN_CHECK_TEXT = "concern_check_text"
 SLOT_CONCERN_CHECK_DRAFTING = "concern_check_drafting"
+SLOT_CONCERN_NOW = "concern_now"
+SLOT_DRAFT_CHECK = "draft_check"
 
 # --- forms ---
 FORM_REFLECTION = "reflection_form"
@@ -33,3 +35,4 @@ INTENT_DENY = "deny"
 
 # --- responses (domain.yml; the rest of the wording is in bot/content/messages.yml) ---
 UTTER_MENU = "utter_menu"
+UTTER_URGENT_CONCERN = "utter_urgent_concern"

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import context, names
 from bot import reflection_dialogue as dialogue
+from bot.briefing import urgent_contacts_message
 from bot.messages import render
 
 Events = list[dict[str, Any]]
@@ -65,8 +66,53 @@ class ValidateReflectionForm(FormValidationAction):
         except dialogue.NotAReflection as problem:
             dispatcher.utter_message(**problem.message.as_kwargs())
             return {names.SLOT_REFLECTION_TEXT: None}
-        draft = dialogue.Draft(tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "").add(str(value))
-        return {names.SLOT_REFLECTION_TEXT: value, names.SLOT_REFLECTION_DRAFT: draft.text}
+        return {names.SLOT_REFLECTION_TEXT: value}
+
+
+class ActionCheckDraft(Action):
+    """Join the new part to the draft and read the whole draft again before any preview.
+
+    Sets ``draft_check``, which the rules branch on: preview it, answer a live concern at once,
+    or ask whether it is about a child now (the new part is held, the earlier draft kept).
+    """
+
+    def name(self) -> str:
+        return "action_check_draft"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        added = tracker.get_slot(names.SLOT_REFLECTION_TEXT) or ""
+        decision = dialogue.check_draft(
+            previous=tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "", added=added
+        )
+        for message in decision.messages:
+            dispatcher.utter_message(**message.as_kwargs())
+        events = [
+            SlotSet(names.SLOT_DRAFT_CHECK, decision.outcome.value),
+            SlotSet(names.SLOT_REFLECTION_TEXT, None),
+            SlotSet(names.SLOT_REFLECTION_DRAFT, decision.draft or None),
+        ]
+        if decision.outcome is dialogue.DraftCheck.CHECK:
+            events += [
+                SlotSet(names.SLOT_CONCERN_CHECK_TEXT, added),
+                SlotSet(names.SLOT_CONCERN_CHECK_DRAFTING, True),
+            ]
+        return events
+
+
+class ActionAnswerUrgentDraft(Action):
+    """The draft as a whole is a live concern: 999 and SPoA at once; nothing of it is kept."""
+
+    def name(self) -> str:
+        return "action_answer_urgent_draft"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
+        dispatcher.utter_message(**urgent_contacts_message(context.current_pack()).as_kwargs())
+        return [*CLEARED, SlotSet(names.SLOT_DRAFT_CHECK, None)]
 
 
 class ActionPreviewReflection(Action):
@@ -80,7 +126,7 @@ class ActionPreviewReflection(Action):
     ) -> Events:
         draft = dialogue.Draft(tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "")
         dispatcher.utter_message(**dialogue.preview_message(draft).as_kwargs())
-        return [SlotSet(names.SLOT_REFLECTION_TEXT, None)]
+        return [SlotSet(names.SLOT_REFLECTION_TEXT, None), SlotSet(names.SLOT_DRAFT_CHECK, None)]
 
 
 class ActionSaveReflection(Action):

@@ -7,19 +7,23 @@ reach the practitioner even if these actions cannot run.
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.context import current_pack
 from bot import briefing
+from bot.concern_check import ConcernAnswer, read_concern_answer
 from bot.reflection_dialogue import after_concern_check
 
 Events = list[dict[str, Any]]
 CHECK_CLEARED = [
     SlotSet(names.SLOT_CONCERN_CHECK_TEXT, None),
     SlotSet(names.SLOT_CONCERN_CHECK_DRAFTING, None),
+    SlotSet(names.SLOT_CONCERN_NOW, None),
+    SlotSet(names.SLOT_DRAFT_CHECK, None),
 ]
 
 
@@ -60,8 +64,27 @@ class ActionHoldConcernCheck(Action):
         ]
 
 
+class ValidateConcernCheckForm(FormValidationAction):
+    """Reads the answer to "is this about a child now?": only a clear no is taken as no."""
+
+    def name(self) -> str:
+        return "validate_concern_check_form"
+
+    def validate_concern_now(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        answer = read_concern_answer(str(value or ""), intent)
+        return {names.SLOT_CONCERN_NOW: answer.value}
+
+
 class ActionResolveConcernCheck(Action):
-    """"No, not a child now": carry on with the held message as if it had been typed normally."""
+    """The answer to "is this about a child now?": the urgent answer, or carry on.
+
+    Anything but a clear no (``concern_now`` is "now") gets the urgent answer and keeps nothing.
+    A clear no carries on with the held message as if it had been typed normally; if the draft
+    as a whole reads as a live concern all the same, it is answered as one.
+    """
 
     def name(self) -> str:
         return "action_resolve_concern_check"
@@ -69,17 +92,32 @@ class ActionResolveConcernCheck(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        if tracker.get_slot(names.SLOT_CONCERN_NOW) != ConcernAnswer.NOT_NOW.value:
+            return _urgent_answer(dispatcher)
         outcome = after_concern_check(
             pack=current_pack(),
             text=tracker.get_slot(names.SLOT_CONCERN_CHECK_TEXT) or "",
             drafting=tracker.get_slot(names.SLOT_CONCERN_CHECK_DRAFTING) is True,
             draft=tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "",
         )
+        if outcome.urgent:
+            return _urgent_answer(dispatcher)
         for message in outcome.messages:
             dispatcher.utter_message(**message.as_kwargs())
         if outcome.draft is None:
             return CHECK_CLEARED
         return [SlotSet(names.SLOT_REFLECTION_DRAFT, outcome.draft), *CHECK_CLEARED]
+
+
+def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
+    """999 / SPoA (the static response, then the pack's numbers); the draft and held text go."""
+    dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
+    dispatcher.utter_message(**briefing.urgent_contacts_message(current_pack()).as_kwargs())
+    return [
+        SlotSet(names.SLOT_REFLECTION_TEXT, None),
+        SlotSet(names.SLOT_REFLECTION_DRAFT, None),
+        *CHECK_CLEARED,
+    ]
 
 
 class ActionShowStaffSupport(Action):

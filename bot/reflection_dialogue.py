@@ -11,10 +11,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from sqlalchemy.orm import sessionmaker
 
 from bot.anonymise import placeholder_only
+from bot.anonymise.joined import anonymise_joined
 from bot.briefing import front_door_message
 from bot.content.schema import Pack
 from bot.door import RECEIPTS_METADATA_KEY
@@ -27,7 +29,7 @@ from bot.reflections import (
     attempt_withdrawal,
     record_reflection,
 )
-from bot.safety import is_question
+from bot.safety import Signal, assess, is_question
 from bot.storage.models import AGENCIES, MAX_TEXT_LENGTH
 from bot.storage.session import transaction
 
@@ -79,8 +81,13 @@ class Draft:
     text: str
 
     def add(self, more: str) -> Draft:
-        """The draft with another message appended, as a new paragraph."""
-        return Draft(f"{self.text}\n\n{more}".strip() if self.text else more.strip())
+        """The draft with another message appended, as a new paragraph, anonymised whole.
+
+        Each message was anonymised alone at the door, so an identifier split over two
+        messages ("07700 900" then "123") passed as two harmless fragments; the draft is read
+        again whole (:func:`bot.anonymise.joined.anonymise_joined`) before it is shown.
+        """
+        return Draft(anonymise_joined([self.text, more]))
 
 
 def check_reflection(text: str) -> None:
@@ -129,15 +136,65 @@ def preview_message(draft: Draft) -> Message:
     return render("reflection_preview", reflection=quoted)
 
 
+class DraftCheck(str, Enum):
+    """What a draft with a new part added reads as, and so what the conversation does next.
+
+    The values are the ``draft_check`` slot's, which the rules branch on.
+    """
+
+    PREVIEW = "preview"  # a reflection: show exactly what would be saved
+    URGENT = "urgent"  # a live concern: 999 / SPoA at once, nothing kept
+    CHECK = "check"  # maybe a live concern: ask "is this about a child now?" before any preview
+
+
+@dataclass(frozen=True)
+class DraftDecision:
+    """The outcome of :func:`check_draft`.
+
+    ``draft`` is the draft to keep: the longer one for PREVIEW, the earlier one while asking
+    (CHECK) or when the addition made it too long, none for URGENT. ``messages`` are said
+    first (the "too long" explanation).
+    """
+
+    outcome: DraftCheck
+    draft: str
+    messages: tuple[Message, ...] = ()
+
+
+def check_draft(*, previous: str, added: str, checked: bool = False) -> DraftDecision:
+    """Join a new part to the draft and decide, on the whole draft, whether to preview it.
+
+    The safety net reads each message alone, so a worry written over several messages ("the
+    ex is back at the house" ... "the kids are 3 and 6, should I do something?") passes it
+    part by part. The joined draft is therefore assessed again before it is previewed: a live
+    concern is answered at once and never previewed; a possible one is asked about first,
+    unless the practitioner has already said it is not about a child now (``checked``) or the
+    earlier draft alone was already asked about.
+    """
+    draft = Draft(previous).add(added) if previous.strip() else Draft(added.strip())
+    if len(draft.text) > MAX_TEXT_LENGTH:
+        too_long = render("reflection_too_long", limit=str(MAX_TEXT_LENGTH))
+        return DraftDecision(DraftCheck.PREVIEW, previous, (too_long,))
+    signal = assess(draft.text).signal
+    if signal is Signal.URGENT:
+        return DraftDecision(DraftCheck.URGENT, "")
+    if signal is Signal.CHECK and not checked and assess(previous).signal is not Signal.CHECK:
+        return DraftDecision(DraftCheck.CHECK, previous)
+    return DraftDecision(DraftCheck.PREVIEW, draft.text)
+
+
 @dataclass(frozen=True)
 class AfterCheck:
     """What to say once the practitioner has said a message was not about a child now.
 
-    ``draft`` is the new draft to keep (it is previewed, never saved), or None to keep none.
+    ``draft`` is the new draft to keep (it is previewed, never saved), or None to keep none;
+    ``urgent`` means the draft as a whole reads as a live concern after all: answer it with
+    999 / SPoA and keep nothing.
     """
 
     messages: tuple[Message, ...]
     draft: str | None = None
+    urgent: bool = False
 
 
 def after_concern_check(*, pack: Pack, text: str, drafting: bool, draft: str) -> AfterCheck:
@@ -157,8 +214,11 @@ def after_concern_check(*, pack: Pack, text: str, drafting: bool, draft: str) ->
             check_reflection(text)
         except NotAReflection as problem:
             return AfterCheck((problem.message,))
-        new_draft = Draft(draft).add(text)
-        return AfterCheck((preview_message(new_draft),), new_draft.text)
+        decision = check_draft(previous=draft, added=text, checked=True)
+        if decision.outcome is DraftCheck.URGENT:
+            return AfterCheck((), None, urgent=True)
+        shown = Draft(decision.draft)
+        return AfterCheck((*decision.messages, preview_message(shown)), shown.text)
     if not text.strip() or is_question(text):
         return AfterCheck((front_door_message(pack),))
     try:

@@ -188,4 +188,3 @@ def test_other_reviews(
     assert panel in message["text"]
     assert "https://www.esscp.org.uk/" in message["text"]
     assert payloads(message) == ["/ask_about_review", "/show_menu"]
-

@@ -19,6 +19,8 @@ from sqlalchemy.orm import sessionmaker
 
 from actions import context as actions_context
 from actions.reflection import (
+    ActionAnswerUrgentDraft,
+    ActionCheckDraft,
     ActionDiscardReflection,
     ActionPreviewReflection,
     ActionSaveReflection,
@@ -136,6 +138,7 @@ def test_names() -> None:
     assert ActionStartReflection().name() == "action_start_reflection"
     assert ValidateReflectionForm().name() == "validate_reflection_form"
     assert ActionPreviewReflection().name() == "action_preview_reflection"
+    assert ActionCheckDraft().name() == "action_check_draft"
     assert ActionSaveReflection().name() == "action_save_reflection"
     assert ActionDiscardReflection().name() == "action_discard_reflection"
     assert ValidateWithdrawForm().name() == "validate_withdraw_form"
@@ -164,30 +167,89 @@ def test_validate_accepts_a_first_reflection(
         REFLECTION, dispatcher, tracker_factory(), {}
     )
 
-    assert result == {"reflection_text": REFLECTION, "reflection_draft": REFLECTION}
+    # The part is only checked here; action_check_draft joins it to the draft and reads it whole.
+    assert result == {"reflection_text": REFLECTION}
     assert dispatcher.messages == []
 
 
 @pytest.mark.parametrize(
     ("draft", "value", "expected"),
     [
+        (None, REFLECTION, REFLECTION),
         ("first", MORE, f"first\n\n{MORE}"),
         (REFLECTION, MORE, f"{REFLECTION}\n\n{MORE}"),
     ],
 )
-def test_validate_appends_to_the_draft(
+def test_check_draft_appends_the_part_and_asks_for_the_preview(
     context: Settings,
     tracker_factory: TrackerFactory,
     dispatcher: CollectingDispatcher,
-    draft: str,
+    draft: str | None,
     value: str,
     expected: str,
 ) -> None:
-    tracker = tracker_factory(slots={"reflection_draft": draft})
+    tracker = tracker_factory(slots={"reflection_draft": draft, "reflection_text": value})
 
-    result = ValidateReflectionForm().validate_reflection_text(value, dispatcher, tracker, {})
+    events = ActionCheckDraft().run(dispatcher, tracker, {})
 
-    assert result == {"reflection_text": value, "reflection_draft": expected}
+    assert events == [
+        SlotSet("draft_check", "preview"),
+        SlotSet("reflection_text", None),
+        SlotSet("reflection_draft", expected),
+    ]
+    assert dispatcher.messages == []
+
+
+def test_check_draft_catches_an_identifier_split_over_two_parts(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # Each part passed the door alone: "07700 900" and "123" are harmless fragments.
+    tracker = tracker_factory(
+        slots={
+            "reflection_draft": "I should have rung her mobile, 07700 900",
+            "reflection_text": "123, the day after the visit, not waited a week",
+        }
+    )
+
+    events = ActionCheckDraft().run(dispatcher, tracker, {})
+
+    (draft,) = [e["value"] for e in events if e["name"] == "reflection_draft"]
+    assert "900" not in draft and "123" not in draft and "[PHONE 1]" in draft
+
+
+def test_check_draft_answers_a_live_concern_written_over_two_parts(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(
+        slots={
+            "reflection_draft": "This made me think about a family I am working with.",
+            "reflection_text": (
+                "Mum's ex is back at the house shouting at the kids, they are 3 and 6, "
+                "do I need to do anything?"
+            ),
+        }
+    )
+
+    events = ActionCheckDraft().run(dispatcher, tracker, {})
+
+    assert SlotSet("draft_check", "urgent") in events
+    assert SlotSet("reflection_draft", None) in events  # nothing of it is kept
+    assert dispatcher.messages == []  # the rules say utter_urgent_concern and the contacts
+
+
+def test_check_draft_refuses_a_part_that_makes_it_too_long_and_keeps_the_draft(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    long_draft = "We discussed the point about fathers at length today. " * 70
+    tracker = tracker_factory(
+        slots={"reflection_draft": long_draft.strip(), "reflection_text": long_draft.strip()}
+    )
+
+    events = ActionCheckDraft().run(dispatcher, tracker, {})
+
+    assert SlotSet("draft_check", "preview") in events
+    assert SlotSet("reflection_draft", long_draft.strip()) in events
+    assert "longer than a reflection can be" in _texts(dispatcher)[0]
 
 
 @pytest.mark.parametrize(
@@ -237,7 +299,7 @@ async def test_the_form_validation_runs_through_rasa_sdk(
     events = await ValidateReflectionForm().run(dispatcher, tracker, domain)
 
     assert SlotSet("reflection_text", MORE) in events
-    assert SlotSet("reflection_draft", f"first\n\n{MORE}") in events
+    assert not any(event.get("name") == "reflection_draft" for event in events)
 
 
 async def test_the_form_validation_rejects_ok_through_rasa_sdk(
@@ -265,7 +327,7 @@ def test_preview_shows_the_draft(
 
     events = ActionPreviewReflection().run(dispatcher, tracker, {})
 
-    assert events == [SlotSet("reflection_text", None)]
+    assert events == [SlotSet("reflection_text", None), SlotSet("draft_check", None)]
     (message,) = dispatcher.messages
     assert f"> {REFLECTION}\n>\n> {MORE}" in message["text"]
     assert message["text"] == dialogue.preview_message(dialogue.Draft(draft)).text
@@ -648,3 +710,16 @@ def test_a_throwaway_typed_straight_in_is_not_kept(
     )
     assert events == []
     assert "doesn't look like a reflection" in dispatcher.messages[0]["text"]
+
+
+def test_an_urgent_draft_gets_999_and_spoa_and_nothing_is_kept(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(slots={"reflection_draft": REFLECTION, "draft_check": "urgent"})
+
+    events = ActionAnswerUrgentDraft().run(dispatcher, tracker, {})
+
+    assert events == [*CLEARED, SlotSet("draft_check", None)]
+    urgent, contacts = dispatcher.messages
+    assert urgent["response"] == "utter_urgent_concern"
+    assert "01323 464222" in contacts["text"]

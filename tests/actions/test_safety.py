@@ -14,6 +14,7 @@ from actions.safety import (
     ActionShowFrontDoor,
     ActionShowStaffSupport,
     ActionShowUrgentContacts,
+    ValidateConcernCheckForm,
 )
 from bot import briefing
 from bot.content.schema import Pack
@@ -27,6 +28,8 @@ CLEARED = [
     SlotSet("reflection_draft", None),
     SlotSet("concern_check_text", None),
     SlotSet("concern_check_drafting", None),
+    SlotSet("concern_now", None),
+    SlotSet("draft_check", None),
 ]
 
 
@@ -111,6 +114,7 @@ def test_no_while_writing_previews_the_text_as_the_draft(
             "concern_check_text": text,
             "concern_check_drafting": True,
             "reflection_draft": "We rarely ask about new partners.",
+            "concern_now": "not_now",
         },
         intent="deny",
         text="/deny",
@@ -119,21 +123,92 @@ def test_no_while_writing_previews_the_text_as_the_draft(
     events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
 
     draft = f"We rarely ask about new partners.\n\n{text}"
-    assert events == [
-        SlotSet("reflection_draft", draft),
-        SlotSet("concern_check_text", None),
-        SlotSet("concern_check_drafting", None),
-    ]
+    assert events == [SlotSet("reflection_draft", draft), *CLEARED[2:]]
     (message,) = dispatcher.messages
     assert message["text"].startswith("This is exactly what will be saved")
     assert "> We rarely ask about new partners." in message["text"]
+
+
+def test_no_while_writing_but_the_whole_draft_is_a_live_concern_gets_the_urgent_answer(
+    pack: Pack, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    # The part alone was only "maybe"; with the draft before it, it is a child at risk now.
+    tracker = tracker_factory(
+        slots={
+            "concern_check_text": "he is back at the house tonight, what do I do?",
+            "concern_check_drafting": True,
+            "reflection_draft": "My family at the moment: mum's ex hit the 4 year old last week.",
+            "concern_now": "not_now",
+        },
+        intent="deny",
+        text="/deny",
+    )
+
+    events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
+
+    assert events == CLEARED
+    urgent, contacts = dispatcher.messages
+    assert urgent["response"] == "utter_urgent_concern"
+    assert "01323 464222" in contacts["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("/deny", "deny", "not_now"),
+        ("/affirm", "affirm", "now"),
+        ("no, it was years ago", "deny", "not_now"),
+        ("no not now, the case closed in 2019", "deny", "not_now"),
+        ("no i mean he's still there most nights", "deny", "now"),
+        ("the little one had a mark on her face on tuesday", "share_reflection", "now"),
+        ("not sure", "deny", "now"),
+    ],
+)
+def test_the_answer_to_the_concern_question_is_no_only_when_clearly_no(
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    intent: str,
+    answer: str,
+) -> None:
+    tracker = tracker_factory(intent=intent, text=text)
+
+    result = ValidateConcernCheckForm().validate_concern_now(text, dispatcher, tracker, {})
+
+    assert result == {"concern_now": answer}
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("answer", ["now", None])
+def test_anything_but_a_clear_no_gets_the_urgent_answer_and_keeps_nothing(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher, answer: str | None
+) -> None:
+    tracker = tracker_factory(
+        slots={
+            "concern_check_text": "I have a case like this",
+            "concern_check_drafting": True,
+            "reflection_draft": "We rarely ask about new partners.",
+            "concern_now": answer,
+        }
+    )
+
+    events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
+
+    assert events == CLEARED
+    urgent, contacts = dispatcher.messages
+    assert urgent["response"] == "utter_urgent_concern"
+    assert "01323 464222" in contacts["text"] and "999" in contacts["text"]
 
 
 def test_no_to_a_question_gives_the_front_door(
     pack: Pack, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = tracker_factory(
-        slots={"concern_check_text": "should I be ringing SPoA about this?"}, intent="deny"
+        slots={
+            "concern_check_text": "should I be ringing SPoA about this?",
+            "concern_now": "not_now",
+        },
+        intent="deny",
     )
 
     events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
@@ -148,7 +223,12 @@ def test_no_to_a_statement_offers_it_as_a_reflection(
 ) -> None:
     text = "I have a case a bit like this one from when I was in MASH"
     tracker = tracker_factory(
-        slots={"concern_check_text": text, "concern_check_drafting": False}, intent="deny"
+        slots={
+            "concern_check_text": text,
+            "concern_check_drafting": False,
+            "concern_now": "not_now",
+        },
+        intent="deny",
     )
 
     events = ActionResolveConcernCheck().run(dispatcher, tracker, {})
@@ -175,14 +255,13 @@ def test_staff_support_from_the_pack(
     assert "https://www.esscp.org.uk/" in message["text"]
 
 
-def test_front_door(
-    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
-) -> None:
+def test_front_door(tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher) -> None:
     assert ActionShowFrontDoor().run(dispatcher, tracker_factory(), {}) == []
 
     (message,) = dispatcher.messages
     for expected in ("safeguarding lead", "999", "01323 464222", "01273 335906"):
         assert expected in message["text"]
-    assert "https://www.eastsussex.gov.uk/children-families/professional-resources/spoa" in (
-        message["text"]
+    assert (
+        "https://www.eastsussex.gov.uk/children-families/professional-resources/spoa"
+        in (message["text"])
     )

@@ -443,3 +443,51 @@ def test_after_check_a_statement_is_offered_as_a_reflection_not_saved(pack: Pack
     assert offer == render("concern_check_offer")
     assert f"> {text}" in preview.text
 
+
+# --- the whole draft is read again when a part is added ------------------------------------
+
+
+def test_a_reflection_added_to_a_reflection_is_previewed_whole() -> None:
+    decision = dialogue.check_draft(
+        previous="We rarely ask who else lives in the house.",
+        added="Next time I will ask at every visit and write it down.",
+    )
+    assert decision.outcome is dialogue.DraftCheck.PREVIEW
+    assert decision.draft == (
+        "We rarely ask who else lives in the house.\n\n"
+        "Next time I will ask at every visit and write it down."
+    )
+
+
+@pytest.mark.parametrize(
+    ("previous", "added"),
+    [
+        (
+            "This briefing made me think of a family I'm working with.",
+            "Dad's new partner is back at the house hitting the kids, they're 3 and 6. "
+            "What do I do?",
+        ),
+        (
+            "Reading point 2 I thought of one of my lads, he's 9.",
+            "He told me today his stepdad beats him and he doesn't want to go home tonight.",
+        ),
+    ],
+)
+def test_a_live_concern_written_over_two_parts_is_answered_never_previewed(
+    previous: str, added: str
+) -> None:
+    decision = dialogue.check_draft(previous=previous, added=added)
+    assert decision.outcome is dialogue.DraftCheck.URGENT
+    assert decision.draft == ""
+
+
+def test_a_possible_concern_is_asked_about_once_and_the_earlier_draft_kept() -> None:
+    previous = "The point about new partners is one for our whole team."
+    added = "I've got a family like this at the moment."
+    decision = dialogue.check_draft(previous=previous, added=added)
+    assert decision.outcome is dialogue.DraftCheck.CHECK
+    assert decision.draft == previous
+    # Once the practitioner has said it is not about a child now, it is previewed.
+    answered = dialogue.check_draft(previous=previous, added=added, checked=True)
+    assert answered.outcome is dialogue.DraftCheck.PREVIEW
+    assert added in answered.draft

@@ -132,3 +132,65 @@ def test_malformed_requests_get_a_client_error_and_the_server_stays_up(running: 
     except urllib.error.HTTPError as error:
         assert error.code < 600
     assert "Hello" in Rest(running.rasa_url, "after-bad-input").text_of("hello")
+
+
+# --- issue 10: a live concern is never previewed, however it arrives --------------------------
+
+PREVIEWED = "This is exactly what will be saved"
+
+
+def test_a_present_tense_family_worry_without_cue_words_gets_spoa_and_999(
+    running: Stack,
+) -> None:
+    chat = Rest(running.rasa_url, "cueless")
+    reply = chat.text_of(
+        "got a family where the dad has come back to the flat and he's kicking off at the "
+        "kids, the girls are 2 and 5, should i be doing something"
+    )
+    assert "call 999 now" in reply and "01323 464222" in reply
+    assert PREVIEWED not in reply
+
+
+def test_a_hedged_answer_to_the_concern_question_gets_the_urgent_answer(running: Stack) -> None:
+    chat = Rest(running.rasa_url, "hedged")
+    asked = chat.text_of("I think I've got a family like this at the moment")
+    assert "is this about a child you are worried about now?" in asked
+    reply = chat.text_of("no... well he's still there most nights")
+    assert "call 999 now" in reply and "01323 464222" in reply
+    assert PREVIEWED not in reply
+    # The question is over: the next message is an ordinary one.
+    assert "Goodbye" in chat.text_of("bye")
+
+
+def test_a_clear_no_to_the_concern_question_carries_on_without_saving(running: Stack) -> None:
+    chat = Rest(running.rasa_url, "clear-no")
+    chat.say("I think I've got a family like this at the moment")
+    reply = chat.text_of("no, it was years ago, the case closed")
+    assert "call 999 now" not in reply
+    assert PREVIEWED in reply  # offered as a reflection, saved only on Save
+
+
+def test_a_worry_written_over_two_parts_of_a_reflection_is_answered_not_previewed(
+    running: Stack,
+) -> None:
+    chat = Rest(running.rasa_url, "two-parts")
+    chat.say("/add_reflection")
+    first = chat.text_of("this made me think about the little boy I visit every week, he is 4")
+    assert PREVIEWED in first
+    chat.say("/add_to_reflection")
+    reply = chat.text_of("and the man now living with them was in prison for hurting kids")
+    # Answered at once, or asked about first; never previewed.
+    assert PREVIEWED not in reply
+    assert "call 999 now" in reply or "worried about now?" in reply
+
+
+def test_an_identifier_split_over_two_parts_of_a_reflection_is_not_previewed(
+    running: Stack,
+) -> None:
+    chat = Rest(running.rasa_url, "split")
+    chat.say("/add_reflection")
+    assert PREVIEWED in chat.text_of("I had her mobile as 07700 900")
+    chat.say("/add_to_reflection")
+    preview = chat.text_of("123 and should have rung it, not written")
+    assert PREVIEWED in preview
+    assert "900" not in preview and "123" not in preview and "[PHONE" in preview
