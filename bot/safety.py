@@ -883,6 +883,8 @@ _RISK_NOW = _Gated.of(
     r"|\bsending (?:her|him|them) (?:\w+ )?(?:messages|pictures|photos)\b"
     r"|\b(?:coming|came|comes) into (?:the|her|his|their) (?:bathroom|bedroom|room)\b"
     r"|\bgun\b|\bknife\b|\bweapon\b|\bflinch\w*|\bcower\w*|\bwets (?:him|her|them)sel\w*"
+    r"|\b(?:hide|hides|hiding|hid) (?:from|when|whenever)\b|\b(?:will not|would not|do not"
+    r"|does not|cannot) (?:go|come|be) near (?:him|her|them)\b"
     r"|\b(?:losing|lost|lose) (?:\w+ ){0,3}?weight\b|\ba cut (?:on|above|to|under|across|in)\b"
     r"|\b(?:story|explanation|account|stories)\b[^.!?]{0,20}?\b(?:keeps? changing|changed"
     r"|changes|does not (?:add up|fit|match)|did not (?:add up|fit|match)|inconsistent)\b"
