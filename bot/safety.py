@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -76,6 +76,12 @@ class SafetyAssessment:
             urgent concern for a reflection on a past case.
         crisis: The practitioner themselves may be at risk of self-harm or suicide; the bot adds
             Samaritans / 999 signposting. Can accompany URGENT as well as DISTRESS.
+        general: About no particular child (a hypothetical, a general statement or question).
+        reassured: Says outright that it is not distress, or not about a particular child.
+        particular: About a particular child or family (a current case, "mum", "[NAME 1]").
+        all_clear: NONE, and the text reports a child as fine in the past tense with no risk or
+            worry in it ("mum said the baby was fine at the visit"): a classifier's "urgent" on
+            it is about its words, so the NLU component lets it go.
     """
 
     signal: Signal
@@ -85,6 +91,7 @@ class SafetyAssessment:
     general: bool = False
     reassured: bool = False
     particular: bool = False
+    all_clear: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,7 +496,7 @@ _CHILD = (
     r"|grand(?:child|son|daughter)s?|twins|schoolboy|schoolgirl"
     r"|(?:little|baby|younger|little baby) (?:brother|sister)s?|"
     + _NUM
-    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|xxname)"
+    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|(?:year|yr) (?:\d{1,2}|xxage)s|xxname)"
 )
 # An adult who may pose the risk (or, in threats, the person threatening).
 _ACTOR = (
@@ -542,6 +549,42 @@ _INJURY = (
 )
 _SELF = r"(?:him|her|them)sel(?:f|ves)|themself"
 _DET = r"(?:a|an|this|that|one|my|our|the|her|his|their|two|three|some|these|those)"
+# What a child "gets" done to them ("gets smacked", "keeps getting knocked about"): present and
+# habitual, so it is a live concern without "disclosed" or "now". The plain verbs need no agent;
+# the ambiguous ones ("hit", "beaten", "hurt") need one ("by his dad"), so "got hit by a car" and
+# "got beaten at football" are not abuse.
+_GETS = r"(?:gets?|getting|got)"
+_GETS_ABUSE = (
+    r"(?:thumped|smacked|slapped|punched|whacked|walloped|leathered|belted|strangled|choked"
+    r"|beaten up|knocked (?:about|around)|abused|molested|starved|locked in|shut in|hit at home"
+    r"|beaten at home|battered at home)"
+)
+_GETS_HARM_BY = (
+    r"(?:hit|hurt|beaten|battered|kicked|pushed|shoved|thrown|dragged|burnt|burned|touched"
+    r"|shaken|grabbed|bitten|bashed|pinned down)"
+)
+# Someone who poses a sexual (or serious violent) risk to children, by record or by conduct.
+_RISK_TO_CHILDREN = (
+    r"(?:(?:registered )?sex offenders?|on the (?:sex offenders? )?register|schedule (?:one|1)"
+    r"|paedophiles?|pedophiles?|nonces?|indecent (?:images|photos|pictures)"
+    r"|(?:child|children|sexual|sex|indecent) (?:sex )?offen[cs]es?"
+    r"|(?:convicted|convictions?|charged|arrested|cautioned|jailed|imprisoned|in prison|in jail"
+    r"|inside|did time|done time|doing time|served time|serving time|served|sentence|sentenced"
+    r"|locked up) (?:\w+ ){0,3}?(?:for|of) (?:\w+ ){0,2}?(?:abus\w*|sexual\w*|sex|rap(?:e|ed|ing)"
+    r"|indecent|touching|groom\w*|molest\w*|children|kids|child|minors|paedophil\w*)"
+    r"|(?:poses?|posing|known|is|as) (?:a )?(?:\w+ )?risk to (?:children|kids|child|young people))"
+)
+# The person is (or is about to be) in the household or caring for the child: present or
+# future forms only, so "was living with the family" stays a past fact.
+_HOME_ACCESS = (
+    r"(?:(?<!was )(?<!were )(?:mov(?:e|es|ed|ing) (?:back )?in(?:to)?\b|stay(?:s|ing)?"
+    r" (?:over|with|at|there|the night|on)|stop(?:s|ping)? over|sleep(?:s|ing)? (?:over|on|at"
+    r"|in|there)|liv(?:e|es|ing) (?:with|there|at|in)|lodg(?:er|ers|es|ing)|babysit\w*"
+    r"|look(?:s|ing)? after|mind(?:s|ing) (?:the|her|his|their)|car(?:es|ing) for"
+    r"|spends? (?:the )?(?:time|weekends?|nights?) (?:with|at)|visits|visiting)"
+    r"|let(?:s|ting)? (?:him|her|them) (?:stay|move|sleep|live|in|babysit|look after|mind)"
+    r"|around the (?:kids|children|baby|house)|on (?:the|their|her|his) sofa|spare room)"
+)
 
 # --------------------------------------------------------------------------------------------
 # Context markers
@@ -596,6 +639,8 @@ _PRESENT_TENSE = _Gated.of(
     r"|beat|hit|strangle|smother|shake|burn|attack|rape|punch|kick|choke|drown|suffocate"
     r"|shoot)\b"
     r"|\bwants? to die\b"
+    r"|\b(?:gets|is getting|are getting|keeps? getting|still gets) (?:\w+ )?(?:" + _GETS_ABUSE
+    + r"|" + _GETS_HARM_BY + r" (?:\w+ ){0,3}?by)\b"
 )
 # Anchors the events in the past ("in a case last year", "when I worked in MASH"): a concern
 # described inside such a frame is a reflection unless something says it is happening now.
@@ -608,7 +653,9 @@ _PAST_ANCHOR = _Gated.of(
     r"|previously|(?<!\bis )(?<!\bare )(?<!\bam )(?<!\bget )(?<!\bgot )(?<!\bbe )used to"
     r"|when i (?:worked|was|used)|when we (?:worked|were|had)|back (?:then|in (?:19|20)\d\d"
     r"|in the day)"
-    r"|at the time|in the past|historically|i once|we once"
+    r"|at (?:the|that) time|in the past|historically|i once|we once"
+    r"|(?:only |much )?later (?:on )?(?:learned|learnt|found out|discovered|realised|emerged)"
+    r"|(?:learned|learnt|found out|discovered|realised|came out|emerged) (?:\w+ ){0,2}?later\b"
     r"|we had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
     r"|i had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
     r"|in (?:my|a|one|another|that) (?:last|previous|old|former|first|earlier|past|other)"
@@ -645,7 +692,8 @@ _CONDITIONAL = _Gated.of(
     r"|(?:^|[.!?] )if (?:a|an|any|someone|somebody|you|we|children|kids|parents|families"
     r"|young people|babies|mum|dad|the|there|he|she|they)\b"
     r"|(?:^|[.!?] )when (?:a|an|any|children|kids|parents|families|young people|babies)\b"
-    r"|\bhypothetical\w*|\bin theory\b"
+    r"|\bhypothetical\w*|\bin theory\b|\bcase stud(?:y|ies)\b|\bvignettes?\b|\brole play\b"
+    r"|\btraining (?:scenario|exercise|example)s?\b|\bin (?:the|a|our|this) scenario\b"
     r"|\b(?:the|my|our|a|one|key) (?:\w+ )?(?:learning|lesson|message|takeaway|learning point)"
     r" (?:\w+ ){0,2}?(?:is|was|for me is) that\b"
     r"|\b(?:needs?|should|must) always\b|\balways (?:needs?|requires?|warrants?|be)\b"
@@ -668,6 +716,17 @@ _GENERAL = _Gated.of(
     r"|in general|usually|generally|sometimes)\b"
 )
 _CHILD_RE = _Gated.of(r"\b" + _CHILD + r"\b")
+# A child by age alone ("she's only 14", "aged [AGE 1]"), for the families that need a child.
+_CHILD_BY_AGE = _Gated.of(
+    r"\b(?:she|he|they) (?:is|are) (?:only |just |barely )?(?:1[0-7]|[1-9]|xxage)\b"
+    r"(?! (?:minutes|mins|hours|days|weeks|months|miles|percent|pounds|quid|stone|feet))"
+    r"|\baged (?:only |just )?(?:1[0-7]|[1-9]|xxage)\b"
+)
+# A household a child may live in: a parent, a grandparent or a family counts.
+_HOUSEHOLD_RE = _Gated.of(
+    r"\b(?:mums?|dads?|mothers?|fathers?|parents?|nan|nanny|gran|grandparents?|famil(?:y|ies)"
+    r"|household|carers?|step (?:dad|mum|father|mother))\b"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -739,7 +798,8 @@ _ONGOING = _Gated.of(
 )
 # Something about an adult that makes them a risk (a record, an order, prison, violence).
 _RISKY_ADULT = _Gated.of(
-    r"\b(?:has|have|with|got|had) (?:a |some |got )?(?:\w+ )?(?:previous|record|criminal"
+    r"\b" + _RISK_TO_CHILDREN + r"\b"
+    r"|\b(?:has|have|with|got|had) (?:a |some |got )?(?:\w+ )?(?:previous|record|criminal"
     r" record|convictions?|charges|cautions?|history|past|form)\b(?! (?:of|for) (?:\w+ )?"
     r"(?:depression|anxiety|asthma|illness|working|teaching|nursing))"
     r"|\b(?:been|was|is|just|spent time) (?:in|out of) (?:prison|jail|custody)\b"
@@ -777,7 +837,9 @@ _ACCESS = _Gated.of(
     r"|door|school|nursery|gate|school gate|home)\b|\boutside (?:the|her|his|their)\b"
     r"|\bturn(?:ed|ing|s)? up\b|\bbeen round\b|\bcom(?:e|ing) round\b|\bmessag\w* (?:her|him"
     r"|them|mum|dad|the)\b|\bwaiting (?:outside|for)\b|\bin the (?:house|home|flat)\b"
-    r"|\bleft (?:\w+ )?(?:with|alone with|in the care of)\b|\binto the (?:family )?(?:home"
+    r"|\bleft (?:\w+ )?(?:with|alone with|in the care of)\b|\b"
+    + _HOME_ACCESS
+    + r"|\binto the (?:family )?(?:home"
     r"|house|flat)\b|\blet (?:him|her|them) (?:come|move|stay|sleep|live)\b"
     r"|\b(?:come|coming|comes) (?:back )?home\b|\b(?:is|are) (?:\w+ )?around\b"
     r"|\baround (?:a lot|all the time|the house|the kids|the children|the baby)\b"
@@ -790,7 +852,9 @@ _ACCESS = _Gated.of(
 # A risk to a child now (observed or reported): injury, missing, neglect, threats, fear,
 # breach, leaving hospital against advice, exploitation, no checks done.
 _RISK_NOW = _Gated.of(
-    r"\b" + _INJURY + r"\b|\b(?:split|fat|bust) lip\b|\bhand ?print\b|\bmarks (?:on|to|around)"
+    r"\b" + _GETS + r" (?:\w+ ){0,2}?(?:" + _GETS_ABUSE + r"|" + _GETS_HARM_BY
+    + r" (?:\w+ ){0,3}?by " + _ACTOR + r")\b"
+    r"|\b" + _INJURY + r"\b|\b(?:split|fat|bust) lip\b|\bhand ?print\b|\bmarks (?:on|to|around)"
     r"|\b(?:broke|broken|cracked) (?:her|his|their|mum|the) \w+\b"
     r"|\b(?:missing|absent) (?:since|for|from|overnight)\b|\b(?:going|goes|gone|went) missing\b"
     r"|\b(?:not|never) (?:been )?(?:seen|home|back|in school|in nursery|at school) (?:since"
@@ -819,6 +883,8 @@ _RISK_NOW = _Gated.of(
     r"|\bsending (?:her|him|them) (?:\w+ )?(?:messages|pictures|photos)\b"
     r"|\b(?:coming|came|comes) into (?:the|her|his|their) (?:bathroom|bedroom|room)\b"
     r"|\bgun\b|\bknife\b|\bweapon\b|\bflinch\w*|\bcower\w*|\bwets (?:him|her|them)sel\w*"
+    r"|\b(?:hide|hides|hiding|hid) (?:from|when|whenever)\b|\b(?:will not|would not|do not"
+    r"|does not|cannot) (?:go|come|be) near (?:him|her|them)\b"
     r"|\b(?:losing|lost|lose) (?:\w+ ){0,3}?weight\b|\ba cut (?:on|above|to|under|across|in)\b"
     r"|\b(?:story|explanation|account|stories)\b[^.!?]{0,20}?\b(?:keeps? changing|changed"
     r"|changes|does not (?:add up|fit|match)|did not (?:add up|fit|match)|inconsistent)\b"
@@ -872,7 +938,11 @@ _REQUEST = _Gated.of(
 )
 # Looks like the briefing's situation ("a family like this", "the same set up as Child Z").
 _ANALOGY = _Gated.of(
-    r"\b(?:like|similar to) (?:this|that|child z|the one in the review|what happened)\b"
+    r"\b(?:like|similar to) (?:this|that|it|child z|the one in the review|what happened)\b"
+    r"|\b(?:a|an|another|my own|our own|my very own|our very own|a real|a proper|a right"
+    r"|a bit of a|a classic|a typical|a mini) child z\b"
+    r"|\bchild z (?:all over again|over again|again|situation|scenario|set ?up|type|kind|style"
+    r"|family|in the making|pattern)\b|\b(?:all over again|history repeating)\b"
     r"|\b(?:exactly|just|much|very much|a lot|a bit|bit|sounds|looks) like (?:a|one|my|this"
     r"|the|that|ours|mine)\b|\blike (?:one of (?:my|ours|mine)|a family i|a case i|my)\b"
     r"|\b(?:the )?(?:exact )?same (?:thing|situation|set up|setup|pattern|as|story)\b"
@@ -918,6 +988,7 @@ _HYPOTHETICAL = _Gated.of(
     r"|\bi (?:\w+ )?wonder\w* (?:\w+ )?(?:if|whether|how)\b|\bwould i (?:recognise|spot|know"
     r"|notice|pick up)\b|\bwhether or not\b"
     r"|\bin (?:the )?(?:scenario|case study|exercise|role play)\b|\bwhat happens if\b"
+    r"|\bcase stud(?:y|ies)\b|\bvignettes?\b|\btraining (?:scenario|exercise|example)s?\b"
     r"|\bwould (?:you|we|one|a practitioner) (?:need|have to|be expected|be allowed)\b"
     r"|\b(?:who is|whose job is it|who has) (?:responsible|the responsibility|meant|supposed)\b"
     r"|\bwhat (?:is|would be) the process (?:if|when)\b"
@@ -1001,10 +1072,15 @@ class _Family:
     combined: _Gated
     needs_child: bool = False  # also needs a child mentioned somewhere in the message
     needs_strong_present: bool = False  # only counts with explicit "now" framing
+    needs_household: bool = False  # a child, a parent or a family mentioned in the message
 
 
 def _family(
-    name: str, *patterns: str, needs_child: bool = False, needs_strong_present: bool = False
+    name: str,
+    *patterns: str,
+    needs_child: bool = False,
+    needs_strong_present: bool = False,
+    needs_household: bool = False,
 ) -> _Family:
     return _Family(
         name,
@@ -1012,6 +1088,7 @@ def _family(
         _any_of(patterns),
         needs_child=needs_child,
         needs_strong_present=needs_strong_present,
+        needs_household=needs_household,
     )
 
 
@@ -1147,6 +1224,19 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r" (?:into|in) (?:her|his|their|my|the \w+) (?:bed\b|(?:bed)?room at night)",
         r"\b(?:asked|asking|asks|made|making|makes) (?:her|him|them) (?:to )?(?:send|for)"
         r" (?:\w+ )?(?:nudes|naked|nude|sexual|explicit)",
+        # "one of my lads gets thumped by his dad": what a child gets, not what an adult does.
+        r"\b(?:" + _CHILD + r"|he|she|they)\b(?: \w+){0,4}? " + _GETS + r" (?:\w+ ){0,2}?"
+        + _GETS_ABUSE + r"\b",
+        r"\b(?:" + _CHILD + r"|he|she|they)\b(?: \w+){0,4}? " + _GETS + r" (?:\w+ ){0,2}?"
+        + _GETS_HARM_BY + r" (?:\w+ ){0,3}?by " + _ACTOR + r"\b",
+    ),
+    _family(
+        # Someone who poses a risk to children moving in, staying, babysitting: a mother or a
+        # family is enough ("mum's new man is on the register and is moving in"), no child word.
+        "risky_adult_in_household",
+        r"\b" + _RISK_TO_CHILDREN + r"\b[^.!?]{0,80}?\b" + _HOME_ACCESS,
+        r"\b" + _HOME_ACCESS + r"[^.!?]{0,80}?\b" + _RISK_TO_CHILDREN + r"\b",
+        needs_household=True,
     ),
     _family(
         "exploitation_or_honour_based_abuse",
@@ -1166,6 +1256,20 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:sent|sending|send|sends|shared|sharing) (?:\w+ )?(?:nudes|naked (?:pictures|photos"
         r"|images|selfies)|nude (?:pictures|photos|images|selfies)|sexual (?:pictures|photos|images"
         r"|messages|videos))\b",
+        # Exploitation by its signs: picked up by men in cars, given drugs or alcohol, gifts
+        # from someone much older.
+        r"\b(?:picked up|collected|driven (?:around|about|off|away)|taken (?:out|away|off)"
+        r"|getting into cars?|gets? into (?:a |their )?cars?) (?:\w+ ){0,4}?by (?:(?:older|adult"
+        r"|grown|unknown|different|strange|various|several) )?(?:men|males|guys|lads)\b",
+        r"\b(?:men|males|lads|guys|adults) in (?:a |their |his |flash |fancy )?cars?\b",
+        r"\b(?:given|giving|gives|give|buys|buying|bought|supplies|supplying|supplied|plies"
+        r"|plying|plied|offers|offered) (?:her |him |them )?(?:with )?(?:\w+ )?(?:drugs|weed"
+        r"|cannabis|alcohol|vodka|booze|cigarettes|fags|ket|ketamine|cocaine|coke|spice"
+        r"|pills)\b",
+        r"\b(?:twice|three times|double) (?:her|his|their) age\b",
+        r"\b(?:older|adult|grown|much older)\b[^.!?]{0,60}?\b(?:giv|buy|bought|get|got)\w*"
+        r" (?:her|him|them) (?:\w+ )?(?:phones?|trainers|cash|money|gifts|presents|clothes"
+        r"|jewellery|lifts|takeaways?|top ups?)\b",
         needs_child=True,
     ),
     _family(
@@ -1237,6 +1341,8 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:wandering|found wandering|walking) (?:\w+ ){0,3}?(?:the street|the road|alone"
         r"|on (?:his|her|their) own|the streets)",
         r"\b(?:alone|unattended|left|locked) in (?:a|the|their|his|her) (?:locked )?car\b",
+        r"\b(?:disappear\w*|vanish\w*|goes off|going off|stays? out) (?:\w+ )?(?:overnight"
+        r"|for (?:days|nights|hours|the weekend)|all night|at night|every weekend)\b",
     ),
     _family(
         "child_alone_or_missing",
@@ -1425,6 +1531,11 @@ _OPENER = (
     r"|if i am honest|keep|kept|been|ive|i have|have|even|already|also)\s){0,4})"
 )
 
+_HOPELESS = (
+    r"\b(?:what is the point (?:of|in) (?:anything|any of it|it all|everything|trying|me)"
+    r"|nothing (?:\w+ ){0,3}?matters|no future|no hope|(?:feel|feeling|it is|is) hopeless"
+    r"|give up on (?:everything|life|it all))\b"
+)
 _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -1532,9 +1643,56 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"|live|be alive|go on|carry on|exist)\b",
         r"\b(?:do not|dont) deserve to (?:live|be alive|be here)\b|\b(?:would|had) rather (?:be"
         r" dead|die|not be alive|not be here|not wake up)\b",
+        r"\bwhat is the point (?:of|in) (?:even )?(?:being alive|living|life|existing|being here"
+        r"|waking up|going on|carrying on)\b|\b(?:tired|sick|weary) of (?:living|life|being alive"
+        r"|existing)\b|\bdone with (?:life|living|being alive)\b",
+        # Cannot go on, with hopelessness about life: "can't keep going, what's the point of
+        # anything"; either alone is not a crisis ("can't do this any more" is distress).
+        r"\b(?:cannot|can not) (?:do (?:this|it)(?: \w+)? any ?more|keep (?:doing this|going|on)"
+        r"|go on|carry on|take (?:it|this|any more)|face (?:it|this|anything))\b.{0,80}?"
+        + _HOPELESS
+        + r"|"
+        + _HOPELESS
+        + r".{0,80}?\b(?:cannot|can not) (?:do (?:this|it)(?: \w+)? any ?more|keep (?:doing this"
+        r"|going|on)|go on|carry on|take (?:it|this|any more)|face (?:it|this|anything))\b",
     )
 )
 _CRISIS = _family("practitioner_crisis", *(p.pattern for p in _CRISIS_PATTERNS))
+
+# A short message that asks for a pause (the opener, then one phrase).
+_PAUSE_OPENER = (
+    r"(?:(?:sorry|honestly|ok|okay|um|erm|hmm|just|oh|god|gosh|right|actually|hang on|wait"
+    r"|hold on|one sec|sorry but)[,.]? ){0,4}"
+)
+_PAUSE_PHRASE = (
+    r"(?:"
+    r"(?:i )?(?:need|needed|just need|want|could do with|could use) (?:a|a bit of a|some|5"
+    r"|five|a few|a little|a quick) (?:minute|minutes|min|mins|moment|moments|sec|second"
+    r"|break|breather|breathing space|pause|time out|time|space)"
+    r"|give me (?:a|one) (?:sec|second|minute|moment|min)"
+    r"|(?:i )?(?:need to |have to |am going to |will |must )?take (?:five|5|ten|10|a minute"
+    r"|a moment|a break|a breather|a second|a sec|a few minutes|some time)"
+    r"|(?:i )?(?:cannot|can not|could not) (?:do|face|cope with|manage|deal with|handle"
+    r"|do any more of|look at|read) (?:this|it|that|any more|anymore|this one|any of this)"
+    r"(?: (?:one|today|now|right now|at the moment|anymore|any more|just now)){0,3}"
+    r"|not today[.!,]* i (?:cannot|can not)|(?:i )?(?:cannot|can not)"
+    r"|sorry[,.]? (?:i )?(?:need|have|will have) to stop(?: (?:now|here|for now|for a bit"
+    r"|for today|this))?|(?:i )?(?:need|have) to stop(?: (?:now|here|for now|for a bit"
+    r"|for today|this))?[,.]? sorry"
+    r"|(?:it is |this is |that is |its |it has been |all )?(?:all |just |a bit )?(?:too much"
+    r"|(?:a bit|bit|a little|all a bit) much"
+    r"|a lot|so much)(?: for me)?(?: (?:right now|today|at the moment))?"
+    r"|(?:i )?need (?:to get )?(?:some )?(?:fresh )?air"
+    r"|(?:i )?(?:cannot|can not) (?:today|now|right now|any more|anymore)"
+    r"|(?:way |far |just |all )?(?:too much|too hard|too heavy)"
+    r"|(?:i am |im )?(?:done in|done|finished|spent|wiped out)(?:,? (?:i )?(?:cannot|can not)"
+    r" (?:face|do) (?:any more|anymore|more) (?:of )?(?:this|it))?"
+    r"|(?:i )?need to (?:step away|get away|get some air|take a step back|leave this|leave it)"
+    r"(?: from (?:this|it|here|the screen|the computer|the laptop|all this))?"
+    r"(?: for (?:now|a bit|a minute|a while|a moment|today|the day))?"
+    r"|(?:a |quite |very |too |so )?(?:bit |little )?raw(?: this| today)?"
+    r")"
+)
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     _family(
@@ -1582,6 +1740,9 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|shattered|emotional|raw|not ok(?:ay)?|not alright|not all right)\b",
         r"\b(?:this|it|that|the (?:case|review|briefing)) (?:is|was) (?:\w+ )?triggering\b",
         r"\btriggered\b(?=[^.!?]{0,80}\b(?:i|me|my)\b)",
+        r"\b(?:cut|cuts) (?:me )?(?:really |so |very )?(?:deep|deeply|to the bone|to the quick)\b"
+        r"|\bhit a (?:raw )?nerve\b|\b(?:hit|hits|hitting|struck|strikes) (?:\w+ ){0,2}?close to"
+        r" home\b",
         r"\bmy mental health\b|\bpanic attacks?\b",
     ),
     _family(
@@ -1671,33 +1832,10 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         # Short messages that ask for a pause: "I need a minute", "can't do this today",
         # "too much". Whole-message only, so "I need a minute to find the link" is not distress.
         "distress_needs_a_pause",
-        r"^(?:(?:sorry|honestly|ok|okay|um|erm|hmm|just|oh|god|gosh|right|actually|hang on|wait"
-        r"|hold on|one sec|sorry but)[,.]? ){0,4}(?:"
-        r"(?:i )?(?:need|needed|just need|want|could do with|could use) (?:a|a bit of a|some|5"
-        r"|five|a few|a little|a quick) (?:minute|minutes|min|mins|moment|moments|sec|second"
-        r"|break|breather|breathing space|pause|time out|time|space)"
-        r"|give me (?:a|one) (?:sec|second|minute|moment|min)"
-        r"|(?:i )?(?:need to |have to |am going to |will |must )?take (?:five|5|ten|10|a minute"
-        r"|a moment|a break|a breather|a second|a sec|a few minutes|some time)"
-        r"|(?:i )?(?:cannot|can not|could not) (?:do|face|cope with|manage|deal with|handle"
-        r"|do any more of|look at|read) (?:this|it|that|any more|anymore|this one|any of this)"
-        r"(?: (?:one|today|now|right now|at the moment|anymore|any more|just now)){0,3}"
-        r"|not today[.!,]* i (?:cannot|can not)|(?:i )?(?:cannot|can not)"
-        r"|sorry[,.]? (?:i )?(?:need|have|will have) to stop(?: (?:now|here|for now|for a bit"
-        r"|for today|this))?|(?:i )?(?:need|have) to stop(?: (?:now|here|for now|for a bit"
-        r"|for today|this))?[,.]? sorry"
-        r"|(?:it is |this is |that is |its |it has been |all )?(?:all |just |a bit )?(?:too much"
-        r"|(?:a bit|bit|a little|all a bit) much"
-        r"|a lot|so much)(?: for me)?(?: (?:right now|today|at the moment))?"
-        r"|(?:i )?need (?:to get )?(?:some )?(?:fresh )?air"
-        r"|(?:i )?(?:cannot|can not) (?:today|now|right now|any more|anymore)"
-        r"|(?:way |far |just |all )?(?:too much|too hard|too heavy)"
-        r"|(?:i am |im )?(?:done in|done|finished|spent|wiped out)(?:,? (?:i )?(?:cannot|can not)"
-        r" (?:face|do) (?:any more|anymore|more) (?:of )?(?:this|it))?"
-        r"|(?:i )?need to (?:step away|get some air|take a step back|leave this|leave it)"
-        r"(?: for (?:now|a bit|a minute))?"
-        r"|(?:a |quite |very |too |so )?(?:bit |little )?raw(?: this| today)?"
-        r")(?:[,.]? (?:sorry|please|thanks|ok)){0,3}\s*[.!?]*$",
+        r"^" + _PAUSE_OPENER + _PAUSE_PHRASE
+        # up to three of them: "done. can't face any more of this"
+        + r"(?:[,.!?;]{1,3} " + _PAUSE_OPENER + _PAUSE_PHRASE + r"){0,2}"
+        r"(?:[,.]? (?:sorry|please|thanks|ok)){0,3}\s*[.!?]*$",
         r"\b(?:knocked|knock|knocks) me (?:for six|sideways|back)\b|\bfloored me\b"
         r"|\b(?:shook|shaken) me up\b|\bwinded me\b",
         r"\bhad to (?:stop|put (?:it|my \w+|the \w+) down|close (?:it|the \w+|my \w+)|walk away"
@@ -1773,7 +1911,8 @@ _COST = _Gated.of(
 )
 
 URGENT_RULES: frozenset[str] = frozenset(
-    [f.name for f in _URGENT_FAMILIES] + ["current_case_at_risk", "risky_adult_with_child"]
+    [f.name for f in _URGENT_FAMILIES]
+    + ["current_case_at_risk", "risky_adult_with_child", "domestic_abuse_in_household"]
 )
 """Every ``rule`` name an URGENT assessment can carry."""
 
@@ -1790,6 +1929,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_ongoing_risk",
         "check_risky_adult",
         "check_request_about_this",
+        "check_household_violence",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -1943,6 +2083,38 @@ _CONCERN_CUE = _Gated.of(
     r"|not right (?:about|with)"
     r"|unsure about|makes me think (?:of|about)|reminds me of)\b"
 )
+# Domestic abuse in a household now, stated as a fact ("dad is violent towards mum", "there's
+# domestic abuse in the home"). Present tense only, and not inside an "if"/"when" clause, which
+# is about nobody in particular ("when dad is violent, the children are harmed too").
+_NOT_IN_A_CLAUSE = r"(?<!\bif )(?<!\bwhen )(?<!\bwhenever )(?<!\bwhere )(?<!\bonce )(?<!\bwhether )"
+_DOMESTIC_ABUSE_NOW = _Gated.of(
+    _NOT_IN_A_CLAUSE + r"\b" + _ACTOR + r"\b(?: \w+){0,2}? (?:is|are|gets|get|can be"
+    r"|keeps being|has been|have been) (?:\w+ ){0,2}?(?:violent|abusive|aggressive|controlling"
+    r"|coercive|threatening)\b"
+    r"|" + _NOT_IN_A_CLAUSE + r"\b(?:there is|there are|there has been|there have been|ongoing"
+    r"|current|regular) (?:\w+ ){0,2}?(?:domestic abuse|domestic violence|da|dv|violence)\b"
+    r"|\b(?:domestic abuse|domestic violence|da|dv) (?:is )?(?:happening|going on|ongoing"
+    r"|in the (?:home|house|household|flat))\b"
+)
+# The adults and children share a home now ("they live together", "the kids live with him").
+_CO_RESIDENT = _Gated.of(
+    r"(?<!was )(?<!were )\b(?:live|lives|living|stay|stays|staying|sleeps|sleeping)"
+    r" (?:\w+ ){0,2}?(?:together|with (?:him|her|them|mum|dad|the|his|their)|there|at home"
+    r"|in the (?:house|home|flat))\b"
+    r"|\b(?:share|sharing|shares) (?:a|the|their) (?:house|home|flat)\b|\bunder the same roof\b"
+    r"|\bin the (?:home|house|household|flat)\b|\b(?:moved|moving) (?:back )?in\b"
+    r"|\b(?:still|back) together\b"
+)
+# A child reported as fine, in the past tense ("mum said the baby was fine at the visit"): a
+# quoted or observed reassurance, which the classifier may read as a concern because of its
+# words. Only counts when nothing else in the text is a risk or a worry.
+_ALL_CLEAR = _Gated.of(
+    r"\b(?:was|were|seemed|looked|appeared) (?:(?!not\b|never\b|hardly\b|far\b|no\b)\w+ ){0,2}?"
+    r"(?:fine|well|safe|happy|settled|thriving|unharmed|unhurt|ok|okay|alright|all right"
+    r"|content|healthy|well cared for)\b"
+    r"|\bno (?:concerns|worries|issues|marks|injuries|bruises) (?:were |was )?(?:noted|seen"
+    r"|found|raised|observed|identified)\b|\bnothing of concern\b"
+)
 
 
 @dataclass(frozen=True)
@@ -2068,7 +2240,51 @@ def is_question(text: str) -> bool:
     return _QUESTION.search(normalise(text)) is not None
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_MAX_PARAGRAPHS = 12
+"""A draft with more paragraphs than this is assessed in this many runs of paragraphs, so the
+cost stays about twice that of the whole text however it is split."""
+
+
+def _severity(found: SafetyAssessment) -> int:
+    """The order in which :func:`assess` answers: urgent, crisis, check, distress, none."""
+    if found.signal is Signal.URGENT:
+        return 4
+    if found.crisis:
+        return 3
+    return {Signal.CHECK: 2, Signal.DISTRESS: 1}.get(found.signal, 0)
+
+
 def assess(text: str) -> SafetyAssessment:
+    r"""Assess a message, or a draft written over several messages (paragraphs), as a whole.
+
+    A draft is joined with blank lines ("previous\n\nnew"). Read as one text, an ordinary
+    reflection in its first paragraph ("in a case last year ...", "my reflection is that ...")
+    would make a present-tense worry in a later one look like part of the past case. So each
+    paragraph is also assessed alone, and the most serious answer wins (a paragraph is never
+    read more leniently than the message it came in); the whole text still counts, for a
+    situation spread over paragraphs.
+    """
+    whole = _assess(text)
+    if whole.signal is Signal.URGENT or not text or "\n" not in text:
+        return whole
+    parts = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+    if len(parts) < 2:
+        return whole
+    if len(parts) > _MAX_PARAGRAPHS:
+        size = -(-len(parts) // _MAX_PARAGRAPHS)
+        parts = ["\n\n".join(parts[i : i + size]) for i in range(0, len(parts), size)]
+    best = whole
+    for part in parts:
+        found = _assess(part)
+        if _severity(found) > _severity(best):
+            best = found
+    if best is whole:
+        return whole
+    return replace(best, crisis=best.crisis or whole.crisis)
+
+
+def _assess(text: str) -> SafetyAssessment:
     """Assess one user message for a live child-protection concern or practitioner distress.
 
     Args:
@@ -2097,11 +2313,14 @@ def assess(text: str) -> SafetyAssessment:
     retrospective = timing.retrospective
     crisis = bool(_first_match((_CRISIS,), t, lambda f: True))
 
-    has_child = _CHILD_RE.search(t) is not None
+    has_child = _CHILD_RE.search(t) is not None or _CHILD_BY_AGE.search(t) is not None
+    household = has_child or _HOUSEHOLD_RE.search(t) is not None
     family = _first_match(
         _URGENT_FAMILIES,
         t,
-        lambda f: (has_child or not f.needs_child) and (timing.now or not f.needs_strong_present),
+        lambda f: (has_child or not f.needs_child)
+        and (household or not f.needs_household)
+        and (timing.now or not f.needs_strong_present),
     )
     family_current = bool(family) and timing.concern_is_current(t)
     if family_current:
@@ -2141,6 +2360,21 @@ def assess(text: str) -> SafetyAssessment:
             particular=True,
         )
 
+    household_violence = (
+        _DOMESTIC_ABUSE_NOW.search(t) is not None
+        and not (hypothetical or generic or past)
+        and (current_case or not timing.review_reference)
+        and _CONDITIONAL.search(t) is None
+    )
+    if household_violence and has_child and _CO_RESIDENT.search(t) is not None:
+        return SafetyAssessment(
+            Signal.URGENT,
+            "domestic_abuse_in_household",
+            retrospective=False,
+            crisis=crisis,
+            particular=True,
+        )
+
     if crisis:
         return SafetyAssessment(
             Signal.DISTRESS, "practitioner_crisis", retrospective=retrospective, crisis=True
@@ -2162,6 +2396,9 @@ def assess(text: str) -> SafetyAssessment:
             and (_PRESENT_CUE.search(t) or _ACCESS.search(t))
         ):
             check = "check_risky_adult"
+    if not check and household_violence and household:
+        # "mum's partner is violent, they live together": a household with a child in it.
+        check = "check_household_violence"
     if not check and not (hypothetical or generic or past) and _REQUEST_ABOUT_THIS.search(t):
         check = "check_request_about_this"
     if check:
@@ -2186,6 +2423,10 @@ def assess(text: str) -> SafetyAssessment:
         or _CONDITIONAL.search(t) is not None
         or _GENERAL.search(t) is not None
     )
+    all_clear = _ALL_CLEAR.search(t) is not None and not any(
+        p.search(t) is not None
+        for p in (_RISK_NOW, _RISKY_ADULT, _CONCERN_CUE, _REQUEST, _REQUEST_ABOUT_THIS, _ONGOING)
+    )
     return SafetyAssessment(
         Signal.NONE,
         "",
@@ -2193,4 +2434,5 @@ def assess(text: str) -> SafetyAssessment:
         general=general,
         reassured=reassured,
         particular=particular,
+        all_clear=all_clear,
     )

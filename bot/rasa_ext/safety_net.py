@@ -129,8 +129,9 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
         * CHECK, unless the classifier already said urgent: the check intent.
         * DISTRESS, unless the classifier said urgent about text that is not about the past:
           the distress intent.
-        * NONE and the classifier said urgent (or check): a clearly retrospective text gives way
-          to the best-ranked other intent (or the fallback intent below the fallback threshold);
+        * NONE and the classifier said urgent (or check): a clearly retrospective text, or one
+          that only reports a child as fine (``all_clear``), gives way to the best-ranked other
+          intent (or the fallback intent below the fallback threshold);
           a text about no particular child gets the front-door answer if it is a question, the
           check intent if it is a statement. Anything else is left alone: the classifier may
           have caught a phrasing the patterns miss.
@@ -160,6 +161,7 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
                 "general": assessment.general,
                 "reassured": assessment.reassured,
                 "particular": assessment.particular,
+                "all_clear": assessment.all_clear,
             },
             add_to_output=True,
         )
@@ -199,7 +201,9 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
             logger.debug("Safety net: a question about support for staff.")
             self._set_intent(message, self._support)
         elif predicted in (self._urgent, self._check):
-            if assessment.retrospective:
+            if assessment.retrospective or assessment.all_clear:
+                # A past case, or a child reported as fine with nothing worrying in the text
+                # ("mum said the baby was fine at the visit"): the classifier read its words.
                 self._downgrade(message, predicted)
             elif assessment.general and is_question(text):
                 logger.debug("Safety net: a general question; answering with the front door.")

@@ -1685,6 +1685,9 @@ def test_a_long_message_is_answered_the_same(text: str) -> None:
         ("triggered " * 500)[:5000],
         ("a baby in my class has bruises and " * 200)[:5000],
         " ".join(["i keep thinking the child is with him"] * 150)[:5000],
+        ("a\n\n" * 2500)[:5000],  # a "draft" of many paragraphs, each assessed
+        ("mum's partner is violent, they live together.\n\n" * 120)[:5000],
+        ("cannot do this. done. " * 250)[:5000],
     ],
 )
 def test_a_long_adversarial_message_stays_cheap(text: str) -> None:
@@ -1693,3 +1696,202 @@ def test_a_long_adversarial_message_stays_cheap(text: str) -> None:
     start = time.perf_counter()
     assess(text)
     assert time.perf_counter() - start < 0.25
+
+
+# --------------------------------------------------------------------------------------------
+# Attack findings, fixed by class (each list is our own phrasings of the class, not the
+# attacker's). A live concern must never read as a reflection; a past case must stay a
+# reflection.
+# --------------------------------------------------------------------------------------------
+
+# 1. Abuse of a current child in the present tense, without "disclosed", "scared" or "now".
+PRESENT_ABUSE_NO_CUE = [
+    "the little one in my group gets smacked by her grandad when she wets the bed",
+    "one of my year 8s is getting knocked about at home by his older brother",
+    "my client's son gets thumped by his dad whenever he drinks",
+    "a boy in my tutor group gets battered by his uncle, he showed me his arm this morning",
+    "a girl I coach keeps getting slapped by her mum's boyfriend",
+]
+PAST_ABUSE_REFLECTIONS = [
+    "in a family I worked with years ago the boy got thumped by his dad and nobody asked",
+    "Looking back at Child Z, the children were getting hit at home long before anyone knew",
+    "when I was in MASH a girl told us she got smacked by her stepdad",
+    "What should a teacher do if a pupil says they get hit at home?",
+]
+
+# 2. A sex offender, or someone who poses a risk to children, moving in or staying now.
+RISKY_ADULT_MOVING_IN = [
+    "mum has started seeing a man who is on the sex offenders register and he is moving in"
+    " next week",
+    "the nan is letting her brother stay over and he served time for abusing kids",
+    "one of my families, dad's mate who did time for indecent images is sleeping on their sofa",
+    "a lodger with convictions for child sex offences has just moved into my pupil's house",
+    "grandad was in prison for touching children and now he babysits the twins on saturdays",
+]
+RISKY_ADULT_PAST = [
+    "years ago we had a family where a sex offender moved in and nobody checked",
+    "in the review the man had convictions for sexual offences and was living with the family",
+    "If a registered sex offender moves in with a family, who tells the mum?",
+]
+
+# 3. Child sexual or criminal exploitation now: much older "boyfriend", gifts, drugs, missing.
+EXPLOITATION_NOW = [
+    "a year 9 girl is being picked up from school by men in cars and given weed",
+    "one of my year 10s has a boyfriend twice her age who keeps buying her phones and trainers",
+    "she's only 14 and stays at her much older boyfriend's flat where he gives her cannabis",
+    "a lad in my group keeps disappearing overnight and comes back with cash, older lads are"
+    " giving him weed",
+    "a girl I support is being driven around by adult men and given vodka",
+]
+EXPLOITATION_PAST = [
+    "in a case some years back a girl was given alcohol by older men and we called it a"
+    " lifestyle choice",
+    "years ago we missed a boy who was picked up by men in cars after school",
+]
+
+# 4. Domestic abuse in a household with children now, stated as a fact.
+HOUSEHOLD_VIOLENCE_NOW = [
+    "dad is violent towards mum and the three kids still live with him",
+    "there's domestic abuse in the home, the baby lives there with mum and her partner",
+    "the stepdad is abusive to mum and the toddler lives with them",
+    "mum's new boyfriend gets violent when he drinks and he's living with them now",
+    "one of my mums has a partner who is abusive and they share the flat with her two boys",
+]
+HOUSEHOLD_VIOLENCE_NOT_NOW = [
+    "we had a family where dad was violent towards mum and the kids lived with him",
+    "when dad is violent towards mum, the children living with them are harmed too",
+    "in my last job the stepdad was abusive and the toddler lived with them",
+]
+
+# 5. A current case compared with the review.
+LIKE_THE_REVIEW_NOW = [
+    "I think I've got my own Child Z on my books right now",
+    "we have a proper Child Z situation in one of our families",
+    "reading this I realised one of my current cases is just like it",
+    "the family I'm visiting this week are exactly the Child Z set up",
+    "one of my families is the review all over again, his history has never been checked",
+]
+LIKE_THE_REVIEW_NOT_NOW = [
+    "Child Z reminded me of a case I had years ago",
+    "the Child Z review is like many others I've read",
+    "I wonder how many Child Z situations there are out there",
+]
+
+# 7. Short distress without "upset" words; hopelessness about life is a crisis.
+SHORT_DISTRESS = [
+    "i'm spent. can't keep doing this",
+    "need to step away from this for a while",
+    "that case hit a bit close to home",
+    "this one really cut deep",
+    "can't face this any more. done.",
+]
+HOPELESS_CRISIS = [
+    "cant do this any more, whats the point of even being alive",
+    "I can't keep going, what's the point of anything anymore",
+    "can't do this anymore. tired of living tbh",
+    "can't carry on like this, nothing in my life matters any more",
+]
+DONE_NOT_DISTRESS = [
+    "I'm done with this section now",
+    "I'm finished with the questions, can we save it",
+    "done for now, thanks, I'll pick up the rest tomorrow",
+    "i'm done with my reflection, please save it",
+    "can't do this one today, no time, got a meeting",
+]
+
+# 8. Reflections that look like concerns: names that are words, quoted reassurance, initials,
+# nicknames, harm words in the past tense, training questions.
+LOOKS_LIKE_A_CONCERN = [
+    "Mum Hope said the children were safe at that time",
+    "Baby Rose was seen by the health visitor and was fine",
+    "AB and his sister CD were never spoken to alone, which the review noted",
+    "we knew him as Mad Mick, and his record came out much later",
+    "Dad Justice was always around at contact, which we later learned was unsafe",
+    "in the training scenario the stepdad hits the kids and we talked about who to call",
+    "the case study had a dad who was violent towards mum while the kids lived with him",
+]
+
+# A whole draft written over several messages: a reflection, then a present-tense worry.
+DRAFT_REFLECTIONS = [
+    "In a case last year we relied on mum to keep the children away from her ex.",
+    "Looking back at Child Z, I think the history should have been shared with dad.",
+    "My reflection is that we rarely ask who else lives in the house.",
+]
+DRAFT_WORRIES = [
+    PRESENT_ABUSE_NO_CUE[1],
+    RISKY_ADULT_MOVING_IN[2],
+    EXPLOITATION_NOW[0],
+    HOUSEHOLD_VIOLENCE_NOW[0],
+    LIKE_THE_REVIEW_NOW[2],
+]
+
+
+@pytest.mark.parametrize("text", PRESENT_ABUSE_NO_CUE + RISKY_ADULT_MOVING_IN + EXPLOITATION_NOW)
+def test_a_current_child_at_risk_without_cue_words_is_urgent(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.URGENT, result
+    assert result.rule in URGENT_RULES
+
+
+@pytest.mark.parametrize("text", HOUSEHOLD_VIOLENCE_NOW + LIKE_THE_REVIEW_NOW)
+def test_a_household_or_case_like_the_review_now_is_at_least_checked(text: str) -> None:
+    result = assess(text)
+    assert result.signal in (Signal.URGENT, Signal.CHECK), result
+    assert result.particular
+
+
+@pytest.mark.parametrize(
+    "text",
+    PAST_ABUSE_REFLECTIONS
+    + RISKY_ADULT_PAST
+    + EXPLOITATION_PAST
+    + HOUSEHOLD_VIOLENCE_NOT_NOW
+    + LIKE_THE_REVIEW_NOT_NOW
+    + LOOKS_LIKE_A_CONCERN,
+)
+def test_the_same_words_about_the_past_or_nobody_stay_none(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.NONE, result
+
+
+@pytest.mark.parametrize("text", LOOKS_LIKE_A_CONCERN)
+def test_a_reflection_that_looks_like_a_concern_is_not_kept_as_urgent(text: str) -> None:
+    """The component keeps a classifier-only urgent for a particular, present child; these
+    are past, quoted reassurance or about nobody, so one of the flags must let it go."""
+    result = assess(text)
+    assert result.retrospective or result.general or result.reassured or not result.particular
+
+
+@pytest.mark.parametrize("text", SHORT_DISTRESS)
+def test_short_distress_without_upset_words(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.crisis is False
+
+
+@pytest.mark.parametrize("text", HOPELESS_CRISIS)
+def test_cannot_go_on_with_hopelessness_about_life_is_a_crisis(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.crisis is True
+
+
+@pytest.mark.parametrize("text", DONE_NOT_DISTRESS)
+def test_done_with_the_task_is_not_distress(text: str) -> None:
+    assert assess(text).signal is Signal.NONE
+
+
+@pytest.mark.parametrize("worry", DRAFT_WORRIES)
+@pytest.mark.parametrize("reflection", DRAFT_REFLECTIONS)
+def test_a_draft_of_a_reflection_then_a_worry_is_urgent_or_checked(
+    reflection: str, worry: str
+) -> None:
+    result = assess(reflection + "\n\n" + worry)
+    assert result.signal in (Signal.URGENT, Signal.CHECK), result
+
+
+@pytest.mark.parametrize("second", DRAFT_REFLECTIONS + PAST_ABUSE_REFLECTIONS[:2])
+@pytest.mark.parametrize("first", DRAFT_REFLECTIONS)
+def test_a_draft_of_reflections_only_stays_none(first: str, second: str) -> None:
+    if first != second:
+        assert assess(first + "\n\n" + second).signal is Signal.NONE

@@ -468,6 +468,7 @@ def test_safety_property_carries_no_user_text(net: SafetyNet) -> None:
         "general": False,
         "reassured": False,
         "particular": True,
+        "all_clear": False,
     }
     assert "zebedee" not in repr(safety).lower()
     assert SAFETY_KEY in message.output_properties
@@ -486,3 +487,65 @@ def test_user_text_is_never_logged(net: SafetyNet, caplog: pytest.LogCaptureFixt
     for record in caplog.records:
         assert record.levelno == logging.DEBUG
         assert "quokka" not in record.getMessage().lower()
+
+
+# --- attack findings: the patterns win over any other prediction --------------------------
+
+OTHER_PREDICTIONS = [
+    "ask_privacy",
+    "add_to_reflection",
+    "share_reflection",
+    "stop_discussion",
+    "choose_agency",
+    "nlu_fallback",
+    "express_distress",
+    "greet",
+]
+
+
+@pytest.mark.parametrize("predicted", OTHER_PREDICTIONS)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("her stepdad's back living there. the girls hide from him, what should I do", CHECK),
+        ("one of my year 7s gets knocked about by his uncle", URGENT),
+        ("dad's friend who served time for indecent images is sleeping at theirs", URGENT),
+        ("mum's fella is abusive and they live together", CHECK),
+        ("we've got a proper Child Z situation with one of our families", CHECK),
+    ],
+)
+def test_a_live_concern_wins_over_whatever_else_was_predicted(
+    net: SafetyNet, text: str, expected: str, predicted: str
+) -> None:
+    message = _message(text, [(predicted, 0.8), ("share_reflection", 0.1), (URGENT, 0.05)])
+    net.process([message])
+    assert _intent(message) == (expected, 1.0)
+
+
+@pytest.mark.parametrize("predicted", [URGENT, CHECK])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child reported as fine, in the past tense, after the door put in placeholders.
+        "Dad [NAME 1] told us the twins were fine after the weekend",
+        "Baby [NAME 1] was seen at clinic and seemed settled",
+        # Initials and a nickname in a reflection on a past case.
+        "[NAME 1] and her brother [NAME 2] were never seen alone, which the review noted",
+        "we knew him as [NAME 1], and his record only came out much later",
+    ],
+)
+def test_a_reflection_that_only_looks_like_a_concern_gives_way(
+    net: SafetyNet, text: str, predicted: str
+) -> None:
+    message = _message(text, [(predicted, 0.63), ("share_reflection", 0.36)])
+    net.process([message])
+    assert _intent(message) == ("share_reflection", 0.36)
+
+
+def test_a_child_reported_as_fine_but_with_a_worry_is_not_all_clear(net: SafetyNet) -> None:
+    message = _message(
+        "mum said the baby was fine but I'm uneasy about her new partner",
+        [(URGENT, 0.63), ("share_reflection", 0.36)],
+    )
+    net.process([message])
+    assert _intent(message)[0] in (URGENT, CHECK)
