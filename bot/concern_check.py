@@ -46,7 +46,9 @@ _NOT_CLEAR = re.compile(
     r"|although|though|still|now|current(?:ly)?|ongoing|at the moment|right now|today"
     r"|tonight|tomorrow|this (?:morning|afternoon|evening|week)|yesterday|last night"
     r"|is happening|keeps?|again|open case|(?:is|still|currently) (?:open|allocated|active)"
-    r"|on my caseload|worried|scared|afraid|at risk|in danger|unsafe)\b"
+    r"|on my caseload|worried|scared|afraid|at risk|in danger|unsafe|well|i think|i guess"
+    r"|i suppose|probably|hopefully|wait|hmm+|er+m*|um+)\b"
+    r"|\.\.|…|\?"  # a trailing-off "no..." or a question back is not a clear no
 )
 
 # "Not now, the case is closed now" / "she's safe now": "now" that reassures, not worries.

@@ -98,7 +98,31 @@ def _anonymise_joined(parts: list[str], separator: str) -> str:
         reading_spans = _detect_normalised_offsets(reading)
     else:
         reading_spans = detect_normalised(reading)
-    return _rewrite(joined, reading_spans, placeholders, to_joined)
+    return _absorb_fragments(_rewrite(joined, reading_spans, placeholders, to_joined))
+
+
+# A number's placeholder on one side of a message break and a bare run of digits on the other:
+# the digits are the rest of that number ("07700" then "900901" the door read as a reference).
+_NUMERIC = r"\[(?:PHONE|NHS_NUMBER|NI_NUMBER|REFERENCE|DATE|POSTCODE) \d+\]"
+_DIGITS = r"\d[\d ]*\d|\d"
+_DIGITS_BEFORE = re.compile(rf"(?<![\w\]])(?:{_DIGITS})\s*\n\s*\n\s*({_NUMERIC})")
+_DIGITS_AFTER = re.compile(rf"({_NUMERIC})\s*\n\s*\n\s*(?:{_DIGITS})(?![\w\[])")
+
+
+def _absorb_fragments(text: str) -> str:
+    """Fold digits split from a number's placeholder by a message break into that placeholder.
+
+    The detector reads a placeholder as a typical value of its type, which cannot complete a
+    number of another type: "07700" then "900901" (read alone as a reference) is a phone split
+    in two, and no stand-in reassembles it. A run of digits touching a numeric placeholder
+    across a break is always part of it.
+    """
+    previous = None
+    while previous != text:
+        previous = text
+        text = _DIGITS_BEFORE.sub(r"\1", text)
+        text = _DIGITS_AFTER.sub(r"\1", text)
+    return text
 
 
 def _read_plain(joined: str, start: int, end: int, out: list[str], to_joined: list[int]) -> None:

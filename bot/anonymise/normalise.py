@@ -47,6 +47,9 @@ _SPACE_LIKE = frozenset("\t\u2800\u1680")  # tab, braille blank, Ogham space mar
 _LINE_BREAKS = frozenset("\n\u2028\u2029\u0085\u000b\u000c")
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d")
 _SINGLE_QUOTES = frozenset("\u2018\u2019\u201a\u201b\u2032\u02bc\u02b9\u00b4`\uff07")
+# Full stops and "at" signs from other scripts that NFKC leaves alone ("name@example。org").
+_FULL_STOPS = frozenset("\u3002\uff61\u2024\ufe52")
+_AT_SIGNS = frozenset("\ufe6b")
 _DOUBLE_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02")
 # Latin letters that NFD does not decompose into a base letter and an accent.
 _LATIN_FOLD = {
@@ -142,6 +145,10 @@ def _cluster(text: str, start: int, nxt: str) -> str:
         return "'"
     if ch in _DOUBLE_QUOTES:
         return '"'
+    if ch in _FULL_STOPS:
+        return "."
+    if ch in _AT_SIGNS:
+        return "@"
     return ch
 
 

@@ -48,6 +48,12 @@ def test_a_clear_no_carries_on(text: str) -> None:
         ("what do you mean?", "ask_help"),
         ("she's 4 and he's back at the house", "share_reflection"),
         ("no it happened last night", "deny"),
+        ("no... well", "deny"),
+        ("Nah it's fine I think", "deny"),
+        ("no, wait, yes", "deny"),
+        ("no?", "deny"),
+        ("probably not", "deny"),
+        ("hmm no", "deny"),
     ],
 )
 def test_anything_but_a_clear_no_gets_the_urgent_answer(text: str, intent: str) -> None:

@@ -83,3 +83,19 @@ def test_an_error_withholds_the_added_part_not_the_earlier_ones(
     assert (
         anonymise_joined(["first part kept", "second part"]) == f"first part kept\n\n{FAILED_TEXT}"
     )
+
+
+def test_digits_split_from_a_number_read_as_another_type_join_its_placeholder() -> None:
+    # "900901" alone reads as a reference, so no stand-in reassembles the phone it completes.
+    parts = door("her mobile, it was 07700", "900901 and the NHS number was on the letter")
+    assert parts[1].startswith("[REFERENCE 1]")
+    joined = anonymise_joined(parts)
+    assert "07700" not in joined and "900901" not in joined
+    assert joined == "her mobile, it was [REFERENCE 1] and the NHS number was on the letter"
+
+
+def test_numbers_in_separate_messages_that_are_not_identifiers_stay() -> None:
+    parts = ["We met the family in 2019", "2020 was worse for them"]
+    assert anonymise_joined(parts) == "\n\n".join(parts)
+    parts = ["Her number was [PHONE 1]", "and we rang 3 times before visiting"]
+    assert anonymise_joined(parts) == "\n\n".join(parts)

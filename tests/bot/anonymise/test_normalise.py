@@ -74,3 +74,10 @@ def test_detect_reports_spans_on_the_original_text() -> None:
     raw = "Baby's NHS number 999\u2009526\u20090182 was missing"
     (span,) = [s for s in detect(raw) if s.type == "NHS_NUMBER"]
     assert raw[span.start : span.end] == "999\u2009526\u20090182"
+
+
+@pytest.mark.parametrize("stop", ["\u3002", "\uff61", "\u2024", "\ufe52"])
+def test_full_stops_from_other_scripts_are_full_stops(stop: str) -> None:
+    # Found by an attack: "name@example。org" kept its domain; NFKC leaves these alone.
+    assert normalise(f"tabitha@example{stop}org").text == "tabitha@example.org"
+    assert "example" not in anonymise(f"email tabitha@example{stop}org today").text
