@@ -8,7 +8,8 @@ and 200 "success" when handling fails, and blocks the event loop with ``requests
 
 Here, for each request:
 
-1. no Teams app configured (``MICROSOFT_APP_ID`` and ``MICROSOFT_APP_PASSWORD``): **503**;
+1. no Teams app configured (``MICROSOFT_APP_ID`` and ``MICROSOFT_APP_PASSWORD``): **404** (there
+   is no Teams bot here: a client's mistake, not a server fault);
 2. the Bearer token is checked (bot/teams/auth.py): any failure is **401**, logged with its
    reason, never the token (503 only if no signing keys could be loaded at all);
 3. the body must be an activity (JSON object with type, channelId, serviceUrl, conversation,
@@ -191,7 +192,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
                 http=self._http,
             )
         else:
-            logger.info("Teams is not configured (MICROSOFT_APP_ID/PASSWORD): webhook answers 503")
+            logger.info("Teams is not configured (MICROSOFT_APP_ID/PASSWORD): webhook answers 404")
 
     @classmethod
     def name(cls) -> str:
@@ -209,7 +210,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
 
     @property
     def configured(self) -> bool:
-        """Whether an app id and password are set (otherwise the webhook answers 503)."""
+        """Whether an app id and password are set (otherwise the webhook answers 404)."""
         return self._auth is not None and self._tokens is not None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -235,7 +236,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
     async def handle(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         """One webhook request: the numbered steps in this module's docstring."""
         if self._auth is None or self._tokens is None:
-            return response.json({"error": "Teams is not configured on this server"}, status=503)
+            return response.json({"error": "Teams is not configured on this server"}, status=404)
         if len(request.body or b"") > MAX_BODY_BYTES:
             return response.json({"error": "the activity is too large"}, status=413)
         try:
