@@ -256,8 +256,8 @@ _WORD_FIXES: dict[str, str] = {
     "overwhelemed": "overwhelmed",
     "copeing": "coping",
     "copin": "coping",
-    "burntout": "burnt out",
-    "burnedout": "burnt out",
+    "burntout": "burnout",
+    "burnedout": "burnout",
     "exausted": "exhausted",
     "exhuasted": "exhausted",
     "upseting": "upsetting",
@@ -362,7 +362,8 @@ _MULTI_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "14yo", "[age] y/o", "15 yrs old" -> "14 year old" (the door writes ages as [AGE 1]).
     (re.compile(r"\b(\d{1,2}|xxage) ?(?:yo|y o|yrs old|yr old)\b"), r"\1 year old"),
     (re.compile(r"\bcase load\b"), "caseload"),
-    (re.compile(r"\b(?:burnt|burned|burn) ?out\b|\bburnout\b"), "burnt out"),
+    # One word, so the injury words ("burnt", "burns") never read a practitioner's burnout.
+    (re.compile(r"\b(?:burnt|burned|burn) ?out\b"), "burnout"),
     (re.compile(r"\bself[ -]?harm"), "self harm"),
     (re.compile(r"\bover ?dose"), "overdose"),
     (re.compile(r"\bhome ?alone\b"), "home alone"),
@@ -392,7 +393,7 @@ def normalise(text: str) -> str:
     t = _HYPHEN_RE.sub(" ", t)
     t = _SPACE_RE.sub(" ", t).strip()
     t = _WORD_RE.sub(_fix_word, t)
-    # Multi-word spellings that the patterns expect in one form ("burned out" -> "burnt out").
+    # Multi-word spellings that the patterns expect in one form ("burned out" -> "burnout").
     for pattern, repl in _MULTI_FIXES:
         t = pattern.sub(repl, t)
     return t
@@ -1670,6 +1671,9 @@ _PAUSE_PHRASE = (
     r"|five|a few|a little|a quick) (?:minute|minutes|min|mins|moment|moments|sec|second"
     r"|break|breather|breathing space|pause|time out|time|space)"
     r"|give me (?:a|one) (?:sec|second|minute|moment|min)"
+    r"|(?:can|could|may) i (?:just )?(?:have|take|get|grab) (?:a|a bit of a|some|5|five|ten"
+    r"|10|a few|a little|a quick) (?:minute|minutes|min|mins|moment|moments|sec|second|break"
+    r"|breather|pause)"
     r"|(?:i )?(?:need to |have to |am going to |will |must )?take (?:five|5|ten|10|a minute"
     r"|a moment|a break|a breather|a second|a sec|a few minutes|some time)"
     r"|(?:i )?(?:cannot|can not|could not) (?:do|face|cope with|manage|deal with|handle"
@@ -1744,6 +1748,26 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|\bhit a (?:raw )?nerve\b|\b(?:hit|hits|hitting|struck|strikes) (?:\w+ ){0,2}?close to"
         r" home\b",
         r"\bmy mental health\b|\bpanic attacks?\b",
+        # Sad, in a short message of its own: "just so sad", "that's so sad, I don't know what
+        # to say" (not "it's so sad that nobody joined the dots", a remark about the case).
+        r"^(?:(?:oh|god|gosh|honestly|just|wow|that is|this is|it is|all|um|erm)[,.]? ){0,3}"
+        r"(?:so|really|just|incredibly|unbearably|terribly|awfully|too|very|utterly) (?:so )?sad"
+        r"(?:[,.]? (?:i (?:do not|cannot) (?:know what to say|find the words|take it in)"
+        r"|honestly|really|sorry))?\s*[.!]*$",
+        # A crying face or a broken heart, alone or with a few words, and no laughter.
+        "^(?!.{0,80}?(?:\\blol\\b|\\bhaha|\\blmao\\b|\U0001f602|\U0001f923))(?=.{0,80}$)"
+        ".{0,80}?[\U0001f622\U0001f62d\U0001f494\U0001f97a\U0001f625\U0001f61e\U0001f614"
+        "\U0001f613\U0001f63f\U0001f979\u2639]",
+        # Shaken with no "I": "honestly a bit shaken after that", "quite rattled tbh".
+        r"(?:^|[.!?] )(?:(?:honestly|tbh|just|still|feeling|oh|um|erm|ok|okay|god|and|but|so"
+        r"|now|left)[,.]? ){0,3}(?:a (?:bit|little|touch) |bit |quite |really |so |pretty |very "
+        r"|rather |all |properly )(?:shaken|shook|rattled|wobbly|teary|tearful|choked|emotional"
+        r"|jittery)\b",
+        # Anxious or low since a case, with no "I": "anxious all the time since that case".
+        r"(?:^|[.!?] )(?:(?:honestly|just|still|been|feeling|so|really|and|but|always)\s){0,3}"
+        r"(?:anxious|on edge|jumpy|panicky|tearful|teary|low|numb|stressed|jittery|a wreck"
+        r"|a mess|not myself)(?: \w+){0,2}? (?:all the time|constantly|every day|every night"
+        r"|since|ever since|for weeks|for months|lately|most days|all week)\b",
     ),
     _family(
         "distress_coping",
@@ -1757,9 +1781,12 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\boverwhelm\w*",
         r"\b(?:too much|too hard|too heavy) for me\b|\bi cannot do this (?:anymore|any more"
         r"|job)\b",
-        r"\bi (?:am|feel) (?:\w+ )?(?:exhausted|drained|burnt out|fried|frazzled|spent)\b",
-        r"\bburnt out\b|\bout of my depth\b(?![^.!?]{0,40}\b(?:training|course|learn\w*"
-        r"|more about)\b)",
+        r"\bi (?:am|feel) (?:\w+ )?(?:exhausted|drained|burnout|fried|frazzled|spent)\b",
+        # Burnout as a topic ("staff burnout", "is burnout covered?") is not the speaker's own.
+        r"(?<!staff )(?<!workforce )(?<!about )(?<!on )(?<!is )(?<!of )\bburnout\b"
+        r"|\bi (?:am|feel|think i am) (?:\w+ ){0,2}?(?:close to|near|on the edge of|at risk of"
+        r"|heading for|on the verge of|on the brink of) burnout\b"
+        r"|\bout of my depth\b(?![^.!?]{0,40}\b(?:training|course|learn\w*|more about)\b)",
         r"\bi (?:\w+ )?(?:dread|hate) (?:going (?:in|into|to|back)|work|my job|mondays"
         r"|the thought)",
         r"\b(?:cannot|can not|can|could) (?:\w+ )?(?:do|keep doing|carry on with|carry on doing)"
@@ -1778,6 +1805,17 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|\boff sick with (?:stress|anxiety|depression)\b",
         r"\b(?:stressed|stress) (?:out )?(?:that |so )?i cannot\b",
         r"\btipped me over\b|\bpushed me over the edge\b",
+        r"\b(?:too much|a lot|so much|too hard|the last straw|more than i can (?:take|handle"
+        r"|cope with)) (?:\w+ ){0,2}?on top of (?:everything|all (?:of )?(?:this|that|the rest)"
+        r"|what is going on|things at home|my own stuff)(?= else\s*(?:[.!,]|$)|\s*(?:[.!,]|$)"
+        r"| (?:else )?(?:right now|at the moment|at home|going on|for me|in my life|lately))",
+        r"\b(?:pull|pulling|get|getting|put|putting|piece|piecing) myself (?:back )?together\b"
+        r"|\b(?:trying to|try to|struggling to|cannot|can not|barely|just about|only just)"
+        r" (?:hold|keep|holding|keeping) (?:it|myself|things|everything) (?:all )?together\b",
+        r"\b(?:wearing|wears|wore|worn|grinding|grinds|ground|getting|gets|got|dragging|drags"
+        r"|dragged) me (?:right )?down\b(?! (?:to|there|here|the)\b)"
+        r"|\bi (?:am|feel) (?:\w+ ){0,2}?(?:worn down|worn out|ground down|worn thin"
+        r"|running on fumes)\b",
         r"\bi (?:have )?had (?:a|such a) (?:\w+ )?(?:hard|tough|rough|awful|horrible|difficult"
         r"|terrible|bad|heavy) (?:week|day|time|month|year|few weeks|few days|few months|months"
         r"|couple of weeks|couple of months|weeks|term|year at work)\b",
@@ -1808,6 +1846,9 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:not|barely|hardly) (?:been )?sleep(?:ing)?\b|\bsleepless\b|\b(?:lying|lie|lay"
         r"|laying) awake\b"
         r"|\bawake at night\b|\binsomnia\b",
+        r"(?:\bi (?:have |had )?|^(?:honestly |still |just )?(?:have |had )?)(?:not|never|barely"
+        r"|hardly) (?:really |properly )?(?:slept|been sleeping)(?: (?:properly|right)\b"
+        r"|\b[^.!?]{0,30}?\bsince\b)",
     ),
     _family(
         "distress_memories",
@@ -1825,6 +1866,12 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"|comes|coming|flood\w*) (?:\w+ )?back\b|\bflooding back\b"
         r"|\bbrought (?:it |this |that |everything |a lot )?(?:all )?(?:up|back up) (?:again|for"
         r" me)\b|\b(?:very|really|quite|so|a bit|too) personal\b",
+        r"\b(?:opened|opening|opens|open|ripped|ripping|torn|tore|tearing|brought|bringing"
+        r"|raked|raking|dragged|dragging|stirred|stirring) (?:it|this|that|everything|things"
+        r"|stuff|all of it|a lot|old wounds|the wound|wounds)(?: all)?(?: right)? (?:back (?:up"
+        r"|open)|(?:up|open) (?:again|all over again|for me))\b|\b(?:reopen\w*|re open\w*)"
+        r" (?:\w+ )?(?:old )?(?:wounds?|it all|everything|the grief)\b|\bopened (?:up )?old"
+        r" wounds\b",
         r"\btoo (?:close|near) to home\b|\b(?:very|really|a bit|quite|so|rather|bit) (?:close"
         r"|near) to home\b|\bclose to home for me\b",
     ),
@@ -1835,6 +1882,8 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"^" + _PAUSE_OPENER + _PAUSE_PHRASE
         # up to three of them: "done. can't face any more of this"
         + r"(?:[,.!?;]{1,3} " + _PAUSE_OPENER + _PAUSE_PHRASE + r"){0,2}"
+        + r"(?:[,.;]? (?:this|it|that) (?:is|was|has been|feels) (?:\w+ ){0,2}?(?:heavy|hard"
+        r"|a lot|too much|grim|rough|tough|awful|brutal|raw))?"
         r"(?:[,.]? (?:sorry|please|thanks|ok)){0,3}\s*[.!?]*$",
         r"\b(?:knocked|knock|knocks) me (?:for six|sideways|back)\b|\bfloored me\b"
         r"|\b(?:shook|shaken) me up\b|\bwinded me\b",

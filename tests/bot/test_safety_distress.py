@@ -1,0 +1,69 @@
+"""Distress and crisis about the practitioner: the classes the safety net used to miss.
+
+Each list is a class of phrasing, not a list of strings to special-case: the patterns in
+bot/safety.py are written for the class, and these are a handful of varied examples of it.
+Never weaken a phrasing to make it pass: fix the patterns.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import DISTRESS_RULES, Signal, assess, normalise
+
+# --------------------------------------------------------------------------------------------
+# A. Short distress without an "upset"-type word
+# --------------------------------------------------------------------------------------------
+
+DISTRESS_SHORT = [
+    # asking for a pause
+    "can I have a moment please",
+    "give me a min, this is heavy",
+    "could I take a breather",
+    # too much, on top of everything
+    "this is too much on top of everything",
+    "honestly it's a lot on top of everything else",
+    # sad, briefly
+    "honestly, just so sad",
+    "that's so sad, I don't know what to say",
+    # a crying emoji, alone or with a few words
+    "\U0001f622",
+    "oh god \U0001f62d",
+    "reading this \U0001f494",
+    "\U0001f62d\U0001f62d",
+    # shaken, pulling myself together
+    "honestly a bit shaken after that",
+    "quite rattled tbh",
+    "sat in the car park trying to pull myself together before my next visit",
+    "trying to hold it together in the staff room",
+    # sleep, wear, anxiety since a case
+    "haven't slept properly since the inquest",
+    "I've not really slept right since the strategy meeting",
+    "this job is wearing me down",
+    "it's all grinding me down lately",
+    "anxious all the time since that case",
+    "on edge constantly since the baby died",
+    # a loss reopened
+    "we lost a little boy on our caseload last year and this has opened it all up again",
+    "our team lost a child in the spring and this has ripped it all back open",
+    # burnt out, with deaths that are about the practitioner, not a live child
+    "I'm completely burnt out, three deaths on my patch since Christmas",
+    "three deaths on my patch this year and I'm burned out",
+    "honestly burnout is real, two child deaths on my caseload this term",
+    "I think I'm close to burnout",
+]
+
+
+@pytest.mark.parametrize("text", DISTRESS_SHORT)
+def test_short_distress(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.rule in DISTRESS_RULES
+    assert result.crisis is False
+
+
+def test_burnout_is_not_a_burn() -> None:
+    """'Burnt out' is one word to the patterns, so the injury words never read it."""
+    assert normalise("I'm burned out") == "i am burnout"
+    text = "I'm burnt out, and a baby on my caseload has burns on his hands today"
+    assert assess(text).signal is Signal.URGENT
