@@ -1035,7 +1035,9 @@ _OWN_PAST = _Gated.of(
     r"\bwhen i was (?:a child|a kid|little|young|younger|a girl|a boy|a teenager|a teen|small"
     r"|growing up|in care|at school|\d{1,2}|[a-z]+teen)\b"
     r"|\b(?:as|since) a (?:child|kid|little girl|little boy|teenager|teen)\b(?! protection)"
-    r"|\bi grew up\b|\b(?:my|our) (?:own )?(?:childhood|upbringing)\b"
+    r"|\bi grew up\b(?! (?:in|round|around|near|on) (?:the area|this area|here|there|the same"
+    r" area|the town|the city|the estate|the village|xxplace|xxlocation)\b| (?:locally|nearby"
+    r"|round here|around here)\b)|\b(?:my|our) (?:own )?(?:childhood|upbringing)\b"
     r"|\bi (?:was|have been|had been) (?:\w+ )?(?:in care|in foster care|a looked after child"
     r"|looked after|fostered|adopted|abused|sexually abused|neglected|a victim|on a cp plan"
     r"|on a child protection plan|on the child protection register)\b(?!(?: child)?"
@@ -1913,6 +1915,23 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     _family(
         "distress_own_past",
         _OWN_PAST.pattern.pattern,
+        # The briefing mirrors the practitioner's own past: "that was my mum", "that was me as a
+        # kid", "my dad was like the man in the review", "that girl could have been me". Kept
+        # out of _OWN_PAST, which also downgrades a child concern: these say nothing of when.
+        r"^(?:(?:honestly|god|wow|oh|yeah|and)[,.]? ){0,2}(?:that|this|it) (?:was|is|could have"
+        r" been|sounds like) (?:literally |exactly |basically |just )?(?:me|us|my (?:mum|mother"
+        r"|dad|father|step dad|step mum|childhood|family|house|home|life|upbringing|brother"
+        r"|sister|nan))(?: (?:growing up|as a (?:kid|child|teenager)|when i was \w+|word for word"
+        r"|to a t|exactly|all over|too))?(?=\s*(?:[.!,;-]|$))",
+        r"\bmy (?:own )?(?:dad|mum|father|mother|step dad|step mum|step father|step mother"
+        r"|brother|uncle|grandad|nan|parents|mum boyfriend|mum partner) (?:was|were|is|sounds)"
+        r" (?:\w+ )?(?:like|the same as|another) (?:adult [a-z]|child [a-z]|the (?:dad|mum"
+        r"|father|mother|man|step dad|partner|boyfriend|adult|parents?) in (?:this|the)"
+        r" (?:review|briefing|case|report)|him|her|that)\b",
+        r"\b(?:child [a-z]|that (?:child|little girl|little boy|girl|boy|kid|baby)) (?:could|might"
+        r"|would) (?:easily )?(?:have been|be) me\b|\bi was (?:that|child [a-z])"
+        r" (?:little |young )?(?:child|girl|boy|kid|teenager)?(?=\s*(?:[.!,;-]|$| once| myself"
+        r"| too| growing up))",
     ),
 )
 

@@ -67,3 +67,42 @@ def test_burnout_is_not_a_burn() -> None:
     assert normalise("I'm burned out") == "i am burnout"
     text = "I'm burnt out, and a baby on my caseload has burns on his hands today"
     assert assess(text).signal is Signal.URGENT
+
+
+# --------------------------------------------------------------------------------------------
+# B. The practitioner's own past mirrored in the briefing
+# --------------------------------------------------------------------------------------------
+
+DISTRESS_OWN_PAST_MIRRORED = [
+    "that was my mum",
+    "that was me as a kid, honestly a bit shaken",
+    "that was literally my childhood",
+    "my dad was like Adult A",
+    "my stepdad was exactly like the man in this review and I'm all over the place",
+    "Child Z could have been me",
+    "I was that little girl",
+]
+
+
+@pytest.mark.parametrize("text", DISTRESS_OWN_PAST_MIRRORED)
+def test_own_past_mirrored_in_the_briefing(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.rule in DISTRESS_RULES
+    assert result.crisis is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that was me - my stepdad used to lock me in my room too, I'm shaking",
+        "my dad was like Adult A, he used to hit my mum",
+    ],
+)
+def test_own_past_mirrored_is_not_a_live_child(text: str) -> None:
+    assert assess(text).signal is Signal.DISTRESS
+
+
+def test_a_live_child_still_wins_over_the_own_past() -> None:
+    text = "that was my mum, and now a girl in my class says her dad hits her"
+    assert assess(text).signal is Signal.URGENT
