@@ -1658,6 +1658,58 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         + _HOPELESS
         + r".{0,80}?\b(?:cannot|can not) (?:do (?:this|it)(?: \w+)? any ?more|keep (?:doing this"
         r"|going|on)|go on|carry on|take (?:it|this|any more)|face (?:it|this|anything))\b",
+        # Said without the words for suicide. Each is the speaker's own: an "I", "me" or "my",
+        # or a whole message, so "the point about bridges", "a train of thought" and "I'm done
+        # with the questions for today" are not.
+        r"\bwhat is the point (?:of|in) (?:me|my) (?:even )?(?:being here|being alive|living"
+        r"|carrying on|going on|existing|getting up|being around)\b(?! (?:today|if|when|at (?:the"
+        r"|this|these)|in (?:the|this|these)))|\b(?:no|any|not much|little) point (?:in|of|to)"
+        r" (?:me|my) (?:even )?(?:being here|being alive|living|carrying on|going on|existing"
+        r"|being around)\b(?! (?:today|if|when|at (?:the|this|these)|in (?:the|this|these)))"
+        r"|\b(?:no|any|what is the) point (?:to|of|in) me(?: (?:anymore|any more|at all|now))?"
+        r"(?=\s*(?:[.!?,]|$))",
+        r"\bi (?:\w+ ){0,4}?(?:think|thinking|thought|picture|picturing|imagine|imagining|dream"
+        r"|dreaming|fantasi[sz]e|fantasi[sz]ing) (?:\w+ ){0,2}?(?:about|of) (?:the|that|a)"
+        r" (?:\w+ )?(?:bridge|train tracks|tracks|railway line|railway|train line|level crossing"
+        r"|cliffs?|viaduct)\b(?=\s*(?:[.!,]|$)| (?:near|by|on|at|again|every|when|lately|a lot"
+        r"|more|and|recently|too|over|in)\b)",
+        r"\bi (?:\w+ ){0,4}?(?:think|thinking|thought|picture|picturing|imagine|imagining|tempted"
+        r"|urge|wonder\w*) (?:\w+ ){0,2}?(?:about |of |to )?(?:crash(?:ing)? (?:the|my) (?:car|van)"
+        r"|crashing(?! (?:out|at|on|with|in)\b)|driving (?:off|into)|swerving|steering into"
+        r"|stepping (?:out )?in front of|walking in front of|jumping (?:off|in front of)"
+        r"|stepping off)\b",
+        # A plan, in a message of its own, or how "I'd do it".
+        r"^(?:(?:honestly|and|but|so|i think|just|well|ok|okay|yes|yeah|anyway)[,.]? ){0,2}i"
+        r" (?:have |had |have now |have already |already have )?(?:made |got |worked out |come up"
+        r" with |sorted )?(?:a|my) plan(?: now| already| ready| sorted| for it)?\s*[.!]*$",
+        r"\b(?:worked out|figured out|know|thought about|planned|decided|sorted out) (?:exactly )?"
+        r"(?:how|when|where) i (?:would|will|am going to|could|might) do it\b(?=\s*(?:[.!,]|$)"
+        r"| now\b| if\b| when\b)",
+        r"\bthe only (?:thing|reason|one|person|people)s? (?:that is |that are |that has been |that"
+        r" |which )?(?:keeping|keeps|kept|stopping|stops|holding) me (?:going|here|alive|from|on"
+        r" this earth)\b(?![^.!?]{0,30}\b(?:coffee|tea|caffeine|biscuits?|chocolate|cake|wine"
+        r"|gin|sugar|weekend|friday|holidays?|lunch|payday|half term|christmas|summer)\b)"
+        r"|\bthe only reason i am (?:still )?(?:here|alive|going|carrying on|hanging on)\b(?!"
+        r"[^.!?]{0,30}\b(?:job|pay|money|pension|mortgage|salary|module|course|training|meeting"
+        r"|session)\b)",
+        r"\b(?:it|that) should have been me\b(?=\s*(?:[.!]|$)| (?:that|who) (?:died|was killed"
+        r"|got killed|passed)\b| instead\b|,? not (?:him|her|them|the \w+|xxname)\b)"
+        r"|\bi should have died\b|\bwish (?:it had been|it was) me (?:that|who|instead)\b"
+        r"|\bwish i had died\b",
+        r"\bi am (?:\w+ ){0,2}?done (?:with )?(?:everything|all of it|it all|life|living|all this"
+        r"|this life|everyone|being here|trying)\b(?=\s*(?:[.!]|$)|,? (?:honestly|i (?:cannot"
+        r"|can not|am)|now|anymore|any more|really|completely|totally|seriously|literally)\b)"
+        r"|^(?:(?:honestly|just|so|and|but)[,.]? ){0,2}(?:just )?done with (?:everything|all of it"
+        r"|it all|life)\s*[.!]*$",
+        r"(?:^|[.!?;:] |\bi (?:\w+ ){0,3}?(?:think|thinking|feel|reckon|know|believe|wonder if)"
+        r"(?: that)? )(?:(?:honestly|just|really|tbh|sometimes|and|but|so)[,]? ){0,2}(?:everyone"
+        r"|everybody|my (?:family|kids|children|partner|husband|wife|boys|girls|daughter|son"
+        r"|team|colleagues)|the kids|they|people|the world|the family) (?:would|will)(?: \w+)?"
+        r" be better off\b(?=\s*(?:[.!]|$)| (?:without me|if i|with(?:out)? my|anyway|honestly"
+        r"|really|tbh)\b)",
+        r"\bmy life insurance\b[^.!?]{0,40}?\b(?:would|will|pay|pays|paid|payout|cover|covers"
+        r"|better off|worth|if i|suicide|out)\b|\b(?:better off|looked after|sorted|fine"
+        r"|provided for) (?:with|by|from) (?:my|the) life insurance\b|\bworth more dead\b",
     )
 )
 _CRISIS = _family("practitioner_crisis", *(p.pattern for p in _CRISIS_PATTERNS))
@@ -1698,6 +1750,25 @@ _PAUSE_PHRASE = (
     r"(?: for (?:now|a bit|a minute|a while|a moment|today|the day))?"
     r"|(?:a |quite |very |too |so )?(?:bit |little )?raw(?: this| today)?"
     r")"
+)
+
+# The same thoughts in someone else's mouth: a young person (or a parent) on the caseload who
+# "is messaging about wanting to die", "says everyone would be better off without her", "has
+# made a plan". That is a live concern about them, never the practitioner's crisis: these spans
+# are taken out before the crisis family reads the text, and they count as a suicidal child.
+_SOMEONE_ELSE_AT_RISK = _Gated.of(
+    r"\b(?:" + _FAMILY_WORD + r"|he|she|they|who)\b(?:(?!\b(?:i|me|myself)\b)[^.!?]){0,60}?"
+    r"\b(?:wanting to (?:die|be dead|end it)|(?:does|do|did) not see (?:the|any) point\b"
+    r"|(?:sees|see|seeing) no point\b|(?:has|have|had) (?:made |got |worked out )?a plan"
+    r"(?=\s*(?:[.!]|$)| to (?:kill|end|die|hurt|harm|take)\b)|(?:is|are|was|were|has) (?:\w+ )?done"
+    r" with (?:everything|it all|all of it|life|living)(?=\s*(?:[.!,]|$)| now\b| anymore\b)"
+    r"|(?:says|said|saying|told \w+|texted|texting|messaged|messaging|writes|wrote|thinks"
+    r"|believes) (?:that )?(?:everyone|everybody|the world|people|(?:his|her|their) (?:family"
+    r"|kids|children|mum|dad|parents)) would (?:\w+ )?be better off\b)"
+    r"|\b(?:no|any|what is the) point (?:in|of) (?:him|her|them) (?:even )?(?:being here"
+    r"|being alive|living|going on|carrying on|existing)\b"
+    r"|\bthe only (?:thing|reason)s? (?:\w+ ){0,2}?(?:keeping|keeps|stopping|stops) (?:him|her"
+    r"|them) (?:going|here|alive)\b"
 )
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
@@ -2379,7 +2450,9 @@ def _assess(text: str) -> SafetyAssessment:
 
     timing = _Timing.of(t)
     retrospective = timing.retrospective
-    crisis = bool(_first_match((_CRISIS,), t, lambda f: True))
+    someone_else_at_risk = _SOMEONE_ELSE_AT_RISK.search(t) is not None
+    own = _SOMEONE_ELSE_AT_RISK.pattern.sub(" ", t) if someone_else_at_risk else t
+    crisis = bool(_first_match((_CRISIS,), own, lambda f: True))
 
     has_child = _CHILD_RE.search(t) is not None or _CHILD_BY_AGE.search(t) is not None
     household = has_child or _HOUSEHOLD_RE.search(t) is not None
@@ -2389,7 +2462,7 @@ def _assess(text: str) -> SafetyAssessment:
         lambda f: (has_child or not f.needs_child)
         and (household or not f.needs_household)
         and (timing.now or not f.needs_strong_present),
-    )
+    ) or ("child_suicidal_or_self_harming" if someone_else_at_risk else "")
     family_current = bool(family) and timing.concern_is_current(t)
     if family_current:
         return SafetyAssessment(

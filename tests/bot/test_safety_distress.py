@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import DISTRESS_RULES, Signal, assess, normalise
+from bot.safety import DISTRESS_RULES, URGENT_RULES, Signal, assess, normalise
 
 # --------------------------------------------------------------------------------------------
 # A. Short distress without an "upset"-type word
@@ -106,3 +106,92 @@ def test_own_past_mirrored_is_not_a_live_child(text: str) -> None:
 def test_a_live_child_still_wins_over_the_own_past() -> None:
     text = "that was my mum, and now a girl in my class says her dad hits her"
     assert assess(text).signal is Signal.URGENT
+
+
+# --------------------------------------------------------------------------------------------
+# C. Indirect risk to the practitioner's own life: crisis
+# --------------------------------------------------------------------------------------------
+
+CRISIS_INDIRECT = [
+    # no point in being here
+    "what's the point of me even being here anymore",
+    "I'm not sure there's any point in me being here",
+    # a bridge, a train, the car
+    "I keep thinking about the bridge on my drive home",
+    "I've been thinking about the train tracks near the office",
+    "sometimes I think about crashing the car on the way to visits",
+    # a plan
+    "I've made a plan",
+    "I have a plan now",
+    "I've worked out how I'd do it",
+    # the only thing keeping me going
+    "the only thing keeping me going is my kids",
+    "the only reason I'm still here is my dog",
+    # it should have been me
+    "it should have been me that died",
+    "it should have been me instead of her",
+    # done with everything
+    "I'm done with everything",
+    "honestly I'm just done with all of it",
+    # better off
+    "everyone would be better off",
+    "my family would honestly be better off",
+    # life insurance
+    "my life insurance would pay off the mortgage at least",
+    "I keep thinking the kids would be better off with my life insurance",
+    # not waking up
+    "most nights I go to bed hoping I don't wake up",
+]
+
+# A young person on the caseload talking of suicide is a live concern (URGENT), not the
+# practitioner's crisis.
+URGENT_YOUNG_PERSON_SUICIDAL = [
+    "a 16 year old on my caseload is messaging about wanting to die",
+    "my 15 year old client says everyone would be better off without her",
+    "a lad I work with says there's no point in him being here any more",
+    "one of my year 10s told me today that she has made a plan",
+    "young person I support keeps saying he's done with everything",
+]
+
+# A parent, or anyone else, talking of suicide: never the practitioner's crisis.
+NOT_PRACTITIONER_CRISIS = [
+    "mum says she wants to die",
+    "dad told me he doesn't see the point in being here anymore",
+    "mum says everyone would be better off without her",
+    "her partner keeps saying he's made a plan",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_INDIRECT)
+def test_indirect_crisis(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS, result
+    assert result.crisis is True
+    assert result.rule == "practitioner_crisis"
+
+
+def test_not_waking_up_keeps_the_crisis_flag_even_when_read_as_urgent() -> None:
+    """'Won't wake up' is also how a practitioner describes an unresponsive baby, so an urgent
+    family reads it too; whatever the signal, the practitioner gets the crisis lines."""
+    assert assess("some mornings I hope I won't wake up").crisis is True
+
+
+@pytest.mark.parametrize("text", URGENT_YOUNG_PERSON_SUICIDAL)
+def test_a_young_person_talking_of_suicide_is_urgent(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.URGENT, result
+    assert result.rule in URGENT_RULES
+    assert result.crisis is False
+
+
+@pytest.mark.parametrize("text", NOT_PRACTITIONER_CRISIS)
+def test_someone_else_talking_of_suicide_is_not_the_practitioner(text: str) -> None:
+    result = assess(text)
+    assert result.signal is not Signal.DISTRESS, result
+    assert result.signal is not Signal.NONE, result
+    assert result.crisis is False
+
+
+def test_the_practitioner_after_someone_else_is_still_in_crisis() -> None:
+    result = assess("mum says she wants to die and honestly I want to die too")
+    assert result.crisis is True
