@@ -1770,6 +1770,23 @@ _SOMEONE_ELSE_AT_RISK = _Gated.of(
     r"|\bthe only (?:thing|reason)s? (?:\w+ ){0,2}?(?:keeping|keeps|stopping|stops) (?:him|her"
     r"|them) (?:going|here|alive)\b"
 )
+# Someone else's feelings, as the review or a colleague reports them ("the practitioner felt
+# overwhelmed", "the social workers were overwhelmed and burnt out"): taken out before the
+# distress families read the text, so quoting the review is not the practitioner's distress.
+_FEELING = (
+    r"(?:overwhelm\w*|burnout|stressed|exhausted|drained|upset|distressed|anxious|struggling"
+    r"|not coping|traumati[sz]ed|tearful|shaken|out of (?:her|his|their) depth)\b"
+)
+_SOMEONE_ELSES_FEELINGS = _Gated.of(
+    r"\b(?:(?:the|a|an|her|his|their|other|some|many|most|all|one|two|both|those|these)"
+    r" (?:\w+ ){0,2}?(?:practitioners?|social workers?|workers?|professionals?|staff|teachers?"
+    r"|nurses?|health visitors?|hvs?|officers?|colleagues?|managers?|team|panel|authors?"
+    r"|reviewers?|mothers?|fathers?|mums?|dads?|parents?|carers?|family|families|child"
+    r"|children)|she|he|they|adult [a-z]|child [a-z]|xxname) (?:\w+ ){0,2}?(?:felt|feels|feel"
+    r"|was|were|is|are|seemed|seems|became|got|had been|has been|have been|appeared|looked"
+    r"|described (?:being|feeling)|reported (?:being|feeling)) (?:\w+ ){0,2}?" + _FEELING
+    + r"(?: (?:and|or) (?:\w+ )?" + _FEELING + r")?"
+)
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     _family(
@@ -1783,7 +1800,13 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:replay\w*|going over|reliving|relive)\b[^.!?]{0,40}?\bin my (?:head|mind)\b",
         r"\b(?:keeps|kept|keep) (?:coming back|popping up|going round) (?:to me|in my head"
         r"|in my mind)\b",
-        r"\b(?:stuck|stays|stayed|playing) (?:with|on) (?:me|my mind)\b",
+        r"\b(?:stuck|stays|stayed|playing|preying|weighing) on (?:me|my mind)\b",
+        # "has really stayed with me", "stuck with me ever since": not "that case stuck with me
+        # and shaped how I practise", which is a reflection.
+        r"\b(?:really|so|badly|deeply|properly|genuinely|horribly|awfully|truly|still) (?:\w+ )?"
+        r"(?:stuck|stays|stayed|staying|sticks|sticking) with me\b"
+        r"|\b(?:stuck|stays|stayed|staying) with me (?:ever since|since|all (?:day|week|night)"
+        r"|every (?:day|night)|for (?:days|weeks)|and i (?:cannot|can not|keep))\b",
         r"\bcannot get (?:it|this|him|her|the \w+) out of my (?:head|mind)\b",
         r"\b(?:cannot|can not|could not|unable to|struggling to) (?:switch|turn) off\b",
     ),
@@ -2547,11 +2570,13 @@ def _assess(text: str) -> SafetyAssessment:
             Signal.CHECK, check, retrospective=retrospective, particular=True
         )
 
-    rule = _first_match(_DISTRESS_FAMILIES, t, lambda f: True)
+    if _SOMEONE_ELSES_FEELINGS.search(own):
+        own = _SOMEONE_ELSES_FEELINGS.pattern.sub(" ", own)
+    rule = _first_match(_DISTRESS_FAMILIES, own, lambda f: True)
     if rule == "distress_affected" and (_MITIGATED.search(t) or _REASSURED.search(t)):
         # "hard going in places, but it's important learning": a remark about the briefing.
         rule = ""
-    if not rule and _WANTS_TO_STOP.search(t) and _COST.search(t):
+    if not rule and _WANTS_TO_STOP.search(own) and _COST.search(own):
         rule = "distress_wants_to_stop"
     if rule:
         return SafetyAssessment(

@@ -195,3 +195,63 @@ def test_someone_else_talking_of_suicide_is_not_the_practitioner(text: str) -> N
 def test_the_practitioner_after_someone_else_is_still_in_crisis() -> None:
     result = assess("mum says she wants to die and honestly I want to die too")
     assert result.crisis is True
+
+
+# --------------------------------------------------------------------------------------------
+# D. Ordinary reflections near the line: NONE
+# --------------------------------------------------------------------------------------------
+
+NONE_NEAR_DISTRESS = [
+    "I'm done with the questions for today",
+    "I'm done with all the questions, thanks",
+    "the point about bridges between agencies really landed",
+    "that sent me off on a train of thought about thresholds",
+    "that was my first case as a newly qualified worker",
+    "that case stuck with me and shaped how I practise",
+    "that family stayed with me, it's why I push for multi agency meetings",
+    "I was sad to read it but it's useful",
+    "the practitioner felt overwhelmed by the size of her caseload",
+    "the review says the social workers were overwhelmed and burnt out",
+    "not sure how much of this applies to us?",
+    "I'm a teacher - not sure how much of this applies to us?",
+    "I need a minute to find my notes",
+    "I've made a plan for the team meeting",
+    "we made a plan with mum at the last visit",
+    "the only thing keeping that family going was the grandmother",
+    "it should have been me who made the referral, I was the lead",
+    "everyone would be better off if agencies talked to each other",
+    "is there a life insurance question on the financial assessment?",
+    "it's so sad that nobody joined the dots",
+    "that was my mum's view too when I told her about the course",
+    "I grew up in the area so I know the estates",
+    "the car crash of a meeting with the police was a learning point",
+    "shaken baby training is on next week",
+    "what's the point of the strategy meeting if nobody shares?",
+    "lol the trains were awful today \U0001f62d",
+    "I thought about the railway line as a boundary for the patch",
+    "staff burnout is a theme in the review",
+    "the only thing keeping me going this week is coffee",
+    "I think mum would be better off without him",
+    "mum said she has made a plan to leave him",
+    "what is the point of my being here if nobody listens to schools?",
+    "I'm done with all of it, thanks",
+]
+
+
+@pytest.mark.parametrize("text", NONE_NEAR_DISTRESS)
+def test_ordinary_reflections_near_distress(text: str) -> None:
+    result = assess(text)
+    assert result.signal is Signal.NONE, result
+    assert result.crisis is False
+
+
+def test_the_distress_lists_do_not_repeat() -> None:
+    everything = (
+        DISTRESS_SHORT
+        + DISTRESS_OWN_PAST_MIRRORED
+        + CRISIS_INDIRECT
+        + URGENT_YOUNG_PERSON_SUICIDAL
+        + NOT_PRACTITIONER_CRISIS
+        + NONE_NEAR_DISTRESS
+    )
+    assert len(set(everything)) == len(everything)
