@@ -1707,6 +1707,14 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"|team|colleagues)|the kids|they|people|the world|the family) (?:would|will)(?: \w+)?"
         r" be better off\b(?=\s*(?:[.!]|$)| (?:without me|if i|with(?:out)? my|anyway|honestly"
         r"|really|tbh)\b)",
+        # "I just want it all to stop", "I want everything to end", "I want to stop existing"
+        r"\bi (?:\w+ ){0,2}?(?:want|wish|need) (?:it all|everything|all of it|the pain|my life"
+        r"|life|the world) to (?:stop|end|be over|go away)\b(?! (?:for a (?:bit|minute|moment"
+        r"|while|second)|today|tonight|this week))"
+        r"|\bi (?:\w+ ){0,3}?(?:stop|cease) (?:to )?exist(?:ing)?\b|\bi (?:\w+ )?(?:want|wish)"
+        r" (?:i could |to |i did )?(?:disappear(?:ed)? for good|not exist|never wake up)\b"
+        r"|\bi am (?:\w+ )?done[.!,]* (?:with )?(?:everything|all of it|it all|life)[.!,]*"
+        r" (?:for good|forever|for ever)\b",
         r"\bmy life insurance\b[^.!?]{0,40}?\b(?:would|will|pay|pays|paid|payout|cover|covers"
         r"|better off|worth|if i|suicide|out)\b|\b(?:better off|looked after|sorted|fine"
         r"|provided for) (?:with|by|from) (?:my|the) life insurance\b|\bworth more dead\b",

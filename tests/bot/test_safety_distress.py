@@ -255,3 +255,39 @@ def test_the_distress_lists_do_not_repeat() -> None:
         + NONE_NEAR_DISTRESS
     )
     assert len(set(everything)) == len(everything)
+
+
+# --- attack round 3: wanting everything to stop, in the words of commands -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to stop existing",
+        "tbh i just want it all to stop",
+        "I'm done. With everything. For good.",
+        "i want it all to end",
+        "honestly I just want everything to stop",
+        "some days I wish I could just cease to exist",
+        "i really want the pain to stop",
+    ],
+)
+def test_wanting_everything_to_stop_is_a_crisis_not_a_command(text: str) -> None:
+    # Found by an attack: these reached "stop", "goodbye" or "add a reflection" as commands.
+    result = assess(text)
+    assert result.signal is Signal.DISTRESS and result.crisis, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want this meeting to end",
+        "I want the questions to stop",
+        "the abuse needs to stop and the review says so",
+        "we want everything to stop being siloed between agencies",
+        "the old service will cease to exist next year",
+        "I'm done with the questions for today",
+    ],
+)
+def test_wanting_a_task_to_stop_is_not_a_crisis(text: str) -> None:
+    assert not assess(text).crisis, text
