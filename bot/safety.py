@@ -593,11 +593,11 @@ _HOME_ACCESS = (
 # Explicit present / imminent framing: time, place, "as we speak".
 _STRONG_PRESENT = _Gated.of(
     r"\b(?:right now|just now|as we speak|as i (?:type|write|speak)|at (?:the|this) moment"
-    r"|at present|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
+    r"|at present\b|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
     r"|last night|yesterday|overnight|tomorrow|imminent(?:ly)?"
     r"|(?:an|one|half an|a few|two|\d+) (?:hours?|hrs?|mins?|minutes?) ago"
     r"|in front of me|with me (?:now|here|right now)|sat with me|sitting with me|here with me"
-    r"|next to me|in my (?:office|room|classroom|car)|at the house i am at"
+    r"|next to me\b|in my (?:office|room|classroom|car)\b|at the house i am at"
     r"|about to|at (?:my|the) (?:front )?door"
     r"|(?:act|call|ring|phone|contact|help|report|refer|respond|need \w+|someone)"
     r" (?:\w+ ){0,2}?now\b"
@@ -660,7 +660,15 @@ _PAST_ANCHOR = _Gated.of(
     r"|i had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
     r"|in (?:my|a|one|another|that) (?:last|previous|old|former|first|earlier|past|other)"
     r" (?:job|role|post|team|authority|school|force|trust|placement|career|life|service"
-    r"|area|unit)|in (?:19|20)\d\d)"
+    r"|area|unit)|in (?:19|20)\d\d"
+    # "an old case of mine", "one of my earliest families", "a previous case taught me"
+    r"|(?:an?|one of (?:my|our)|my|our|that) (?:very )?(?:old|previous|former|earlier|earliest"
+    r"|first ever|very first)(?: ever)? (?:cases?|famil(?:y|ies)(?! (?:court|proceedings))"
+    r"|clients?|patients?|pupils?)\b"
+    r"|(?:early|earlier) (?:on )?in my career|(?:start|beginning) of my career"
+    r"|(?:in|during) my (?:asye|nqt year|nqsw year|first year|training)\b(?=[^.!?]{0,40}\b(?:i|we)"
+    r" (?:had|was|were|saw|worked|met|dealt)\b)"
+    r"|that was (?:back )?(?:in )?(?:19|20)\d\d)"
 )
 # Refers to the review or to reflection ("Child Z", "the briefing", "in hindsight"): usually a
 # reflection, but present-tense grammar about a child still counts as a live concern.
