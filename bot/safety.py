@@ -534,7 +534,9 @@ _ABUSE_TERMS = (
     r"|harm(?:s|ed|ing)?|strangl\w*|chok(?:e|es|ed|ing)|burn(?:s|t|ed|ing)?|assault\w*"
     r"|belt(?:ed|s)?|whip\w*|locks? (?:her|him|them) in|locked (?:her|him|them) in|starv\w*"
     r"|groom\w*|exploit\w*|sex|violent|violence|scared|afraid|frightened|unsafe|not safe"
-    r"|kill\w*|self harm\w*|suicid\w*|threat\w*|shak(?:e|es|ing)|shook)"
+    r"|kill\w*|self harm\w*|suicid\w*|threat\w*|shak(?:e|es|ing)|shook"
+    r"|(?:does|did|doing|done|do) (?:(?:bad|horrible|sexual|weird|rude|nasty|private|naughty"
+    r"|funny) )?(?:things|stuff) to (?:her|him|them|me))"
 )
 _INJURY = (
     r"(?:bruis\w*|burns?|burn marks?|burnt|scald\w*|bleeding|blood(?:y|ied)?|fractur\w*"
@@ -1176,6 +1178,26 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|frightening)\b",
         r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just ){1,3}disclosed\b",
         r"\b(?:" + _CHILD + r")\b (?:\w+ ){0,3}?disclosed\b",
+    ),
+    _family(
+        # A disclosure just received: "told me something about his uncle", "what's my first
+        # step?", "someone at home is doing things to her".
+        "fresh_disclosure",
+        r"\b(?:told|tells|telling|whispered to|said to|mentioned to|confided in|came to|came up"
+        r" to|approached) (?:me|us|staff)\b[^.!?]{0,60}?\bsomething (?:\w+ ){0,2}?(?:about|to do"
+        r" with|regarding) (?:(?:his|her|their|my|the) (?:\w+ ){0,2}?(?:uncle|dad|father|mum"
+        r"|mother|step (?:dad|mum|father|mother)|brother|sister|cousin|grand\w+|nan|boyfriend"
+        r"|girlfriend|partner|neighbour|babysitter|carer|family|lodger)|home|what (?:happens"
+        r"|goes on|is happening) at home|someone at home)\b",
+        r"\b(?:told|tells|telling|whispered|said|confided|disclosed|opened up|came to me"
+        r"|came up to me)\b[^\n]{0,100}?\b(?:what(?: is)? (?:my|the) (?:very )?first steps?"
+        r"|what (?:do|should|shall|must) i do (?:first|straight away)"
+        r"|who (?:do|should) i (?:tell|call|ring|speak to|go to|inform|report (?:it|this) to)"
+        r" first)\b",
+        r"\b(?:someone|somebody|he|she|they|" + _ACTOR + r")\b(?: \w+){0,2}? (?:(?:is|are|has been"
+        r"|have been|keeps|kept|has|have|still) )?(?:doing|done|does|did) (?:(?:bad|horrible"
+        r"|sexual|weird|rude|nasty|private|naughty) )?(?:things|stuff) to (?:her|him|them|me)\b",
+        needs_child=True,
     ),
     _family(
         "abuse_ongoing",
