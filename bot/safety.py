@@ -1409,6 +1409,74 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|cowering|hiding from)",
     ),
     _family(
+        # Children who cannot be seen or found now: the door not opened while they are inside,
+        # no one has seen them for weeks, phones dead and not at nursery, whereabouts unknown,
+        # a school place never taken up, "with a friend" for days, a family gone.
+        "child_unseen",
+        r"\b(?:(?:will|would|did|does|do) not|refus\w* to|never) (?:open (?:up(?! (?:to|about))"
+        r"|the door)|answer the door|let (?:me|us|anyone|the \w+(?: \w+)?) in)\b[^\n]{0,100}?\b" + _CHILD
+        + r"\b",
+        r"\b(?:(?:refused|denied|no) (?:\w+ )?(?:entry|access)|not (?:allowed|let) in)\b"
+        r"[^\n]{0,100}?\b" + _CHILD + r"\b",
+        r"\b(?:no one|nobody|noone|not|never)\b (?:\w+ ){0,2}?(?:seen|sighted|laid eyes on"
+        r"|set eyes on|clapped eyes on|had eyes on)\b(?! by (?:a |the |their |her |his )?(?:dentist"
+        r"|gp|doctor|optician|consultant|specialist|paediatrician|clinic|hospital))"
+        r"[^.!?]{0,60}?\b(?:since|for (?:\w+ )?(?:days|weeks|months|a week|a month|ages|a while"
+        r"|a fortnight)|in (?:\w+ )?(?:days|weeks|months|ages))\b",
+        r"\b(?:phones? (?:\w+ ){0,3}?(?:dead|off|switched off|disconnected|going (?:straight )?to"
+        r" voicemail|unobtainable|not working)|no answer|not answering|(?:cannot|can not|could not"
+        r"|unable to) (?:reach|contact|get hold of|get through to))\b[^\n]{0,100}?\b(?:(?:not"
+        r"|never) (?:been )?(?:in|at|to|into) (?:school|nursery|college|preschool|class)"
+        r"|off (?:the )?roll)\b",
+        r"\b(?:(?:not|never) (?:been )?(?:in|at|to|into) (?:school|nursery|college|preschool"
+        r"|class)|off (?:the )?roll)\b[^\n]{0,100}?\b(?:phones? (?:\w+ ){0,3}?(?:dead|off"
+        r"|switched off|disconnected|going (?:straight )?to voicemail|unobtainable|not working)"
+        r"|no answer|not answering|(?:cannot|can not|could not|unable to) (?:reach|contact"
+        r"|get hold of|get through to))\b",
+        r"\b(?:no idea|(?:do|does|did) not know|nobody knows|no one knows|not sure|unsure"
+        r"|cannot find out) where (?:the|his|her|their|both|all|two|three|my|these) (?:\w+ )?(?:"
+        + _CHILD + r"|famil(?:y|ies))s? (?:is|are|has gone|have gone|went|live|lives|is living"
+        r"|are living|is staying|are staying|moved to|ended up)\b",
+        r"\b(?:school|nursery|reception|college|year \d{1,2}) place (?:\w+ ){0,2}?(?:never|not)"
+        r" (?:been )?taken up\b|\bnever (?:took|taken) up (?:\w+ ){0,2}?place\b",
+        r"\b(?:(?:has|have) been|(?:is|are)(?: still)?(?: staying| stopping)?) (?:with|at) (?:a |an "
+        r"|some |her "
+        r"|his |their )?(?:friend|friends|mate|mates|family friend|someone|somebody)\b"
+        r"(?: \w+){0,3}? (?:since|for (?:\w+ )?(?:days|nights|a week|the week|a few days))\b",
+        r"\b(?:will not|would not|refus\w* to|does not|did not|cannot|can not|could not) (?:say"
+        r"|tell (?:us|me|anyone|the \w+)) where (?:\w+ ){0,3}?(?:is|are|is staying|are staying"
+        r"|has gone|have gone|went)\b",
+        r"\b(?:whole |the )?famil(?:y|ies) (?:has |have |had )?(?:\w+ )?(?:vanished|disappeared"
+        r"|gone missing|gone off the radar|dropped off the radar|done a (?:runner|flit)|fled"
+        r"|absconded|gone to ground|left (?:the area |the country )?without (?:a trace|telling"
+        r"|a forwarding|notice))\b",
+        needs_child=True,
+    ),
+    _family(
+        # A threat about the children, or the abuser at the door now: "you'll never see them
+        # again", a photo with "say goodbye", the ex parked outside the refuge, a fight at the
+        # handover with the children due back to him.
+        "threat_about_children",
+        r"\bnever (?:\w+ ){0,2}?sees? (?:them|him|her|(?:the|her|his|their|your|my|both|those)"
+        r" (?:\w+ )?" + _CHILD + r")(?: \w+)? again\b",
+        r"\b(?:photo|picture|pic|video|clip|message|text|snap|voicemail|voice note|post)s?\b"
+        r"[^\n]{0,100}?\b(?:say (?:your )?goodbyes?|last time you (?:will )?see|you will regret"
+        r"|see what happens|watch what happens|you have been warned|mark my words)\b",
+        r"\b(?:ex|ex partner|ex husband|ex boyfriend|perpetrator|abuser|stalker|violent \w+)\b"
+        r"[^.!?]{0,20}?\b(?:is|are) (?:\w+ ){0,2}?(?:outside|parked (?:up )?(?:outside|across"
+        r"|down|near|by|at)|waiting (?:outside|at the|by the|for (?:her|them|mum))|banging on"
+        r"|sat outside|sitting outside|at the (?:door|window|gate|refuge))\b",
+        r"\b(?:found|knows? (?:where )?|turned up at|outside|tracked (?:\w+ )?(?:down )?to)"
+        r" (?:the |her |their )?refuge\b",
+        r"\b(?:fight|row|incident|assault\w*|attack\w*|punch\w*|hit|kick\w*|scuffle|kicked off"
+        r"|kicking off|violence|violent|threat\w*|strangl\w*|push\w*|shov\w*)\b[^.!?]{0,40}?\b"
+        r"(?:at|during|after) (?:the )?(?:contact )?(?:handover|hand over|contact|pick ?up"
+        r"|drop ?off)\b[^\n]{0,100}?\b(?:due (?:back )?(?:to go|to be|at|with|to)|going (?:back )?"
+        r"to (?:his|him|dad|her)|back (?:at|to|with) (?:his|him|dad|her|their dad)|next contact"
+        r"|contact (?:is )?(?:this|tomorrow|on|at the weekend)|this weekend|tomorrow|tonight)\b",
+        needs_child=True,
+    ),
+    _family(
         "child_heard_in_distress",
         r"\b(?:hear|hearing|heard|can hear)\b[^.!?]{0,60}?\b(?:scream\w*|shout\w*|yell\w*"
         r"|crying|cries|bang\w*|smash\w*)",

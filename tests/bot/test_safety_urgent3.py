@@ -134,6 +134,10 @@ SAME_WORDS_NOT_NOW = [
     "back in 2015 a 14 year old on my caseload was pregnant by a 30 year old",
     "mum has a new 30 year old boyfriend and the training was about how we assess new partners"
     " in general",
+    "mum wouldn't open up to me about the children's dad in supervision",
+    "the kids stayed with a friend for a few days while mum was in hospital and it was fine",
+    "a colleague told me something about the new system, what's my first step to log in?",
+    "in the review, the family vanished after the first referral and the children were off roll",
 ]
 
 URGENT_CLASSES = (
