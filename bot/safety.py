@@ -1124,6 +1124,10 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r" |a packet of |a box of |a bottle of |all (?:her|his|their|the) )?(?:overdose|od|pills"
         r"|tablets|paracetamol)|overdos\w*"
         r"|jump(?:ing|ed|s)? (?:off|in front)|ligature|noose|saying goodbye|suicide note"
+        r"|wish(?:es|ed)? (?:she|he|they|i) (?:was|were) (?:dead|not here|not alive|never born)"
+        r"|stash(?:ed|ing)? (?:of |away )?(?:\w+ )?(?:pills|tablets|paracetamol|medication"
+        r"|blades?|razors?)|(?:hidden|hid|hiding|hides) (?:a |some |her |his )?(?:blades?|razors?"
+        r"|pills|tablets|paracetamol) (?:in|under|behind)"
         r"|(?:do|does|did) not want to (?:live|be alive|be here|wake up)|end(?:ing)? it all"
         r"|no (?:point|reason) (?:in )?(?:living|going on|being alive)|better off dead"
         r"|(?:started|been|back to) (?:\w+ )?cutting|cutting (?:again|(?:him|her|them)sel\w*)"
@@ -1247,6 +1251,19 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|slap|smack|shake|drag|throw|hurt|grab|strangle|choke|beat|hitting|kicking|punching"
         r"|slapping|smacking|shaking|dragging|throwing|hurting|grabbing|beating) (?:his|her"
         r"|their|a|the) (?:\w+ )?" + _CHILD + r"\b",
+        # Seen, filmed or photographed: "a video of dad dragging the toddler", "I watched a
+        # dad yank his daughter", "a photo of him holding the baby upside down".
+        r"\b(?:saw|seen|watched|witnessed|see|watch|can see|videos?|clips?|footage|photos?"
+        r"|pictures?|recording|film\w*|recorded|cctv)\b[^.!?]{0,40}?\b(?:hit|hits|hitting"
+        r"|kick\w*|punch\w*|slap\w*|smack\w*|shak(?:e|es|ing)|shook|drag\w*|throw\w*|threw"
+        r"|hurt\w*|grab\w*|strangl\w*|chok\w*|beat\w*|yank\w*|shov\w*|stamp\w*|whack\w*"
+        r"|thump\w*) (?:his|her|their|a|the) (?:\w+ )?" + _CHILD + r"\b(?! (?:rattle|toys?"
+        r"|bottle|buggy|pram|cot|ball|seat|chair|bag|coat)\b)",
+        r"\b(?:hold\w*|held|dangl\w*|swing\w*|swung|pull\w*|push\w*|lift\w*|carr(?:y|ies"
+        r"|ying|ied)) (?:his|her|their|a|the) (?:\w+ )?" + _CHILD + r"\b (?:\w+ ){0,3}?"
+        r"(?:upside down|by (?:the|one|his|her|their) (?:hair|arm|leg|ankle|neck|throat|ear"
+        r"|scruff)s?|across the (?:floor|room|road)|against the wall|over the (?:balcony"
+        r"|banister|edge|railing))\b",
         r"\b(?:is|are) (?:\w+ )?(?:shouting|screaming|yelling|swearing) at (?:the|a|his|her"
         r"|their) (?:\w+ )?(?:baby|infant|newborn|toddler)\b",
         r"\bshak(?:ing|es|e) (?:the|his|her|their) (?:cot|pram|buggy|moses basket|car seat)\b",
@@ -1407,6 +1424,28 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|feel) (?:\w+ )?(?:unsafe|not safe)\b",
         r"\b" + _CHILD + r"\b[^.!?]{0,15}?\b(?:screaming|crying for help|sobbing uncontrollably"
         r"|cowering|hiding from)",
+    ),
+    _family(
+        # Physical neglect of a baby or child now: losing weight, a freezing flat, a carer out of
+        # it. Past-tense accounts are left to the timing (a past anchor makes them a reflection).
+        "neglect_of_baby_now",
+        r"\b(?:" + _CHILD + r"|he|she|his|her)\b(?: \w+){0,3}? (?:is|are|keeps?|still|has been"
+        r"|have been|keeps on) (?:\w+ )?(?:losing|dropping|not gaining|not putting on|shedding)"
+        r" (?:\w+ ){0,2}?(?:weight|centiles?|grams|ounces)\b",
+        r"\b(?:" + _CHILD + r"|his|her)\b(?: \w+){0,2}? weight (?:\w+ )?(?:has|have|is|keeps)"
+        r" (?:\w+ )?(?:dropped|dropping|fallen|falling|plummeted|crashed|gone down|going down)\b",
+        r"\b(?:has|have|is|are|keeps?) (?:\w+ )?(?:dropped|dropping|fallen|falling) (?:off|through"
+        r"|across) (?:\w+ ){0,2}?(?:centiles?|charts?)\b",
+        r"\b(?:flat|house|home|room|bedroom|place) is (?:\w+ )?(?:freezing|ice cold|bitterly cold"
+        r"|so cold|really cold|very cold|cold and damp|damp and cold)\b",
+        r"\b(?:freezing (?:cold )?(?:flat|house|home|room)|no (?:heating|gas|electric|electricity"
+        r"|hot water))\b[^\n]{0,100}?\b(?:should i|shall i|do i (?:need to )?(?:call|ring|phone"
+        r"|report|refer)|who do i (?:call|ring|phone|tell))\b",
+        r"\b(?:mum|dad|mother|father|parents?|carers?|she|he|they|partner|boyfriend|girlfriend"
+        r"|grandma|nan|gran|step (?:dad|mum))\b[^.!?]{0,20}?\b(?:out of it|spaced out|slurring"
+        r"|off (?:her|his|their) (?:face|head|nut|trolley)|comatose|unrousable|(?:could|can) not"
+        r" be (?:woken|roused))\b",
+        needs_child=True,
     ),
     _family(
         # Children who cannot be seen or found now: the door not opened while they are inside,
