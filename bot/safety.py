@@ -1151,7 +1151,8 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|planning to|means to|threatening to|swore to|swears to|tried to|trying to|said he"
         r" would|said she would) (?:\w+ ){0,2}?" + _HARM_BASE + r"\b",
         r"\b(?:shook|shaking|shaken|shakes|shake) (?:the|a|this|my|her|his|their) (?:\w+ )?"
-        r"(?:baby|infant|newborn|child|toddler)\b",
+        r"(?:baby|infant|newborn|child|toddler)\b(?! (?:rattle|toys?|bottle|buggy|pram|cot|seat"
+        r"|chair|bag|coat|blanket)\b)",
         r"\b(?:baby|infant|newborn|toddler)\b(?: \w+){0,3}? (?:was |been |being |is |got )?"
         r"shaken\b",
         r"\b(?:knife|gun|weapon|machete|axe)\b[^.!?]{0,60}?\b" + _CHILD + r"\b",

@@ -138,6 +138,10 @@ SAME_WORDS_NOT_NOW = [
     "the kids stayed with a friend for a few days while mum was in hospital and it was fine",
     "a colleague told me something about the new system, what's my first step to log in?",
     "in the review, the family vanished after the first referral and the children were off roll",
+    "I saw mum shaking the baby's rattle to calm him",
+    "the photo showed dad holding the baby on his knee",
+    "mum is losing weight and looks exhausted, the kids are fine",
+    "I felt out of it after the visit with the baby",
 ]
 
 URGENT_CLASSES = (
