@@ -1251,7 +1251,8 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:saw|seen|watched|witnessed|see|watch|can see)\b[^.!?]{0,30}?\b(?:hit|kick|punch"
         r"|slap|smack|shake|drag|throw|hurt|grab|strangle|choke|beat|hitting|kicking|punching"
         r"|slapping|smacking|shaking|dragging|throwing|hurting|grabbing|beating) (?:his|her"
-        r"|their|a|the) (?:\w+ )?" + _CHILD + r"\b",
+        r"|their|a|the) (?:\w+ )?" + _CHILD + r"\b(?! (?:rattle|toys?|bottle|buggy|pram|cot|ball"
+        r"|seat|chair|bag|coat)\b)",
         # Seen, filmed or photographed: "a video of dad dragging the toddler", "I watched a
         # dad yank his daughter", "a photo of him holding the baby upside down".
         r"\b(?:saw|seen|watched|witnessed|see|watch|can see|videos?|clips?|footage|photos?"
