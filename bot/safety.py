@@ -574,7 +574,10 @@ _RISK_TO_CHILDREN = (
     r"|inside|did time|done time|doing time|served time|serving time|served|sentence|sentenced"
     r"|locked up) (?:\w+ ){0,3}?(?:for|of) (?:\w+ ){0,2}?(?:abus\w*|sexual\w*|sex|rap(?:e|ed|ing)"
     r"|indecent|touching|groom\w*|molest\w*|children|kids|child|minors|paedophil\w*)"
-    r"|(?:poses?|posing|known|is|as) (?:a )?(?:\w+ )?risk to (?:children|kids|child|young people))"
+    r"|(?:poses?|posing|known|is|as) (?:a )?(?:\w+ )?risk to (?:children|kids|child|young people)"
+    r"|(?:already )?had (?:a|an|two|three|his|her|their|(?:his|her|their) own) (?:\w+ )?(?:child"
+    r"|children|kids?|baby|babies|son|daughter)s? (?:\w+ )?(?:removed|taken into care|taken"
+    r" away|taken off (?:him|her|them)|placed for adoption|adopted))"
 )
 # The person is (or is about to be) in the household or caring for the child: present or
 # future forms only, so "was living with the family" stays a past fact.
@@ -1319,6 +1322,30 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:older|adult|grown|much older)\b[^.!?]{0,60}?\b(?:giv|buy|bought|get|got)\w*"
         r" (?:her|him|them) (?:\w+ )?(?:phones?|trainers|cash|money|gifts|presents|clothes"
         r"|jewellery|lifts|takeaways?|top ups?)\b",
+        # A child's age, then an adult's with a relationship word: "a 13 year old ... messaging
+        # a 24 year old she calls her boyfriend", "pregnant ... her 35 year old manager". The
+        # door turns ages into placeholders; two of those could be two teenagers, so they need
+        # a relationship no peer has (a manager) or one the child gives it ("she calls her").
+        r"\b(?:1[0-7]|[1-9]) ?(?:year|yr)s? old\b[^\n]{0,80}?\b(?:1[89]|[2-9]\d)"
+        r" ?(?:year|yr)s? old\b(?: \w+){0,3}? (?:boyfriend|bf|partner|man|lover|manager|boss"
+        r"|supervisor|landlord|employer|girlfriend)\b",
+        r"\b(?:1[0-7]|[1-9]|xxage) ?(?:year|yr)s? old\b[^\n]{0,80}?\b(?:1[89]|[2-9]\d|xxage)"
+        r" ?(?:year|yr)s? old\b(?: (?:(?:she|he) (?:calls|says is|describes as) (?:her|his)"
+        r"|(?:\w+ )?(?:manager|boss|supervisor|landlord|employer)\b))",
+        r"\b(?:much |a lot |far )?older (?:boss|manager|supervisor|landlord|employer|lodger)\b",
+        # Asked for pictures: "keeps asking my 14 year old pupil for photos", "to send him
+        # pictures of herself".
+        r"\basking (?:her|him|them|(?:my|the|a|his|her|their) (?:\w+ ){0,2}?" + _CHILD
+        + r"(?: \w+)?) for (?:\w+ )?(?:pictures|photos|pics|selfies|snaps|nudes|videos)\b",
+        r"\bsend (?:him|her|them|me) (?:\w+ ){0,2}?(?:pictures|photos|pics|images|videos|selfies"
+        r"|snaps) of (?:herself|himself|themselves|her body|his body)\b",
+        r"\b(?:private|sexy|rude|naughty|intimate|revealing|topless) (?:pictures|photos|pics"
+        r"|images|selfies|snaps)\b",
+        # With adults she does not know: "a party with men she didn't know".
+        r"\b(?:party|parties|flat|house|hotel|car|gathering)\b[^.!?]{0,30}?\bwith (?:\w+ )?(?:men"
+        r"|adults|older (?:boys|lads|guys)|guys|blokes|males)\b",
+        r"\b(?:men|adults|guys|lads|blokes|males) (?:she|he|they) (?:did not|does not|do not"
+        r"|had never|has never|never) (?:know|knew|met|seen)\b",
         needs_child=True,
     ),
     _family(
@@ -1447,6 +1474,19 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|grandma|nan|gran|step (?:dad|mum))\b[^.!?]{0,20}?\b(?:out of it|spaced out|slurring"
         r"|off (?:her|his|their) (?:face|head|nut|trolley)|comatose|unrousable|(?:could|can) not"
         r" be (?:woken|roused))\b",
+        needs_child=True,
+    ),
+    _family(
+        # A violent or risky adult released, or coming out, and going to live with or find the
+        # children: "he's been given mum's address", "gets out on Friday and is moving back in".
+        "risky_adult_released",
+        r"\b(?:released(?! from (?:hospital|the ward|a&e|scbu|nicu))|(?:out|come out|comes out"
+        r"|coming out|came out|gets out|getting out|got out|due out|let out) of (?:prison|jail"
+        r"|custody)|on licence|bailed|on bail)\b[^\n]{0,100}?\b(?:(?:given|has|got|knows|found"
+        r" out|finds out|been told) (?:\w+ ){0,2}?(?:her|mum|mums|their|the|his) (?:new )?address"
+        r"|(?:move|moving|moves) (?:back )?in|(?:live|living|stay|staying) (?:with|there|at)"
+        r"|go(?:ing)? (?:back )?(?:home|to live)|com(?:e|es|ing) (?:back )?home|back home"
+        r"|knows where (?:she|they|mum) (?:live|lives|are|is))\b",
         needs_child=True,
     ),
     _family(
@@ -2183,6 +2223,8 @@ _ACCESS_NOW = _Gated.of(
     r" for)\b|\b(?:has|have|is|are|been) (?:\w+ ){0,2}?(?:unsupervised |overnight )?(?:contact"
     r"|access|overnights|handovers) (?:with|from|every|this|starting|on)\b|\bcontact (?:is "
     r"|has been )?(?:arranged|starting|starts|from|every|this)\b|\bmoving in\b"
+    r"|\b(?:is|are) (?:going|due|set|planning) (?:back )?to (?:live|move|stay|be living"
+    r"|be staying)\b|\bwill be (?:living|staying|moving)\b"
 )
 # Conditionals about nobody in particular: "when a violent man moves in", "if a child says".
 # Present framing inside a sentence that also mentions the past ("dad broke mum's jaw last year

@@ -142,6 +142,11 @@ SAME_WORDS_NOT_NOW = [
     "the photo showed dad holding the baby on his knee",
     "mum is losing weight and looks exhausted, the kids are fine",
     "I felt out of it after the visit with the baby",
+    "a 16 year old and her 17 year old boyfriend came to clinic for contraception advice",
+    "my 15 year old pupil and her 16 year old boyfriend split up, she's fine",
+    "the school asked mum for photos of the children for the yearbook",
+    "in 2016 dad came out of prison and went back to live with the kids",
+    "we discussed what happens when a perpetrator is released and moves back in",
 ]
 
 URGENT_CLASSES = (
