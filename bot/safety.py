@@ -683,6 +683,7 @@ _REVIEW_REFERENCE = _Gated.of(
     r"|(?:could|should|would|might) have (?:\w+ )?(?:checked|known|asked|shared|told|seen|done"
     r"|picked|spotted|acted|referred|realised|noticed|been|found|looked)"
     r"|the review|this review|the lcspr|lcspr|the briefing|this briefing|learning briefing"
+    r"|(?:great|good|useful|helpful|clear|excellent|interesting|powerful) (?:briefing|review)"
     r"|child z\b|adult a\b|i remember|in my experience|in (?:the|this) case\b)"
 )
 _PLURALS = (
@@ -2109,6 +2110,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_risky_adult",
         "check_request_about_this",
         "check_household_violence",
+        "check_risk_note",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -2296,6 +2298,60 @@ _ALL_CLEAR = _Gated.of(
     r"|\bno (?:concerns|worries|issues|marks|injuries|bruises) (?:were |was )?(?:noted|seen"
     r"|found|raised|observed|identified)\b|\bnothing of concern\b"
 )
+
+
+# A terse note of a risk, the way a careful practitioner jots a case down ("non-mobile baby,
+# bruise to cheek, no explanation", "HV refused entry, baby not seen for weeks", "stepdad with a
+# previous for ABH, mum expecting, no checks"): no tense, no past anchor, no modal or condition.
+# It may be a case now, so the bot asks (CHECK), never answers it as a reflection.
+_NOTE_SIGN = _Gated.of(
+    r"\b(?:non mobile (?:baby|infant)|no (?:explanation|account)|unexplained"
+    r"|not (?:been )?seen (?:for|since)|refused (?:entry|access)|not (?:allowed|let) in"
+    r"|known to (?:the )?police|previous for|no referral|not referred"
+    r"|keeps? (?:seeing|noticing|finding|spotting) (?:\w+ )?(?:marks|bruis\w*|injur\w*|burns"
+    r"|cuts)|sleeps? (?:in (?:the|a|their|his|her) car|rough|on the (?:floor|street|streets))"
+    r"|sleeping (?:in (?:the|a) car|rough))\b"
+)
+_NOTE_INJURY = _Gated.of(r"\b" + _INJURY + r"\b")
+# Past tense, modals, conditions, generalisations: a sentence, not a note.
+_NOT_A_NOTE = _Gated.of(
+    r"\b(?:was|were|had|did|went|came|said|told|saw|knew|found|became|happened|used to|if|when"
+    r"|whenever|unless|always|never|should|must|ought|would|could|might|any|all|most|many"
+    r"|often|usually|generally|typically|tends?|thanks|thank you|learning|lesson|reflection"
+    r"|review|briefing|training|course|session|notes? from|think about|takeaway|reading|useful"
+    r"|interesting|great|clear|helpful|the (?:part|bit|section) (?:on|about))\b"
+)
+_PREGNANCY = _Gated.of(r"\b(?:pregnant|expecting|unborn|baby on the way|due date)\b")
+_NOTE_QUESTION = _Gated.of(
+    r"\?|^(?:how|who|what|when|where|why|which|should|shall|can|could|would|do|does|did|is|are"
+    r"|am|will|may|must)\b"
+)
+_CHILD_SETTING = _Gated.of(r"\b(?:nursery|school|preschool|childminder|class|health visitor)\b")
+_NOTE_MAX_WORDS = 25
+
+
+def _risk_note(sentences: list[str], has_household: bool) -> bool:
+    """Whether a sentence is a terse note of a risk to a child (see ``_NOTE_SIGN``)."""
+    return any(_risk_note_sentence(s, has_household) for s in sentences)
+
+
+def _risk_note_sentence(t: str, has_household: bool) -> bool:
+    if t.count(" ") >= _NOTE_MAX_WORDS or _NOT_A_NOTE.search(t):
+        return False
+    if not (has_household or _PREGNANCY.search(t) or _CHILD_SETTING.search(t)):
+        return False
+    if _NOTE_QUESTION.search(t):  # "where do I report a risky adult?" is not a note
+        return False
+    # "non mobile baby" reads as a generalisation to _CONDITIONAL; in a note it is one baby
+    # ("non mobile babies" is still general).
+    one_baby = t.replace("non mobile baby", "nonmobile baby").replace(
+        "non mobile infant", "nonmobile infant"
+    )
+    if _CONDITIONAL.search(one_baby) or _GENERAL.search(t):
+        return False
+    if _PROCESS_QUESTION.search(t) or _HYPOTHETICAL.search(t):
+        return False
+    return any(p.search(t) for p in (_NOTE_SIGN, _RISKY_ADULT, _NOTE_INJURY))
 
 
 @dataclass(frozen=True)
@@ -2582,6 +2638,12 @@ def _assess(text: str) -> SafetyAssessment:
         check = "check_household_violence"
     if not check and not (hypothetical or generic or past) and _REQUEST_ABOUT_THIS.search(t):
         check = "check_request_about_this"
+    if (
+        not check
+        and not (hypothetical or generic or past or timing.review_reference)
+        and _risk_note(sentences, household)
+    ):
+        check = "check_risk_note"
     if check:
         return SafetyAssessment(
             Signal.CHECK, check, retrospective=retrospective, particular=True

@@ -147,6 +147,10 @@ SAME_WORDS_NOT_NOW = [
     "the school asked mum for photos of the children for the yearbook",
     "in 2016 dad came out of prison and went back to live with the kids",
     "we discussed what happens when a perpetrator is released and moves back in",
+    "great briefing, the bit on unexplained bruising in babies was clear",
+    "notes from training: stepdad with a previous for ABH, mum pregnant",
+    "lots to think about re unexplained injuries in non-mobile babies",
+    "Child Z: not seen for weeks, no referral",
 ]
 
 URGENT_CLASSES = (
