@@ -1496,7 +1496,8 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         # a school place never taken up, "with a friend" for days, a family gone.
         "child_unseen",
         r"\b(?:(?:will|would|did|does|do) not|refus\w* to|never) (?:open (?:up(?! (?:to|about))"
-        r"|the door)|answer the door|let (?:me|us|anyone|the \w+(?: \w+)?) in)\b[^\n]{0,100}?\b" + _CHILD
+        r"|the door)|answer the door|let (?:me|us|anyone|the \w+(?: \w+)?) in)\b[^\n]{0,100}?\b"
+        + _CHILD
         + r"\b",
         r"\b(?:(?:refused|denied|no) (?:\w+ )?(?:entry|access)|not (?:allowed|let) in)\b"
         r"[^\n]{0,100}?\b" + _CHILD + r"\b",
@@ -1521,9 +1522,9 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|are living|is staying|are staying|moved to|ended up)\b",
         r"\b(?:school|nursery|reception|college|year \d{1,2}) place (?:\w+ ){0,2}?(?:never|not)"
         r" (?:been )?taken up\b|\bnever (?:took|taken) up (?:\w+ ){0,2}?place\b",
-        r"\b(?:(?:has|have) been|(?:is|are)(?: still)?(?: staying| stopping)?) (?:with|at) (?:a |an "
-        r"|some |her "
-        r"|his |their )?(?:friend|friends|mate|mates|family friend|someone|somebody)\b"
+        r"\b(?:(?:has|have) been|(?:is|are)(?: still)?(?: staying| stopping)?) (?:with|at)"
+        r" (?:a |an |some |her |his |their )?(?:friend|friends|mate|mates|family friend|someone"
+        r"|somebody)\b"
         r"(?: \w+){0,3}? (?:since|for (?:\w+ )?(?:days|nights|a week|the week|a few days))\b",
         r"\b(?:will not|would not|refus\w* to|does not|did not|cannot|can not|could not) (?:say"
         r"|tell (?:us|me|anyone|the \w+)) where (?:\w+ ){0,3}?(?:is|are|is staying|are staying"
