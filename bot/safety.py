@@ -1333,6 +1333,8 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:1[0-7]|[1-9]|xxage) ?(?:year|yr)s? old\b[^\n]{0,80}?\b(?:1[89]|[2-9]\d|xxage)"
         r" ?(?:year|yr)s? old\b(?: (?:(?:she|he) (?:calls|says is|describes as) (?:her|his)"
         r"|(?:\w+ )?(?:manager|boss|supervisor|landlord|employer)\b))",
+        r"\b(?:1[89]|[2-9]\d|xxage) ?(?:year|yr)s? old (?:man|guy|bloke|adult)\b[^.!?]{0,60}?\b"
+        r"(?:(?:her|his) (?:boyfriend|girlfriend|partner)|dating|going out with)\b",
         r"\b(?:much |a lot |far )?older (?:boss|manager|supervisor|landlord|employer|lodger)\b",
         # Asked for pictures: "keeps asking my 14 year old pupil for photos", "to send him
         # pictures of herself".

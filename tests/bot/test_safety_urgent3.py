@@ -82,6 +82,7 @@ EXPLOITATION_BY_ADULTS = [
     "her uncle keeps asking the 12 year old to send him pictures of herself",
     "her cousin, who's 25, keeps asking my 14 year old pupil for photos",
     "a year 9 girl goes to a flat after school where older men give her vodka",
+    "one of my year 8s says a 23 year old man she met on snapchat is her boyfriend",
 ]
 
 # H. A risky adult moving in, released, staying over, where young children live.
