@@ -535,7 +535,9 @@ _ABUSE_TERMS = (
     r"|harm(?:s|ed|ing)?|strangl\w*|chok(?:e|es|ed|ing)|burn(?:s|t|ed|ing)?|assault\w*"
     r"|belt(?:ed|s)?|whip\w*|locks? (?:her|him|them) in|locked (?:her|him|them) in|starv\w*"
     r"|groom\w*|exploit\w*|sex|violent|violence|scared|afraid|frightened|unsafe|not safe"
-    r"|kill\w*|self harm\w*|suicid\w*|threat\w*|shak(?:e|es|ing)|shook)"
+    r"|kill\w*|self harm\w*|suicid\w*|threat\w*|shak(?:e|es|ing)|shook"
+    r"|(?:does|did|doing|done|do) (?:(?:bad|horrible|sexual|weird|rude|nasty|private|naughty"
+    r"|funny) )?(?:things|stuff) to (?:her|him|them|me))"
 )
 _INJURY = (
     r"(?:bruis\w*|burns?|burn marks?|burnt|scald\w*|bleeding|blood(?:y|ied)?|fractur\w*"
@@ -573,7 +575,10 @@ _RISK_TO_CHILDREN = (
     r"|inside|did time|done time|doing time|served time|serving time|served|sentence|sentenced"
     r"|locked up) (?:\w+ ){0,3}?(?:for|of) (?:\w+ ){0,2}?(?:abus\w*|sexual\w*|sex|rap(?:e|ed|ing)"
     r"|indecent|touching|groom\w*|molest\w*|children|kids|child|minors|paedophil\w*)"
-    r"|(?:poses?|posing|known|is|as) (?:a )?(?:\w+ )?risk to (?:children|kids|child|young people))"
+    r"|(?:poses?|posing|known|is|as) (?:a )?(?:\w+ )?risk to (?:children|kids|child|young people)"
+    r"|(?:already )?had (?:a|an|two|three|his|her|their|(?:his|her|their) own) (?:\w+ )?(?:child"
+    r"|children|kids?|baby|babies|son|daughter)s? (?:\w+ )?(?:removed|taken into care|taken"
+    r" away|taken off (?:him|her|them)|placed for adoption|adopted))"
 )
 # The person is (or is about to be) in the household or caring for the child: present or
 # future forms only, so "was living with the family" stays a past fact.
@@ -594,11 +599,11 @@ _HOME_ACCESS = (
 # Explicit present / imminent framing: time, place, "as we speak".
 _STRONG_PRESENT = _Gated.of(
     r"\b(?:right now|just now|as we speak|as i (?:type|write|speak)|at (?:the|this) moment"
-    r"|at present|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
+    r"|at present\b|currently|tonight|today|this (?:morning|afternoon|evening)|earlier today"
     r"|last night|yesterday|overnight|tomorrow|imminent(?:ly)?"
     r"|(?:an|one|half an|a few|two|\d+) (?:hours?|hrs?|mins?|minutes?) ago"
     r"|in front of me|with me (?:now|here|right now)|sat with me|sitting with me|here with me"
-    r"|next to me|in my (?:office|room|classroom|car)|at the house i am at"
+    r"|next to me\b|in my (?:office|room|classroom|car)\b|at the house i am at"
     r"|about to|at (?:my|the) (?:front )?door"
     r"|(?:act|call|ring|phone|contact|help|report|refer|respond|need \w+|someone)"
     r" (?:\w+ ){0,2}?now\b"
@@ -661,7 +666,15 @@ _PAST_ANCHOR = _Gated.of(
     r"|i had (?:a|one|this|another) (?:family|case|child|baby|boy|girl|young|mum|dad|teen)"
     r"|in (?:my|a|one|another|that) (?:last|previous|old|former|first|earlier|past|other)"
     r" (?:job|role|post|team|authority|school|force|trust|placement|career|life|service"
-    r"|area|unit)|in (?:19|20)\d\d)"
+    r"|area|unit)|in (?:19|20)\d\d"
+    # "an old case of mine", "one of my earliest families", "a previous case taught me"
+    r"|(?:an?|one of (?:my|our)|my|our|that) (?:very )?(?:old|previous|former|earlier|earliest"
+    r"|first ever|very first)(?: ever)? (?:cases?|famil(?:y|ies)(?! (?:court|proceedings))"
+    r"|clients?|patients?|pupils?)\b"
+    r"|(?:early|earlier) (?:on )?in my career|(?:start|beginning) of my career"
+    r"|(?:in|during) my (?:asye|nqt year|nqsw year|first year|training)\b(?=[^.!?]{0,40}\b(?:i|we)"
+    r" (?:had|was|were|saw|worked|met|dealt)\b)"
+    r"|that was (?:back )?(?:in )?(?:19|20)\d\d)"
 )
 # Refers to the review or to reflection ("Child Z", "the briefing", "in hindsight"): usually a
 # reflection, but present-tense grammar about a child still counts as a live concern.
@@ -671,6 +684,7 @@ _REVIEW_REFERENCE = _Gated.of(
     r"|(?:could|should|would|might) have (?:\w+ )?(?:checked|known|asked|shared|told|seen|done"
     r"|picked|spotted|acted|referred|realised|noticed|been|found|looked)"
     r"|the review|this review|the lcspr|lcspr|the briefing|this briefing|learning briefing"
+    r"|(?:great|good|useful|helpful|clear|excellent|interesting|powerful) (?:briefing|review)"
     r"|child z\b|adult a\b|i remember|in my experience|in (?:the|this) case\b)"
 )
 _PLURALS = (
@@ -1117,6 +1131,10 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r" |a packet of |a box of |a bottle of |all (?:her|his|their|the) )?(?:overdose|od|pills"
         r"|tablets|paracetamol)|overdos\w*"
         r"|jump(?:ing|ed|s)? (?:off|in front)|ligature|noose|saying goodbye|suicide note"
+        r"|wish(?:es|ed)? (?:she|he|they|i) (?:was|were) (?:dead|not here|not alive|never born)"
+        r"|stash(?:ed|ing)? (?:of |away )?(?:\w+ )?(?:pills|tablets|paracetamol|medication"
+        r"|blades?|razors?)|(?:hidden|hid|hiding|hides) (?:a |some |her |his )?(?:blades?|razors?"
+        r"|pills|tablets|paracetamol) (?:in|under|behind)"
         r"|(?:do|does|did) not want to (?:live|be alive|be here|wake up)|end(?:ing)? it all"
         r"|no (?:point|reason) (?:in )?(?:living|going on|being alive)|better off dead"
         r"|(?:started|been|back to) (?:\w+ )?cutting|cutting (?:again|(?:him|her|them)sel\w*)"
@@ -1140,7 +1158,8 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|planning to|means to|threatening to|swore to|swears to|tried to|trying to|said he"
         r" would|said she would) (?:\w+ ){0,2}?" + _HARM_BASE + r"\b",
         r"\b(?:shook|shaking|shaken|shakes|shake) (?:the|a|this|my|her|his|their) (?:\w+ )?"
-        r"(?:baby|infant|newborn|child|toddler)\b",
+        r"(?:baby|infant|newborn|child|toddler)\b(?! (?:rattle|toys?|bottle|buggy|pram|cot|seat"
+        r"|chair|bag|coat|blanket)\b)",
         r"\b(?:baby|infant|newborn|toddler)\b(?: \w+){0,3}? (?:was |been |being |is |got )?"
         r"shaken\b",
         r"\b(?:knife|gun|weapon|machete|axe)\b[^.!?]{0,60}?\b" + _CHILD + r"\b",
@@ -1171,6 +1190,26 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|frightening)\b",
         r"\b(?:" + _CHILD + r"|she|he|they)\b (?:\w+ )?(?:has |have |just ){1,3}disclosed\b",
         r"\b(?:" + _CHILD + r")\b (?:\w+ ){0,3}?disclosed\b",
+    ),
+    _family(
+        # A disclosure just received: "told me something about his uncle", "what's my first
+        # step?", "someone at home is doing things to her".
+        "fresh_disclosure",
+        r"\b(?:told|tells|telling|whispered to|said to|mentioned to|confided in|came to|came up"
+        r" to|approached) (?:me|us|staff)\b[^.!?]{0,60}?\bsomething (?:\w+ ){0,2}?(?:about|to do"
+        r" with|regarding) (?:(?:his|her|their|my|the) (?:\w+ ){0,2}?(?:uncle|dad|father|mum"
+        r"|mother|step (?:dad|mum|father|mother)|brother|sister|cousin|grand\w+|nan|boyfriend"
+        r"|girlfriend|partner|neighbour|babysitter|carer|family|lodger)|home|what (?:happens"
+        r"|goes on|is happening) at home|someone at home)\b",
+        r"\b(?:told|tells|telling|whispered|said|confided|disclosed|opened up|came to me"
+        r"|came up to me)\b[^\n]{0,100}?\b(?:what(?: is)? (?:my|the) (?:very )?first steps?"
+        r"|what (?:do|should|shall|must) i do (?:first|straight away)"
+        r"|who (?:do|should) i (?:tell|call|ring|speak to|go to|inform|report (?:it|this) to)"
+        r" first)\b",
+        r"\b(?:someone|somebody|he|she|they|" + _ACTOR + r")\b(?: \w+){0,2}? (?:(?:is|are|has been"
+        r"|have been|keeps|kept|has|have|still) )?(?:doing|done|does|did) (?:(?:bad|horrible"
+        r"|sexual|weird|rude|nasty|private|naughty) )?(?:things|stuff) to (?:her|him|them|me)\b",
+        needs_child=True,
     ),
     _family(
         "abuse_ongoing",
@@ -1219,7 +1258,21 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:saw|seen|watched|witnessed|see|watch|can see)\b[^.!?]{0,30}?\b(?:hit|kick|punch"
         r"|slap|smack|shake|drag|throw|hurt|grab|strangle|choke|beat|hitting|kicking|punching"
         r"|slapping|smacking|shaking|dragging|throwing|hurting|grabbing|beating) (?:his|her"
-        r"|their|a|the) (?:\w+ )?" + _CHILD + r"\b",
+        r"|their|a|the) (?:\w+ )?" + _CHILD + r"\b(?! (?:rattle|toys?|bottle|buggy|pram|cot|ball"
+        r"|seat|chair|bag|coat)\b)",
+        # Seen, filmed or photographed: "a video of dad dragging the toddler", "I watched a
+        # dad yank his daughter", "a photo of him holding the baby upside down".
+        r"\b(?:saw|seen|watched|witnessed|see|watch|can see|videos?|clips?|footage|photos?"
+        r"|pictures?|recording|film\w*|recorded|cctv)\b[^.!?]{0,40}?\b(?:hit|hits|hitting"
+        r"|kick\w*|punch\w*|slap\w*|smack\w*|shak(?:e|es|ing)|shook|drag\w*|throw\w*|threw"
+        r"|hurt\w*|grab\w*|strangl\w*|chok\w*|beat\w*|yank\w*|shov\w*|stamp\w*|whack\w*"
+        r"|thump\w*) (?:his|her|their|a|the) (?:\w+ )?" + _CHILD + r"\b(?! (?:rattle|toys?"
+        r"|bottle|buggy|pram|cot|ball|seat|chair|bag|coat)\b)",
+        r"\b(?:hold\w*|held|dangl\w*|swing\w*|swung|pull\w*|push\w*|lift\w*|carr(?:y|ies"
+        r"|ying|ied)) (?:his|her|their|a|the) (?:\w+ )?" + _CHILD + r"\b (?:\w+ ){0,3}?"
+        r"(?:upside down|by (?:the|one|his|her|their) (?:hair|arm|leg|ankle|neck|throat|ear"
+        r"|scruff)s?|across the (?:floor|room|road)|against the wall|over the (?:balcony"
+        r"|banister|edge|railing))\b",
         r"\b(?:is|are) (?:\w+ )?(?:shouting|screaming|yelling|swearing) at (?:the|a|his|her"
         r"|their) (?:\w+ )?(?:baby|infant|newborn|toddler)\b",
         r"\bshak(?:ing|es|e) (?:the|his|her|their) (?:cot|pram|buggy|moses basket|car seat)\b",
@@ -1273,6 +1326,32 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"\b(?:older|adult|grown|much older)\b[^.!?]{0,60}?\b(?:giv|buy|bought|get|got)\w*"
         r" (?:her|him|them) (?:\w+ )?(?:phones?|trainers|cash|money|gifts|presents|clothes"
         r"|jewellery|lifts|takeaways?|top ups?)\b",
+        # A child's age, then an adult's with a relationship word: "a 13 year old ... messaging
+        # a 24 year old she calls her boyfriend", "pregnant ... her 35 year old manager". The
+        # door turns ages into placeholders; two of those could be two teenagers, so they need
+        # a relationship no peer has (a manager) or one the child gives it ("she calls her").
+        r"\b(?:1[0-7]|[1-9]) ?(?:year|yr)s? old\b[^\n]{0,80}?\b(?:1[89]|[2-9]\d)"
+        r" ?(?:year|yr)s? old\b(?: \w+){0,3}? (?:boyfriend|bf|partner|man|lover|manager|boss"
+        r"|supervisor|landlord|employer|girlfriend)\b",
+        r"\b(?:1[0-7]|[1-9]|xxage) ?(?:year|yr)s? old\b[^\n]{0,80}?\b(?:1[89]|[2-9]\d|xxage)"
+        r" ?(?:year|yr)s? old\b(?: (?:(?:she|he) (?:calls|says is|describes as) (?:her|his)"
+        r"|(?:\w+ )?(?:manager|boss|supervisor|landlord|employer)\b))",
+        r"\b(?:1[89]|[2-9]\d|xxage) ?(?:year|yr)s? old (?:man|guy|bloke|adult)\b[^.!?]{0,60}?\b"
+        r"(?:(?:her|his) (?:boyfriend|girlfriend|partner)|dating|going out with)\b",
+        r"\b(?:much |a lot |far )?older (?:boss|manager|supervisor|landlord|employer|lodger)\b",
+        # Asked for pictures: "keeps asking my 14 year old pupil for photos", "to send him
+        # pictures of herself".
+        r"\basking (?:her|him|them|(?:my|the|a|his|her|their) (?:\w+ ){0,2}?" + _CHILD
+        + r"(?: \w+)?) for (?:\w+ )?(?:pictures|photos|pics|selfies|snaps|nudes|videos)\b",
+        r"\bsend (?:him|her|them|me) (?:\w+ ){0,2}?(?:pictures|photos|pics|images|videos|selfies"
+        r"|snaps) of (?:herself|himself|themselves|her body|his body)\b",
+        r"\b(?:private|sexy|rude|naughty|intimate|revealing|topless) (?:pictures|photos|pics"
+        r"|images|selfies|snaps)\b",
+        # With adults she does not know: "a party with men she didn't know".
+        r"\b(?:party|parties|flat|house|hotel|car|gathering)\b[^.!?]{0,30}?\bwith (?:\w+ )?(?:men"
+        r"|adults|older (?:boys|lads|guys)|guys|blokes|males)\b",
+        r"\b(?:men|adults|guys|lads|blokes|males) (?:she|he|they) (?:did not|does not|do not"
+        r"|had never|has never|never) (?:know|knew|met|seen)\b",
         needs_child=True,
     ),
     _family(
@@ -1380,6 +1459,110 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|feel) (?:\w+ )?(?:unsafe|not safe)\b",
         r"\b" + _CHILD + r"\b[^.!?]{0,15}?\b(?:screaming|crying for help|sobbing uncontrollably"
         r"|cowering|hiding from)",
+    ),
+    _family(
+        # Physical neglect of a baby or child now: losing weight, a freezing flat, a carer out of
+        # it. Past-tense accounts are left to the timing (a past anchor makes them a reflection).
+        "neglect_of_baby_now",
+        r"\b(?:" + _CHILD + r"|he|she|his|her)\b(?: \w+){0,3}? (?:is|are|keeps?|still|has been"
+        r"|have been|keeps on) (?:\w+ )?(?:losing|dropping|not gaining|not putting on|shedding)"
+        r" (?:\w+ ){0,2}?(?:weight|centiles?|grams|ounces)\b",
+        r"\b(?:" + _CHILD + r"|his|her)\b(?: \w+){0,2}? weight (?:\w+ )?(?:has|have|is|keeps)"
+        r" (?:\w+ )?(?:dropped|dropping|fallen|falling|plummeted|crashed|gone down|going down)\b",
+        r"\b(?:has|have|is|are|keeps?) (?:\w+ )?(?:dropped|dropping|fallen|falling) (?:off|through"
+        r"|across) (?:\w+ ){0,2}?(?:centiles?|charts?)\b",
+        r"\b(?:flat|house|home|room|bedroom|place) is (?:\w+ )?(?:freezing|ice cold|bitterly cold"
+        r"|so cold|really cold|very cold|cold and damp|damp and cold)\b",
+        r"\b(?:freezing (?:cold )?(?:flat|house|home|room)|no (?:heating|gas|electric|electricity"
+        r"|hot water))\b[^\n]{0,100}?\b(?:should i|shall i|do i (?:need to )?(?:call|ring|phone"
+        r"|report|refer)|who do i (?:call|ring|phone|tell))\b",
+        r"\b(?:mum|dad|mother|father|parents?|carers?|she|he|they|partner|boyfriend|girlfriend"
+        r"|grandma|nan|gran|step (?:dad|mum))\b[^.!?]{0,20}?\b(?:out of it|spaced out|slurring"
+        r"|off (?:her|his|their) (?:face|head|nut|trolley)|comatose|unrousable|(?:could|can) not"
+        r" be (?:woken|roused))\b",
+        needs_child=True,
+    ),
+    _family(
+        # A violent or risky adult released, or coming out, and going to live with or find the
+        # children: "he's been given mum's address", "gets out on Friday and is moving back in".
+        "risky_adult_released",
+        r"\b(?:released(?! from (?:hospital|the ward|a&e|scbu|nicu))|(?:out|come out|comes out"
+        r"|coming out|came out|gets out|getting out|got out|due out|let out) of (?:prison|jail"
+        r"|custody)|on licence|bailed|on bail)\b[^\n]{0,100}?\b(?:(?:given|has|got|knows|found"
+        r" out|finds out|been told) (?:\w+ ){0,2}?(?:her|mum|mums|their|the|his) (?:new )?address"
+        r"|(?:move|moving|moves) (?:back )?in|(?:live|living|stay|staying) (?:with|there|at)"
+        r"|go(?:ing)? (?:back )?(?:home|to live)|com(?:e|es|ing) (?:back )?home|back home"
+        r"|knows where (?:she|they|mum) (?:live|lives|are|is))\b",
+        needs_child=True,
+    ),
+    _family(
+        # Children who cannot be seen or found now: the door not opened while they are inside,
+        # no one has seen them for weeks, phones dead and not at nursery, whereabouts unknown,
+        # a school place never taken up, "with a friend" for days, a family gone.
+        "child_unseen",
+        r"\b(?:(?:will|would|did|does|do) not|refus\w* to|never) (?:open (?:up(?! (?:to|about))"
+        r"|the door)|answer the door|let (?:me|us|anyone|the \w+(?: \w+)?) in)\b[^\n]{0,100}?\b"
+        + _CHILD
+        + r"\b",
+        r"\b(?:(?:refused|denied|no) (?:\w+ )?(?:entry|access)|not (?:allowed|let) in)\b"
+        r"[^\n]{0,100}?\b" + _CHILD + r"\b",
+        r"\b(?:no one|nobody|noone|not|never)\b (?:\w+ ){0,2}?(?:seen|sighted|laid eyes on"
+        r"|set eyes on|clapped eyes on|had eyes on)\b(?! by (?:a |the |their |her |his )?(?:dentist"
+        r"|gp|doctor|optician|consultant|specialist|paediatrician|clinic|hospital))"
+        r"[^.!?]{0,60}?\b(?:since|for (?:\w+ )?(?:days|weeks|months|a week|a month|ages|a while"
+        r"|a fortnight)|in (?:\w+ )?(?:days|weeks|months|ages))\b",
+        r"\b(?:phones? (?:\w+ ){0,3}?(?:dead|off|switched off|disconnected|going (?:straight )?to"
+        r" voicemail|unobtainable|not working)|no answer|not answering|(?:cannot|can not|could not"
+        r"|unable to) (?:reach|contact|get hold of|get through to))\b[^\n]{0,100}?\b(?:(?:not"
+        r"|never) (?:been )?(?:in|at|to|into) (?:school|nursery|college|preschool|class)"
+        r"|off (?:the )?roll)\b",
+        r"\b(?:(?:not|never) (?:been )?(?:in|at|to|into) (?:school|nursery|college|preschool"
+        r"|class)|off (?:the )?roll)\b[^\n]{0,100}?\b(?:phones? (?:\w+ ){0,3}?(?:dead|off"
+        r"|switched off|disconnected|going (?:straight )?to voicemail|unobtainable|not working)"
+        r"|no answer|not answering|(?:cannot|can not|could not|unable to) (?:reach|contact"
+        r"|get hold of|get through to))\b",
+        r"\b(?:no idea|(?:do|does|did) not know|nobody knows|no one knows|not sure|unsure"
+        r"|cannot find out) where (?:the|his|her|their|both|all|two|three|my|these) (?:\w+ )?(?:"
+        + _CHILD + r"|famil(?:y|ies))s? (?:is|are|has gone|have gone|went|live|lives|is living"
+        r"|are living|is staying|are staying|moved to|ended up)\b",
+        r"\b(?:school|nursery|reception|college|year \d{1,2}) place (?:\w+ ){0,2}?(?:never|not)"
+        r" (?:been )?taken up\b|\bnever (?:took|taken) up (?:\w+ ){0,2}?place\b",
+        r"\b(?:(?:has|have) been|(?:is|are)(?: still)?(?: staying| stopping)?) (?:with|at)"
+        r" (?:a |an |some |her |his |their )?(?:friend|friends|mate|mates|family friend|someone"
+        r"|somebody)\b"
+        r"(?: \w+){0,3}? (?:since|for (?:\w+ )?(?:days|nights|a week|the week|a few days))\b",
+        r"\b(?:will not|would not|refus\w* to|does not|did not|cannot|can not|could not) (?:say"
+        r"|tell (?:us|me|anyone|the \w+)) where (?:\w+ ){0,3}?(?:is|are|is staying|are staying"
+        r"|has gone|have gone|went)\b",
+        r"\b(?:whole |the )?famil(?:y|ies) (?:has |have |had )?(?:\w+ )?(?:vanished|disappeared"
+        r"|gone missing|gone off the radar|dropped off the radar|done a (?:runner|flit)|fled"
+        r"|absconded|gone to ground|left (?:the area |the country )?without (?:a trace|telling"
+        r"|a forwarding|notice))\b",
+        needs_child=True,
+    ),
+    _family(
+        # A threat about the children, or the abuser at the door now: "you'll never see them
+        # again", a photo with "say goodbye", the ex parked outside the refuge, a fight at the
+        # handover with the children due back to him.
+        "threat_about_children",
+        r"\bnever (?:\w+ ){0,2}?sees? (?:them|him|her|(?:the|her|his|their|your|my|both|those)"
+        r" (?:\w+ )?" + _CHILD + r")(?: \w+)? again\b",
+        r"\b(?:photo|picture|pic|video|clip|message|text|snap|voicemail|voice note|post)s?\b"
+        r"[^\n]{0,100}?\b(?:say (?:your )?goodbyes?|last time you (?:will )?see|you will regret"
+        r"|see what happens|watch what happens|you have been warned|mark my words)\b",
+        r"\b(?:ex|ex partner|ex husband|ex boyfriend|perpetrator|abuser|stalker|violent \w+)\b"
+        r"[^.!?]{0,20}?\b(?:is|are) (?:\w+ ){0,2}?(?:outside|parked (?:up )?(?:outside|across"
+        r"|down|near|by|at)|waiting (?:outside|at the|by the|for (?:her|them|mum))|banging on"
+        r"|sat outside|sitting outside|at the (?:door|window|gate|refuge))\b",
+        r"\b(?:found|knows? (?:where )?|turned up at|outside|tracked (?:\w+ )?(?:down )?to)"
+        r" (?:the |her |their )?refuge\b",
+        r"\b(?:fight|row|incident|assault\w*|attack\w*|punch\w*|hit|kick\w*|scuffle|kicked off"
+        r"|kicking off|violence|violent|threat\w*|strangl\w*|push\w*|shov\w*)\b[^.!?]{0,40}?\b"
+        r"(?:at|during|after) (?:the )?(?:contact )?(?:handover|hand over|contact|pick ?up"
+        r"|drop ?off)\b[^\n]{0,100}?\b(?:due (?:back )?(?:to go|to be|at|with|to)|going (?:back )?"
+        r"to (?:his|him|dad|her)|back (?:at|to|with) (?:his|him|dad|her|their dad)|next contact"
+        r"|contact (?:is )?(?:this|tomorrow|on|at the weekend)|this weekend|tomorrow|tonight)\b",
+        needs_child=True,
     ),
     _family(
         "child_heard_in_distress",
@@ -2100,6 +2283,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_risky_adult",
         "check_request_about_this",
         "check_household_violence",
+        "check_risk_note",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -2214,6 +2398,8 @@ _ACCESS_NOW = _Gated.of(
     r" for)\b|\b(?:has|have|is|are|been) (?:\w+ ){0,2}?(?:unsupervised |overnight )?(?:contact"
     r"|access|overnights|handovers) (?:with|from|every|this|starting|on)\b|\bcontact (?:is "
     r"|has been )?(?:arranged|starting|starts|from|every|this)\b|\bmoving in\b"
+    r"|\b(?:is|are) (?:going|due|set|planning) (?:back )?to (?:live|move|stay|be living"
+    r"|be staying)\b|\bwill be (?:living|staying|moving)\b"
 )
 # Conditionals about nobody in particular: "when a violent man moves in", "if a child says".
 # Present framing inside a sentence that also mentions the past ("dad broke mum's jaw last year
@@ -2285,6 +2471,60 @@ _ALL_CLEAR = _Gated.of(
     r"|\bno (?:concerns|worries|issues|marks|injuries|bruises) (?:were |was )?(?:noted|seen"
     r"|found|raised|observed|identified)\b|\bnothing of concern\b"
 )
+
+
+# A terse note of a risk, the way a careful practitioner jots a case down ("non-mobile baby,
+# bruise to cheek, no explanation", "HV refused entry, baby not seen for weeks", "stepdad with a
+# previous for ABH, mum expecting, no checks"): no tense, no past anchor, no modal or condition.
+# It may be a case now, so the bot asks (CHECK), never answers it as a reflection.
+_NOTE_SIGN = _Gated.of(
+    r"\b(?:non mobile (?:baby|infant)|no (?:explanation|account)|unexplained"
+    r"|not (?:been )?seen (?:for|since)|refused (?:entry|access)|not (?:allowed|let) in"
+    r"|known to (?:the )?police|previous for|no referral|not referred"
+    r"|keeps? (?:seeing|noticing|finding|spotting) (?:\w+ )?(?:marks|bruis\w*|injur\w*|burns"
+    r"|cuts)|sleeps? (?:in (?:the|a|their|his|her) car|rough|on the (?:floor|street|streets))"
+    r"|sleeping (?:in (?:the|a) car|rough))\b"
+)
+_NOTE_INJURY = _Gated.of(r"\b" + _INJURY + r"\b")
+# Past tense, modals, conditions, generalisations: a sentence, not a note.
+_NOT_A_NOTE = _Gated.of(
+    r"\b(?:was|were|had|did|went|came|said|told|saw|knew|found|became|happened|used to|if|when"
+    r"|whenever|unless|always|never|should|must|ought|would|could|might|any|all|most|many"
+    r"|often|usually|generally|typically|tends?|thanks|thank you|learning|lesson|reflection"
+    r"|review|briefing|training|course|session|notes? from|think about|takeaway|reading|useful"
+    r"|interesting|great|clear|helpful|the (?:part|bit|section) (?:on|about))\b"
+)
+_PREGNANCY = _Gated.of(r"\b(?:pregnant|expecting|unborn|baby on the way|due date)\b")
+_NOTE_QUESTION = _Gated.of(
+    r"\?|^(?:how|who|what|when|where|why|which|should|shall|can|could|would|do|does|did|is|are"
+    r"|am|will|may|must)\b"
+)
+_CHILD_SETTING = _Gated.of(r"\b(?:nursery|school|preschool|childminder|class|health visitor)\b")
+_NOTE_MAX_WORDS = 25
+
+
+def _risk_note(sentences: list[str], has_household: bool) -> bool:
+    """Whether a sentence is a terse note of a risk to a child (see ``_NOTE_SIGN``)."""
+    return any(_risk_note_sentence(s, has_household) for s in sentences)
+
+
+def _risk_note_sentence(t: str, has_household: bool) -> bool:
+    if t.count(" ") >= _NOTE_MAX_WORDS or _NOT_A_NOTE.search(t):
+        return False
+    if not (has_household or _PREGNANCY.search(t) or _CHILD_SETTING.search(t)):
+        return False
+    if _NOTE_QUESTION.search(t):  # "where do I report a risky adult?" is not a note
+        return False
+    # "non mobile baby" reads as a generalisation to _CONDITIONAL; in a note it is one baby
+    # ("non mobile babies" is still general).
+    one_baby = t.replace("non mobile baby", "nonmobile baby").replace(
+        "non mobile infant", "nonmobile infant"
+    )
+    if _CONDITIONAL.search(one_baby) or _GENERAL.search(t):
+        return False
+    if _PROCESS_QUESTION.search(t) or _HYPOTHETICAL.search(t):
+        return False
+    return any(p.search(t) for p in (_NOTE_SIGN, _RISKY_ADULT, _NOTE_INJURY))
 
 
 @dataclass(frozen=True)
@@ -2573,6 +2813,12 @@ def _assess(text: str) -> SafetyAssessment:
         check = "check_household_violence"
     if not check and not (hypothetical or generic or past) and _REQUEST_ABOUT_THIS.search(t):
         check = "check_request_about_this"
+    if (
+        not check
+        and not (hypothetical or generic or past or timing.review_reference)
+        and _risk_note(sentences, household)
+    ):
+        check = "check_risk_note"
     if check:
         return SafetyAssessment(
             Signal.CHECK, check, retrospective=retrospective, particular=True
