@@ -1172,6 +1172,15 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|feel like i could) (?:\w+ )?(?:hurt|harm|kill|shake|hit|smother|drown|suffocate)"
         r" (?:(?:my|the|this) (?:\w+ )?" + _CHILD + r"|him|her|them)\b",
         r"\b" + _CHILD + r"\b[^.!?]{0,60}?\b(?:knife|gun|weapon|machete|axe)\b",
+        # The practitioner intimidated by someone in a family now ("followed me to my car and
+        # said he knows where I live"): their safety, and a sign of what the children live with.
+        r"\b(?:followed|follows|following|waited for|waiting for|was waiting for|came after"
+        r"|turned up at|cornered|stalking|stalked) me\b[^.!?]{0,60}?(?:\b(?:knows|know|found out"
+        r"|find out|will find) where i (?:live|park|work)\b|\b(?:threat\w*|warned|said he would"
+        r"|said she would|get me|sort me out|regret)\b)"
+        r"|\b(?:he|she|they|dad|mum|partner|uncle|brother|xxname)\b(?: \w+){0,3}? (?:said|says"
+        r"|told me|texted|messaged) (?:\w+ ){0,3}?(?:knows|know|has found out|found out)"
+        r" where i (?:live|park)\b",
     ),
     _family(
         "abuse_disclosure",

@@ -205,3 +205,31 @@ def test_a_long_message_of_the_third_round_is_answered_the_same(text: str) -> No
     short, long = assess(text), assess(padding + text)
     assert len(padding + text) > safety_module._GATE_FROM
     assert long.signal is short.signal
+
+
+# --- attack round 3: the practitioner intimidated by someone in a family now ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dad followed me to my car after the visit and said he knows where I live",
+        "mum's boyfriend waited for me outside the school and said I would regret it",
+        "he texted me saying he knows where I live",
+        "her brother cornered me in the car park and threatened me",
+    ],
+)
+def test_a_practitioner_threatened_now_gets_the_urgent_answer(text: str) -> None:
+    assert assess(anonymise(text).text).signal is Signal.URGENT, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "years ago a dad followed me to my car and threatened me, it shaped how I lone work",
+        "the review says the social worker was followed to her car",
+        "I followed up with the school and they know where I live on the patch",
+    ],
+)
+def test_a_past_or_reported_threat_stays_none(text: str) -> None:
+    assert assess(anonymise(text).text).signal is Signal.NONE, text
