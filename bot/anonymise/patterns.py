@@ -104,6 +104,13 @@ _PHONE_INTL_UK = re.compile(
 _PHONE_INTL = re.compile(r"(?<![\w+])\+\s?[1-9]\d{0,2}(?:[ \-.)(]{0,2}\d){6,12}(?![\d])")
 # NHS numbers: 10 digits, "485 777 3456", "485-777-3456" or "4857773456".
 _NHS = re.compile(r"(?<![\w.])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w])")
+# Ten digits in any grouping right after an NHS cue: "NHS no. 94 34 76 59 19", "NHS: 943 4765 919",
+# "nhs number 9434 765 919", "NHS # 94347 65919".
+_NHS_CUED = re.compile(
+    r"\bNHS(?:\s*(?:number|num|no\.?|#|id))?\s*(?:[:#=-]|\bis\b|\bwas\b)?\s*"
+    r"(\d(?:[ .\-]?\d){9})(?![\w])(?![ .\-]\d)",
+    re.IGNORECASE,
+)
 # National Insurance numbers: two letters, six digits (optionally in pairs), optional A-D suffix.
 _NI = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{2})(\s?)(\d{2})\s?(\d{2})\s?(\d{2})(?:\s?([A-Da-d]))?(?![A-Za-z0-9])"
@@ -320,6 +327,8 @@ def _find_numbers(text: str) -> Iterator[Candidate]:
     for m in _NHS.finditer(text):
         kind = _ten_digit_type(m.group(), text[: m.start()])
         yield Candidate(m.start(), m.end(), kind, P_NUMBER + (1 if kind != "PHONE" else 0))
+    for m in _NHS_CUED.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "NHS_NUMBER", P_NUMBER + 2)
     for m in _NI.finditer(text):
         letters, gap, suffix = m.group(1), m.group(2), m.group(6)
         if (
