@@ -252,6 +252,12 @@ _REF_GROUPS = re.compile(
     r"(?:\s*(?:number|no\.?|#))?\s*[:#-]?\s*(\d{2,6}(?:[ ./-]\d{2,6}){1,4})(?![\w])",
     re.IGNORECASE,
 )
+# "LCS 771234", "ESCC 4412093": a system's prefix typed with the number is part of the code (a cue
+# word such as CAD, ID or NHS stays outside it).
+_PREFIXED_CODE = re.compile(r"(?<![\w/-])([A-Z]{2,5}) (\d{5,})(?![\w/])")
+_CUE_PREFIXES = frozenset(
+    "CAD ID NHS DA URN CRN PNC MRN UPN MARAC REF NO NI DOB TEL MOB PH".split()
+)
 # "#40912", "No. 40912": a record number.
 _HASH_NUMBER = re.compile(r"(?:#|\bNo\.\s?)(\d{3,})(?![\w])")
 
@@ -424,6 +430,9 @@ def _find_references(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
     for m in _HASH_NUMBER.finditer(text):
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    for m in _PREFIXED_CODE.finditer(text):
+        if m.group(1) not in _CUE_PREFIXES:
+            yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_KEYWORD + 1)
 
 
 def _find_disguised(text: str) -> Iterator[Candidate]:

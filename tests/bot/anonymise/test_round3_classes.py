@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.anonymise import anonymise
+from bot.anonymise import anonymise, detect
 
 
 def redacted(text: str) -> str:
@@ -38,3 +38,40 @@ def test_a_count_after_nhs_is_not_an_nhs_number() -> None:
     assert redacted("The NHS has 10 trusts in the region.") == (
         "The NHS has 10 trusts in the region."
     )
+
+
+# --- 2. References with letters, slashes and hyphens after a cue ---------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("Their case no 2018/00977 was closed in the spring.", "00977"),
+        ("Police ref WK/19/552031 has the full log.", "552031"),
+        ("ref BT-22-018774 attached to the strategy minutes", "018774"),
+        ("School's ref: HS/CIN/0733 is on the letter.", "0733"),
+        ("The LCS number is LCS 550913, per the duty worker.", "LCS 550913"),
+        ("Looked on LCS\u00a0661204 before the visit.", "LCS 661204"),
+    ],
+)
+def test_references_with_letters_and_slashes(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+    assert "[REFERENCE 1]" in out, out
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The LCS number is LCS 550913, per the duty worker.", "LCS 550913"),
+        ("Looked on LCS\u00a0661204 before the visit.", "LCS\u00a0661204"),
+        ("it is under ESCC 7730921 on the system", "ESCC 7730921"),
+    ],
+)
+def test_a_system_prefix_typed_with_the_number_is_part_of_it(text: str, code: str) -> None:
+    spans = [text[s.start : s.end] for s in detect(text) if s.type == "REFERENCE"]
+    assert code in spans, spans
+
+
+def test_a_cue_word_before_a_number_stays_outside_it() -> None:
+    text = "Police gave CAD 448812 and Mosaic 5512093."
+    spans = [text[s.start : s.end] for s in detect(text)]
+    assert spans == ["448812", "5512093"], spans
