@@ -89,6 +89,15 @@ _LOOKALIKE_DIGITS = re.compile(
 )
 # UK vehicle registrations: "AB12 CDE".
 _VEHICLE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![A-Za-z0-9])")
+# Any case next to a vehicle word: "a car reg ab12cde", "the van was gk15 rtd".
+_VEHICLE_ANY_CASE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}\s?[A-Za-z]{3}(?![A-Za-z0-9])", re.IGNORECASE
+)
+_VEHICLE_CUE = re.compile(
+    r"\b(?:car|cars|van|vans|reg|registration|vrm|vehicle|vehicles|plate|plates|number\s*plate"
+    r"|motorbike|motorcycle|moped|bike|scooter|taxi|lorry|truck|jeep|4x4)\b",
+    re.IGNORECASE,
+)
 
 # --------------------------------------------------------------------------------------------
 # Numbers
@@ -466,6 +475,10 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), "PHONE", P_REF_SHAPE)
     for m in _VEHICLE.finditer(text):
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    for m in _VEHICLE_ANY_CASE.finditer(text):
+        window = text[max(0, m.start() - 40) : m.end() + 25]
+        if not m.group().isupper() and _VEHICLE_CUE.search(window):
+            yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 
 
 def find_structured(text: str) -> list[Candidate]:

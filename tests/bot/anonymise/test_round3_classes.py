@@ -75,3 +75,19 @@ def test_a_cue_word_before_a_number_stays_outside_it() -> None:
     text = "Police gave CAD 448812 and Mosaic 5512093."
     spans = [text[s.start : s.end] for s in detect(text)]
     assert spans == ["448812", "5512093"], spans
+
+
+# --- 3. Lower-case vehicle registrations next to a vehicle cue ------------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("a blue van, reg hx17 pkt, was outside the school", "hx17"),
+        ("his car is wd62kzo apparently", "wd62kzo"),
+        ("the motorbike plate was yr09 fmx", "yr09"),
+        ("Vehicle: lk21 bnv parked on the drive", "lk21"),
+    ],
+)
+def test_lower_case_vehicle_registrations(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+    assert "[REFERENCE" in out, out
