@@ -384,7 +384,18 @@ class _Ctx:
         return bool(parts) and all(_english_word(p, self.lex.english) for p in parts)
 
     def is_keep(self, word: str) -> bool:
-        return word in self.lex.keep_words or word.replace("’", "'") in self.lex.keep_words
+        keep = self.lex.keep_words
+        if word in keep or word.replace("’", "'") in keep:
+            return True
+        if "-" not in word:
+            return False
+        # "DVDS-type", "MASH-led": an allow-listed acronym joined to English words
+        parts = _parts(word)
+        return (
+            len(parts) > 1
+            and parts[0] in keep
+            and all(_english_word(p, self.lex.english) for p in parts[1:])
+        )
 
     def is_surname(self, word: str) -> bool:
         return word in self.lex.surnames
@@ -626,6 +637,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
     if ctx.label_before(i) and not ctx.is_keep(low) and low not in TITLES:
         if ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low):
             return P_NAME_CONTEXT  # "Mother: jack", "Father: HASSAN"
+    if _family_label(ctx, i):
+        return P_NAME_CONTEXT  # "Re: OKAFOR family", "the MBEKI children", "O'NEILL-WARD family"
     if ctx.is_keep(low) or low in TITLES:
         # "mum Jan", "dad Christian", "mum Sun": a kept word that is also a first name or
         # surname, used as one.
@@ -676,7 +689,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return P_NAME_CONTEXT if context else P_NAME
     if tok.upper and context and not is_amb:
         return P_NAME_CONTEXT  # "Carer: WOODS", "dad BAKER": a surname recorded in capitals
-    if tok.upper and len(low) >= 3 and _comma_first_name(ctx, i):
+    if (tok.upper or _CAPS_PREFIXED.match(tok.text)) and len(low) >= 3 and _comma_first_name(ctx, i):
         return P_NAME  # "BROWNE-SMITH, Kai - referral from A&E": surname, then first name
 
     if is_amb:
@@ -695,7 +708,13 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return P_NAME
     # the Mensah family / the Baker family / the smith family
     nxt = ctx.next(i)
-    if tok.cap and nxt is not None and nxt.lower == "family" and not tok.initial:
+    if (
+        tok.cap
+        and nxt is not None
+        and nxt.lower == "family"
+        and not tok.initial
+        and low not in _NOT_FAMILY_NAME
+    ):
         return P_NAME
     if (
         nxt is not None
@@ -917,6 +936,42 @@ def _pronounceable(word: str) -> bool:
     if len(set(word)) <= 2 or re.fullmatch(r"(.{1,3})\1{2,}.?", word):
         return False  # "aaaaaaa", "jfjfjf", "lkjlkj"
     return not any(word[:4] in row for row in _KEYBOARD_ROWS)
+
+
+# "McALISTER", "MacDONALD", "O'NEILL": a surname in capitals after its prefix.
+_CAPS_PREFIXED = re.compile(r"^(?:Mc|Mac|O['’]|Fitz|D['’])[A-Z]{2,}(?:['’-][A-Z]+)*$")
+# What a surname labels: "the OKAFOR family", "the MBEKI children", "BROWN household".
+_FAMILY_WORDS = frozenset(
+    "family families children kids household siblings twins boys girls brothers sisters".split()
+)
+# Words that describe a family rather than name it ("the WHOLE family", "the foster children").
+_NOT_FAMILY_NAME = frozenset(
+    """whole entire extended foster birth wider same new other host nuclear blended adoptive step
+    kinship royal big large young older younger both all two three four five several many local
+    poor vulnerable affected looked after other's every each your whose which""".split()
+)
+
+
+def _family_label(ctx: _Ctx, i: int) -> bool:
+    """A surname in capitals labelling a family: "Re: OKAFOR family", "the MBEKI children".
+
+    Capitals (or a Mc/Mac/O' prefix before capitals) say it is a name even when it is an
+    English word ("the GREEN family") or opens the line; title case counts after "the" or
+    "Re" and mid-sentence (the older rule). Acronyms on the allow-list stay ("the CP family").
+    """
+    tok = ctx.toks[i]
+    nxt = ctx.next(i)
+    if nxt is None or nxt.lower not in _FAMILY_WORDS or tok.poss:
+        return False
+    low = tok.lower
+    if low in STOPWORDS or low in _NOT_FAMILY_NAME or low in TITLES or len(low) < 2:
+        return False
+    if ctx.is_keep(low) and not ctx.is_surname(low):
+        return False
+    if tok.upper or _CAPS_PREFIXED.match(tok.text):
+        return len(low) >= 3 or ctx.toks[i - 1].lower == "the" if i > 0 else len(low) >= 3
+    prev = ctx.prev(i)
+    return tok.cap and prev is not None and prev.lower in ("the", "re")
 
 
 def _comma_first_name(ctx: _Ctx, i: int) -> bool:
@@ -1196,7 +1251,7 @@ def find_names(
     for i in sorted(found):
         if (
             i + 1 in found
-            and toks[i].upper
+            and (toks[i].upper or _CAPS_PREFIXED.match(toks[i].text))
             and not toks[i].poss
             and ctx.gap(i + 1).strip() == ","
             and ctx.is_first(toks[i + 1].lower)

@@ -91,3 +91,36 @@ def test_lower_case_vehicle_registrations(text: str, gone: str) -> None:
     out = redacted(text)
     assert gone not in out, out
     assert "[REFERENCE" in out, out
+
+
+# --- 4. Surnames in capitals as a family label ----------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("Subject: RE: BROWN family - strategy outcome", "BROWN"),
+        ("Re: the ADEYEMI household, update after the visit", "ADEYEMI"),
+        ("Visit to the WHITE children on Tuesday", "WHITE"),
+        ("MacDONALD, Ellie - core group notes", "MacDONALD"),
+        ("O'BRIEN-HART family: closing summary", "O'BRIEN-HART"),
+        ("Family: NOWAK | open to CIN", "NOWAK"),
+    ],
+)
+def test_surnames_in_capitals_as_a_family_label(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+    assert "[NAME 1]" in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Re: CAF and TAF meetings, and the INSET day.",
+        "DVDS and DVPN, then a DVPO at court.",
+        "PGF and PGM are involved; MGF and MGM live abroad.",
+        "WNB twice, NFA by police, YOS not involved.",
+        "RCPC booked after the ICPC; PNC checks done.",
+        "The WHOLE family was seen.",
+    ],
+)
+def test_safeguarding_acronyms_survive(text: str) -> None:
+    assert redacted(text) == text
