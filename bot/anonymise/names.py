@@ -75,7 +75,9 @@ _COPULA = frozenset({"is", "was", "has", "had", "'s"})
 _COPULA_PERSON = re.compile(
     r"\s+(?:never\s+|not\s+|n't\s+)?(?:been\s+)?(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+"
     r"|about\s+|very\s+|really\s+|quite\s+|so\s+|always\s+|often\s+|still\s+|never\s+)?"
-    r"(?:\d|aged\b|(?:one|two|three|four|"
+    # "Summer is doing better at school"
+    r"(?:\d|aged\b|doing\s+(?:really\s+|much\s+|so\s+|a\s+lot\s+|quite\s+)?(?:well|better|worse"
+    r"|ok|okay|fine|great|badly|brilliantly|amazingly|alright|good)\b|(?:one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty)\b|born\b|seen\b|taken\b|removed\b|placed\b|referred\b|"
     r"excluded\b|living\b|staying\b|crying\b|upset\b|scared\b|frightened\b|withdrawn\b|"
@@ -97,9 +99,40 @@ _COPULA_PERSON = re.compile(
     r"|classroom|class|bath|cot|pushchair)\b|"
     # "Blessing is the one who disclosed", "Ray is mum's new partner", "Sam is her eldest"
     r"the\s+one\s+(?:who|that)\b|(?:mum|dad|mother|father|her|his|their|my|our|the)(?:'s)?"
-    r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+)?"
+    r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+|best\s+"
+    r"|closest\s+|close\s+|old\s+|school\s+|family\s+)?"
     r"(?:partner|boyfriend|girlfriend|husband|wife|son|daughter|child|brother|sister|dad|mum"
     r"|father|mother|ex|friend|cousin|uncle|aunt|carer|neighbour|eldest|youngest|oldest)\b)",
+    re.IGNORECASE,
+)
+# After "has"/"had" and an adverb, what a person has done ("Bill has always brought the kids");
+# not for months and seasons ("Summer has always brought more referrals").
+_HAS_DONE = re.compile(
+    r"\s+(?:always\s+|never\s+|often\s+|just\s+|already\s+|usually\s+|sometimes\s+"
+    r"|regularly\s+|recently\s+|also\s+)+(?:brought|collected|picked|dropped|cared|looked\s+after"
+    r"|supported|used|lived|stayed|visited|attended|missed|refused|denied|admitted|disclosed|said"
+    r"|told|wanted|hated|loved|liked|rung|phoned|texted|called|hit|shouted|protected|minded"
+    r"|babysat|fed|bathed|taken|come|gone|turned\s+up|shown\s+up|engaged|struggled)\b",
+    re.IGNORECASE,
+)
+# A modal, then what a person may do: "May may be moving to her aunt's", "Will might stay".
+_MODAL_PERSON = re.compile(
+    r"\s+(?:may|might|will|would|could|should|can|must)\s+(?:not\s+|now\s+|still\s+|also\s+)?"
+    r"(?:be\s+(?:moving|staying|living|going|coming|returning|visiting|starting|placed|taken"
+    r"|removed|discharged|excluded|released|collected|seen|back|home|pregnant)"
+    r"|(?:move|stay|live|go|come|return)\s+(?:to|with|in|back|home|into|at)|have\s+(?:moved"
+    r"|left|gone|told|said))\b",
+    re.IGNORECASE,
+)
+# "Dawn - that's the SW", "Jade - mum's friend": a dash, then who the person is.
+_DASH_ROLE = re.compile(
+    r"\s*[-–—]\s*(?:(?:that's|that\s+is|she's|he's|she\s+is|he\s+is|who's|who\s+is)\s+)?"
+    r"(?:the|our|my|her|his|their|mum's|dad's)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:sw|hv|dsl|gp|senco|iro|pcso|isva|idva|social\s+worker|health\s+visitor|"
+    + "|".join(
+        sorted(CONTEXT_WORDS - {"called", "named", "nicknamed", "aka"}, key=len, reverse=True)
+    )
+    + r")\b",
     re.IGNORECASE,
 )
 NAME_VERBS_AFTER = frozenset(
@@ -140,6 +173,10 @@ _MONTH_CONTEXT_BEFORE = frozenset(
     throughout before after""".split()
 )
 _SEASON_NAMES = frozenset({"summer", "autumn", "spring"})
+_SEASONS_AND_MONTHS = frozenset(
+    """summer autumn spring winter january february march april may june july august september
+    october november december""".split()
+)
 _SEASON_AFTER = frozenset(
     "term terms holiday holidays half-term half break fair camp school club".split()
 )
@@ -163,7 +200,7 @@ _PERSON_AFTER = re.compile(
     re.IGNORECASE,
 )
 _AGE_AFTER = re.compile(
-    r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
+    r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}(?:\s?(?:yrs?|yo|y/o|years?|mths?|months?|wks?|weeks?))?\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
     r"|\s+\d{1,2}\s?(?:yrs?|yo|y/o|years?|mths?|months?)\b"
 )
 # ", the older brother's friend", ", our neighbour,": a person described after a comma.
@@ -542,11 +579,21 @@ class _Ctx:
             return True  # "rojda and her son", "Amber and the baby" (below)
         if _APPOSITION_ROLE.match(rest):
             return True  # "Robin, the older brother's friend, has been staying over"
+        if _DASH_ROLE.match(rest) or _MODAL_PERSON.match(rest):
+            return True  # "Dawn - that's the SW", "May may be moving to her aunt's"
         n = self.next(i)
         if n is None:
             return False
         if n.lower in NAME_VERBS_AFTER:
             return True
+        if n.lower == "used" and not self.text.startswith(" to", n.full_end):
+            return True  # "Will used the contact to find her" (not "Summer used to be quiet")
+        if (
+            n.lower in ("has", "had")
+            and tok.lower not in _SEASONS_AND_MONTHS
+            and _HAS_DONE.match(self.text, n.full_end)
+        ):
+            return True  # "Bill has always brought the kids"
         if n.cap and self.is_surname(n.lower) and not self.is_english(n.lower):
             return True  # "Rahima Begum's ...", "Xiaoling Chen (16)"
         if n.lower in _COPULA:
