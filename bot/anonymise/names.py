@@ -223,6 +223,18 @@ _KIN = frozenset(
     brother sister son daughter baby partner boyfriend girlfriend husband wife aunt auntie uncle
     cousin stepdad stepmum sibling siblings children kids child twins niece nephew""".split()
 )
+# "DJ (short for Darren-James)", "KT (aka Katie)": initials explained in brackets.
+_SHORT_FOR = re.compile(
+    r"\s*\(\s*(?:short\s+for|aka|a\.k\.a\.?|known\s+as|full\s+name|real\s+name)\b", re.IGNORECASE
+)
+# "ST, older sister (15), says": initials opening a line, then who the person is.
+_INITIALS_ROLE = re.compile(
+    r",\s+(?:(?:older|younger|big|little|eldest|youngest|oldest|middle|half|step|maternal"
+    r"|paternal|elder|twin|baby)[\s-]+)?(?:mum|dad|mother|father|brother|sister|son|daughter"
+    r"|sibling|nan|gran|grandma|grandad|aunt|auntie|uncle|cousin|partner|boyfriend|girlfriend"
+    r"|stepdad|stepmum|friend|neighbour|carer|baby|child)\b",
+    re.IGNORECASE,
+)
 # Dotted letters that are abbreviations, not someone's initials.
 _NOT_INITIALS = frozenset(
     """uk us usa eu nb ps am pm eg ie ok dob nfa aka ba ma bsc msc phd re rsvp etc asap""".split()
@@ -719,6 +731,10 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
             return P_NAME  # "ABI said she was frightened", "JO's mum"
         if tok.upper and len(low) <= 3 and _coordinated(ctx, i, found):
             return P_NAME  # "AB and CD were seen": initials beside initials
+        if tok.upper and len(low) <= 3 and low not in _NOT_INITIALS:
+            rest = ctx.text[tok.full_end : tok.full_end + 40]
+            if _SHORT_FOR.match(rest) or (tok.initial and _INITIALS_ROLE.match(rest)):
+                return P_NAME  # "DJ (short for Darren-James)", "ST, older sister (15), says"
         if (
             tok.upper
             and not ctx.is_english(low)
@@ -1168,6 +1184,25 @@ def find_names(
             prio = _decide(ctx, i, found)
             if prio is not None:
                 found[i] = prio
+
+    # Initials listed before found initials: "RB, LB and baby FB" (right to left, so a chain
+    # of them follows the one that was found).
+    for i in reversed(todo):
+        tok = toks[i]
+        if (
+            i in found
+            or not tok.upper
+            or len(tok.text) > 3
+            or i + 1 not in found
+            or ctx.gap(i + 1).strip() != ","
+            or is_blocked(tok)
+            or ctx.is_keep(tok.lower)
+            or tok.lower in _NOT_INITIALS
+        ):
+            continue
+        after = toks[i + 1]
+        if after.upper and len(after.text) <= 3:
+            found[i] = P_NAME
 
     # A message of a word or three with nothing else: a name on its own ("Hollis", "Kelly-Jones",
     # "kaydensmith") is still a name. Ordinary words, role words, commands and their typos

@@ -162,3 +162,18 @@ def test_word_names_opening_a_sentence_before_a_person_verb(text: str) -> None:
 )
 def test_word_openers_that_are_words_still_survive(text: str) -> None:
     assert redacted(text) == text
+
+
+# --- 6. Initials ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("KM, JM and baby TM were all at home.", "KM"),
+        ("PD, younger brother (9), says he is scared.", "PD"),
+        ("J-P missed three dental appointments.", "J-P"),
+        ("AJ (short for Aaron-James) was excluded.", "AJ"),
+    ],
+)
+def test_initials_as_names(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
