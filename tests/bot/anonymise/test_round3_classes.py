@@ -177,3 +177,34 @@ def test_word_openers_that_are_words_still_survive(text: str) -> None:
 def test_initials_as_names(text: str, gone: str) -> None:
     out = redacted(text)
     assert gone not in out, out
+
+
+# --- 8. Streets without a number, lower case too ---------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("they moved to a flat on ember lane last month", "ember"),
+        ("she was seen off plover walk near the shops", "plover"),
+        ("he used to live on larkspur close", "larkspur"),
+        ("told not to go near Osprey Gardens again", "Osprey"),
+        ("grew up on the Beacon Hill estate", "Beacon"),
+    ],
+)
+def test_streets_without_a_number(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She is close to mum and likes the walk to school.",
+        "It is a long way from the family home.",
+        "Mum rang the estate agent about the flat.",
+        "We were on our way to the meeting.",
+        "He was in a close relationship with her.",
+        "They were on quite close terms for a while.",
+    ],
+)
+def test_street_words_that_survive(text: str) -> None:
+    assert redacted(text) == text
