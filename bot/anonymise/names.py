@@ -682,7 +682,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
             return P_NAME_CONTEXT
 
-    if ctx.known_as(i) and low not in STOPWORDS and tok.cap:
+    if ctx.known_as(i) and low not in STOPWORDS and tok.cap and not ctx.is_keep(low):
         return P_NAME_CONTEXT  # "a man known as Stoney", "goes by Big Dave"
     named = ctx.prev(i)
     if (
@@ -1378,6 +1378,13 @@ _ROLE_INITIALS = re.compile(
     r"([A-Za-z][A-Za-z'-]{1,30}(?:\s+[A-Za-z][A-Za-z'-]{1,30}){0,2})\s*\)",
     re.IGNORECASE,
 )
+# A nickname after a naming phrase, a capitalised word before it too: "everyone calls him Big
+# Mo", "the lads call him Tiny", "aka Scouse Rob", "goes by Tank".
+_NICKNAME = re.compile(
+    r"\b(?:call(?:s|ed|ing)?\s+(?:him|her|them|me|himself|herself)|known\s+as|aka|a\.k\.a\.?"
+    r"|goes\s+by|go\s+by|went\s+by|going\s+by|nicknamed|nickname\s+(?:is|was))\s+['‘\"“]?"
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
+)
 # "Kelly A": a single capital after a name (not the pronoun I), then no more letters.
 _TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’&/])")
 
@@ -1426,6 +1433,15 @@ def _with_initials(
         if initials or any(
             ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low) for low in lows
         ):
+            out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
+    for m in _NICKNAME.finditer(text):
+        words = m.group(1).split()
+        lows = [w.lower() for w in words]
+        if lows[0] in STOPWORDS or lows[0] in _NOT_INITIALS or all(
+            ctx.is_keep(low) or low in CONTEXT_WORDS or low in TITLES for low in lows
+        ):
+            continue  # "calls him Dad", "known as The ..."
+        if free(*m.span(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
     for cand in names:
         trailing = _TRAILING_INITIAL.match(text, cand.end)

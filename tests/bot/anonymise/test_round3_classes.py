@@ -179,6 +179,27 @@ def test_initials_as_names(text: str, gone: str) -> None:
     assert gone not in out, out
 
 
+# --- 7. Nicknames --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("everyone calls him Little Dave", "Little"),
+        ("the older boys call her Shorty", "Shorty"),
+        ("a man aka Brummie Steve", "Brummie"),
+        ("he goes by Tank on the estate", "Tank"),
+    ],
+)
+def test_nicknames(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+    assert "[NAME" in out, out
+
+
+@pytest.mark.parametrize("text", ["She calls him Dad now.", "It is known as MASH locally."])
+def test_a_role_or_acronym_after_a_naming_phrase_survives(text: str) -> None:
+    assert redacted(text) == text
+
+
 # --- 8. Streets without a number, lower case too ---------------------------------------------
 @pytest.mark.parametrize(
     ("text", "gone"),
