@@ -240,6 +240,10 @@ _SENTENCE_END = ".!?:;\n•·"
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*")
 
 
+# After a place, words that make it a kind of thing rather than where someone is.
+_PLACE_AS_KIND = re.compile(r"\s+(?:landline|landlines|accent|accents|area\s+code|dialling\s+code)\b")
+
+
 def _strip_possessive(word: str) -> str:
     """Drop a possessive: "Eastbourne's" -> "Eastbourne"."""
     if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
@@ -404,6 +408,9 @@ def _find_places(text: str, protected: list[tuple[int, int]]) -> Iterator[Candid
                 ):
                     continue
             start, end = window[0][0], window[-1][1]
+            if _PLACE_AS_KIND.match(text, end):
+                matched = n
+                break  # "a london landline", "a Brighton accent": a kind of thing, not where
             if not _overlaps(start, end, protected):
                 yield Candidate(start, end, "PLACE", P_PLACE)
             matched = n

@@ -798,6 +798,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         tok.cap
         and ctx.is_surname(low)
         and (tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i))
+        and not (english and tok.initial and _negated_word(ctx, i))
     ):
         return P_NAME  # "Bull said she was frightened", "Price's car", "I met Cook"
     if tok.cap and english and not tok.initial and low not in STOPWORDS:
@@ -863,6 +864,23 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         ):
             return P_NAME
     return None
+
+
+_NEGATED_AUX = frozenset(
+    """isn't wasn't doesn't didn't hasn't hadn't won't wouldn't can't couldn't""".split()
+)
+
+
+def _negated_word(ctx: _Ctx, i: int) -> bool:
+    """A word opening a sentence before a negated auxiliary, with nothing said of a person after.
+
+    "Price isn't the issue", "Cost wasn't discussed": the word; "Price isn't engaging" is not
+    told apart, but "Price wasn't seen" is (what follows is said of a person).
+    """
+    nxt = ctx.next(i)
+    if nxt is None or nxt.lower.replace("’", "'") not in _NEGATED_AUX:
+        return False
+    return not _COPULA_PERSON.match(ctx.text, nxt.full_end)
 
 
 def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -> int | None:

@@ -411,6 +411,9 @@ def _find_ages(text: str) -> Iterator[Candidate]:
     for m in _AGE_IS.finditer(text):
         if m.group(1).lower() in _NOT_AGE_SUBJECT:
             continue
+        between = text[m.end(1) : m.start(2)]
+        if m.group(2).lower() == "one" and between[:1] in "'’":
+            continue  # "the baby's one": the baby's thing, not an age
         yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
 
 

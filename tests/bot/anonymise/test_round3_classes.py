@@ -229,3 +229,19 @@ def test_streets_without_a_number(text: str, gone: str) -> None:
 )
 def test_street_words_that_survive(text: str) -> None:
     assert redacted(text) == text
+
+
+# --- 11. Over-redaction ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Then the old bill turned up at the door.",
+        "Both cots were there and the baby's one was broken.",
+        "Two car seats in the hall, and the baby's one.",
+        "She only gave a london landline for contact.",
+        "It was a DVDS-type disclosure, done informally.",
+        "Price isn't the issue, it's getting a place.",
+    ],
+)
+def test_ordinary_words_survive(text: str) -> None:
+    assert redacted(text) == text
