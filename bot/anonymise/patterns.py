@@ -218,8 +218,23 @@ _AGE_IS = re.compile(
 )
 # ", just 19,": an age set off after a person ("a young dad himself, just 19").
 _AGE_JUST = re.compile(
-    r"(?:,|-)\s*(?:just|only|aged|still|barely|nearly|almost)\s+(\d{1,2})"
+    r"(?:,|-)\s*(?:just|only|aged|still|barely|nearly|almost|maybe|perhaps|about|around|roughly"
+    r"|approx\.?|approximately|probably)\s+(\d{1,2})"
     r"(?=\s*(?:[,.;)]|$|and\b|when\b|at\b))"
+)
+# "baby 18mths", "her brother 7 y/o": a person word, then a number with an age unit.
+_AGE_PERSON_UNIT = re.compile(
+    r"\b(?:baby|babies|child|son|daughter|boy|girl|brother|sister|toddler|infant|twins?|sibling"
+    r"|he's|she's|now|only|just)\s+(\d{1,2})\s?(?:mths|mnths|months?|wks|weeks?|yrs?|years?"
+    r"|y/o|yo)\b(?!\s+(?:ago|later|before|after|earlier|since)\b)",
+    re.IGNORECASE,
+)
+# "15 months and not walking": a child's age before a milestone not yet reached.
+_AGE_MILESTONE = re.compile(
+    r"\b(\d{1,2})\s*(?:months?|mths|mnths|years?|yrs?)\s+(?:old\s+)?(?:and|but)\s+(?:still\s+)?"
+    r"(?:not|n't|isn't)\s+(?:yet\s+)?(?:walking|crawling|talking|sitting|babbling|rolling|weaning"
+    r"|speaking|standing|toilet|potty|feeding|weight|gaining)",
+    re.IGNORECASE,
 )
 _NOT_AGE_SUBJECT = frozenset(
     "it this that there what which score rating risk level it's here time answer case "
@@ -406,6 +421,9 @@ def _find_ages(text: str) -> Iterator[Candidate]:
         if word in _NOT_AGE_BEFORE or int(m.group(2)) == 0:
             continue
         yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
+    for pat in (_AGE_PERSON_UNIT, _AGE_MILESTONE):
+        for m in pat.finditer(text):
+            yield Candidate(m.start(1), m.end(1), "AGE", P_AGE)
     for m in _AGE_JUST.finditer(text):
         yield Candidate(m.start(1), m.end(1), "AGE", P_AGE - 5)
     for m in _AGE_IS.finditer(text):

@@ -231,6 +231,35 @@ def test_street_words_that_survive(text: str) -> None:
     assert redacted(text) == text
 
 
+# --- 9. Ages with a unit -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("She is 14 months and still not crawling.", "14"),
+        ("baby 10mths, seen by the HV", "10"),
+        ("the boy is 6 y/o and non-verbal", "6"),
+        ("the older one (aged 4) was at nursery", "4"),
+        ("her boyfriend is older, maybe 20, and drives", "20"),
+    ],
+)
+def test_ages_with_a_unit(text: str, age: str) -> None:
+    out = redacted(text)
+    assert "[AGE 1]" in out, out
+    assert f"{age} " not in out and f"{age}m" not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plan ran for 14 months before it closed.",
+        "The plan lasted 15 months and not once did they engage.",
+        "She saw the baby 3 weeks ago at clinic.",
+    ],
+)
+def test_a_duration_is_kept(text: str) -> None:
+    assert redacted(text) == text
+
+
 # --- 11. Over-redaction ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text",
