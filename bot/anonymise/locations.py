@@ -329,6 +329,26 @@ def _find_orgs(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidat
         yield Candidate(m.start(1), m.end(2), "SCHOOL", P_SCHOOL - 3)
 
 
+# "St Aldric's", "st aldrics": a saint's name on its own is a school, church or hospital (a
+# saint's town such as St Leonards is a place; "St Patrick's Day" is a date word).
+_SAINT = re.compile(
+    r"(?<![\w'’-])(?:St|st|ST|Saint|saint)\.?\s+([A-Za-z][a-z]+(?:['’]s|s|['’]))(?![\w'’-])"
+    r"(?!\s+(?:Day|day|Eve|eve|Night|night|Cross|cross|flag|Flag|Road|Street|Lane|Close|Avenue"
+    r"|Way|Drive|Place|Square|Park|Hill|Gardens|Terrace|Crescent|Walk)\b)"
+)
+
+
+def _find_saints(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:
+    places = lexicon().places_lower
+    for m in _SAINT.finditer(text):
+        name = m.group(1).rstrip("'’").lower()
+        stem = name[:-2] if name.endswith(("'s", "’s")) else name
+        if f"st {stem}" in places or f"st {name}" in places or f"st {stem.rstrip('s')}" in places:
+            continue
+        if not _overlaps(m.start(), m.end(), protected):
+            yield Candidate(m.start(), m.end(), "SCHOOL", P_SCHOOL - 4)
+
+
 def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:
     for m in _ADDRESS_NUMBERED.finditer(text):
         words = m.group(2).split()
@@ -430,6 +450,7 @@ def find_locations(text: str, protected: list[tuple[int, int]]) -> list[Candidat
     """
     out: list[Candidate] = []
     out.extend(_find_orgs(text, protected))
+    out.extend(_find_saints(text, protected))
     out.extend(_find_addresses(text, protected))
     out.extend(_find_estates(text, protected))
     out.extend(_find_places(text, protected))

@@ -260,6 +260,25 @@ def test_a_duration_is_kept(text: str) -> None:
     assert redacted(text) == text
 
 
+# --- 10. Schools named after a saint -----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("She goes to St Brigid's and likes it.", "Brigid"),
+        ("moved from st oswalds in year 4", "oswalds"),
+        ("St Bede's Primary raised a concern.", "Bede"),
+    ],
+)
+def test_saints_schools(text: str, gone: str) -> None:
+    out = redacted(text)
+    assert gone not in out, out
+    assert "[SCHOOL 1]" in out, out
+
+
+def test_a_saints_town_stays_a_place() -> None:
+    assert "[PLACE 1]" in redacted("They moved to St Leonards last year.")
+
+
 # --- 11. Over-redaction ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text",
