@@ -241,7 +241,9 @@ _PLACE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^
 
 
 # After a place, words that make it a kind of thing rather than where someone is.
-_PLACE_AS_KIND = re.compile(r"\s+(?:landline|landlines|accent|accents|area\s+code|dialling\s+code)\b")
+_PLACE_AS_KIND = re.compile(
+    r"\s+(?:landline|landlines|accent|accents|area\s+code|dialling\s+code)\b"
+)
 
 
 def _strip_possessive(word: str) -> str:
@@ -343,7 +345,7 @@ def _find_saints(text: str, protected: list[tuple[int, int]]) -> Iterator[Candid
     for m in _SAINT.finditer(text):
         name = m.group(1).rstrip("'’").lower()
         stem = name[:-2] if name.endswith(("'s", "’s")) else name
-        if f"st {stem}" in places or f"st {name}" in places or f"st {stem.rstrip('s')}" in places:
+        if {f"st {stem}", f"st {name}", f"st {stem.rstrip('s')}"} & places:
             continue
         if not _overlaps(m.start(), m.end(), protected):
             yield Candidate(m.start(), m.end(), "SCHOOL", P_SCHOOL - 4)

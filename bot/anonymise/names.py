@@ -752,7 +752,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return P_NAME_CONTEXT if context else P_NAME
     if tok.upper and context and not is_amb:
         return P_NAME_CONTEXT  # "Carer: WOODS", "dad BAKER": a surname recorded in capitals
-    if (tok.upper or _CAPS_PREFIXED.match(tok.text)) and len(low) >= 3 and _comma_first_name(ctx, i):
+    caps = tok.upper or _CAPS_PREFIXED.match(tok.text)
+    if caps and len(low) >= 3 and _comma_first_name(ctx, i):
         return P_NAME  # "BROWNE-SMITH, Kai - referral from A&E": surname, then first name
 
     if is_amb:
@@ -1218,8 +1219,8 @@ def find_names(
             or tok.lower in _NOT_INITIALS
         ):
             continue
-        after = toks[i + 1]
-        if after.upper and len(after.text) <= 3:
+        listed = toks[i + 1]
+        if listed.upper and len(listed.text) <= 3:
             found[i] = P_NAME
 
     # A message of a word or three with nothing else: a name on its own ("Hollis", "Kelly-Jones",

@@ -140,7 +140,6 @@ def test_safeguarding_acronyms_survive(text: str) -> None:
     ],
 )
 def test_word_names_opening_a_sentence_before_a_person_verb(text: str) -> None:
-    first = text.split()[0].rstrip(",")
     out = redacted(text)
     assert out.startswith("[NAME 1]"), out
 
