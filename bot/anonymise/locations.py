@@ -218,7 +218,8 @@ _STREET_LOWER_NOT = frozenset(
 _STREET_LOWER_AFTER = re.compile(
     r"\s*(?:$|[.,;:!?)\]'\"\n]|(?:last|now|near|and|but|with|in|on|at|when|where|which|since|for"
     r"|from|by|is|was|has|had|yesterday|today|then|so|because|after|before|until|estate|area|flats"
-    r"|again|or|all|this|that|where|who|with|recently|previously|earlier|originally|before)\b)"
+    r"|again|or|all|this|that|who|into|onto|over|during|recently|previously|earlier|originally"
+    r")\b)"
 )
 _ESTATE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’\-]*\s+){1,3})(?:estate|Estate)\b")
 _ESTATE_LOWER = re.compile(r"\bthe\s+([a-z][\w\-]+)\s+estate\b")
