@@ -20,6 +20,7 @@ from typing import Any
 
 from stdnum.gb import nhs as _nhs
 
+from bot.anonymise.lexicon import lexicon
 from bot.anonymise.spans import Candidate
 
 __all__ = [
@@ -460,8 +461,9 @@ def _find_references(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
     for m in _HASH_NUMBER.finditer(text):
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    english = lexicon().english
     for m in _PREFIXED_CODE.finditer(text):
-        if m.group(1) not in _CUE_PREFIXES:
+        if m.group(1) not in _CUE_PREFIXES and m.group(1).lower() not in english:
             yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_KEYWORD + 1)
 
 

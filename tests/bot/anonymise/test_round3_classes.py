@@ -71,6 +71,12 @@ def test_a_system_prefix_typed_with_the_number_is_part_of_it(text: str, code: st
     assert code in spans, spans
 
 
+def test_a_word_in_capitals_before_a_number_is_not_a_prefix() -> None:
+    text = "SHE ASKED ME TO RING 07700900123 NEXT WEEK."
+    spans = [text[s.start : s.end] for s in detect(text)]
+    assert spans == ["07700900123"], spans
+
+
 def test_a_cue_word_before_a_number_stays_outside_it() -> None:
     text = "Police gave CAD 448812 and Mosaic 5512093."
     spans = [text[s.start : s.end] for s in detect(text)]
