@@ -439,11 +439,13 @@ class _Ctx:
         if "-" not in word:
             return False
         # "DVDS-type", "MASH-led": an allow-listed acronym joined to English words
+        # ("Jan-Akin" is a name: no part may be a first name or surname)
         parts = _parts(word)
         return (
             len(parts) > 1
             and parts[0] in keep
             and all(_english_word(p, self.lex.english) for p in parts[1:])
+            and not any(p in self.lex.first_names or p in self.lex.surnames for p in parts)
         )
 
     def is_surname(self, word: str) -> bool:

@@ -132,6 +132,11 @@ def test_safeguarding_acronyms_survive(text: str) -> None:
     assert redacted(text) == text
 
 
+def test_a_hyphenated_name_starting_with_a_kept_word_is_a_name() -> None:
+    out = redacted("Visited mum Jan-Akin Abdi at home.")
+    assert "Jan" not in out and "Akin" not in out, out
+
+
 # --- 5. Word-names opening a sentence before a person's verb --------------------------------
 @pytest.mark.parametrize(
     "text",
@@ -293,6 +298,7 @@ def test_a_saints_town_stays_a_place() -> None:
         "Two car seats in the hall, and the baby's one.",
         "She only gave a london landline for contact.",
         "It was a DVDS-type disclosure, done informally.",
+        "A MASH-led strategy discussion was held.",
         "Price isn't the issue, it's getting a place.",
     ],
 )
