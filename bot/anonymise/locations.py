@@ -199,6 +199,28 @@ _STREET_GENERIC = frozenset(
     trailer holiday water the a an this that no one every each any some our my their his her
     royal courts court care""".split()
 )
+# A street in lower case without a number, after a preposition: "on cinder lane", "moved off
+# kittiwake close". Only the unambiguous suffixes ("way", "place", "court", "hill" are too often
+# the word: "on the way", "in place", "in court"); "close to mum", "walk to school" survive.
+_STREET_LOWER = re.compile(
+    r"\b(?:on|off|in|along|from|near|into|onto|up|down|past|round|around|via|opposite|outside"
+    r"|towards)\s+((?:[a-z][a-z'’-]+\s+){1,2}?)(lane|road|street|close|walk"
+    r"|avenue|drive|crescent|gardens|grove|terrace|mews|parade)(?![\w-])"
+)
+_STREET_LOWER_NOT = frozenset(
+    """quite very so too really fairly pretty more most less memory bus cycle fast slow main back
+    side country private public dirt long short school nature sponsored dog night morning
+    charity fun test high busy quiet ring slip toll dual open bumpy muddy nice lovely wrong right
+    left same one two our his her their your my its this that these those a an the every each
+    any some no another other which what whose test-drive""".split()
+)
+# What may follow a street: the end, punctuation or a small word (not a noun: "close friends").
+_STREET_LOWER_AFTER = re.compile(
+    r"\s*(?:$|[.,;:!?)\]'\"\n]|(?:last|now|near|and|but|with|in|on|at|when|where|which|since|for"
+    r"|from|by|is|was|has|had|yesterday|today|then|so|because|after|before|until|estate|area|flats"
+    r"|again|or|all|this|that|who|into|onto|over|during|recently|previously|earlier|originally"
+    r")\b)"
+)
 _ESTATE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’\-]*\s+){1,3})(?:estate|Estate)\b")
 _ESTATE_LOWER = re.compile(r"\bthe\s+([a-z][\w\-]+)\s+estate\b")
 _ESTATE_GENERIC = frozenset(
@@ -217,6 +239,12 @@ _DATE_WORDS = frozenset(
 )
 _SENTENCE_END = ".!?:;\n•·"
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*")
+
+
+# After a place, words that make it a kind of thing rather than where someone is.
+_PLACE_AS_KIND = re.compile(
+    r"\s+(?:landline|landlines|accent|accents|area\s+code|dialling\s+code)\b"
+)
 
 
 def _strip_possessive(word: str) -> str:
@@ -304,6 +332,26 @@ def _find_orgs(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidat
         yield Candidate(m.start(1), m.end(2), "SCHOOL", P_SCHOOL - 3)
 
 
+# "St Aldric's", "st aldrics": a saint's name on its own is a school, church or hospital (a
+# saint's town such as St Leonards is a place; "St Patrick's Day" is a date word).
+_SAINT = re.compile(
+    r"(?<![\w'’-])(?:St|st|ST|Saint|saint)\.?\s+([A-Za-z][a-z]+(?:['’]s|s|['’]))(?![\w'’-])"
+    r"(?!\s+(?:Day|day|Eve|eve|Night|night|Cross|cross|flag|Flag|Road|Street|Lane|Close|Avenue"
+    r"|Way|Drive|Place|Square|Park|Hill|Gardens|Terrace|Crescent|Walk)\b)"
+)
+
+
+def _find_saints(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:
+    places = lexicon().places_lower
+    for m in _SAINT.finditer(text):
+        name = m.group(1).rstrip("'’").lower()
+        stem = name[:-2] if name.endswith(("'s", "’s")) else name
+        if {f"st {stem}", f"st {name}", f"st {stem.rstrip('s')}"} & places:
+            continue
+        if not _overlaps(m.start(), m.end(), protected):
+            yield Candidate(m.start(), m.end(), "SCHOOL", P_SCHOOL - 4)
+
+
 def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:
     for m in _ADDRESS_NUMBERED.finditer(text):
         words = m.group(2).split()
@@ -324,6 +372,13 @@ def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Can
     for m in _FLAT_THEN_NUMBER.finditer(text):
         # "Flat 2, 41 Seaside": after a flat, a number and a capitalised name are its street.
         yield Candidate(m.start(), m.end(), "ADDRESS", P_ADDRESS_NUMBERED - 1)
+    for m in _STREET_LOWER.finditer(text):
+        words = m.group(1).split()
+        if any(w in _STREET_LOWER_NOT or w in _ADDR_STOP or w in OPENERS for w in words):
+            continue
+        if not _STREET_LOWER_AFTER.match(text, m.end()):
+            continue  # "on close terms", "off road parking"
+        yield Candidate(m.start(1), m.end(), "ADDRESS", P_STREET)
     for m in _STREET.finditer(text):
         start, words = _trim_front(text, m.start(1), m.group(1).split())
         if not words or words[0].lower() in _STREET_GENERIC:
@@ -376,6 +431,9 @@ def _find_places(text: str, protected: list[tuple[int, int]]) -> Iterator[Candid
                 ):
                     continue
             start, end = window[0][0], window[-1][1]
+            if _PLACE_AS_KIND.match(text, end):
+                matched = n
+                break  # "a london landline", "a Brighton accent": a kind of thing, not where
             if not _overlaps(start, end, protected):
                 yield Candidate(start, end, "PLACE", P_PLACE)
             matched = n
@@ -395,6 +453,7 @@ def find_locations(text: str, protected: list[tuple[int, int]]) -> list[Candidat
     """
     out: list[Candidate] = []
     out.extend(_find_orgs(text, protected))
+    out.extend(_find_saints(text, protected))
     out.extend(_find_addresses(text, protected))
     out.extend(_find_estates(text, protected))
     out.extend(_find_places(text, protected))

@@ -75,7 +75,9 @@ _COPULA = frozenset({"is", "was", "has", "had", "'s"})
 _COPULA_PERSON = re.compile(
     r"\s+(?:never\s+|not\s+|n't\s+)?(?:been\s+)?(?:only\s+|just\s+|now\s+|nearly\s+|almost\s+"
     r"|about\s+|very\s+|really\s+|quite\s+|so\s+|always\s+|often\s+|still\s+|never\s+)?"
-    r"(?:\d|aged\b|(?:one|two|three|four|"
+    # "Summer is doing better at school"
+    r"(?:\d|aged\b|doing\s+(?:really\s+|much\s+|so\s+|a\s+lot\s+|quite\s+)?(?:well|better|worse"
+    r"|ok|okay|fine|great|badly|brilliantly|amazingly|alright|good)\b|(?:one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty)\b|born\b|seen\b|taken\b|removed\b|placed\b|referred\b|"
     r"excluded\b|living\b|staying\b|crying\b|upset\b|scared\b|frightened\b|withdrawn\b|"
@@ -97,9 +99,40 @@ _COPULA_PERSON = re.compile(
     r"|classroom|class|bath|cot|pushchair)\b|"
     # "Blessing is the one who disclosed", "Ray is mum's new partner", "Sam is her eldest"
     r"the\s+one\s+(?:who|that)\b|(?:mum|dad|mother|father|her|his|their|my|our|the)(?:'s)?"
-    r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+)?"
+    r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+|best\s+"
+    r"|closest\s+|close\s+|old\s+|school\s+|family\s+)?"
     r"(?:partner|boyfriend|girlfriend|husband|wife|son|daughter|child|brother|sister|dad|mum"
     r"|father|mother|ex|friend|cousin|uncle|aunt|carer|neighbour|eldest|youngest|oldest)\b)",
+    re.IGNORECASE,
+)
+# After "has"/"had" and an adverb, what a person has done ("Bill has always brought the kids");
+# not for months and seasons ("Summer has always brought more referrals").
+_HAS_DONE = re.compile(
+    r"\s+(?:always\s+|never\s+|often\s+|just\s+|already\s+|usually\s+|sometimes\s+"
+    r"|regularly\s+|recently\s+|also\s+)+(?:brought|collected|picked|dropped|cared|looked\s+after"
+    r"|supported|used|lived|stayed|visited|attended|missed|refused|denied|admitted|disclosed|said"
+    r"|told|wanted|hated|loved|liked|rung|phoned|texted|called|hit|shouted|protected|minded"
+    r"|babysat|fed|bathed|taken|come|gone|turned\s+up|shown\s+up|engaged|struggled)\b",
+    re.IGNORECASE,
+)
+# A modal, then what a person may do: "May may be moving to her aunt's", "Will might stay".
+_MODAL_PERSON = re.compile(
+    r"\s+(?:may|might|will|would|could|should|can|must)\s+(?:not\s+|now\s+|still\s+|also\s+)?"
+    r"(?:be\s+(?:moving|staying|living|going|coming|returning|visiting|starting|placed|taken"
+    r"|removed|discharged|excluded|released|collected|seen|back|home|pregnant)"
+    r"|(?:move|stay|live|go|come|return)\s+(?:to|with|in|back|home|into|at)|have\s+(?:moved"
+    r"|left|gone|told|said))\b",
+    re.IGNORECASE,
+)
+# "Dawn - that's the SW", "Jade - mum's friend": a dash, then who the person is.
+_DASH_ROLE = re.compile(
+    r"\s*[-–—]\s*(?:(?:that's|that\s+is|she's|he's|she\s+is|he\s+is|who's|who\s+is)\s+)?"
+    r"(?:the|our|my|her|his|their|mum's|dad's)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:sw|hv|dsl|gp|senco|iro|pcso|isva|idva|social\s+worker|health\s+visitor|"
+    + "|".join(
+        sorted(CONTEXT_WORDS - {"called", "named", "nicknamed", "aka"}, key=len, reverse=True)
+    )
+    + r")\b",
     re.IGNORECASE,
 )
 NAME_VERBS_AFTER = frozenset(
@@ -140,6 +173,10 @@ _MONTH_CONTEXT_BEFORE = frozenset(
     throughout before after""".split()
 )
 _SEASON_NAMES = frozenset({"summer", "autumn", "spring"})
+_SEASONS_AND_MONTHS = frozenset(
+    """summer autumn spring winter january february march april may june july august september
+    october november december""".split()
+)
 _SEASON_AFTER = frozenset(
     "term terms holiday holidays half-term half break fair camp school club".split()
 )
@@ -163,7 +200,7 @@ _PERSON_AFTER = re.compile(
     re.IGNORECASE,
 )
 _AGE_AFTER = re.compile(
-    r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
+    r"\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}(?:\s?(?:yrs?|yo|y/o|years?|mths?|months?|wks?|weeks?))?\b|\s+\d{1,2}(?=\s*(?:[,.;)]|$|and\b|&))"
     r"|\s+\d{1,2}\s?(?:yrs?|yo|y/o|years?|mths?|months?)\b"
 )
 # ", the older brother's friend", ", our neighbour,": a person described after a comma.
@@ -185,6 +222,18 @@ _KIN = frozenset(
     """mum dad mother father nan nana gran grandma grandad granny grandmother grandfather
     brother sister son daughter baby partner boyfriend girlfriend husband wife aunt auntie uncle
     cousin stepdad stepmum sibling siblings children kids child twins niece nephew""".split()
+)
+# "DJ (short for Darren-James)", "KT (aka Katie)": initials explained in brackets.
+_SHORT_FOR = re.compile(
+    r"\s*\(\s*(?:short\s+for|aka|a\.k\.a\.?|known\s+as|full\s+name|real\s+name)\b", re.IGNORECASE
+)
+# "ST, older sister (15), says": initials opening a line, then who the person is.
+_INITIALS_ROLE = re.compile(
+    r",\s+(?:(?:older|younger|big|little|eldest|youngest|oldest|middle|half|step|maternal"
+    r"|paternal|elder|twin|baby)[\s-]+)?(?:mum|dad|mother|father|brother|sister|son|daughter"
+    r"|sibling|nan|gran|grandma|grandad|aunt|auntie|uncle|cousin|partner|boyfriend|girlfriend"
+    r"|stepdad|stepmum|friend|neighbour|carer|baby|child)\b",
+    re.IGNORECASE,
 )
 # Dotted letters that are abbreviations, not someone's initials.
 _NOT_INITIALS = frozenset(
@@ -384,7 +433,20 @@ class _Ctx:
         return bool(parts) and all(_english_word(p, self.lex.english) for p in parts)
 
     def is_keep(self, word: str) -> bool:
-        return word in self.lex.keep_words or word.replace("’", "'") in self.lex.keep_words
+        keep = self.lex.keep_words
+        if word in keep or word.replace("’", "'") in keep:
+            return True
+        if "-" not in word:
+            return False
+        # "DVDS-type", "MASH-led": an allow-listed acronym joined to English words
+        # ("Jan-Akin" is a name: no part may be a first name or surname)
+        parts = _parts(word)
+        return (
+            len(parts) > 1
+            and parts[0] in keep
+            and all(_english_word(p, self.lex.english) for p in parts[1:])
+            and not any(p in self.lex.first_names or p in self.lex.surnames for p in parts)
+        )
 
     def is_surname(self, word: str) -> bool:
         return word in self.lex.surnames
@@ -531,11 +593,21 @@ class _Ctx:
             return True  # "rojda and her son", "Amber and the baby" (below)
         if _APPOSITION_ROLE.match(rest):
             return True  # "Robin, the older brother's friend, has been staying over"
+        if _DASH_ROLE.match(rest) or _MODAL_PERSON.match(rest):
+            return True  # "Dawn - that's the SW", "May may be moving to her aunt's"
         n = self.next(i)
         if n is None:
             return False
         if n.lower in NAME_VERBS_AFTER:
             return True
+        if n.lower == "used" and not self.text.startswith(" to", n.full_end):
+            return True  # "Will used the contact to find her" (not "Summer used to be quiet")
+        if (
+            n.lower in ("has", "had")
+            and tok.lower not in _SEASONS_AND_MONTHS
+            and _HAS_DONE.match(self.text, n.full_end)
+        ):
+            return True  # "Bill has always brought the kids"
         if n.cap and self.is_surname(n.lower) and not self.is_english(n.lower):
             return True  # "Rahima Begum's ...", "Xiaoling Chen (16)"
         if n.lower in _COPULA:
@@ -612,7 +684,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
             return P_NAME_CONTEXT
 
-    if ctx.known_as(i) and low not in STOPWORDS and tok.cap:
+    if ctx.known_as(i) and low not in STOPWORDS and tok.cap and not ctx.is_keep(low):
         return P_NAME_CONTEXT  # "a man known as Stoney", "goes by Big Dave"
     named = ctx.prev(i)
     if (
@@ -626,6 +698,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
     if ctx.label_before(i) and not ctx.is_keep(low) and low not in TITLES:
         if ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low):
             return P_NAME_CONTEXT  # "Mother: jack", "Father: HASSAN"
+    if _family_label(ctx, i):
+        return P_NAME_CONTEXT  # "Re: OKAFOR family", "the MBEKI children", "O'NEILL-WARD family"
     if ctx.is_keep(low) or low in TITLES:
         # "mum Jan", "dad Christian", "mum Sun": a kept word that is also a first name or
         # surname, used as one.
@@ -659,6 +733,10 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
             return P_NAME  # "ABI said she was frightened", "JO's mum"
         if tok.upper and len(low) <= 3 and _coordinated(ctx, i, found):
             return P_NAME  # "AB and CD were seen": initials beside initials
+        if tok.upper and len(low) <= 3 and low not in _NOT_INITIALS:
+            rest = ctx.text[tok.full_end : tok.full_end + 40]
+            if _SHORT_FOR.match(rest) or (tok.initial and _INITIALS_ROLE.match(rest)):
+                return P_NAME  # "DJ (short for Darren-James)", "ST, older sister (15), says"
         if (
             tok.upper
             and not ctx.is_english(low)
@@ -676,7 +754,8 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return P_NAME_CONTEXT if context else P_NAME
     if tok.upper and context and not is_amb:
         return P_NAME_CONTEXT  # "Carer: WOODS", "dad BAKER": a surname recorded in capitals
-    if tok.upper and len(low) >= 3 and _comma_first_name(ctx, i):
+    caps = tok.upper or _CAPS_PREFIXED.match(tok.text)
+    if caps and len(low) >= 3 and _comma_first_name(ctx, i):
         return P_NAME  # "BROWNE-SMITH, Kai - referral from A&E": surname, then first name
 
     if is_amb:
@@ -695,7 +774,13 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         return P_NAME
     # the Mensah family / the Baker family / the smith family
     nxt = ctx.next(i)
-    if tok.cap and nxt is not None and nxt.lower == "family" and not tok.initial:
+    if (
+        tok.cap
+        and nxt is not None
+        and nxt.lower == "family"
+        and not tok.initial
+        and low not in _NOT_FAMILY_NAME
+    ):
         return P_NAME
     if (
         nxt is not None
@@ -716,6 +801,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         tok.cap
         and ctx.is_surname(low)
         and (tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i))
+        and not (english and tok.initial and _negated_word(ctx, i))
     ):
         return P_NAME  # "Bull said she was frightened", "Price's car", "I met Cook"
     if tok.cap and english and not tok.initial and low not in STOPWORDS:
@@ -781,6 +867,23 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         ):
             return P_NAME
     return None
+
+
+_NEGATED_AUX = frozenset(
+    """isn't wasn't doesn't didn't hasn't hadn't won't wouldn't can't couldn't""".split()
+)
+
+
+def _negated_word(ctx: _Ctx, i: int) -> bool:
+    """A word opening a sentence before a negated auxiliary, with nothing said of a person after.
+
+    "Price isn't the issue", "Cost wasn't discussed": the word; "Price isn't engaging" is not
+    told apart, but "Price wasn't seen" is (what follows is said of a person).
+    """
+    nxt = ctx.next(i)
+    if nxt is None or nxt.lower.replace("’", "'") not in _NEGATED_AUX:
+        return False
+    return not _COPULA_PERSON.match(ctx.text, nxt.full_end)
 
 
 def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -> int | None:
@@ -917,6 +1020,42 @@ def _pronounceable(word: str) -> bool:
     if len(set(word)) <= 2 or re.fullmatch(r"(.{1,3})\1{2,}.?", word):
         return False  # "aaaaaaa", "jfjfjf", "lkjlkj"
     return not any(word[:4] in row for row in _KEYBOARD_ROWS)
+
+
+# "McALISTER", "MacDONALD", "O'NEILL": a surname in capitals after its prefix.
+_CAPS_PREFIXED = re.compile(r"^(?:Mc|Mac|O['’]|Fitz|D['’])[A-Z]{2,}(?:['’-][A-Z]+)*$")
+# What a surname labels: "the OKAFOR family", "the MBEKI children", "BROWN household".
+_FAMILY_WORDS = frozenset(
+    "family families children kids household siblings twins boys girls brothers sisters".split()
+)
+# Words that describe a family rather than name it ("the WHOLE family", "the foster children").
+_NOT_FAMILY_NAME = frozenset(
+    """whole entire extended foster birth wider same new other host nuclear blended adoptive step
+    kinship royal big large young older younger both all two three four five several many local
+    poor vulnerable affected looked after other's every each your whose which""".split()
+)
+
+
+def _family_label(ctx: _Ctx, i: int) -> bool:
+    """A surname in capitals labelling a family: "Re: OKAFOR family", "the MBEKI children".
+
+    Capitals (or a Mc/Mac/O' prefix before capitals) say it is a name even when it is an
+    English word ("the GREEN family") or opens the line; title case counts after "the" or
+    "Re" and mid-sentence (the older rule). Acronyms on the allow-list stay ("the CP family").
+    """
+    tok = ctx.toks[i]
+    nxt = ctx.next(i)
+    if nxt is None or nxt.lower not in _FAMILY_WORDS or tok.poss:
+        return False
+    low = tok.lower
+    if low in STOPWORDS or low in _NOT_FAMILY_NAME or low in TITLES or len(low) < 2:
+        return False
+    if ctx.is_keep(low) and not ctx.is_surname(low):
+        return False
+    if tok.upper or _CAPS_PREFIXED.match(tok.text):
+        return len(low) >= 3 or ctx.toks[i - 1].lower == "the" if i > 0 else len(low) >= 3
+    prev = ctx.prev(i)
+    return tok.cap and prev is not None and prev.lower in ("the", "re")
 
 
 def _comma_first_name(ctx: _Ctx, i: int) -> bool:
@@ -1067,6 +1206,25 @@ def find_names(
             if prio is not None:
                 found[i] = prio
 
+    # Initials listed before found initials: "RB, LB and baby FB" (right to left, so a chain
+    # of them follows the one that was found).
+    for i in reversed(todo):
+        tok = toks[i]
+        if (
+            i in found
+            or not tok.upper
+            or len(tok.text) > 3
+            or i + 1 not in found
+            or ctx.gap(i + 1).strip() != ","
+            or is_blocked(tok)
+            or ctx.is_keep(tok.lower)
+            or tok.lower in _NOT_INITIALS
+        ):
+            continue
+        listed = toks[i + 1]
+        if listed.upper and len(listed.text) <= 3:
+            found[i] = P_NAME
+
     # A message of a word or three with nothing else: a name on its own ("Hollis", "Kelly-Jones",
     # "kaydensmith") is still a name. Ordinary words, role words, commands and their typos
     # ("skp", "mnu") are not.
@@ -1196,7 +1354,7 @@ def find_names(
     for i in sorted(found):
         if (
             i + 1 in found
-            and toks[i].upper
+            and (toks[i].upper or _CAPS_PREFIXED.match(toks[i].text))
             and not toks[i].poss
             and ctx.gap(i + 1).strip() == ","
             and ctx.is_first(toks[i + 1].lower)
@@ -1240,6 +1398,13 @@ _ROLE_INITIALS = re.compile(
     + r")(?:'s)?\s*\(\s*"
     r"([A-Za-z][A-Za-z'-]{1,30}(?:\s+[A-Za-z][A-Za-z'-]{1,30}){0,2})\s*\)",
     re.IGNORECASE,
+)
+# A nickname after a naming phrase, a capitalised word before it too: "everyone calls him Big
+# Mo", "the lads call him Tiny", "aka Scouse Rob", "goes by Tank".
+_NICKNAME = re.compile(
+    r"\b(?:call(?:s|ed|ing)?\s+(?:him|her|them|me|himself|herself)|known\s+as|aka|a\.k\.a\.?"
+    r"|goes\s+by|go\s+by|went\s+by|going\s+by|nicknamed|nickname\s+(?:is|was))\s+['‘\"“]?"
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
 )
 # "Kelly A": a single capital after a name (not the pronoun I), then no more letters.
 _TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’&/])")
@@ -1289,6 +1454,15 @@ def _with_initials(
         if initials or any(
             ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low) for low in lows
         ):
+            out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
+    for m in _NICKNAME.finditer(text):
+        words = m.group(1).split()
+        lows = [w.lower() for w in words]
+        if lows[0] in STOPWORDS or lows[0] in _NOT_INITIALS or all(
+            ctx.is_keep(low) or low in CONTEXT_WORDS or low in TITLES for low in lows
+        ):
+            continue  # "calls him Dad", "known as The ..."
+        if free(*m.span(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
     for cand in names:
         trailing = _TRAILING_INITIAL.match(text, cand.end)

@@ -20,6 +20,7 @@ from typing import Any
 
 from stdnum.gb import nhs as _nhs
 
+from bot.anonymise.lexicon import lexicon
 from bot.anonymise.spans import Candidate
 
 __all__ = [
@@ -89,6 +90,15 @@ _LOOKALIKE_DIGITS = re.compile(
 )
 # UK vehicle registrations: "AB12 CDE".
 _VEHICLE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![A-Za-z0-9])")
+# Any case next to a vehicle word: "a car reg ab12cde", "the van was gk15 rtd".
+_VEHICLE_ANY_CASE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}\s?[A-Za-z]{3}(?![A-Za-z0-9])", re.IGNORECASE
+)
+_VEHICLE_CUE = re.compile(
+    r"\b(?:car|cars|van|vans|reg|registration|vrm|vehicle|vehicles|plate|plates|number\s*plate"
+    r"|motorbike|motorcycle|moped|bike|scooter|taxi|lorry|truck|jeep|4x4)\b",
+    re.IGNORECASE,
+)
 
 # --------------------------------------------------------------------------------------------
 # Numbers
@@ -104,6 +114,13 @@ _PHONE_INTL_UK = re.compile(
 _PHONE_INTL = re.compile(r"(?<![\w+])\+\s?[1-9]\d{0,2}(?:[ \-.)(]{0,2}\d){6,12}(?![\d])")
 # NHS numbers: 10 digits, "485 777 3456", "485-777-3456" or "4857773456".
 _NHS = re.compile(r"(?<![\w.])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w])")
+# Ten digits in any grouping right after an NHS cue: "NHS no. 94 34 76 59 19", "NHS: 943 4765 919",
+# "nhs number 9434 765 919", "NHS # 94347 65919".
+_NHS_CUED = re.compile(
+    r"\bNHS(?:\s*(?:number|num|no\.?|#|id))?\s*(?:[:#=-]|\bis\b|\bwas\b)?\s*"
+    r"(\d(?:[ .\-]?\d){9})(?![\w])(?![ .\-]\d)",
+    re.IGNORECASE,
+)
 # National Insurance numbers: two letters, six digits (optionally in pairs), optional A-D suffix.
 _NI = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{2})(\s?)(\d{2})\s?(\d{2})\s?(\d{2})(?:\s?([A-Da-d]))?(?![A-Za-z0-9])"
@@ -202,8 +219,23 @@ _AGE_IS = re.compile(
 )
 # ", just 19,": an age set off after a person ("a young dad himself, just 19").
 _AGE_JUST = re.compile(
-    r"(?:,|-)\s*(?:just|only|aged|still|barely|nearly|almost)\s+(\d{1,2})"
+    r"(?:,|-)\s*(?:just|only|aged|still|barely|nearly|almost|maybe|perhaps|about|around|roughly"
+    r"|approx\.?|approximately|probably)\s+(\d{1,2})"
     r"(?=\s*(?:[,.;)]|$|and\b|when\b|at\b))"
+)
+# "baby 18mths", "her brother 7 y/o": a person word, then a number with an age unit.
+_AGE_PERSON_UNIT = re.compile(
+    r"\b(?:baby|babies|child|son|daughter|boy|girl|brother|sister|toddler|infant|twins?|sibling"
+    r"|he's|she's|now|only|just)\s+(\d{1,2})\s?(?:mths|mnths|months?|wks|weeks?|yrs?|years?"
+    r"|y/o|yo)\b(?!\s+(?:ago|later|before|after|earlier|since)\b)",
+    re.IGNORECASE,
+)
+# "15 months and not walking": a child's age before a milestone not yet reached.
+_AGE_MILESTONE = re.compile(
+    r"\b(\d{1,2})\s*(?:months?|mths|mnths|years?|yrs?)\s+(?:old\s+)?(?:and|but)\s+(?:still\s+)?"
+    r"(?:not|n't|isn't)\s+(?:yet\s+)?(?:walking|crawling|talking|sitting|babbling|rolling|weaning"
+    r"|speaking|standing|toilet|potty|feeding|weight|gaining)",
+    re.IGNORECASE,
 )
 _NOT_AGE_SUBJECT = frozenset(
     "it this that there what which score rating risk level it's here time answer case "
@@ -244,6 +276,12 @@ _REF_GROUPS = re.compile(
     r"\b(?:ref(?:erence)?|crime\s+(?:ref|number|no)|incident|log|case|CAD|occurrence|serial)"
     r"(?:\s*(?:number|no\.?|#))?\s*[:#-]?\s*(\d{2,6}(?:[ ./-]\d{2,6}){1,4})(?![\w])",
     re.IGNORECASE,
+)
+# "LCS 771234", "ESCC 4412093": a system's prefix typed with the number is part of the code (a cue
+# word such as CAD, ID or NHS stays outside it).
+_PREFIXED_CODE = re.compile(r"(?<![\w/-])([A-Z]{2,5}) (\d{5,})(?![\w/])")
+_CUE_PREFIXES = frozenset(
+    "CAD ID NHS DA URN CRN PNC MRN UPN MARAC REF NO NI DOB TEL MOB PH".split()
 )
 # "#40912", "No. 40912": a record number.
 _HASH_NUMBER = re.compile(r"(?:#|\bNo\.\s?)(\d{3,})(?![\w])")
@@ -320,6 +358,8 @@ def _find_numbers(text: str) -> Iterator[Candidate]:
     for m in _NHS.finditer(text):
         kind = _ten_digit_type(m.group(), text[: m.start()])
         yield Candidate(m.start(), m.end(), kind, P_NUMBER + (1 if kind != "PHONE" else 0))
+    for m in _NHS_CUED.finditer(text):
+        yield Candidate(m.start(1), m.end(1), "NHS_NUMBER", P_NUMBER + 2)
     for m in _NI.finditer(text):
         letters, gap, suffix = m.group(1), m.group(2), m.group(6)
         if (
@@ -382,11 +422,17 @@ def _find_ages(text: str) -> Iterator[Candidate]:
         if word in _NOT_AGE_BEFORE or int(m.group(2)) == 0:
             continue
         yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
+    for pat in (_AGE_PERSON_UNIT, _AGE_MILESTONE):
+        for m in pat.finditer(text):
+            yield Candidate(m.start(1), m.end(1), "AGE", P_AGE)
     for m in _AGE_JUST.finditer(text):
         yield Candidate(m.start(1), m.end(1), "AGE", P_AGE - 5)
     for m in _AGE_IS.finditer(text):
         if m.group(1).lower() in _NOT_AGE_SUBJECT:
             continue
+        between = text[m.end(1) : m.start(2)]
+        if m.group(2).lower() == "one" and between[:1] in "'’":
+            continue  # "the baby's one": the baby's thing, not an age
         yield Candidate(m.start(2), m.end(2), "AGE", P_AGE - 5)
 
 
@@ -415,6 +461,10 @@ def _find_references(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(1), m.end(1), "REFERENCE", P_REF_KEYWORD)
     for m in _HASH_NUMBER.finditer(text):
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    english = lexicon().english
+    for m in _PREFIXED_CODE.finditer(text):
+        if m.group(1) not in _CUE_PREFIXES and m.group(1).lower() not in english:
+            yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_KEYWORD + 1)
 
 
 def _find_disguised(text: str) -> Iterator[Candidate]:
@@ -448,6 +498,10 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), "PHONE", P_REF_SHAPE)
     for m in _VEHICLE.finditer(text):
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    for m in _VEHICLE_ANY_CASE.finditer(text):
+        window = text[max(0, m.start() - 40) : m.end() + 25]
+        if not m.group().isupper() and _VEHICLE_CUE.search(window):
+            yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 
 
 def find_structured(text: str) -> list[Candidate]:
