@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
 
-from bot.anonymise.lexicon import lexicon
+from bot.anonymise.lexicon import lexicon, place_matchers
 from bot.anonymise.locations import find_locations, is_sentence_start, protected_ranges
 from bot.anonymise.names import find_names
 from bot.anonymise.normalise import normalise
@@ -92,6 +92,19 @@ _AGE_AFTER_NAME = re.compile(
 )
 
 
+# A title-case word right after a name in title case is its surname, even if it is also a word
+# ("Faith Goodwill", "Rain Brook", "Maureen Carpenter-Wood"); these words follow names without
+# being part of them.
+_SURNAME_AFTER_NAME = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})?)(?![\w'’-])")
+_NOT_SURNAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december school academy primary college
+    nursery surgery practice hospital council police court house road street lane close avenue
+    drive centre team unit trust service services family children said says told asked and
+    but the then when who was has had is are""".split()
+)
+
+
 def _neighbours(text: str, spans: list[Span]) -> list[Span]:
     """Rules that need the first-pass spans.
 
@@ -112,7 +125,19 @@ def _neighbours(text: str, spans: list[Span]) -> list[Span]:
                 start = a.end + m.start(2)
                 out.append(Candidate(start, start + len(m.group(2)), "PLACE", 1))
                 changed = True
+    keep = lexicon().keep_words
+    keep_phrases = place_matchers().keep_phrases
     for s in spans:
+        if s.type == "NAME" and text[s.start].isupper() and not text[s.start : s.end].isupper():
+            m = _SURNAME_AFTER_NAME.match(text, s.end)
+            if (
+                m
+                and m.group(1).lower() not in _NOT_SURNAMES
+                and m.group(1).lower() not in keep
+                and not keep_phrases.match(text, m.start(1))  # "Kelly Early Help"
+            ):
+                out.append(Candidate(s.start, m.end(1), "NAME", 2))
+                changed = True
         if s.type == "NAME":
             m = _AGE_AFTER_NAME.match(text, s.end)
             if m and int(m.group(1)) > 0:

@@ -38,6 +38,7 @@ P_REF_KEYWORD = 84
 P_DATE = 80
 P_AGE = 75
 P_REF_SHAPE = 70
+P_NAMED = 65  # a word introduced as a name: "the surname is Bishop", "initials ZQH"
 
 # --------------------------------------------------------------------------------------------
 # Emails, URLs, handles
@@ -53,6 +54,16 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+# A word introduced as someone's name, whatever the word: "the family surname is Bishop",
+# "maiden name: Carpenter", "initials ZQH", "goes by the name of Rain".
+_NAMED = re.compile(
+    r"\b(?:surname|family name|last name|maiden name|first name|forename|middle name|initials"
+    r"|goes by the name(?: of)?|by the name(?: of)?)"
+    r"(?:\s+(?:is|was|are|were|of))?\s*[:=]?\s*"
+    r"((?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,4}\b)(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)?)"
+)
+# A username with a four-digit tag, as Discord and some games show them: "tabw#1234".
+_HANDLE_TAGGED = re.compile(r"(?<![\w@.#])[A-Za-z0-9_.]{2,32}#\d{4}(?![\w#])")
 # "instagram: kayz.2009", "on snapchat as lil_k_x": a platform word, then a username-shaped token
 # (with a digit, underscore or dot, so "on snapchat as well" is not one).
 _HANDLE_PLATFORM = re.compile(
@@ -93,6 +104,10 @@ _VEHICLE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}\s?[A-Z]{3}(?![A-Za-z0-9])"
 # Any case next to a vehicle word: "a car reg ab12cde", "the van was gk15 rtd".
 _VEHICLE_ANY_CASE = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}\s?[A-Za-z]{3}(?![A-Za-z0-9])", re.IGNORECASE
+)
+# Older formats next to a vehicle word: prefix "W12 XYZ", suffix "ABC 123D".
+_VEHICLE_OLD = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![A-Za-z0-9])"
 )
 _VEHICLE_CUE = re.compile(
     r"\b(?:car|cars|van|vans|reg|registration|vrm|vehicle|vehicles|plate|plates|number\s*plate"
@@ -198,7 +213,7 @@ _AGE_OLD = re.compile(
     r"|\s?(?:yo|y/o)\b)",
     re.IGNORECASE,
 )
-_AGE_NUMBER_IN = re.compile(r"\d{1,2}|" + _NUMWORD, re.IGNORECASE)
+_AGE_NUMBER_IN = re.compile(r"\d{1,2}|\b" + _NUMWORD + r"\b", re.IGNORECASE)
 # "Leo, 4, ..." / "Ava, 8." / "Joshua (3)" / "twins, 6, at" — a small number set off after a word.
 _AGE_APPOSITION = re.compile(
     r"(?<![\w'’-])([A-Za-z][\w'’-]*)(?:,\s*|\s*\(\s*)(\d{1,2})"
@@ -502,6 +517,9 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
         window = text[max(0, m.start() - 40) : m.end() + 25]
         if not m.group().isupper() and _VEHICLE_CUE.search(window):
             yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
+    for m in _VEHICLE_OLD.finditer(text):
+        if _VEHICLE_CUE.search(text[max(0, m.start() - 40) : m.end() + 25]):
+            yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 
 
 def find_structured(text: str) -> list[Candidate]:
@@ -519,6 +537,9 @@ def find_structured(text: str) -> list[Candidate]:
         end = _strip_trailing(text, m.start(), m.end())
         out.append(Candidate(m.start(), end, "URL", P_URL))
     out.extend(_candidates(_HANDLE, text, "HANDLE", P_HANDLE))
+    out.extend(_candidates(_HANDLE_TAGGED, text, "HANDLE", P_HANDLE))
+    for m in _NAMED.finditer(text):
+        out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAMED))
     for m in _HANDLE_PLATFORM.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
     out.extend(_find_disguised(text))
