@@ -90,7 +90,8 @@ blind: train
 	@for f in tests/data/blind/anonymisation_conversations_*.txt; do \
 	  echo "==> anonymiser, later messages of conversations: $$f"; \
 	  $(PY) -m bot.anonymise.evaluate $$f --conversations | grep -E "^(overall recall|texts fully|over-red)"; done
-	@model="$$(scripts/train.sh 2>/dev/null)"; for n in 1 2; do echo "==> NLU: nlu_blind_$$n"; \
+	@model="$$(scripts/train.sh 2>/dev/null)"; for f in tests/data/blind/nlu_blind_*.yml; do \
+	  n="$$(basename $$f .yml | sed 's/nlu_blind_//')"; echo "==> NLU: nlu_blind_$$n"; \
 	  $(PY) scripts/door_nlu.py tests/data/blind/nlu_blind_$$n.yml results/blind/nlu_blind_$$n.yml; \
 	  $(RASA) test nlu --nlu results/blind/nlu_blind_$$n.yml --model "$$model" \
 	    --out results/blind/nlu_$$n --quiet >/dev/null 2>&1; \
