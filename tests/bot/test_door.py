@@ -149,6 +149,7 @@ def test_the_rest_of_a_sentence_with_a_code_is_anonymised(door: Door) -> None:
         ("Jamie 10yrs was at school", ("Jamie", "JAM1E")),
         ("Ms CLARK-HAYES came to the meeting", ("CLARK", "HAYES", "C1ARK")),
         ("AMBER-ROSE was seen at clinic", ("AMBER", "ROSE")),
+        ("AMBER-ROSE", ("AMBER", "ROSE")),  # alone: passed unchanged before
         ("email kelly12345@gmail.com about it", ("kelly", "12345", "KE11Y")),
         ("hospital number RAE1234567 on the letter", ("RAE1234567",)),
     ],
