@@ -155,3 +155,18 @@ def test_a_long_message_of_the_fourth_round_is_answered_the_same(text: str) -> N
     short, long = assess(text), assess(padding + text)
     assert len(padding + text) > safety_module._GATE_FROM
     assert long.signal is short.signal
+
+
+# The words of the new families, anchored in the past or the review: not URGENT or CHECK.
+PAST_WITH_NEW_WORDS = [
+    "in a case last year there were three call-outs for DA and a newborn in the house",
+    "back in 2018 a family I worked with had been cuckooed and the kids lived there",
+    "in the review the 14 year old met a man on an app who picked her up to meet her",
+    "when I was in MASH, police wouldn't share anything about mum's new partner",
+    "in a case years ago dad was secretly living at home and mum hid him from social care",
+]
+
+
+@pytest.mark.parametrize("text", PAST_WITH_NEW_WORDS)
+def test_the_new_families_leave_a_past_case_alone(text: str) -> None:
+    assert assess(text).signal is Signal.NONE, text
