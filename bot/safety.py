@@ -709,6 +709,8 @@ _CONDITIONAL = _Gated.of(
     r"|(?:^|[.!?] )when (?:a|an|any|children|kids|parents|families|young people|babies)\b"
     r"|\bhypothetical\w*|\bin theory\b|\bcase stud(?:y|ies)\b|\bvignettes?\b|\brole play\b"
     r"|\btraining (?:scenario|exercise|example)s?\b|\bin (?:the|a|our|this) scenario\b"
+    r"|\bfictional\b|\bmade up (?:baby|child|toddler|family|case|scenario|example)\b"
+    r"|\bsimulat(?:ion|ed)\b|\bmock (?:case|scenario|visit|strategy)\b"
     r"|\b(?:the|my|our|a|one|key) (?:\w+ )?(?:learning|lesson|message|takeaway|learning point)"
     r" (?:\w+ ){0,2}?(?:is|was|for me is) that\b"
     r"|\b(?:needs?|should|must) always\b|\balways (?:needs?|requires?|warrants?|be)\b"
@@ -995,8 +997,9 @@ _REQUEST_ABOUT_THIS = _Gated.of(
 _HYPOTHETICAL = _Gated.of(
     r"\bif i (?:ever|was|were|am ever|have ever|should ever|had|did)\b|\bever (?:have|had|get"
     r"|got|come across|see|saw|need)\b|\bhypothetical\w*|\bin theory\b|\bin general\b"
-    r"|\bgenerally\b|\bjust asking\b|\basking (?:generally|in general|for (?:a friend|future"
-    r"|my own|reference|interest))|\bfor future reference\b|\bout of interest\b"
+    r"|\bgeneral question\b|\bgenerally\b|\bjust asking\b|\basking (?:generally|in general"
+    r"|for (?:a friend|future|my own|reference|interest))|\bfor future reference\b"
+    r"|\bout of interest\b"
     r"|\bin (?:the )?training\b|\bon (?:the|a) course\b|\b(?:we|i) (?:were|was) asked\b"
     r"|\bwhat would (?:we|i|you|one) (?:do|have done)\b|\bwhat should (?:we|you|one) (?:do"
     r"|have done)\b|\bwhat (?:we|i|you) (?:would|should|could|might) (?:do|have done)\b"
@@ -1157,6 +1160,9 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"|about to|will|would|wants to|want to|wanted to|intends to|intend to|plans to"
         r"|planning to|means to|threatening to|swore to|swears to|tried to|trying to|said he"
         r" would|said she would) (?:\w+ ){0,2}?" + _HARM_BASE + r"\b",
+        r"\b(?:said|says|told|tells|texted|messaged|warned|threaten\w*)\b[^.!?]{0,60}?\bnone of"
+        r" (?:them|us|you|the \w+) (?:will|would|is going to|are going to) be (?:around|here"
+        r"|alive|left|breathing)\b",
         r"\b(?:shook|shaking|shaken|shakes|shake) (?:the|a|this|my|her|his|their) (?:\w+ )?"
         r"(?:baby|infant|newborn|child|toddler)\b(?! (?:rattle|toys?|bottle|buggy|pram|cot|seat"
         r"|chair|bag|coat|blanket)\b)",
@@ -1497,11 +1503,14 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         "risky_adult_released",
         r"\b(?:released(?! from (?:hospital|the ward|a&e|scbu|nicu))|(?:out|come out|comes out"
         r"|coming out|came out|gets out|getting out|got out|due out|let out) of (?:prison|jail"
-        r"|custody)|on licence|bailed|on bail)\b[^\n]{0,100}?\b(?:(?:given|has|got|knows|found"
-        r" out|finds out|been told) (?:\w+ ){0,2}?(?:her|mum|mums|their|the|his) (?:new )?address"
+        r"|custody)|(?:gets|getting|comes|coming|is due|due) out (?:next|on|this|tomorrow|in"
+        r"|soon|today|tonight)|on licence|bailed|on bail)\b[^\n]{0,100}?\b(?:(?:given|has|got"
+        r"|knows|found out|finds out|been told) (?:\w+ ){0,2}?(?:her|mum|mums|their|the|his)"
+        r" (?:new )?address"
         r"|(?:move|moving|moves) (?:back )?in|(?:live|living|stay|staying) (?:with|there|at)"
         r"|go(?:ing)? (?:back )?(?:home|to live)|com(?:e|es|ing) (?:back )?home|back home"
-        r"|knows where (?:she|they|mum) (?:live|lives|are|is))\b",
+        r"|knows where (?:she|they|mum|we|the (?:\w+ )?" + _CHILD + r")(?: and (?:the |her |his "
+        r"|their )?(?:\w+ )?" + _CHILD + r")? (?:live|lives|are|is|are living|are staying))\b",
         needs_child=True,
     ),
     _family(
@@ -1554,6 +1563,10 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         # again", a photo with "say goodbye", the ex parked outside the refuge, a fight at the
         # handover with the children due back to him.
         "threat_about_children",
+        r"\b(?:said|says|saying|told|tells|telling|texted|messaged|threaten\w*|warned|warns)\b"
+        r"[^.!?]{0,40}?\b(?:will|would|is going to|are going to) (?:\w+ )?(?:be sorry|regret it"
+        r"|pay for (?:it|this)|do something|make (?:her|them|you|mum) pay|see what happens)\b"
+        r"[^.!?]{0,60}?\b(?:" + _CHILD + r")\b",
         r"\bnever (?:\w+ ){0,2}?sees? (?:them|him|her|(?:the|her|his|their|your|my|both|those)"
         r" (?:\w+ )?" + _CHILD + r")(?: \w+)? again\b",
         r"\b(?:photo|picture|pic|video|clip|message|text|snap|voicemail|voice note|post)s?\b"
@@ -1698,6 +1711,88 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"(?:advice|help|support|guidance)\b",
         r"\b(?:i|we) (?:need|needs) to report (?:a|an) (?:\w+ )?(?:concern|disclosure"
         r"|incident)\b",
+    ),
+    _family(
+        # Domestic abuse going on while the practitioner is there: "I'm at the flat and he's
+        # shouting at her, the kids are in the bedroom".
+        "domestic_abuse_witnessed_now",
+        r"\b(?:i am (?:\w+ ){0,2}?(?:at|in|outside|inside)|(?:i am )?(?:sat|sitting|standing)"
+        r" (?:in|outside|at)|(?:i am )?on (?:a|the|my) (?:home |joint )?visit|while i am"
+        r" (?:here|there))\b[^.!?]{0,80}?\b(?:is|are|has started|have started|started|keeps"
+        r"|can see (?:him|her|them)|i can hear (?:him|her|them)) (?:\w+ ){0,2}?(?:screaming"
+        r"|shouting|yelling|swearing|throwing|pinning|hitting|punching|kicking|pushing|shoving"
+        r"|grabbing|slapping|strangling|choking|smashing|threatening|dragging)\b",
+        needs_child=True,
+    ),
+    _family(
+        # A young child's disclosure of sexual abuse in a child's own words: "said the man
+        # touches her privates", "uncle makes him touch his willy", "does rude things to me".
+        "sexual_abuse_in_a_childs_words",
+        r"\b(?:said|says|saying|told|tells|telling|disclosed|whispered|mentioned)\b[^.!?]{0,80}?"
+        r"\b(?:touch\w*|show\w*|rub\w*|lick\w*|kiss\w*|play\w* with|puts? (?:his|her|their)"
+        r" hands?|hands? (?:in|down)|look at|pull\w* down)\b[^.!?]{0,40}?\b(?:willy|willie"
+        r"|winkie|privates|private (?:parts?|bits|places?)|front bottom|foof|fanny|minnie"
+        r"|tuppence|noo noo|wee wee|knickers|down there)\b",
+        r"\b(?:said|says|saying|told|tells|telling|disclosed|whispered)\b[^.!?]{0,80}?\b(?:does"
+        r"|did|doing|do|plays?|played|playing) (?:\w+ )?(?:rude|naughty|secret|yucky|private)"
+        r" (?:things|stuff|games)\b",
+    ),
+    _family(
+        # Strong combinations that put a child at risk now: a meeting set up by someone met
+        # online, drugged or spiked and waking somewhere unknown, a teenager living with a much
+        # older controlling man, a partner hidden in the home from children's services.
+        "child_at_risk_now",
+        r"\b(?:met|meet|meeting|talking to|chatting to|messaging|speaking to)\b[^.!?]{0,30}?"
+        r"\b(?:online|on (?:an? |the )?(?:app|apps|snapchat|snap|instagram|insta|tiktok|discord"
+        r"|roblox|fortnite|whatsapp|facebook|game|gaming site|internet|social media|xbox"
+        r"|playstation|dating app))\b[^.!?]{0,80}?\b(?:meet|meeting|meet up|pick\w* (?:her|him"
+        r"|them) up|collect\w* (?:her|him|them)|come and get|coming to get|visit\w*|sent (?:her"
+        r"|him) (?:a |the )?(?:train|bus|taxi|uber|money))\b",
+        r"\b(?:spiked|drugged|given (?:a |some )?(?:drink|drinks|pill|pills|something|vodka"
+        r"|alcohol)|gave (?:her|him|them) (?:a |some )?(?:drink|pill|something|vodka|alcohol))"
+        r"\b[^.!?]{0,80}?\b(?:woke|wake|waking|woken|came round|come round)\b(?: up)?"
+        r"[^.!?]{0,40}?\b(?:somewhere|in a|in an|at a|at an|in (?:someone|somebody)|with"
+        r"|not knowing|did not know|does not know|no idea)\b",
+        r"\b(?:living|lives|staying|stays|moved in|sleeping|sleeps) with (?:a|an|her|his|this)"
+        r" (?:\w+ ){0,2}?(?:much older|older|(?:[2-6]\d|xxage) (?:year|yr) old) (?:man|woman"
+        r"|boyfriend|girlfriend|partner|bloke)\b[^.!?]{0,60}?\b(?:control\w*|takes? (?:her|his)"
+        r"|keeps? (?:her|him)|(?:will|does|would) not let|checks? (?:her|his)|locks?|tracks?"
+        r"|coerc\w*|isolat\w*)",
+        needs_child=True,
+    ),
+    _family(
+        # A partner secretly back in the home while the family hides it from children's services.
+        "partner_hidden_from_services",
+        r"\b(?:partner|boyfriend|dad|father|he|ex|him|husband|step dad)\b[^.!?]{0,60}?\b(?:living"
+        r"|staying|back|sleeping|moved|stopping)\b[^.!?]{0,80}?\b(?:hiding|hides|hidden|hid"
+        r"|keeping|keeps|kept|conceal\w*|lying|lied)\b[^.!?]{0,30}?\b(?:from|to|about) (?:social"
+        r" care|social services|social workers?|children s? services|childrens services|csc|us"
+        r"|professionals|me|the sw|the school|the health visitor|the hv|everyone)\b",
+        needs_household=True,
+    ),
+    _family(
+        # Cuckooing or county lines in a family home now.
+        "cuckooing_in_family_home",
+        r"\bcuckoo\w*|\btaken over by (?:\w+ )?(?:dealers|gangs?|drug \w+|men|lads)\b"
+        r"|\b(?:deal|dealing|deals|sell\w* drugs|selling) (?:drugs )?(?:from|out of) (?:the |her "
+        r"|his |their |mums? |the family )?(?:flat|house|home|address|family home)\b"
+        r"|\bstrange (?:men|people|adults|lads|cars) (?:\w+ )?coming and going\b"
+        r"|\busing (?:the |her |his |their |mums? )?(?:family )?(?:flat|house|home|address)"
+        r" (?:\w+ )?to (?:deal|sell|store|stash)\b",
+        needs_child=True,
+    ),
+    _family(
+        # Repeated police call-outs for domestic abuse where a child lives now.
+        "repeated_domestic_call_outs",
+        r"\b(?:second|third|fourth|fifth|sixth|another|repeat(?:ed)?|several|multiple"
+        r"|\d{1,2}(?:st|nd|rd|th)?|twice|three times|four times)\b[^.!?]{0,40}?\b(?:call ?outs?"
+        r"|callouts?|police call\w*|domestic (?:incident|call)s?|da (?:incident|call)s?"
+        r"|dv (?:incident|call)s?)\b",
+        r"\b(?:police|999)\b[^.!?]{0,30}?\bcalled\b[^.!?]{0,40}?\b(?:twice|three times|four times"
+        r"|\w+ times|again|repeatedly)\b[^.!?]{0,40}?\b(?:domestic\w*|da|dv)\b"
+        r"|\b(?:police|999)\b[^.!?]{0,30}?\bcalled\b[^.!?]{0,30}?\b(?:domestic\w*|da|dv)\b"
+        r"[^.!?]{0,30}?\b(?:twice|three times|four times|again|repeatedly)\b",
+        needs_child=True,
     ),
 )
 
@@ -2293,6 +2388,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_request_about_this",
         "check_household_violence",
         "check_risk_note",
+        "check_terse_risk",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -2495,6 +2591,36 @@ _NOTE_SIGN = _Gated.of(
     r"|sleeping (?:in (?:the|a) car|rough))\b"
 )
 _NOTE_INJURY = _Gated.of(r"\b" + _INJURY + r"\b")
+# A terse statement of one weaker sign about a particular household, with or without "what if"
+# ("a new boyfriend nobody knows anything about", "mum says they've split but his car is
+# outside", "what would you do if mum won't let you see the baby"): the bot asks (CHECK).
+_TERSE_RISK = _Gated.of(
+    r"\bnew (?:boyfriend|partner|man|girlfriend|bloke)\b[^.!?]{0,60}?\b(?:nobody|no one|noone"
+    r"|we do not|we know nothing|do not) (?:\w+ ){0,2}?know"
+    r"|\b(?:nobody|no one|noone) knows (?:anything|a thing|much|nothing) about (?:the new"
+    r" \w+|mums? new \w+|dads? new \w+)\b"
+    r"|\b(?:say|says|said|claims?|claimed|insists?|insisted) (?:that )?(?:they|she|he) (?:have"
+    r"|has|had|are|is) (?:\w+ )?(?:split|separated|broken up|not together)\b[^.!?]{0,60}?\bbut\b"
+    r"|\b(?:will not|would not|refus\w* to|does not|did not) (?:let|allow) (?:me|us|you|anyone"
+    r"|the \w+(?: \w+)?) (?:to )?(?:see|near|in|into|speak to|talk to)\b[^.!?]{0,30}?\b(?:"
+    + _CHILD
+    + r"|bedroom|upstairs)\b"
+    r"|\b(?:dad|partner|he|boyfriend|ex|step dad|stepdad)\b[^.!?]{0,20}?\b(?:is|might be|could be"
+    r"|may be) (?:\w+ )?(?:dangerous|violent|a risk|abusive)\b[^.!?]{0,60}?\b(?:mum|she|mother)"
+    r"\b[^.!?]{0,20}?\b(?:does not|will not|would not|refuses to|cannot|can not|did not)"
+    r" (?:\w+ )?(?:believe|accept|see)\b"
+    r"|\bpolice (?:\w+ ){0,2}?(?:will not|did not|would not|have not|refus\w* to|are not|not)"
+    r" (?:\w+ )?(?:share|sharing|tell|told|disclose|give|given)\b[^.!?]{0,40}?\b(?:partner"
+    r"|boyfriend|dad|him|ex|man|record|history|checks)\b"
+    r"|\b(?:chatting|talking|speaking|messaging) (?:to|with) (?:someone|somebody|a man|an adult"
+    r"|a stranger|men|strangers|an older \w+)\b[^.!?]{0,30}?\b(?:online|on (?:an? |the )?app"
+    r"|never met)\b"
+    r"|\b(?:mum|dad|mother|father|parents?|carers?|partner|step dad|nan|gran)\b[^.!?]{0,20}?"
+    r"\b(?:smelt|smelled|smells|smelling|stank|stinks|reeked|reeks) of (?:alcohol|drink|booze"
+    r"|cannabis|weed|drugs)\b"
+    r"|\b(?:comes?|came|coming|arrives?|arrived|arriving|turns? up|turned up) (?:in |into "
+    r"|to )?(?:school |nursery |class )?(?:\w+ )?(?:hungry|starving|unkempt|filthy)\b"
+)
 # Past tense, modals, conditions, generalisations: a sentence, not a note.
 _NOT_A_NOTE = _Gated.of(
     r"\b(?:was|were|had|did|went|came|said|told|saw|knew|found|became|happened|used to|if|when"
@@ -2828,6 +2954,13 @@ def _assess(text: str) -> SafetyAssessment:
         and _risk_note(sentences, household)
     ):
         check = "check_risk_note"
+    if (
+        not check
+        and not (generic or past or timing.review_reference)
+        and _PROCESS_QUESTION.search(t) is None
+        and _TERSE_RISK.search(t) is not None
+    ):
+        check = "check_terse_risk"
     if check:
         return SafetyAssessment(
             Signal.CHECK, check, retrospective=retrospective, particular=True
