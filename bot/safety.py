@@ -1965,6 +1965,15 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"|crashing(?! (?:out|at|on|with|in)\b)|driving (?:off|into)|swerving|steering into"
         r"|stepping (?:out )?in front of|walking in front of|jumping (?:off|in front of)"
         r"|stepping off)\b",
+        # The same, with no "I": "thinking about jumping off the bridge on my way home",
+        # "keep thinking about stepping off the platform". Opened by filler only, so "she keeps
+        # thinking about jumping off" is not the practitioner's.
+        r"(?:^|[.!?,;:] )(?:(?:and|but|so|just|honestly|tbh|really|sometimes|lately|recently"
+        r"|still|been|keep|kept|ive|i have|have|even|also|kind of|sort of|often)\s){0,3}"
+        r"(?:thinking|thought|thoughts|picturing|imagining|tempted|wondering) (?:\w+ ){0,2}?"
+        r"(?:about |of |to )?(?:crash(?:ing)? (?:the|my) (?:car|van)|driving (?:off|into)"
+        r"|swerving (?:off|into)|steering into|stepping (?:out )?in front of|walking in front of"
+        r"|jumping (?:off|from|in front of)|stepping off|throwing myself)\b",
         # A plan, in a message of its own, or how "I'd do it".
         r"^(?:(?:honestly|and|but|so|i think|just|well|ok|okay|yes|yeah|anyway)[,.]? ){0,2}i"
         r" (?:have |had |have now |have already |already have )?(?:made |got |worked out |come up"
@@ -2322,6 +2331,70 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r" (?:little |young )?(?:child|girl|boy|kid|teenager)?(?=\s*(?:[.!,;-]|$| once| myself"
         r"| too| growing up))",
     ),
+    _family(
+        # A case of the practitioner's own: "too close to one I had", "I lost a child on my
+        # caseload", "I was the HV for a family where the baby died", "I worked with that
+        # family, I can't do this", and a death they have never talked about.
+        "distress_own_case",
+        r"\btoo (?:close|near|similar|like|alike)(?: to)? (?:a|one|the|that) (?:\w+ ){0,2}?"
+        r"(?:cases?|famil(?:y|ies)|child|kid|baby|boy|girl|one)(?: of (?:mine|ours)| (?:that )?"
+        r"(?:i|we) (?:\w+ )?(?:had|have|worked|was|dealt|held|managed|lost|knew|supported))\b"
+        r"|\btoo (?:close|near|similar|like|alike)(?: to)? (?:one|some) of (?:mine|ours"
+        r"|my (?:own )?(?:cases|families))\b",
+        r"\b(?:i|we|our team|my team)(?: \w+){0,2}? (?:lost (?:a|one|two|three|another|the)"
+        r" (?:little |young )?(?:child|baby|boy|girl|young person|kid|teenager|toddler|infant)s?"
+        r" (?:\w+ )?(?:on|from|in) (?:my|our) (?:caseload|case load|patch|books|list|school"
+        r"|class|team)|had (?:a|one|two|three|another) (?:little |young )?(?:child|baby|boy|girl"
+        r"|young person|kid|teenager|toddler|infant)s? (?:die|died|pass away|passed away"
+        r"|killed))\b",
+        r"\bi was (?:the|their|her|his|a|an) (?:\w+ ){0,2}?(?:hv|health visitor|social worker|sw"
+        r"|school nurse|nurse|midwife|gp|teacher|dsl|key ?worker|case ?worker|lead professional"
+        r"|family support worker|worker|practitioner|senco|officer) (?:for|to|on|with) (?:a|the"
+        r"|that|this) (?:\w+ ){0,2}?(?:family|child|baby|boy|girl|young person|case|kid|toddler"
+        r"|teenager|mum)\b[^.!?]{0,40}?\b(?:died|was killed|passed away|death)\b",
+        r"\bi (?:\w+ )?(?:worked with|knew|know|supported|visited|worked on) (?:that|this|the same)"
+        r" (?:family|child|baby|boy|girl|mum|case)\b(?=.{0,80}?\b(?:i (?:cannot|can not)|too much"
+        r"|too hard|upset\w*|struggl\w*|stop|pause|break|cry|crying|a lot|heavy|close to home"
+        r"|sick)\b)",
+        r"\b(?:died|death|lost|killed|passed away|inquest)\b[^.!?]{0,80}?\b(?:still |never |not"
+        r" |have not |have never |had not |never really )(?:\w+ )?(?:talked|spoken|told|opened up"
+        r"|said anything)(?: to)? (?:anyone|anybody|someone|a soul|no one|my manager|my supervisor"
+        r"|my team)\b"
+        r"|\bkept (?:it|this|that|everything) (?:all )?to myself\b"
+        r"|\bbottl\w* (?:it|this|that|things|everything|it all) up\b",
+    ),
+    _family(
+        # What it does to the body and to the work: "stomach in knots", "brain fog, emotionally
+        # done", "I dread opening my emails", "used to love this job", "carry every family home".
+        "distress_body_and_work",
+        r"(?:^|[.!?,;:] |\bi (?:\w+ ){0,3}?)(?:(?:just|so|honestly|feeling|feel|totally"
+        r"|completely|am|and|but|have|got|constant|permanent)\s){0,3}(?:emotionally (?:done"
+        r"|drained|exhausted|spent|wrecked|empty|numb|fried|shattered|battered|gone|on empty)"
+        r"|brain fog\w*|nothing left(?: to give)?(?=\s*(?:[.!,]|$| in (?:me|the tank)))"
+        r"|running on fumes)\b",
+        r"\bmy (?:\w+ )?(?:stomach|tummy|gut) (?:\w+ ){0,3}?(?:knots|churning|somersaults"
+        r"|turning)\b|\bstomach in knots\b|\bknots? in my (?:stomach|tummy|gut)\b",
+        r"\bmy (?:chest|heart|stomach) (?:\w+ )?(?:goes|gets|went|tightens|tighten|pounds"
+        r"|pounding|races|racing|sinks|sank|drops|dropped|lurches|flips|clenches)(?: tight\w*)?"
+        r"\b[^.!?]{0,40}?\b(?:every time|whenever|when (?:i|my|the|an?))\b",
+        r"\bi (?:\w+ )?(?:dread|am dreading|dreading) (?:opening|checking|reading|looking at"
+        r"|logging (?:on|in)|switching on|turning on|answering|picking up|my (?:emails|inbox"
+        r"|phone)|emails|the phone|sundays|sunday nights|the mornings|every (?:morning|day"
+        r"|email|call))",
+        r"\b(?:i )?used to love (?:this|my|the) (?:job|work|role|career)\b"
+        r"|\bfallen out of love with (?:this|my|the) (?:job|work|role)\b",
+        r"\b(?:carry|carrying|carried|take|taking|took|bring|bringing) (?:every|each|all) (?:of )?"
+        r"(?:my |the |these |those )?(?:family|families|child|children|case|cases|kid|kids) home"
+        r"\b|\b(?:carry|carrying|carried|take|taking|took) (?:them|these cases|my cases|the"
+        r" cases|my families|the families|everything|it all|all of it) home with me\b",
+    ),
+)
+
+_OWN_CASE = next(f for f in _DISTRESS_FAMILIES if f.name == "distress_own_case")
+# Another child in the family who may still be at risk keeps a loss a case to check.
+_SIBLING = _Gated.of(
+    r"\b(?:siblings?|brothers?|sisters?|twins?|other (?:children|kids|child)|new baby|unborn"
+    r"|pregnant|expecting)\b"
 )
 
 # "..., but the learning is clear": the upset is about the material, not a person struggling.
@@ -2961,6 +3034,15 @@ def _assess(text: str) -> SafetyAssessment:
         and _TERSE_RISK.search(t) is not None
     ):
         check = "check_terse_risk"
+    if (
+        check == "check_current_case"
+        and _OWN_CASE.combined.search(own) is not None
+        and _SIBLING.search(t) is None
+        and not any(p.search(t) is not None for p in (_RISK_NOW, _RISKY_ADULT, _ACCESS, _REQUEST))
+    ):
+        # "a child died on my patch and I still haven't talked to anyone about it": the child
+        # is the practitioner's loss, not a live case; they need support, not a risk check.
+        check = ""
     if check:
         return SafetyAssessment(
             Signal.CHECK, check, retrospective=retrospective, particular=True
