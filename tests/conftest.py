@@ -97,3 +97,18 @@ def current_umask() -> int:
     value = os.umask(0o077)
     os.umask(value)
     return value
+
+
+def other_code(code: str) -> str:
+    """A receipt code of the same shape that is not ``code``.
+
+    Changing a character can make a run of six digits or a date, which the door rightly does
+    not take for a code, so the replacement is chosen to keep the code well shaped.
+    """
+    from bot.receipts import ALPHABET, well_shaped
+
+    for char in ALPHABET:
+        candidate = char + code[1:]
+        if char != code[0] and well_shaped(candidate.replace("-", "")):
+            return candidate
+    raise AssertionError("no other well-shaped code")  # pragma: no cover

@@ -39,7 +39,7 @@ from bot.receipts import receipt_hash, reveal_receipts
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.bot.storage.databases import migrated_sqlite_sessions
-from tests.conftest import TrackerFactory
+from tests.conftest import TrackerFactory, other_code
 
 REFLECTION = "I would ask SPoA about [NAME 1]'s history sooner, and record who I told."
 MORE = "Second thought: fathers and new partners need the same curiosity."
@@ -568,7 +568,7 @@ def test_withdraw_with_a_wrong_code(
     dispatcher: CollectingDispatcher,
 ) -> None:
     code = _stored(factory, pack, context.secret)
-    wrong = ("0" if code[0] != "0" else "1") + code[1:]
+    wrong = other_code(code)  # "0" + code[1:] was sometimes no code at all: a flaky test
 
     events = _withdraw(tracker_factory, dispatcher, wrong)
 
@@ -586,7 +586,7 @@ def test_withdraw_uses_the_configured_cap_across_senders(
 ) -> None:
     use_settings(dataclasses.replace(context, withdrawal_global_failures_per_day=1))
     code = _stored(factory, pack, context.secret)
-    wrong = ("0" if code[0] != "0" else "1") + code[1:]
+    wrong = other_code(code)
     first, second = CollectingDispatcher(), CollectingDispatcher()
 
     _withdraw(tracker_factory, first, wrong)

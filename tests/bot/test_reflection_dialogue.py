@@ -20,6 +20,7 @@ from bot.reflections import WITHDRAWAL_FAILURES_PER_DAY, Receipt
 from bot.storage.models import MAX_TEXT_LENGTH, Reflection
 from bot.storage.session import transaction
 from tests.bot.storage.databases import migrated_sqlite_sessions
+from tests.conftest import other_code
 
 SECRET = b"dialogue-test-secret-0123456789ab"
 TODAY = date(2026, 11, 26)  # 2026-W48
@@ -81,8 +82,7 @@ def _withdraw(factory: sessionmaker, code_text: str, **overrides: object) -> str
 
 def _other_code(code: str) -> str:
     """A well-formed code that is not ``code``."""
-    replacement = "0" if code[0] != "0" else "1"
-    return replacement + code[1:]
+    return other_code(code)
 
 
 # --- what counts as a reflection --------------------------------------------------------------
