@@ -29,7 +29,7 @@ _DENY_INTENTS = frozenset({"deny"})
 
 # A reply that starts with or is a plain no, or says the case is past, closed or general.
 _NO = re.compile(
-    r"^(?:no+|nope|nah|not really|no thanks?|no thank you|negative)\b"
+    r"^(?:no+|nope|nah|no thanks?|no thank you|negative)\b"
     r"|\bnot (?:a )?(?:current|live|open|now|at the moment|right now)\b"
     r"|\b(?:years|months|weeks|a while|long time) ago\b"
     r"|\b(?:historic(?:al)?|in the past|past case|old case|previous (?:case|job|role|post)"
@@ -47,7 +47,7 @@ _NOT_CLEAR = re.compile(
     r"|tonight|tomorrow|this (?:morning|afternoon|evening|week)|yesterday|last night"
     r"|is happening|keeps?|again|open case|(?:is|still|currently) (?:open|allocated|active)"
     r"|on my caseload|worried|scared|afraid|at risk|in danger|unsafe|well|i think|i guess"
-    r"|i suppose|probably|hopefully|wait|hmm+|er+m*|um+)\b"
+    r"|i suppose|probably|hopefully|wait|hmm+|er+m*|um+|really|yet|sure|longer)\b"
     r"|\.\.|…|\?"  # a trailing-off "no..." or a question back is not a clear no
 )
 

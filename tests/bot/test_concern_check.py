@@ -54,6 +54,9 @@ def test_a_clear_no_carries_on(text: str) -> None:
         ("no?", "deny"),
         ("probably not", "deny"),
         ("hmm no", "deny"),
+        ("not really", "deny"),
+        ("no - not yet anyway", "deny"),
+        ("no longer sure", "deny"),
     ],
 )
 def test_anything_but_a_clear_no_gets_the_urgent_answer(text: str, intent: str) -> None:
