@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from types import MappingProxyType
 
+from bot.anonymise.fragments import find_edge_fragments
 from bot.anonymise.lexicon import lexicon, place_matchers
 from bot.anonymise.locations import find_locations, is_sentence_start, protected_ranges
-from bot.anonymise.names import find_names
+from bot.anonymise.names import NAME_VERBS_AFTER, STOPWORDS, find_names
 from bot.anonymise.normalise import normalise
 from bot.anonymise.patterns import find_structured
 from bot.anonymise.spans import Candidate, Span, merge
@@ -95,6 +96,9 @@ _AGE_AFTER_NAME = re.compile(
 # A title-case word right after a name in title case is its surname, even if it is also a word
 # ("Faith Goodwill", "Rain Brook", "Maureen Carpenter-Wood"); these words follow names without
 # being part of them.
+_PERSON_NEXT = re.compile(
+    r" (?:" + "|".join(sorted(NAME_VERBS_AFTER, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 _SURNAME_AFTER_NAME = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})?)(?![\w'’-])")
 _NOT_SURNAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -103,6 +107,72 @@ _NOT_SURNAMES = frozenset(
     drive centre team unit trust service services family children said says told asked and
     but the then when who was has had is are""".split()
 )
+
+
+# "Rain Brook had not been checked", "we found that Hope Carpenter was": a first name and a
+# surname from the lists, both capitalised, even when both are also words; and a surname in
+# lower case after a title and a name ("Mrs Joy baker").
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_TITLE_NAME_SURNAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.? ([A-Z][a-z]+ ([a-z]{3,}(?:-[a-z]{3,})?))\b"
+)
+
+
+_MONTHS_AND_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# Two capitalised words mid-sentence before what a person does ("we found that Rain Brook had
+# not been checked"): a name, whatever the words, unless the allow-list knows them.
+_PROPER_PAIR_BEFORE_PERSON_VERB = re.compile(
+    r"(?:(?<=[a-z,;:] )|(?<=^)|(?<=[.!?] ))([A-Z][a-z]{2,}) ([A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})?)"
+    r"(?= (?:had|said|says|told|rang|called|lives|lived|came|went|wanted|refused|agreed)\b)"
+)
+
+
+def _name_pairs(text: str) -> list[Candidate]:
+    lex = lexicon()
+    out: list[Candidate] = []
+    for m in _NAME_PAIR.finditer(text):
+        first, last = m.group(1).lower(), m.group(2).lower()
+        if (
+            first not in _MONTHS_AND_DAYS
+            and first in lex.first_names
+            and last.split("-")[0] in lex.surnames
+            and first not in lex.keep_words
+            and last not in lex.keep_words
+            and first not in lex.places_lower
+            and last not in lex.places_lower
+            and (not is_sentence_start(text, m.start()) or _PERSON_NEXT.match(text, m.end()))
+        ):
+            out.append(Candidate(m.start(), m.end(), "NAME", 3))
+    keep_phrases = place_matchers().keep_phrases
+    for m in _PROPER_PAIR_BEFORE_PERSON_VERB.finditer(text):
+        words = (m.group(1).lower(), m.group(2).lower())
+        if (
+            not any(w in lex.keep_words or w in _MONTHS_AND_DAYS or w in STOPWORDS for w in words)
+            and not words[1].endswith("s")
+            # At a sentence start capitals say nothing: a listed first name or surname is needed.
+            and (
+                text[m.start() - 1 : m.start()] not in ("", " ")
+                or not is_sentence_start(text, m.start())
+                or words[0] in lex.first_names
+                or words[1] in lex.surnames
+            )
+            and not keep_phrases.match(text, m.start())
+            and " ".join(words) not in lex.places_lower
+        ):
+            out.append(Candidate(m.start(), m.end(), "NAME", 3))
+    for m in _TITLE_NAME_SURNAME.finditer(text):
+        word = m.group(2)
+        if (
+            word.split("-")[0] in lex.surnames
+            and word not in STOPWORDS
+            and word not in NAME_VERBS_AFTER
+            and not _PERSON_NEXT.match(f" {word}")
+        ):
+            out.append(Candidate(m.start(1), m.end(2), "NAME", 3))
+    return out
 
 
 def _neighbours(text: str, spans: list[Span]) -> list[Span]:
@@ -128,7 +198,12 @@ def _neighbours(text: str, spans: list[Span]) -> list[Span]:
     keep = lexicon().keep_words
     keep_phrases = place_matchers().keep_phrases
     for s in spans:
-        if s.type == "NAME" and text[s.start].isupper() and not text[s.start : s.end].isupper():
+        if (
+            s.type == "NAME"
+            and text[s.start].isupper()
+            and not text[s.start : s.end].isupper()
+            and text[s.start : s.end].lower() not in _MONTHS_AND_DAYS
+        ):
             m = _SURNAME_AFTER_NAME.match(text, s.end)
             if (
                 m
@@ -210,9 +285,13 @@ def detect_normalised(text: str, extra: Iterable[Candidate] = ()) -> list[Span]:
         return []
     cands, protected = _structured_and_places(text)
     cands.extend(c for c in extra if not _inside(c, protected))
+    cands.extend(c for c in find_edge_fragments(text) if not _inside(c, protected))
+    cands.extend(c for c in _name_pairs(text) if not _inside(c, protected))
     covered = [(c.start, c.end) for c in cands if c.type in {"EMAIL", "URL", "HANDLE"}]
     cands.extend(find_names(text, protected, covered))
-    return _propagate(text, _neighbours(text, merge(cands)), protected)
+    # Again after propagation: "her son Rain Brook; Mr Rain was" finds the first "Rain" only
+    # from the second, and its surname only then.
+    return _neighbours(text, _propagate(text, _neighbours(text, merge(cands)), protected))
 
 
 def detect(text: str) -> list[Span]:

@@ -1458,8 +1458,10 @@ def _with_initials(
     for m in _NICKNAME.finditer(text):
         words = m.group(1).split()
         lows = [w.lower() for w in words]
-        if lows[0] in STOPWORDS or lows[0] in _NOT_INITIALS or all(
-            ctx.is_keep(low) or low in CONTEXT_WORDS or low in TITLES for low in lows
+        if (
+            lows[0] in STOPWORDS
+            or lows[0] in _NOT_INITIALS
+            or all(ctx.is_keep(low) or low in CONTEXT_WORDS or low in TITLES for low in lows)
         ):
             continue  # "calls him Dad", "known as The ..."
         if free(*m.span(1)):

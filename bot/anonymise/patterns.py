@@ -107,7 +107,8 @@ _VEHICLE_ANY_CASE = re.compile(
 )
 # Older formats next to a vehicle word: prefix "W12 XYZ", suffix "ABC 123D".
 _VEHICLE_OLD = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?:[A-Za-z]\d{1,3}\s?[A-Za-z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z]?|[A-Z]{2,3}\s?\d{3,4}"
+    r")(?![A-Za-z0-9])"
 )
 _VEHICLE_CUE = re.compile(
     r"\b(?:car|cars|van|vans|reg|registration|vrm|vehicle|vehicles|plate|plates|number\s*plate"
@@ -127,8 +128,9 @@ _PHONE_INTL_UK = re.compile(
 )
 # Other countries' numbers written with a plus: "+48 512 345 678".
 _PHONE_INTL = re.compile(r"(?<![\w+])\+\s?[1-9]\d{0,2}(?:[ \-.)(]{0,2}\d){6,12}(?![\d])")
-# NHS numbers: 10 digits, "485 777 3456", "485-777-3456" or "4857773456".
-_NHS = re.compile(r"(?<![\w.])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w])")
+# NHS numbers: 10 digits, "485 777 3456", "485-777-3456" or "4857773456", and any other
+# grouping of exactly ten digits ("999 1234 570", "48 5777 3456"): typed as on a letter.
+_NHS = re.compile(r"(?<![\w.])\d(?:[ -]?\d){9}(?![\w])")
 # Ten digits in any grouping right after an NHS cue: "NHS no. 94 34 76 59 19", "NHS: 943 4765 919",
 # "nhs number 9434 765 919", "NHS # 94347 65919".
 _NHS_CUED = re.compile(
@@ -518,6 +520,9 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
         if not m.group().isupper() and _VEHICLE_CUE.search(window):
             yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
     for m in _VEHICLE_OLD.finditer(text):
+        letters = "".join(ch for ch in m.group() if ch.isalpha()).lower()
+        if letters in lexicon().keep_words:
+            continue  # "a CSE 2019 sticker on the car": an acronym and a year
         if _VEHICLE_CUE.search(text[max(0, m.start() - 40) : m.end() + 25]):
             yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 

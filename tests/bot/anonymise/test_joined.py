@@ -27,9 +27,10 @@ def door(*messages: str) -> list[str]:
 def test_an_identifier_split_over_two_messages_is_caught_in_the_draft(
     messages: tuple[str, str], leaked: str
 ) -> None:
-    # Each half passes the door alone (this is the finding), so the draft must catch it whole.
-    assert leaked in " ".join(door(*messages))
-    joined = anonymise_joined(door(*messages))
+    # Each half passed the door alone (the door now also reads a message's edges for broken
+    # identifiers, bot/anonymise/fragments.py), so the draft must catch it whole either way.
+    joined = anonymise_joined(list(messages))
+    assert leaked not in anonymise_joined(door(*messages))
     assert leaked not in joined
     assert "[" in joined
 
@@ -86,9 +87,8 @@ def test_an_error_withholds_the_added_part_not_the_earlier_ones(
 
 
 def test_digits_split_from_a_number_read_as_another_type_join_its_placeholder() -> None:
-    # "900901" alone reads as a reference, so no stand-in reassembles the phone it completes.
-    parts = door("her mobile, it was 07700", "900901 and the NHS number was on the letter")
-    assert parts[1].startswith("[REFERENCE 1]")
+    # "900901" alone read as a reference, so no stand-in reassembles the phone it completes.
+    parts = ["her mobile, it was 07700", "[REFERENCE 1] and the NHS number was on the letter"]
     joined = anonymise_joined(parts)
     assert "07700" not in joined and "900901" not in joined
     assert joined == "her mobile, it was [REFERENCE 1] and the NHS number was on the letter"
