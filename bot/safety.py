@@ -2014,6 +2014,17 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\bmy life insurance\b[^.!?]{0,40}?\b(?:would|will|pay|pays|paid|payout|cover|covers"
         r"|better off|worth|if i|suicide|out)\b|\b(?:better off|looked after|sorted|fine"
         r"|provided for) (?:with|by|from) (?:my|the) life insurance\b|\bworth more dead\b",
+        # Putting affairs in order, giving things away, "it feels like it's time".
+        r"\b(?:putting|put|sorting|sorted|getting|got|have) (?:all )?my affairs in order\b"
+        r"|\b(?:sorted|written|made|updated|done) my will\b[^.!?]{0,60}?\b(?:letters?|goodbye"
+        r"|notes?)\b|\bwritten (?:goodbye )?(?:letters|notes) to (?:everyone|my (?:family|kids))\b",
+        r"\b(?:giving|gave|given|give) (?:all )?my (?:things|stuff|belongings|possessions|bits)"
+        r" away\b|\bgiv(?:e|ing|en) away (?:all )?my (?:things|stuff|belongings|possessions)\b",
+        r"(?:^|[.!?,] |\bi |\bhonestly |\bjust )(?:\w+ ){0,3}?feels? like (?:it is|its)"
+        r" (?:time|my time)\s*[.!]*$",
+        r"\b(?:most painless|least painful|quickest|easiest|painless) way (?:to (?:go|die|end it"
+        r"|do it|kill myself|end my life)\b(?! about| ahead| forward)|for me to (?:go|die)\b"
+        r"|of (?:dying|ending it)\b)",
     )
 )
 _CRISIS = _family("practitioner_crisis", *(p.pattern for p in _CRISIS_PATTERNS))
@@ -2093,6 +2104,42 @@ _SOMEONE_ELSES_FEELINGS = _Gated.of(
 )
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
+    _family(
+        "distress_brief",
+        # A very short message that is only a feeling: "numb.", "just... heavy".
+        r"^(?:(?:just|so|feeling|feel|honestly|i am|i feel|really|very|and|but|all|bit|a bit)"
+        r"[.,!]*\s*){0,3}(?:numb|heavy|hollow|empty|broken|flat|gutted|wrecked|drained"
+        r"|shattered|done in)\s*[.!]*$",
+        # "don't think I can do this today", "not sure I can face today"
+        r"\b(?:do not think|not sure|doubt|no idea how) i (?:can|could|will be able to)"
+        r" (?:do|face|manage|cope with|get through) (?:this|it|today|any of (?:this|it)|work)"
+        r"(?: (?:today|anymore|any more|this week))?\s*[.!]*$",
+    ),
+    _family(
+        "distress_fraud_or_leaving",
+        r"\bi (?:\w+ ){0,3}?(?:feel|felt|am|feeling) (?:\w+ ){0,2}?(?:like )?(?:a |an |such an? )?"
+        r"(?:total |complete )?(?:fraud|imposter|impostor)\b",
+        r"\bi (?:cannot|can not) keep (?:going|doing (?:this|it)|on)(?: like this)?\b"
+        r"|\bhow (?:much )?(?:longer|long) i can (?:keep (?:going|doing (?:this|it))|carry on"
+        r"|do this)\b",
+    ),
+    _family(
+        "distress_daily_loss",
+        r"\b(?:think|thought|thinking) (?:about|of) (?:\w+ ){1,6}?every (?:single )?day\b"
+        r"|\bnot a day goes by\b|\bevery (?:single )?day i (?:still )?think (?:about|of)\b",
+    ),
+    _family(
+        "distress_own_family_match",
+        r"\b(?:welled up|welling up|tearing up|teared up|choked up|filled up|in tears|cried|crying"
+        r"|had to stop|stopped|tearful)\b[^.!?]{0,60}?\b(?:same (?:age|name) as|just like"
+        r"|exactly like|reminds? me of|like what happened (?:in|to))\b[^.!?]{0,30}?\bmy (?:own )?"
+        r"(?:daughter|son|kids?|children|child|boy|girl|family|mum|mother|dad|father|brother"
+        r"|sister|grand\w+|niece|nephew|baby)\b",
+        r"\b(?:same (?:age|name) as|just like|exactly like) my (?:own )?(?:daughter|son|kids?"
+        r"|children|child|boy|girl|family|mum|mother|dad|father|brother|sister|baby)\b"
+        r"[^.!?]{0,60}?\b(?:welled up|welling up|tearing up|teared up|choked up|in tears|cried"
+        r"|crying|had to stop|stopped)\b",
+    ),
     _family(
         "distress_rumination",
         r"\b(?:cannot|can not|could not) (?:stop|stop myself) (?:thinking|crying|worrying"
@@ -2835,7 +2882,8 @@ _SUPPORT_TOPIC = _Gated.of(
     r"|support (?:for|available (?:for|to)) (?:me|staff|us|practitioners|workers|my team|the team"
     r"|professionals|colleagues|social workers|teachers|nurses|officers)|support (?:is )?there for"
     r" (?:me|us|staff)|supports? the supporters|look after (?:myself|my team|my staff|staff"
-    r"|the team|my colleagues))\b"
+    r"|the team|my colleagues)|support (?:\w+ ){0,4}?(?:when|if|after|before|for|with)"
+    r" (?:\w+ ){0,2}?(?:giv\w+|gave) evidence|(?:giving|give) evidence (?:\w+ ){0,5}?support)\b"
 )
 _ASKING = _Gated.of(
     r"\?|^(?:\w+ ){0,3}?(?:how|who|what|where|when|which|is|are|can|could|do|does|any|should"
