@@ -2014,6 +2014,17 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\bmy life insurance\b[^.!?]{0,40}?\b(?:would|will|pay|pays|paid|payout|cover|covers"
         r"|better off|worth|if i|suicide|out)\b|\b(?:better off|looked after|sorted|fine"
         r"|provided for) (?:with|by|from) (?:my|the) life insurance\b|\bworth more dead\b",
+        # Putting affairs in order, giving things away, "it feels like it's time".
+        r"\b(?:putting|put|sorting|sorted|getting|got|have) (?:all )?my affairs in order\b"
+        r"|\b(?:sorted|written|made|updated|done) my will\b[^.!?]{0,60}?\b(?:letters?|goodbye"
+        r"|notes?)\b|\bwritten (?:goodbye )?(?:letters|notes) to (?:everyone|my (?:family|kids))\b",
+        r"\b(?:giving|gave|given|give) (?:all )?my (?:things|stuff|belongings|possessions|bits)"
+        r" away\b|\bgiv(?:e|ing|en) away (?:all )?my (?:things|stuff|belongings|possessions)\b",
+        r"(?:^|[.!?,] |\bi |\bhonestly |\bjust )(?:\w+ ){0,3}?feels? like (?:it is|its)"
+        r" (?:time|my time)\s*[.!]*$",
+        r"\b(?:most painless|least painful|quickest|easiest|painless) way (?:to (?:go|die|end it"
+        r"|do it|kill myself|end my life)\b(?! about| ahead| forward)|for me to (?:go|die)\b"
+        r"|of (?:dying|ending it)\b)",
     )
 )
 _CRISIS = _family("practitioner_crisis", *(p.pattern for p in _CRISIS_PATTERNS))
@@ -2093,6 +2104,42 @@ _SOMEONE_ELSES_FEELINGS = _Gated.of(
 )
 
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
+    _family(
+        "distress_brief",
+        # A very short message that is only a feeling: "numb.", "just... heavy".
+        r"^(?:(?:just|so|feeling|feel|honestly|i am|i feel|really|very|and|but|all|bit|a bit)"
+        r"[.,!]*\s*){0,3}(?:numb|heavy|hollow|empty|broken|flat|gutted|wrecked|drained"
+        r"|shattered|done in)\s*[.!]*$",
+        # "don't think I can do this today", "not sure I can face today"
+        r"\b(?:do not think|not sure|doubt|no idea how) i (?:can|could|will be able to)"
+        r" (?:do|face|manage|cope with|get through) (?:this|it|today|any of (?:this|it)|work)"
+        r"(?: (?:today|anymore|any more|this week))?\s*[.!]*$",
+    ),
+    _family(
+        "distress_fraud_or_leaving",
+        r"\bi (?:\w+ ){0,3}?(?:feel|felt|am|feeling) (?:\w+ ){0,2}?(?:like )?(?:a |an |such an? )?"
+        r"(?:total |complete )?(?:fraud|imposter|impostor)\b",
+        r"\bi (?:cannot|can not) keep (?:going|doing (?:this|it)|on)(?: like this)?\b"
+        r"|\bhow (?:much )?(?:longer|long) i can (?:keep (?:going|doing (?:this|it))|carry on"
+        r"|do this)\b",
+    ),
+    _family(
+        "distress_daily_loss",
+        r"\b(?:think|thought|thinking) (?:about|of) (?:\w+ ){1,6}?every (?:single )?day\b"
+        r"|\bnot a day goes by\b|\bevery (?:single )?day i (?:still )?think (?:about|of)\b",
+    ),
+    _family(
+        "distress_own_family_match",
+        r"\b(?:welled up|welling up|tearing up|teared up|choked up|filled up|in tears|cried|crying"
+        r"|had to stop|stopped|tearful)\b[^.!?]{0,60}?\b(?:same (?:age|name) as|just like"
+        r"|exactly like|reminds? me of|like what happened (?:in|to))\b[^.!?]{0,30}?\bmy (?:own )?"
+        r"(?:daughter|son|kids?|children|child|boy|girl|family|mum|mother|dad|father|brother"
+        r"|sister|grand\w+|niece|nephew|baby)\b",
+        r"\b(?:same (?:age|name) as|just like|exactly like) my (?:own )?(?:daughter|son|kids?"
+        r"|children|child|boy|girl|family|mum|mother|dad|father|brother|sister|baby)\b"
+        r"[^.!?]{0,60}?\b(?:welled up|welling up|tearing up|teared up|choked up|in tears|cried"
+        r"|crying|had to stop|stopped)\b",
+    ),
     _family(
         "distress_rumination",
         r"\b(?:cannot|can not|could not) (?:stop|stop myself) (?:thinking|crying|worrying"
@@ -2440,9 +2487,142 @@ _COST = _Gated.of(
     r"|better place|overwhelm\w*|too much|painful|cry|crying|tears)\b"
 )
 
+# --------------------------------------------------------------------------------------------
+# Round 5: a broad safety valve for live-looking reports
+# --------------------------------------------------------------------------------------------
+# A child or family member ("yr 8", "3 year old", "the baby", "one of our families"), a recent
+# or present time or place ("this am", "just disclosed", "still there", "in the medical room")
+# and any harm or risk word, with no past anchor or general frame: at least CHECK.
+_LIVE_PERSON = _Gated.of(
+    r"\b(?:" + _CHILD + r"|(?:year|yr) \d{1,2}s?|mum|mom|mother|dad|father|step ?(?:dad|mum)"
+    r"|(?:one|some) of (?:our|my) (?:families|kids|children|pupils|students|young people)"
+    r"|(?:our|my|a|this|the) family|looked after)\b"
+)
+_LIVE_RECENT = _Gated.of(
+    r"\b(?:tonight|this (?:am|morning|afternoon|evening|lunch ?time|break ?time|week)|today"
+    r"|last night|yesterday|just (?:now|disclosed|told|said|found|arrived|come in|turned up|seen)"
+    r"|(?:has|have) (?:just )?disclosed|right now|at the moment|still (?:there|here|with me"
+    r"|in the (?:house|home|flat)|at (?:home|the house))|i have (?:just )?left|found wandering"
+    r"|with me (?:now|at the moment)|in the (?:medical room|office|toilets|playground)"
+    r"|has not (?:come back|been (?:back|home)|returned)|not (?:been )?(?:back|home) for"
+    r"|missing (?:for|since)|on the visit|at the visit|this visit)\b"
+)
+_LIVE_HARM = _Gated.of(
+    r"\b(?:bruis\w*|marks?|bite|bites|bitten|bandag\w*|a&e|a and e|hospital|disclos\w*"
+    r"|made (?:her|him|them|me) do|film\w*|drugs?|cash|phones|missing|wandering|da|domestic"
+    r"|call ?out|police|sobbing|crying|flinch\w*|chok\w*|burns?|burnt|injur\w*|cuts?|hit|hits"
+    r"|strangl\w*|scared|frightened|self harm\w*|nudes?|naked|images?|pictures|photos|exploit\w*"
+    r"|cse|cce|hurt|sore|limp\w*|handprint|fracture\w*|bleed\w*|blood|alone|on (?:his|her) own"
+    r"|abus\w*|assault\w*|touch\w*|grab\w*|slapp?\w*|punch\w*|kick\w*|smacked)\b"
+)
+# A settled outcome or a reflection frame keeps a past case a past case.
+_LIVE_SETTLED = _Gated.of(
+    r"\b(?:thriving|doing (?:really |so |very )?(?:well|great|fine|ok|okay) now|settled now"
+    r"|(?:years|months|weeks) ago|last (?:year|month|term)|back (?:in|when)|used to|when i was"
+    r"|in a previous|in my (?:last|old|first|previous)|we worked with (?:her|him|them) for"
+    r"|case (?:was )?closed|what (?:is|does|would)|how (?:do|would|should) (?:you|we|i)"
+    r"|(?:is|are) (?:now )?safe now|now safe|rehoused|we (?:never|always|often|should|rarely)"
+    r"|i (?:realised|realized|learned|learnt))\b"
+)
+# The clearest combinations: URGENT.
+_LIVE_URGENT: tuple[tuple[str, _Gated], ...] = (
+    (
+        "child_disclosure_just_made",
+        _Gated.of(
+            r"\b(?:has |have )?just (?:disclosed|told (?:me|us|her|him|a teacher|staff))\b"
+            r"[^.!?]{0,80}?\b(?:makes?|made|touch\w*|hit\w*|hurt\w*|abus\w*|rap\w*|sex\w*|room"
+            r"|bed|private|hits|beat\w*|kick\w*|punch\w*|burn\w*|strangl\w*|scared|does things"
+            r"|did things)\b|\b(?:disclosed|has disclosed) (?:\w+ ){0,4}?(?:today|this (?:morning"
+            r"|afternoon)|just now|a few minutes ago|earlier)\b"
+        ),
+    ),
+    (
+        "young_child_found_alone",
+        _Gated.of(
+            r"\bfound (?:\w+ ){0,6}?(?:wandering|alone|on (?:his|her|their) own|by (?:him|her)self"
+            r"|unattended)\b|\b(?:wandering|alone|on (?:his|her) own|unattended) (?:\w+ ){0,8}?"
+            r"(?:no adult|no one (?:with|around|about)|nobody (?:with|around|about)|no parent)\b"
+        ),
+    ),
+    (
+        "child_criminal_exploitation",
+        _Gated.of(
+            r"\b(?:carry\w*|deliver\w*|running|run|runs|sell\w*|hold\w*|moving|dealing|drop\w*)"
+            r" (?:\w+ ){0,3}?drugs\b|\bcounty lines\b|\bcash and (?:\w+ ){0,2}?phones\b"
+            r"[^.!?]{0,60}?\b(?:deliver\w*|drugs|running|older (?:boys|lads|men))\b"
+        ),
+    ),
+    (
+        "injured_child_with_practitioner",
+        _Gated.of(
+            r"\b(?:with me|in the medical room|in (?:front of|my office)|here with me|sat with me"
+            r"|sitting with me|in my car)\b[^.!?]{0,60}?\b(?:bruis\w*|burn\w*|marks?|cuts?"
+            r"|bite|bitten|injur\w*|handprint|bleed\w*|fracture\w*|swollen|swelling)\b"
+        ),
+    ),
+    (
+        "domestic_abuse_call_out_now",
+        _Gated.of(
+            r"\b(?:da|domestic|call ?out|police (?:were |got )?called)\b[^.!?]{0,80}?"
+            r"\b(?:tonight|this evening|right now|just now|last night)\b[^.!?]{0,80}?\b(?:still"
+            r" (?:there|in the (?:house|home|flat)|at (?:home|the house))|has not left|not left"
+            r"|has not gone|not gone)\b"
+            r"|\b(?:tonight|this evening|right now|just now)\b[^.!?]{0,40}?\b(?:da|domestic"
+            r"|call ?out)\b[^.!?]{0,80}?\b(?:still (?:there|in the (?:house|home|flat)|at"
+            r" (?:home|the house))|has not left|not left|has not gone|not gone)\b"
+        ),
+    ),
+    (
+        "looked_after_child_missing_cse",
+        _Gated.of(
+            r"\b(?:looked after|in (?:our |local authority )?care|lac|cla|foster\w*|childrens home"
+            r"|children home|residential|placement)\b[^.!?]{0,100}?\b(?:cse|exploit\w*|groom\w*"
+            r"|older (?:men|males|boys))\b"
+        ),
+    ),
+    (
+        "sexual_images_of_child_circulating",
+        _Gated.of(
+            r"\b(?:nudes?|naked|sexual|explicit|indecent|intimate|images?|pictures?|photos?"
+            r"|videos?)\b[^.!?]{0,60}?\b(?:being (?:shared|sent|passed|posted)|going (?:round"
+            r"|around)|circulat\w*|sent round|spread\w*|all over)\b"
+        ),
+    ),
+)
+_LIVE_MISSING = _Gated.of(
+    r"\b(?:missing|has not (?:come back|been (?:back|home)|returned)|not (?:been )?(?:back|home)"
+    r" for)\b"
+)
+_LIVE_SEXUAL = _Gated.of(r"\b(?:nudes?|naked|sexual|explicit|indecent|intimate)\b")
+
+
+def _live_report(t: str) -> str:
+    """A rule name when ``t`` looks like a live report; "" otherwise (the caller checks frames)."""
+    if len(t) > 1500 or _LIVE_SETTLED.search(t) is not None:
+        return ""
+    if _LIVE_PERSON.search(t) is None or _LIVE_HARM.search(t) is None:
+        return ""
+    recent = _LIVE_RECENT.search(t) is not None
+    for name, pattern in _LIVE_URGENT:
+        if pattern.search(t) is None:
+            continue
+        if name == "looked_after_child_missing_cse" and _LIVE_MISSING.search(t) is None:
+            continue
+        if name == "sexual_images_of_child_circulating" and not (
+            recent or _LIVE_SEXUAL.search(t) is not None
+        ):
+            continue
+        if name in ("young_child_found_alone", "injured_child_with_practitioner") or recent:
+            return name
+        if name in ("child_criminal_exploitation", "looked_after_child_missing_cse"):
+            return name
+    return "check_live_report" if recent else ""
+
+
 URGENT_RULES: frozenset[str] = frozenset(
     [f.name for f in _URGENT_FAMILIES]
     + ["current_case_at_risk", "risky_adult_with_child", "domestic_abuse_in_household"]
+    + [name for name, _ in _LIVE_URGENT]
 )
 """Every ``rule`` name an URGENT assessment can carry."""
 
@@ -2462,6 +2642,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_household_violence",
         "check_risk_note",
         "check_terse_risk",
+        "check_live_report",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -2835,7 +3016,8 @@ _SUPPORT_TOPIC = _Gated.of(
     r"|support (?:for|available (?:for|to)) (?:me|staff|us|practitioners|workers|my team|the team"
     r"|professionals|colleagues|social workers|teachers|nurses|officers)|support (?:is )?there for"
     r" (?:me|us|staff)|supports? the supporters|look after (?:myself|my team|my staff|staff"
-    r"|the team|my colleagues))\b"
+    r"|the team|my colleagues)|support (?:\w+ ){0,4}?(?:when|if|after|before|for|with)"
+    r" (?:\w+ ){0,2}?(?:giv\w+|gave) evidence|(?:giving|give) evidence (?:\w+ ){0,5}?support)\b"
 )
 _ASKING = _Gated.of(
     r"\?|^(?:\w+ ){0,3}?(?:how|who|what|where|when|which|is|are|can|could|do|does|any|should"
@@ -2995,6 +3177,20 @@ def _assess(text: str) -> SafetyAssessment:
             particular=True,
         )
 
+    framed = (
+        hypothetical
+        or generic
+        or past
+        or timing.review_reference
+        or _CONDITIONAL.search(t) is not None
+        or _PROCESS_QUESTION.search(t) is not None
+    )
+    live = "" if framed else _live_report(t)
+    if live in URGENT_RULES:
+        return SafetyAssessment(
+            Signal.URGENT, live, retrospective=False, crisis=crisis, particular=True
+        )
+
     if crisis:
         return SafetyAssessment(
             Signal.DISTRESS, "practitioner_crisis", retrospective=retrospective, crisis=True
@@ -3043,6 +3239,13 @@ def _assess(text: str) -> SafetyAssessment:
         # "a child died on my patch and I still haven't talked to anyone about it": the child
         # is the practitioner's loss, not a live case; they need support, not a risk check.
         check = ""
+    if (
+        not check
+        and live
+        and not (live == "check_live_report" and _first_match(_DISTRESS_FAMILIES, own, bool))
+    ):
+        # A distressed practitioner's own tears today are not a live report about a child.
+        check = live
     if check:
         return SafetyAssessment(
             Signal.CHECK, check, retrospective=retrospective, particular=True
