@@ -497,7 +497,8 @@ _CHILD = (
     r"|grand(?:child|son|daughter)s?|twins|schoolboy|schoolgirl"
     r"|(?:little|baby|younger|little baby) (?:brother|sister)s?|"
     + _NUM
-    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|(?:year|yr) (?:\d{1,2}|xxage)s|xxname)"
+    + r" ?(?:year|yr|month|mth|week|wk|day)s? ?olds?|(?:year|yr) ?(?:\d{1,2}|xxage)s?"
+    r"|y(?:[1-9]|1[0-3])|xxname)"
 )
 # An adult who may pose the risk (or, in threats, the person threatening).
 _ACTOR = (
@@ -1210,6 +1211,13 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         # A disclosure just received: "told me something about his uncle", "what's my first
         # step?", "someone at home is doing things to her".
         "fresh_disclosure",
+        # "yr 8 just disclosed", "student just told me something re home": a pupil or young
+        # person who has just disclosed, however briefly it is said.
+        r"\b(?:(?:yr|year|y) ?\d{1,2}|(?:a|one of my|my|the|our) (?:student|pupil|kid|child|yp"
+        r"|young person|girl|boy|lad|teen)s?|student|pupil|yp|child|kid)\b(?: \w+){0,2}?"
+        r" (?:has )?(?:just |has just )?(?:disclosed|made a disclosure|told me something"
+        r"|told me about|opened up)\b(?![^.!?]{0,40}\b(?:years ago|last year|in the past"
+        r"|once|back then|at the time)\b)",
         r"\b(?:told|tells|telling|whispered to|said to|mentioned to|confided in|came to|came up"
         r" to|approached) (?:me|us|staff)\b[^.!?]{0,60}?\bsomething (?:\w+ ){0,2}?(?:about|to do"
         r" with|regarding) (?:(?:his|her|their|my|the) (?:\w+ ){0,2}?(?:uncle|dad|father|mum"
@@ -2003,6 +2011,11 @@ _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"|team|colleagues)|the kids|they|people|the world|the family) (?:would|will)(?: \w+)?"
         r" be better off\b(?=\s*(?:[.!]|$)| (?:without me|if i|with(?:out)? my|anyway|honestly"
         r"|really|tbh)\b)",
+        # "I won't be at work tomorrow or ever", "what's the point of any of it" (as a whole
+        # message): the future closing down
+        r"\bi (?:will not|won't|wont) be (?:at work|here|around|in) (?:\w+ ){0,2}?or ever\b"
+        r"|^(?:(?:honestly|just|and|but|so|tbh)[,]? ){0,2}what is the point (?:of|in) (?:any of it"
+        r"|anything|it all|any of this|going on|carrying on|me)\s*[.?!]*$",
         # "I just want it all to stop", "I want everything to end", "I want to stop existing"
         r"\bi (?:\w+ ){0,2}?(?:want|wish|need) (?:it all|everything|all of it|the pain|my life"
         r"|life|the world) to (?:stop|end|be over|go away)\b(?! (?:for a (?:bit|minute|moment"
@@ -2106,10 +2119,14 @@ _SOMEONE_ELSES_FEELINGS = _Gated.of(
 _DISTRESS_FAMILIES: tuple[_Family, ...] = (
     _family(
         "distress_brief",
-        # A very short message that is only a feeling: "numb.", "just... heavy".
+        # A very short message that is only a feeling: "numb.", "just... heavy", "so tired".
         r"^(?:(?:just|so|feeling|feel|honestly|i am|i feel|really|very|and|but|all|bit|a bit)"
         r"[.,!]*\s*){0,3}(?:numb|heavy|hollow|empty|broken|flat|gutted|wrecked|drained"
-        r"|shattered|done in)\s*[.!]*$",
+        r"|shattered|done in|tired|exhausted|knackered|lost)\s*[.!]*$",
+        # "crying in the car park", "sat in the car crying", "been in tears all morning"
+        r"^(?:(?:i am|i have been|been|just|sat|sitting|currently|still)\s){0,3}(?:crying|sobbing"
+        r"|in tears|welling up)\b(?: (?:in|at) (?:the |my )?(?:car|car park|toilets|office|loo"
+        r"|kitchen))?(?: (?:again|all morning|all day|now))?\s*[.!]*$",
         # "don't think I can do this today", "not sure I can face today"
         r"\b(?:do not think|not sure|doubt|no idea how) i (?:can|could|will be able to)"
         r" (?:do|face|manage|cope with|get through) (?:this|it|today|any of (?:this|it)|work)"
