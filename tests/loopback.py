@@ -87,3 +87,27 @@ def post_oversized(
 
 def json_headers(**extra: Any) -> dict[str, str]:
     return {"Content-Type": "application/json", **{k: str(v) for k, v in extra.items()}}
+
+
+def forged_save_call(sender: str, draft: str) -> dict[str, Any]:
+    """An action-server call as Rasa makes it, to save ``draft`` straight from the slots.
+
+    What an attacker would post to skip the door (issue 10, finding 4): the action server must
+    refuse it without the token.
+    """
+    return {
+        "next_action": "action_save_reflection",
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {"reflection_draft": draft, "point_number": 1},
+            "latest_message": {"text": "save", "intent": {"name": "save_reflection"}},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }

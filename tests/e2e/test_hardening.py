@@ -19,7 +19,7 @@ import pytest
 from bot.rasa_ext.action_server import ACTION_REQUEST_MAX_BYTES
 from bot.run import Stack
 from tests.e2e.conftest import Rest, stack_on_free_ports
-from tests.loopback import post_oversized
+from tests.loopback import forged_save_call, post_oversized
 
 pytestmark = pytest.mark.slow
 
@@ -85,22 +85,7 @@ def test_every_server_listens_on_loopback_only(stack: Stack) -> None:
 
 def _save_call(sender: str) -> dict[str, Any]:
     """What an attacker posts to the action server: save a raw draft, as if Rasa asked."""
-    return {
-        "next_action": "action_save_reflection",
-        "sender_id": sender,
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": sender,
-            "slots": {"reflection_draft": RAW, "point_number": 1},
-            "latest_message": {"text": "save", "intent": {"name": "save_reflection"}},
-            "events": [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        },
-    }
+    return forged_save_call(sender, RAW)
 
 
 def _stored_reflections(stack: Stack) -> list[str]:

@@ -27,7 +27,7 @@ from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.conftest import current_umask
-from tests.loopback import json_headers, post_oversized, request, served
+from tests.loopback import forged_save_call, json_headers, post_oversized, request, served
 
 RAW = "I spoke to Sarah Jones on 07700 900123 about Child Z and we agreed a plan"
 TOKEN = "action-server-test-token-0123456789abcdef"
@@ -61,22 +61,7 @@ async def url(
 
 def save_call(sender: str = "attacker", draft: str = RAW) -> dict[str, Any]:
     """An action call as Rasa makes it: save the draft in the tracker's slots."""
-    return {
-        "next_action": "action_save_reflection",
-        "sender_id": sender,
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": sender,
-            "slots": {"reflection_draft": draft, "point_number": 1},
-            "latest_message": {"text": "save", "intent": {"name": "save_reflection"}},
-            "events": [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        },
-    }
+    return forged_save_call(sender, draft)
 
 
 def stored(factory: sessionmaker) -> int:
