@@ -112,3 +112,28 @@ def other_code(code: str) -> str:
         if char != code[0] and well_shaped(candidate.replace("-", "")):
             return candidate
     raise AssertionError("no other well-shaped code")  # pragma: no cover
+
+
+class StopMain(Exception):
+    """Raised by a patched step to end an entry point's main() early."""
+
+
+def umask_when_settings_are_read(
+    monkeypatch: pytest.MonkeyPatch, module: object, call: Callable[[], object]
+) -> int:
+    """The umask an entry point has set by the time it reads its settings (then it stops).
+
+    Every entry point must make its files private before anything reads the settings, which
+    may create var/ and the development secret key.
+    """
+    seen: list[int] = []
+
+    def load_settings() -> object:
+        seen.append(current_umask())
+        raise StopMain
+
+    os.umask(0o022)
+    monkeypatch.setattr(module, "load_settings", load_settings)
+    with pytest.raises(StopMain):
+        call()
+    return seen[0]

@@ -10,7 +10,7 @@ import pytest
 
 from bot import run
 from bot.config import Settings
-from tests.conftest import current_umask
+from tests.conftest import current_umask, umask_when_settings_are_read
 
 
 class Stop(Exception):
@@ -21,19 +21,11 @@ class Stop(Exception):
 def test_main_makes_files_private_before_it_reads_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seen: list[int] = []
+    mask = umask_when_settings_are_read(
+        monkeypatch, run, lambda: run.main(["--model", "models/none.tar.gz"])
+    )
 
-    def load_settings() -> Settings:
-        seen.append(current_umask())
-        raise Stop
-
-    os.umask(0o022)
-    monkeypatch.setattr(run, "load_settings", load_settings)
-
-    with pytest.raises(Stop):
-        run.main(["--model", "models/none.tar.gz"])
-
-    assert [oct(mask) for mask in seen] == [oct(0o077)]
+    assert oct(mask) == oct(0o077)
 
 
 @pytest.mark.usefixtures("keep_umask")

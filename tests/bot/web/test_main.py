@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 import bot.web.__main__ as web_main
-from bot.config import Settings
-from tests.conftest import current_umask
+from tests.conftest import umask_when_settings_are_read
 
 
 class Stop(Exception):
@@ -19,16 +16,6 @@ class Stop(Exception):
 def test_main_makes_files_private_before_it_reads_settings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seen: list[int] = []
+    mask = umask_when_settings_are_read(monkeypatch, web_main, web_main.main)
 
-    def load_settings() -> Settings:
-        seen.append(current_umask())
-        raise Stop
-
-    os.umask(0o022)
-    monkeypatch.setattr(web_main, "load_settings", load_settings)
-
-    with pytest.raises(Stop):
-        web_main.main()
-
-    assert [oct(mask) for mask in seen] == [oct(0o077)]
+    assert oct(mask) == oct(0o077)
