@@ -1802,6 +1802,26 @@ _URGENT_FAMILIES: tuple[_Family, ...] = (
         r"[^.!?]{0,30}?\b(?:twice|three times|four times|again|repeatedly)\b",
         needs_child=True,
     ),
+    _family(
+        "child_live_clinical_or_visit",
+        # A baby's head growing across centiles with vomiting, drowsiness or a bulging fontanelle.
+        r"\bhead circumference\b[^\n]{0,100}?\b(?:vomit\w*|bulging|fontanelle|drowsy|floppy"
+        r"|seizures?|fits?)\b|\b(?:vomit\w*|bulging|fontanelle|drowsy|floppy)\b[^\n]{0,100}?"
+        r"\bhead circumference\b",
+        # A little one who screams / freezes whenever a particular adult goes near.
+        r"\b(?:screams?|screaming|cries|crying|flinch\w*|freezes|cowers|hides|shakes)\b"
+        r" (?:\w+ ){0,2}?(?:every time|whenever|when) (?:his |her |their |the )?(?:dad|daddy"
+        r"|father|stepdad|mum|mummy|mother|partner|boyfriend|uncle|grandad|xxname|he|she)\b"
+        r" (?:\w+ ){0,2}?(?:goes|comes|gets|walks|is|moves) (?:near|close|over|in)\b",
+        # A new partner who has had his own children removed, living with a baby or child.
+        r"\b(?:partner|boyfriend|girlfriend|husband|he|she)\b[^.!?:]{0,40}?\bhad (?:his|her|their)"
+        r" own (?:child|children|kids?|baby|babies|son|daughter)s? (?:\w+ )?removed\b",
+        # A young person who says they have the means ready.
+        r"\b(?:she|he|they|xxname) (?:has|have) (?:got )?(?:the |her |his |their |some )?"
+        r"(?:pills|tablets|paracetamol|rope|blade|razor)\b[^.!?]{0,20}?\b(?:ready|saved up"
+        r"|stockpiled|lined up|hidden)\b",
+        needs_child=True,
+    ),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -1837,6 +1857,12 @@ _HOPELESS = (
 _CRISIS_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
+        # Lingering somewhere high or at the tracks "thinking about it"; despair with a plan.
+        r"\b(?:sat|sitting|stood|standing|stopped|parked|waited|stayed)\b[^.!?]{0,30}?\b(?:bridge"
+        r"|railway|train tracks?|tracks|cliff|platform|multi storey|the river|the water)\b"
+        r"[^.!?]{0,60}?\bthinking about (?:it|doing it|jumping|ending it|it all)\b",
+        r"\b(?:cannot|can not|do not want to) (?:keep|carry on|go on) (?:doing this|going"
+        r"|like this)\b[^.!?]{0,40}?\b(?:i have|i have got|got|made) (?:a|the) plan\b",
         r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|hang\w*|end\w*|poison\w*|drown\w*|burn\w*"
         r"|starv\w*) myself\b",
         r"\b(?:end|take|ending|taking|took) my (?:own )?life\b",
@@ -2451,6 +2477,40 @@ _DISTRESS_FAMILIES: tuple[_Family, ...] = (
         r"(?:my |the |these |those )?(?:family|families|child|children|case|cases|kid|kids) home"
         r"\b|\b(?:carry|carrying|carried|take|taking|took) (?:them|these cases|my cases|the"
         r" cases|my families|the families|everything|it all|all of it) home with me\b",
+    ),
+    _family(
+        "distress_body_and_blame",
+        # A very short message made only of tiredness / struggling words: "tired. so tired."
+        r"^(?=[^\n]{0,60}$)(?=[^\n]{0,60}?\b(?:tired|exhausted|knackered|drained|shattered|struggling"
+        r"|wrecked|not coping)\b)(?:(?:just|so|really|very|honestly|ngl|tbh|totally|feeling|i am"
+        r"|not|tired|exhausted|knackered|drained|shattered|struggling|wrecked|coping)[.,!]*\s*){1,8}$",
+        # The body reacting: hands shaking, heart racing, chest tight, stomach churning.
+        r"\bmy (?:hands?|legs?|voice) (?:are |is |was |were |keep |started )?(?:still )?"
+        r"(?:shaking|trembling)\b",
+        r"(?:^|\bmy )(?:heart|chest|stomach) (?:is |was |went |feels? )?(?:so |really )?(?:racing"
+        r"|pounding|tight|churning|thumping|in knots)\b",
+        r"(?:^|\bi )(?:just |honestly |really )?(?:can|could) (?:barely|hardly|not) (?:get|drag"
+        r" myself) (?:up|out of bed)\b",
+        r"(?:^|\bi (?:\w+ ){0,3}?|[,.;] )(?:just |totally |completely )?(?:felt|feel|feeling)"
+        r" (?:nothing|numb)\b|^numb\b|\b(?:totally|completely) numb\b",
+        r"\b(?:everyone|everybody|all my colleagues|all my team|the rest of (?:the team|them|my"
+        r" team)|others) (?:else )?(?:\w+ ){0,2}?(?:copes?|manages?|handles? it|gets? on with it)"
+        r"\b[^.!?]{0,30}?\bi (?:just )?(?:cannot|can not|am not|do not)\b",
+        r"\bi am (?:so |completely |totally )?(?:done in|burnt out|burned out|at breaking point"
+        r"|at the end of my tether|on my knees)\b",
+        r"\b(?:feel|feeling|felt) (?:so |really )?guilty (?:going|leaving|switching off|logging"
+        r" off|taking (?:a )?(?:break|leave|holiday))\b",
+        # Blame and the practitioner's own past.
+        r"\bi (?:\w+ ){0,4}?know (?:it was|it is) (?:me|my fault)\b|\b(?:it was|it is) (?:all )?"
+        r"my fault\b",
+        r"\b(?:me|i am|i was)\b[^.!?]{0,30}?\b(?:in|into) the (?:chronology|review|report)\b"
+        r"[^.!?]{0,40}?\blike i\b|\b(?:i am|i was) (?:named|mentioned|criticised|blamed)\b"
+        r"[^.!?]{0,40}?\b(?:chronology|review|report)\b",
+        r"\bi (?:still )?(?:cannot|can not|avoid) (?:\w+ )?(?:drive|walk|go|look|travel) (?:down"
+        r"|past|near|along|by|through)\b[^.!?]{0,20}?\b(?:that|the|their) (?:street|road|house"
+        r"|estate|school|flat|address)\b",
+        r"\bwhich (?:one )?of (?:mine|my (?:families|cases|kids|children|caseload)) (?:will be|is"
+        r"|could be) next\b",
     ),
 )
 
