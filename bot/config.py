@@ -120,7 +120,7 @@ class Settings:
     @property
     def action_url(self) -> str:
         """Where Rasa reaches the action server's webhook (loopback for an any-address bind)."""
-        host = _reachable(self.action_host)
+        host = reachable_host(self.action_host)
         return f"http://{host}:{self.action_port}/webhook"
 
     @property
@@ -181,7 +181,7 @@ _ACTION_TOKEN_LABEL = b"reflect/action-server-token\x00"
 MIN_TOKEN_CHARS = 32
 
 
-def _reachable(host: str) -> str:
+def reachable_host(host: str) -> str:
     """An address for ``host`` a client on this machine can connect to (not 0.0.0.0 or ::)."""
     if host in {"0.0.0.0", "::", ""}:
         return "127.0.0.1"

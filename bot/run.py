@@ -19,7 +19,7 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from bot import log_safety
-from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings
+from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings, reachable_host
 from bot.private_files import private_dir, private_umask
 from bot.storage.migrate import upgrade
 from bot.storage.session import use_write_ahead_log
@@ -62,7 +62,7 @@ class Stack:
     @property
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""
-        return f"http://{self.settings.rasa_host}:{self.settings.rasa_port}"
+        return f"http://{reachable_host(self.settings.rasa_host)}:{self.settings.rasa_port}"
 
     @property
     def web_url(self) -> str:
@@ -122,14 +122,9 @@ def _spawn_actions(settings: Settings) -> Service:
     return _spawn(
         "actions",
         [sys.executable, "-m", ACTION_SERVER_MODULE],
-        f"http://{_loopback(settings.action_host)}:{settings.action_port}/health",
+        f"http://{reachable_host(settings.action_host)}:{settings.action_port}/health",
         settings,
     )
-
-
-def _loopback(host: str) -> str:
-    """Where to reach a server bound to ``host`` from this machine (0.0.0.0 is not an address)."""
-    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
 
 
 def _spawn_web(settings: Settings) -> Service:
@@ -137,7 +132,7 @@ def _spawn_web(settings: Settings) -> Service:
     return _spawn(
         "web",
         [sys.executable, "-m", "bot.web"],
-        f"http://{_loopback(settings.web_host)}:{settings.web_port}/healthz",
+        f"http://{reachable_host(settings.web_host)}:{settings.web_port}/healthz",
         settings,
     )
 
@@ -193,7 +188,7 @@ def start_stack(
                 "--log-file",
                 str(settings.var_dir / "logs" / "rasa-server.log"),
             ],
-            f"http://{settings.rasa_host}:{settings.rasa_port}/",
+            f"http://{reachable_host(settings.rasa_host)}:{settings.rasa_port}/",
             settings,
         )
         stack.services.append(rasa)
