@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.anonymise.core import FAILED_TEXT, detect_normalised
-from bot.anonymise.normalise import normalise
+from bot.anonymise.core import FAILED_TEXT, detect
 from bot.anonymise.spans import Span
 
 __all__ = ["PARAGRAPH", "anonymise_joined"]
@@ -94,10 +93,7 @@ def _anonymise_joined(parts: list[str], separator: str) -> str:
     _read_plain(joined, position, len(joined), reading_chars, to_joined)
     to_joined.append(len(joined))
     reading = "".join(reading_chars)
-    if normalise(reading).text != reading:  # the door normalised each part; keep offsets exact
-        reading_spans = _detect_normalised_offsets(reading)
-    else:
-        reading_spans = detect_normalised(reading)
+    reading_spans = detect(reading)  # offsets on ``reading``, normalised or not
     return _absorb_fragments(_rewrite(joined, reading_spans, placeholders, to_joined))
 
 
@@ -141,15 +137,6 @@ def _read_plain(joined: str, start: int, end: int, out: list[str], to_joined: li
         out.append(char)
         to_joined.append(index)
         index += 1
-
-
-def _detect_normalised_offsets(reading: str) -> list[Span]:
-    """Detect on the normalised reading text, with spans mapped back to ``reading``."""
-    normalised = normalise(reading)
-    spans = detect_normalised(normalised.text)
-    if normalised.starts is None:
-        return spans
-    return [Span(*normalised.original_span(s.start, s.end), s.type) for s in spans]
 
 
 def _rewrite(

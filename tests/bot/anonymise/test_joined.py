@@ -80,7 +80,7 @@ def test_an_error_withholds_the_added_part_not_the_earlier_ones(
     def broken(text: str) -> list[object]:
         raise RuntimeError("detector failed")
 
-    monkeypatch.setattr("bot.anonymise.joined.detect_normalised", broken)
+    monkeypatch.setattr("bot.anonymise.joined.detect", broken)
     assert (
         anonymise_joined(["first part kept", "second part"]) == f"first part kept\n\n{FAILED_TEXT}"
     )
