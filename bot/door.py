@@ -21,7 +21,6 @@ from bot.anonymise.normalise import normalise
 from bot.receipts import (
     looks_like_typed_code,
     memory_hash,
-    names_a_word,
     sender_hash,
     typed_receipt,
 )
@@ -39,7 +38,6 @@ _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]{1,60})(?P<entities>\{.{0,200}\})?$")
 _CODE_CANDIDATE = re.compile(
     r"(?<![0-9A-Za-z])(?=([0-9A-Za-z]{5}([-_.: ]?)[0-9A-Za-z]{5})(?![0-9A-Za-z]))"
 )
-_LETTERS = re.compile(r"[A-Za-z]{4,}")
 RECEIPT_TYPE = "RECEIPT"
 RECEIPTS_METADATA_KEY = "receipts"
 """UserMessage metadata key holding the keyed receipt hashes of codes typed in the message."""
@@ -223,9 +221,7 @@ def _code_candidates(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int, bool]] = []
     for m in _CODE_CANDIDATE.finditer(text):
         token, separator = m.group(1), m.group(2)
-        if not looks_like_typed_code(token) or any(
-            names_a_word(run) for run in _LETTERS.findall(token)
-        ):
+        if not looks_like_typed_code(token):  # well shaped: no word, name or place in it
             continue
         if separator == " " and any(_is_word(half) for half in token.split(" ")):
             continue
