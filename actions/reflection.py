@@ -10,8 +10,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import context, names
+from actions.safety import say_urgent_answer
 from bot import reflection_dialogue as dialogue
-from bot.briefing import urgent_contacts_message
 from bot.messages import render
 
 Events = list[dict[str, Any]]
@@ -110,8 +110,7 @@ class ActionAnswerUrgentDraft(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
-        dispatcher.utter_message(**urgent_contacts_message(context.current_pack()).as_kwargs())
+        say_urgent_answer(dispatcher)
         return [*CLEARED, SlotSet(names.SLOT_DRAFT_CHECK, None)]
 
 

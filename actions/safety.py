@@ -109,10 +109,15 @@ class ActionResolveConcernCheck(Action):
         return [SlotSet(names.SLOT_REFLECTION_DRAFT, outcome.draft), *CHECK_CLEARED]
 
 
-def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
-    """999 / SPoA (the static response, then the pack's numbers); the draft and held text go."""
+def say_urgent_answer(dispatcher: CollectingDispatcher) -> None:
+    """999 / SPoA: the static response, then the pack's numbers."""
     dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
     dispatcher.utter_message(**briefing.urgent_contacts_message(current_pack()).as_kwargs())
+
+
+def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
+    """The urgent answer; the draft and the held text go."""
+    say_urgent_answer(dispatcher)
     return [
         SlotSet(names.SLOT_REFLECTION_TEXT, None),
         SlotSet(names.SLOT_REFLECTION_DRAFT, None),
