@@ -158,6 +158,7 @@ def _name_pairs(text: str) -> list[Candidate]:
                 or not is_sentence_start(text, m.start())
                 or words[0] in lex.first_names
                 or words[1] in lex.surnames
+                or (words[0] not in lex.english and words[0] not in lex.places_lower)
             )
             and not keep_phrases.match(text, m.start())
             and " ".join(words) not in lex.places_lower

@@ -152,6 +152,15 @@ def _cluster(text: str, start: int, nxt: str) -> str:
     return ch
 
 
+def _joins_two_words(text: str, i: int) -> bool:
+    """An invisible character between a lower-case and a capital letter ("Kelly\u200bSmith").
+
+    Removing it would glue two names into one word no rule knows; between digits or inside a
+    word ("0770\u200b0900", "S\u00adarah") it is removed as usual.
+    """
+    return 0 < i < len(text) - 1 and text[i - 1].islower() and text[i + 1].isupper()
+
+
 def _unconfuse(text: str) -> str:
     """Latin letters for look-alikes, in words that mix scripts or are all look-alikes."""
     if not any(ch in _CONFUSABLE_CHARS for ch in text):
@@ -192,7 +201,9 @@ def normalise(text: str) -> Normalised:
         while j < n and unicodedata.category(text[j]).startswith("M"):
             j += 1
         head = _cluster(text, i, text[i + 1] if i + 1 < n else "")
-        if head and head == text[i] and not head.isascii():
+        if not head and _joins_two_words(text, i):
+            head = " "  # "Quenby\u200cHarrow": two words an invisible character glued together
+        elif head and head == text[i] and not head.isascii():
             # Compatibility forms (full-width, mathematical, ligatures) first, then accents.
             head = _fold_latin(unicodedata.normalize("NFKC", text[i:j]))
         elif head and j > i + 1 and head.isascii() and head.isalpha():

@@ -66,3 +66,22 @@ def test_surnames_that_are_words(text: str, gone: str) -> None:
 )
 def test_capitalised_phrases_that_are_not_names_survive(text: str) -> None:
     assert anonymise(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("Quenby\u200cHarrow said school is far", "Quenby"),  # attack round 5
+        ("Kelly\u200bSmith came to the meeting", "Smith"),
+        ("Quenby Harrow said school is far", "Quenby"),
+    ],
+)
+def test_names_glued_by_an_invisible_character_or_before_a_place_surname(
+    text: str, gone: str
+) -> None:
+    assert gone not in anonymise(text).text
+
+
+def test_an_invisible_character_inside_a_word_or_number_is_still_removed() -> None:
+    assert anonymise("0770\u200b0900\u200b123").text == "[PHONE 1]"
+    assert anonymise("we met on the w\u200bard").text == "we met on the ward"
