@@ -24,9 +24,9 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from bot.anonymise.fragments import find_edge_fragments
-from bot.anonymise.lexicon import lexicon, place_matchers
+from bot.anonymise.lexicon import Lexicon, lexicon, place_matchers
 from bot.anonymise.locations import find_locations, is_sentence_start, protected_ranges
-from bot.anonymise.names import NAME_VERBS_AFTER, STOPWORDS, find_names
+from bot.anonymise.names import NAME_VERBS_AFTER, STOPWORDS, find_names, typo_of_english
 from bot.anonymise.normalise import normalise
 from bot.anonymise.patterns import find_structured
 from bot.anonymise.spans import Candidate, Span, merge
@@ -130,6 +130,22 @@ _PROPER_PAIR_BEFORE_PERSON_VERB = re.compile(
 )
 
 
+# A lower-case word that is neither English (nor a typo of it), nor a place nor on the
+# allow-list, then another such word, a surname or a place: an unknown first name and surname
+# typed in lower case ("quenby harrow").
+_LOWER_PAIR = re.compile(r"(?<![\w'’-])([a-z]{3,}) ([a-z]{3,}(?:-[a-z]{3,})?)(?![\w'’-])")
+
+
+def _unknown_word(word: str, lex: Lexicon) -> bool:
+    return (
+        word not in lex.english
+        and word not in lex.places_lower
+        and word not in lex.keep_words
+        and word not in STOPWORDS
+        and not typo_of_english(word, lex.english)
+    )
+
+
 def _name_pairs(text: str) -> list[Candidate]:
     lex = lexicon()
     out: list[Candidate] = []
@@ -146,6 +162,14 @@ def _name_pairs(text: str) -> list[Candidate]:
             and (not is_sentence_start(text, m.start()) or _PERSON_NEXT.match(text, m.end()))
         ):
             out.append(Candidate(m.start(), m.end(), "NAME", 3))
+    for m in _LOWER_PAIR.finditer(text):
+        last = m.group(2).split("-")[0]
+        if _unknown_word(m.group(1), lex) and (
+            _unknown_word(last, lex)
+            or (last in lex.surnames and last not in lex.english)
+            or last in lex.places_lower
+        ):
+            out.append(Candidate(m.start(), m.end(), "NAME", 2))
     keep_phrases = place_matchers().keep_phrases
     for m in _PROPER_PAIR_BEFORE_PERSON_VERB.finditer(text):
         words = (m.group(1).lower(), m.group(2).lower())

@@ -357,7 +357,7 @@ def _edits1(word: str) -> set[str]:
     return out
 
 
-def _typo_of_english(word: str, english: frozenset[str]) -> bool:
+def typo_of_english(word: str, english: frozenset[str]) -> bool:
     """True if one edit (delete, swap, replace, insert) turns ``word`` into an English word.
 
     Lets the weak name cues skip misspellings ("becuase", "freind") while still catching
@@ -834,7 +834,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
             after is not None
             and not after.cap
             and ctx.is_surname(after.lower)
-            and not _typo_of_english(low, ctx.lex.english)
+            and not typo_of_english(low, ctx.lex.english)
         ):
             verb = ctx.next(i + 1)
             if not ctx.is_english(after.lower) or (
@@ -862,7 +862,7 @@ def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
         if (
             weak
             and len(low) >= 4
-            and not _typo_of_english(low, ctx.lex.english)
+            and not typo_of_english(low, ctx.lex.english)
             and not _compound_of_english(low, ctx.lex.english)
         ):
             return P_NAME
@@ -993,7 +993,7 @@ def _bare_word_is_a_name(ctx: _Ctx, tok: _Tok) -> bool:
     return (
         not ctx.is_english(low)
         and low not in ctx.lex.places_lower
-        and (tok.cap or not _typo_of_english(low, ctx.lex.english))  # not "skp", "hlep"
+        and (tok.cap or not typo_of_english(low, ctx.lex.english))  # not "skp", "hlep"
         and not _compound_of_english(low, ctx.lex.english)  # "nevermind"
         and not _affixed_english(low, ctx.lex.english)  # "unsubmit", "redisplay"
         and _pronounceable(low)  # not "asdfghjkl", "jfjfjf"
@@ -1125,7 +1125,7 @@ def _unknown_surname(ctx: _Ctx, cur: _Tok, nxt: _Tok) -> bool:
         and low not in STOPWORDS
         and not ctx.is_keep(low)
         and low not in ctx.lex.places_lower
-        and not _typo_of_english(low, ctx.lex.english)
+        and not typo_of_english(low, ctx.lex.english)
     )
 
 
@@ -1330,7 +1330,7 @@ def find_names(
             not before.cap
             and len(word) >= 3
             and not ctx.is_english(word)
-            and not _typo_of_english(word, lex.english)
+            and not typo_of_english(word, lex.english)
             and (before.initial or ctx.context_before(j) or ctx.verb_before(j))
         )
         found_word = toks[i].lower

@@ -85,3 +85,28 @@ def test_names_glued_by_an_invisible_character_or_before_a_place_surname(
 def test_an_invisible_character_inside_a_word_or_number_is_still_removed() -> None:
     assert anonymise("0770\u200b0900\u200b123").text == "[PHONE 1]"
     assert anonymise("we met on the w\u200bard").text == "we met on the ward"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we reflected that quenby harrow had not been asked",  # attack round 5
+        "i rang ottoline brabazon about it",
+    ],
+)
+def test_an_unknown_first_name_and_surname_in_lower_case(text: str) -> None:
+    out = anonymise(text).text
+    assert "[NAME 1]" in out and "quenby" not in out and "ottoline" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there is a fundraiser page online",
+        "we used the dvds and marac route",
+        "recieved teh referal late",
+        "she has adhd and asd",
+    ],
+)
+def test_lower_case_words_that_are_not_names_survive(text: str) -> None:
+    assert anonymise(text).text == text
