@@ -54,7 +54,7 @@ test-nlu: train
 	@echo "==> rasa test nlu (held-out split in tests/nlu)"
 	@$(RASA) test nlu --nlu tests/nlu/heldout.yml --model "$$(scripts/train.sh 2>/dev/null)" \
 	  --out results/nlu --quiet
-	@$(PY) -m bot.nlu_report results/nlu/intent_report.json --min-macro-f1 0.85
+	@$(PY) -m bench.nlu_report results/nlu/intent_report.json --min-macro-f1 0.85
 
 browser:
 	@scripts/ensure-chromium.sh
@@ -86,18 +86,18 @@ export: setup
 blind: train
 	@mkdir -p results/blind
 	@for f in tests/data/blind/anonymisation_blind_*.txt; do echo "==> anonymiser: $$f"; \
-	  $(PY) -m bot.anonymise.evaluate $$f | grep -E "^(overall recall|texts fully|over-red)"; done
+	  $(PY) -m bench.evaluate_anonymiser $$f | grep -E "^(overall recall|texts fully|over-red)"; done
 	@for f in tests/data/blind/anonymisation_conversations_*.txt; do \
 	  echo "==> anonymiser, later messages of conversations: $$f"; \
-	  $(PY) -m bot.anonymise.evaluate $$f --conversations | grep -E "^(overall recall|texts fully|over-red)"; done
+	  $(PY) -m bench.evaluate_anonymiser $$f --conversations | grep -E "^(overall recall|texts fully|over-red)"; done
 	@model="$$(scripts/train.sh 2>/dev/null)"; for f in tests/data/blind/nlu_blind_*.yml; do \
 	  n="$$(basename $$f .yml | sed 's/nlu_blind_//')"; echo "==> NLU: nlu_blind_$$n"; \
 	  $(PY) scripts/door_nlu.py tests/data/blind/nlu_blind_$$n.yml results/blind/nlu_blind_$$n.yml; \
 	  $(RASA) test nlu --nlu results/blind/nlu_blind_$$n.yml --model "$$model" \
 	    --out results/blind/nlu_$$n --quiet >/dev/null 2>&1; \
-	  $(PY) -m bot.nlu_report results/blind/nlu_$$n/intent_report.json | tail -1; done
+	  $(PY) -m bench.nlu_report results/blind/nlu_$$n/intent_report.json | tail -1; done
 	@model="$$(scripts/train.sh 2>/dev/null)"; for f in tests/data/blind/safety_blind_*.tsv; do \
-	  echo "==> safety net: $$f"; $(PY) -m bot.rasa_ext.safety_eval $$f --model "$$model" 2>/dev/null; done
+	  echo "==> safety net: $$f"; $(PY) -m bench.evaluate_safety $$f --model "$$model" 2>/dev/null; done
 
 # Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
 bench: setup

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names
 from actions.context import all_packs, current_pack
-from bot import briefing
+from bot.briefing import views as briefing
 
 Events = list[dict[str, Any]]
 

@@ -4,9 +4,9 @@ from functools import lru_cache
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import Settings, load_settings
 from bot.content.loader import get_pack, load_packs
 from bot.content.schema import Pack
+from bot.settings.config import Settings, load_settings
 from bot.storage.session import make_engine, make_session_factory
 
 

@@ -1,4 +1,4 @@
-"""Actions that walk through the points for discussion; the state machine is bot.discussion."""
+"""Actions that walk through the points for discussion (state machine: bot.discussion.navigate)."""
 
 from typing import Any
 
@@ -8,8 +8,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names
 from actions.context import current_pack
-from bot import briefing
-from bot.discussion import Command, DiscussionState, navigate, slots_from_state, state_from_slots
+from bot.discussion import views as discussion_views
+from bot.discussion.navigate import (
+    Command,
+    DiscussionState,
+    navigate,
+    slots_from_state,
+    state_from_slots,
+)
 
 Events = list[dict[str, Any]]
 
@@ -51,7 +57,7 @@ class ActionShowDiscussionPoint(Action):
         pack = current_pack()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         move = navigate(pack, read_state(tracker), COMMANDS.get(intent, Command.RESUME))
-        for message in briefing.discussion_messages(pack, move):
+        for message in discussion_views.discussion_messages(pack, move):
             dispatcher.utter_message(**message.as_kwargs())
         return state_events(move.state)
 
@@ -65,7 +71,7 @@ class ActionStopDiscussion(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        message = briefing.pause_message(current_pack(), read_state(tracker))
+        message = discussion_views.pause_message(current_pack(), read_state(tracker))
         if message is None:
             dispatcher.utter_message(response=names.UTTER_MENU)
         else:

@@ -6,8 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.fallback import likely_options
-from bot.messages import render
+from bot.content.messages import render
+from bot.fallback.options import likely_options
 
 Events = list[dict[str, Any]]
 

@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import context, names
 from actions.safety import say_urgent_answer
-from bot import reflection_dialogue as dialogue
-from bot.messages import render
+from bot.content.messages import render
+from bot.reflections import dialogue
 
 Events = list[dict[str, Any]]
 CLEARED = [SlotSet(names.SLOT_REFLECTION_TEXT, None), SlotSet(names.SLOT_REFLECTION_DRAFT, None)]

@@ -14,9 +14,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.context import current_pack
-from bot import briefing
-from bot.concern_check import ConcernAnswer, read_concern_answer
-from bot.reflection_dialogue import after_concern_check
+from bot.reflections.dialogue import after_concern_check
+from bot.safety import views as safety_views
+from bot.safety.concern_check import ConcernAnswer, read_concern_answer
 
 Events = list[dict[str, Any]]
 CHECK_CLEARED = [
@@ -36,7 +36,7 @@ class ActionShowUrgentContacts(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**briefing.urgent_contacts_message(current_pack()).as_kwargs())
+        dispatcher.utter_message(**safety_views.urgent_contacts_message(current_pack()).as_kwargs())
         return [
             SlotSet(names.SLOT_REFLECTION_TEXT, None),
             SlotSet(names.SLOT_REFLECTION_DRAFT, None),
@@ -112,7 +112,7 @@ class ActionResolveConcernCheck(Action):
 def say_urgent_answer(dispatcher: CollectingDispatcher) -> None:
     """999 / SPoA: the static response, then the pack's numbers."""
     dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
-    dispatcher.utter_message(**briefing.urgent_contacts_message(current_pack()).as_kwargs())
+    dispatcher.utter_message(**safety_views.urgent_contacts_message(current_pack()).as_kwargs())
 
 
 def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
@@ -134,7 +134,7 @@ class ActionShowStaffSupport(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        message = briefing.staff_support_message(current_pack())
+        message = safety_views.staff_support_message(current_pack())
         if message is not None:
             dispatcher.utter_message(**message.as_kwargs())
         return []
@@ -149,5 +149,5 @@ class ActionShowFrontDoor(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**briefing.front_door_message(current_pack()).as_kwargs())
+        dispatcher.utter_message(**safety_views.front_door_message(current_pack()).as_kwargs())
         return []

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.stats import percentile
-from bot.config import PROJECT_ROOT
+from bot.settings.config import PROJECT_ROOT
 
 DEVSET = PROJECT_ROOT / "tests" / "data" / "anonymisation_dev.txt"
 BLIND = PROJECT_ROOT / "tests" / "data" / "anonymisation_heldout.txt"
@@ -25,7 +25,7 @@ TYPICAL_CHARS = 300
 
 
 def _texts(*paths: Path) -> list[str]:
-    from bot.anonymise.evaluate import load_devset
+    from bench.evaluate_anonymiser import load_devset
 
     return [example.text for path in paths for example in load_devset(path)]
 

@@ -1,7 +1,7 @@
 """Time the safeguarding lead's export of 100,000 reflections, as ``bin/reflect export`` runs it.
 
 The reflections are inserted first (not timed) into a real, migrated database; the timed part
-is what the lead waits for: one query (:func:`bot.reflections.list_reflections`) and writing
+is what the lead waits for: one query (:func:`bot.reflections.service.list_reflections`) and writing
 the CSV or XLSX file to disk. Texts are reflection-sized (about 150 to 700 characters, some
 multi-line, with placeholders), not one-liners, because cell size dominates the XLSX cost.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bot.reflections import list_reflections
+from bot.reflections.service import list_reflections
 from bot.reports.export import export_csv, export_xlsx
 from bot.storage.migrate import upgrade
 from bot.storage.models import AGENCIES, Reflection

@@ -7,7 +7,7 @@ Usage (from Reflect's own venv; builds or reuses the Presidio venv outside the r
     .venv/bin/python bench/presidio_compare.py --devset ... --markdown    # table for bench/README
 
 The script runs in two interpreters. In Reflect's venv it scores ``bot.anonymise.detect`` and
-times ``bot.anonymise.anonymise`` with ``bot.anonymise.evaluate``, then runs ITSELF inside the
+times ``bot.anonymise.anonymise`` with ``bench.evaluate_anonymiser``, then runs ITSELF inside the
 Presidio venv (``scripts/presidio-venv.sh``) as ``--engine presidio --json``. There, only the
 evaluate module is imported (never the anonymiser), Presidio's default analyzer (all default
 recognisers, language ``en``, the installed small spaCy model instead of the ``en_core_web_lg``
@@ -78,7 +78,7 @@ class CompareError(RuntimeError):
 # Importing the evaluate module
 # --------------------------------------------------------------------------------------------
 def load_evaluate() -> tuple[types.ModuleType, dict[str, Any]]:
-    """Import ``bot.anonymise.evaluate`` and report what importing it needed.
+    """Import ``bench.evaluate_anonymiser`` and report what importing it needed.
 
     Importing it normally also runs ``bot/anonymise/__init__.py``, which imports the whole
     anonymiser. If that fails in this interpreter (the Presidio venv lacks our dependencies), the
@@ -96,7 +96,7 @@ def load_evaluate() -> tuple[types.ModuleType, dict[str, Any]]:
     before = set(sys.modules)
     report: dict[str, Any] = {"plain_import_error": None}
     try:
-        module = importlib.import_module("bot.anonymise.evaluate")
+        module = importlib.import_module("bench.evaluate_anonymiser")
     except ImportError as exc:
         report["plain_import_error"] = _describe_import_error(exc)
         for name in [n for n in sys.modules if n == "bot" or n.startswith("bot.")]:
@@ -105,7 +105,7 @@ def load_evaluate() -> tuple[types.ModuleType, dict[str, Any]]:
             stub = types.ModuleType(pkg)
             stub.__path__ = [str(folder)]
             sys.modules[pkg] = stub
-        module = importlib.import_module("bot.anonymise.evaluate")
+        module = importlib.import_module("bench.evaluate_anonymiser")
     new = set(sys.modules) - before
     stdlib = set(getattr(sys, "stdlib_module_names", ()))
     report["loaded_from_repo"] = sorted(
@@ -364,7 +364,7 @@ def render(report: dict[str, Any], markdown: bool) -> str:
     note = pres.get("evaluate_import", {})
     if note.get("plain_import_error"):
         lines.append(
-            "Note: `import bot.anonymise.evaluate` fails in the Presidio venv: "
+            "Note: `import bench.evaluate_anonymiser` fails in the Presidio venv: "
             f"{note['plain_import_error']}; evaluate.py was loaded by file path instead "
             f"(executed: {', '.join(note['loaded_from_repo'])})."
         )

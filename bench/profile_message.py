@@ -4,7 +4,8 @@ Two profiles, both in this process so pyinstrument sees every frame:
 
 1. **Rasa side.** The model is loaded exactly as ``rasa run`` loads it (``load_agent`` with
    ``endpoints.yml``, so the same SQL tracker store on SQLite and the same action endpoint);
-   each message goes through the door (:meth:`bot.door.Door.clean_text`, what our REST channel
+   each message goes through the door (:meth:`bot.channels.door.Door.clean_text`, what our REST
+   channel
    calls) and ``Agent.handle_message``, with a real action server in a child process answering
    the custom actions over HTTP.
 2. **Action-server side.** The action calls Rasa sent during one journey are recorded and
@@ -40,8 +41,8 @@ from pyinstrument.renderers import ConsoleRenderer
 from bench.load import journey, reply_text
 from bench.stack_bench import free_port
 from bench.stats import latency_summary
-from bot.config import PROJECT_ROOT, Settings, child_environment
 from bot.run import ACTION_SERVER_MODULE
+from bot.settings.config import PROJECT_ROOT, Settings, child_environment
 from bot.storage.migrate import upgrade
 
 

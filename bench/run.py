@@ -33,8 +33,8 @@ from typing import Any, TypeVar
 
 from bench import anonymiser_bench, export_bench, stack_bench, train
 from bench.stats import DATABASES, LEVELS, check_targets, compute_ratios, render_report
-from bot.config import PROJECT_ROOT
 from bot.run import RASA_SERVER_MODULE
+from bot.settings.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 CONFIGS: dict[str, Path] = {

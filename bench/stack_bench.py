@@ -29,8 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bench.load import one_journey, run_level
 from bench.procs import cpu_seconds, maps_mention, peak_rss_mb, pss_mb, rss_mb
-from bot.config import Settings
 from bot.run import RASA_SERVER_MODULE, start_stack
+from bot.settings.config import Settings
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine
 

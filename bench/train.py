@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bot.config import PROJECT_ROOT
+from bot.settings.config import PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 
@@ -226,7 +226,7 @@ def measure_load(model: Path, *, repeats: int, log: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 def heldout_macro_f1(model: Path, out_dir: Path, log: Path) -> dict[str, Any]:
     """``rasa test nlu`` on tests/nlu/heldout.yml, scored as ``make test-nlu`` scores it."""
-    from bot.nlu_report import macro_f1
+    from bench.nlu_report import macro_f1
 
     with log.open("wb") as handle:
         proc = subprocess.run(

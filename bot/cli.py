@@ -14,12 +14,18 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from bot import conversation_memory, log_safety
-from bot.config import Settings, SettingsError, load_settings
-from bot.private_files import open_private, private_dir, private_umask
-from bot.reflections import list_reflections, purge, purge_tracker_events, purge_withdrawal_attempts
+from bot.channels import log_safety
+from bot.channels import memory as conversation_memory
+from bot.reflections.service import (
+    list_reflections,
+    purge,
+    purge_tracker_events,
+    purge_withdrawal_attempts,
+)
 from bot.reports.export import export_csv, export_xlsx
+from bot.settings.config import Settings, SettingsError, load_settings
 from bot.storage.migrate import upgrade
+from bot.storage.private_files import open_private, private_dir, private_umask
 from bot.storage.session import make_engine, make_session_factory, transaction
 from bot.teams.package import TeamsPackageError, build_package
 

@@ -18,10 +18,16 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
-from bot import log_safety
-from bot.config import PROJECT_ROOT, Settings, child_environment, load_settings, reachable_host
-from bot.private_files import private_dir, private_umask
+from bot.channels import log_safety
+from bot.settings.config import (
+    PROJECT_ROOT,
+    Settings,
+    child_environment,
+    load_settings,
+    reachable_host,
+)
 from bot.storage.migrate import upgrade
+from bot.storage.private_files import private_dir, private_umask
 from bot.storage.session import use_write_ahead_log
 
 

@@ -11,9 +11,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.config import DEFAULT_PACK_DIR, Settings
 from bot.content.loader import load_pack_file
 from bot.content.schema import Pack
+from bot.settings.config import DEFAULT_PACK_DIR, Settings
 
 PACK_FILE = DEFAULT_PACK_DIR / "esscp-child-z.yml"
 
@@ -105,7 +105,7 @@ def other_code(code: str) -> str:
     Changing a character can make a run of six digits or a date, which the door rightly does
     not take for a code, so the replacement is chosen to keep the code well shaped.
     """
-    from bot.receipts import ALPHABET, well_shaped
+    from bot.reflections.receipts import ALPHABET, well_shaped
 
     for char in ALPHABET:
         candidate = char + code[1:]

@@ -19,9 +19,9 @@ from rasa_sdk import Action
 
 import actions
 from actions import names
-from bot.config import PROJECT_ROOT
 from bot.content.loader import load_pack_file
-from bot.messages import load_templates
+from bot.content.messages import load_templates
+from bot.settings.config import PROJECT_ROOT
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 NLU_FILES = sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
@@ -447,9 +447,10 @@ def test_domain_button_payloads_reach_the_user_as_known_payloads() -> None:
 
 
 def _settings_read() -> set[str]:
-    """Every environment variable bot/config.py reads: uppercase first arguments of calls in
+    """Every environment variable bot/settings/config.py reads: uppercase first arguments of calls
+    in
     load_settings and the helpers it calls with a variable name."""
-    tree = ast.parse((PROJECT_ROOT / "bot" / "config.py").read_text(encoding="utf-8"))
+    tree = ast.parse((PROJECT_ROOT / "bot" / "settings" / "config.py").read_text(encoding="utf-8"))
     readers = {"load_settings", "_secret"}
     found = set()
     for function in ast.walk(tree):

@@ -30,10 +30,10 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_safety
-from bot.config import Settings, load_settings
-from bot.http_auth import UNAUTHORIZED, bearer_matches
-from bot.private_files import private_umask
+from bot.channels import log_safety
+from bot.channels.http_auth import UNAUTHORIZED, bearer_matches
+from bot.settings.config import Settings, load_settings
+from bot.storage.private_files import private_umask
 
 logger = logging.getLogger(__name__)
 

@@ -21,10 +21,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.core.channels.channel import (
     InputChannel,
     OutputChannel,
@@ -39,14 +37,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.channels.door import Cleaned, Door, DoorError
+from bot.channels.http_auth import UNAUTHORIZED, bearer_matches
+from bot.channels.intents import domain_intents
+from bot.channels.memory import ConversationMemory
 from bot.content.loader import load_packs
-from bot.conversation_memory import ConversationMemory
-from bot.door import Cleaned, Door, DoorError
-from bot.http_auth import UNAUTHORIZED, bearer_matches
 from bot.rasa_ext.forget import forget_conversation
-from bot.receipts import conversation_key, reveal_receipts
-from bot.reflection_dialogue import PREFER_NOT_TO_SAY
+from bot.reflections.dialogue import PREFER_NOT_TO_SAY
+from bot.reflections.receipts import conversation_key, reveal_receipts
+from bot.settings.config import PROJECT_ROOT, Settings, load_settings
 from bot.storage.models import AGENCIES
 from bot.storage.session import make_engine, make_session_factory
 from bot.web.history import HistoryMessage, history_messages
@@ -75,13 +74,6 @@ def default_door() -> Door:
         payload_values={*learning_ids, *AGENCIES, PREFER_NOT_TO_SAY},
         intents=domain_intents(PROJECT_ROOT / "domain.yml"),
     )
-
-
-def domain_intents(domain_file: Path) -> set[str]:
-    """The intents a button payload may name (plus Rasa's own); anything else is user text."""
-    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8")) or {}
-    names = {next(iter(i)) if isinstance(i, dict) else str(i) for i in domain.get("intents", [])}
-    return names | {"nlu_fallback", "out_of_scope", "restart", "session_start", "back"}
 
 
 @lru_cache(maxsize=1)

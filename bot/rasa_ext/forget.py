@@ -17,9 +17,9 @@ import contextlib
 import logging
 from typing import Any
 
-from bot.conversation_memory import ConversationMemory
+from bot.channels.memory import ConversationMemory
 from bot.rasa_ext.tracker_store import delete_conversation
-from bot.receipts import conversation_key
+from bot.reflections.receipts import conversation_key
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ async def forget_conversation(
        conversation, so a message already being handled finishes first and cannot save its
        events after the delete;
     2. the conversation memory (``memory``, keyed with ``secret``): the keyed hashes of the
-       identifiers it redacted (bot/conversation_memory.py), on a worker thread.
+       identifiers it redacted (bot/channels/memory.py), on a worker thread.
 
     Add further per-conversation cleanup steps here (inside the lock if they race with message
     handling). Raises whatever a step raises, so the caller never reports a conversation as

@@ -1,6 +1,6 @@
 """Rasa NLU component that lets the safety net overrule the intent classifier.
 
-The patterns live in plain Python (``bot.safety``); this component only plugs them into the NLU
+The patterns live in plain Python (``bot.safety.net``); this component only plugs them into the NLU
 pipeline. It sits after ``LogisticRegressionClassifier`` and ``FallbackClassifier`` in
 ``config.yml``, so whatever they predicted (including ``nlu_fallback``) a live concern becomes
 ``urgent_concern``, a message that may or may not be one becomes ``check_concern`` (the bot asks
@@ -45,7 +45,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import SafetyAssessment, Signal, assess, is_question, is_support_question
+from bot.safety.net import SafetyAssessment, Signal, assess, is_question, is_support_question
 
 logger = logging.getLogger(__name__)
 

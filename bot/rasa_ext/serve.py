@@ -23,8 +23,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot import log_safety
-from bot.private_files import private_umask
+from bot.channels import log_safety
+from bot.storage.private_files import private_umask
 
 
 def main(argv: list[str] | None = None) -> None:

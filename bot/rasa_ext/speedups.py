@@ -79,4 +79,3 @@ def cache_event_classes() -> None:
         return cls
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
-

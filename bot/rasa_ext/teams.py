@@ -38,9 +38,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.config import Settings
-from bot.conversation_memory import ConversationMemory
-from bot.door import Door, DoorError
+from bot.channels.door import Door, DoorError
+from bot.channels.memory import ConversationMemory
 from bot.rasa_ext.channels import (
     NOT_HANDLED,
     MemoryUnavailable,
@@ -50,7 +49,8 @@ from bot.rasa_ext.channels import (
     default_memory,
     server_settings,
 )
-from bot.receipts import reveal_receipts
+from bot.reflections.receipts import reveal_receipts
+from bot.settings.config import Settings
 from bot.teams.activities import (
     ActivityError,
     Conversation,

@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO
 
 import xlsxwriter
 
-from bot.reflections import ReflectionRow
+from bot.reflections.service import ReflectionRow
 
 #: Export columns, in order. Deliberately no id and no receipt hash: nothing in a download can
 #: be used to withdraw, or to order, a reflection.

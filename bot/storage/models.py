@@ -97,9 +97,10 @@ class WithdrawalAttempt(Base):
 
     This limits guessing of receipt codes. It links to a sender, never to a reflection: it holds
     no code, receipt hash or reflection id. ``sender_key`` is an HMAC of the sender pseudonym
-    *and the day* (:func:`bot.receipts.attempt_key`), so it cannot be joined to the tracker
+    *and the day* (:func:`bot.reflections.receipts.attempt_key`), so it cannot be joined to the
+    tracker
     store, and rows are deleted once their day is over. One reserved row a day,
-    ``bot.reflections.ALL_SENDERS_KEY``, counts every sender's failures together.
+    ``bot.reflections.service.ALL_SENDERS_KEY``, counts every sender's failures together.
     """
 
     __tablename__ = "withdrawal_attempts"
@@ -130,10 +131,11 @@ class ConversationMemoryRow(Base):
     """One identifier a conversation redacted, kept only as a keyed hash, until it expires.
 
     Lets the door catch "Hollis said no" after "dad Frankie Hollis" in an earlier message
-    (bot/conversation_memory.py). Holds no identifier and no sender id: ``conversation`` is a
-    keyed hash of the sender pseudonym under its own label (:func:`bot.receipts.conversation_key`)
+    (bot/channels/memory.py). Holds no identifier and no sender id: ``conversation`` is a
+    keyed hash of the sender pseudonym under its own label
+    (:func:`bot.reflections.receipts.conversation_key`)
     and ``token`` a keyed hash of the redacted word under the secret *and* the conversation
-    (:func:`bot.receipts.memory_hash`). Rows expire with the conversation session.
+    (:func:`bot.reflections.receipts.memory_hash`). Rows expire with the conversation session.
     """
 
     __tablename__ = "conversation_memory"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.settings.config import PROJECT_ROOT, Settings
 from bot.teams import icons
 
 MANIFEST_VERSION = "1.17"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot import log_safety
-from bot.config import load_settings
-from bot.private_files import private_umask
+from bot.channels import log_safety
+from bot.settings.config import load_settings
+from bot.storage.private_files import private_umask
 from bot.web.app import create_app
 
 

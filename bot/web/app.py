@@ -22,7 +22,7 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
-from bot.config import Settings
+from bot.settings.config import Settings
 
 logger = logging.getLogger(__name__)
 

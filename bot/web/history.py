@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-from bot.receipts import RECEIPT_TOKEN
+from bot.reflections.receipts import RECEIPT_TOKEN
 
 #: The protocol sends at most this many messages (docs/widget-protocol.md).
 MAX_HISTORY_MESSAGES = 100

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
-from bot.config import Settings
-from bot.receipts import MIN_SECRET_BYTES
+from bot.reflections.receipts import MIN_SECRET_BYTES
+from bot.settings.config import Settings
 
 VERSION = 1
 ID_BYTES = 16

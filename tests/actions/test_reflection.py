@@ -30,12 +30,12 @@ from actions.reflection import (
     ValidateReflectionForm,
     ValidateWithdrawForm,
 )
-from bot import reflection_dialogue as dialogue
-from bot.config import PROJECT_ROOT, Settings
+from bot.channels.door import Door
+from bot.content.messages import render
 from bot.content.schema import Pack
-from bot.door import Door
-from bot.messages import render
-from bot.receipts import receipt_hash, reveal_receipts
+from bot.reflections import dialogue
+from bot.reflections.receipts import receipt_hash, reveal_receipts
+from bot.settings.config import PROJECT_ROOT, Settings
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.bot.storage.databases import migrated_sqlite_sessions

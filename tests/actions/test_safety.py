@@ -16,9 +16,9 @@ from actions.safety import (
     ActionShowUrgentContacts,
     ValidateConcernCheckForm,
 )
-from bot import briefing
+from bot.content.messages import render
 from bot.content.schema import Pack
-from bot.messages import render
+from bot.safety import views as safety_views
 from tests.conftest import TrackerFactory
 
 pytestmark = pytest.mark.usefixtures("action_settings")
@@ -215,7 +215,7 @@ def test_no_to_a_question_gives_the_front_door(
 
     assert events == CLEARED[2:]  # no draft: a question is not offered as a reflection
     (message,) = dispatcher.messages
-    assert message["text"] == briefing.front_door_message(pack).text
+    assert message["text"] == safety_views.front_door_message(pack).text
 
 
 def test_no_to_a_statement_offers_it_as_a_reflection(

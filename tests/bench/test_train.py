@@ -4,7 +4,7 @@ import subprocess
 
 from bench.run import CONFIGS
 from bench.train import inputs_key
-from bot.config import PROJECT_ROOT
+from bot.settings.config import PROJECT_ROOT
 
 
 def test_the_cache_key_is_the_one_scripts_train_sh_computes() -> None:

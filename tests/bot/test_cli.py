@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.config import Settings
-from bot.conversation_memory import ConversationMemory
-from bot.reflections import record_reflection
+from bot.channels.memory import ConversationMemory
+from bot.reflections.service import record_reflection
+from bot.settings.config import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.conftest import current_umask

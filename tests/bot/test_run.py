@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import run
-from bot.config import Settings
+from bot.settings.config import Settings
 from tests.conftest import current_umask, umask_when_settings_are_read
 
 

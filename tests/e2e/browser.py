@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 
-from bot.config import PROJECT_ROOT
+from bot.settings.config import PROJECT_ROOT
 
 RESULTS_DIR = PROJECT_ROOT / "results" / "browser"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

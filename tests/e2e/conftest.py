@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.config import PROJECT_ROOT, Settings
 from bot.run import Stack, start_stack
+from bot.settings.config import PROJECT_ROOT, Settings
 
 
 def free_port() -> int:

@@ -24,8 +24,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-from bot.config import Settings
 from bot.run import Stack, start_stack
+from bot.settings.config import Settings
 from tests.e2e.conftest import Rest, free_port
 
 pytestmark = pytest.mark.slow

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.config import Settings
-from bot.receipts import sender_hash
+from bot.reflections.receipts import sender_hash
 from bot.run import Stack, start_stack
+from bot.settings.config import Settings
 from tests.e2e.conftest import Rest, free_port
 from tests.e2e.fake_connector import (
     SARAH,

@@ -26,7 +26,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from bot.receipts import sender_hash
+from bot.reflections.receipts import sender_hash
 from bot.run import Stack, start_stack
 from tests.e2e.browser import (
     REPLY_TIMEOUT_MS,

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from bot.door import MAX_MESSAGE_CHARS
-from bot.receipts import sender_hash
+from bot.channels.door import MAX_MESSAGE_CHARS
+from bot.reflections.receipts import sender_hash
 from bot.run import Stack
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
 from tests.e2e.conftest import Rest, stack_on_free_ports

@@ -3,7 +3,7 @@
 The URL comes, in order, from ``config.attributes["database_url"]`` (set by
 :mod:`bot.storage.migrate`, which the app and CLI use), ``-x database_url=...`` on the alembic
 command line, or ``sqlalchemy.url`` in alembic.ini. This file never reads the environment
-itself: configuration is resolved once, in bot/config.py, and passed in.
+itself: configuration is resolved once, in bot/settings/config.py, and passed in.
 
 SQLite cannot ``ALTER`` most things, so migrations run in batch mode there (copy, alter, swap),
 as microblog-api does; PostgreSQL alters in place.

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import bot.anonymise.core as core
+from bench.evaluate_anonymiser import load_devset, score
 from bot.anonymise import FAILED_TEXT, Redaction, Span, anonymise, detect, placeholder_only
-from bot.anonymise.evaluate import load_devset, score
 
 ROOT = Path(__file__).resolve().parents[3]
 DEV_SET = ROOT / "tests" / "data" / "anonymisation_dev.txt"

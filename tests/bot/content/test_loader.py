@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import DEFAULT_PACK_DIR
 from bot.content.loader import PackError, get_pack, load_pack_file, load_packs, parse_pack
 from bot.content.schema import LinkKind, Pack
+from bot.settings.config import DEFAULT_PACK_DIR
 
 PACK_FILE = DEFAULT_PACK_DIR / "esscp-child-z.yml"
 FILE = "esscp-child-z.yml"

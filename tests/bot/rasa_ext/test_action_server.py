@@ -20,9 +20,9 @@ from sanic import Sanic
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import PROJECT_ROOT, Settings, child_environment
 from bot.rasa_ext import action_server
 from bot.rasa_ext.action_server import ACTION_REQUEST_MAX_BYTES, create_app
+from bot.settings.config import PROJECT_ROOT, Settings, child_environment
 from bot.storage.migrate import upgrade
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction

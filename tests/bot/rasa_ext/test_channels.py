@@ -32,11 +32,10 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from sanic import Sanic
 from sanic.exceptions import InvalidUsage
 
-from bot.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
-from bot.config import PROJECT_ROOT as _ROOT
+from bot.channels.door import MAX_MESSAGE_CHARS, Door
+from bot.channels.intents import domain_intents
 from bot.content.loader import load_pack_file
-from bot.door import MAX_MESSAGE_CHARS, Door
-from bot.messages import load_templates
+from bot.content.messages import load_templates
 from bot.rasa_ext import channels
 from bot.rasa_ext.channels import (
     AnonymisingRestInput,
@@ -45,10 +44,11 @@ from bot.rasa_ext.channels import (
     default_door,
     default_sessions,
     default_widget_origins,
-    domain_intents,
 )
-from bot.receipts import code_from_token, receipt_placeholder, typed_receipt
-from bot.reflection_dialogue import PREFER_NOT_TO_SAY
+from bot.reflections.dialogue import PREFER_NOT_TO_SAY
+from bot.reflections.receipts import code_from_token, receipt_placeholder, typed_receipt
+from bot.settings.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
+from bot.settings.config import PROJECT_ROOT as _ROOT
 from bot.storage.models import AGENCIES
 from bot.web.sessions import SessionSigner, WidgetSessions
 from tests.asgi import asgi_request
@@ -979,7 +979,8 @@ async def test_a_message_without_a_session_is_refused(widget: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "claimed", ["another", None, "", 42, "Kelly Smith 07700 900888\ud800"]  # a lone surrogate
+    "claimed",
+    ["another", None, "", 42, "Kelly Smith 07700 900888\ud800"],  # a lone surrogate
 )
 async def test_a_message_naming_another_session_is_refused(widget: Any, claimed: Any) -> None:
     w = widget()

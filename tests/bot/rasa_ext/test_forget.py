@@ -14,9 +14,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.config import PROJECT_ROOT
 from bot.rasa_ext.forget import forget_conversation
 from bot.rasa_ext.tracker_store import CannotDelete, LeanSQLTrackerStore
+from bot.settings.config import PROJECT_ROOT
 
 SENDER = "s_" + "a" * 64
 OTHER = "s_" + "b" * 64

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from bot.rasa_ext import lean
 from bot.rasa_ext.lean import (
     TENSORFLOW_FREE_COMPONENT_MODULES,
@@ -21,6 +20,7 @@ from bot.rasa_ext.lean import (
     model_components,
     tensorflow_free,
 )
+from bot.settings.config import PROJECT_ROOT
 
 # What config.yml trains (read from a real model's metadata.json), plus our own component.
 REFLECT_COMPONENTS = {

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from rasa.core.processor import MessageProcessor
 
-from bot.config import PROJECT_ROOT
 from bot.rasa_ext import prefork
+from bot.settings.config import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_no_sql_tracker_store_means_nothing_to_create(tmp_path: Path) -> None:
 # does nothing, so a worker that inherits it survives SIGTERM, as one did while still starting.
 _FORK_AND_TERMINATE = """
 import multiprocessing, signal, sys, time
-from bot.config import PROJECT_ROOT
+from bot.settings.config import PROJECT_ROOT
 from bot.rasa_ext import prefork
 signal.signal(signal.SIGTERM, lambda signum, frame: None)
 if sys.argv[1] == "reset":

@@ -245,9 +245,7 @@ def test_classifier_only_urgent_on_a_general_statement_asks_first(net: SafetyNet
 
 
 def test_check_overrides_another_prediction(net: SafetyNet) -> None:
-    message = _message(
-        "this is exactly like a family on my caseload", [("share_reflection", 0.8)]
-    )
+    message = _message("this is exactly like a family on my caseload", [("share_reflection", 0.8)])
     net.process([message])
     assert _intent(message) == (CHECK, 1.0)
     assert message.get(SAFETY_KEY)["signal"] == "check"

@@ -133,4 +133,3 @@ def test_a_stored_conversation_deserialises_the_same(cached_events: None) -> Non
         "SlotSet",
         "BotUttered",
     ]
-

@@ -23,11 +23,12 @@ from jwt.algorithms import RSAAlgorithm
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from bot.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
-from bot.door import MAX_MESSAGE_CHARS, Door
-from bot.rasa_ext.channels import AnonymisingRestInput, domain_intents
+from bot.channels.door import MAX_MESSAGE_CHARS, Door
+from bot.channels.intents import domain_intents
+from bot.rasa_ext.channels import AnonymisingRestInput
 from bot.rasa_ext.teams import CANNOT_READ, TeamsInput, TeamsOutput
-from bot.receipts import code_from_token, receipt_placeholder
+from bot.reflections.receipts import code_from_token, receipt_placeholder
+from bot.settings.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
 from bot.teams.http import ConnectorError
 from tests.asgi import asgi_request
 from tests.bot.rasa_ext.test_channels import SLOW_SECONDS, slow_door, worst_loop_stall

@@ -33,7 +33,6 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.config import PROJECT_ROOT
 from bot.rasa_ext import tracker_store
 from bot.rasa_ext.tracker_store import (
     STORED_EVENTS,
@@ -41,6 +40,7 @@ from bot.rasa_ext.tracker_store import (
     LeanSQLTrackerStore,
     delete_conversation,
 )
+from bot.settings.config import PROJECT_ROOT
 from tests.e2e.test_canary import _create_database, _drop_database
 
 SENDER = "rest:0123456789abcdef"

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from sqlalchemy import insert
 
-from bot.reflections import ReflectionRow, list_reflections, record_reflection
+from bot.reflections.service import ReflectionRow, list_reflections, record_reflection
 from bot.reports import export as export_module
 from bot.reports.export import (
     COLUMNS,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.settings.config import PROJECT_ROOT, Settings
 from bot.teams import icons
 from bot.teams.package import (
     COLOR_FILE,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sanic import Sanic
 
-from bot.config import Settings
+from bot.settings.config import Settings
 from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
 from tests.asgi import AsgiReply, asgi_request
 

@@ -14,7 +14,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from bot.receipts import receipt_placeholder
+from bot.reflections.receipts import receipt_placeholder
 from bot.web.history import RECEIPT_NOTE, history_messages, without_receipts
 
 TOKEN = "0123456789abcdef01234567"

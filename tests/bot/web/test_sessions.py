@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.config import Settings
-from bot.receipts import sender_hash
+from bot.reflections.receipts import sender_hash
+from bot.settings.config import Settings
 from bot.web.sessions import FUTURE_SKEW_DAYS, TOKEN_CHARS, SessionSigner, WidgetSessions
 from tests.bot.web.fakes import FakeRevocationList
 

@@ -1,0 +1,1 @@
+"""Points for discussion: the walk-through state machine and the messages for each point."""

@@ -1,0 +1,1 @@
+"""What to offer when the assistant is unsure what a message meant."""

@@ -1,0 +1,1 @@
+"""Reflections: the dialogue (draft, preview, save, withdraw), the service, receipt codes."""

@@ -1,0 +1,1 @@
+"""Settings: each declared once, loaded once from the environment, passed down."""
