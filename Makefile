@@ -25,12 +25,14 @@ $(VENV)/.complete: pyproject.toml scripts/ensure-venv.sh
 
 setup: $(VENV)/.complete
 
+# The same checks run before each commit with `pre-commit install` (.pre-commit-config.yaml).
 lint: setup
-	@echo "==> ruff"
+	@echo "==> ruff check, ruff format --check"
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	@echo "==> mypy bot/"
+	@echo "==> mypy bot/ actions/"
 	@$(VENV)/bin/mypy
 
 unit: setup

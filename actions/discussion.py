@@ -55,7 +55,7 @@ class ActionShowDiscussionPoint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         pack = current_pack()
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
         move = navigate(pack, read_state(tracker), COMMANDS.get(intent, Command.RESUME))
         for message in discussion_views.discussion_messages(pack, move):
             dispatcher.utter_message(**message.as_kwargs())

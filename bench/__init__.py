@@ -1,1 +1,1 @@
-"""Benchmarks (not part of Reflect itself)."""
+"""Benchmarks and evaluators: speed against stock Rasa, the door's and safety net's figures."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import re
@@ -486,3 +487,101 @@ def test_every_setting_is_in_the_readme_table_and_env_example(variable: str) -> 
 
     assert f"`{variable}`" in table
     assert re.search(rf"^#? ?{variable}=", example, re.MULTILINE)
+
+
+# --- stubs/rasa_sdk: the type stubs mypy checks actions/ against match the installed rasa_sdk ---
+
+
+def _stub_signatures() -> list[tuple[str, list[str]]]:
+    """(dotted name, parameter names) of every function and method in stubs/rasa_sdk."""
+    found: list[tuple[str, list[str]]] = []
+    for stub in sorted((PROJECT_ROOT / "stubs" / "rasa_sdk").glob("*.pyi")):
+        module = "rasa_sdk" if stub.stem == "__init__" else f"rasa_sdk.{stub.stem}"
+        tree = ast.parse(stub.read_text(encoding="utf-8"))
+        for node in tree.body:
+            scopes = [(node.name, n) for n in node.body] if isinstance(node, ast.ClassDef) else []
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                scopes = [("", node)]
+            for owner, fn in scopes:
+                if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                    args = [
+                        a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)
+                    ]
+                    name = ".".join(part for part in (module, owner, fn.name) if part)
+                    found.append((name, args))
+    return found
+
+
+@pytest.mark.parametrize(("name", "stub_args"), _stub_signatures(), ids=lambda v: str(v))
+def test_rasa_sdk_stubs_match_the_installed_source(name: str, stub_args: list[str]) -> None:
+    parts = name.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            target: Any = importlib.import_module(".".join(parts[:split]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[split:]:
+            target = getattr(target, attr)
+        break
+    target = target.fget if isinstance(target, property) else target
+    real = [
+        p.name for p in inspect.signature(target).parameters.values() if p.kind != p.VAR_KEYWORD
+    ]
+    # A classmethod's signature omits cls, a function's reached through its class keeps self.
+    stub_args = [a for a in stub_args if a not in ("self", "cls")]
+    real = [a for a in real if a != "self"]
+    assert stub_args == real, (
+        f"stubs/rasa_sdk: {name} takes {real} in rasa_sdk, the stub {stub_args}"
+    )
+
+
+# --- tooling: the README tree and the pre-commit hooks agree with the code and the Makefile ---
+
+
+def _readme_tree_module() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "readme_tree", PROJECT_ROOT / "scripts" / "readme_tree.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_tree_is_drawn_from_the_packages() -> None:
+    readme_tree = _readme_tree_module()
+    shown = readme_tree.readme_block((PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert shown == readme_tree.tree(), (
+        "README.md's 'How it is built' tree differs from the packages' docstrings: "
+        "run `python scripts/readme_tree.py --write`"
+    )
+
+
+def test_every_bot_package_says_what_lives_there() -> None:
+    readme_tree = _readme_tree_module()
+    for init in sorted((PROJECT_ROOT / "bot").glob("*/__init__.py")):
+        assert readme_tree.summary(init), f"{relative(init)} needs a docstring for the README tree"
+
+
+def _make_recipe(target: str) -> list[str]:
+    """The commands of one Makefile target, with $(VENV)/bin/ spelled .venv/bin/."""
+    lines = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    start = lines.index(next(line for line in lines if line.startswith(f"{target}:")))
+    recipe = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        command = line.strip().lstrip("@").replace("$(VENV)", ".venv")
+        if command.startswith(".venv/bin/"):
+            recipe.append(command)
+    return recipe
+
+
+def test_pre_commit_runs_the_checks_make_lint_and_typecheck_run() -> None:
+    config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
+    # pre-commit passes the staged files; --force-exclude keeps ruff's excludes for them too.
+    entries = {entry.replace(" --force-exclude", "") for entry in hooks}
+    for target in ("lint", "typecheck"):
+        for command in _make_recipe(target):
+            assert command.removesuffix(" .") in entries, f"pre-commit lacks `{command}` ({target})"

@@ -26,7 +26,7 @@ class Command(str, Enum):
 
 
 class Notice(str, Enum):
-    """Why the point is being shown, so the bot can say so (wording lives in domain.yml)."""
+    """Why the point is being shown, so the bot can say so (wording: bot/content/messages.yml)."""
 
     STARTED = "started"
     MOVED = "moved"

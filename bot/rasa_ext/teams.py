@@ -1,7 +1,7 @@
 """Microsoft Teams as a Rasa channel, through an Azure Bot: POST /webhooks/teams/webhook.
 
-Replaces Rasa 3.6's ``botframework`` channel, which (rasa/core/channels/botframework.py, and
-../shared/RASA_NOTES.md) sends buttons Teams cannot click, reads only ``text`` (so clicks
+Replaces Rasa 3.6's ``botframework`` channel, which (read rasa/core/channels/botframework.py in
+the installed Rasa) sends buttons Teams cannot click, reads only ``text`` (so clicks
 arrive empty), ignores the app being added, gets its token from the multi-tenant endpoint only,
 checks neither the token's issuer nor its ``serviceurl``, answers 500 for some forged tokens
 and 200 "success" when handling fails, and blocks the event loop with ``requests``.

@@ -63,7 +63,7 @@ def use_factory(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Point the actions at a session factory (or a callable standing in for one).
 
     actions/reflection.py imports ``session_factory`` and ``settings`` by name, so patching
-    actions.context alone does not reach it (see the xfail test at the end); patch both.
+    actions.context alone does not reach it; patch both.
     """
 
     def use(factory: Any) -> None:

@@ -1,0 +1,3 @@
+from typing import Any
+
+DomainDict = dict[str, Any]
