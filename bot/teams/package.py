@@ -291,6 +291,14 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
     Required fields, lengths, GUIDs, https URLs, the accent colour, version and scopes; without
     a JSON-schema library, which the project does not otherwise need.
     """
+    return [
+        *_top_level_problems(manifest),
+        *_nested_problems(manifest),
+        *_bots_and_domains_problems(manifest),
+    ]
+
+
+def _top_level_problems(manifest: dict[str, Any]) -> list[str]:
     problems = _missing(manifest, REQUIRED_TOP_LEVEL, "")
     problems += [
         f"{key} is not a v1.17 manifest field"
@@ -304,6 +312,11 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
         problems.append("id must be a GUID")
     if "accentColor" in manifest and not HEX_COLOR.match(str(manifest["accentColor"])):
         problems.append("accentColor must look like #4464ee")
+    return problems
+
+
+def _nested_problems(manifest: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
     for block, fields in REQUIRED_NESTED.items():
         value = manifest.get(block)
         if isinstance(value, dict):
@@ -321,6 +334,11 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
         value = manifest.get(block, {})
         if value.get("short") and value.get("short") == value.get("full"):
             problems.append(f"{block}.short and {block}.full must be different")
+    return problems
+
+
+def _bots_and_domains_problems(manifest: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
     bots = manifest.get("bots", [])
     if len(bots) > 1:
         problems.append("bots: Teams allows one bot per app")
