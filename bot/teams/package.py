@@ -233,8 +233,8 @@ def build_manifest(settings: Settings, *, version: str) -> dict[str, Any]:
                     {
                         "scopes": list(BOT_SCOPES),
                         "commands": [
-                            {"title": title, "description": render(description).text}
-                            for title, description in COMMANDS
+                            {"title": title, "description": render(message).text}
+                            for title, message in COMMANDS
                         ],
                     }
                 ],
