@@ -585,3 +585,289 @@ def test_pre_commit_runs_the_checks_make_lint_and_typecheck_run() -> None:
     for target in ("lint", "typecheck"):
         for command in _make_recipe(target):
             assert command.removesuffix(" .") in entries, f"pre-commit lacks `{command}` ({target})"
+
+
+# --- one wording path (issue 11, wording): no sentence a user sees is written in Python ---
+#
+# Every sentence a user sees comes from bot/content/messages.yml, the content pack or domain.yml.
+# So every string literal in bot/ and actions/ of four or more words (an f-string counts with its
+# fields as "{}"; docstrings aside) fails here unless a structural rule below excuses it, each rule
+# saying why such text never reaches a user, or tests/data/wording_allowlist.yml lists it with its
+# reason. An allow-list entry that matches nothing fails too, so the list cannot rot.
+
+WORDING_ALLOWLIST = PROJECT_ROOT / "tests" / "data" / "wording_allowlist.yml"
+WORDING_MIN_WORDS = 4
+_WORDING_WORD = re.compile(r"[A-Za-z']+")
+# Regular-expression syntax no sentence contains: \b \s \d \w (and capitals), (?, [^, a range
+# such as [a-z, a {m,n} repeat, an alternation a|b with nothing around the bar.
+_REGEX_SYNTAX = re.compile(r"\\[bBsSdDwWAZ]|\(\?|\[\^|\[[^\]\s]*\w-\w|\{\d+,\d*\}|[\w)]\|[\w(]")
+_RE_FUNCTIONS = frozenset(
+    {"compile", "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
+)
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "basicConfig"}
+)
+# Exceptions whose text goes to operators (a log, the command line, a refused start-up, an HTTP
+# answer to Microsoft's connector), never to a chat: Python's own, and Reflect's listed here.
+# DoorError is not one of them: the channels show its text to people, so it is worded in
+# messages.yml.
+_OPERATOR_ERRORS = frozenset(
+    {
+        *("ValueError", "TypeError", "RuntimeError", "KeyError", "LookupError", "OSError"),
+        *("NotImplementedError", "AssertionError"),
+        "SettingsError",  # bad settings: the server refuses to start
+        *("PackError", "fail"),  # a broken content pack, for its author (node.fail is a PackError)
+        "MessageError",  # a broken messages.yml or a missing placeholder value
+        *("TeamsAuthError", "ActivityError", "ConnectorError"),  # logged, or answered to Azure
+        *("TeamsPackageError", "PngError"),  # `python -m bot.cli teams-package`
+        *("StartupError", "TrainingOnlyModuleError", "CannotDelete"),  # start-up and tooling
+        # The reflections service refuses what the dialogue has already checked (a bug if seen).
+        *("ReflectionError", "EmptyReflectionError", "ReflectionTooLongError"),
+        *("UnknownAgencyError", "InvalidReflectionFieldError"),
+        "ExportTooLargeError",  # the export command line
+    }
+)
+# Modules only operators run: argparse help and what they print at the command line.
+_COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py"})
+# Each structural rule, with the reason it excuses a literal (in the order they are tried).
+WORDING_RULES = {
+    "docstring": "a docstring documents code for developers",
+    "attribute docstring": "a bare string statement does nothing at run time: it documents a name",
+    "no space": "without a space it is an identifier, a module path, a URL or a file name",
+    "pattern": "a regular expression (re.* argument, or regex syntax) matches what people type",
+    "word list": 'a "... ".split() word list is matched against text, never shown',
+    "log": "an argument of a logger call: operators read logs, users never do",
+    "operator error": "raised as an exception whose text only operators see (_OPERATOR_ERRORS)",
+    "problem report": "the Teams package checks (*_problems), printed for the operator by the CLI",
+    "command line": "bot/cli.py and bot/run.py: operators run them and read what they print",
+}
+
+
+def _wording_literals(source: str) -> list[tuple[int, str, ast.AST, dict[ast.AST, ast.AST]]]:
+    """(line, text, node, parents) for every str constant and f-string (fields as "{}")."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    inside_fstrings = {
+        part
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for part in ast.walk(node)
+        if part is not node
+    }
+    found: list[tuple[int, str, ast.AST, dict[ast.AST, ast.AST]]] = []
+    for node in ast.walk(tree):
+        if node in inside_fstrings:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(
+                part.value if isinstance(part, ast.Constant) else "{}" for part in node.values
+            )
+            found.append((node.lineno, text, node, parents))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value, node, parents))
+    return found
+
+
+def _wording_rule(
+    file: str, text: str, node: ast.AST, parents: dict[ast.AST, ast.AST]
+) -> str | None:
+    """The first structural rule (a WORDING_RULES key) that excuses this literal, if any."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Expr):
+        owner = parents.get(parent)
+        is_first = isinstance(
+            owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        ) and (owner.body[0] is parent)
+        return "docstring" if is_first else "attribute docstring"
+    if not re.search(r"\s", text.strip()):
+        return "no space"
+    if _REGEX_SYNTAX.search(text):
+        return "pattern"
+    if isinstance(parent, ast.Attribute) and parent.attr == "split":
+        return "word list"
+    ancestor: ast.AST | None = node
+    while ancestor is not None:
+        ancestor = parents.get(ancestor)
+        if isinstance(ancestor, ast.Call) and isinstance(ancestor.func, ast.Attribute):
+            method, owner_text = ancestor.func.attr, ast.unparse(ancestor.func.value)
+            if method in _LOG_METHODS and "log" in owner_text.lower():
+                return "log"
+            if method in _RE_FUNCTIONS and owner_text == "re":
+                return "pattern"
+            if method == "append" and owner_text == "problems":
+                return "problem report"
+        if isinstance(ancestor, ast.Raise) and isinstance(ancestor.exc, ast.Call):
+            raised = ancestor.exc.func
+            name = getattr(raised, "id", getattr(raised, "attr", None))
+            if name in _OPERATOR_ERRORS:
+                return "operator error"
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and re.search(
+            r"_problems?$", ancestor.name
+        ):
+            return "problem report"
+    if file in _COMMAND_LINE_FILES:
+        return "command line"
+    return None
+
+
+def _allowlist_problems(allowlist: Any) -> list[str]:
+    """What is wrong with the allow-list's shape: each entry needs a file, a text and a reason."""
+    if not isinstance(allowlist, list):
+        return [f"{relative(WORDING_ALLOWLIST)}: expected a list of entries"]
+    problems = []
+    for index, entry in enumerate(allowlist):
+        if not (
+            isinstance(entry, dict)
+            and set(entry) == {"file", "text", "reason"}
+            and all(isinstance(entry[key], str) and entry[key].strip() for key in entry)
+        ):
+            problems.append(f"{relative(WORDING_ALLOWLIST)}[{index}]: needs file, text and reason")
+        elif len(_WORDING_WORD.findall(entry["text"])) < WORDING_MIN_WORDS:
+            problems.append(
+                f"{relative(WORDING_ALLOWLIST)}[{index}]: text {entry['text']!r} is under "
+                f"{WORDING_MIN_WORDS} words (give the literal, or a longer start of it)"
+            )
+    return problems
+
+
+def wording_check(sources: dict[str, str], allowlist: Any) -> tuple[list[str], Counter[str]]:
+    """Literals that are neither excused by a rule nor allow-listed, and stale entries.
+
+    Args:
+        sources: Python source by path (relative to the project, with "/").
+        allowlist: The parsed allow-list: entries of ``file``, ``text`` (the literal, or a start
+            of it of four words or more) and ``reason``.
+
+    Returns:
+        One line per problem (``path:line: 'text'``), and how many literals each rule (or
+        ``allow-list``) excused.
+    """
+    problems = _allowlist_problems(allowlist)
+    entries = [] if problems else allowlist
+    used: set[int] = set()
+    excused: Counter[str] = Counter()
+    for file, source in sorted(sources.items()):
+        for line, text, node, parents in sorted(_wording_literals(source), key=lambda f: f[0]):
+            if len(_WORDING_WORD.findall(text)) < WORDING_MIN_WORDS:
+                continue
+            rule = _wording_rule(file, text, node, parents)
+            if rule is None:
+                matching = [
+                    index
+                    for index, entry in enumerate(entries)
+                    if entry["file"] == file and text.startswith(entry["text"])
+                ]
+                used.update(matching)
+                rule = "allow-list" if matching else None
+            if rule is None:
+                problems.append(f"{file}:{line}: {text!r}")
+            else:
+                excused[rule] += 1
+    problems += [
+        f"{relative(WORDING_ALLOWLIST)}: {entry['file']}: {entry['text']!r} matches no literal "
+        "any more: remove the entry"
+        for index, entry in enumerate(entries)
+        if index not in used
+    ]
+    return problems, excused
+
+
+def wording_sources() -> dict[str, str]:
+    """Every Python file of bot/ and actions/, by its project-relative path."""
+    return {
+        relative(path): path.read_text(encoding="utf-8") for path in python_files("bot", "actions")
+    }
+
+
+def test_no_user_sentence_is_written_in_python() -> None:
+    allowlist = yaml.safe_load(WORDING_ALLOWLIST.read_text(encoding="utf-8"))
+
+    problems, _ = wording_check(wording_sources(), allowlist)
+
+    assert problems == [], (
+        "Sentences in Python: move each to bot/content/messages.yml and render it "
+        "(bot.content.messages.render), or, if no user ever sees it, add it to "
+        f"{relative(WORDING_ALLOWLIST)} with the reason:\n  " + "\n  ".join(problems)
+    )
+
+
+def test_the_wording_scan_finds_literals_under_every_rule() -> None:
+    allowlist = yaml.safe_load(WORDING_ALLOWLIST.read_text(encoding="utf-8"))
+
+    _, excused = wording_check(wording_sources(), allowlist)
+
+    assert set(excused) == {*WORDING_RULES, "allow-list"}
+
+
+_WORDING_SAMPLE = '''"""A module docstring of many words."""
+import logging
+import re
+
+logger = logging.getLogger(__name__)
+LIMIT = 3
+"""An attribute docstring about the limit."""
+WORDS = frozenset("ok okay yes yeah fine".split())
+PATTERN = re.compile("child (?:is|was) at risk now")
+HINT = "this is allowed for a reason"
+
+
+def answer(count: int) -> str:
+    """A function docstring of many words."""
+    logger.warning("the store could not be reached: %s", count)
+    if count < 0:
+        raise ValueError(f"count must not be negative, got {count}")
+    if count > LIMIT:
+        raise DoorError(f"the message is too long (the limit is {LIMIT})")
+    return "Please try again in a moment."
+'''
+
+
+def test_the_wording_check_flags_a_sentence_and_a_stale_entry_but_not_excused_text() -> None:
+    allowlist = [
+        {"file": "bot/x.py", "text": "this is allowed for", "reason": "a test"},
+        {"file": "bot/x.py", "text": "a sentence no longer there", "reason": "a test"},
+        {"file": "bot/y.py", "text": "this is allowed for", "reason": "another file"},
+    ]
+
+    problems, excused = wording_check({"bot/x.py": _WORDING_SAMPLE}, allowlist)
+
+    assert problems == [
+        "bot/x.py:19: 'the message is too long (the limit is {})'",
+        "bot/x.py:20: 'Please try again in a moment.'",
+        "tests/data/wording_allowlist.yml: bot/x.py: 'a sentence no longer there' matches no "
+        "literal any more: remove the entry",
+        "tests/data/wording_allowlist.yml: bot/y.py: 'this is allowed for' matches no literal "
+        "any more: remove the entry",
+    ]
+    assert excused == Counter(
+        {
+            "docstring": 2,
+            "attribute docstring": 1,
+            "word list": 1,
+            "pattern": 1,
+            "log": 1,
+            "operator error": 1,
+            "allow-list": 1,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("allowlist", "problem"),
+    [
+        ({"file": "bot/x.py"}, "expected a list of entries"),
+        ([{"file": "bot/x.py", "text": "this is allowed for"}], "[0]: needs file, text and reason"),
+        (
+            [{"file": "bot/x.py", "text": "this is allowed for", "reason": " "}],
+            "[0]: needs file, text and reason",
+        ),
+        ([{"file": "bot/x.py", "text": "this is", "reason": "short"}], "is under 4 words"),
+    ],
+)
+def test_the_wording_check_refuses_an_allowlist_entry_without_a_reason(
+    allowlist: Any, problem: str
+) -> None:
+    problems, _ = wording_check({"bot/x.py": _WORDING_SAMPLE}, allowlist)
+
+    assert any(problem in line for line in problems), problems
+    assert "bot/x.py:20: 'Please try again in a moment.'" in problems

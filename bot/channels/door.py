@@ -17,6 +17,7 @@ from typing import Any
 from bot.anonymise import FAILED_TEXT, Span, redact
 from bot.anonymise.memory import detect_in_conversation
 from bot.anonymise.normalise import normalise
+from bot.content.messages import render
 from bot.reflections.receipts import (
     code_candidates,
     memory_hash,
@@ -38,7 +39,11 @@ RECEIPTS_METADATA_KEY = "receipts"
 
 
 class DoorError(ValueError):
-    """A message the door refuses; the text is safe to show the client (it quotes nothing)."""
+    """A message the door refuses; the text is safe to show the client (it quotes nothing).
+
+    Clients show it to people (the widget as a sentence, Teams after "Sorry: "), so its text
+    comes from bot/content/messages.yml like every other sentence they see.
+    """
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,9 @@ class Door:
         id sent through two channels is two conversations (see :func:`sender_hash`).
         """
         if not isinstance(sender_id, str) or not sender_id.strip():
-            raise DoorError("a non-empty 'sender' is required")
+            raise DoorError(render("door_no_sender").text)
         if not _encodable(sender_id):
-            raise DoorError("the 'sender' must be text (it holds a lone surrogate)")
+            raise DoorError(render("door_sender_not_text").text)
         return sender_hash(sender_id, secret=self.secret, channel=channel)
 
     def clean(
@@ -121,11 +126,9 @@ class Door:
             DoorError: for an empty or over-long message (the text says which, quoting none).
         """
         if not isinstance(text, str) or not text.strip():
-            raise DoorError("a non-empty 'message' is required")
+            raise DoorError(render("door_no_message").text)
         if len(text) > MAX_MESSAGE_CHARS:
-            raise DoorError(
-                f"the message is too long (the limit is {MAX_MESSAGE_CHARS} characters)"
-            )
+            raise DoorError(render("door_too_long", limit=str(MAX_MESSAGE_CHARS)).text)
         stripped = text.strip()
         if self._is_known_payload(stripped):
             return Cleaned(stripped)
@@ -140,9 +143,7 @@ class Door:
             plain = stripped.lstrip("/").strip() or "[EMPTY]"
         normalised = normalise(plain).text.strip().lstrip("/").strip() or "[EMPTY]"
         if len(normalised) > MAX_NORMALISED_CHARS:
-            raise DoorError(
-                f"the message is too long (the limit is {MAX_MESSAGE_CHARS} characters)"
-            )
+            raise DoorError(render("door_too_long", limit=str(MAX_MESSAGE_CHARS)).text)
         try:
             return self._anonymised(normalised, conversation, recall)
         except Exception:  # fail closed: never the raw text, never a crashed turn

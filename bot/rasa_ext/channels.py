@@ -42,6 +42,7 @@ from bot.channels.http_auth import UNAUTHORIZED, bearer_matches
 from bot.channels.intents import domain_intents
 from bot.channels.memory import ConversationMemory
 from bot.content.loader import load_packs
+from bot.content.messages import render
 from bot.rasa_ext.forget import forget_conversation
 from bot.reflections.dialogue import PREFER_NOT_TO_SAY
 from bot.reflections.receipts import conversation_key, reveal_receipts
@@ -155,9 +156,9 @@ def _body(request: Request) -> dict[str, Any]:
     try:
         body = request.json
     except Exception as exc:  # Sanic raises its own error types for malformed JSON.
-        raise InvalidUsage("the body must be a JSON object") from exc
+        raise InvalidUsage(render("rest_not_json").text) from exc
     if not isinstance(body, dict):
-        raise InvalidUsage("the body must be a JSON object")
+        raise InvalidUsage(render("rest_not_json").text)
     return body
 
 
@@ -194,17 +195,12 @@ def _reveal_on_the_way_out(output: OutputChannel, secret: bytes) -> OutputChanne
     return output
 
 
-REST_OFF = (
-    "The REST channel is off in production. Set REST_CHANNEL_TOKEN to turn it on "
-    "(see the README, Hardening)."
-)
-
-
 class AnonymisingRestInput(RestInput):  # type: ignore[misc]
     """Rasa's REST channel, refusing bad input with a 400 and anonymising everything else.
 
     With a ``token`` every request must carry ``Authorization: Bearer <token>`` (401 otherwise,
-    before the body is read); with ``enabled=False`` both routes answer 403 :data:`REST_OFF`.
+    before the body is read); with ``enabled=False`` both routes answer 403 (``rest_off`` in
+    bot/content/messages.yml).
     """
 
     def __init__(
@@ -250,7 +246,7 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         except DoorError as exc:
             raise InvalidUsage(str(exc)) from None
         except MemoryUnavailable:
-            raise ServiceUnavailable(NOT_HANDLED) from None
+            raise ServiceUnavailable(render("not_handled").text) from None
         return sender
 
     def _extract_message(self, req: Request) -> str:
@@ -304,7 +300,7 @@ def _rest_off_blueprint() -> Blueprint:
     off = Blueprint("custom_webhook_AnonymisingRestInput", __name__)
 
     async def refuse(_: Request) -> HTTPResponse:
-        return response.json({"error": REST_OFF}, status=403)
+        return response.json({"error": render("rest_off").text}, status=403)
 
     off.add_route(refuse, "/", methods=["GET"], name="health")
     off.add_route(refuse, "/webhook", methods=["POST"], name="receive")
@@ -346,11 +342,7 @@ FORGET = "forget"
 SESSION_ENDED = "session_ended"
 #: ``session_ended``'s reason when the session was forgotten (from this socket or another).
 FORGOTTEN = "forgotten"
-
-NO_SESSION = "This connection has no session yet: send session_request first."
-WRONG_SESSION = "That session_id is not the session of this connection."
-NOT_HANDLED = "Sorry, something went wrong handling that message. Please try again."
-NOT_FORGOTTEN = "Sorry, the conversation could not be forgotten just now. Please try again."
+# The texts of ``error`` events are in bot/content/messages.yml (widget_no_session, ...).
 
 
 @lru_cache(maxsize=1)
@@ -377,7 +369,7 @@ def _sentence(text: str) -> str:
     """A door error ("the message is too long (...)") as a sentence the widget can show."""
     text = text.strip()
     if not text:
-        return NOT_HANDLED
+        return render("not_handled").text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else f"{text}."
 
@@ -607,13 +599,13 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         """
         bound = await self._socket_session(sio, sid)
         if "token" not in bound:
-            await self._refuse(sio, sid, NO_SESSION)
+            await self._refuse(sio, sid, render("widget_no_session").text)
             return None
         claimed = data.get("session_id") if isinstance(data, dict) else None
         if not isinstance(claimed, str) or not hmac.compare_digest(
             claimed.encode("utf-8", "replace"), str(bound["token"]).encode()
         ):
-            await self._refuse(sio, sid, WRONG_SESSION)
+            await self._refuse(sio, sid, render("widget_wrong_session").text)
             return None
         return str(bound["token"]), str(bound["sender"])
 
@@ -630,7 +622,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             revoked = self._sessions.is_revoked(token)
         except Exception as exc:  # fail closed: never write to a conversation maybe forgotten
             logger.error("widget revocation list not available: %s", type(exc).__name__)
-            await self._refuse(sio, sid, NOT_HANDLED)
+            await self._refuse(sio, sid, render("not_handled").text)
             return
         if revoked:
             # Forgotten from a tab on another worker, whose room does not reach this socket.
@@ -646,7 +638,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await self._refuse(sio, sid, _sentence(str(exc)))
             return
         except MemoryUnavailable:
-            await self._refuse(sio, sid, NOT_HANDLED)
+            await self._refuse(sio, sid, render("not_handled").text)
             return
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
         message = UserMessage(
@@ -657,7 +649,9 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
         except Exception as exc:  # Rasa normally answers errors itself; never leave a spinner.
             # The type only: an exception's text may quote the message.
             logger.error("widget message not handled: %s", type(exc).__name__)
-            await sio.emit(ERROR, {"message": NOT_HANDLED}, room=sid, namespace=namespace)
+            await sio.emit(
+                ERROR, {"message": render("not_handled").text}, room=sid, namespace=namespace
+            )
         finally:
             await sio.emit(TURN_COMPLETE, {}, room=room, namespace=namespace)
 
@@ -688,7 +682,12 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             )
         except Exception as exc:  # the type only: logs never carry a conversation's content
             logger.error("widget session not forgotten: %s", type(exc).__name__)
-            await sio.emit(ERROR, {"message": NOT_FORGOTTEN}, room=sid, namespace=namespace)
+            await sio.emit(
+                ERROR,
+                {"message": render("widget_not_forgotten").text},
+                room=sid,
+                namespace=namespace,
+            )
             return
         # Every socket of the session in this process: told, unbound, out of the room. (A tab
         # on another worker is told when it next sends a message; it can no longer resume.)

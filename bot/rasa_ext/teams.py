@@ -40,8 +40,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.door import Door, DoorError
 from bot.channels.memory import ConversationMemory
+from bot.content.messages import render
 from bot.rasa_ext.channels import (
-    NOT_HANDLED,
     MemoryUnavailable,
     OnNewMessage,
     cleaned,
@@ -69,9 +69,6 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256_000
 """Teams activities are a few KB (Teams caps messages at about 28 KB); Sanic allows 100 MB."""
-
-CANNOT_READ = "Sorry, I can only read typed messages and button choices."
-"""Said when a message has no text Reflect can read (only an image, a file, a sticker)."""
 
 
 @dataclass(frozen=True)
@@ -293,14 +290,14 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         """What Rasa may see of this activity, or the apology to send instead of asking Rasa."""
         try:
             sender = self._door.pseudonymise(incoming.sender_key, channel=self.name())
-            if not incoming.text:
-                return CANNOT_READ
+            if not incoming.text:  # only an image, a file, a sticker
+                return render("teams_cannot_read").text
             admitted = await cleaned(self._door, incoming.text, sender=sender, memory=self._memory)
             return Admitted(text=admitted.text, sender=sender, metadata=admitted.metadata)
         except DoorError as exc:
-            return f"Sorry: {exc}."
+            return render("teams_door_refused", reason=str(exc)).text
         except MemoryUnavailable:
-            return NOT_HANDLED
+            return render("not_handled").text
 
 
 def _json_body(request: Request) -> Any:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.content.messages import render
 from bot.settings.config import PROJECT_ROOT, Settings
 from bot.teams import icons
 
@@ -35,32 +36,17 @@ ACCENT_COLOR = "#1F5F7A"
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 # --- What the app says about itself in Teams (the store-style listing) ---
+# The name, summary, description and command descriptions are in bot/content/messages.yml.
 SHORT_NAME = "Reflect"
-FULL_NAME = "Reflect: learning briefings from safeguarding practice reviews"
-SHORT_DESCRIPTION = "Talk through safeguarding practice review briefings and record reflections."
-FULL_DESCRIPTION = (
-    "Reflect helps practitioners and teams in a safeguarding children partnership work through "
-    "the learning briefing from a local child safeguarding practice review. It takes you "
-    "through the briefing in short pieces (what happened, the key learning, the "
-    "recommendations and what has changed since), links to the relevant procedures, and walks "
-    "you or your team through the points for discussion one at a time, ready for a team "
-    "meeting or group supervision.\n\n"
-    "You can record a reflection on what the learning means for your practice. Names, dates of "
-    "birth, addresses and other identifying details are removed before anything is stored, and "
-    "you are given a receipt code that lets you withdraw your reflection later.\n\n"
-    "Reflect does not replace your safeguarding procedures. If a child is in immediate danger, "
-    "call 999. Report any current concern about a child through your usual route; if you tell "
-    "Reflect about one, it shows the local contact numbers straight away."
-)
-#: Shown in Teams' command menu; each title is an NLU training example (data/nlu/), so picking
-#: one is understood exactly as typing it.
+#: Shown in Teams' command menu: each title with its description's name in messages.yml. Each
+#: title is an NLU training example (data/nlu/), so picking one is understood exactly as typing it.
 COMMANDS = (
-    ("menu", "Show what Reflect can do"),
-    ("discuss and reflect", "Go through the points for discussion, one at a time"),
-    ("key learning", "Read the key learning from the review"),
-    ("add a reflection", "Record an anonymised reflection on a discussion point"),
-    ("privacy", "What is stored, who sees it and for how long"),
-    ("help", "How to use Reflect"),
+    ("menu", "teams_command_menu"),
+    ("discuss and reflect", "teams_command_discuss"),
+    ("key learning", "teams_command_key_learning"),
+    ("add a reflection", "teams_command_add_reflection"),
+    ("privacy", "teams_command_privacy"),
+    ("help", "teams_command_help"),
 )
 BOT_SCOPES = ("personal", "team", "groupChat")
 
@@ -230,8 +216,11 @@ def build_manifest(settings: Settings, *, version: str) -> dict[str, Any]:
             "privacyUrl": settings.teams_privacy_url,
             "termsOfUseUrl": settings.teams_terms_url,
         },
-        "name": {"short": SHORT_NAME, "full": FULL_NAME},
-        "description": {"short": SHORT_DESCRIPTION, "full": FULL_DESCRIPTION},
+        "name": {"short": SHORT_NAME, "full": render("teams_app_name").text},
+        "description": {
+            "short": render("teams_app_summary").text,
+            "full": render("teams_app_description").text,
+        },
         "icons": {"color": COLOR_FILE, "outline": OUTLINE_FILE},
         "accentColor": ACCENT_COLOR,
         "bots": [
@@ -244,8 +233,8 @@ def build_manifest(settings: Settings, *, version: str) -> dict[str, Any]:
                     {
                         "scopes": list(BOT_SCOPES),
                         "commands": [
-                            {"title": title, "description": description}
-                            for title, description in COMMANDS
+                            {"title": title, "description": render(message).text}
+                            for title, message in COMMANDS
                         ],
                     }
                 ],

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
+from bot.content.messages import render
 from bot.reflections.receipts import RECEIPT_TOKEN
 
 #: The protocol sends at most this many messages (docs/widget-protocol.md).
 MAX_HISTORY_MESSAGES = 100
-RECEIPT_NOTE = "(shown once, not kept)"
 # A receipt token, with the Markdown emphasis or code marks around it if any (the note is not a
 # code and should not look like one).
 _RECEIPT_SHOWN = re.compile(r"(?P<mark>\*\*|\*|`)?" + RECEIPT_TOKEN.pattern + r"(?(mark)(?P=mark))")
@@ -70,7 +70,8 @@ def history_messages(
 
 def without_receipts(text: str) -> str:
     """Bot text with every receipt token replaced by a note: the code itself is never kept."""
-    return _RECEIPT_SHOWN.sub(RECEIPT_NOTE, text)
+    note = render("history_receipt_note").text
+    return _RECEIPT_SHOWN.sub(lambda _: note, text)
 
 
 def _current_session(events: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -282,6 +282,13 @@ def test_a_missing_or_empty_sender_is_refused(door: Door, sender: object) -> Non
     assert str(refused.value) == "a non-empty 'sender' is required"
 
 
+def test_a_sender_with_a_lone_surrogate_is_refused(door: Door) -> None:
+    with pytest.raises(DoorError) as refused:
+        door.pseudonymise("teams-user\ud800", channel="rest")
+
+    assert str(refused.value) == "the 'sender' must be text (it holds a lone surrogate)"
+
+
 def test_pseudonymise_is_deterministic_for_one_secret(door: Door) -> None:
     again = Door.create(secret=SECRET, payload_values=(), intents=INTENTS)
     raw = "29:1a-teams-user"

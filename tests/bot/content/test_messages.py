@@ -115,3 +115,10 @@ def test_parse_templates_strips_text_and_stringifies_buttons() -> None:
 def test_parse_templates_rejects_malformed_entries(raw: Any, message: str) -> None:
     with pytest.raises(MessageError, match=message):
         parse_templates(raw, file="m.yml")
+
+
+def test_the_widget_says_what_the_server_says_when_forgetting_fails() -> None:
+    """widget.js shows the same apology when it cannot reach the server to forget at all."""
+    widget = (MESSAGES_FILE.parents[1] / "web" / "static" / "widget.js").read_text(encoding="utf-8")
+
+    assert f'notForgotten: "{render("widget_not_forgotten").text}",' in widget

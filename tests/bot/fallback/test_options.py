@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.fallback.options import NONE_OF_THESE, OPTION_LABELS, likely_options
+from bot.fallback.options import OPTION_MESSAGES, likely_options, none_of_these, option
 
 SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
 MENU_AND_HELP = [
@@ -66,8 +66,8 @@ def test_skips_intents_that_are_not_offerable(skipped: str) -> None:
 
 
 def test_safety_intents_are_never_offered_as_a_guess() -> None:
-    assert "urgent_concern" not in OPTION_LABELS
-    assert "express_distress" not in OPTION_LABELS
+    assert "urgent_concern" not in OPTION_MESSAGES
+    assert "express_distress" not in OPTION_MESSAGES
 
 
 def test_dedupes_repeated_intents() -> None:
@@ -96,11 +96,41 @@ def test_falls_back_to_menu_and_help(entries: list[dict[str, Any]]) -> None:
 
 
 def test_always_ends_with_something_else() -> None:
-    for names in [(), ("ask_help",), ("a", "b"), tuple(OPTION_LABELS)]:
-        assert likely_options(ranking(*names))[-1] == NONE_OF_THESE == SOMETHING_ELSE
+    for names in [(), ("ask_help",), ("a", "b"), tuple(OPTION_MESSAGES)]:
+        assert likely_options(ranking(*names))[-1] == none_of_these() == SOMETHING_ELSE
+
+
+# The labels as they were when they lived in options.py; messages.yml must keep them word for word.
+LABELS = {
+    "ask_about_review": "About the review",
+    "ask_key_learning": "Key learning",
+    "ask_recommendations": "Recommendations",
+    "ask_action_taken": "Action taken since the review",
+    "ask_procedures": "Procedures and contacts",
+    "ask_how_to_refer": "How to refer a child",
+    "ask_other_review": "Other reviews",
+    "ask_staff_support": "Support for you",
+    "start_discussion": "Discuss and reflect",
+    "next_point": "Next point",
+    "repeat_point": "Repeat this point",
+    "skip_point": "Skip this point",
+    "previous_point": "Go back a point",
+    "stop_discussion": "Stop for now",
+    "resume_discussion": "Carry on where I left off",
+    "ask_help": "Help",
+    "show_menu": "Menu",
+    "start_over": "Start again",
+    "goodbye": "Goodbye",
+}
 
 
 def test_every_offered_intent_has_a_label() -> None:
-    options = likely_options(ranking(*OPTION_LABELS), limit=len(OPTION_LABELS))
+    options = likely_options(ranking(*OPTION_MESSAGES), limit=len(OPTION_MESSAGES))
 
-    assert [o["title"] for o in options[:-1]] == list(OPTION_LABELS.values())
+    assert [o["title"] for o in options[:-1]] == list(LABELS.values())
+    assert list(OPTION_MESSAGES) == list(LABELS)
+
+
+@pytest.mark.parametrize("intent", sorted(OPTION_MESSAGES))
+def test_an_option_is_its_label_from_messages_yml_and_its_intent_payload(intent: str) -> None:
+    assert option(intent) == {"title": LABELS[intent], "payload": f"/{intent}"}

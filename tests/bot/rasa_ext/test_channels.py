@@ -55,6 +55,16 @@ from tests.asgi import asgi_request
 from tests.bot.web.fakes import FakeRevocationList
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
 
+# What the channels say themselves, word for word (bot/content/messages.yml).
+REST_OFF = (
+    "The REST channel is off in production. Set REST_CHANNEL_TOKEN to turn it on "
+    "(see the README, Hardening)."
+)
+NO_SESSION = "This connection has no session yet: send session_request first."
+WRONG_SESSION = "That session_id is not the session of this connection."
+NOT_HANDLED = "Sorry, something went wrong handling that message. Please try again."
+NOT_FORGOTTEN = "Sorry, the conversation could not be forgotten just now. Please try again."
+
 INTENTS = domain_intents(_ROOT / "domain.yml")
 
 SECRET = b"channel-test-secret-0123456789abcd"
@@ -489,9 +499,9 @@ async def test_an_off_rest_channel_answers_403_and_reaches_nothing(rest_app: Any
     status, body = await _post(app, _json({"sender": "u1", "message": RAW_TEXT}))
     health = await asgi_request(app, "GET", "/webhooks/rest/")
 
-    assert (status, json.loads(body)) == (403, {"error": channels.REST_OFF})
-    assert (health.status, json.loads(health.body)) == (403, {"error": channels.REST_OFF})
-    assert "REST_CHANNEL_TOKEN" in channels.REST_OFF
+    assert (status, json.loads(body)) == (403, {"error": REST_OFF})
+    assert (health.status, json.loads(health.body)) == (403, {"error": REST_OFF})
+    assert "REST_CHANNEL_TOKEN" in REST_OFF
     assert recorder.messages == []
 
 
@@ -973,7 +983,7 @@ async def test_a_message_without_a_session_is_refused(widget: Any) -> None:
 
     assert w.recorder.messages == []
     assert w.sio.emitted == [
-        {"event": "error", "data": {"message": channels.NO_SESSION}, "room": "sid-10"},
+        {"event": "error", "data": {"message": NO_SESSION}, "room": "sid-10"},
         {"event": "turn_complete", "data": {}, "room": "sid-10"},
     ]
 
@@ -994,7 +1004,7 @@ async def test_a_message_naming_another_session_is_refused(widget: Any, claimed:
 
     assert w.recorder.messages == []
     assert w.sio.emitted == [
-        {"event": "error", "data": {"message": channels.WRONG_SESSION}, "room": "sid-11"},
+        {"event": "error", "data": {"message": WRONG_SESSION}, "room": "sid-11"},
         {"event": "turn_complete", "data": {}, "room": "sid-11"},
     ]
 
@@ -1008,7 +1018,7 @@ async def test_a_message_that_is_not_an_object_is_refused(widget: Any) -> None:
     await w.handler("user_uttered")("sid-13")
 
     assert w.recorder.messages == []
-    assert [e["data"] for e in w.sio.events("error")] == [{"message": channels.WRONG_SESSION}] * 2
+    assert [e["data"] for e in w.sio.events("error")] == [{"message": WRONG_SESSION}] * 2
 
 
 async def test_a_socket_that_has_gone_is_refused_quietly(widget: Any) -> None:
@@ -1072,7 +1082,7 @@ async def test_a_failure_in_rasa_is_an_error_and_still_completes_the_turn(
     await w.say("sid-17", RAW_TEXT)
 
     assert w.sio.emitted == [
-        {"event": "error", "data": {"message": channels.NOT_HANDLED}, "room": "sid-17"},
+        {"event": "error", "data": {"message": NOT_HANDLED}, "room": "sid-17"},
         {
             "event": "turn_complete",
             "data": {},
@@ -1131,7 +1141,7 @@ async def test_after_forget_no_tab_can_speak_for_the_session_or_resume_it(
     await w.say("sid-b", "next", session_id=token)
     confirm = await w.request_session("sid-d", token)
 
-    assert w.sio.events("error")[0]["data"] == {"message": channels.NO_SESSION}
+    assert w.sio.events("error")[0]["data"] == {"message": NO_SESSION}
     assert w.recorder.messages == []
     assert confirm["resumed"] is False and confirm["session_id"] != token
     assert w.sio.events("history") == []
@@ -1146,11 +1156,11 @@ async def test_forget_needs_the_session_bound_to_the_socket(
     token, sender = await _two_tabs(door, w)
     if claimed == "missing":
         await w.forget("sid-new", token)
-        expected = channels.NO_SESSION
+        expected = NO_SESSION
     else:
         await w.request_session("sid-new")
         await w.forget("sid-new", token if claimed == "someone-else" else claimed)
-        expected = channels.WRONG_SESSION
+        expected = WRONG_SESSION
 
     assert [e["data"]["message"] for e in w.sio.events("error")] == [expected]
     assert w.revoked.entries == {}
@@ -1169,7 +1179,7 @@ async def test_when_deleting_fails_the_session_is_kept_and_forget_can_be_repeate
     await w.forget("sid-a")
 
     assert w.sio.events("error") == [
-        {"event": "error", "data": {"message": channels.NOT_FORGOTTEN}, "room": "sid-a"}
+        {"event": "error", "data": {"message": NOT_FORGOTTEN}, "room": "sid-a"}
     ]
     assert w.sio.events("session_ended") == []
     assert w.sio.sessions["sid-a"]["token"] == token  # still bound: the widget may ask again
@@ -1193,7 +1203,7 @@ async def test_when_the_revocation_list_is_down_nothing_is_forgotten(
     await w.forget("sid-a")
 
     assert w.sio.sessions["sid-a"]["token"] == token
-    assert w.sio.events("error")[0]["data"] == {"message": channels.NOT_FORGOTTEN}
+    assert w.sio.events("error")[0]["data"] == {"message": NOT_FORGOTTEN}
     assert sender in w.store.trackers
     assert w.sio.events("session_ended") == []
 
@@ -1206,7 +1216,7 @@ async def test_without_a_tracker_store_nothing_is_revoked(door: Door, widget: An
 
     await w.forget("sid-a")
 
-    assert w.sio.events("error")[0]["data"] == {"message": channels.NOT_FORGOTTEN}
+    assert w.sio.events("error")[0]["data"] == {"message": NOT_FORGOTTEN}
     assert w.revoked.entries == {}
 
 
@@ -1242,7 +1252,7 @@ async def test_when_the_revocation_list_is_down_messages_and_resumes_fail_closed
     confirm = await w.request_session("sid-z", token)
 
     assert w.recorder.messages == []
-    assert w.sio.events("error")[0]["data"] == {"message": channels.NOT_HANDLED}
+    assert w.sio.events("error")[0]["data"] == {"message": NOT_HANDLED}
     assert confirm["resumed"] is False and confirm["session_id"] != token
     assert w.store.asked == []
 
@@ -1499,7 +1509,7 @@ async def test_live_another_session_hears_nothing_and_cannot_speak_for_it(
     await mine.say(my_token, "hello")
     await mine.next("turn_complete")
 
-    assert error == {"message": channels.WRONG_SESSION}
+    assert error == {"message": WRONG_SESSION}
     assert [m.text for m in live.recorder.messages] == ["hello"]
     assert theirs.queue("bot_uttered").empty()
 
@@ -1538,7 +1548,7 @@ async def test_live_forget_ends_the_session_in_both_tabs_and_empties_its_room(
     assert sio is not None
     assert list(sio.manager.get_participants("/", sender)) == []
     await second.say(token, "still there?")
-    assert await second.next("error") == {"message": channels.NO_SESSION}
+    assert await second.next("error") == {"message": NO_SESSION}
     again = await second.session(token)
     assert again["resumed"] is False and again["session_id"] != token
     assert live.recorder.messages == []

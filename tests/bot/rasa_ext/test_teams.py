@@ -26,7 +26,7 @@ from sanic import Sanic
 from bot.channels.door import MAX_MESSAGE_CHARS, Door
 from bot.channels.intents import domain_intents
 from bot.rasa_ext.channels import AnonymisingRestInput
-from bot.rasa_ext.teams import CANNOT_READ, TeamsInput, TeamsOutput
+from bot.rasa_ext.teams import TeamsInput, TeamsOutput
 from bot.reflections.receipts import code_from_token, receipt_placeholder
 from bot.settings.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
 from bot.teams.http import ConnectorError
@@ -376,6 +376,7 @@ async def test_an_over_long_message_gets_an_apology_not_rasa(
     assert recorder.messages == []
     (text,) = http.texts
     assert "too long" in text and "Sarah" not in text
+    assert text == f"Sorry: the message is too long (the limit is {MAX_MESSAGE_CHARS} characters)."
 
 
 async def test_a_message_without_text_gets_an_apology(
@@ -387,7 +388,7 @@ async def test_a_message_without_text_gets_an_apology(
     status, _ = await call(app, activity(None, attachments=[{"contentType": "image/png"}]))
 
     assert status == 200 and recorder.messages == []
-    assert http.texts == [CANNOT_READ]
+    assert http.texts == ["Sorry, I can only read typed messages and button choices."]
 
 
 async def test_receipt_codes_are_revealed_only_on_the_way_out(

@@ -150,6 +150,38 @@ def test_names_and_descriptions_fit_teams_limits(teams_settings: Settings) -> No
         assert len(command["description"]) <= 128
 
 
+def test_the_listing_is_worded_as_before_it_moved_to_messages_yml(
+    teams_settings: Settings,
+) -> None:
+    manifest, _ = built(teams_settings)
+    full = manifest["description"]["full"]
+
+    assert manifest["name"] == {
+        "short": "Reflect",
+        "full": "Reflect: learning briefings from safeguarding practice reviews",
+    }
+    assert manifest["description"]["short"] == (
+        "Talk through safeguarding practice review briefings and record reflections."
+    )
+    assert full.startswith("Reflect helps practitioners and teams in a safeguarding children ")
+    assert full.endswith("it shows the local contact numbers straight away.")
+    assert full.count("\n\n") == 2 and "\n\n\n" not in full
+    assert manifest["bots"][0]["commandLists"][0]["commands"] == [
+        {"title": "menu", "description": "Show what Reflect can do"},
+        {
+            "title": "discuss and reflect",
+            "description": "Go through the points for discussion, one at a time",
+        },
+        {"title": "key learning", "description": "Read the key learning from the review"},
+        {
+            "title": "add a reflection",
+            "description": "Record an anonymised reflection on a discussion point",
+        },
+        {"title": "privacy", "description": "What is stored, who sees it and for how long"},
+        {"title": "help", "description": "How to use Reflect"},
+    ]
+
+
 def test_command_titles_are_nlu_examples_so_picking_one_is_understood() -> None:
     examples = "\n".join(p.read_text() for p in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
     for title, _ in COMMANDS:

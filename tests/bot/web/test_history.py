@@ -15,9 +15,11 @@ from rasa.shared.core.events import (
 )
 
 from bot.reflections.receipts import receipt_placeholder
-from bot.web.history import RECEIPT_NOTE, history_messages, without_receipts
+from bot.web.history import history_messages, without_receipts
 
 TOKEN = "0123456789abcdef01234567"
+# Shown where a receipt code was (history_receipt_note in bot/content/messages.yml), word for word.
+RECEIPT_NOTE = "(shown once, not kept)"
 BUTTONS = [
     {"title": "Discuss and reflect", "payload": "/start_discussion"},
     {"title": "Police", "payload": '/choose_agency{"agency":"police"}'},
