@@ -310,6 +310,8 @@ class _Timing:
 # --------------------------------------------------------------------------------------------
 # The shape of a live concern, sentence by sentence
 # --------------------------------------------------------------------------------------------
+# A *current, specific* child or family plus a *present or future risk*, read sentence by
+# sentence with the neighbours (markers.yml explains the pieces).
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
 _NOTE_MAX_WORDS = 25
