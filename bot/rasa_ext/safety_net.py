@@ -45,7 +45,14 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.net import SafetyAssessment, Signal, assess, is_question, is_support_question
+from bot.safety.net import (
+    SafetyAssessment,
+    Signal,
+    assess,
+    is_question,
+    is_support_question,
+    warm_up,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +123,8 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyNet:
-        """Creates the component; nothing to train or load."""
+        """Creates the component (nothing to train) and reads the safety net's rules now."""
+        warm_up()
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -461,6 +461,16 @@ def _severity(found: SafetyAssessment) -> int:
     return {Signal.CHECK: 2, Signal.DISTRESS: 1}.get(found.signal, 0)
 
 
+def warm_up() -> None:
+    """Read and compile the rules now rather than on the first message.
+
+    The Rasa component calls this when the model loads, which happens once before the server
+    forks its workers (bot/rasa_ext/prefork.py), so no practitioner's first message waits for
+    the rules to be read, and the workers share the compiled patterns.
+    """
+    assess(" ".join(["a reflection on what we learned"] * (_GATE_FROM // 20)))
+
+
 def assess(text: str) -> SafetyAssessment:
     r"""Assess a message, or a draft written over several messages (paragraphs), as a whole.
 

@@ -547,3 +547,12 @@ def test_a_child_reported_as_fine_but_with_a_worry_is_not_all_clear(net: SafetyN
     )
     net.process([message])
     assert _intent(message)[0] in (URGENT, CHECK)
+
+
+def test_the_rules_are_read_when_the_model_loads_not_on_the_first_message(create_net: Any) -> None:
+    """The model loads once before the workers fork: the rules must be compiled by then."""
+    from bot.safety import rules
+
+    rules.book.cache_clear()
+    create_net()
+    assert rules.book.cache_info().currsize == 1
