@@ -1011,7 +1011,7 @@ class NameRule:
 
 
 def _too_short(w: _Word) -> Verdict:
-    """One letter alone is not a name ("I", "a"); initials are found after the rules."""
+    """One letter alone is not a name: "I", "a" (initials are found by the passes later)."""
     return NOT_A_NAME if len(w.tok.text) < 2 else None
 
 
@@ -1079,7 +1079,7 @@ def _stopword_after_kin_surname(w: _Word) -> Verdict:
 
 
 def _stopword(w: _Word) -> Verdict:
-    """Otherwise a lower-case function word is the word: "I will", "we may", "the"."""
+    """Otherwise a lower-case function word is the word: "I will", "we may"."""
     return NOT_A_NAME
 
 
@@ -1180,7 +1180,7 @@ def _is_acronym_shaped(w: _Word) -> bool:
 
 
 def _acronym_family(w: _Word) -> Verdict:
-    """Capitals between "the" and "family": "the WARD family"."""
+    """Capitals between "the" and "family" that family_label passed over: "the BIG family"."""
     nxt, prev = w.nxt, w.prev
     if nxt is not None and nxt.lower == "family" and prev is not None and prev.lower == "the":
         return P_NAME
@@ -1188,7 +1188,7 @@ def _acronym_family(w: _Word) -> Verdict:
 
 
 def _initials_after_kin(w: _Word) -> Verdict:
-    """Initials or a known name in capitals after a role word: "mum KT", "Father: ALI"."""
+    """Initials or a known name in capitals after a role word: "mum KT", "dad JB"."""
     tok = w.tok
     if not w.context or w.ctx.toks[w.i - 1].poss:  # not "Mum's NI number"
         return None
@@ -1224,7 +1224,7 @@ def _unknown_in_capitals(w: _Word) -> Verdict:
 
 
 def _acronym(w: _Word) -> Verdict:
-    """Otherwise an acronym is not a name: "MASH", "DSL", "LADO", "GPs"."""
+    """Otherwise an acronym is not a name: "met the XYZ team", "the GPs"."""
     return NOT_A_NAME
 
 
@@ -1243,7 +1243,7 @@ def _is_in_capitals(w: _Word) -> bool:
 
 
 def _capitals_after_kin(w: _Word) -> Verdict:
-    """A word in capitals after a role word: "Carer: WOODS", "dad BAKER"."""
+    """A word in capitals after a role word: "dad BAKER" (not a first name that is a word)."""
     return P_NAME_CONTEXT if w.tok.upper and w.context and not w.ambiguous else None
 
 
@@ -1304,16 +1304,10 @@ def _is_lower_verblike(w: _Word) -> bool:
 
 
 def _verblike_after_person_verb(w: _Word) -> Verdict:
-    """A verb-like name after a verb that takes a person: "told mark", "nan pat said"."""
+    """A verb-like name after a verb that takes a person: "told mark", "asked who rob was"."""
     if _is_lower_verblike(w) and (w.person_verb or (w.context and w.evidence)):
         return P_NAME_CONTEXT
     return None
-
-
-def _verblike_after_naming_word(w: _Word) -> Verdict:
-    """A verb-like name after a naming word: "the referral named jack", "a man called rob"."""
-    named = w.prev is not None and w.prev.lower in _NAMING_WORDS
-    return P_NAME_CONTEXT if _is_lower_verblike(w) and named else None
 
 
 def _verblike_kin_surname(w: _Word) -> Verdict:
@@ -1336,7 +1330,7 @@ def _verblike_after_kin_copula(w: _Word) -> Verdict:
 
 
 def _verblike_word(w: _Word) -> Verdict:
-    """Otherwise a lower-case verb-like name is the word: "mum will be there", "mark it"."""
+    """Otherwise a lower-case verb-like name is the word: "please mark it as done"."""
     return NOT_A_NAME if _is_lower_verblike(w) else None
 
 
@@ -1351,7 +1345,7 @@ def _lower_evidence_after(w: _Word) -> Verdict:
 
 
 def _lower_coordinated(w: _Word) -> Verdict:
-    """A lower-case word-name joined by "and" to a name: "jade and kyle"."""
+    """A lower-case word-name joined by "and" to a name before it: "kyle and jade were late"."""
     return P_NAME if not w.tok.cap and w.coordinated else None
 
 
@@ -1401,7 +1395,7 @@ def _mid_sentence(w: _Word) -> Verdict:
 
 
 def _opener_not_a_word(w: _Word) -> Verdict:
-    """A sentence opens with a short name that is not a word: "Bex rang", "Dom is 4"."""
+    """A sentence opens with a word-name that is not a word itself: "Ed rang twice"."""
     return P_NAME if not w.english else None
 
 
@@ -1411,13 +1405,13 @@ def _opener_with_evidence(w: _Word) -> Verdict:
 
 
 def _opener_then_surname(w: _Word) -> Verdict:
-    """A sentence opens with a word-name and a capitalised surname: "Hope Evans rang"."""
+    """A sentence opens with a word-name and a capitalised surname: "Grace Baker is the carer"."""
     nxt = w.nxt
     return P_NAME if nxt is not None and nxt.cap and w.ctx.is_surname(nxt.lower) else None
 
 
 def _opener_then_verb(w: _Word) -> Verdict:
-    """A sentence opens with a word-name that seldom opens as a word: "Sky was quiet"."""
+    """A sentence opens with a word-name that seldom opens as a word: "Heather at the nursery"."""
     return P_NAME if w.low not in w.ctx.lex.openers and _opens_as_name(w.ctx, w.i) else None
 
 
@@ -1449,7 +1443,7 @@ def _surname_plural(w: _Word) -> Verdict:
 
 
 def _capitalised_family(w: _Word) -> Verdict:
-    """A capitalised word before "family", mid-sentence: "the Mensah family", "Baker family"."""
+    """A capitalised word before "family", mid-sentence: "we visited Baker family at home"."""
     tok, nxt = w.tok, w.nxt
     if (
         tok.cap
@@ -1481,7 +1475,7 @@ def _is_capitalised_non_word(w: _Word) -> bool:
 
 
 def _capitalised_non_word(w: _Word) -> Verdict:
-    """A capitalised non-word mid-sentence or with a cue: "Okonkwo", "Zbigniew said"."""
+    """A capitalised non-word mid-sentence or with a cue: "spoke to Quenby today"."""
     tok = w.tok
     if tok.cap and not w.english and (not tok.initial or tok.poss or w.context or w.evidence):
         return P_NAME
@@ -1489,7 +1483,7 @@ def _capitalised_non_word(w: _Word) -> Verdict:
 
 
 def _opening_non_word(w: _Word) -> Verdict:
-    """Otherwise a capitalised non-word opening a sentence is not a name: "Tbh it went ok"."""
+    """Otherwise a capitalised non-word opening a sentence is not a name: "Gonzo journalism"."""
     return NOT_A_NAME if w.tok.cap and not w.english else None
 
 
@@ -1516,7 +1510,7 @@ def _word_surname_with_cue(w: _Word) -> Verdict:
 
 
 def _word_after_naming_word(w: _Word) -> Verdict:
-    """A capitalised word mid-sentence after a naming word: "a man called Hunter"."""
+    """A capitalised word mid-sentence after a naming word: "a man called Bear"."""
     tok, p = w.tok, w.prev
     naming = p is not None and p.lower in _NAMING_WORDS and not p.cap
     if tok.cap and w.english and not tok.initial and w.low not in STOPWORDS and naming:
@@ -1550,7 +1544,7 @@ def _is_lower_unknown(w: _Word) -> bool:
 
 
 def _unknown_after_cue(w: _Word) -> Verdict:
-    """An unknown lower-case word after a cue: "mum kayden", "told leyton", "who tymon was"."""
+    """An unknown lower-case word after a cue: "mum zorvan", "told leyton", "who tymon was"."""
     cue = w.context or w.verb_before or w.tok.poss or w.ctx.kin_coordinated(w.i) or w.who_is
     return P_NAME_CONTEXT if cue else None
 
@@ -1600,7 +1594,7 @@ def _unknown_said(w: _Word) -> Verdict:
 
 
 def _unknown_coordinated(w: _Word) -> Verdict:
-    """An unknown word joined by "and" to a name: "bronwen and ceri"."""
+    """An unknown word joined by "and" to a name: "Sarah and keela were late"."""
     return P_NAME if w.coordinated else None
 
 
@@ -1686,7 +1680,6 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
             ("ambiguous_lower_with_kin", _lower_with_kin),
             ("ambiguous_lower_before_verb", _lower_before_verb),
             ("verblike_after_person_verb", _verblike_after_person_verb),
-            ("verblike_after_naming_word", _verblike_after_naming_word),
             ("verblike_kin_surname", _verblike_kin_surname),
             ("verblike_after_kin", _verblike_after_kin),
             ("verblike_after_kin_copula", _verblike_after_kin_copula),
@@ -1925,7 +1918,7 @@ def _extends_name(ctx: _Ctx, j: int, cur: _Tok, nxt: _Tok) -> bool:
 
 
 def _surnames_after(st: _Found) -> None:
-    """Surname-like words after a found name join it: "Kelly Adams", "tom harris"."""
+    """Surname-like words after a found name join it: "spoke to Kelly Thorn today"."""
     toks, found, ctx = st.toks, st.found, st.ctx
     for i in sorted(found):
         j = i
@@ -2040,12 +2033,11 @@ def _run_pass(
     if trace is None:
         run(st)
         return
-    before = set(st.found)
+    before, joined = set(st.found), set(st.comma_joined)
     run(st)
     toks = st.toks
-    trace.extend(
-        RuleHit(toks[j].start, toks[j].end, name, True) for j in sorted(st.found.keys() - before)
-    )
+    added = (st.found.keys() - before) | (st.comma_joined - joined)  # words found, or joined
+    trace.extend(RuleHit(toks[j].start, toks[j].end, name, True) for j in sorted(added))
 
 
 def _name_spans(st: _Found) -> list[Candidate]:
