@@ -420,7 +420,7 @@ class RuleReport:
         return [asdict(t) for t in self.tallies]
 
 
-def _overlaps(start: int, end: int, spans: Sequence[Span] | Sequence[RuleHit]) -> list[int]:
+def _overlaps(start: int, end: int, spans: Sequence[Span | RuleHit]) -> list[int]:
     return [k for k, s in enumerate(spans) if s.start < end and start < s.end]
 
 

@@ -16,6 +16,10 @@ Ambiguous names are redacted when capitalised mid-sentence (except months: "in M
 context word, in a possessive, coordinated with another name ("Grace and Will", "jade and kyle"),
 or sentence-initial with a following reporting verb ("Rose was 16 when..."). "I will", "a rose",
 "Grace period", "Frank discussion", "May I suggest" survive.
+
+Each word is judged by :data:`NAME_RULES`, an ordered tuple of small named rules (the first with
+a verdict wins); :data:`NAME_PASSES` then extend and add names. ``find_names(..., trace=[])``
+records which rule or pass decided each word, for the evaluator's ``--rules`` report.
 """
 
 from __future__ import annotations
