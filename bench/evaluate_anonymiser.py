@@ -3,6 +3,7 @@
 Usage::
 
     python -m bench.evaluate_anonymiser tests/data/anonymisation_dev.txt [--json] [--show-misses]
+    python -m bench.evaluate_anonymiser tests/data/blind/anonymisation_blind_1.txt --rules
 
 The dev-set format is one text a line (blank lines and ``#`` lines ignored) with identifiers
 marked inline as ``[[TYPE:original text]]``. The parsing and metric functions are importable so
@@ -22,6 +23,12 @@ Metrics, and why:
 * **Over-redaction**: share of ordinary word tokens (not part of any identifier) that a span
   touched; the cost practitioners pay in lost meaning.
 * **Precision-ish**: share of detected spans that overlap a gold identifier.
+
+``--rules`` adds, per name rule (``bot.anonymise.names.NAME_RULES``, then the passes after them),
+how many words it decided and how many of those were right: a true name for a rule that found a
+name, an ordinary word for one that ruled a word out. Then, for each missed name and each
+ordinary word lost inside a NAME span, which rules fired on it ("none": another layer, such as a
+first-name-and-surname pair or a repeat of a name found once, or nothing at all).
 """
 
 from __future__ import annotations
@@ -31,21 +38,30 @@ import json
 import re
 import statistics
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.anonymise.spans import TYPES, Span
+
+if TYPE_CHECKING:  # importing the names layer would need the whole anonymiser (presidio_compare)
+    from bot.anonymise.names import RuleHit
 
 __all__ = [
     "Example",
     "Miss",
+    "RuleNote",
+    "RuleReport",
+    "RuleTally",
     "Scores",
     "TypeScore",
     "load_devset",
     "main",
     "parse_line",
+    "rule_report",
     "score",
     "time_per_message",
 ]
@@ -253,12 +269,19 @@ def load_conversations(path: str | Path) -> list[list[Example]]:
     return conversations
 
 
-def conversation_spans(conversations: Sequence[Sequence[Example]]) -> list[list[Span]]:
+def conversation_spans(
+    conversations: Sequence[Sequence[Example]], hits: list[list[RuleHit]] | None = None
+) -> list[list[Span]]:
     """Spans for every message, each conversation remembering what it redacted, as the door does.
 
     Plain tokens stand in for the door's keyed hashes (the matching is the same).
+
+    Args:
+        conversations: From :func:`load_conversations`.
+        hits: If given, each message's name-rule decisions are appended to it (``--rules``).
     """
     from bot.anonymise.memory import detect_in_conversation
+    from bot.anonymise.names import RuleHit
     from bot.anonymise.normalise import normalise
 
     out: list[list[Span]] = []
@@ -266,10 +289,15 @@ def conversation_spans(conversations: Sequence[Sequence[Example]]) -> list[list[
         memory: dict[str, str] = {}
         for example in conversation:
             normalised = normalise(example.text)
-            spans, tokens = detect_in_conversation(normalised.text, memory.get if memory else None)
+            trace: list[RuleHit] | None = None if hits is None else []
+            known = memory.get if memory else None
+            spans, tokens = detect_in_conversation(normalised.text, known, trace)
             for token, kind in tokens.items():
                 memory.setdefault(token, kind)
-            out.append([Span(*normalised.original_span(s.start, s.end), s.type) for s in spans])
+            back = normalised.original_span
+            out.append([Span(*back(s.start, s.end), s.type) for s in spans])
+            if hits is not None and trace is not None:
+                hits.append([RuleHit(*back(h.start, h.end), h.rule, h.name) for h in trace])
     return out
 
 
@@ -339,6 +367,136 @@ def score(examples: Sequence[Example], detect_fn: DetectFn) -> Scores:
     return sc
 
 
+@dataclass
+class RuleTally:
+    """What one name rule or pass decided over a set (for ``--rules``).
+
+    Attributes:
+        rule: Its name, as in ``NAME_RULES`` / ``NAME_PASSES``.
+        verdict: "name" (it judged words names) or "not a name" (it ruled words out).
+        decisions: Words (or spans) it decided.
+        right: A true name (for "name"), or an ordinary word (for "not a name").
+        wrong: An ordinary word redacted (over-redaction), or a true name ruled out.
+        other: Inside another kind of identifier (a place taken for a name...).
+    """
+
+    rule: str
+    verdict: str
+    decisions: int = 0
+    right: int = 0
+    wrong: int = 0
+    other: int = 0
+
+
+@dataclass(frozen=True)
+class RuleNote:
+    """A missed name or an over-redacted word, and the name rules that fired on it.
+
+    Attributes:
+        line: 1-based index of the text (as in :class:`Miss`).
+        kind: "MISSED" (a gold name not covered) or "OVER" (an ordinary word in a NAME span).
+        text: The name or the word.
+        rules: The rules and passes that decided it ("month (not a name)"); empty for none.
+        context: The whole text.
+    """
+
+    line: int
+    kind: str
+    text: str
+    rules: tuple[str, ...]
+    context: str
+
+
+@dataclass
+class RuleReport:
+    """The ``--rules`` report: per-rule tallies in rule order, and notes on misses and losses."""
+
+    tallies: list[RuleTally] = field(default_factory=list)
+    notes: list[RuleNote] = field(default_factory=list)
+    silent: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[dict[str, object]]:
+        """JSON-ready tallies (rule names and figures only, no identifier strings)."""
+        return [asdict(t) for t in self.tallies]
+
+
+def _overlaps(start: int, end: int, spans: Sequence[Span | RuleHit]) -> list[int]:
+    return [k for k, s in enumerate(spans) if s.start < end and start < s.end]
+
+
+def _hit_labels(hits: Sequence[RuleHit]) -> tuple[str, ...]:
+    labels = (h.rule if h.name else f"{h.rule} (not a name)" for h in hits)
+    return tuple(dict.fromkeys(labels))
+
+
+def _tally(tallies: dict[tuple[str, str], RuleTally], hit: RuleHit, gold: Sequence[Span]) -> None:
+    verdict = "name" if hit.name else "not a name"
+    tally = tallies.setdefault((hit.rule, verdict), RuleTally(hit.rule, verdict))
+    tally.decisions += 1
+    kinds = {gold[k].type for k in _overlaps(hit.start, hit.end, gold)}
+    if not kinds:
+        tally.wrong += hit.name
+        tally.right += not hit.name
+    elif "NAME" in kinds:
+        tally.right += hit.name
+        tally.wrong += not hit.name
+    else:
+        tally.other += 1
+
+
+def _notes(
+    line: int, ex: Example, spans: Sequence[Span], hits: Sequence[RuleHit]
+) -> list[RuleNote]:
+    """Missed gold names, and ordinary words inside NAME spans, with the rules on each."""
+    notes = []
+    for g in ex.gold:
+        if g.type == "NAME" and not _covered(ex.text, g.start, g.end, spans):
+            fired = _hit_labels([hits[k] for k in _overlaps(g.start, g.end, hits)])
+            notes.append(RuleNote(line, "MISSED", ex.text[g.start : g.end], fired, ex.text))
+    names = [s for s in spans if s.type == "NAME"]
+    for w in _WORD.finditer(ex.text):
+        if _overlaps(w.start(), w.end(), ex.gold) or not _overlaps(w.start(), w.end(), names):
+            continue
+        fired = _hit_labels([hits[k] for k in _overlaps(w.start(), w.end(), hits)])
+        notes.append(RuleNote(line, "OVER", w.group(), fired, ex.text))
+    return notes
+
+
+def rule_report(
+    examples: Sequence[Example],
+    spans: Sequence[Sequence[Span]],
+    hits: Sequence[Sequence[RuleHit]],
+) -> RuleReport:
+    """Which name rules decided what over a set, and which fired on each miss or lost word.
+
+    Args:
+        examples: The set (from :func:`load_devset`, or the later messages of conversations).
+        spans: The spans detected in each example.
+        hits: The name layer's decisions in each example
+            (:func:`bot.anonymise.core.detect_with_rules`).
+
+    Returns:
+        The :class:`RuleReport`: tallies in rule order (``NAME_RULES``, then ``NAME_PASSES``),
+        rules that never fired, and notes on every missed name and over-redacted word.
+    """
+    from bot.anonymise.names import NAME_PASSES, NAME_RULES
+
+    order = [rule.name for rule in NAME_RULES] + [name for name, _ in NAME_PASSES]
+    tallies: dict[tuple[str, str], RuleTally] = {}
+    report = RuleReport()
+    for line, (ex, found, decided) in enumerate(zip(examples, spans, hits, strict=True), start=1):
+        for hit in decided:
+            _tally(tallies, hit, ex.gold)
+        report.notes.extend(_notes(line, ex, found, decided))
+    rank = {name: k for k, name in enumerate(order)}
+    report.tallies = sorted(
+        tallies.values(), key=lambda t: (rank.get(t.rule, len(rank)), t.verdict)
+    )
+    fired = {t.rule for t in report.tallies}
+    report.silent = [name for name in order if name not in fired]
+    return report
+
+
 def time_per_message(
     examples: Sequence[Example], fn: Callable[[str], object], repeat: int = 20
 ) -> tuple[float, float]:
@@ -401,6 +559,67 @@ def _print_report(sc: Scores, median_ms: float, p95_ms: float, repeat: int) -> N
     )
 
 
+def _print_rules(report: RuleReport) -> None:
+    print("\nNAME RULES (right: a true name if the verdict is 'name', an ordinary word if 'not a")
+    print(
+        "name'; wrong: an over-redacted word, or a true name ruled out; other: another identifier)"
+    )
+    print(f"  {'rule':<36} {'verdict':<10} {'decided':>7} {'right':>6} {'wrong':>6} {'other':>6}")
+    for t in report.tallies:
+        print(
+            f"  {t.rule:<36} {t.verdict:<10} {t.decisions:>7} {t.right:>6} {t.wrong:>6} "
+            f"{t.other:>6}"
+        )
+    silent = f"never fired ({len(report.silent)}): {', '.join(report.silent) or '-'}"
+    print(textwrap.fill(silent, width=100, initial_indent="  ", subsequent_indent="    "))
+    print("\nMISSED NAMES AND OVER-REDACTED WORDS, WITH THE RULES THAT FIRED (dev use only;")
+    print("none: another layer, such as a first name and surname pair or a repeat, or no rule):")
+    for n in report.notes:
+        fired = ", ".join(n.rules) or "none"
+        print(f"  text {n.line:>3} {n.kind:<6} {n.text!r}  <- {fired}  | {n.context[:90]}")
+    if not report.notes:
+        print("  (none)")
+
+
+def _print_misses(sc: Scores) -> None:
+    print("\nMISSED:")
+    for m in sc.misses:
+        print(f"  text {m.line:>3} {m.type:<11} {m.text!r}  | {m.context[:110]}")
+    print("\nSPURIOUS:")
+    for m in sc.spurious:
+        print(f"  text {m.line:>3} {m.type:<11} {m.text!r}  | {m.context[:110]}")
+    print("\nORDINARY WORDS LOST:")
+    for m in sc.lost_words:
+        print(f"  text {m.line:>3} {m.text!r}  | {m.context[:110]}")
+
+
+def _detect_set(
+    args: argparse.Namespace,
+) -> tuple[list[Example], list[list[Span]], list[list[RuleHit]] | None]:
+    """The examples to score, the spans found in each, and the name rules' hits if ``--rules``."""
+    from bot.anonymise.core import detect, detect_with_rules
+
+    hits: list[list[RuleHit]] | None = [] if args.rules else None
+    if not args.conversations:
+        examples = load_devset(args.devset)
+        if hits is None:
+            return examples, [detect(ex.text) for ex in examples], None
+        found = [detect_with_rules(ex.text) for ex in examples]
+        hits.extend(h for _, h in found)
+        return examples, [s for s, _ in found], hits
+    conversations = load_conversations(args.devset)
+    spans = conversation_spans(conversations, hits)
+    # Later messages only: the first of each is what the plain set measures.
+    later = [i > 0 for conv in conversations for i, _ in enumerate(conv)]
+    examples = [ex for conv in conversations for ex in conv]
+    keep = [k for k, is_later in enumerate(later) if is_later]
+    return (
+        [examples[k] for k in keep],
+        [spans[k] for k in keep],
+        None if hits is None else [hits[k] for k in keep],
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point.
 
@@ -410,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         Process exit code.
     """
-    from bot.anonymise import anonymise, detect
+    from bot.anonymise import anonymise
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("devset", type=Path)
@@ -424,20 +643,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="the set is conversations ('=== ' lines); score later messages with memory",
     )
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="per name rule: words decided, right and wrong; the rules behind each miss and "
+        "over-redacted word (dev use only)",
+    )
     args = parser.parse_args(argv)
-    if args.conversations:
-        conversations = load_conversations(args.devset)
-        found = iter(conversation_spans(conversations))
-        # Later messages only: the first of each is what the plain set measures.
-        later = [(i > 0) for conv in conversations for i, _ in enumerate(conv)]
-        pairs = [(ex, next(found)) for conv in conversations for ex in conv]
-        examples = [ex for (ex, _), keep in zip(pairs, later, strict=True) if keep]
-        spans_later = iter([spans for (_, spans), keep in zip(pairs, later, strict=True) if keep])
-        sc = score(examples, lambda _text: next(spans_later))
-    else:
-        examples = load_devset(args.devset)
-        sc = score(examples, detect)
+    examples, spans, hits = _detect_set(args)
+    replay = iter(spans)
+    sc = score(examples, lambda _text: next(replay))
     median_ms, p95_ms = time_per_message(examples, anonymise, repeat=args.repeat)
+    report = None if hits is None else rule_report(examples, spans, hits)
     if args.json:
         out = sc.summary()
         out["time_ms"] = {
@@ -445,19 +662,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "p95": round(p95_ms, 4),
             "repeat": args.repeat,
         }
+        if report is not None:
+            out["rules"] = report.summary()
         print(json.dumps(out, indent=2))
     else:
         _print_report(sc, median_ms, p95_ms, args.repeat)
     if args.show_misses:
-        print("\nMISSED:")
-        for m in sc.misses:
-            print(f"  text {m.line:>3} {m.type:<11} {m.text!r}  | {m.context[:110]}")
-        print("\nSPURIOUS:")
-        for m in sc.spurious:
-            print(f"  text {m.line:>3} {m.type:<11} {m.text!r}  | {m.context[:110]}")
-        print("\nORDINARY WORDS LOST:")
-        for m in sc.lost_words:
-            print(f"  text {m.line:>3} {m.text!r}  | {m.context[:110]}")
+        _print_misses(sc)
+    if report is not None and not args.json:
+        _print_rules(report)
     return 0
 
 

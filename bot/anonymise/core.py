@@ -26,7 +26,13 @@ from types import MappingProxyType
 from bot.anonymise.fragments import find_edge_fragments
 from bot.anonymise.lexicon import Lexicon, lexicon, place_matchers
 from bot.anonymise.locations import find_locations, is_sentence_start, protected_ranges
-from bot.anonymise.names import NAME_VERBS_AFTER, STOPWORDS, find_names, typo_of_english
+from bot.anonymise.names import (
+    NAME_VERBS_AFTER,
+    STOPWORDS,
+    RuleHit,
+    find_names,
+    typo_of_english,
+)
 from bot.anonymise.normalise import normalise
 from bot.anonymise.patterns import find_structured
 from bot.anonymise.spans import Candidate, Span, merge
@@ -37,6 +43,7 @@ __all__ = [
     "anonymise",
     "detect",
     "detect_normalised",
+    "detect_with_rules",
     "placeholder_only",
     "redact",
 ]
@@ -295,13 +302,17 @@ def _inside(cand: Candidate, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= cand.start and cand.end <= end for start, end in ranges)
 
 
-def detect_normalised(text: str, extra: Iterable[Candidate] = ()) -> list[Span]:
+def detect_normalised(
+    text: str, extra: Iterable[Candidate] = (), trace: list[RuleHit] | None = None
+) -> list[Span]:
     """Find every identifier in already-normalised text (see :mod:`bot.anonymise.normalise`).
 
     Args:
         text: Text as :func:`bot.anonymise.normalise.normalise` returns it.
         extra: Spans proposed by the caller, merged with the layers' own before propagation
             (the door passes identifiers remembered from earlier in the conversation).
+        trace: If given, the name layer appends which rule decided each word (see
+            :func:`detect_with_rules`); the door passes nothing and pays nothing.
 
     Returns:
         Non-overlapping spans on ``text``, sorted by start.
@@ -313,7 +324,7 @@ def detect_normalised(text: str, extra: Iterable[Candidate] = ()) -> list[Span]:
     cands.extend(c for c in find_edge_fragments(text) if not _inside(c, protected))
     cands.extend(c for c in _name_pairs(text) if not _inside(c, protected))
     covered = [(c.start, c.end) for c in cands if c.type in {"EMAIL", "URL", "HANDLE"}]
-    cands.extend(find_names(text, protected, covered))
+    cands.extend(find_names(text, protected, covered, trace))
     # Again after propagation: "her son Rain Brook; Mr Rain was" finds the first "Rain" only
     # from the second, and its surname only then.
     return _neighbours(text, _propagate(text, _neighbours(text, merge(cands)), protected))
@@ -337,6 +348,33 @@ def detect(text: str) -> list[Span]:
     if normalised.starts is None:
         return spans
     return [Span(*normalised.original_span(s.start, s.end), s.type) for s in spans]
+
+
+def detect_with_rules(text: str) -> tuple[list[Span], list[RuleHit]]:
+    """:func:`detect`, and which name rule or pass decided each word it judged.
+
+    For the evaluator's ``--rules`` report: which rule made each name, over-redaction or miss.
+    The spans are exactly :func:`detect`'s; offsets of both refer to the ORIGINAL text.
+
+    Args:
+        text: Raw user text.
+
+    Returns:
+        The spans, and one :class:`~bot.anonymise.names.RuleHit` per decision of the name layer
+        (a word a rule judged a name or ruled out, a word or span a later pass added). Names
+        found by other means (a first name and surname pair, a repeat of a name found once)
+        have no hit.
+    """
+    normalised = normalise(text)
+    hits: list[RuleHit] = []
+    spans = detect_normalised(normalised.text, trace=hits)
+    if normalised.starts is None:
+        return spans, hits
+    back = normalised.original_span
+    return (
+        [Span(*back(s.start, s.end), s.type) for s in spans],
+        [RuleHit(*back(h.start, h.end), h.rule, h.name) for h in hits],
+    )
 
 
 def _replace(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:

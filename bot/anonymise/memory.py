@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 
 from bot.anonymise.lexicon import lexicon
 from bot.anonymise.locations import is_sentence_start
-from bot.anonymise.names import NAME_VERBS_AFTER, STOPWORDS, TITLES
+from bot.anonymise.names import NAME_VERBS_AFTER, STOPWORDS, TITLES, RuleHit
 from bot.anonymise.spans import Candidate, Span
 
 _INITIALS_KEY = "initials:"
@@ -187,7 +187,9 @@ def recalled_candidates(text: str, known: Callable[[str], str | None]) -> list[C
 
 
 def detect_in_conversation(
-    text: str, known: Callable[[str], str | None] | None
+    text: str,
+    known: Callable[[str], str | None] | None,
+    trace: list[RuleHit] | None = None,
 ) -> tuple[list[Span], dict[str, str]]:
     """Detect identifiers in one normalised message of a conversation, and what to remember.
 
@@ -195,6 +197,8 @@ def detect_in_conversation(
         text: The message, normalised.
         known: What the conversation remembers (see :func:`recalled_candidates`), or ``None``
             for its first message.
+        trace: If given, which name rule decided each word is appended (the evaluator's
+            ``--rules`` report; see :func:`bot.anonymise.core.detect_with_rules`).
 
     Returns:
         The spans (remembered repeats included) and the tokens this message adds to memory.
@@ -202,5 +206,5 @@ def detect_in_conversation(
     from bot.anonymise.core import detect_normalised  # core does not import this module
 
     extra = recalled_candidates(text, known) if known is not None else []
-    spans = detect_normalised(text, extra)
+    spans = detect_normalised(text, extra, trace)
     return spans, memory_tokens(text, spans)

@@ -16,11 +16,16 @@ Ambiguous names are redacted when capitalised mid-sentence (except months: "in M
 context word, in a possessive, coordinated with another name ("Grace and Will", "jade and kyle"),
 or sentence-initial with a following reporting verb ("Rose was 16 when..."). "I will", "a rose",
 "Grace period", "Frank discussion", "May I suggest" survive.
+
+Each word is judged by :data:`NAME_RULES`, an ordered tuple of small named rules (the first with
+a verdict wins); :data:`NAME_PASSES` then extend and add names. ``find_names(..., trace=[])``
+records which rule or pass decided each word, for the evaluator's ``--rules`` report.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.anonymise.lexicon import Lexicon, lexicon
@@ -28,6 +33,11 @@ from bot.anonymise.locations import is_sentence_start
 from bot.anonymise.spans import Candidate
 
 __all__ = [
+    "NAME_PASSES",
+    "NAME_RULES",
+    "NOT_A_NAME",
+    "NameRule",
+    "RuleHit",
     "find_names",
 ]
 
@@ -635,240 +645,6 @@ class _Ctx:
         return False
 
 
-def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> int | None:
-    """Return a priority if token i is (part of) a name, else None."""
-    tok = ctx.toks[i]
-    low = tok.lower
-    if len(tok.text) < 2:
-        return None
-    if low in STOPWORDS and not tok.cap:
-        # "spoke to will", "talked to may", "mum may about the plan": a modal cannot stand
-        # there, so it is a name.
-        if low in ctx.lex.ambiguous and (ctx.verb_before(i) or ctx.who_is(i)):
-            return P_NAME_CONTEXT  # "spoke to will", "checked who may was"
-        named = ctx.prev(i)
-        if low in ctx.lex.ambiguous and named is not None and named.lower in _NAMING_WORDS:
-            return P_NAME_CONTEXT  # "the referral named will as the carer"
-        nxt = ctx.next(i)
-        if low in ctx.lex.ambiguous and nxt is not None and nxt.lower in NAME_VERBS_AFTER:
-            return P_NAME  # "may said she was frightened": no modal before "said"
-        if low in ctx.lex.ambiguous and _coordinated(ctx, i, found):
-            return P_NAME  # "spoke to grace and will after school"
-        copula = ctx.prev(i)
-        if (
-            low in ctx.lex.ambiguous
-            and copula is not None
-            and copula.lower in ("is", "was")
-            and ctx.context_before(i)
-        ):
-            return P_NAME_CONTEXT  # "nan is may", "her dad was will"
-        if low in ctx.lex.ambiguous and ctx.context_before(i) and nxt is not None:
-            if nxt.lower in _AFTER_KIN_NAME - _MODAL_AFTER:
-                return P_NAME_CONTEXT
-            after = ctx.next(i + 1)
-            if nxt.lower in ("and", "&") and after is not None and after.lower in ("i", "me"):
-                return P_NAME_CONTEXT  # "my colleague may and I"
-            if _surname_follows(ctx, i):
-                return P_NAME_CONTEXT  # "visited mum will bates at home"
-        return None
-    prev = ctx.prev(i)
-
-    # Titles: "Dr Okafor", "mrs patel", "DC Smith", "Nurse Adjei", "PC 4471 HUGHES".
-    title = ctx.title_before(i)
-    person = ctx.is_first(low) or ctx.is_surname(low)
-    if title is not None and (low not in STOPWORDS or (tok.cap and person)):  # "Mrs MAY"
-        known = ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low)
-        strong = title.lower not in _WEAK_TITLES or title.cap
-        acronym = tok.upper and len(tok.text) <= 4 and not known
-        role = low in _ROLE_AFTER_TITLE
-        if (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known):
-            return P_NAME_CONTEXT
-
-    if ctx.known_as(i) and low not in STOPWORDS and tok.cap and not ctx.is_keep(low):
-        return P_NAME_CONTEXT  # "a man known as Stoney", "goes by Big Dave"
-    named = ctx.prev(i)
-    if (
-        named is not None
-        and named.lower in _NAMING_WORDS
-        and low not in STOPWORDS
-        and low not in TITLES
-        and (ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low))
-    ):
-        return P_NAME_CONTEXT  # "the referral named green", "a man called Islam"
-    if ctx.label_before(i) and not ctx.is_keep(low) and low not in TITLES:
-        if ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low):
-            return P_NAME_CONTEXT  # "Mother: jack", "Father: HASSAN"
-    if _family_label(ctx, i):
-        return P_NAME_CONTEXT  # "Re: OKAFOR family", "the MBEKI children", "O'NEILL-WARD family"
-    if ctx.is_keep(low) or low in TITLES:
-        # "mum Jan", "dad Christian", "mum Sun": a kept word that is also a first name or
-        # surname, used as one.
-        person = low in ctx.lex.first_names or low in ctx.lex.surnames
-        if person and low not in CONTEXT_WORDS:
-            cues = ctx.context_before(i) or ctx.evidence_after(i, strict=True)
-            if cues or ctx.verb_before(i) or ctx.who_is(i):
-                return P_NAME_CONTEXT
-        return None
-    if (tok.upper and len(tok.text) <= 4) or _PLURAL_ACRONYM.match(tok.text):
-        # Acronyms (MASH, DSL, LADO...) are not names, unless a context word says so: "mum KT",
-        # "Father: ALI" (initials recorded in capitals are a name).
-        family = ctx.next(i)
-        before_the = ctx.prev(i)
-        if (
-            family is not None
-            and family.lower == "family"
-            and before_the is not None
-            and before_the.lower == "the"
-        ):
-            return P_NAME  # "the WARD family"
-        if ctx.context_before(i) and not ctx.toks[i - 1].poss:  # not "Mum's NI number"
-            initials = tok.upper and len(tok.text) <= 3
-            known = ctx.is_first(low) or ctx.is_surname(low)
-            if known or initials or (tok.upper and not ctx.is_english(low)):
-                return P_NAME_CONTEXT
-        person_cue = tok.poss or ctx.evidence_after(i, strict=True)
-        if (ctx.is_first(low) or ctx.is_surname(low)) and (
-            person_cue or ctx.verb_before(i) or ctx.who_is(i)
-        ):
-            return P_NAME  # "ABI said she was frightened", "JO's mum"
-        if tok.upper and len(low) <= 3 and _coordinated(ctx, i, found):
-            return P_NAME  # "AB and CD were seen": initials beside initials
-        if tok.upper and len(low) <= 3 and low not in _NOT_INITIALS:
-            rest = ctx.text[tok.full_end : tok.full_end + 40]
-            if _SHORT_FOR.match(rest) or (tok.initial and _INITIALS_ROLE.match(rest)):
-                return P_NAME  # "DJ (short for Darren-James)", "ST, older sister (15), says"
-        if (
-            tok.upper
-            and not ctx.is_english(low)
-            and (person_cue or ctx.verb_before(i) or ctx.who_is(i))
-        ):
-            return P_NAME  # "KAKA said she was frightened", "I met KAKA": unknown, in capitals
-        return None
-
-    is_first = ctx.is_first(low)
-    is_amb = is_first and ctx.is_ambiguous(low)
-    english = ctx.is_english(low)
-    context = ctx.context_before(i)
-
-    if is_first and not is_amb:
-        return P_NAME_CONTEXT if context else P_NAME
-    if tok.upper and context and not is_amb:
-        return P_NAME_CONTEXT  # "Carer: WOODS", "dad BAKER": a surname recorded in capitals
-    caps = tok.upper or _CAPS_PREFIXED.match(tok.text)
-    if caps and len(low) >= 3 and _comma_first_name(ctx, i):
-        return P_NAME  # "BROWNE-SMITH, Kai - referral from A&E": surname, then first name
-
-    if is_amb:
-        return _decide_ambiguous(ctx, i, found, context)
-
-    if ctx.is_surname(low) and not english:
-        return P_NAME
-    # "the Smiths", "the Okafors": a family by its surname
-    if (
-        tok.cap
-        and prev is not None
-        and prev.lower == "the"
-        and low.endswith("s")
-        and (ctx.is_surname(low[:-1]) or (low.endswith("es") and ctx.is_surname(low[:-2])))
-    ):
-        return P_NAME
-    # the Mensah family / the Baker family / the smith family
-    nxt = ctx.next(i)
-    if (
-        tok.cap
-        and nxt is not None
-        and nxt.lower == "family"
-        and not tok.initial
-        and low not in _NOT_FAMILY_NAME
-    ):
-        return P_NAME
-    if (
-        nxt is not None
-        and nxt.lower == "family"
-        and prev is not None
-        and prev.lower == "the"
-        and (ctx.is_surname(low) or not english)
-    ):
-        return P_NAME  # "the smith family", "the hollis family"
-
-    if tok.cap and not english:
-        if not tok.initial or tok.poss or context or ctx.evidence_after(i):
-            return P_NAME
-        return None
-    if tok.cap and context and (ctx.is_surname(low) or is_first):
-        return P_NAME_CONTEXT  # "mum Bull", "dad Price": a surname that is also a word
-    if (
-        tok.cap
-        and ctx.is_surname(low)
-        and (tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i))
-        and not (english and tok.initial and _negated_word(ctx, i))
-    ):
-        return P_NAME  # "Bull said she was frightened", "Price's car", "I met Cook"
-    if tok.cap and english and not tok.initial and low not in STOPWORDS:
-        # "a man called Hunter", "known as Bear": naming verbs make even a word a name. (Role
-        # words are not enough: "Child Safeguarding", "mum Said".)
-        p = ctx.prev(i)
-        if p is not None and p.lower in _NAMING_WORDS and not p.cap:
-            return P_NAME_CONTEXT
-    if (
-        not tok.cap
-        and english
-        and (ctx.is_surname(low) or is_first)
-        and (_kin_then_name(ctx, i) or ctx.who_is(i))
-    ):
-        return P_NAME_CONTEXT  # "spoke to mum bull about it", "dad price rang", "who gates was"
-    if not tok.cap and english and (ctx.is_surname(low) or is_first) and tok.initial:
-        nxt = ctx.next(i)
-        if nxt is not None and nxt.lower in NAME_VERBS_AFTER:
-            return P_NAME  # "bull said she was frightened": a sentence opens with a surname
-    if not tok.cap and not english and len(low) >= 3:
-        if context or ctx.verb_before(i) or tok.poss or ctx.kin_coordinated(i) or ctx.who_is(i):
-            return P_NAME_CONTEXT
-        if _bare_possessive(ctx, low):
-            return P_NAME  # "re tobis school place", "jaydens mum"
-        before = ctx.prev(i)
-        if before is not None and ctx.is_first(before.lower) and ctx.context_before(i - 1):
-            return P_NAME_CONTEXT  # "visited mum chase kaka": kin, first name, then this
-        after = ctx.next(i)
-        if (
-            after is not None
-            and not after.cap
-            and ctx.is_surname(after.lower)
-            and not typo_of_english(low, ctx.lex.english)
-        ):
-            verb = ctx.next(i + 1)
-            if not ctx.is_english(after.lower) or (
-                verb is not None and verb.lower in NAME_VERBS_AFTER
-            ):
-                return P_NAME  # "rahima begum", "kaka day said": an unknown word, a surname
-        nxt = ctx.next(i)
-        before_word = ctx.prev(i)
-        if (
-            nxt is not None
-            and nxt.lower in ("said", "told", "says", "tells")
-            and (before_word is None or before_word.lower not in _DETERMINERS)
-            and not _compound_of_english(low, ctx.lex.english)
-        ):
-            if not _edits1(low) & _SPEAKERS:
-                return P_NAME  # "then kaze said", "kaze said she was frightened" ("thye said": no)
-        if _coordinated(ctx, i, found):
-            return P_NAME  # "bronwen and ceri"
-        # Weaker cues ("went to see leyton", "with tymon", "leyton was crying") redact an
-        # unknown lower-case word unless it looks like a typo of an English word ("teh").
-        prev = ctx.prev(i)
-        weak = (prev is not None and prev.lower in _WEAK_BEFORE) or (
-            nxt is not None and (nxt.lower in NAME_VERBS_AFTER or nxt.lower in _COPULA)
-        )
-        if (
-            weak
-            and len(low) >= 4
-            and not typo_of_english(low, ctx.lex.english)
-            and not _compound_of_english(low, ctx.lex.english)
-        ):
-            return P_NAME
-    return None
-
-
 _NEGATED_AUX = frozenset(
     """isn't wasn't doesn't didn't hasn't hadn't won't wouldn't can't couldn't""".split()
 )
@@ -884,84 +660,6 @@ def _negated_word(ctx: _Ctx, i: int) -> bool:
     if nxt is None or nxt.lower.replace("’", "'") not in _NEGATED_AUX:
         return False
     return not _COPULA_PERSON.match(ctx.text, nxt.full_end)
-
-
-def _decide_ambiguous(ctx: _Ctx, i: int, found: dict[int, int], context: bool) -> int | None:
-    """Names that are also words: "Will", "Hope", "Grace", "May", "Summer", "Jade"."""
-    tok = ctx.toks[i]
-    low = tok.lower
-    prev = ctx.prev(i)
-    nxt = ctx.next(i)
-    # Months: "in May", "on 4th May", "May 2021" — dates are handled by the patterns layer.
-    if low in _MONTH_NAMES:
-        if prev is not None and (prev.lower in _MONTH_CONTEXT_BEFORE or prev.text.isdigit()):
-            return None
-        rest = ctx.text[tok.full_end : tok.full_end + 6]
-        if re.match(r"\s*(?:\d|')", rest):
-            return None
-    if low in _SEASON_NAMES and nxt is not None and nxt.lower in _SEASON_AFTER:
-        return None
-    if nxt is not None and nxt.lower in _NOT_PERSON_AFTER.get(low, frozenset()):
-        return None
-    if not tok.cap:
-        if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
-            return P_NAME
-        if ctx.kin_coordinated(i):
-            return P_NAME  # "mum and ray had been shouting"
-        if (
-            nxt is not None
-            and nxt.lower in NAME_VERBS_AFTER
-            and (prev is None or prev.lower not in _DETERMINERS)
-        ):
-            return P_NAME  # "mark rang back at 4", "hope said she felt safe", "june said"
-        if low in _VERBLIKE:
-            # "mum will be there" vs "nan pat said", "nan is pat", "spoke to will": a verb-like
-            # name needs a naming context or a verb that takes a person before it.
-            if ctx.verb_before(i) or ctx.who_is(i) or (context and ctx.evidence_after(i)):
-                return P_NAME_CONTEXT
-            if prev is not None and prev.lower in _NAMING_WORDS:
-                return P_NAME_CONTEXT  # "the referral named jack", "a man called will"
-            if context and _surname_follows(ctx, i):
-                return P_NAME_CONTEXT  # "visited mum rob barnes at home"
-            if context and nxt is not None and nxt.lower in _AFTER_KIN_NAME - _MODAL_AFTER:
-                return P_NAME_CONTEXT  # "spoke to mum jack about it" (not "mum will be")
-            p = ctx.prev(i)
-            if context and p is not None and p.lower in ("is", "was"):
-                return P_NAME_CONTEXT
-            return None
-        if context or ctx.verb_before(i) or ctx.who_is(i):
-            return P_NAME_CONTEXT  # "mum jade", "I met akin", "spoke to ruby", "who jade was"
-        if ctx.evidence_after(i, strict=True) and (prev is None or prev.lower not in _DETERMINERS):
-            return P_NAME  # "summer was never spoken to alone", "ruby (9)"
-        return P_NAME if _coordinated(ctx, i, found) else None
-    # Capitalised
-    if tok.poss and (prev is None or prev.lower not in _DETERMINERS):
-        return P_NAME
-    if context:
-        return P_NAME_CONTEXT
-    if tok.upper:
-        # Capitals: "AMBER-ROSE", "JADE SMITH", "AMBER said" are names; "RAG rating AMBER" is
-        # not.
-        if "-" in tok.text or (nxt is not None and nxt.upper and ctx.name_like(nxt)):
-            return P_NAME
-        if tok.poss or ctx.evidence_after(i, strict=True) or ctx.verb_before(i) or ctx.who_is(i):
-            return P_NAME
-        return None
-    if not tok.initial:
-        if prev is not None and prev.lower in _DETERMINERS:
-            return None  # "the Amber warning"
-        return P_NAME
-    # Sentence-initial: a short name that is not a word ("Bex", "Dom") is a name; a word-name
-    # needs evidence ("Rose was 16", "Dawn from the school rang").
-    if not ctx.is_english(low):
-        return P_NAME
-    if ctx.evidence_after(i, strict=True) or _coordinated(ctx, i, found):
-        return P_NAME
-    if nxt is not None and nxt.cap and ctx.is_surname(nxt.lower):
-        return P_NAME
-    if low not in ctx.lex.openers and _opens_as_name(ctx, i):
-        return P_NAME  # "Sky was quiet at school", "Joy answered the door"
-    return None
 
 
 def _opens_as_name(ctx: _Ctx, i: int) -> bool:
@@ -1157,58 +855,991 @@ def _coordinated(ctx: _Ctx, i: int, found: dict[int, int]) -> bool:
     return False
 
 
-def find_names(
-    text: str, protected: list[tuple[int, int]], covered: list[tuple[int, int]]
-) -> list[Candidate]:
-    """Find names of people.
+# --- The name rules ---------------------------------------------------------------------------
+#
+# Whether one word is (part of) a name is decided by an ordered list of small named rules: the
+# first rule with a verdict wins. A verdict is a priority (the word is a name), NOT_A_NAME (it is
+# not, and no later rule is asked), or None (no opinion: the next rule is asked). Rules that
+# look at the same kind of word sit in a group whose test runs once ("a lower-case function
+# word", "an acronym"); a group that ends in a NOT_A_NAME rule decides every word it takes.
+# :data:`NAME_RULES` lists them all in order, and the evaluator reports which one fired.
 
-    Args:
-        text: The original user text.
-        protected: Allow-listed ranges ("Child Z", "East Sussex") that must survive.
-        covered: Ranges already claimed by structured identifiers (emails, URLs...), skipped.
+#: The verdict of a rule that says the word is not a name (no later rule is asked).
+NOT_A_NAME = 0
+
+_AFTER_KIN_NAME_NOT_MODAL = _AFTER_KIN_NAME - _MODAL_AFTER
+_MONTH_FOLLOWER = re.compile(r"\s*(?:\d|')")
+
+
+class _Word:
+    """Token i, being judged, with the facts several rules ask about, each worked out once."""
+
+    __slots__ = (
+        "_context",
+        "_english",
+        "_evidence",
+        "_evidence_strict",
+        "_first",
+        "_verb_before",
+        "_who_is",
+        "ctx",
+        "found",
+        "i",
+        "low",
+        "nxt",
+        "prev",
+        "tok",
+    )
+
+    def __init__(self, ctx: _Ctx, i: int, found: dict[int, int]) -> None:
+        self.ctx = ctx
+        self.i = i
+        self.found = found
+        self.tok = ctx.toks[i]
+        self.low = self.tok.lower
+        self.prev = ctx.prev(i)
+        self.nxt = ctx.next(i)
+        self._first: bool | None = None
+        self._english: bool | None = None
+        self._context: bool | None = None
+        self._evidence: bool | None = None
+        self._evidence_strict: bool | None = None
+        self._verb_before: bool | None = None
+        self._who_is: bool | None = None
+
+    @property
+    def first(self) -> bool:
+        """On the first-name list ("chloe", "Jan-Akin")."""
+        if self._first is None:
+            self._first = self.ctx.is_first(self.low)
+        return self._first
+
+    @property
+    def ambiguous(self) -> bool:
+        """A first name that is also a word ("Will", "Hope", "Summer")."""
+        return self.first and self.ctx.is_ambiguous(self.low)
+
+    @property
+    def english(self) -> bool:
+        """An English word, inflections and contractions included."""
+        if self._english is None:
+            self._english = self.ctx.is_english(self.low)
+        return self._english
+
+    @property
+    def context(self) -> bool:
+        """A role or kin word, a naming word or a form label just before ("mum X")."""
+        if self._context is None:
+            self._context = self.ctx.context_before(self.i)
+        return self._context
+
+    @property
+    def evidence(self) -> bool:
+        """What follows reads as said of a person ("X said", "X (mum)")."""
+        if self._evidence is None:
+            self._evidence = self.ctx.evidence_after(self.i)
+        return self._evidence
+
+    @property
+    def evidence_strict(self) -> bool:
+        """As :attr:`evidence`, with "is"/"was" counting only before what is said of a person."""
+        if self._evidence_strict is None:
+            self._evidence_strict = self.ctx.evidence_after(self.i, strict=True)
+        return self._evidence_strict
+
+    @property
+    def verb_before(self) -> bool:
+        """A verb that takes a person just before ("told X", "spoke to X")."""
+        if self._verb_before is None:
+            self._verb_before = self.ctx.verb_before(self.i)
+        return self._verb_before
+
+    @property
+    def who_is(self) -> bool:
+        """Asked who the person is ("who X was")."""
+        if self._who_is is None:
+            self._who_is = self.ctx.who_is(self.i)
+        return self._who_is
+
+    @property
+    def person_verb(self) -> bool:
+        """A verb that takes a person before it, or a "who ... was" question around it."""
+        return self.verb_before or self.who_is
+
+    @property
+    def surname(self) -> bool:
+        """On the surname list."""
+        return self.low in self.ctx.lex.surnames
+
+    @property
+    def known(self) -> bool:
+        """On the first-name or the surname list."""
+        return self.first or self.low in self.ctx.lex.surnames
+
+    @property
+    def after_determiner(self) -> bool:
+        """Just after "the", "a", "our"... ("the Amber warning")."""
+        return self.prev is not None and self.prev.lower in _DETERMINERS
+
+    @property
+    def coordinated(self) -> bool:
+        """Joined by "and" to a name ("jade and kyle")."""
+        return _coordinated(self.ctx, self.i, self.found)
+
+
+Verdict = int | None
+"""A priority (a name), :data:`NOT_A_NAME`, or ``None`` (no opinion: ask the next rule)."""
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """One named rule of the name decision (see :data:`NAME_RULES`).
+
+    Attributes:
+        name: Short and stable; what the evaluator reports ("after_title").
+        decide: The rule: a priority if the word is a name, ``NOT_A_NAME`` if it is not, or
+            ``None`` to leave the word to the next rule. Its docstring's first line says what it
+            catches, with an example.
+    """
+
+    name: str
+    decide: Callable[[_Word], Verdict]
+
+    @property
+    def why(self) -> str:
+        """The first line of the rule's docstring: what it catches, with one example."""
+        return (self.decide.__doc__ or "").strip().splitlines()[0]
+
+
+# Any word.
+
+
+def _too_short(w: _Word) -> Verdict:
+    """One letter alone is not a name: "I", "a" (initials are found by the passes later)."""
+    return NOT_A_NAME if len(w.tok.text) < 2 else None
+
+
+# Lower-case function words ("will", "may"): only ambiguous names, in name context.
+
+
+def _is_lower_stopword(w: _Word) -> bool:
+    return w.low in STOPWORDS and not w.tok.cap
+
+
+def _stopword_after_person_verb(w: _Word) -> Verdict:
+    """A word-name after a verb that takes a person: "spoke to will", "checked who may was"."""
+    return P_NAME_CONTEXT if w.low in w.ctx.lex.ambiguous and w.person_verb else None
+
+
+def _stopword_after_naming_word(w: _Word) -> Verdict:
+    """A word-name after a naming word: "the referral named will as the carer"."""
+    named = w.prev is not None and w.prev.lower in _NAMING_WORDS
+    return P_NAME_CONTEXT if w.low in w.ctx.lex.ambiguous and named else None
+
+
+def _stopword_before_verb(w: _Word) -> Verdict:
+    """A word-name before a reporting verb: "may said she was frightened" (no modal there)."""
+    said = w.nxt is not None and w.nxt.lower in NAME_VERBS_AFTER
+    return P_NAME if w.low in w.ctx.lex.ambiguous and said else None
+
+
+def _stopword_coordinated(w: _Word) -> Verdict:
+    """A word-name joined by "and" to a name: "spoke to grace and will after school"."""
+    return P_NAME if w.low in w.ctx.lex.ambiguous and w.coordinated else None
+
+
+def _stopword_after_kin_copula(w: _Word) -> Verdict:
+    """A word-name after a kin word and "is"/"was": "nan is may", "her dad was will"."""
+    copula = w.prev is not None and w.prev.lower in ("is", "was")
+    return P_NAME_CONTEXT if w.low in w.ctx.lex.ambiguous and copula and w.context else None
+
+
+def _stopword_after_kin(w: _Word) -> Verdict:
+    """A word-name between a kin word and a preposition: "spoke to mum may about the plan"."""
+    follows = w.nxt is not None and w.nxt.lower in _AFTER_KIN_NAME_NOT_MODAL
+    return P_NAME_CONTEXT if w.low in w.ctx.lex.ambiguous and w.context and follows else None
+
+
+def _stopword_after_kin_and_i(w: _Word) -> Verdict:
+    """A word-name after a role word, then "and I": "my colleague may and I"."""
+    nxt = w.nxt
+    if w.low not in w.ctx.lex.ambiguous or not w.context or nxt is None:
+        return None
+    after = w.ctx.next(w.i + 1)
+    and_i = nxt.lower in ("and", "&") and after is not None and after.lower in ("i", "me")
+    return P_NAME_CONTEXT if and_i else None
+
+
+def _stopword_after_kin_surname(w: _Word) -> Verdict:
+    """A word-name after a kin word, then a surname: "visited mum will bates at home"."""
+    if (
+        w.low in w.ctx.lex.ambiguous
+        and w.context
+        and w.nxt is not None
+        and _surname_follows(w.ctx, w.i)
+    ):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _stopword(w: _Word) -> Verdict:
+    """Otherwise a lower-case function word is the word: "I will", "we may"."""
+    return NOT_A_NAME
+
+
+# Cues next to any other word: a title, "known as", a naming word or a form label before it, a
+# family word after it. (The group's test is only a quick check that one of these is there.)
+
+_CUES_BEFORE = TITLES | _NAMING_WORDS | _FORM_LABELS | CONTEXT_WORDS | {"as", "by"}
+
+
+def _has_cue_next_to(w: _Word) -> bool:
+    i, nxt = w.i, w.nxt
+    return (i > 0 and w.ctx.toks[i - 1].lower in _CUES_BEFORE) or (
+        nxt is not None and nxt.lower in _FAMILY_WORDS
+    )
+
+
+def _after_title(w: _Word) -> Verdict:
+    """A word after a title: "Dr Okafor", "mrs patel", "DC Smith", "PC 4471 HUGHES"."""
+    title = w.ctx.title_before(w.i)
+    if title is None:
+        return None
+    tok, low = w.tok, w.low
+    if low in STOPWORDS and not (tok.cap and w.known):  # "Mrs MAY"
+        return None
+    known = w.known or not w.english
+    strong = title.lower not in _WEAK_TITLES or title.cap
+    acronym = tok.upper and len(tok.text) <= 4 and not known
+    role = low in _ROLE_AFTER_TITLE  # "Nurse Practitioner"
+    name = (tok.cap and not acronym and not role and (strong or known)) or (not tok.cap and known)
+    return P_NAME_CONTEXT if name else None
+
+
+def _known_as(w: _Word) -> Verdict:
+    """A capitalised word after "known as"/"goes by": "a man known as Stoney", "goes by Big"."""
+    if w.ctx.known_as(w.i) and w.low not in STOPWORDS and w.tok.cap and not w.ctx.is_keep(w.low):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _after_naming_word(w: _Word) -> Verdict:
+    """A listed or unknown word after a naming word: "the referral named green", "called Islam"."""
+    low = w.low
+    if (
+        w.prev is not None
+        and w.prev.lower in _NAMING_WORDS
+        and low not in STOPWORDS
+        and low not in TITLES
+        and (w.known or not w.english)
+    ):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _after_form_label(w: _Word) -> Verdict:
+    """A listed or unknown word after a form label: "Mother: jack", "Father: HASSAN"."""
+    if (
+        w.ctx.label_before(w.i)
+        and not w.ctx.is_keep(w.low)
+        and w.low not in TITLES
+        and (w.known or not w.english)
+    ):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _family_label_rule(w: _Word) -> Verdict:
+    """A surname labelling a family: "Re: OKAFOR family", "the MBEKI children"."""
+    return P_NAME_CONTEXT if _family_label(w.ctx, w.i) else None
+
+
+# Allow-listed words and titles.
+
+
+def _is_kept(w: _Word) -> bool:
+    return w.ctx.is_keep(w.low) or w.low in TITLES
+
+
+def _kept_word_as_name(w: _Word) -> Verdict:
+    """An allow-listed word that is also a name, used as one: "mum Jan", "dad Christian"."""
+    lex = w.ctx.lex
+    person = w.low in lex.first_names or w.low in lex.surnames
+    if person and w.low not in CONTEXT_WORDS and (w.context or w.evidence_strict or w.person_verb):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _kept_word(w: _Word) -> Verdict:
+    """Otherwise an allow-listed word or a title is not a name: "MASH", "Child", "Mrs"."""
+    return NOT_A_NAME
+
+
+# Acronym-shaped words: capitals of up to four letters, or a plural acronym ("GPs").
+
+
+def _is_acronym_shaped(w: _Word) -> bool:
+    tok = w.tok
+    return (tok.upper and len(tok.text) <= 4) or bool(_PLURAL_ACRONYM.match(tok.text))
+
+
+def _acronym_family(w: _Word) -> Verdict:
+    """Capitals between "the" and "family" that family_label passed over: "the BIG family"."""
+    nxt, prev = w.nxt, w.prev
+    if nxt is not None and nxt.lower == "family" and prev is not None and prev.lower == "the":
+        return P_NAME
+    return None
+
+
+def _initials_after_kin(w: _Word) -> Verdict:
+    """Initials or a known name in capitals after a role word: "mum KT", "dad JB"."""
+    tok = w.tok
+    if not w.context or w.ctx.toks[w.i - 1].poss:  # not "Mum's NI number"
+        return None
+    initials = tok.upper and len(tok.text) <= 3
+    return P_NAME_CONTEXT if w.known or initials or (tok.upper and not w.english) else None
+
+
+def _capitals_known_name(w: _Word) -> Verdict:
+    """A listed name in capitals with a person cue: "ABI said she was frightened", "JO's mum"."""
+    return P_NAME if w.known and (w.tok.poss or w.evidence_strict or w.person_verb) else None
+
+
+def _initials_coordinated(w: _Word) -> Verdict:
+    """Initials joined by "and" to a name: "AB and CD were seen"."""
+    return P_NAME if w.tok.upper and len(w.low) <= 3 and w.coordinated else None
+
+
+def _initials_explained(w: _Word) -> Verdict:
+    """Initials explained after them: "DJ (short for Darren-James)", "ST, older sister, says"."""
+    tok = w.tok
+    if not tok.upper or len(w.low) > 3 or w.low in _NOT_INITIALS:
+        return None
+    rest = w.ctx.text[tok.full_end : tok.full_end + 40]
+    if bool(_SHORT_FOR.match(rest) or (tok.initial and _INITIALS_ROLE.match(rest))):
+        return P_NAME
+    return None
+
+
+def _unknown_in_capitals(w: _Word) -> Verdict:
+    """An unknown word in capitals with a person cue: "KAKA said she was frightened"."""
+    cue = w.tok.upper and not w.english and (w.tok.poss or w.evidence_strict or w.person_verb)
+    return P_NAME if cue else None
+
+
+def _acronym(w: _Word) -> Verdict:
+    """Otherwise an acronym is not a name: "met the XYZ team", "the GPs"."""
+    return NOT_A_NAME
+
+
+# Listed first names.
+
+
+def _known_first_name(w: _Word) -> Verdict:
+    """A first name that is not also a word: "Chloe", "mum kayden" (higher after a cue)."""
+    if w.first and not w.ambiguous:
+        return P_NAME_CONTEXT if w.context else P_NAME
+    return None
+
+
+def _is_in_capitals(w: _Word) -> bool:
+    return w.tok.upper or bool(_CAPS_PREFIXED.match(w.tok.text))
+
+
+def _capitals_after_kin(w: _Word) -> Verdict:
+    """A word in capitals after a role word: "dad BAKER" (not a first name that is a word)."""
+    return P_NAME_CONTEXT if w.tok.upper and w.context and not w.ambiguous else None
+
+
+def _capitals_comma_first_name(w: _Word) -> Verdict:
+    """A surname in capitals, a comma, a first name: "BROWNE-SMITH, Kai - referral from A&E"."""
+    caps = w.tok.upper or _CAPS_PREFIXED.match(w.tok.text)
+    return P_NAME if bool(caps) and len(w.low) >= 3 and _comma_first_name(w.ctx, w.i) else None
+
+
+# Ambiguous first names (also words: "Will", "Hope", "Grace", "May", "Summer", "Jade").
+
+
+def _is_ambiguous(w: _Word) -> bool:
+    return w.ambiguous
+
+
+def _month(w: _Word) -> Verdict:
+    """A month after a date word or before a number: "in May", "May 2021", "June '19"."""
+    if w.low not in _MONTH_NAMES:
+        return None
+    prev = w.prev
+    if prev is not None and (prev.lower in _MONTH_CONTEXT_BEFORE or prev.text.isdigit()):
+        return NOT_A_NAME
+    rest = w.ctx.text[w.tok.full_end : w.tok.full_end + 6]
+    return NOT_A_NAME if _MONTH_FOLLOWER.match(rest) else None
+
+
+def _season(w: _Word) -> Verdict:
+    """A season before a school-year word: "summer term", "Spring half-term"."""
+    season = w.low in _SEASON_NAMES and w.nxt is not None and w.nxt.lower in _SEASON_AFTER
+    return NOT_A_NAME if season else None
+
+
+def _fixed_phrase(w: _Word) -> Verdict:
+    """A word-name in a fixed phrase that is not a person: "Sky News", "Hope Centre"."""
+    phrase = w.nxt is not None and w.nxt.lower in _NOT_PERSON_AFTER.get(w.low, frozenset())
+    return NOT_A_NAME if phrase else None
+
+
+def _lower_possessive(w: _Word) -> Verdict:
+    """A lower-case word-name with a possessive, no determiner before: "grace's mum"."""
+    return P_NAME if not w.tok.cap and w.tok.poss and not w.after_determiner else None
+
+
+def _lower_with_kin(w: _Word) -> Verdict:
+    """A lower-case word-name joined by "and" to a kin word: "mum and ray had been shouting"."""
+    return P_NAME if not w.tok.cap and w.ctx.kin_coordinated(w.i) else None
+
+
+def _lower_before_verb(w: _Word) -> Verdict:
+    """A lower-case word-name before a reporting verb: "mark rang back at 4", "hope said"."""
+    said = w.nxt is not None and w.nxt.lower in NAME_VERBS_AFTER
+    return P_NAME if not w.tok.cap and said and not w.after_determiner else None
+
+
+def _is_lower_verblike(w: _Word) -> bool:
+    return not w.tok.cap and w.low in _VERBLIKE
+
+
+def _verblike_after_person_verb(w: _Word) -> Verdict:
+    """A verb-like name after a verb that takes a person: "told mark", "asked who rob was"."""
+    if _is_lower_verblike(w) and (w.person_verb or (w.context and w.evidence)):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _verblike_kin_surname(w: _Word) -> Verdict:
+    """A verb-like name between a kin word and a surname: "visited mum rob barnes at home"."""
+    if _is_lower_verblike(w) and w.context and _surname_follows(w.ctx, w.i):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _verblike_after_kin(w: _Word) -> Verdict:
+    """A verb-like name between a kin word and a preposition: "spoke to mum jack about it"."""
+    follows = w.nxt is not None and w.nxt.lower in _AFTER_KIN_NAME_NOT_MODAL
+    return P_NAME_CONTEXT if _is_lower_verblike(w) and w.context and follows else None
+
+
+def _verblike_after_kin_copula(w: _Word) -> Verdict:
+    """A verb-like name after a kin word and "is"/"was": "nan is pat"."""
+    copula = w.prev is not None and w.prev.lower in ("is", "was")
+    return P_NAME_CONTEXT if _is_lower_verblike(w) and w.context and copula else None
+
+
+def _verblike_word(w: _Word) -> Verdict:
+    """Otherwise a lower-case verb-like name is the word: "please mark it as done"."""
+    return NOT_A_NAME if _is_lower_verblike(w) else None
+
+
+def _lower_after_cue(w: _Word) -> Verdict:
+    """A lower-case word-name after a kin word or person verb: "mum jade", "who jade was"."""
+    return P_NAME_CONTEXT if not w.tok.cap and (w.context or w.person_verb) else None
+
+
+def _lower_evidence_after(w: _Word) -> Verdict:
+    """A lower-case word-name before what is said of a person: "summer was never seen alone"."""
+    return P_NAME if not w.tok.cap and w.evidence_strict and not w.after_determiner else None
+
+
+def _lower_coordinated(w: _Word) -> Verdict:
+    """A lower-case word-name joined by "and" to a name before it: "kyle and jade were late"."""
+    return P_NAME if not w.tok.cap and w.coordinated else None
+
+
+def _lower_word(w: _Word) -> Verdict:
+    """Otherwise a lower-case word-name is the word: "a rose", "grace period"."""
+    return NOT_A_NAME if not w.tok.cap else None
+
+
+def _possessive(w: _Word) -> Verdict:
+    """A capitalised word-name with a possessive, no determiner before: "Grace's mum"."""
+    return P_NAME if w.tok.poss and not w.after_determiner else None
+
+
+def _after_cue(w: _Word) -> Verdict:
+    """A capitalised word-name after a role or kin word: "mum Grace", "colleague Will"."""
+    return P_NAME_CONTEXT if w.context else None
+
+
+def _capitals_name_shape(w: _Word) -> Verdict:
+    """A word-name in capitals, hyphenated or before a name: "AMBER-ROSE", "JADE SMITH"."""
+    nxt = w.nxt
+    if w.tok.upper and (
+        "-" in w.tok.text or (nxt is not None and nxt.upper and w.ctx.name_like(nxt))
+    ):
+        return P_NAME
+    return None
+
+
+def _capitals_cue(w: _Word) -> Verdict:
+    """A word-name in capitals with a person cue: "AMBER said", "told JADE"."""
+    return P_NAME if w.tok.upper and (w.tok.poss or w.evidence_strict or w.person_verb) else None
+
+
+def _capitals_word(w: _Word) -> Verdict:
+    """Otherwise a word-name in capitals is the word: "RAG rating AMBER"."""
+    return NOT_A_NAME if w.tok.upper else None
+
+
+def _after_determiner(w: _Word) -> Verdict:
+    """A capitalised word-name mid-sentence after a determiner is the word: "the Amber alert"."""
+    return NOT_A_NAME if not w.tok.initial and w.after_determiner else None
+
+
+def _mid_sentence(w: _Word) -> Verdict:
+    """A capitalised word-name mid-sentence: "spoke to Grace today"."""
+    return P_NAME if not w.tok.initial else None
+
+
+def _opener_not_a_word(w: _Word) -> Verdict:
+    """A sentence opens with a word-name that is not a word itself: "Ed rang twice"."""
+    return P_NAME if not w.english else None
+
+
+def _opener_with_evidence(w: _Word) -> Verdict:
+    """A sentence opens with a word-name said of a person: "Rose was 16", "Grace and Will"."""
+    return P_NAME if w.evidence_strict or w.coordinated else None
+
+
+def _opener_then_surname(w: _Word) -> Verdict:
+    """A sentence opens with a word-name and a capitalised surname: "Grace Baker is the carer"."""
+    nxt = w.nxt
+    return P_NAME if nxt is not None and nxt.cap and w.ctx.is_surname(nxt.lower) else None
+
+
+def _opener_then_verb(w: _Word) -> Verdict:
+    """A sentence opens with a word-name that seldom opens as a word: "Heather at the nursery"."""
+    return P_NAME if w.low not in w.ctx.lex.openers and _opens_as_name(w.ctx, w.i) else None
+
+
+def _ambiguous_word(w: _Word) -> Verdict:
+    """Otherwise a word-name opening a sentence is the word: "Hope is not a plan"."""
+    return NOT_A_NAME
+
+
+# Surnames, families and unknown capitalised words.
+
+
+def _surname_not_a_word(w: _Word) -> Verdict:
+    """A listed surname that is no English word: "spoke to okafor", "Kowalczyk"."""
+    return P_NAME if w.surname and not w.english else None
+
+
+def _is_after_the_or_before_family(w: _Word) -> bool:
+    prev, nxt = w.prev, w.nxt
+    return (prev is not None and prev.lower == "the") or (nxt is not None and nxt.lower == "family")
+
+
+def _surname_plural(w: _Word) -> Verdict:
+    """A family by its surname, after "the": "the Smiths", "the Okafors"."""
+    low, prev = w.low, w.prev
+    surname = w.ctx.is_surname(low[:-1]) or (low.endswith("es") and w.ctx.is_surname(low[:-2]))
+    if w.tok.cap and prev is not None and prev.lower == "the" and low.endswith("s") and surname:
+        return P_NAME
+    return None
+
+
+def _capitalised_family(w: _Word) -> Verdict:
+    """A capitalised word before "family", mid-sentence: "we visited Baker family at home"."""
+    tok, nxt = w.tok, w.nxt
+    if (
+        tok.cap
+        and nxt is not None
+        and nxt.lower == "family"
+        and not tok.initial
+        and w.low not in _NOT_FAMILY_NAME
+    ):
+        return P_NAME
+    return None
+
+
+def _the_family(w: _Word) -> Verdict:
+    """A surname or unknown word between "the" and "family": "the smith family"."""
+    nxt, prev = w.nxt, w.prev
+    if (
+        nxt is not None
+        and nxt.lower == "family"
+        and prev is not None
+        and prev.lower == "the"
+        and (w.surname or not w.english)
+    ):
+        return P_NAME
+    return None
+
+
+def _is_capitalised_non_word(w: _Word) -> bool:
+    return w.tok.cap and not w.english
+
+
+def _capitalised_non_word(w: _Word) -> Verdict:
+    """A capitalised non-word mid-sentence or with a cue: "spoke to Quenby today"."""
+    tok = w.tok
+    if tok.cap and not w.english and (not tok.initial or tok.poss or w.context or w.evidence):
+        return P_NAME
+    return None
+
+
+def _opening_non_word(w: _Word) -> Verdict:
+    """Otherwise a capitalised non-word opening a sentence is not a name: "Gonzo journalism"."""
+    return NOT_A_NAME if w.tok.cap and not w.english else None
+
+
+def _is_capitalised(w: _Word) -> bool:
+    return w.tok.cap
+
+
+def _word_surname_after_kin(w: _Word) -> Verdict:
+    """A capitalised surname that is a word, after a role word: "mum Bull", "dad Price"."""
+    return P_NAME_CONTEXT if w.tok.cap and w.context and w.known else None
+
+
+def _word_surname_with_cue(w: _Word) -> Verdict:
+    """A capitalised surname that is a word, with a person cue: "Bull said", "Price's car"."""
+    tok = w.tok
+    if (
+        tok.cap
+        and w.surname
+        and (tok.poss or w.evidence_strict or w.person_verb)
+        and not (w.english and tok.initial and _negated_word(w.ctx, w.i))
+    ):
+        return P_NAME
+    return None
+
+
+def _word_after_naming_word(w: _Word) -> Verdict:
+    """A capitalised word mid-sentence after a naming word: "a man called Bear"."""
+    tok, p = w.tok, w.prev
+    naming = p is not None and p.lower in _NAMING_WORDS and not p.cap
+    if tok.cap and w.english and not tok.initial and w.low not in STOPWORDS and naming:
+        return P_NAME_CONTEXT
+    return None
+
+
+def _is_lower_listed_word(w: _Word) -> bool:
+    return not w.tok.cap and w.english and w.known
+
+
+def _lower_surname_after_kin(w: _Word) -> Verdict:
+    """A lower-case surname that is a word, after kin: "spoke to mum bull about it"."""
+    if not w.tok.cap and w.english and w.known and (_kin_then_name(w.ctx, w.i) or w.who_is):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _lower_surname_opens_before_verb(w: _Word) -> Verdict:
+    """A sentence opens with a lower-case surname, then a verb: "bull said she was scared"."""
+    nxt = w.nxt
+    said = nxt is not None and nxt.lower in NAME_VERBS_AFTER
+    return P_NAME if not w.tok.cap and w.english and w.known and w.tok.initial and said else None
+
+
+# Unknown lower-case words of three letters or more.
+
+
+def _is_lower_unknown(w: _Word) -> bool:
+    return not w.tok.cap and not w.english and len(w.low) >= 3
+
+
+def _unknown_after_cue(w: _Word) -> Verdict:
+    """An unknown lower-case word after a cue: "mum zorvan", "told leyton", "who tymon was"."""
+    cue = w.context or w.verb_before or w.tok.poss or w.ctx.kin_coordinated(w.i) or w.who_is
+    return P_NAME_CONTEXT if cue else None
+
+
+def _bare_possessive_rule(w: _Word) -> Verdict:
+    """A first name with a possessive s and no apostrophe: "jaydens mum", "re tobis school"."""
+    return P_NAME if _bare_possessive(w.ctx, w.low) else None
+
+
+def _unknown_after_kin_name(w: _Word) -> Verdict:
+    """An unknown word after a kin word and a first name: "visited mum chase kaka"."""
+    before = w.prev
+    if before is not None and w.ctx.is_first(before.lower) and w.ctx.context_before(w.i - 1):
+        return P_NAME_CONTEXT
+    return None
+
+
+def _unknown_then_surname(w: _Word) -> Verdict:
+    """An unknown word, then a lower-case surname: "rahima begum", "kaka day said"."""
+    after = w.nxt
+    ctx = w.ctx
+    if (
+        after is None
+        or after.cap
+        or not ctx.is_surname(after.lower)
+        or typo_of_english(w.low, ctx.lex.english)
+    ):
+        return None
+    verb = ctx.next(w.i + 1)
+    said = verb is not None and verb.lower in NAME_VERBS_AFTER
+    return P_NAME if not ctx.is_english(after.lower) or said else None
+
+
+def _unknown_said(w: _Word) -> Verdict:
+    """An unknown word before "said"/"told": "then kaze said" (not a slip: "thye said")."""
+    nxt, before = w.nxt, w.prev
+    lex = w.ctx.lex
+    if (
+        nxt is not None
+        and nxt.lower in ("said", "told", "says", "tells")
+        and (before is None or before.lower not in _DETERMINERS)
+        and not _compound_of_english(w.low, lex.english)
+        and not _edits1(w.low) & _SPEAKERS
+    ):
+        return P_NAME
+    return None
+
+
+def _unknown_coordinated(w: _Word) -> Verdict:
+    """An unknown word joined by "and" to a name: "Sarah and keela were late"."""
+    return P_NAME if w.coordinated else None
+
+
+def _unknown_weak_cue(w: _Word) -> Verdict:
+    """An unknown word (no typo) with a weaker cue: "went to see leyton", "leyton was crying"."""
+    prev, nxt = w.prev, w.nxt
+    weak = (prev is not None and prev.lower in _WEAK_BEFORE) or (
+        nxt is not None and (nxt.lower in NAME_VERBS_AFTER or nxt.lower in _COPULA)
+    )
+    english = w.ctx.lex.english
+    if (
+        weak
+        and len(w.low) >= 4
+        and not typo_of_english(w.low, english)
+        and not _compound_of_english(w.low, english)
+    ):
+        return P_NAME
+    return None
+
+
+def _rules(*pairs: tuple[str, Callable[[_Word], Verdict]]) -> tuple[NameRule, ...]:
+    return tuple(NameRule(name, decide) for name, decide in pairs)
+
+
+# Groups of rules in order: (which words the group looks at, or None for any; its rules).
+_GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...] = (
+    (None, _rules(("too_short", _too_short))),
+    (
+        _is_lower_stopword,
+        _rules(
+            ("stopword_after_person_verb", _stopword_after_person_verb),
+            ("stopword_after_naming_word", _stopword_after_naming_word),
+            ("stopword_before_verb", _stopword_before_verb),
+            ("stopword_coordinated", _stopword_coordinated),
+            ("stopword_after_kin_copula", _stopword_after_kin_copula),
+            ("stopword_after_kin", _stopword_after_kin),
+            ("stopword_after_kin_and_i", _stopword_after_kin_and_i),
+            ("stopword_after_kin_surname", _stopword_after_kin_surname),
+            ("stopword", _stopword),
+        ),
+    ),
+    (
+        _has_cue_next_to,
+        _rules(
+            ("after_title", _after_title),
+            ("known_as", _known_as),
+            ("after_naming_word", _after_naming_word),
+            ("after_form_label", _after_form_label),
+            ("family_label", _family_label_rule),
+        ),
+    ),
+    (
+        _is_kept,
+        _rules(("kept_word_as_name", _kept_word_as_name), ("kept_word", _kept_word)),
+    ),
+    (
+        _is_acronym_shaped,
+        _rules(
+            ("acronym_family", _acronym_family),
+            ("initials_after_kin", _initials_after_kin),
+            ("capitals_known_name", _capitals_known_name),
+            ("initials_coordinated", _initials_coordinated),
+            ("initials_explained", _initials_explained),
+            ("unknown_in_capitals", _unknown_in_capitals),
+            ("acronym", _acronym),
+        ),
+    ),
+    (None, _rules(("known_first_name", _known_first_name))),
+    (
+        _is_in_capitals,
+        _rules(
+            ("capitals_after_kin", _capitals_after_kin),
+            ("capitals_comma_first_name", _capitals_comma_first_name),
+        ),
+    ),
+    (
+        _is_ambiguous,
+        _rules(
+            ("month", _month),
+            ("season", _season),
+            ("fixed_phrase", _fixed_phrase),
+            ("ambiguous_lower_possessive", _lower_possessive),
+            ("ambiguous_lower_with_kin", _lower_with_kin),
+            ("ambiguous_lower_before_verb", _lower_before_verb),
+            ("verblike_after_person_verb", _verblike_after_person_verb),
+            ("verblike_kin_surname", _verblike_kin_surname),
+            ("verblike_after_kin", _verblike_after_kin),
+            ("verblike_after_kin_copula", _verblike_after_kin_copula),
+            ("verblike_word", _verblike_word),
+            ("ambiguous_lower_after_cue", _lower_after_cue),
+            ("ambiguous_lower_evidence_after", _lower_evidence_after),
+            ("ambiguous_lower_coordinated", _lower_coordinated),
+            ("ambiguous_lower_word", _lower_word),
+            ("ambiguous_possessive", _possessive),
+            ("ambiguous_after_cue", _after_cue),
+            ("ambiguous_capitals_name_shape", _capitals_name_shape),
+            ("ambiguous_capitals_cue", _capitals_cue),
+            ("ambiguous_capitals_word", _capitals_word),
+            ("ambiguous_after_determiner", _after_determiner),
+            ("ambiguous_mid_sentence", _mid_sentence),
+            ("ambiguous_opener_not_a_word", _opener_not_a_word),
+            ("ambiguous_opener_with_evidence", _opener_with_evidence),
+            ("ambiguous_opener_then_surname", _opener_then_surname),
+            ("ambiguous_opener_then_verb", _opener_then_verb),
+            ("ambiguous_word", _ambiguous_word),
+        ),
+    ),
+    (None, _rules(("surname_not_a_word", _surname_not_a_word))),
+    (
+        _is_after_the_or_before_family,
+        _rules(
+            ("surname_plural", _surname_plural),
+            ("capitalised_family", _capitalised_family),
+            ("the_family", _the_family),
+        ),
+    ),
+    (
+        _is_capitalised_non_word,
+        _rules(
+            ("capitalised_non_word", _capitalised_non_word),
+            ("opening_non_word", _opening_non_word),
+        ),
+    ),
+    (
+        _is_capitalised,
+        _rules(
+            ("word_surname_after_kin", _word_surname_after_kin),
+            ("word_surname_with_cue", _word_surname_with_cue),
+            ("word_after_naming_word", _word_after_naming_word),
+        ),
+    ),
+    (
+        _is_lower_listed_word,
+        _rules(
+            ("lower_surname_after_kin", _lower_surname_after_kin),
+            ("lower_surname_opens_before_verb", _lower_surname_opens_before_verb),
+        ),
+    ),
+    (
+        _is_lower_unknown,
+        _rules(
+            ("unknown_after_cue", _unknown_after_cue),
+            ("bare_possessive", _bare_possessive_rule),
+            ("unknown_after_kin_name", _unknown_after_kin_name),
+            ("unknown_then_surname", _unknown_then_surname),
+            ("unknown_said", _unknown_said),
+            ("unknown_coordinated", _unknown_coordinated),
+            ("unknown_weak_cue", _unknown_weak_cue),
+        ),
+    ),
+)
+
+#: Every name rule, in the order they are asked; the first with a verdict wins.
+NAME_RULES: tuple[NameRule, ...] = tuple(rule for _, rules in _GROUPS for rule in rules)
+# The same, as plain pairs for the hot loop in :func:`_decide` (every word of every message).
+_STEPS = tuple(
+    (applies, tuple((rule.decide, rule.name) for rule in rules)) for applies, rules in _GROUPS
+)
+
+
+def _decide(ctx: _Ctx, i: int, found: dict[int, int]) -> tuple[int, str] | None:
+    """The first verdict of :data:`NAME_RULES` on token i, with its rule's name.
 
     Returns:
-        NAME candidates; a first name and the surname-like words after it form one span.
+        ``(priority, rule)`` for a name, ``(NOT_A_NAME, rule)`` for a word a rule ruled out, or
+        ``None`` when no rule had a verdict (not a name).
     """
-    lex = lexicon()
-    toks = _tokenise(text)
-    ctx = _Ctx(text, toks, lex)
-    mask = bytearray(len(text))  # 1 = allow-listed or already an email/URL/handle
-    for s, e in protected + covered:
-        mask[s:e] = b"\x01" * (e - s)
+    w = _Word(ctx, i, found)
+    for applies, rules in _STEPS:
+        if applies is None or applies(w):
+            for decide, name in rules:
+                verdict = decide(w)
+                if verdict is not None:
+                    return verdict, name
+    return None
 
-    def is_blocked(tok: _Tok) -> bool:
-        return 1 in mask[tok.start : tok.end]
 
-    # Lower-case English words that are neither names nor surnames can never be names by any
-    # rule below: skip them up front (most of every message), which keeps a call well under 1 ms.
-    english, first, sur = lex.english, lex.first_names, lex.surnames
-    todo = [
-        i
-        for i, tok in enumerate(toks)
-        if tok.cap or tok.poss or tok.lower not in english or tok.lower in first or tok.lower in sur
-    ]
-    found: dict[int, int] = {}
-    comma_joined: set[int] = set()
-    for i in todo:
-        if not is_blocked(toks[i]):
-            prio = _decide(ctx, i, found)
-            if prio is not None:
-                found[i] = prio
+@dataclass(frozen=True)
+class RuleHit:
+    """One decision of the name finder on ``text[start:end]``, and the rule or pass that made it.
+
+    Attributes:
+        start: Start offset of the word (or span) judged.
+        end: End offset (a possessive "'s" is not part of the name).
+        rule: The rule's name (:data:`NAME_RULES`) or the pass's (:data:`NAME_PASSES`).
+        name: True if it was judged a name, False if a rule ruled it out.
+    """
+
+    start: int
+    end: int
+    rule: str
+    name: bool
+
+
+class _Found:
+    """What the passes of :func:`find_names` share: the words, the mask and the names so far."""
+
+    __slots__ = ("comma_joined", "ctx", "found", "mask", "todo", "toks")
+
+    def __init__(self, ctx: _Ctx, mask: bytearray, todo: list[int]) -> None:
+        self.ctx = ctx
+        self.toks = ctx.toks
+        self.mask = mask  # 1 = allow-listed or already an email/URL/handle
+        self.todo = todo
+        self.found: dict[int, int] = {}  # token index -> priority
+        self.comma_joined: set[int] = set()
+
+    def blocked(self, tok: _Tok) -> bool:
+        return 1 in self.mask[tok.start : tok.end]
+
+
+def _judge(st: _Found, i: int, decided: dict[int, tuple[int, str]] | None) -> None:
+    verdict = _decide(st.ctx, i, st.found)
+    if verdict is not None:
+        if verdict[0]:
+            st.found[i] = verdict[0]
+        if decided is not None:
+            decided[i] = verdict
+
+
+def _apply_rules(st: _Found, decided: dict[int, tuple[int, str]] | None) -> None:
+    """Ask :data:`NAME_RULES` about every word that could be a name, then again beside "and"."""
+    toks = st.toks
+    for i in st.todo:
+        if not st.blocked(toks[i]):
+            _judge(st, i, decided)
     # Second look for words joined by "and" to a name found later ("Ruby and Jade").
-    for i in todo:
-        if i in found or is_blocked(toks[i]):
+    for i in st.todo:
+        if i in st.found or st.blocked(toks[i]):
             continue
         if (i >= 1 and toks[i - 1].lower in ("and", "&")) or (
             i + 1 < len(toks) and toks[i + 1].lower in ("and", "&")
         ):
-            prio = _decide(ctx, i, found)
-            if prio is not None:
-                found[i] = prio
+            _judge(st, i, decided)
 
-    # Initials listed before found initials: "RB, LB and baby FB" (right to left, so a chain
-    # of them follows the one that was found).
-    for i in reversed(todo):
+
+def _listed_initials(st: _Found) -> None:
+    """Initials listed before found initials: "RB, LB and baby FB"."""
+    toks, found, ctx = st.toks, st.found, st.ctx
+    # Right to left, so a chain of them follows the one that was found.
+    for i in reversed(st.todo):
         tok = toks[i]
         if (
             i in found
@@ -1216,7 +1847,7 @@ def find_names(
             or len(tok.text) > 3
             or i + 1 not in found
             or ctx.gap(i + 1).strip() != ","
-            or is_blocked(tok)
+            or st.blocked(tok)
             or ctx.is_keep(tok.lower)
             or tok.lower in _NOT_INITIALS
         ):
@@ -1225,121 +1856,143 @@ def find_names(
         if listed.upper and len(listed.text) <= 3:
             found[i] = P_NAME
 
-    # A message of a word or three with nothing else: a name on its own ("Hollis", "Kelly-Jones",
-    # "kaydensmith") is still a name. Ordinary words, role words, commands and their typos
-    # ("skp", "mnu") are not.
-    if len(toks) <= 3:
-        for i, tok in enumerate(toks):
-            if i in found or is_blocked(tok) or _bare_word_is_a_name(ctx, tok) is False:
-                continue
-            found[i] = P_NAME
 
-    # Extend a name over following surname-like words: "Kelly Adams", "tom harris".
+def _bare_words(st: _Found) -> None:
+    """A message of a word or three that is a name on its own: "Hollis", "kaydensmith"."""
+    # Ordinary words, role words, commands and their typos ("skp", "mnu") are not.
+    if len(st.toks) > 3:
+        return
+    for i, tok in enumerate(st.toks):
+        if i in st.found or st.blocked(tok) or _bare_word_is_a_name(st.ctx, tok) is False:
+            continue
+        st.found[i] = P_NAME
+
+
+def _extends_name(ctx: _Ctx, j: int, cur: _Tok, nxt: _Tok) -> bool:
+    """Whether ``nxt`` (token j+1) continues the name that ends with ``cur`` (token j)."""
+    solid = cur.cap and ctx.is_first(cur.lower) and not ctx.is_ambiguous(cur.lower)
+    lower_surname = (
+        (
+            not nxt.cap
+            and not cur.cap
+            and not ctx.is_english(nxt.lower)
+            and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
+        )
+        or (  # "kayden smith", "Kayden smith": a surname after a first name not a word
+            not nxt.cap
+            and ctx.is_surname(nxt.lower)
+            and ctx.is_first(cur.lower)
+            and not ctx.is_ambiguous(cur.lower)
+            and nxt.lower not in STOPWORDS
+        )
+        or (  # "mum anh green": after kin and a first name, a surname that is a word
+            not nxt.cap
+            and (ctx.context_before(j) or ctx.verb_before(j) or ctx.who_is(j))
+            and (
+                ctx.is_surname(nxt.lower)
+                or (
+                    not ctx.is_english(nxt.lower)
+                    and len(nxt.text) >= 3
+                    and nxt.lower not in STOPWORDS
+                    and not ctx.is_keep(nxt.lower)
+                )
+            )
+        )
+    )
+    glued = ctx.text[nxt.full_end : nxt.full_end + 1].isdigit()  # "BN27": a postcode
+    caps_pair = (  # "AARAV KAKA", "Cai KAKA": a surname in capitals, short too
+        (cur.upper or cur.cap)
+        and not glued
+        and nxt.upper
+        and len(nxt.text) >= 2
+        and not ctx.is_keep(nxt.lower)
+        and (ctx.is_surname(nxt.lower) or not ctx.is_english(nxt.lower))
+    )
+    after = ctx.next(j + 1)
+    surname_then_verb = (  # "duc bird said": a surname that is a word, then a verb
+        ctx.is_surname(nxt.lower) and after is not None and after.lower in NAME_VERBS_AFTER
+    )
+    return bool(
+        ctx.name_like(nxt)
+        or lower_surname
+        or caps_pair
+        or surname_then_verb
+        or (solid and ctx.surname_shaped(nxt))
+    )
+
+
+def _surnames_after(st: _Found) -> None:
+    """Surname-like words after a found name join it: "spoke to Kelly Thorn today"."""
+    toks, found, ctx = st.toks, st.found, st.ctx
     for i in sorted(found):
         j = i
         while j in found and not toks[j].poss:
             nxt = ctx.next(j)
-            if nxt is None or j + 1 in found or is_blocked(nxt):
+            if nxt is None or j + 1 in found or st.blocked(nxt):
                 break
-            cur = toks[j]
-            solid = cur.cap and ctx.is_first(cur.lower) and not ctx.is_ambiguous(cur.lower)
-            lower_surname = (
-                (
-                    not nxt.cap
-                    and not cur.cap
-                    and not ctx.is_english(nxt.lower)
-                    and (ctx.is_surname(nxt.lower) or _unknown_surname(ctx, cur, nxt))
-                )
-                or (  # "kayden smith", "Kayden smith": a surname after a first name not a word
-                    not nxt.cap
-                    and ctx.is_surname(nxt.lower)
-                    and ctx.is_first(cur.lower)
-                    and not ctx.is_ambiguous(cur.lower)
-                    and nxt.lower not in STOPWORDS
-                )
-                or (  # "mum anh green": after kin and a first name, a surname that is a word
-                    not nxt.cap
-                    and (ctx.context_before(j) or ctx.verb_before(j) or ctx.who_is(j))
-                    and (
-                        ctx.is_surname(nxt.lower)
-                        or (
-                            not ctx.is_english(nxt.lower)
-                            and len(nxt.text) >= 3
-                            and nxt.lower not in STOPWORDS
-                            and not ctx.is_keep(nxt.lower)
-                        )
-                    )
-                )
-            )
-            glued = ctx.text[nxt.full_end : nxt.full_end + 1].isdigit()  # "BN27": a postcode
-            caps_pair = (  # "AARAV KAKA", "Cai KAKA": a surname in capitals, short too
-                (cur.upper or cur.cap)
-                and not glued
-                and nxt.upper
-                and len(nxt.text) >= 2
-                and not ctx.is_keep(nxt.lower)
-                and (ctx.is_surname(nxt.lower) or not ctx.is_english(nxt.lower))
-            )
-            after = ctx.next(j + 1)
-            surname_then_verb = (  # "duc bird said": a surname that is a word, then a verb
-                ctx.is_surname(nxt.lower) and after is not None and after.lower in NAME_VERBS_AFTER
-            )
-            if (
-                ctx.name_like(nxt)
-                or lower_surname
-                or caps_pair
-                or surname_then_verb
-                or (solid and ctx.surname_shaped(nxt))
-            ):
-                found[j + 1] = found[i]
-                j += 1
-            else:
+            if not _extends_name(ctx, j, toks[j], nxt):
                 break
+            found[j + 1] = found[i]
+            j += 1
 
-    # A first name just before a found surname: "akin abdi said", "Will OKAFOR" (backwards, once).
+
+def _first_name_before(ctx: _Ctx, i: int, j: int) -> bool:
+    """Whether token j, just before the found token i, is its first name."""
+    lex = ctx.lex
+    toks = ctx.toks
+    before = toks[j]
+    word = before.lower
+    kin_name = ctx.is_first(word) and ctx.context_before(j)  # "mum may abdi"
+    verb = ctx.next(i)
+    said = (  # "Will Kaka said ..." (but "Will Kaka come?" asks about Kaka)
+        ctx.is_first(word) and verb is not None and verb.lower in NAME_VERBS_AFTER
+    )
+    if (word in STOPWORDS and not (kin_name or said)) or ctx.is_keep(word):
+        return False
+    if word in TITLES or word in _ROLE_AFTER_TITLE:
+        return False  # "Dr Okafor": the title stays
+    caps_name = (  # "DEN KAKA", "KAKA HUNT": a whole name in capitals
+        before.upper and toks[i].upper and (ctx.is_first(word) or not ctx.is_english(word))
+    )
+    if before.upper and len(word) <= 4 and not (kin_name or caps_name):
+        return False
+    first_before = ctx.is_first(word) and (
+        before.cap
+        or before.initial
+        or not ctx.is_ambiguous(word)
+        or word not in _VERBLIKE  # "kit abdi", not "will abdi come"
+        or ctx.context_before(j)
+        or ctx.verb_before(j)
+    )
+    unknown = before.cap and not ctx.is_english(word) and (len(word) >= 2 or caps_name)
+    unknown_lower = (  # "kakaka kaka said"
+        not before.cap
+        and len(word) >= 3
+        and not ctx.is_english(word)
+        and not typo_of_english(word, lex.english)
+        and (before.initial or ctx.context_before(j) or ctx.verb_before(j))
+    )
+    found_word = toks[i].lower
+    return bool(
+        (first_before or unknown or unknown_lower)
+        and (not ctx.is_english(found_word) or ctx.is_surname(found_word))
+    )
+
+
+def _first_names_before(st: _Found) -> None:
+    """A first name just before a found surname: "akin abdi said", "Will OKAFOR" (once)."""
+    toks, found, ctx = st.toks, st.found, st.ctx
     for i in sorted(found):
         j = i - 1
-        if j < 0 or j in found or is_blocked(toks[j]) or not ctx.joined(i) or toks[j].poss:
+        if j < 0 or j in found or st.blocked(toks[j]) or not ctx.joined(i) or toks[j].poss:
             continue
-        before = toks[j]
-        word = before.lower
-        kin_name = ctx.is_first(word) and ctx.context_before(j)  # "mum may abdi"
-        verb = ctx.next(i)
-        said = (  # "Will Kaka said ..." (but "Will Kaka come?" asks about Kaka)
-            ctx.is_first(word) and verb is not None and verb.lower in NAME_VERBS_AFTER
-        )
-        if (word in STOPWORDS and not (kin_name or said)) or ctx.is_keep(word):
-            continue
-        if word in TITLES or word in _ROLE_AFTER_TITLE:
-            continue  # "Dr Okafor": the title stays
-        caps_name = (  # "DEN KAKA", "KAKA HUNT": a whole name in capitals
-            before.upper and toks[i].upper and (ctx.is_first(word) or not ctx.is_english(word))
-        )
-        if before.upper and len(word) <= 4 and not (kin_name or caps_name):
-            continue
-        first_before = ctx.is_first(word) and (
-            before.cap
-            or before.initial
-            or not ctx.is_ambiguous(word)
-            or word not in _VERBLIKE  # "kit abdi", not "will abdi come"
-            or ctx.context_before(j)
-            or ctx.verb_before(j)
-        )
-        unknown = before.cap and not ctx.is_english(word) and (len(word) >= 2 or caps_name)
-        unknown_lower = (  # "kakaka kaka said"
-            not before.cap
-            and len(word) >= 3
-            and not ctx.is_english(word)
-            and not typo_of_english(word, lex.english)
-            and (before.initial or ctx.context_before(j) or ctx.verb_before(j))
-        )
-        found_word = toks[i].lower
-        if (first_before or unknown or unknown_lower) and (
-            not ctx.is_english(found_word) or ctx.is_surname(found_word)
-        ):
+        if _first_name_before(ctx, i, j):
             found[j] = found[i]
 
-    # Name particles between two name words: "tran van minh", "Maria da Silva".
+
+def _particles(st: _Found) -> None:
+    """Name particles between two name words: "tran van minh", "Maria da Silva"."""
+    toks, found, ctx = st.toks, st.found, st.ctx
     for i in sorted(found):
         if (
             i + 2 in found
@@ -1350,7 +2003,11 @@ def find_names(
             and not toks[i].poss
         ):
             found[i + 1] = found[i]
-    # "HUSSAIN, Rukhsana": a surname in capitals, a comma, then the first name.
+
+
+def _surname_comma_first_name(st: _Found) -> None:
+    """A surname in capitals, a comma, then the first name, as one name: "HUSSAIN, Rukhsana"."""
+    toks, found, ctx = st.toks, st.found, st.ctx
     for i in sorted(found):
         if (
             i + 1 in found
@@ -1360,9 +2017,36 @@ def find_names(
             and ctx.is_first(toks[i + 1].lower)
         ):
             found[i] = max(found[i], found[i + 1])
-            comma_joined.add(i + 1)
+            st.comma_joined.add(i + 1)
 
-    # Adjacent name words become one span.
+
+# The passes after the rules, in order, over the words found so far.
+_PASSES: tuple[tuple[str, Callable[[_Found], None]], ...] = (
+    ("listed_initials", _listed_initials),
+    ("bare_word", _bare_words),
+    ("surname_after_name", _surnames_after),
+    ("first_name_before_surname", _first_names_before),
+    ("name_particle", _particles),
+    ("surname_comma_first_name", _surname_comma_first_name),
+)
+
+
+def _run_pass(
+    st: _Found, name: str, run: Callable[[_Found], None], trace: list[RuleHit] | None
+) -> None:
+    if trace is None:
+        run(st)
+        return
+    before, joined = set(st.found), set(st.comma_joined)
+    run(st)
+    toks = st.toks
+    added = (st.found.keys() - before) | (st.comma_joined - joined)  # words found, or joined
+    trace.extend(RuleHit(toks[j].start, toks[j].end, name, True) for j in sorted(added))
+
+
+def _name_spans(st: _Found) -> list[Candidate]:
+    """Adjacent name words become one span."""
+    toks, found, ctx = st.toks, st.found, st.ctx
     out: list[Candidate] = []
     run_start = run_end = -1
     run_prio = 0
@@ -1371,7 +2055,7 @@ def find_names(
         tok = toks[i]
         if (
             i == last + 1
-            and (ctx.gap(i).strip() == "" or i in comma_joined)
+            and (ctx.gap(i).strip() == "" or i in st.comma_joined)
             and not toks[last].poss
             and "\n" not in ctx.gap(i)
         ):
@@ -1384,7 +2068,54 @@ def find_names(
         last = i
     if run_start >= 0:
         out.append(Candidate(run_start, run_end, "NAME", run_prio))
-    return _with_initials(text, ctx, mask, out)
+    return out
+
+
+def find_names(
+    text: str,
+    protected: list[tuple[int, int]],
+    covered: list[tuple[int, int]],
+    trace: list[RuleHit] | None = None,
+) -> list[Candidate]:
+    """Find names of people.
+
+    Args:
+        text: The original user text.
+        protected: Allow-listed ranges ("Child Z", "East Sussex") that must survive.
+        covered: Ranges already claimed by structured identifiers (emails, URLs...), skipped.
+        trace: If given, every decision is appended to it as a :class:`RuleHit`: each word a
+            rule had a verdict on, and each word or span a later pass added (the evaluator's
+            ``--rules`` report). ``None`` (the door) records nothing.
+
+    Returns:
+        NAME candidates; a first name and the surname-like words after it form one span.
+    """
+    lex = lexicon()
+    toks = _tokenise(text)
+    ctx = _Ctx(text, toks, lex)
+    mask = bytearray(len(text))  # 1 = allow-listed or already an email/URL/handle
+    for s, e in protected + covered:
+        mask[s:e] = b"\x01" * (e - s)
+
+    # Lower-case English words that are neither names nor surnames can never be names by any
+    # rule: skip them up front (most of every message), which keeps a call well under 1 ms.
+    english, first, sur = lex.english, lex.first_names, lex.surnames
+    todo = [
+        i
+        for i, tok in enumerate(toks)
+        if tok.cap or tok.poss or tok.lower not in english or tok.lower in first or tok.lower in sur
+    ]
+    st = _Found(ctx, mask, todo)
+    decided: dict[int, tuple[int, str]] | None = None if trace is None else {}
+    _apply_rules(st, decided)
+    if trace is not None and decided is not None:
+        trace.extend(
+            RuleHit(toks[i].start, toks[i].end, rule, verdict != NOT_A_NAME)
+            for i, (verdict, rule) in sorted(decided.items())
+        )
+    for name, run in _PASSES:
+        _run_pass(st, name, run, trace)
+    return _with_initials(text, ctx, mask, _name_spans(st), trace)
 
 
 # "J.S.", "K.T.", "T.J": initials written with dots.
@@ -1410,24 +2141,34 @@ _NICKNAME = re.compile(
 _TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’&/])")
 
 
-def _with_initials(
+def _free(mask: bytearray, start: int, end: int) -> bool:
+    return 1 not in mask[start:end]
+
+
+def _acronym_letters(ctx: _Ctx, letters: str) -> bool:
+    return ctx.is_keep(letters.lower()) or letters.lower() in _NOT_INITIALS
+
+
+def _dotted_initials(
     text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]
 ) -> list[Candidate]:
-    """Add names written as initials, and initials that finish a name ("Kelly A")."""
-    out = list(names)
-
-    def free(start: int, end: int) -> bool:
-        return 1 not in mask[start:end]
-
-    def acronym(letters: str) -> bool:
-        return ctx.is_keep(letters.lower()) or letters.lower() in _NOT_INITIALS
-
+    """Two or more dotted letters are someone's initials: "M.P.", "K.T." (not "N.B.")."""
+    out = []
     for m in _DOTTED_INITIALS.finditer(text):
         letters = re.sub(r"[^A-Z]", "", m.group())
-        # Two dotted letters are someone's initials ("M.P.") unless an abbreviation ("N.B.").
-        abbreviation = letters.lower() in _NOT_INITIALS or (len(letters) > 2 and acronym(letters))
-        if len(letters) >= 2 and free(m.start(), m.end()) and not abbreviation:
+        abbreviation = letters.lower() in _NOT_INITIALS or (
+            len(letters) > 2 and _acronym_letters(ctx, letters)
+        )
+        if len(letters) >= 2 and _free(mask, m.start(), m.end()) and not abbreviation:
             out.append(Candidate(m.start(), m.end(), "NAME", P_NAME))
+    return out
+
+
+def _initial_surnames(
+    text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]
+) -> list[Candidate]:
+    """An initial, then a surname: "P. Kowalski", "D WHITE", "J Bloggs"."""
+    out = []
     for m in _INITIAL_SURNAME.finditer(text):
         letter, gap, word = m.group(1), m.group(2), m.group(3)
         if letter in "AI" and "." not in gap:
@@ -1436,25 +2177,42 @@ def _with_initials(
         surname = (
             ctx.is_surname(low) or not ctx.is_english(low) or (word.isupper() and len(word) >= 3)
         )
-        if surname and not ctx.is_keep(low) and low not in STOPWORDS and free(*m.span()):
+        if surname and not ctx.is_keep(low) and low not in STOPWORDS and _free(mask, *m.span()):
             out.append(Candidate(m.start(), m.end(), "NAME", P_NAME))
+    return out
+
+
+def _kept_in_brackets(ctx: _Ctx, word: str, low: str, single: bool) -> bool:
+    """A bracketed word that rules out a name: "Mum (the)", "Dad (SW)" (not "Dad (WILL)")."""
+    person = ctx.is_first(low) or ctx.is_surname(low)  # "Dad (Jun)", "Mum (Islam)"
+    alone = single and low in ctx.lex.ambiguous  # "Dad (WILL)"
+    return (low in STOPWORDS and not alone) or (_acronym_letters(ctx, word) and not person)
+
+
+def _role_initials(
+    text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]
+) -> list[Candidate]:
+    """Initials or a name in brackets after a family or role word: "Mum (KT)", "dad (Ajay)"."""
+    out = []
     for m in _ROLE_INITIALS.finditer(text):
         words = m.group(1).split()
         lows = [w.lower() for w in words]
         single = len(words) == 1
-
-        def kept(word: str, low: str, single: bool = single) -> bool:
-            person = ctx.is_first(low) or ctx.is_surname(low)  # "Dad (Jun)", "Mum (Islam)"
-            alone = single and low in ctx.lex.ambiguous  # "Dad (WILL)"
-            return (low in STOPWORDS and not alone) or (acronym(word) and not person)
-
-        if not free(*m.span(1)) or any(kept(w, low) for w, low in zip(words, lows, strict=True)):
+        if not _free(mask, *m.span(1)) or any(
+            _kept_in_brackets(ctx, w, low, single) for w, low in zip(words, lows, strict=True)
+        ):
             continue
         initials = len(words) == 1 and words[0].isupper() and len(words[0]) <= 3
         if initials or any(
             ctx.is_first(low) or ctx.is_surname(low) or not ctx.is_english(low) for low in lows
         ):
             out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
+    return out
+
+
+def _nicknames(text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]) -> list[Candidate]:
+    """A nickname after a naming phrase: "everyone calls him Big Mo", "goes by Tank"."""
+    out = []
     for m in _NICKNAME.finditer(text):
         words = m.group(1).split()
         lows = [w.lower() for w in words]
@@ -1464,10 +2222,49 @@ def _with_initials(
             or all(ctx.is_keep(low) or low in CONTEXT_WORDS or low in TITLES for low in lows)
         ):
             continue  # "calls him Dad", "known as The ..."
-        if free(*m.span(1)):
+        if _free(mask, *m.span(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAME_CONTEXT))
+    return out
+
+
+def _trailing_initials(
+    text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]
+) -> list[Candidate]:
+    """A single capital that finishes a name found: "Kelly A"."""
+    out = []
     for cand in names:
         trailing = _TRAILING_INITIAL.match(text, cand.end)
-        if trailing and free(*trailing.span(1)):
+        if trailing and _free(mask, *trailing.span(1)):
             out.append(Candidate(cand.start, trailing.end(), "NAME", cand.priority))
+    return out
+
+
+_InitialFinder = Callable[[str, _Ctx, bytearray, list[Candidate]], list[Candidate]]
+# The passes over the text after the words, in order.
+_INITIAL_FINDERS: tuple[tuple[str, _InitialFinder], ...] = (
+    ("dotted_initials", _dotted_initials),
+    ("initial_surname", _initial_surnames),
+    ("role_initials", _role_initials),
+    ("nickname", _nicknames),
+    ("trailing_initial", _trailing_initials),
+)
+
+#: The passes that run after :data:`NAME_RULES`, in order: over the words found (extending a
+#: name over its surname...), then over the text (initials, nicknames). Names as in
+#: :class:`RuleHit`.
+NAME_PASSES: tuple[tuple[str, str], ...] = tuple(
+    (name, (run.__doc__ or "").strip().splitlines()[0]) for name, run in _PASSES + _INITIAL_FINDERS
+)
+
+
+def _with_initials(
+    text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate], trace: list[RuleHit] | None
+) -> list[Candidate]:
+    """Add names written as initials, and initials that finish a name ("Kelly A")."""
+    out = list(names)
+    for rule, finder in _INITIAL_FINDERS:
+        found = finder(text, ctx, mask, names)
+        out.extend(found)
+        if trace is not None:
+            trace.extend(RuleHit(c.start, c.end, rule, True) for c in found)
     return out
