@@ -1,1 +1,1 @@
-"""Tests mirroring the packages (tests/bot/x/test_y.py for bot/x/y.py), stories/, nlu/, e2e/, data/blind/."""
+"""Tests mirroring the packages (tests/bot/x/test_y.py tests bot/x/y.py), stories, NLU, e2e."""

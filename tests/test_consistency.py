@@ -625,6 +625,7 @@ _OPERATOR_ERRORS = frozenset(
         *("ReflectionError", "EmptyReflectionError", "ReflectionTooLongError"),
         *("UnknownAgencyError", "InvalidReflectionFieldError"),
         "ExportTooLargeError",  # the export command line
+        "RuleError",  # a broken safety-net data file (bot/safety/data/), for its author
     }
 )
 # Modules only operators run: argparse help and what they print at the command line.
