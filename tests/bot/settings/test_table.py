@@ -47,7 +47,8 @@ def test_every_settings_field_is_declared_once_in_the_table() -> None:
     fields = [field.name for field in dataclasses.fields(Settings)]
     declared = [spec.field for spec in TABLE]
 
-    assert declared == fields  # every field, in order, through setting()
+    undeclared = sorted(set(fields) - set(declared))
+    assert declared == fields, f"declare {undeclared} with setting(), in field order"
     assert len(NAMES) == len(TABLE)  # no variable fills two fields
     assert len(TABLE) >= 37
 
@@ -143,17 +144,16 @@ def test_the_generator_rewrites_stale_files_and_checks_them(
         copy = tmp_path / getattr(docs, name).name
         shutil.copy(getattr(docs, name), copy)
         monkeypatch.setattr(docs, name, copy)
-    stale = docs.ENV_EXAMPLE.read_text().replace("RASA_PORT=5005", "RASA_PORT=5006")
-    docs.ENV_EXAMPLE.write_text(stale)
-    readme = docs.README.read_text()
-    docs.README.write_text(readme.replace("| `RASA_PORT` | `5005` |", "| `RASA_PORT` | `1` |"))
+    example, readme = docs.ENV_EXAMPLE.read_text(), docs.README.read_text()
+    docs.ENV_EXAMPLE.write_text(example.replace(docs.ENV_END, f"STALE=1\n{docs.ENV_END}"))
+    docs.README.write_text(readme.replace(docs.README_END, f"| `STALE` | | |\n{docs.README_END}"))
 
     assert docs.main(["--check"]) == 1
     assert "the settings differ" in capsys.readouterr().out
     assert docs.main(["--write"]) == 0
     assert docs.main(["--check"]) == 0
-    assert "RASA_PORT=5005" in docs.ENV_EXAMPLE.read_text()
-    assert docs.README.read_text() == readme  # text outside the markers kept
+    # The generated parts are back, and the text around them was kept.
+    assert (docs.ENV_EXAMPLE.read_text(), docs.README.read_text()) == (example, readme)
 
 
 @pytest.mark.parametrize(
