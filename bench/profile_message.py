@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -202,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         settings = Settings(
-            var_dir=Path(tmp) / "var", rasa_port=free_port(), action_port=free_port()
+            var_dir=Path(tmp) / "var",
+            rasa_port=free_port(),
+            action_port=free_port(),
+            # A throwaway stack: its own random secret (Settings has no default one).
+            secret=secrets.token_hex(32).encode(),
         )
         settings.var_dir.mkdir(parents=True)
         upgrade(settings.reflections_url)

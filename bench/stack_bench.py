@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import secrets
 import shutil
 import socket
 import tempfile
@@ -134,6 +135,8 @@ def drive(
     ):
         settings = Settings(
             var_dir=Path(tmp) / "var",
+            # A throwaway stack: its own random secret (Settings has no default one).
+            secret=secrets.token_hex(32).encode(),
             rasa_port=free_port(),
             action_port=free_port(),
             web_port=free_port(),

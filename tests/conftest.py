@@ -13,11 +13,41 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.loader import load_pack_file
 from bot.content.schema import Pack
-from bot.settings.config import DEFAULT_PACK_DIR, Settings
+from bot.settings.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
+from tests.settings import make_settings
 
 PACK_FILE = DEFAULT_PACK_DIR / "esscp-child-z.yml"
 
 TrackerFactory = Callable[..., Tracker]
+
+
+#: The development secret key load_settings generates when VAR_DIR is the default: the checkout's.
+CHECKOUT_SECRET_KEY = PROJECT_ROOT / "var" / "secret.key"
+
+
+def _checkout_key() -> bytes | None:
+    try:
+        return CHECKOUT_SECRET_KEY.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+@pytest.fixture(autouse=True)
+def checkout_secret_key_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test that creates or changes the checkout's var/secret.key.
+
+    A test that calls load_settings with neither REFLECT_SECRET nor VAR_DIR set generates the
+    development key into the checkout, where a later `make run` would key real pseudonyms with
+    it; such a test must point VAR_DIR at tmp_path or set its own secret.
+    """
+    before = _checkout_key()
+    yield
+    if _checkout_key() != before:
+        pytest.fail(
+            f"{request.node.nodeid} created or changed {CHECKOUT_SECRET_KEY}: "
+            "tests must set VAR_DIR to a tmp dir or REFLECT_SECRET",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +59,7 @@ def pack() -> Pack:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings built directly (no .env, no environment), with local state under tmp_path."""
-    return Settings(content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var")
+    return make_settings(content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var")
 
 
 @pytest.fixture

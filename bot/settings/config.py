@@ -1,7 +1,10 @@
 """One typed view of the environment, read once at start-up.
 
 Nothing else in the project reads ``os.environ``: processes call :func:`load_settings` once and
-pass the result down, and tests build :class:`Settings` directly.
+pass the result down, and tests build :class:`Settings` directly (tests/settings.py gives them
+their own secret). :class:`Settings` is the settings table: each field declares its variable,
+default, parser and description once (:func:`bot.settings.kinds.setting`); loading, the child
+processes' environment and the generated docs (:mod:`bot.settings.docs`) all follow it.
 """
 
 from __future__ import annotations
@@ -9,91 +12,385 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
-from bot.storage.private_files import create_private_file, private_dir
+from bot.settings import kinds
+from bot.settings.kinds import (
+    DEFAULT_PACK_DIR,
+    MIN_TOKEN_CHARS,
+    PROJECT_ROOT,
+    Context,
+    Setting,
+    SettingsError,
+    setting,
+)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PACK_DIR = PROJECT_ROOT / "bot" / "content" / "packs"
+__all__ = [
+    "DEFAULT_PACK_DIR",
+    "MIN_TOKEN_CHARS",
+    "PROJECT_ROOT",
+    "Setting",
+    "Settings",
+    "SettingsError",
+    "child_environment",
+    "load_settings",
+    "lock_store_environment",
+    "reachable_host",
+    "settings_table",
+    "tracker_store_environment",
+]
 
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
+# The groups .env.example is divided into. The table's order is also the order load_settings
+# parses in (as before the table), so which error comes first when several are wrong is kept.
+_DEPLOYMENT = "Deployment"
+_SERVERS = "Rasa and the action server"
+_STORAGE = "Keys, storage and retention"
+_LIMITS = "The Rasa server's request limit, REST channel and workers"
+_WIDGET = "Web widget (bot/web): the demo page and widget.js"
+_TEAMS = "Microsoft Teams (README: Add Reflect to Teams)"
+_GENERATE = 'generate one with `python3 -c "import secrets; print(secrets.token_hex(32))"`'
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything Reflect reads from the environment, typed and validated once."""
+    """Everything Reflect reads from the environment, typed and validated once.
 
-    app_env: str = "development"
-    content_dir: Path = DEFAULT_PACK_DIR
-    default_pack_id: str = "esscp-child-z"
-    var_dir: Path = PROJECT_ROOT / "var"
-    rasa_host: str = "127.0.0.1"
-    rasa_port: int = 5005
-    # The action server: only Rasa calls it, so loopback unless it runs on another host.
-    action_host: str = "127.0.0.1"
-    action_port: int = 5055
-    # Bearer token Rasa sends to the action server; unset: derived from the secret (development
-    # only, see action_token). Never logged.
-    action_server_token: str | None = field(default=None, repr=False)
-    log_level: str = "INFO"
-    # Reflections and Rasa's tracker store; SQLite files under var_dir unless DATABASE_URL is set.
-    database_url: str | None = None
-    # Keys the HMACs of sender ids and receipt codes. Tests pass their own; never logged.
-    secret: bytes = field(default=b"test-secret-not-for-production!!", repr=False)
-    retention_days: int = 365
-    tracker_retention_days: int = 30
-    # Days a conversation remembers (as keyed hashes) the identifiers it redacted, after the
-    # last message that named someone: the conversation session's length (domain.yml, 7 days).
-    conversation_memory_days: int = 7
-    # Failed withdrawals allowed per day across all senders (bot.reflections.service); then everyone
-    # gets "too many attempts" until tomorrow and a WARNING is logged.
-    withdrawal_global_failures_per_day: int = 200
-    # Rasa server processes (Sanic workers). More than one needs a shared lock store (Redis),
-    # so two messages of one conversation are never handled at once by different workers.
-    rasa_workers: int = 1
-    # Redis for Rasa's lock store (redis://host:port/db); unset: locks in memory (one worker).
-    redis_url: str | None = None
-    # Largest request body the public-facing Rasa server accepts (REST, socket.io polling and
-    # each Engine.IO message, Teams). A message is at most 5,000 characters (about 30 KB as
-    # escaped JSON); Sanic's own default is 100 MB.
-    request_max_bytes: int = 256 * 1024
-    # Bearer token every REST channel request must carry. Unset: the REST channel is open in
-    # development and off in production (its senders are client-chosen; see README, Hardening).
-    rest_channel_token: str | None = field(default=None, repr=False)
-    # The web app: demo page, widget.js and its assets (bot/web).
-    web_host: str = "127.0.0.1"
-    web_port: int = 8080
-    # The Rasa server URL browsers connect the widget to (socket.io); default: rasa_host:rasa_port.
-    public_rasa_url: str | None = None
-    # Origins (scheme://host[:port]) allowed to open the widget's socket, besides the web app's.
-    widget_origins_extra: tuple[str, ...] = ()
-    # Days a widget session id stays valid (the tracker's conversation session is 7 days).
-    widget_session_days: int = 7
-    # Microsoft Teams (Azure Bot). Unset app id: the Teams endpoint answers 503, not configured.
-    teams_app_id: str | None = None
-    teams_app_password: str | None = field(default=None, repr=False)
-    # Single-tenant bots: the Entra ID tenant whose token endpoint issues the bot's own token.
-    teams_tenant_id: str | None = None
-    teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
-    # Overrides the token endpoint derived from the tenant (the fake connector in tests uses it).
-    teams_token_url: str | None = None
-    teams_issuers: tuple[str, ...] = ("https://api.botframework.com",)
-    # Prefixes a Teams activity's serviceUrl must start with (replies are posted there).
-    teams_service_urls: tuple[str, ...] = ("https://smba.trafficmanager.net/",)
-    # The public https base URL Azure and browsers reach (Teams package validDomains, README).
-    public_url: str | None = None
-    # The Teams app package's developer block (manifest.json); URLs must be https.
-    teams_developer_name: str = "Reflect"
-    teams_website_url: str | None = None
-    teams_privacy_url: str | None = None
-    teams_terms_url: str | None = None
+    Each field is one row of the settings table, in the order the docs list them. Secrets have
+    no usable default: a Settings without a real secret cannot be built (see __post_init__).
+    """
+
+    # --- Deployment ---
+    app_env: str = setting(
+        "APP_ENV",
+        "development",
+        kinds.text,
+        "`development` or `production`. Production refuses development defaults: it needs "
+        "`REFLECT_SECRET` and `ACTION_SERVER_TOKEN` and https Teams URLs, and turns the REST "
+        "channel off without `REST_CHANNEL_TOKEN`.",
+        group=_DEPLOYMENT,
+    )
+    # setting() returns a dataclasses.field, evaluated once like any field default.
+    content_dir: Path = setting(  # noqa: RUF009
+        "CONTENT_DIR",
+        DEFAULT_PACK_DIR,
+        kinds.path,
+        "Where the briefing content packs (`*.yml`) live; a relative path is relative to the "
+        "project.",
+        group=_DEPLOYMENT,
+    )
+    default_pack_id: str = setting(
+        "DEFAULT_PACK_ID",
+        "esscp-child-z",
+        kinds.text,
+        "The content pack (briefing) this deployment walks through.",
+        group=_DEPLOYMENT,
+    )
+    var_dir: Path = setting(  # noqa: RUF009
+        "VAR_DIR",
+        PROJECT_ROOT / "var",
+        kinds.path,
+        "Local state: the SQLite databases, logs and the development secret key.",
+        group=_DEPLOYMENT,
+    )
+    log_level: str = setting(
+        "LOG_LEVEL",
+        "INFO",
+        kinds.log_level,
+        "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`; passed to Rasa and the action server.",
+        group=_DEPLOYMENT,
+    )
+
+    # --- Rasa and the action server ---
+    rasa_host: str = setting(
+        "RASA_HOST",
+        "127.0.0.1",
+        kinds.text,
+        "Where the Rasa server listens (REST, socket.io and Teams; its HTTP API stays off).",
+        group=_SERVERS,
+    )
+    rasa_port: int = setting(
+        "RASA_PORT", 5005, kinds.port, "The Rasa server's port.", group=_SERVERS
+    )
+    action_host: str = setting(
+        "ACTION_HOST",
+        "127.0.0.1",
+        kinds.host,
+        "Where the action server listens. Only Rasa calls it: keep it on loopback unless it runs "
+        "on another host (Rasa connects to 127.0.0.1 when it binds `0.0.0.0`).",
+        group=_SERVERS,
+    )
+    action_port: int = setting(
+        "ACTION_PORT", 5055, kinds.port, "The action server's port.", group=_SERVERS
+    )
+
+    # --- Keys, storage and retention ---
+    database_url: str | None = setting(
+        "DATABASE_URL",
+        None,
+        kinds.database_url,
+        "Where reflections and Rasa's tracker store (conversations) are kept: a `sqlite://` or "
+        "`postgresql+psycopg2://...` URL.",
+        group=_STORAGE,
+        example="postgresql+psycopg2://reflect@127.0.0.1:5432/reflect",
+        unset="SQLite files in `VAR_DIR`",
+        child=lambda settings: settings.reflections_url,
+    )
+    secret: bytes = setting(
+        "REFLECT_SECRET",
+        b"",
+        kinds.secret_key,
+        "Keys the HMACs of sender ids and receipt codes; at least 32 characters; never logged; "
+        f"{_GENERATE}.",
+        group=_STORAGE,
+        secret=True,
+        unset="generated into `VAR_DIR/secret.key` in development; required in production",
+    )
+    action_server_token: str | None = setting(
+        "ACTION_SERVER_TOKEN",
+        None,
+        kinds.token(required_in_production=True),
+        "The bearer token Rasa sends the action server on every call (`endpoints.yml`): at "
+        f"least 32 characters, no spaces; {_GENERATE}.",
+        group=_STORAGE,
+        secret=True,
+        unset="derived from `REFLECT_SECRET` in development; required in production",
+        child=lambda settings: settings.action_token,
+    )
+    retention_days: int = setting(
+        "RETENTION_DAYS",
+        365,
+        kinds.days,
+        "Days to keep reflections before `bin/reflect purge` deletes them.",
+        group=_STORAGE,
+    )
+    tracker_retention_days: int = setting(
+        "TRACKER_RETENTION_DAYS",
+        30,
+        kinds.days,
+        "Days to keep conversation events (the tracker store) before `bin/reflect purge` "
+        "deletes them.",
+        group=_STORAGE,
+    )
+    conversation_memory_days: int = setting(
+        "CONVERSATION_MEMORY_DAYS",
+        7,
+        kinds.days,
+        "Days a conversation remembers, as keyed hashes only, the names and numbers it "
+        'redacted, so they are caught when they come back alone later ("Hollis said no" after '
+        '"dad Frankie Hollis"); counted from its last message that named someone. Keep it equal '
+        "to the conversation session (7 days, `domain.yml`).",
+        group=_STORAGE,
+    )
+    withdrawal_global_failures_per_day: int = setting(
+        "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY",
+        200,
+        kinds.whole(high=1_000_000, unit=" of attempts"),
+        "Wrong receipt codes allowed per day across all conversations; then every withdrawal is "
+        "refused until tomorrow and the action server logs a WARNING "
+        "`withdrawal_failures_cap_reached` (alert on it).",
+        group=_STORAGE,
+    )
+
+    # --- The Rasa server's request limit, REST channel and workers ---
+    request_max_bytes: int = setting(
+        "REQUEST_MAX_BYTES",
+        256 * 1024,
+        kinds.whole(low=64 * 1024, high=64 * 1024 * 1024, unit=" of bytes"),
+        "The largest request body (REST, each socket.io message, Teams) the Rasa server accepts, "
+        "in bytes (262144 is 256 KiB; a message is at most 5,000 characters, about 30 KB as "
+        "JSON); larger ones get a 413.",
+        group=_LIMITS,
+    )
+    rest_channel_token: str | None = setting(
+        "REST_CHANNEL_TOKEN",
+        None,
+        kinds.token(required_in_production=False),
+        "When set, every REST channel request (`/webhooks/rest/webhook`) must carry "
+        "`Authorization: Bearer <token>`; production needs it to turn the REST channel on (REST "
+        f"senders are client-chosen). At least 32 characters; {_GENERATE}.",
+        group=_LIMITS,
+        secret=True,
+        unset="none (REST open in development, off in production)",
+    )
+    rasa_workers: int = setting(
+        "RASA_WORKERS",
+        1,
+        kinds.whole(high=16, unit=" of workers"),
+        "Rasa server processes (Sanic workers). Above 1 needs `REDIS_URL` (the workers share "
+        "Rasa's lock store) and suits PostgreSQL (SQLite has one writer at a time); two on a "
+        "two-core machine (see Performance).",
+        group=_LIMITS,
+    )
+    redis_url: str | None = setting(
+        "REDIS_URL",
+        None,
+        kinds.redis_url,
+        "Rasa's lock store, `redis://host:6379/1`, shared by the workers so two messages of one "
+        "conversation are never handled at once by different workers.",
+        group=_LIMITS,
+        example="redis://127.0.0.1:6379/1",
+        unset="none (locks in memory: one worker)",
+    )
+
+    # --- Web widget ---
+    web_host: str = setting(
+        "WEB_HOST",
+        "127.0.0.1",
+        kinds.text,
+        "Where the web app (the demo page and `widget.js`) listens.",
+        group=_WIDGET,
+    )
+    web_port: int = setting("WEB_PORT", 8080, kinds.port, "The web app's port.", group=_WIDGET)
+    public_rasa_url: str | None = setting(
+        "RASA_PUBLIC_URL",
+        None,
+        kinds.url(),
+        "The Rasa server address browsers connect the widget to (socket.io).",
+        group=_WIDGET,
+        example="https://reflect.example.org",
+        unset="`http://RASA_HOST:RASA_PORT`",
+    )
+    widget_origins_extra: tuple[str, ...] = setting(
+        "WIDGET_ALLOWED_ORIGINS",
+        (),
+        kinds.origins,
+        "Other sites allowed to embed the widget (their origin, `https://www.example.org`), "
+        "comma-separated. The web app's own origin and `PUBLIC_URL`'s are always allowed; "
+        "every other origin is refused.",
+        group=_WIDGET,
+        example="https://www.esscp.org.uk",
+    )
+    widget_session_days: int = setting(
+        "WIDGET_SESSION_DAYS",
+        7,
+        kinds.days,
+        "Days a widget session id (issued and signed by the server) stays valid; the "
+        "conversation session is 7 days.",
+        group=_WIDGET,
+    )
+
+    # --- Microsoft Teams ---
+    teams_app_id: str | None = setting(
+        "MICROSOFT_APP_ID",
+        None,
+        kinds.optional_text,
+        "The Azure Bot's app id.",
+        group=_TEAMS,
+        example="00000000-0000-0000-0000-000000000000",
+        unset="none (the Teams webhook answers 404)",
+    )
+    teams_app_password: str | None = setting(
+        "MICROSOFT_APP_PASSWORD",
+        None,
+        kinds.optional_text,
+        "The Azure Bot's client secret.",
+        group=_TEAMS,
+        secret=True,
+        unset="none (the Teams webhook answers 404)",
+    )
+    teams_tenant_id: str | None = setting(
+        "MICROSOFT_TENANT_ID",
+        None,
+        kinds.optional_text,
+        "Single-tenant Azure Bots: your Entra ID tenant id. The bot's own token comes from that "
+        "tenant, and activities from any other tenant (`channelData.tenant.id`) are refused "
+        "with 403.",
+        group=_TEAMS,
+        unset="none (multi-tenant)",
+    )
+    teams_openid_url: str = setting(
+        "TEAMS_OPENID_URL",
+        "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        kinds.url(https="production"),
+        "OpenID metadata naming the keys incoming Teams tokens are signed with; https only in "
+        "production.",
+        group=_TEAMS,
+    )
+    teams_token_url: str | None = setting(
+        "TEAMS_TOKEN_URL",
+        None,
+        kinds.url(https="production"),
+        "Overrides the endpoint the bot gets its own token from (the fake connector in tests "
+        "uses it); https only in production.",
+        group=_TEAMS,
+        unset="the tenant's, from `MICROSOFT_TENANT_ID`",
+    )
+    teams_issuers: tuple[str, ...] = setting(
+        "TEAMS_ALLOWED_ISSUERS",
+        ("https://api.botframework.com",),
+        kinds.text_list,
+        "Issuers accepted in incoming Teams tokens, comma-separated.",
+        group=_TEAMS,
+    )
+    teams_service_urls: tuple[str, ...] = setting(
+        "TEAMS_ALLOWED_SERVICE_URLS",
+        ("https://smba.trafficmanager.net/",),
+        kinds.text_list,
+        "Prefixes a Teams activity's serviceUrl must start with (replies are posted there), "
+        "comma-separated.",
+        group=_TEAMS,
+    )
+    public_url: str | None = setting(
+        "PUBLIC_URL",
+        None,
+        kinds.url(https="production"),
+        "The public https address of this deployment: Azure's messaging endpoint is "
+        "`PUBLIC_URL/webhooks/teams/webhook`; the Teams package's `validDomains` "
+        "(`bin/reflect teams-package`) and the widget snippet use it, and its origin may open "
+        "the widget. https only in production.",
+        group=_TEAMS,
+        example="https://reflect.example.org",
+    )
+    teams_developer_name: str = setting(
+        "TEAMS_DEVELOPER_NAME",
+        "Reflect",
+        kinds.text,
+        "The Teams app package's developer name (at most 32 characters).",
+        group=_TEAMS,
+        example="East Sussex SCP",
+    )
+    teams_website_url: str | None = setting(
+        "TEAMS_WEBSITE_URL",
+        None,
+        kinds.url(https="always"),
+        "The Teams app package's developer website (https).",
+        group=_TEAMS,
+        example="https://www.esscp.org.uk",
+    )
+    teams_privacy_url: str | None = setting(
+        "TEAMS_PRIVACY_URL",
+        None,
+        kinds.url(https="always"),
+        "The Teams app package's privacy statement (https).",
+        group=_TEAMS,
+        example="https://www.esscp.org.uk/privacy",
+    )
+    teams_terms_url: str | None = setting(
+        "TEAMS_TERMS_URL",
+        None,
+        kinds.url(https="always"),
+        "The Teams app package's terms of use (https).",
+        group=_TEAMS,
+        example="https://www.esscp.org.uk/terms",
+    )
+
+    def __post_init__(self) -> None:
+        """Refuse a Settings without a real secret: there is no usable default to fall back on.
+
+        load_settings always has one (REFLECT_SECRET, or the development key in var/); code that
+        builds Settings directly must pass its own (tests: tests/settings.py).
+        """
+        if not isinstance(self.secret, bytes) or len(self.secret) < MIN_TOKEN_CHARS:
+            raise SettingsError(
+                f"Settings needs a secret of at least {MIN_TOKEN_CHARS} bytes "
+                "(load_settings reads REFLECT_SECRET)"
+            )
 
     @property
     def reflections_url(self) -> str:
@@ -177,8 +474,11 @@ class Settings:
 
 _ACTION_TOKEN_LABEL = b"reflect/action-server-token\x00"
 
-#: Shortest ACTION_SERVER_TOKEN accepted: as long as REFLECT_SECRET, too long to guess.
-MIN_TOKEN_CHARS = 32
+
+@cache
+def settings_table() -> tuple[Setting, ...]:
+    """Every setting, in the order Settings declares (and the docs list) them."""
+    return kinds.declared_settings(Settings)
 
 
 def reachable_host(host: str) -> str:
@@ -188,200 +488,29 @@ def reachable_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _int(name: str, default: int, *, low: int = 1, high: int = 65535, unit: str = "") -> int:
-    """A whole number from the environment, within [low, high]; the error names the variable."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    what = f"a whole number{unit}"
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be {what}, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
-_PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "replace-me", "secret"}
-
-
-def _secret(var_dir: Path, *, production: bool) -> bytes:
-    """REFLECT_SECRET, or in development a random one kept in var/ so hashes stay stable.
-
-    Production refuses a missing or placeholder secret: a guessable key would let anyone
-    recompute sender pseudonyms and receipt hashes.
-    """
-    raw = os.environ.get("REFLECT_SECRET", "").strip()
-    if raw.lower() in _PLACEHOLDER_SECRETS:
-        if production:
-            raise SettingsError("REFLECT_SECRET must be set to a long random value in production")
-        key_file = var_dir / "secret.key"
-        if not key_file.exists():
-            # 0600 from creation: written and then chmod-ed, it was readable for a moment.
-            create_private_file(private_dir(var_dir) / "secret.key", secrets.token_hex(32))
-        raw = key_file.read_text().strip()
-    if len(raw) < 32:
-        raise SettingsError("REFLECT_SECRET must be at least 32 characters")
-    return raw.encode()
-
-
-def _token(name: str, raw: str | None, *, production: bool) -> str | None:
-    """A bearer token of at least :data:`MIN_TOKEN_CHARS` characters; production requires one."""
-    value = (raw or "").strip()
-    if not value:
-        if production:
-            raise SettingsError(
-                f"{name} must be set in production (at least {MIN_TOKEN_CHARS} characters)"
-            )
-        return None
-    if len(value) < MIN_TOKEN_CHARS or any(ch.isspace() for ch in value):
-        raise SettingsError(f"{name} must be at least {MIN_TOKEN_CHARS} characters, without spaces")
-    return value
-
-
-def _database_url(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    scheme = urlsplit(raw).scheme.split("+")[0]
-    if scheme not in {"sqlite", "postgresql"}:
-        raise SettingsError(
-            f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {scheme!r}"
-        )
-    return raw
-
-
-def _days(name: str, default: int) -> int:
-    return _int(name, default, high=36_500, unit=" of days")
-
-
-def _list(raw: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """A comma-separated list; unset or blank gives the default."""
-    if raw is None or not raw.strip():
-        return default
-    return tuple(item.strip() for item in raw.split(",") if item.strip())
-
-
-def _url(name: str, raw: str | None, *, https: bool = False) -> str | None:
-    """An absolute http(s) URL, without a trailing slash; the error names the variable."""
-    if raw is None or not raw.strip():
-        return None
-    parts = urlsplit(raw.strip())
-    allowed = {"https"} if https else {"http", "https"}
-    if parts.scheme not in allowed or not parts.netloc:
-        scheme = "https://" if https else "http:// or https://"
-        raise SettingsError(f"{name} must be an absolute {scheme} URL, got {raw!r}")
-    return raw.strip().rstrip("/")
-
-
-def _origins(raw: str | None) -> tuple[str, ...]:
-    """WIDGET_ALLOWED_ORIGINS: scheme://host[:port] each, nothing after the host."""
-    origins = _list(raw)
-    for origin in origins:
-        parts = urlsplit(origin)
-        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/"):
-            raise SettingsError(
-                f"WIDGET_ALLOWED_ORIGINS entries must look like https://example.org, got {origin!r}"
-            )
-    return tuple(origin.rstrip("/") for origin in origins)
-
-
-def _redis_url(raw: str | None) -> str | None:
-    """REDIS_URL: redis://host[:port][/db], or unset."""
-    if raw is None or not raw.strip():
-        return None
-    parts = urlsplit(raw.strip())
-    db = parts.path.strip("/")
-    if parts.scheme != "redis" or not parts.hostname or (db and not db.isdigit()):
-        raise SettingsError(f"REDIS_URL must look like redis://127.0.0.1:6379/1, got {raw!r}")
-    try:
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError as exc:
-        raise SettingsError(f"REDIS_URL has a bad port: {raw!r}") from exc
-    return raw.strip()
-
-
-def _path(raw: str | None, default: Path) -> Path:
-    """Relative paths in .env are relative to the project, wherever the process was started."""
-    if not raw:
-        return default
-    path = Path(raw)
-    return path if path.is_absolute() else PROJECT_ROOT / path
+def _setting(env: str) -> Setting:
+    return next(spec for spec in settings_table() if spec.env == env)
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read ``.env`` (if present) and the environment into :class:`Settings`.
 
-    The real environment wins over ``.env`` so CI and containers can override any value.
+    The real environment wins over ``.env`` so CI and containers can override any value. Each
+    variable is parsed as the table declares, in table order; APP_ENV and VAR_DIR first, since
+    production's rules and the development secret key depend on them.
     """
     if env_file is not None and Path(env_file).exists():
         load_dotenv(env_file, override=False)
     env = os.environ
-    log_level = env.get("LOG_LEVEL", "INFO").upper()
-    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise SettingsError(
-            f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}"
-        )
-    app_env = env.get("APP_ENV", "development")
-    var_dir = _path(env.get("VAR_DIR"), PROJECT_ROOT / "var")
-    settings = Settings(
-        app_env=app_env,
-        content_dir=_path(env.get("CONTENT_DIR"), DEFAULT_PACK_DIR),
-        default_pack_id=env.get("DEFAULT_PACK_ID", "esscp-child-z"),
-        var_dir=var_dir,
-        rasa_host=env.get("RASA_HOST", "127.0.0.1"),
-        rasa_port=_int("RASA_PORT", 5005),
-        action_host=env.get("ACTION_HOST", "127.0.0.1").strip() or "127.0.0.1",
-        action_port=_int("ACTION_PORT", 5055),
-        log_level=log_level,
-        database_url=_database_url(env.get("DATABASE_URL")),
-        secret=_secret(var_dir, production=app_env == "production"),
-        action_server_token=_token(
-            "ACTION_SERVER_TOKEN",
-            env.get("ACTION_SERVER_TOKEN"),
-            production=app_env == "production",
-        ),
-        retention_days=_days("RETENTION_DAYS", 365),
-        tracker_retention_days=_days("TRACKER_RETENTION_DAYS", 30),
-        conversation_memory_days=_days("CONVERSATION_MEMORY_DAYS", 7),
-        withdrawal_global_failures_per_day=_int(
-            "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY", 200, high=1_000_000, unit=" of attempts"
-        ),
-        request_max_bytes=_int(
-            "REQUEST_MAX_BYTES", 256 * 1024, low=64 * 1024, high=64 * 1024 * 1024, unit=" of bytes"
-        ),
-        rest_channel_token=_token(
-            "REST_CHANNEL_TOKEN", env.get("REST_CHANNEL_TOKEN"), production=False
-        ),
-        rasa_workers=_int("RASA_WORKERS", 1, high=16, unit=" of workers"),
-        redis_url=_redis_url(env.get("REDIS_URL")),
-        web_host=env.get("WEB_HOST", "127.0.0.1"),
-        web_port=_int("WEB_PORT", 8080),
-        public_rasa_url=_url("RASA_PUBLIC_URL", env.get("RASA_PUBLIC_URL")),
-        widget_origins_extra=_origins(env.get("WIDGET_ALLOWED_ORIGINS")),
-        widget_session_days=_days("WIDGET_SESSION_DAYS", 7),
-        teams_app_id=env.get("MICROSOFT_APP_ID") or None,
-        teams_app_password=env.get("MICROSOFT_APP_PASSWORD") or None,
-        teams_tenant_id=env.get("MICROSOFT_TENANT_ID") or None,
-        # Keys and the bot's own token over plain http could be swapped or read on the way:
-        # production takes https only (development allows the loopback fake connector).
-        teams_openid_url=_url(
-            "TEAMS_OPENID_URL", env.get("TEAMS_OPENID_URL"), https=app_env == "production"
-        )
-        or Settings.teams_openid_url,
-        teams_token_url=_url(
-            "TEAMS_TOKEN_URL", env.get("TEAMS_TOKEN_URL"), https=app_env == "production"
-        ),
-        teams_issuers=_list(env.get("TEAMS_ALLOWED_ISSUERS"), Settings.teams_issuers),
-        teams_service_urls=_list(
-            env.get("TEAMS_ALLOWED_SERVICE_URLS"), Settings.teams_service_urls
-        ),
-        public_url=_url("PUBLIC_URL", env.get("PUBLIC_URL"), https=app_env == "production"),
-        teams_developer_name=env.get("TEAMS_DEVELOPER_NAME", "Reflect"),
-        teams_website_url=_url("TEAMS_WEBSITE_URL", env.get("TEAMS_WEBSITE_URL"), https=True),
-        teams_privacy_url=_url("TEAMS_PRIVACY_URL", env.get("TEAMS_PRIVACY_URL"), https=True),
-        teams_terms_url=_url("TEAMS_TERMS_URL", env.get("TEAMS_TERMS_URL"), https=True),
-    )
+
+    def parse(spec: Setting, context: Context) -> Any:
+        return spec.parse(spec.env, env.get(spec.env), spec.default, context)
+
+    early = Context(production=False, var_dir=PROJECT_ROOT / "var")
+    app_env = parse(_setting("APP_ENV"), early)
+    var_dir = cast(Path, parse(_setting("VAR_DIR"), early))
+    context = Context(production=app_env == "production", var_dir=var_dir)
+    settings = Settings(**{spec.field: parse(spec, context) for spec in settings_table()})
     if not settings.content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR {settings.content_dir} is not a directory")
     if settings.rasa_workers > 1 and not settings.redis_url:
@@ -439,51 +568,24 @@ def child_environment(settings: Settings) -> dict[str, str]:
     """The environment for the Rasa and action server processes.
 
     Rasa fills ``${VARS}`` in endpoints.yml from its own process environment, not from .env, so
-    the launcher passes the resolved settings down explicitly.
+    the launcher passes every setting down resolved (the children's load_settings reads back the
+    same values), plus what endpoints.yml and Sanic read.
     """
     env = dict(os.environ)
+    for spec in settings_table():
+        value = spec.child(settings) if spec.child else getattr(settings, spec.field)
+        env[spec.env] = kinds.env_text(value)
     env.update(
         {
             "REFLECT_ACTION_URL": settings.action_url,
             # endpoints.yml sends this whole value as the Authorization header of action calls.
             "REFLECT_ACTION_AUTHORIZATION": f"Bearer {settings.action_token}",
-            "ACTION_SERVER_TOKEN": settings.action_token,
-            "ACTION_HOST": settings.action_host,
             **tracker_store_environment(settings),
             **lock_store_environment(settings),
-            "REST_CHANNEL_TOKEN": settings.rest_channel_token or "",
-            "REQUEST_MAX_BYTES": str(settings.request_max_bytes),
             # Sanic reads SANIC_* into the config of the app Rasa creates: its body size limit.
             "SANIC_REQUEST_MAX_SIZE": str(settings.request_max_bytes),
-            "RASA_WORKERS": str(settings.rasa_workers),
-            "REDIS_URL": settings.redis_url or "",
-            "REFLECT_SECRET": settings.secret.decode(),
-            "DATABASE_URL": settings.reflections_url,
-            "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY": str(settings.withdrawal_global_failures_per_day),
-            "CONTENT_DIR": str(settings.content_dir),
-            "DEFAULT_PACK_ID": settings.default_pack_id,
-            "APP_ENV": settings.app_env,
-            "VAR_DIR": str(settings.var_dir),
-            "RASA_HOST": settings.rasa_host,
-            "RASA_PORT": str(settings.rasa_port),
-            "ACTION_PORT": str(settings.action_port),
-            "WEB_HOST": settings.web_host,
-            "WEB_PORT": str(settings.web_port),
-            "RASA_PUBLIC_URL": settings.public_rasa_url or "",
-            "WIDGET_ALLOWED_ORIGINS": ",".join(settings.widget_origins_extra),
-            "WIDGET_SESSION_DAYS": str(settings.widget_session_days),
-            "MICROSOFT_APP_ID": settings.teams_app_id or "",
-            "MICROSOFT_APP_PASSWORD": settings.teams_app_password or "",
-            "MICROSOFT_TENANT_ID": settings.teams_tenant_id or "",
-            "TEAMS_OPENID_URL": settings.teams_openid_url,
-            "TEAMS_TOKEN_URL": settings.teams_token_url or "",
-            "TEAMS_ALLOWED_ISSUERS": ",".join(settings.teams_issuers),
-            "TEAMS_ALLOWED_SERVICE_URLS": ",".join(settings.teams_service_urls),
-            "PUBLIC_URL": settings.public_url or "",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
-            # Rasa and rasa_sdk read LOG_LEVEL themselves.
-            "LOG_LEVEL": settings.log_level,
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p
             ),

@@ -158,6 +158,8 @@ def test_main_reports_bad_settings_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    # REFLECT_SECRET is read before RETENTION_DAYS: without it, a key is made in VAR_DIR.
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("RETENTION_DAYS", "forever")
     assert cli.main(["purge"]) == 2
     assert "RETENTION_DAYS" in capsys.readouterr().err

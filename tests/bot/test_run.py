@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import run
-from bot.settings.config import Settings
 from tests.conftest import current_umask, umask_when_settings_are_read
+from tests.settings import make_settings
 
 
 class Stop(Exception):
@@ -32,7 +32,7 @@ def test_main_makes_files_private_before_it_reads_settings(
 def test_start_stack_makes_var_private_even_if_it_was_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(var_dir=tmp_path / "var")
+    settings = make_settings(var_dir=tmp_path / "var")
     settings.var_dir.mkdir()
     settings.var_dir.chmod(0o755)
     os.umask(0o022)

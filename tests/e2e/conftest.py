@@ -17,6 +17,7 @@ import pytest
 
 from bot.run import Stack, start_stack
 from bot.settings.config import PROJECT_ROOT, Settings
+from tests.settings import make_settings
 
 
 def free_port() -> int:
@@ -65,7 +66,7 @@ class Rest:
 
 @pytest.fixture
 def stack_settings(tmp_path: Path) -> Settings:
-    return Settings(
+    return make_settings(
         var_dir=tmp_path / "var",
         rasa_port=free_port(),
         action_port=free_port(),
@@ -88,7 +89,7 @@ def stack_on_free_ports(var_dir: Path, model_path: Path, **overrides: Any) -> It
 
     For module-scoped fixtures: a stack takes several seconds to start.
     """
-    settings = Settings(
+    settings = make_settings(
         var_dir=var_dir,
         rasa_port=free_port(),
         action_port=free_port(),

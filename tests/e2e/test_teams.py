@@ -21,7 +21,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.reflections.receipts import sender_hash
 from bot.run import Stack, start_stack
-from bot.settings.config import Settings
 from tests.e2e.conftest import Rest, free_port
 from tests.e2e.fake_connector import (
     SARAH,
@@ -32,6 +31,7 @@ from tests.e2e.fake_connector import (
     Reply,
     TeamsUser,
 )
+from tests.settings import make_settings
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,7 @@ def teams_stack(
     tmp_path_factory: pytest.TempPathFactory, model_path: Path, connector: FakeConnector
 ) -> Iterator[Stack]:
     """Reflect with Teams configured against the fake connector (its serviceUrl and tenant only)."""
-    base = Settings(
+    base = make_settings(
         var_dir=tmp_path_factory.mktemp("teams") / "var",
         rasa_port=free_port(),
         action_port=free_port(),

@@ -28,6 +28,7 @@ from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.conftest import current_umask
 from tests.loopback import forged_save_call, json_headers, post_oversized, request, served
+from tests.settings import make_settings
 
 RAW = "I spoke to Sarah Jones on 07700 900123 about Child Z and we agreed a plan"
 TOKEN = "action-server-test-token-0123456789abcdef"
@@ -35,7 +36,7 @@ TOKEN = "action-server-test-token-0123456789abcdef"
 
 @pytest.fixture
 def server_settings(tmp_path: Path) -> Settings:
-    return Settings(var_dir=tmp_path / "var", action_server_token=TOKEN)
+    return make_settings(var_dir=tmp_path / "var", action_server_token=TOKEN)
 
 
 @pytest.fixture

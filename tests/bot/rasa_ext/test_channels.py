@@ -54,6 +54,7 @@ from bot.web.sessions import SessionSigner, WidgetSessions
 from tests.asgi import asgi_request
 from tests.bot.web.fakes import FakeRevocationList
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
+from tests.settings import make_settings
 
 # What the channels say themselves, word for word (bot/content/messages.yml).
 REST_OFF = (
@@ -80,7 +81,7 @@ READ_REQUEST_MAX_BYTES = channels.request_max_bytes
 @pytest.fixture(autouse=True)
 def size_limit_from_test_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """The socket.io server's size limit comes from test Settings here, never from .env."""
-    monkeypatch.setattr(channels, "request_max_bytes", lambda: Settings().request_max_bytes)
+    monkeypatch.setattr(channels, "request_max_bytes", lambda: make_settings().request_max_bytes)
 
 
 @pytest.fixture

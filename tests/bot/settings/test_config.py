@@ -17,47 +17,13 @@ from bot.settings.config import (
     child_environment,
     load_settings,
     lock_store_environment,
+    settings_table,
     tracker_store_environment,
 )
+from tests.settings import TEST_SECRET, make_settings
 
-VARIABLES = (
-    "APP_ENV",
-    "CONTENT_DIR",
-    "DEFAULT_PACK_ID",
-    "VAR_DIR",
-    "RASA_HOST",
-    "RASA_PORT",
-    "ACTION_PORT",
-    "ACTION_HOST",
-    "ACTION_SERVER_TOKEN",
-    "REST_CHANNEL_TOKEN",
-    "REQUEST_MAX_BYTES",
-    "LOG_LEVEL",
-    "DATABASE_URL",
-    "REFLECT_SECRET",
-    "RETENTION_DAYS",
-    "TRACKER_RETENTION_DAYS",
-    "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY",
-    "RASA_WORKERS",
-    "REDIS_URL",
-    "WEB_HOST",
-    "WEB_PORT",
-    "RASA_PUBLIC_URL",
-    "WIDGET_ALLOWED_ORIGINS",
-    "WIDGET_SESSION_DAYS",
-    "MICROSOFT_APP_ID",
-    "MICROSOFT_APP_PASSWORD",
-    "MICROSOFT_TENANT_ID",
-    "TEAMS_OPENID_URL",
-    "TEAMS_TOKEN_URL",
-    "TEAMS_ALLOWED_ISSUERS",
-    "TEAMS_ALLOWED_SERVICE_URLS",
-    "PUBLIC_URL",
-    "TEAMS_DEVELOPER_NAME",
-    "TEAMS_WEBSITE_URL",
-    "TEAMS_PRIVACY_URL",
-    "TEAMS_TERMS_URL",
-)
+#: Every variable Settings reads (the table), so none leaks in from the developer's shell.
+VARIABLES = tuple(spec.env for spec in settings_table())
 
 
 @pytest.fixture(autouse=True)
@@ -66,10 +32,15 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
     load_dotenv writes into os.environ; setting each variable before deleting it makes
     monkeypatch restore (or remove) it afterwards, whatever a test's .env put there.
+
+    REFLECT_SECRET is the tests' own: without it, development generates var/secret.key, and
+    with VAR_DIR at its default that is the checkout's var/. The tests of that generation
+    unset it and point VAR_DIR at tmp_path.
     """
     for name in VARIABLES:
         monkeypatch.setenv(name, "placeholder")
         monkeypatch.delenv(name)
+    monkeypatch.setenv("REFLECT_SECRET", TEST_SECRET.decode())
     monkeypatch.chdir(tmp_path)
 
 
@@ -81,8 +52,8 @@ def write_env(path: Path, **values: str) -> Path:
 def test_defaults_without_environment() -> None:
     settings = load_settings(env_file=None)
 
-    # In development the secret is generated and kept in var/; everything else is the default.
-    assert settings == dataclasses.replace(Settings(), secret=settings.secret)
+    # Everything is the default; the secret is the tests' own (Settings has no default one).
+    assert settings == Settings(secret=TEST_SECRET)
     assert settings.database_url is None
     assert settings.content_dir == DEFAULT_PACK_DIR
     assert settings.var_dir == PROJECT_ROOT / "var"
@@ -172,7 +143,7 @@ def test_real_environment_wins_over_env_file(
 
 def test_a_missing_env_file_is_not_an_error(tmp_path: Path) -> None:
     settings = load_settings(env_file=tmp_path / "absent.env")
-    assert settings == dataclasses.replace(Settings(), secret=settings.secret)
+    assert settings == Settings(secret=TEST_SECRET)
 
 
 def test_an_empty_port_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -318,7 +289,7 @@ def test_bad_storage_settings_name_the_variable(
 def test_child_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SOMETHING_ELSE", "kept")
     monkeypatch.setenv("PYTHONPATH", "/elsewhere")
-    settings = Settings(var_dir=tmp_path / "var", action_port=5099, log_level="DEBUG")
+    settings = make_settings(var_dir=tmp_path / "var", action_port=5099, log_level="DEBUG")
     before = dict(os.environ)
 
     env = child_environment(settings)
@@ -464,7 +435,7 @@ def test_the_rest_channel_token_is_optional_and_opens_the_channel_in_production(
     assert (closed.rest_channel_token, closed.rest_channel_open) == (None, False)
     assert (opened.rest_channel_token, opened.rest_channel_open) == ("r" * 32, True)
     assert "r" * 32 not in repr(opened)
-    assert Settings().rest_channel_open  # development: open without a token
+    assert make_settings().rest_channel_open  # development: open without a token
 
 
 def test_request_max_bytes_limits_the_rasa_server(monkeypatch: pytest.MonkeyPatch) -> None:

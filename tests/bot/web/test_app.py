@@ -18,6 +18,7 @@ from sanic import Sanic
 from bot.settings.config import Settings
 from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
 from tests.asgi import AsgiReply, asgi_request
+from tests.settings import make_settings
 
 DEMO = (
     "<!doctype html><html><head><title>Reflect</title></head><body>"
@@ -50,7 +51,7 @@ def static(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(rasa_host="127.0.0.1", rasa_port=5005, web_port=8080)
+    return make_settings(rasa_host="127.0.0.1", rasa_port=5005, web_port=8080)
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ async def test_demo_page_has_the_socket_url_and_widget_src_filled_in(
 
 
 async def test_demo_page_uses_the_public_rasa_url_escaped(serve: Any, static: Path) -> None:
-    settings = Settings(public_rasa_url='https://reflect.example.org/?a=1&b="2"')
+    settings = make_settings(public_rasa_url='https://reflect.example.org/?a=1&b="2"')
     get = await serve(settings, static)
 
     page = await get("/")
@@ -235,7 +236,8 @@ async def test_the_snippet_on_the_demo_page_has_the_absolute_widget_address(
     serve: Any, settings: Settings, static: Path
 ) -> None:
     local = await (await serve(settings, static))("/")
-    public = await (await serve(Settings(public_url="https://reflect.example.org"), static))("/")
+    public_settings = make_settings(public_url="https://reflect.example.org")
+    public = await (await serve(public_settings, static))("/")
 
     assert "<pre>http://127.0.0.1:8080/widget.js</pre>" in local.text
     assert "<pre>https://reflect.example.org/widget.js</pre>" in public.text
