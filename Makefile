@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export teams-package browser bench blind clean
+	migrate purge export settings-docs teams-package browser bench blind clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -104,6 +104,10 @@ blind: train
 # Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
 bench: setup
 	@$(PY) -m bench.run
+
+# The settings section of .env.example and README's table, from the one settings table.
+settings-docs: setup
+	@$(PY) -m bot.settings.table --write
 
 teams-package: setup
 	@$(PY) -m bot.cli teams-package

@@ -623,6 +623,9 @@ _OPERATOR_ERRORS = frozenset(
 )
 # Modules only operators run: argparse help and what they print at the command line.
 _COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py"})
+# The settings table: each setting's description and group, written into .env.example and the
+# README for whoever deploys Reflect.
+_SETTINGS_PACKAGE = "bot/settings/"
 # Each structural rule, with the reason it excuses a literal (in the order they are tried).
 WORDING_RULES = {
     "docstring": "a docstring documents code for developers",
@@ -634,6 +637,7 @@ WORDING_RULES = {
     "operator error": "raised as an exception whose text only operators see (_OPERATOR_ERRORS)",
     "problem report": "the Teams package checks (*_problems), printed for the operator by the CLI",
     "command line": "bot/cli.py and bot/run.py: operators run them and read what they print",
+    "settings": "bot/settings/: descriptions operators read in .env.example and the README",
 }
 
 
@@ -701,6 +705,8 @@ def _wording_rule(
             return "problem report"
     if file in _COMMAND_LINE_FILES:
         return "command line"
+    if file.startswith(_SETTINGS_PACKAGE):
+        return "settings"
     return None
 
 
