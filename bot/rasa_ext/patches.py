@@ -11,8 +11,9 @@ target as ``module:qualname``), why, how and where, and what we expect of Rasa's
 kind, its parameter names, and the SHA-256 of its source in Rasa 3.6.21, so that any change
 upstream is noticed). The patches that swap a Rasa attribute (``How.REPLACES``, ``How.WRAPS``)
 are applied through :func:`apply`, which keeps Rasa's original for the check; the rest are
-subclasses, calls and placeholder modules, applied where they are and registered here. tests/bot/rasa_ext/test_patches.py scans bot/rasa_ext/ and fails on a
-patch that is not registered here.
+subclasses, calls and placeholder modules, applied where they are and registered here.
+tests/bot/rasa_ext/test_patches.py scans bot/rasa_ext/ and fails on a patch that is not
+registered here.
 
 :func:`check` runs at start-up in every process that patches Rasa (our Rasa server, the action
 server, the message profile). If the installed Rasa is not the pinned version, or any target is
