@@ -196,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.stock_server:
         # What our server entry point (bot/rasa_ext/serve.py) applies before Rasa starts.
-        from bot.rasa_ext import speedups, tracker_store
+        from bot.rasa_ext import patches, speedups, tracker_store
 
+        patches.check()  # refuses (exit status 1) if the installed Rasa is not the pinned one
         speedups.install()
         tracker_store.install()
 

@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels import log_safety
 from bot.channels.http_auth import UNAUTHORIZED, bearer_matches
+from bot.rasa_ext import patches
 from bot.settings.config import Settings, load_settings
 from bot.storage.private_files import private_umask
 
@@ -93,6 +94,9 @@ def main() -> None:
     """Read Settings once and serve on ACTION_HOST:ACTION_PORT until SIGINT/SIGTERM."""
     private_umask()  # the reflections database (SQLite) and anything else it creates
     log_safety.install()  # no exception message or query string in a log line
+    # Exits (status 1, one message) unless rasa_sdk is the pinned release and what create_app
+    # and Sanic do is what this module was written for (bot/rasa_ext/patches.py).
+    patches.check(patches.ACTION_SERVER)
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -20,10 +20,11 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.channels.channel import (
+    CollectingOutputChannel,
     InputChannel,
     OutputChannel,
     UserMessage,
@@ -170,29 +171,107 @@ def _revealed(message: dict[str, Any], secret: bytes) -> dict[str, Any]:
     return message
 
 
-@cache
-def _revealing_class(base: type[OutputChannel]) -> type[OutputChannel]:
-    """``base`` with receipt tokens turned into codes on the way out, and nowhere else."""
+class RevealingOutput(OutputChannel):  # type: ignore[misc]
+    """Rasa's output channel for one message, with receipt tokens turned into codes on the way out.
 
-    class Revealing(base):  # type: ignore[misc]
-        _reflect_secret: bytes
+    A wrapper: it holds the output channel Rasa made and passes every call on to it, so the
+    replies land where Rasa expects them (the REST route answers with the messages collected on
+    *its* object). Text is revealed on the way through: a whole reply (``send_response``, what
+    Rasa's processor calls; its ``text`` only, as Rasa's own dispatch then reads it), and the
+    text of the other text-carrying sends. Images, attachments, elements and custom payloads
+    carry no receipt and pass unchanged. Anything else (the name, ``messages``, ``sio``,
+    ``bot_message_evt``...) is the wrapped channel's.
+    """
 
-        async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-            await super().send_response(recipient_id, _revealed(message, self._reflect_secret))
+    def __init__(self, original: OutputChannel, secret: bytes) -> None:
+        self._original = original
+        self._secret = secret
 
-        async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-            revealed = reveal_receipts(text, secret=self._reflect_secret)
-            await super().send_text_message(recipient_id, revealed, **kwargs)
+    @property
+    def original(self) -> OutputChannel:
+        """The output channel Rasa made, which every reply reaches."""
+        return self._original
 
-    Revealing.__name__ = f"Revealing{base.__name__}"
-    return Revealing
+    def name(self) -> str:
+        """The wrapped channel's name: Rasa picks channel-specific responses by it."""
+        return str(self._original.name())
+
+    def _reveal(self, text: Any) -> Any:
+        if isinstance(text, str) and "\u27e6receipt:" in text:
+            return reveal_receipts(text, secret=self._secret)
+        return text
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """A whole reply, its text revealed, handed to the wrapped channel's own dispatch."""
+        await self._original.send_response(recipient_id, _revealed(message, self._secret))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Text, revealed."""
+        await self._original.send_text_message(recipient_id, self._reveal(text), **kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Text (revealed) and buttons."""
+        await self._original.send_text_with_buttons(
+            recipient_id, self._reveal(text), buttons, **kwargs
+        )
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Text (revealed) and quick replies."""
+        await self._original.send_quick_replies(
+            recipient_id, self._reveal(text), quick_replies, **kwargs
+        )
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """An image, unchanged."""
+        await self._original.send_image_url(recipient_id, image, **kwargs)
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        """An attachment, unchanged."""
+        await self._original.send_attachment(recipient_id, attachment, **kwargs)
+
+    async def send_elements(
+        self, recipient_id: str, elements: Iterable[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Elements (cards), unchanged."""
+        await self._original.send_elements(recipient_id, elements, **kwargs)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """A custom payload, unchanged."""
+        await self._original.send_custom_json(recipient_id, json_message, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else is the wrapped channel's (only called when not found here)."""
+        if name.startswith("__") or name in {"_original", "_secret"}:
+            raise AttributeError(name)
+        return getattr(self._original, name)
 
 
-def _reveal_on_the_way_out(output: OutputChannel, secret: bytes) -> OutputChannel:
-    """Make this output reveal receipts, keeping the object (the REST route reads its messages)."""
-    output.__class__ = _revealing_class(type(output))  # type: ignore[arg-type]
-    output._reflect_secret = secret
-    return output
+class _RevealingCollector(RevealingOutput, CollectingOutputChannel):  # type: ignore[misc]
+    """:class:`RevealingOutput` around a collecting channel (REST), itself one.
+
+    Rasa's processor returns ``output_channel.messages`` for a ``CollectingOutputChannel``, as
+    it did when the channel was Rasa's own; the messages are the wrapped channel's.
+    """
+
+    @property
+    def messages(self) -> Any:
+        """The wrapped channel's messages (a list; a queue when the REST reply is streamed)."""
+        return self.original.messages
+
+
+def _reveal_on_the_way_out(output: OutputChannel, secret: bytes) -> RevealingOutput:
+    """``output`` wrapped so that receipts are revealed in what it sends, and nowhere else."""
+    if isinstance(output, RevealingOutput):
+        return output
+    if isinstance(output, CollectingOutputChannel):
+        return _RevealingCollector(output, secret)
+    return RevealingOutput(output, secret)
 
 
 class AnonymisingRestInput(RestInput):  # type: ignore[misc]
@@ -278,7 +357,7 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         secret = self._door.secret
 
         async def revealing(message: UserMessage) -> None:
-            _reveal_on_the_way_out(message.output_channel, secret)
+            message.output_channel = _reveal_on_the_way_out(message.output_channel, secret)
             await on_new_message(message)
 
         rest: Blueprint = super().blueprint(revealing)

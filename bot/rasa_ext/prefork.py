@@ -34,25 +34,31 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from bot.rasa_ext import patches
+
+#: The patch of bot/rasa_ext/patches.py applied here.
+MODEL_LOAD = "prefork_model_load"
+
 _LOADED: dict[Path, tuple[Any, ...]] = {}
 
 
 def share_model(model: Path) -> None:
-    """Load ``model``'s predict graph now and serve it to every later load of the same file."""
-    from rasa.core.processor import MessageProcessor
+    """Load ``model``'s predict graph now and serve it to every later load of the same file.
 
-    current = MessageProcessor._load_model
-    original = getattr(current, "__wrapped__", current)
+    ``MessageProcessor._load_model`` is wrapped once, through bot/rasa_ext/patches.py (patch
+    ``prefork_model_load``), which keeps Rasa's own loader for any other file.
+    """
+    original = patches.original(MODEL_LOAD)
     key = model.resolve()
     if key not in _LOADED:
         _LOADED[key] = original(model)
-    if current is original:
+    if not patches.applied(MODEL_LOAD):
 
         @functools.wraps(original)
         def shared_load(model_path: str | Path) -> tuple[Any, ...]:
             return _LOADED.get(Path(model_path).resolve()) or original(model_path)
 
-        MessageProcessor._load_model = staticmethod(shared_load)
+        patches.apply(MODEL_LOAD, staticmethod(shared_load))
     gc.collect()
     gc.freeze()
 

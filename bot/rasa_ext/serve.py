@@ -5,6 +5,10 @@
 - ``skops.io`` is imported first. It loads the logistic-regression classifier, and its import
   scans ``sys.modules`` once per trusted type, so importing it after Rasa and TensorFlow have
   loaded thousands of modules costs 5-10 s of start-up; first, about 1 s.
+- :func:`bot.rasa_ext.patches.check` refuses to start, with one message saying what differs and
+  what to do, unless the installed Rasa is the pinned release and every private part of it we
+  patch (bot/rasa_ext/patches.py lists them) is what we patched. It runs after the placeholders
+  are in place (it imports Rasa's modules) and before any patch is applied.
 - :func:`bot.rasa_ext.speedups.install` removes Rasa's per-message overhead (see there).
 - :func:`bot.rasa_ext.lean.install_for` keeps TensorFlow out of the process when the model
   never uses it: about 440 MB less memory per process and 2.5 s less start-up (see there). It
@@ -38,8 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     print(lean.install_for(model), file=sys.stderr, flush=True)
     import skops.io  # noqa: F401  (imported early on purpose: see the module docstring)
 
-    from bot.rasa_ext import speedups, tracker_store
+    from bot.rasa_ext import patches, speedups, tracker_store
 
+    patches.check()  # exits (status 1, one message) if the installed Rasa is not the pinned one
     speedups.install()
     tracker_store.install()
     if model is not None and args[:1] == ["run"]:

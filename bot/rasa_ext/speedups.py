@@ -1,5 +1,8 @@
 """Fixes to Rasa 3.6's per-message overhead, applied by our server entry point (serve.py).
 
+Both are patches of Rasa's private code, registered and applied through bot/rasa_ext/patches.py
+(``action_result_validator``, ``event_class_lookup``), which checks them at start-up.
+
 Each one was found by profiling one message end to end (bench/profile_message.py) and measured
 with ``make bench``; none changes what Rasa answers.
 
@@ -23,6 +26,8 @@ the action server instead of Rasa's new session per action call.
 from __future__ import annotations
 
 from typing import Any
+
+from bot.rasa_ext import patches
 
 _INSTALLED: list[str] = []
 
@@ -60,14 +65,12 @@ def cache_action_result_validator() -> None:
             raise error
         return True
 
-    action.RemoteAction._validate_action_result = _validate_action_result
+    patches.apply("action_result_validator", _validate_action_result)
 
 
 def cache_event_classes() -> None:
     """Wrap ``Event.resolve_by_type`` so each type name's class is found once."""
-    from rasa.shared.core.events import Event
-
-    original = Event.resolve_by_type
+    original = patches.original("event_class_lookup")
     found: dict[str, Any] = {}
 
     def resolve_by_type(type_name: str, default: Any = None) -> Any:
@@ -78,4 +81,4 @@ def cache_event_classes() -> None:
                 found[type_name] = cls
         return cls
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+    patches.apply("event_class_lookup", staticmethod(resolve_by_type))

@@ -37,6 +37,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.rasa_ext import patches
+
 #: Attribute set on a tracker loaded here: how many of its events are already stored.
 STORED_EVENTS = "_reflect_stored_events"
 
@@ -113,7 +115,7 @@ def _layers(store: Any) -> list[Any]:
     without async methods in ``AwaitableTrackerStore`` (rasa/core/tracker_store.py); both keep
     the wrapped store in ``_tracker_store``. ``FailSafeTrackerStore`` also keeps, once a save
     has failed, an in-memory ``_fallback_tracker_store`` that may hold the conversation.
-    Private attributes of Rasa 3.6; a test checks them against the installed Rasa.
+    Private attributes of Rasa 3.6, registered in bot/rasa_ext/patches.py and checked there.
     """
     found: list[Any] = []
     pending = [store]
@@ -157,7 +159,9 @@ async def delete_conversation(store: Any, sender_id: str) -> int:
 
 
 def install() -> None:
-    """Make Rasa's ``type: SQL`` tracker store this one, in this process (our server only)."""
-    from rasa.core import tracker_store
+    """Make Rasa's ``type: SQL`` tracker store this one, in this process (our server only).
 
-    tracker_store.SQLTrackerStore = LeanSQLTrackerStore
+    Through bot/rasa_ext/patches.py (patch ``sql_tracker_store``), which also lists the private
+    parts of Rasa's store this module overrides, calls and reads.
+    """
+    patches.apply("sql_tracker_store", LeanSQLTrackerStore)

@@ -20,7 +20,7 @@ from sanic import Sanic
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.rasa_ext import action_server
+from bot.rasa_ext import action_server, patches
 from bot.rasa_ext.action_server import ACTION_REQUEST_MAX_BYTES, create_app
 from bot.settings.config import PROJECT_ROOT, Settings, child_environment
 from bot.storage.migrate import upgrade
@@ -227,3 +227,20 @@ def test_endpoints_yml_sends_the_token_as_a_header(
     assert endpoint.url == "http://127.0.0.1:5055/webhook"
     assert endpoint.headers == {"Authorization": f"Bearer {TOKEN}"}
     assert endpoint.params == {} and endpoint.token is None  # nothing in the URL
+
+
+@pytest.mark.usefixtures("keep_umask")
+def test_main_checks_rasa_sdk_before_it_reads_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    steps: list[str] = []
+
+    def check(process: str = patches.RASA_SERVER) -> None:
+        steps.append(f"check {process}")
+        raise patches.RasaMismatch("rasa_sdk differs")
+
+    monkeypatch.setattr(patches, "check", check)
+    monkeypatch.setattr(action_server, "load_settings", lambda: steps.append("settings"))
+
+    with pytest.raises(SystemExit, match="rasa_sdk differs"):
+        action_server.main()
+
+    assert steps == ["check action server"]
