@@ -626,6 +626,8 @@ _COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py"})
 # The settings table: each setting's description and group, written into .env.example and the
 # README for whoever deploys Reflect.
 _SETTINGS_PACKAGE = "bot/settings/"
+# The register of Rasa patches: why each exists, and the refusal printed when Rasa differs.
+_PATCH_REGISTER = "bot/rasa_ext/patches.py"
 # Each structural rule, with the reason it excuses a literal (in the order they are tried).
 WORDING_RULES = {
     "docstring": "a docstring documents code for developers",
@@ -638,6 +640,7 @@ WORDING_RULES = {
     "problem report": "the Teams package checks (*_problems), printed for the operator by the CLI",
     "command line": "bot/cli.py and bot/run.py: operators run them and read what they print",
     "settings": "bot/settings/: descriptions operators read in .env.example and the README",
+    "patch register": "bot/rasa_ext/patches.py: for developers, and a refused start-up",
 }
 
 
@@ -707,6 +710,8 @@ def _wording_rule(
         return "command line"
     if file.startswith(_SETTINGS_PACKAGE):
         return "settings"
+    if file == _PATCH_REGISTER:
+        return "patch register"
     return None
 
 
