@@ -175,7 +175,15 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
         )
         if assessment.crisis:
             self._add_crisis_entity(message, text)
+        if assessment.signal is Signal.NONE:
+            self._weigh_classifier(message, text, assessment, predicted)
+        else:
+            self._follow_patterns(message, assessment, predicted)
 
+    def _follow_patterns(
+        self, message: Message, assessment: SafetyAssessment, predicted: str | None
+    ) -> None:
+        """The patterns found something: they decide, unless the classifier saw worse."""
         if assessment.signal is Signal.URGENT:
             logger.debug("Safety net: urgent concern (rule %s).", assessment.rule)
             self._set_intent(message, self._urgent)
@@ -204,35 +212,46 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
                 return
             logger.debug("Safety net: distress (rule %s).", assessment.rule)
             self._set_intent(message, self._distress)
-        elif predicted not in (self._distress, self._support) and is_support_question(text):
+
+    def _weigh_classifier(
+        self, message: Message, text: str, assessment: SafetyAssessment, predicted: str | None
+    ) -> None:
+        """The patterns found nothing: weigh a safety guess of the classifier's against them."""
+        if predicted not in (self._distress, self._support) and is_support_question(text):
             # "Can I get a debrief? A child on our caseload died": support, not 999.
             logger.debug("Safety net: a question about support for staff.")
             self._set_intent(message, self._support)
         elif predicted in (self._urgent, self._check):
-            if assessment.retrospective or assessment.all_clear:
-                # A past case, or a child reported as fine with nothing worrying in the text
-                # ("mum said the baby was fine at the visit"): the classifier read its words.
-                self._downgrade(message, predicted)
-            elif assessment.general and is_question(text):
-                logger.debug("Safety net: a general question; answering with the front door.")
-                self._set_intent(message, self._refer)
-            elif (
-                assessment.general
-                or assessment.reassured
-                or not assessment.particular
-                or (predicted == self._check and self._confidence(message) < CHECK_CONFIDENCE)
-            ):
-                if predicted == self._urgent:
-                    logger.debug("Safety net: nothing particular in it; asking, not answering.")
-                    self._set_intent(message, self._check)
-                else:
-                    self._downgrade(message, predicted)
+            self._weigh_urgent_guess(message, text, assessment, predicted)
         elif predicted == self._distress and (
             assessment.retrospective or assessment.general or assessment.reassured
         ):
             # The patterns see no distress, and the text is about the past, about practice in
             # general, or says it is not upset: the classifier read reflection words as distress.
             self._downgrade(message, predicted)
+
+    def _weigh_urgent_guess(
+        self, message: Message, text: str, assessment: SafetyAssessment, predicted: str
+    ) -> None:
+        """The classifier guessed urgent or unsure where the patterns see nothing."""
+        if assessment.retrospective or assessment.all_clear:
+            # A past case, or a child reported as fine with nothing worrying in the text
+            # ("mum said the baby was fine at the visit"): the classifier read its words.
+            self._downgrade(message, predicted)
+        elif assessment.general and is_question(text):
+            logger.debug("Safety net: a general question; answering with the front door.")
+            self._set_intent(message, self._refer)
+        elif (
+            assessment.general
+            or assessment.reassured
+            or not assessment.particular
+            or (predicted == self._check and self._confidence(message) < CHECK_CONFIDENCE)
+        ):
+            if predicted == self._urgent:
+                logger.debug("Safety net: nothing particular in it; asking, not answering.")
+                self._set_intent(message, self._check)
+            else:
+                self._downgrade(message, predicted)
 
     @staticmethod
     def _confidence(message: Message) -> float:
