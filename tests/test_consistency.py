@@ -390,6 +390,52 @@ def test_the_import_scan_finds_rasa_imports(tmp_path: Path) -> None:
     assert sorted(_rasa_imports(probe)) == [(2, "rasa_sdk.events"), (3, "rasa.core"), (7, "rasa")]
 
 
+def _package_imports(root: Path) -> dict[str, set[str]]:
+    """For each feature package of ``root``/bot, the other bot packages its modules import."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted((root / "bot").rglob("*.py")):
+        parts = path.relative_to(root / "bot").parts
+        if len(parts) < 2:
+            continue  # bot/run.py and bot/cli.py start things: they may import anything
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            imported |= {n.split(".")[1] for n in names if n.startswith("bot.") and "." in n}
+        graph.setdefault(parts[0], set()).update(imported - {parts[0]} - {"run", "cli"})
+    return graph
+
+
+def _package_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle of packages that import each other, each as a path back to its start."""
+    cycles: list[list[str]] = []
+
+    def visit(path: list[str]) -> None:
+        for nxt in sorted(graph.get(path[-1], set())):
+            if nxt == path[0]:
+                cycles.append([*path, nxt])
+            elif nxt not in path and nxt > path[0]:
+                visit([*path, nxt])
+
+    for start in sorted(graph):
+        visit([start])
+    return cycles
+
+
+def test_feature_packages_import_each_other_in_one_direction() -> None:
+    """A cycle would mean two rooms that are really one: put the shared part where both look."""
+    assert _package_cycles(_package_imports(PROJECT_ROOT)) == []
+
+
+def test_the_cycle_scan_finds_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _package_cycles(graph) == [["a", "b", "c", "a"]]
+
+
 def _briefing_phrases() -> list[str]:
     pack = load_pack_file(PROJECT_ROOT / "bot" / "content" / "packs" / "esscp-child-z.yml")
     from_pack = [

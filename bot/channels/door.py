@@ -19,6 +19,7 @@ from bot.anonymise.memory import detect_in_conversation
 from bot.anonymise.normalise import normalise
 from bot.content.messages import render
 from bot.reflections.receipts import (
+    RECEIPTS_METADATA_KEY,
     code_candidates,
     memory_hash,
     sender_hash,
@@ -34,8 +35,6 @@ MAX_NORMALISED_CHARS = 2 * MAX_MESSAGE_CHARS
 PAYLOAD_ENTITIES = frozenset({"learning_id", "agency"})
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]{1,60})(?P<entities>\{.{0,200}\})?$")
 RECEIPT_TYPE = "RECEIPT"
-RECEIPTS_METADATA_KEY = "receipts"
-"""UserMessage metadata key holding the keyed receipt hashes of codes typed in the message."""
 
 
 class DoorError(ValueError):

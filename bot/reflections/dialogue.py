@@ -17,10 +17,10 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.anonymise import placeholder_only
 from bot.anonymise.joined import anonymise_joined
-from bot.channels.door import RECEIPTS_METADATA_KEY
 from bot.content.messages import Message, render
 from bot.content.schema import Pack
 from bot.reflections.receipts import (
+    RECEIPTS_METADATA_KEY,
     attempt_key,
     new_receipt_token,
     receipt_placeholder,

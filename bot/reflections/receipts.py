@@ -51,6 +51,9 @@ _LETTER_RUNS = re.compile(r"[A-Za-z]{4,}")
 _MEMORY_DOMAIN = b"reflect/memory\x00"
 _CONVERSATION_DOMAIN = b"reflect/memory-conversation\x00"
 
+RECEIPTS_METADATA_KEY = "receipts"
+"""UserMessage metadata key holding the keyed receipt hashes of codes typed in the message."""
+
 
 def well_shaped(chars: str) -> bool:
     """A code the door can tell from everything else a practitioner types.
