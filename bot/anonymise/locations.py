@@ -353,18 +353,40 @@ def _find_saints(text: str, protected: list[tuple[int, int]]) -> Iterator[Candid
 
 
 def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:
+    """Every address shape, in a fixed order: numbered, building or flat, lower-case, named.
+
+    Each shape has its own exclusions, so each is a helper; the order of the candidates is kept
+    because equal-priority ties are settled by it.
+    """
+    yield from _numbered_addresses(text)
+    yield from _buildings_and_flats(text)
+    yield from _lower_case_streets(text)
+    yield from _named_streets(text, protected)
+
+
+def _numbered_addresses(text: str) -> Iterator[Candidate]:
+    """A house number and a street ("14 Seaview Road"), unless the words read as something else."""
     for m in _ADDRESS_NUMBERED.finditer(text):
-        words = m.group(2).split()
-        suffix = m.group(3)
-        if words and words[0] == "The":
-            words = words[1:]  # "3 The Drive"
-        if any(w.lower() in _ADDR_STOP for w in words):
-            continue
-        if suffix[0].isupper() and not all(w[0].isupper() or w in ("of", "on") for w in words):
-            continue  # "aged 7 attends St Mary's": a capitalised suffix needs a capitalised street
-        if suffix in ("St", "Dr") and re.match(r"\.?\s+[A-Z][a-z]", text[m.end(3) :]):
-            continue  # "St Mary's", "Dr Okafor" after a number
-        yield Candidate(m.start(1), m.end(1), "ADDRESS", P_ADDRESS_NUMBERED)
+        if _numbered_street_ok(text, m):
+            yield Candidate(m.start(1), m.end(1), "ADDRESS", P_ADDRESS_NUMBERED)
+
+
+def _numbered_street_ok(text: str, m: re.Match[str]) -> bool:
+    """Whether a numbered-address match is a street, not "aged 7 attends St Mary's"."""
+    words = m.group(2).split()
+    suffix = m.group(3)
+    if words and words[0] == "The":
+        words = words[1:]  # "3 The Drive"
+    if any(w.lower() in _ADDR_STOP for w in words):
+        return False
+    if suffix[0].isupper() and not all(w[0].isupper() or w in ("of", "on") for w in words):
+        return False  # "aged 7 attends St Mary's": a capitalised suffix needs a capitalised street
+    # "St Mary's", "Dr Okafor" after a number are a saint or a person, not the street's suffix.
+    return not (suffix in ("St", "Dr") and re.match(r"\.?\s+[A-Z][a-z]", text[m.end(3) :]))
+
+
+def _buildings_and_flats(text: str) -> Iterator[Candidate]:
+    """Named buildings and flats: their shapes need no exclusions."""
     for m in _BUILDING.finditer(text):
         yield Candidate(m.start(), m.end(), "ADDRESS", P_ADDRESS_NUMBERED)
     for m in _FLAT_ONLY.finditer(text):
@@ -372,6 +394,10 @@ def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Can
     for m in _FLAT_THEN_NUMBER.finditer(text):
         # "Flat 2, 41 Seaside": after a flat, a number and a capitalised name are its street.
         yield Candidate(m.start(), m.end(), "ADDRESS", P_ADDRESS_NUMBERED - 1)
+
+
+def _lower_case_streets(text: str) -> Iterator[Candidate]:
+    """A street typed in lower case, only where what follows reads as an address."""
     for m in _STREET_LOWER.finditer(text):
         words = m.group(1).split()
         if any(w in _STREET_LOWER_NOT or w in _ADDR_STOP or w in OPENERS for w in words):
@@ -379,6 +405,10 @@ def _find_addresses(text: str, protected: list[tuple[int, int]]) -> Iterator[Can
         if not _STREET_LOWER_AFTER.match(text, m.end()):
             continue  # "on close terms", "off road parking"
         yield Candidate(m.start(1), m.end(), "ADDRESS", P_STREET)
+
+
+def _named_streets(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:
+    """A capitalised street with no number, unless it is generic, a person or protected."""
     for m in _STREET.finditer(text):
         start, words = _trim_front(text, m.start(1), m.group(1).split())
         if not words or words[0].lower() in _STREET_GENERIC:

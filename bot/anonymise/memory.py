@@ -21,7 +21,7 @@ nothing without the server secret and the conversation.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from bot.anonymise.lexicon import lexicon
 from bot.anonymise.locations import is_sentence_start
@@ -95,32 +95,50 @@ def memory_tokens(text: str, spans: Iterable[Span]) -> dict[str, str]:
     for span in spans:
         original = text[span.start : span.end]
         if span.type in _WORD_TYPES:
-            # Street and school words identify nobody, but an unnumbered "street" may be a
-            # person ("Mark Hill" read as a road): only a numbered address or a school drops them.
-            numbered = any(ch.isdigit() for ch in original)
-            generic = _GENERIC if span.type == "SCHOOL" or numbered else frozenset()
-            for word in _WORD.findall(original):
-                word = re.sub(r"'s$", "", word)
-                parts = [word, *word.split("-")] if "-" in word else [word]
-                for part in parts:
-                    if _keepable_word(part) and part.lower() not in generic:
-                        out.setdefault(_key(part), span.type)
-            words = [w for w in _WORD.findall(original) if w.lower() not in TITLES]
-            if span.type == "NAME" and 2 <= len(words) <= 3:
-                # "Kelly Thompson" may come back as "KT" or "K.T."
-                out.setdefault(_INITIALS_KEY + "".join(w[0] for w in words).lower(), "NAME")
+            _remember_words(out, original, span.type)
         elif span.type in _NUMBER_TYPES:
-            canonical = _canonical_number(original)
-            if sum(ch.isdigit() for ch in canonical) >= 3:
-                out.setdefault(canonical, span.type)
+            _remember_number(out, original, span.type)
         elif span.type in {"HANDLE", "EMAIL"}:
-            local = original.lstrip("@").split("@")[0].lower()
-            if len(local) >= 3:
-                out.setdefault(local, span.type)
-            for word in _WORD.findall(local):
-                if _keepable_word(word) and not _ordinary(word.lower()):
-                    out.setdefault(word.lower(), "NAME")
+            _remember_handle(out, original, span.type)
     return out
+
+
+def _remember_words(out: dict[str, str], original: str, kind: str) -> None:
+    """Add the words of a name, place, school or address span (and a name's initials) to ``out``.
+
+    ``setdefault``: the first span that gave a token decides its type, as in one pass.
+    """
+    # Street and school words identify nobody, but an unnumbered "street" may be a
+    # person ("Mark Hill" read as a road): only a numbered address or a school drops them.
+    numbered = any(ch.isdigit() for ch in original)
+    generic = _GENERIC if kind == "SCHOOL" or numbered else frozenset()
+    for word in _WORD.findall(original):
+        word = re.sub(r"'s$", "", word)
+        parts = [word, *word.split("-")] if "-" in word else [word]
+        for part in parts:
+            if _keepable_word(part) and part.lower() not in generic:
+                out.setdefault(_key(part), kind)
+    words = [w for w in _WORD.findall(original) if w.lower() not in TITLES]
+    if kind == "NAME" and 2 <= len(words) <= 3:
+        # "Kelly Thompson" may come back as "KT" or "K.T."
+        out.setdefault(_INITIALS_KEY + "".join(w[0] for w in words).lower(), "NAME")
+
+
+def _remember_number(out: dict[str, str], original: str, kind: str) -> None:
+    """Add a number's canonical digits to ``out``, if it has enough digits to identify anyone."""
+    canonical = _canonical_number(original)
+    if sum(ch.isdigit() for ch in canonical) >= 3:
+        out.setdefault(canonical, kind)
+
+
+def _remember_handle(out: dict[str, str], original: str, kind: str) -> None:
+    """Add a handle's or email's local part to ``out``, and the name-like words inside it."""
+    local = original.lstrip("@").split("@")[0].lower()
+    if len(local) >= 3:
+        out.setdefault(local, kind)
+    for word in _WORD.findall(local):
+        if _keepable_word(word) and not _ordinary(word.lower()):
+            out.setdefault(word.lower(), "NAME")
 
 
 def _ordinary(low: str) -> bool:
@@ -155,7 +173,16 @@ def recalled_candidates(text: str, known: Callable[[str], str | None]) -> list[C
     Returns:
         Candidates of the remembered types, at :data:`P_REMEMBERED`.
     """
-    out: list[Candidate] = []
+    return [
+        *_recalled_words(text, known),
+        *_recalled_initials(text, known),
+        *_recalled_numbers(text, known),
+        *_recalled_handles(text, known),
+    ]
+
+
+def _recalled_words(text: str, known: Callable[[str], str | None]) -> Iterator[Candidate]:
+    """Remembered words; one that is also an ordinary word only where it reads as a name."""
     for m in _WORD.finditer(text):
         word = m.group()
         end = m.end()
@@ -169,21 +196,32 @@ def recalled_candidates(text: str, known: Callable[[str], str | None]) -> list[C
             continue
         if _ordinary(low) and not _reads_as_name(text, m.start(), end):
             continue
-        out.append(Candidate(m.start(), end, kind, P_REMEMBERED))
+        yield Candidate(m.start(), end, kind, P_REMEMBERED)
+
+
+def _recalled_initials(text: str, known: Callable[[str], str | None]) -> Iterator[Candidate]:
+    """Initials ("KT", "K.T.") of a remembered two- or three-word name."""
     for m in _INITIALS.finditer(text):
         kind = known(_INITIALS_KEY + re.sub(r"[^A-Za-z]", "", m.group()).lower())
         if kind is not None:
-            out.append(Candidate(m.start(), m.end(), kind, P_REMEMBERED))
+            yield Candidate(m.start(), m.end(), kind, P_REMEMBERED)
+
+
+def _recalled_numbers(text: str, known: Callable[[str], str | None]) -> Iterator[Candidate]:
+    """Remembered numbers however they are spaced or prefixed this time (compared canonically)."""
     for pattern in (_NUMBER, _ALNUM):
         for m in pattern.finditer(text):
             kind = known(_canonical_number(m.group()))
             if kind is not None:
-                out.append(Candidate(m.start(), m.end(), kind, P_REMEMBERED))
+                yield Candidate(m.start(), m.end(), kind, P_REMEMBERED)
+
+
+def _recalled_handles(text: str, known: Callable[[str], str | None]) -> Iterator[Candidate]:
+    """A remembered handle or email local part, written on its own."""
     for m in _HANDLE_WORD.finditer(text):
         kind = known(m.group().lower())
         if kind is not None:
-            out.append(Candidate(m.start(), m.end(), kind, P_REMEMBERED))
-    return out
+            yield Candidate(m.start(), m.end(), kind, P_REMEMBERED)
 
 
 def detect_in_conversation(

@@ -592,7 +592,29 @@ class _Ctx:
 
         With ``strict`` (for names that are also words), "is"/"was" count only when followed by
         something said of a person ("was 16", "was seen"), so "Hope is not a plan" survives.
+        The checks run in a fixed order, the first that decides answering: the text straight
+        after the token, then the next word as a verb or a surname, a copula, the company it
+        keeps, and last "and" with another person.
         """
+        if self._person_described_after(i):
+            return True
+        n = self.next(i)
+        if n is None:
+            return False
+        if self._verb_or_surname_after(i, n):
+            return True
+        if n.lower in _COPULA:
+            if not strict:
+                return True
+            # "Rose was 16", "Summer was seen by the GP" — but not "Hope is not a plan".
+            after = self.text[n.full_end : n.full_end + 30]
+            return bool(_COPULA_PERSON.match(after))
+        if self._role_after(i, n):
+            return True
+        return self._and_person_after(i, n)
+
+    def _person_described_after(self, i: int) -> bool:
+        """The text right after token i describes a person: a role, an age, a place in a family."""
         tok = self.toks[i]
         rest = self.text[tok.full_end : tok.full_end + 40]
         if tok.poss or _ROLE_IN_BRACKETS.match(rest) or _AGE_AFTER.match(rest):
@@ -603,29 +625,26 @@ class _Ctx:
             return True  # "rojda and her son", "Amber and the baby" (below)
         if _APPOSITION_ROLE.match(rest):
             return True  # "Robin, the older brother's friend, has been staying over"
-        if _DASH_ROLE.match(rest) or _MODAL_PERSON.match(rest):
-            return True  # "Dawn - that's the SW", "May may be moving to her aunt's"
-        n = self.next(i)
-        if n is None:
-            return False
+        # "Dawn - that's the SW", "May may be moving to her aunt's"
+        return bool(_DASH_ROLE.match(rest) or _MODAL_PERSON.match(rest))
+
+    def _verb_or_surname_after(self, i: int, n: _Tok) -> bool:
+        """The next word ``n`` is something a person does, or a surname after a first name."""
         if n.lower in NAME_VERBS_AFTER:
             return True
         if n.lower == "used" and not self.text.startswith(" to", n.full_end):
             return True  # "Will used the contact to find her" (not "Summer used to be quiet")
         if (
             n.lower in ("has", "had")
-            and tok.lower not in _SEASONS_AND_MONTHS
+            and self.toks[i].lower not in _SEASONS_AND_MONTHS
             and _HAS_DONE.match(self.text, n.full_end)
         ):
             return True  # "Bill has always brought the kids"
-        if n.cap and self.is_surname(n.lower) and not self.is_english(n.lower):
-            return True  # "Rahima Begum's ...", "Xiaoling Chen (16)"
-        if n.lower in _COPULA:
-            if not strict:
-                return True
-            # "Rose was 16", "Summer was seen by the GP" — but not "Hope is not a plan".
-            after = self.text[n.full_end : n.full_end + 30]
-            return bool(_COPULA_PERSON.match(after))
+        # "Rahima Begum's ...", "Xiaoling Chen (16)"
+        return n.cap and self.is_surname(n.lower) and not self.is_english(n.lower)
+
+    def _role_after(self, i: int, n: _Tok) -> bool:
+        """Token i is followed by its role or family ("the neighbour", "and the baby")."""
         if n.lower == "from" and i + 2 < len(self.toks) and self.toks[i + 2].lower == "the":
             return True
         if n.lower == "the" and i + 2 < len(self.toks) and self.toks[i + 2].lower in CONTEXT_WORDS:
@@ -633,6 +652,10 @@ class _Ctx:
         if n.lower in ("and", "&") and i + 3 < len(self.toks) and self.joined(i + 2):
             if self.toks[i + 2].lower in ("the", "her", "his") and self.toks[i + 3].lower in _KIN:
                 return True  # "Amber and the baby were moved"
+        return False
+
+    def _and_person_after(self, i: int, n: _Tok) -> bool:
+        """Token i is joined by "and" to "I", "me" or another name ("Amazon and Google" is not)."""
         if n.lower in ("and", "&") and i + 2 < len(self.toks) and self.joined(i + 2):
             m = self.toks[i + 2]
             if m.text in ("I", "me"):

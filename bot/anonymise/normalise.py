@@ -62,6 +62,21 @@ _CONFUSABLE = str.maketrans(
     "АВЕЅІЈКМНОРСТХУаеіјорсухѕԁһԛԝѵӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρτυχ",
     "ABESIJKMHOPCTXYaeijopcyxsdhqwvlABEZHIKMNOPTYXoivptux",
 )
+# Punctuation from other scripts and typographers, to the ASCII the rules are written for; the
+# sets are disjoint, and were one character in two, the set listed first would win.
+_PUNCTUATION_FOLD = {
+    ch: ascii_form
+    for chars, ascii_form in reversed(
+        (
+            (_DASHES, "-"),
+            (_SINGLE_QUOTES, "'"),
+            (_DOUBLE_QUOTES, '"'),
+            (_FULL_STOPS, "."),
+            (_AT_SIGNS, "@"),
+        )
+    )
+    for ch in chars
+}
 _CONFUSABLE_CHARS = frozenset("АВЕЅІЈКМНОРСТХУаеіјорсухѕԁһԛԝѵӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρτυχ")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -129,6 +144,18 @@ def _cluster(text: str, start: int, nxt: str) -> str:
     if ch in _LINE_BREAKS:
         return "\n"
     category = unicodedata.category(ch)
+    blank = _blank(ch, category)
+    if blank is not None:
+        return blank
+    return _PUNCTUATION_FOLD.get(ch, ch)
+
+
+def _blank(ch: str, category: str) -> str | None:
+    """A space for a blank or control character, nothing for an invisible one, else ``None``.
+
+    The order matters: a character this Python's Unicode does not know yet (category ``Cn``)
+    but that is listed as invisible is removed, not turned into a space.
+    """
     if category == "Zs" or ch in _SPACE_LIKE:
         return " "
     if category == "Cf" or ch in _INVISIBLE or "\ufe00" <= ch <= "\ufe0f":
@@ -139,17 +166,7 @@ def _cluster(text: str, start: int, nxt: str) -> str:
         return " "
     if category.startswith("M"):
         return ""  # a mark with no base letter before it (or after a removed one)
-    if ch in _DASHES:
-        return "-"
-    if ch in _SINGLE_QUOTES:
-        return "'"
-    if ch in _DOUBLE_QUOTES:
-        return '"'
-    if ch in _FULL_STOPS:
-        return "."
-    if ch in _AT_SIGNS:
-        return "@"
-    return ch
+    return None
 
 
 def _joins_two_words(text: str, i: int) -> bool:

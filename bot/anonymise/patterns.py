@@ -490,6 +490,13 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
     Obfuscated emails, characters spelled out one by one, digits as words or with look-alike
     letters, vehicle registrations.
     """
+    yield from _obfuscated_emails(text)
+    yield from _spelled_out(text)
+    yield from _vehicle_registrations(text)
+
+
+def _obfuscated_emails(text: str) -> Iterator[Candidate]:
+    """Emails written "name at gmail dot com", or with an "@" but no domain ending."""
     for m in _EMAIL_OBFUSCATED.finditer(text):
         found = m.group(0)
         domain = m.group(2).lower()
@@ -503,6 +510,10 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), "EMAIL", P_EMAIL - 1)  # "zq77x@gmail"
         elif domain in _EMAIL_PROVIDERS or tld:
             yield Candidate(m.start(), m.end(), "EMAIL", P_EMAIL - 1)
+
+
+def _spelled_out(text: str) -> Iterator[Candidate]:
+    """Characters spaced out one by one, digits as words, digits with look-alike letters."""
     for m in _SPACED.finditer(text):
         token = re.sub(r"[ .\-]", "", m.group())
         if len(token) >= 5 or (token.isdigit() and len(token) >= 4):
@@ -513,6 +524,10 @@ def _find_disguised(text: str) -> Iterator[Candidate]:
     for m in _LOOKALIKE_DIGITS.finditer(text):
         if any(ch in "OoIl" for ch in m.group()) and sum(c.isdigit() for c in m.group()) >= 5:
             yield Candidate(m.start(), m.end(), "PHONE", P_REF_SHAPE)
+
+
+def _vehicle_registrations(text: str) -> Iterator[Candidate]:
+    """Number plates: current ones in capitals, others only near a word about a vehicle."""
     for m in _VEHICLE.finditer(text):
         yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
     for m in _VEHICLE_ANY_CASE.finditer(text):

@@ -39,6 +39,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import cached_property
+from typing import NamedTuple
 
 from bot.safety.normalise import normalise
 from bot.safety.rules import GATE_FROM as _GATE_FROM
@@ -524,145 +526,292 @@ def _assess(text: str) -> SafetyAssessment:
     t = normalise(text)
     if not t:
         return _NONE
-
-    timing = _Timing.of(t)
-    retrospective = timing.retrospective
-    someone_else_at_risk = _SOMEONE_ELSE_AT_RISK.search(t) is not None
-    own = _SOMEONE_ELSE_AT_RISK.pattern.sub(" ", t) if someone_else_at_risk else t
-    crisis = bool(_first_match((_CRISIS,), own, lambda f: True))
-
-    has_child = _CHILD_RE.search(t) is not None or _CHILD_BY_AGE.search(t) is not None
-    household = has_child or _HOUSEHOLD_RE.search(t) is not None
-    family = _first_match(
-        _URGENT_FAMILIES,
-        t,
-        lambda f: (
-            (has_child or not f.needs_child)
-            and (household or not f.needs_household)
-            and (timing.now or not f.needs_strong_present)
-        ),
-    ) or ("child_suicidal_or_self_harming" if someone_else_at_risk else "")
-    family_current = bool(family) and timing.concern_is_current(t)
-    if family_current:
+    reading = _Reading(t)
+    for step in _URGENT_STEPS:
+        rule = step(reading)
+        if rule is not None:
+            return SafetyAssessment(
+                Signal.URGENT, rule, retrospective=False, crisis=reading.crisis, particular=True
+            )
+    if reading.crisis:
         return SafetyAssessment(
-            Signal.URGENT, family, retrospective=False, crisis=crisis, particular=True
+            Signal.DISTRESS, "practitioner_crisis", retrospective=reading.retrospective, crisis=True
         )
-
-    sentences = [s for s in _SENTENCE_BREAK.split(t) if s]
-    shape, current_case = _current_case(sentences)
-    if shape in URGENT_RULES:
+    check = _check_rule(reading)
+    if check:
         return SafetyAssessment(
-            Signal.URGENT, shape, retrospective=False, crisis=crisis, particular=True
+            Signal.CHECK, check, retrospective=reading.retrospective, particular=True
         )
+    return _distress_or_none(reading)
 
+
+class _Case(NamedTuple):
+    """A current case, read sentence by sentence (see :func:`_current_case`)."""
+
+    sentences: list[str]
+    shape: str  # "current_case_at_risk", "check_current_case" or ""
+    current: bool  # the text is about a current child or family
+
+
+class _Frame(NamedTuple):
+    """How a text frames what it says, and what that frame leaves definite."""
+
+    hypothetical: bool
+    generic: bool  # a generic or habitual statement
+    past: bool  # about the past (or the practitioner's own childhood)
+    distanced: bool  # any of the three: the concern is kept at a distance
+    definite: bool  # about a definite child or family ("there is a girl", "the boy"), unframed
+    household_violence: bool  # domestic abuse now, framed as neither distant nor conditional
+
+
+def _frame(t: str, timing: _Timing, current_case: bool) -> _Frame:
+    """The :class:`_Frame` of a normalised text."""
     hypothetical = (
         _HYPOTHETICAL.search(t) is not None or _INDEFINITE_CONDITIONAL.search(t) is not None
     )
     generic = _GENERIC.search(t) is not None or _HABITUAL.search(t) is not None
-    past = retrospective or timing.past_anchor or timing.own_past
-    definite = not (hypothetical or generic or past) and (
+    past = timing.retrospective or timing.past_anchor or timing.own_past
+    distanced = hypothetical or generic or past
+    definite = not distanced and (
         _EXISTENTIAL.search(t) is not None
         or (_PROCESS_QUESTION.search(t) is None and _DEFINITE.search(t) is not None)
     )
-    particular = current_case or definite
-    if (
-        definite
-        and has_child
-        and not timing.review_reference
-        and _RISKY_ADULT.search(t) is not None
-        and _ACCESS_NOW.search(t) is not None
-    ):
-        return SafetyAssessment(
-            Signal.URGENT,
-            "risky_adult_with_child",
-            retrospective=False,
-            crisis=crisis,
-            particular=True,
-        )
-
     household_violence = (
         _DOMESTIC_ABUSE_NOW.search(t) is not None
-        and not (hypothetical or generic or past)
+        and not distanced
         and (current_case or not timing.review_reference)
         and _CONDITIONAL.search(t) is None
     )
-    if household_violence and has_child and _CO_RESIDENT.search(t) is not None:
-        return SafetyAssessment(
-            Signal.URGENT,
-            "domestic_abuse_in_household",
-            retrospective=False,
-            crisis=crisis,
-            particular=True,
-        )
+    return _Frame(hypothetical, generic, past, distanced, definite, household_violence)
 
-    framed = (
-        hypothetical
-        or generic
-        or past
-        or timing.review_reference
-        or _CONDITIONAL.search(t) is not None
-        or _PROCESS_QUESTION.search(t) is not None
-    )
-    live = "" if framed else _live_report(t)
-    if live in URGENT_RULES:
-        return SafetyAssessment(
-            Signal.URGENT, live, retrospective=False, crisis=crisis, particular=True
-        )
 
-    if crisis:
-        return SafetyAssessment(
-            Signal.DISTRESS, "practitioner_crisis", retrospective=retrospective, crisis=True
-        )
+class _Reading:
+    """What :func:`_assess` reads in one normalised message, for its decision steps to weigh.
 
-    check = shape
-    if not check and definite:
-        if family:
-            check = "check_particular_child"
-        elif _REQUEST.search(t) and (
-            _RISKY_ADULT.search(t) or _RISK_NOW.search(t) or _ONGOING.search(t)
-        ):
-            check = "check_request_about_risk"
-        elif _ONGOING.search(t) and (_RISKY_ADULT.search(t) or _RISKY_ACTOR.search(t)):
-            check = "check_ongoing_risk"
-        elif has_child and _RISKY_ADULT.search(t) and (_PRESENT_CUE.search(t) or _ACCESS.search(t)):
-            check = "check_risky_adult"
-    if not check and household_violence and household:
-        # "mum's partner is violent, they live together": a household with a child in it.
-        check = "check_household_violence"
-    if not check and not (hypothetical or generic or past) and _REQUEST_ABOUT_THIS.search(t):
-        check = "check_request_about_this"
+    What every answer needs is read at once; the costlier readings (sentence by sentence, the
+    frame, the live-report check) on first use and once, so an early URGENT answer costs no
+    more than when :func:`_assess` was one long function.
+    """
+
+    def __init__(self, t: str) -> None:
+        self.t = t
+        self.timing = timing = _Timing.of(t)
+        self.retrospective = timing.retrospective
+        someone_else_at_risk = _SOMEONE_ELSE_AT_RISK.search(t) is not None
+        # The practitioner's own words: without what the text says of someone else's risk.
+        self.own = own = _SOMEONE_ELSE_AT_RISK.pattern.sub(" ", t) if someone_else_at_risk else t
+        self.crisis = bool(_first_match((_CRISIS,), own, lambda f: True))
+        self.has_child = has_child = (
+            _CHILD_RE.search(t) is not None or _CHILD_BY_AGE.search(t) is not None
+        )
+        self.household = household = has_child or _HOUSEHOLD_RE.search(t) is not None
+        # The first urgent family whose needs (a child, a household, "now") the text meets.
+        self.family = _first_match(
+            _URGENT_FAMILIES,
+            t,
+            lambda f: (
+                (has_child or not f.needs_child)
+                and (household or not f.needs_household)
+                and (timing.now or not f.needs_strong_present)
+            ),
+        ) or ("child_suicidal_or_self_harming" if someone_else_at_risk else "")
+
+    @cached_property
+    def case(self) -> _Case:
+        sentences = [s for s in _SENTENCE_BREAK.split(self.t) if s]
+        return _Case(sentences, *_current_case(sentences))
+
+    @cached_property
+    def frame(self) -> _Frame:
+        return _frame(self.t, self.timing, self.case.current)
+
+    @property
+    def particular(self) -> bool:
+        """About a particular child or family: a current case or a definite one."""
+        return self.case.current or self.frame.definite
+
+    @cached_property
+    def live(self) -> str:
+        """The live-report rule (see :func:`_live_report`), or "" when any frame is present."""
+        t = self.t
+        framed = (
+            self.frame.distanced
+            or self.timing.review_reference
+            or _CONDITIONAL.search(t) is not None
+            or _PROCESS_QUESTION.search(t) is not None
+        )
+        return "" if framed else _live_report(t)
+
+
+# --------------------------------------------------------------------------------------------
+# URGENT: each step names the rule that fires, or None; the first that fires answers
+# --------------------------------------------------------------------------------------------
+
+
+def _urgent_concern(r: _Reading) -> str | None:
+    """An urgent family's concern, unless the text frames it as past, general or conditional."""
+    return r.family if r.family and r.timing.concern_is_current(r.t) else None
+
+
+def _urgent_shape(r: _Reading) -> str | None:
+    """A current case with a present risk, read sentence by sentence."""
+    return r.case.shape if r.case.shape in URGENT_RULES else None
+
+
+def _urgent_risky_adult(r: _Reading) -> str | None:
+    """A definite child with access, now, to an adult who poses a risk."""
+    t = r.t
     if (
-        not check
-        and not (hypothetical or generic or past or timing.review_reference)
-        and _risk_note(sentences, household)
+        r.frame.definite
+        and r.has_child
+        and not r.timing.review_reference
+        and _RISKY_ADULT.search(t) is not None
+        and _ACCESS_NOW.search(t) is not None
     ):
-        check = "check_risk_note"
-    if (
-        not check
-        and not (generic or past or timing.review_reference)
-        and _PROCESS_QUESTION.search(t) is None
-        and _TERSE_RISK.search(t) is not None
-    ):
-        check = "check_terse_risk"
-    if (
-        check == "check_current_case"
-        and _OWN_CASE.combined.search(own) is not None
-        and _SIBLING.search(t) is None
-        and not any(p.search(t) is not None for p in (_RISK_NOW, _RISKY_ADULT, _ACCESS, _REQUEST))
-    ):
-        # "a child died on my patch and I still haven't talked to anyone about it": the child
-        # is the practitioner's loss, not a live case; they need support, not a risk check.
+        return "risky_adult_with_child"
+    return None
+
+
+def _urgent_household(r: _Reading) -> str | None:
+    """Domestic abuse now in a household a child lives in."""
+    if r.frame.household_violence and r.has_child and _CO_RESIDENT.search(r.t) is not None:
+        return "domestic_abuse_in_household"
+    return None
+
+
+def _urgent_live(r: _Reading) -> str | None:
+    """The clearest live reports (the live_urgent group)."""
+    return r.live if r.live in URGENT_RULES else None
+
+
+_URGENT_STEPS: tuple[Callable[[_Reading], str | None], ...] = (
+    _urgent_concern,
+    _urgent_shape,
+    _urgent_risky_adult,
+    _urgent_household,
+    _urgent_live,
+)
+"""The URGENT rules in the order they are weighed: an explicit concern first, then shapes."""
+
+
+# --------------------------------------------------------------------------------------------
+# CHECK: a concern that may be live but may as well be past or general
+# --------------------------------------------------------------------------------------------
+
+
+def _check_rule(r: _Reading) -> str:
+    """The CHECK rule that fires, or "".
+
+    The current-case shape comes first and the steps of :data:`_CHECK_STEPS` run only without
+    it, so a current case that turns out to be the practitioner's own loss is not checked by
+    them either: only a live report can still be.
+    """
+    check = r.case.shape or _first_check(r)
+    if check == "check_current_case" and _own_loss(r):
         check = ""
     if (
         not check
-        and live
-        and not (live == "check_live_report" and _first_match(_DISTRESS_FAMILIES, own, bool))
+        and r.live
+        and not (r.live == "check_live_report" and _first_match(_DISTRESS_FAMILIES, r.own, bool))
     ):
         # A distressed practitioner's own tears today are not a live report about a child.
-        check = live
-    if check:
-        return SafetyAssessment(Signal.CHECK, check, retrospective=retrospective, particular=True)
+        check = r.live
+    return check
 
+
+def _first_check(r: _Reading) -> str:
+    """The rule of the first step in :data:`_CHECK_STEPS` that fires, or ""."""
+    for step in _CHECK_STEPS:
+        rule = step(r)
+        if rule:
+            return rule
+    return ""
+
+
+def _check_definite(r: _Reading) -> str:
+    """A definite child or family, with an urgent family's words or a risk in the text.
+
+    The words of an urgent family that was not current, a request about a risk, an ongoing
+    risk, or a risky adult near a child.
+    """
+    if not r.frame.definite:
+        return ""
+    t = r.t
+    if r.family:
+        return "check_particular_child"
+    if _REQUEST.search(t) and (_RISKY_ADULT.search(t) or _RISK_NOW.search(t) or _ONGOING.search(t)):
+        return "check_request_about_risk"
+    if _ONGOING.search(t) and (_RISKY_ADULT.search(t) or _RISKY_ACTOR.search(t)):
+        return "check_ongoing_risk"
+    if r.has_child and _RISKY_ADULT.search(t) and (_PRESENT_CUE.search(t) or _ACCESS.search(t)):
+        return "check_risky_adult"
+    return ""
+
+
+def _check_household_violence(r: _Reading) -> str:
+    """Domestic abuse now in a household, with no child said to live in it (else URGENT)."""
+    # "mum's partner is violent, they live together": a household with a child in it.
+    return "check_household_violence" if r.frame.household_violence and r.household else ""
+
+
+def _check_request_about_this(r: _Reading) -> str:
+    """A request for advice about this situation, with no frame that keeps it at a distance."""
+    if not r.frame.distanced and _REQUEST_ABOUT_THIS.search(r.t):
+        return "check_request_about_this"
+    return ""
+
+
+def _check_risk_note(r: _Reading) -> str:
+    """A terse note of a risk to a child (see :func:`_risk_note`), not framed or reviewed."""
+    framed = r.frame.distanced or r.timing.review_reference
+    if not framed and _risk_note(r.case.sentences, r.household):
+        return "check_risk_note"
+    return ""
+
+
+def _check_terse_risk(r: _Reading) -> str:
+    """A terse risk phrase that is not a question about process, generic or past."""
+    if (
+        not (r.frame.generic or r.frame.past or r.timing.review_reference)
+        and _PROCESS_QUESTION.search(r.t) is None
+        and _TERSE_RISK.search(r.t) is not None
+    ):
+        return "check_terse_risk"
+    return ""
+
+
+_CHECK_STEPS: tuple[Callable[[_Reading], str], ...] = (
+    _check_definite,
+    _check_household_violence,
+    _check_request_about_this,
+    _check_risk_note,
+    _check_terse_risk,
+)
+"""The CHECK rules tried when no current-case shape fired, in order; the first that fires wins."""
+
+
+def _own_loss(r: _Reading) -> bool:
+    """A current case that is the practitioner's own loss, with no risk, access or request in it.
+
+    "a child died on my patch and I still haven't talked to anyone about it": the child is the
+    practitioner's loss, not a live case; they need support, not a risk check.
+    """
+    t = r.t
+    return (
+        _OWN_CASE.combined.search(r.own) is not None
+        and _SIBLING.search(t) is None
+        and not any(p.search(t) is not None for p in (_RISK_NOW, _RISKY_ADULT, _ACCESS, _REQUEST))
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# DISTRESS, or nothing
+# --------------------------------------------------------------------------------------------
+
+
+def _distress_or_none(r: _Reading) -> SafetyAssessment:
+    """DISTRESS when the practitioner describes their own distress; otherwise NONE."""
+    t, own = r.t, r.own
     if _SOMEONE_ELSES_FEELINGS.search(own):
         own = _SOMEONE_ELSES_FEELINGS.pattern.sub(" ", own)
     rule = _first_match(_DISTRESS_FAMILIES, own, lambda f: True)
@@ -673,12 +822,19 @@ def _assess(text: str) -> SafetyAssessment:
         rule = "distress_wants_to_stop"
     if rule:
         return SafetyAssessment(
-            Signal.DISTRESS, rule, retrospective=retrospective, particular=particular
+            Signal.DISTRESS, rule, retrospective=r.retrospective, particular=r.particular
         )
+    return _nothing_found(r)
+
+
+def _nothing_found(r: _Reading) -> SafetyAssessment:
+    """NONE, with what the text says of itself: reassured, general, an all-clear."""
+    t = r.t
+    particular = r.particular
     reassured = _REASSURED.search(t) is not None or _MITIGATED.search(t) is not None
     general = not particular and (
-        hypothetical
-        or generic
+        r.frame.hypothetical
+        or r.frame.generic
         or _CONDITIONAL.search(t) is not None
         or _GENERAL.search(t) is not None
     )
@@ -689,7 +845,7 @@ def _assess(text: str) -> SafetyAssessment:
     return SafetyAssessment(
         Signal.NONE,
         "",
-        retrospective=retrospective,
+        retrospective=r.retrospective,
         general=general,
         reassured=reassured,
         particular=particular,
