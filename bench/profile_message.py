@@ -5,9 +5,8 @@ Two profiles, both in this process so pyinstrument sees every frame:
 1. **Rasa side.** The model is loaded exactly as ``rasa run`` loads it (``load_agent`` with
    ``endpoints.yml``, so the same SQL tracker store on SQLite and the same action endpoint);
    each message goes through the door (:meth:`bot.channels.door.Door.clean_text`, what our REST
-   channel
-   calls) and ``Agent.handle_message``, with a real action server in a child process answering
-   the custom actions over HTTP.
+   channel calls) and ``Agent.handle_message``, with a real action server in a child process
+   answering the custom actions over HTTP.
 2. **Action-server side.** The action calls Rasa sent during one journey are recorded and
    replayed into rasa_sdk's ``ActionExecutor`` (what the action server's ``/webhook`` runs),
    including the database write of ``action_save_reflection``.

@@ -5,9 +5,8 @@ A practitioner names a person once ("dad Frankie Hollis") and then uses a part o
 name, so the door keeps, with the conversation, what was redacted earlier, and proposes those
 tokens again in later messages. This module decides *which* tokens to keep and *where* they
 recur; it never stores anything and never sees a key: the door turns each token into a keyed
-hash before keeping it (``bot.channels.door``), so the memory holds no identifier, only hashes that
-mean
-nothing without the server secret and the conversation.
+hash before keeping it (``bot.channels.door``), so the memory holds no identifier, only hashes
+that mean nothing without the server secret and the conversation.
 
 * Words of names, places, schools and addresses are kept one by one (not role words, titles,
   street or school words, or function words), and so are the digits of numbers and the names

@@ -117,8 +117,7 @@ class Door:
         Args:
             text: The message as it arrived.
             conversation: The conversation's key
-            (:func:`bot.reflections.receipts.conversation_key`); it
-                keys the memory hashes.
+                (:func:`bot.reflections.receipts.conversation_key`); it keys the memory hashes.
             recall: What the conversation remembers, or ``None``.
 
         Raises:
@@ -173,8 +172,7 @@ class Door:
         past it ("Kelly 07700" + " 900123"; an email) or a structured identifier in it, or when
         it contains a word, name or place of four letters or more ("Kelly", "CLARK-HAYES"),
         which no code we issue does (:func:`bot.reflections.receipts.well_shaped`). Shape-only
-        finds inside
-        it (a "reference", an unknown capitalised "name") are the code.
+        finds inside it (a "reference", an unknown capitalised "name") are the code.
         """
         receipts: list[str] = []
         for start, end in code_candidates(text):

@@ -7,11 +7,9 @@ worker and replica, and forgets them when the conversation session would have ex
 the practitioner asks to forget the conversation, or `bin/reflect purge` runs).
 
 Nothing identifying is kept: the conversation column is a keyed hash of the sender pseudonym
-(:func:`bot.reflections.receipts.conversation_key`) and each token a keyed hash of a word under the
-secret
-and the conversation (:func:`bot.reflections.receipts.memory_hash`). Without the server secret the
-table
-says nothing; with it, one would still have to guess the words.
+(:func:`bot.reflections.receipts.conversation_key`) and each token a keyed hash of a word under
+the secret and the conversation (:func:`bot.reflections.receipts.memory_hash`). Without the
+server secret the table says nothing; with it, one would still have to guess the words.
 
 Called from the channels off the event loop (plain blocking SQLAlchemy).
 """

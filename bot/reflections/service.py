@@ -148,8 +148,8 @@ def record_reflection(
     """Store one anonymised reflection and return the receipt that can withdraw it.
 
     With ``receipt_token`` the code is derived from it
-    (:func:`bot.reflections.receipts.code_from_token`),
-    so the conversation can carry the token and only the channel shows the code.
+    (:func:`bot.reflections.receipts.code_from_token`), so the conversation can carry the token
+    and only the channel shows the code.
 
     ``text`` must already be anonymised (the channel door does that, and the practitioner has
     seen and confirmed the anonymised version); it is stored as given, minus surrounding
@@ -199,8 +199,8 @@ def withdraw_reflection(*, session: Session, digest: str) -> bool:
     """Delete the reflection whose receipt hash is ``digest``; ``True`` if one was deleted.
 
     The door replaces a typed code by its keyed hash
-    (:func:`bot.reflections.receipts.receipt_hash`), so
-    withdrawal matches on the hash and no working code reaches the tracker store or a log.
+    (:func:`bot.reflections.receipts.receipt_hash`), so withdrawal matches on the hash and no
+    working code reaches the tracker store or a log.
     A real ``DELETE``, not a hidden flag: a withdrawn reflection must be gone from the database
     and every later export. An unknown hash deletes nothing and returns ``False`` (the caller
     says the same thing either way, so a reply never confirms a guess).
@@ -225,8 +225,7 @@ def attempt_withdrawal(
     """Withdraw a reflection, refusing once a sender, or everyone together, failed too often today.
 
     ``sender_key`` comes from :func:`bot.reflections.receipts.attempt_key` (a keyed hash of the
-    sender
-    pseudonym and the day). Only *failed* attempts are counted: a failed attempt matched no
+    sender pseudonym and the day). Only *failed* attempts are counted: a failed attempt matched no
     reflection, so the attempts table never records anything about a reflection that exists or
     existed, and a practitioner withdrawing several of their own reflections is never blocked.
     Yesterday's counters are deleted on the way, so the table only ever holds today.

@@ -98,8 +98,7 @@ class WithdrawalAttempt(Base):
     This limits guessing of receipt codes. It links to a sender, never to a reflection: it holds
     no code, receipt hash or reflection id. ``sender_key`` is an HMAC of the sender pseudonym
     *and the day* (:func:`bot.reflections.receipts.attempt_key`), so it cannot be joined to the
-    tracker
-    store, and rows are deleted once their day is over. One reserved row a day,
+    tracker store, and rows are deleted once their day is over. One reserved row a day,
     ``bot.reflections.service.ALL_SENDERS_KEY``, counts every sender's failures together.
     """
 
@@ -133,8 +132,8 @@ class ConversationMemoryRow(Base):
     Lets the door catch "Hollis said no" after "dad Frankie Hollis" in an earlier message
     (bot/channels/memory.py). Holds no identifier and no sender id: ``conversation`` is a
     keyed hash of the sender pseudonym under its own label
-    (:func:`bot.reflections.receipts.conversation_key`)
-    and ``token`` a keyed hash of the redacted word under the secret *and* the conversation
+    (:func:`bot.reflections.receipts.conversation_key`) and ``token`` a keyed hash of the
+    redacted word under the secret *and* the conversation
     (:func:`bot.reflections.receipts.memory_hash`). Rows expire with the conversation session.
     """
 
