@@ -1,49 +1,23 @@
-"""Tests for bot.anonymise.names: the ordered name rules, their examples and the rule trace."""
+"""Tests for bot.anonymise.names: find_names and its rule trace, and the order of the name modules.
+
+The rules themselves, their examples and the README's list of them: test_name_rules.py.
+"""
 
 from __future__ import annotations
 
-import re
+import ast
 from pathlib import Path
-
-import pytest
 
 from bench.evaluate_anonymiser import load_devset
 from bot.anonymise import detect
 from bot.anonymise.core import detect_with_rules
 from bot.anonymise.locations import protected_ranges
-from bot.anonymise.names import NAME_PASSES, NAME_RULES, NOT_A_NAME, RuleHit, find_names
+from bot.anonymise.names import RuleHit, find_names
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-README = Path(__file__).resolve().parents[3] / "bot" / "anonymise" / "README.md"
-ALL = [(rule.name, rule.why) for rule in NAME_RULES] + list(NAME_PASSES)
-
-
-def _first_example(why: str) -> str:
-    """The first quoted example after the colon: 'Summary: "example", "another".'."""
-    return str(re.findall(r'"([^"]+)"', why[why.index(': "') + 1 :])[0])
-
-
-def test_rule_and_pass_names_are_unique_and_snake_case() -> None:
-    names = [name for name, _ in ALL]
-    assert len(names) == len(set(names))
-    assert all(re.fullmatch(r"[a-z]+(?:_[a-z]+)*", name) for name in names)
-
-
-@pytest.mark.parametrize(("name", "why"), ALL, ids=[name for name, _ in ALL])
-def test_every_rule_and_pass_fires_on_its_docstring_example(name: str, why: str) -> None:
-    example = _first_example(why)
-    _, hits = detect_with_rules(example)
-    assert name in [h.rule for h in hits], (example, [(h.rule, h.name) for h in hits])
-
-
-def test_the_first_rule_with_a_verdict_wins_and_rulings_out_are_recorded() -> None:
-    text = "I will ring mum Grace about the Amber alert"
-    _, hits = detect_with_rules(text)
-    by_word = {text[h.start : h.end]: (h.rule, h.name) for h in hits}
-    assert by_word["will"] == ("stopword", False)
-    assert by_word["Grace"] == ("ambiguous_after_cue", True)
-    assert by_word["Amber"] == ("ambiguous_after_determiner", False)
-    assert NOT_A_NAME == 0
+PACKAGE = Path(__file__).resolve().parents[3] / "bot" / "anonymise"
+# The name layer's modules in reading order: each may import only the ones before it.
+NAME_MODULES = ("name_words", "name_evidence", "name_rules", "names")
 
 
 def test_rule_hits_refer_to_the_original_text() -> None:
@@ -69,11 +43,32 @@ def test_tracing_changes_nothing() -> None:
         assert all(0 <= h.start < h.end <= len(text) for h in hits)
 
 
-def test_readme_lists_every_rule_and_pass_in_order() -> None:
-    section = README.read_text(encoding="utf-8").split("## Name rules (`names.py`)")[1]
-    section = section.split("\n## ")[0]
-    rules, passes = section.split("Passes after the rules")
-    listed = re.findall(r"^\d+\. `([a-z_]+)`", rules, re.MULTILINE)
-    assert listed == [rule.name for rule in NAME_RULES]
-    listed_passes = re.findall(r"^\d+\. `([a-z_]+)`", passes, re.MULTILINE)
-    assert listed_passes == [name for name, _ in NAME_PASSES]
+def _name_modules_imported(path: Path) -> set[str]:
+    """The name modules a module imports, in any form ("from bot.anonymise import names" too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    prefix = "bot.anonymise."
+    return {name[len(prefix) :] for name in found if name.startswith(prefix)} & set(NAME_MODULES)
+
+
+def test_each_name_module_imports_only_the_ones_before_it() -> None:
+    """No cycle inside the name layer, and a newcomer can read it front to back."""
+    assert sorted(p.stem for p in PACKAGE.glob("name*.py")) == sorted(NAME_MODULES)
+    for i, module in enumerate(NAME_MODULES):
+        imported = _name_modules_imported(PACKAGE / f"{module}.py")
+        assert imported <= set(NAME_MODULES[:i]), (module, sorted(imported - set(NAME_MODULES[:i])))
+
+
+def test_the_import_scan_finds_every_form_of_import(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import re\nfrom bot.anonymise.name_rules import NAME_RULES\n"
+        "from bot.anonymise import names, spans\nimport bot.anonymise.name_words\n"
+        "def f():\n    from bot.anonymise.name_evidence import _Ctx\n",
+        encoding="utf-8",
+    )
+    assert _name_modules_imported(probe) == set(NAME_MODULES)
