@@ -42,8 +42,6 @@ def test_four_times_the_text_never_costs_cubic_time(unit: str) -> None:
         ("jo_99@gmail", "jo_99@gmail"),
     ],
 )
-def test_the_obfuscated_email_local_part_is_read_whole(
-    text: str, found: str | None
-) -> None:
+def test_the_obfuscated_email_local_part_is_read_whole(text: str, found: str | None) -> None:
     match = _EMAIL_OBFUSCATED.search(text)
     assert (match.group(0) if match else None) == found
