@@ -178,6 +178,8 @@ _NOT_A_NOTE = marker("not_a_note")
 _PREGNANCY = marker("pregnancy")
 _NOTE_QUESTION = marker("note_question")
 _CHILD_SETTING = marker("child_setting")
+# A hedged risk to a particular child (see _check_hedged_risk).
+_HEDGED_RISK = marker("hedged_risk_to_my_child")
 # A question about support for staff.
 _SUPPORT_TOPIC = marker("support_topic")
 _ASKING = marker("asking")
@@ -241,6 +243,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_risk_note",
         "check_terse_risk",
         "check_live_report",
+        "check_hedged_risk",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -780,12 +783,27 @@ def _check_terse_risk(r: _Reading) -> str:
     return ""
 
 
+def _check_hedged_risk(r: _Reading) -> str:
+    """A hedged risk to a particular child, unless the text is anchored in the past.
+
+    "I wonder if the girl on my list might be at risk from her dad's mate who stays over":
+    "I wonder", "might", "probably nothing" read as a hypothetical or a generalisation to the
+    frame, but the child is one the practitioner holds and the risk is present, so the bot asks.
+    Only a past anchor ("in a case years ago") or the practitioner's own childhood keeps it a
+    reflection; a reference to the review does not ("the review made me wonder if ...").
+    """
+    if r.timing.past_anchor or r.timing.own_past:
+        return ""
+    return "check_hedged_risk" if _HEDGED_RISK.search(r.t) is not None else ""
+
+
 _CHECK_STEPS: tuple[Callable[[_Reading], str], ...] = (
     _check_definite,
     _check_household_violence,
     _check_request_about_this,
     _check_risk_note,
     _check_terse_risk,
+    _check_hedged_risk,
 )
 """The CHECK rules tried when no current-case shape fired, in order; the first that fires wins."""
 
