@@ -485,15 +485,21 @@ _ROLE_INITIALS = re.compile(
 # A nickname after a naming phrase, a capitalised word before it too: "everyone calls him Big
 # Mo", "the lads call him Tiny", "aka Scouse Rob", "goes by Tank"; in quotes, any case: "known
 # locally as 'tank'".
+_CALLS_HIM = r"\bcall(?:s|ed|ing)?\s+(?:him|her|them|me|himself|herself)\s+"
 _NAMING_PHRASE = (
-    r"\b(?:call(?:s|ed|ing)?\s+(?:him|her|them|me|himself|herself)|known\s+(?:locally\s+"
+    r"\b(?:known\s+(?:locally\s+"
     r"|round\s+here\s+|around\s+here\s+|on\s+the\s+streets?\s+|to\s+(?:everyone|friends|police"
     r"|us|them|the\s+police)\s+)?as|aka|a\.k\.a\.?|goes\s+by|go\s+by|went\s+by|going\s+by"
     r"|nicknamed|nickname\s+(?:is|was))\s+"
 )
 _NICKNAME = re.compile(
-    _NAMING_PHRASE + r"['‘\"“]?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
+    r"(?:"
+    + _CALLS_HIM
+    + r"|"
+    + _NAMING_PHRASE
+    + r")['‘\"“]?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
 )
+# Quoted and in lower case, only after a naming phrase: "calls her 'honey'" is an endearment.
 _NICKNAME_QUOTED = re.compile(
     _NAMING_PHRASE + r"['‘\"“]([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})['’\"”]"
 )

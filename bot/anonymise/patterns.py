@@ -202,21 +202,38 @@ _DAY_WORD = (
     r"|thirtieth)"
 )
 _UNIT_NUM = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-_TEEN_NUM = (
-    r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
-)
+_TEEN_NUM = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 _TENS_NUM = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _UPTO99 = (
-    r"(?:" + _TENS_NUM + r"(?:[\s-]" + _UNIT_NUM + r")?|" + _TEEN_NUM + r"|(?:oh|o)[\s-]"
-    + _UNIT_NUM + r")"
+    r"(?:"
+    + _TENS_NUM
+    + r"(?:[\s-]"
+    + _UNIT_NUM
+    + r")?|"
+    + _TEEN_NUM
+    + r"|(?:oh|o)[\s-]"
+    + _UNIT_NUM
+    + r")"
 )
 _YEAR_WORDS = (
-    r"(?:(?:nineteen|twenty)[\s-]" + _UPTO99 + r"|two\s+thousand(?:\s+and)?(?:\s+" + _UPTO99
-    + r"|\s+" + _UNIT_NUM + r")?|" + _UPTO99 + r")"
+    r"(?:(?:nineteen|twenty)[\s-]"
+    + _UPTO99
+    + r"|two\s+thousand(?:\s+and)?(?:\s+"
+    + _UPTO99
+    + r"|\s+"
+    + _UNIT_NUM
+    + r")?|"
+    + _UPTO99
+    + r")"
 )
 _YEAR_ANY = r"(?:(?:19|20)\d{2}|'?\d{2}|" + _YEAR_WORDS + r")"
 _DATE_WORD_DAY_MONTH = re.compile(
-    r"\b(?:the\s+)?" + _DAY_WORD + r"(?:\s+of)?,?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR_ANY
+    r"\b(?:the\s+)?"
+    + _DAY_WORD
+    + r"(?:\s+of)?,?\s+"
+    + _MONTHS
+    + r"(?:,?\s+"
+    + _YEAR_ANY
     + r")?(?![\w-])",
     re.IGNORECASE,
 )
@@ -226,13 +243,21 @@ _DATE_MONTH_WORD_DAY = re.compile(
 )
 # "3rd, april 2015": an ordinal day, a comma, then the month.
 _DATE_DAY_COMMA_MONTH = re.compile(
-    r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th),\s+" + _MONTHS + r"(?:,?\s+" + _YEAR_ANY
+    r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th),\s+"
+    + _MONTHS
+    + r"(?:,?\s+"
+    + _YEAR_ANY
     + r")?(?![\w-])",
     re.IGNORECASE,
 )
 _YEAR_WORDS_LONG = (
-    r"(?:(?:nineteen|twenty)[\s-]" + _UPTO99 + r"|two\s+thousand(?:\s+and)?(?:\s+" + _UPTO99
-    + r"|\s+" + _UNIT_NUM + r")?)"
+    r"(?:(?:nineteen|twenty)[\s-]"
+    + _UPTO99
+    + r"|two\s+thousand(?:\s+and)?(?:\s+"
+    + _UPTO99
+    + r"|\s+"
+    + _UNIT_NUM
+    + r")?)"
 )
 # "april twenty fifteen", "March two thousand and nine", "3 april twenty fifteen": a month and a
 # year in words, with a day in digits before it or not.
