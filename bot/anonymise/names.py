@@ -416,8 +416,8 @@ _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;\n•]\s*)[\"'‘“(\[]*([a-z])|\bi
 
 
 def _all_capitals(text: str) -> bool:
-    """A message typed in capitals: four or more words, and no word of two letters in lower case."""
-    words = _CAPS_WORD.findall(text)
+    """A message typed in capitals: four or more words, nine in ten of them in capitals."""
+    words: list[str] = _CAPS_WORD.findall(text)
     if len(words) < 4:
         return False
     return sum(w.isupper() for w in words) >= 0.9 * len(words)
