@@ -203,16 +203,43 @@ _STREET_GENERIC = frozenset(
 # kittiwake close". Only the unambiguous suffixes ("way", "place", "court", "hill" are too often
 # the word: "on the way", "in place", "in court"); "close to mum", "walk to school" survive.
 _STREET_LOWER = re.compile(
-    r"\b(?:on|off|in|along|from|near|into|onto|up|down|past|round|around|via|opposite|outside"
-    r"|towards)\s+((?:[a-z][a-z'’-]+\s+){1,2}?)(lane|road|street|close|walk"
-    r"|avenue|drive|crescent|gardens|grove|terrace|mews|parade)(?![\w-])"
+    r"\b(?:on|off|in|at|along|from|near|into|onto|up|down|past|round|around|via|opposite"
+    r"|outside|towards)\s+((?:[a-z][a-z'’-]+\s+){1,2}?)(lane|road|street|close|walk"
+    r"|avenue|drive|crescent|gardens|grove|terrace|mews|parade|way|rd|st|ave|cres|cl|ln|dr|gdns"
+    r")(?![\w-])(?!\.\w)"
+)
+# Abbreviated street words that are no English word, so need no preposition: "elm rd".
+_STREET_ABBREV = re.compile(r"(?<![\w'’-])([a-z][a-z'’-]{2,})\s+(rd|cres|ave|gdns)\.?(?![\w-])")
+# A house number in words, then a street: "fourteen elm road", "twenty-two Oak Avenue".
+_NUM_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred)"
+)
+_ADDRESS_NUMBER_WORDS = re.compile(
+    r"(?<![\w'’-])((?i:" + _NUM_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUM_WORD + r"){0,2}))\s+"
+    r"((?:[A-Za-z][a-z'’-]+\s+){1,2}?)((?i:" + "|".join(_STREET_CORE_LOWER) + r"|cres|cl|ln|dr"
+    r"|gdns))(?![\w-])"
+)
+_NOT_STREET_NAME = _ADDR_STOP | frozenset(
+    """tonight today tomorrow yesterday sharp am pm ish o'clock oclock hrs mins secs latest
+    earliest""".split()
+)
+# A house number and a street name whose street word was left off, after a word for a home:
+# "the house at 14 Elm", "lives at 3 Hazel".
+_HOME_AT_NUMBER = re.compile(
+    r"\b(?:house|home|flat|address|property|lives|lived|living|live|staying|stays|stayed|moved"
+    r"|place)\s+(?:at|on|to)\s+(\d{1,4}[A-Za-z]?\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
+    r"(?![\w'’-])"
 )
 _STREET_LOWER_NOT = frozenset(
     """quite very so too really fairly pretty more most less memory bus cycle fast slow main back
     side country private public dirt long short school nature sponsored dog night morning
     charity fun test high busy quiet ring slip toll dual open bumpy muddy nice lovely wrong right
     left same one two our his her their your my its this that these those a an the every each
-    any some no another other which what whose test-drive""".split()
+    any some no another other which what whose test-drive own such similar positive negative
+    kind certain various sensible safe proper normal usual easy hard good bad better worse best
+    worst nicer helpful meaningful honest open structured different two-way one-way""".split()
 )
 # What may follow a street: the end, punctuation or a small word (not a noun: "close friends").
 _STREET_LOWER_AFTER = re.compile(
@@ -405,6 +432,30 @@ def _lower_case_streets(text: str) -> Iterator[Candidate]:
         if not _STREET_LOWER_AFTER.match(text, m.end()):
             continue  # "on close terms", "off road parking"
         yield Candidate(m.start(1), m.end(), "ADDRESS", P_STREET)
+    yield from _streets_without_cue(text)
+
+
+def _streets_without_cue(text: str) -> Iterator[Candidate]:
+    """Streets no preposition announces: "elm rd", "fourteen elm road", "the house at 14 Elm"."""
+    keep = lexicon().keep_words
+    for m in _STREET_ABBREV.finditer(text):
+        word = m.group(1)
+        if word in _STREET_LOWER_NOT or word in _ADDR_STOP or word in OPENERS:
+            continue
+        if _STREET_LOWER_AFTER.match(text, m.end()):
+            yield Candidate(m.start(1), m.end(), "ADDRESS", P_STREET)
+    for m in _ADDRESS_NUMBER_WORDS.finditer(text):
+        words = [w.lower() for w in m.group(2).split()]
+        if any(w in _STREET_LOWER_NOT or w in _ADDR_STOP or w in OPENERS for w in words):
+            continue
+        if "way" in words or not _STREET_LOWER_AFTER.match(text, m.end()):
+            continue  # "a two way street", "three close friends"
+        yield Candidate(m.start(), m.end(), "ADDRESS", P_STREET)
+    for m in _HOME_AT_NUMBER.finditer(text):
+        words = [w.lower() for w in m.group(1).split()[1:]]
+        if any(w in _DATE_WORDS or w in keep or w in _NOT_STREET_NAME for w in words):
+            continue  # "moved on 14 March" is a date, "home at 10 Tonight" a time
+        yield Candidate(m.start(1), m.end(1), "ADDRESS", P_STREET)
 
 
 def _named_streets(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:

@@ -176,6 +176,8 @@ class _Ctx:
 
     def title_before(self, i: int) -> _Tok | None:
         """The title just before token i ("Dr Okafor", "Mr. Smith", "PC 4471 HUGHES"), if any."""
+        if i >= 2 and self.toks[i - 1].lower in _IRISH_O and self.joined(i):
+            i -= 1  # "mr o brien": the "O" of "O'Brien" typed as a word of its own
         if i <= 0 or self.toks[i - 1].lower not in TITLES:
             return None
         if self.joined(i) or _COLLAR_GAP.fullmatch(self.gap(i)):
@@ -527,6 +529,37 @@ def _coordinated(ctx: _Ctx, i: int, found: dict[int, int]) -> bool:
     return False
 
 
+_LIST_JOINERS = frozenset(("and", "or", "&"))
+_IRISH_O = frozenset(("o",))
+
+
+def _list_step(ctx: _Ctx, a: int, b: int) -> bool:
+    """Tokens a < b are next to each other in a list: "amber, ruby", "ruby or daisy", "x, or y".
+
+    Across a bare comma, the list must go on after b ("amber, ruby or ..."), so that "asked
+    amber, then left" or "saw kyle, river levels were high" read as no list.
+    """
+    toks = ctx.toks
+    if b == a + 2 and toks[a + 1].lower in _LIST_JOINERS:
+        return ctx.joined(b) and ctx.joined(a + 1, allow_comma=True)
+    if b != a + 1 or ctx.gap(b).strip() != "," or "\n" in ctx.gap(b):
+        return False
+    n = b + 1
+    if n >= len(toks):
+        return False
+    if ctx.gap(n).strip() == ",":
+        return True
+    return toks[n].lower in _LIST_JOINERS and ctx.joined(n) and n + 1 < len(toks)
+
+
+def _listed(ctx: _Ctx, i: int, found: dict[int, int]) -> bool:
+    """Token i is in a list with a word already judged a name: "amber, ruby or daisy"."""
+    for j in (i - 1, i - 2):
+        if j >= 0 and j in found and _list_step(ctx, j, i):
+            return True
+    return any(j in found and _list_step(ctx, i, j) for j in (i + 1, i + 2))
+
+
 class _Word:
     """Token i, being judged, with the facts several rules ask about, each worked out once."""
 
@@ -636,6 +669,24 @@ class _Word:
     def after_determiner(self) -> bool:
         """Just after "the", "a", "our"... ("the Amber warning")."""
         return self.prev is not None and self.prev.lower in _DETERMINERS
+
+    @property
+    def appositive(self) -> bool:
+        """Between commas after a role word: "the worker, bill, did not visit"."""
+        ctx, i = self.ctx, self.i
+        p = ctx.prev(i, allow_comma=True)
+        return (
+            p is not None
+            and p.lower in CONTEXT_WORDS
+            and "," in ctx.gap(i)
+            and i + 1 < len(ctx.toks)
+            and ctx.gap(i + 1).strip() == ","
+        )
+
+    @property
+    def listed(self) -> bool:
+        """In a list ("," "or" "and") with a name: "amber, ruby or daisy", "jaxon or kaydence"."""
+        return _listed(self.ctx, self.i, self.found)
 
     @property
     def coordinated(self) -> bool:

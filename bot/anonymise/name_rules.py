@@ -188,8 +188,10 @@ _CUES_BEFORE = TITLES | _NAMING_WORDS | _FORM_LABELS | CONTEXT_WORDS | {"as", "b
 
 
 def _has_cue_next_to(w: _Word) -> bool:
-    i, nxt = w.i, w.nxt
-    return (i > 0 and w.ctx.toks[i - 1].lower in _CUES_BEFORE) or (
+    i, nxt, toks = w.i, w.nxt, w.ctx.toks
+    if i > 1 and toks[i - 1].lower == "o" and toks[i - 2].lower in _CUES_BEFORE:
+        return True  # "mr o brien"
+    return (i > 0 and toks[i - 1].lower in _CUES_BEFORE) or (
         nxt is not None and nxt.lower in _FAMILY_WORDS
     )
 
@@ -427,6 +429,11 @@ def _verblike_after_kin_copula(w: _Word) -> Verdict:
     return P_NAME_CONTEXT if _is_lower_verblike(w) and w.context and copula else None
 
 
+def _verblike_appositive(w: _Word) -> Verdict:
+    """A verb-like name between commas after a role word: "the worker, bill, did not visit"."""
+    return P_NAME_CONTEXT if _is_lower_verblike(w) and w.appositive else None
+
+
 def _verblike_word(w: _Word) -> Verdict:
     """Otherwise a lower-case verb-like name is the word: "please mark it as done"."""
     return NOT_A_NAME if _is_lower_verblike(w) else None
@@ -445,6 +452,11 @@ def _lower_evidence_after(w: _Word) -> Verdict:
 def _lower_coordinated(w: _Word) -> Verdict:
     """A lower-case word-name joined by "and" to a name before it: "kyle and jade were late"."""
     return P_NAME if not w.tok.cap and w.coordinated else None
+
+
+def _lower_listed(w: _Word) -> Verdict:
+    """A lower-case word-name listed with a name: "asked amber, ruby or daisy", "poppy or river"."""
+    return P_NAME if not w.tok.cap and w.listed else None
 
 
 def _lower_word(w: _Word) -> Verdict:
@@ -696,6 +708,13 @@ def _unknown_coordinated(w: _Word) -> Verdict:
     return P_NAME if w.coordinated else None
 
 
+def _unknown_listed(w: _Word) -> Verdict:
+    """An unknown word (no typo) listed with a name: "jaxon or kaydence", "ali, tymon or jo"."""
+    if not w.listed or typo_of_english(w.low, w.ctx.lex.english):
+        return None  # (the list first: the typo test is the slow one)
+    return P_NAME
+
+
 def _unknown_weak_cue(w: _Word) -> Verdict:
     """An unknown word (no typo) with a weaker cue: "went to see leyton", "leyton was crying"."""
     prev, nxt = w.prev, w.nxt
@@ -781,10 +800,12 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
             ("verblike_kin_surname", _verblike_kin_surname),
             ("verblike_after_kin", _verblike_after_kin),
             ("verblike_after_kin_copula", _verblike_after_kin_copula),
+            ("verblike_appositive", _verblike_appositive),
             ("verblike_word", _verblike_word),
             ("ambiguous_lower_after_cue", _lower_after_cue),
             ("ambiguous_lower_evidence_after", _lower_evidence_after),
             ("ambiguous_lower_coordinated", _lower_coordinated),
+            ("ambiguous_lower_listed", _lower_listed),
             ("ambiguous_lower_word", _lower_word),
             ("ambiguous_possessive", _possessive),
             ("ambiguous_after_cue", _after_cue),
@@ -840,6 +861,7 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
             ("unknown_then_surname", _unknown_then_surname),
             ("unknown_said", _unknown_said),
             ("unknown_coordinated", _unknown_coordinated),
+            ("unknown_listed", _unknown_listed),
             ("unknown_weak_cue", _unknown_weak_cue),
         ),
     ),

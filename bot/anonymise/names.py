@@ -110,6 +110,9 @@ class _Found:
         return 1 in self.mask[tok.start : tok.end]
 
 
+_JOINERS = frozenset(("and", "&", "or"))
+
+
 def _judge(st: _Found, i: int, decided: dict[int, tuple[int, str]] | None) -> None:
     verdict = _decide(st.ctx, i, st.found)
     if verdict is not None:
@@ -125,12 +128,13 @@ def _apply_rules(st: _Found, decided: dict[int, tuple[int, str]] | None) -> None
     for i in st.todo:
         if not st.blocked(toks[i]):
             _judge(st, i, decided)
-    # Second look for words joined by "and" to a name found later ("Ruby and Jade").
-    for i in st.todo:
+    # Second look for words joined by "and" (or listed) to a name found later ("Ruby and
+    # Jade", "ruby, daisy or kyle").
+    for i in reversed(st.todo):
         if i in st.found or st.blocked(toks[i]):
             continue
-        if (i >= 1 and toks[i - 1].lower in ("and", "&")) or (
-            i + 1 < len(toks) and toks[i + 1].lower in ("and", "&")
+        if (i >= 1 and toks[i - 1].lower in _JOINERS) or (
+            i + 1 < len(toks) and (toks[i + 1].lower in _JOINERS or "," in st.ctx.gap(i + 1))
         ):
             _judge(st, i, decided)
 
@@ -294,6 +298,15 @@ def _particles(st: _Found) -> None:
     """Name particles between two name words: "tran van minh", "Maria da Silva"."""
     toks, found, ctx = st.toks, st.found, st.ctx
     for i in sorted(found):
+        # "mr o brien": the "O" of "O'Brien", typed apart after a title, is part of the name
+        if (
+            i >= 2
+            and i - 1 not in found
+            and toks[i - 1].lower == "o"
+            and ctx.joined(i)
+            and ctx.title_before(i) is not None
+        ):
+            found[i - 1] = found[i]
         if (
             i + 2 in found
             and i + 1 not in found
@@ -390,6 +403,45 @@ def find_names(
     Returns:
         NAME candidates; a first name and the surname-like words after it form one span.
     """
+    if _all_capitals(text):
+        # In a message typed in capitals a capital is no evidence: read it as if typed in
+        # sentence case, so "WE NEVER HEARD FROM KYLE" is judged as "We never heard from kyle"
+        # (and "JAXON AND HIS MUM" does not make "HIS" initials).
+        return _find_names_in(_sentence_case(text), protected, covered, trace)
+    return _find_names_in(text, protected, covered, trace)
+
+
+# A sentence's first letter, and the pronoun "i", when a message in capitals is read again.
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;\n•]\s*)[\"'‘“(\[]*([a-z])|\bi\b")
+
+
+def _all_capitals(text: str) -> bool:
+    """A message typed in capitals: four or more words, nine in ten of them in capitals."""
+    words: list[str] = _CAPS_WORD.findall(text)
+    if len(words) < 4:
+        return False
+    return sum(w.isupper() for w in words) >= 0.9 * len(words)
+
+
+_CAPS_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _sentence_case(text: str) -> str:
+    """``text`` in lower case with each sentence's first letter (and "I") a capital.
+
+    Offsets are kept: a character whose lower case is longer (as "İ") stays as it is.
+    """
+    lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return _SENTENCE_OPENING.sub(lambda m: m.group().upper(), lowered)
+
+
+def _find_names_in(
+    text: str,
+    protected: list[tuple[int, int]],
+    covered: list[tuple[int, int]],
+    trace: list[RuleHit] | None,
+) -> list[Candidate]:
+    """:func:`find_names` on one reading of the text."""
     lex = lexicon()
     toks = _tokenise(text)
     ctx = _Ctx(text, toks, lex)
@@ -431,11 +483,25 @@ _ROLE_INITIALS = re.compile(
     re.IGNORECASE,
 )
 # A nickname after a naming phrase, a capitalised word before it too: "everyone calls him Big
-# Mo", "the lads call him Tiny", "aka Scouse Rob", "goes by Tank".
+# Mo", "the lads call him Tiny", "aka Scouse Rob", "goes by Tank"; in quotes, any case: "known
+# locally as 'tank'".
+_CALLS_HIM = r"\bcall(?:s|ed|ing)?\s+(?:him|her|them|me|himself|herself)\s+"
+_NAMING_PHRASE = (
+    r"\b(?:known\s+(?:locally\s+"
+    r"|round\s+here\s+|around\s+here\s+|on\s+the\s+streets?\s+|to\s+(?:everyone|friends|police"
+    r"|us|them|the\s+police)\s+)?as|aka|a\.k\.a\.?|goes\s+by|go\s+by|went\s+by|going\s+by"
+    r"|nicknamed|nickname\s+(?:is|was))\s+"
+)
 _NICKNAME = re.compile(
-    r"\b(?:call(?:s|ed|ing)?\s+(?:him|her|them|me|himself|herself)|known\s+as|aka|a\.k\.a\.?"
-    r"|goes\s+by|go\s+by|went\s+by|going\s+by|nicknamed|nickname\s+(?:is|was))\s+['‘\"“]?"
-    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
+    r"(?:"
+    + _CALLS_HIM
+    + r"|"
+    + _NAMING_PHRASE
+    + r")['‘\"“]?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
+)
+# Quoted and in lower case, only after a naming phrase: "calls her 'honey'" is an endearment.
+_NICKNAME_QUOTED = re.compile(
+    _NAMING_PHRASE + r"['‘\"“]([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})['’\"”]"
 )
 # "Kelly A": a single capital after a name (not the pronoun I), then no more letters.
 _TRAILING_INITIAL = re.compile(r"\s([A-HJ-Z])\.?(?![\w'’&/])")
@@ -513,7 +579,7 @@ def _role_initials(
 def _nicknames(text: str, ctx: _Ctx, mask: bytearray, names: list[Candidate]) -> list[Candidate]:
     """A nickname after a naming phrase: "everyone calls him Big Mo", "goes by Tank"."""
     out = []
-    for m in _NICKNAME.finditer(text):
+    for m in [*_NICKNAME.finditer(text), *_NICKNAME_QUOTED.finditer(text)]:
         words = m.group(1).split()
         lows = [w.lower() for w in words]
         if (

@@ -192,7 +192,91 @@ _DATE_HOLIDAY = re.compile(
     r"(?:\s+(?:Day|Eve|Sunday|Monday|Night))?,?\s+(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
+# Dates in words: "the third of april twenty fifteen", "dob third april fifteen", "April the
+# 3rd". A day in words is an ordinal ("third", "twenty-first"); a year in words is "twenty
+# fifteen", "two thousand and fifteen", "nineteen ninety-nine", or one number word after the month.
+_UNIT_ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+_DAY_WORD = (
+    r"(?:(?:twenty|thirty)[\s-]?" + _UNIT_ORD + r"|" + _UNIT_ORD + r"|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|thirtieth)"
+)
+_UNIT_NUM = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN_NUM = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS_NUM = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UPTO99 = (
+    r"(?:"
+    + _TENS_NUM
+    + r"(?:[\s-]"
+    + _UNIT_NUM
+    + r")?|"
+    + _TEEN_NUM
+    + r"|(?:oh|o)[\s-]"
+    + _UNIT_NUM
+    + r")"
+)
+_YEAR_WORDS = (
+    r"(?:(?:nineteen|twenty)[\s-]"
+    + _UPTO99
+    + r"|two\s+thousand(?:\s+and)?(?:\s+"
+    + _UPTO99
+    + r"|\s+"
+    + _UNIT_NUM
+    + r")?|"
+    + _UPTO99
+    + r")"
+)
+_YEAR_ANY = r"(?:(?:19|20)\d{2}|'?\d{2}|" + _YEAR_WORDS + r")"
+_DATE_WORD_DAY_MONTH = re.compile(
+    r"\b(?:the\s+)?"
+    + _DAY_WORD
+    + r"(?:\s+of)?,?\s+"
+    + _MONTHS
+    + r"(?:,?\s+"
+    + _YEAR_ANY
+    + r")?(?![\w-])",
+    re.IGNORECASE,
+)
+_DATE_MONTH_WORD_DAY = re.compile(
+    r"\b" + _MONTHS + r"\s+(?:the\s+)?" + _DAY_WORD + r"(?:,?\s+" + _YEAR_ANY + r")?(?![\w-])",
+    re.IGNORECASE,
+)
+# "3rd, april 2015": an ordinal day, a comma, then the month.
+_DATE_DAY_COMMA_MONTH = re.compile(
+    r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th),\s+"
+    + _MONTHS
+    + r"(?:,?\s+"
+    + _YEAR_ANY
+    + r")?(?![\w-])",
+    re.IGNORECASE,
+)
+_YEAR_WORDS_LONG = (
+    r"(?:(?:nineteen|twenty)[\s-]"
+    + _UPTO99
+    + r"|two\s+thousand(?:\s+and)?(?:\s+"
+    + _UPTO99
+    + r"|\s+"
+    + _UNIT_NUM
+    + r")?)"
+)
+# "april twenty fifteen", "March two thousand and nine", "3 april twenty fifteen": a month and a
+# year in words, with a day in digits before it or not.
+_DATE_MONTH_YEAR_WORDS = re.compile(
+    r"\b(?:" + _DAY + r"(?:\s+of)?,?\s+)?" + _MONTHS + r",?\s+" + _YEAR_WORDS_LONG + r"(?![\w-])",
+    re.IGNORECASE,
+)
+# "3.IV.2015", "3 iv 15": a Roman-numeral month between a day and a year.
+_DATE_ROMAN = re.compile(
+    r"(?<![\w./-])(?:[12]\d|3[01]|0?[1-9])([./-])(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I"
+    r"|xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)\1(?:(?:19|20)\d{2}|\d{2})(?![\w/-])"
+)
 _LOWER_MODAL = re.compile(r"\b(?:may|mar)\b")
+# A word day and "may"/"march" in lower case need "of" or a year: "the second march", "the
+# first may be" are no dates.
+_LOWER_MONTH_VERB = frozenset(("may", "march", "mar"))
+_YEAR_AT_END = re.compile(
+    r"(?:\d{2}|\b(?:" + _UNIT_NUM + r"|" + _TEEN_NUM + r"|" + _TENS_NUM + r"|thousand))$"
+)
 _ORDINAL_OR_YEAR = re.compile(r"\d(?:st|nd|rd|th)\b|\b(?:19|20)\d{2}\b|'\d{2}\b", re.IGNORECASE)
 # 12/03/2019, 12.3.19, 21-01-2020, 2019-03-12.
 _DATE_NUMERIC = re.compile(r"(?<![\w./-])(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})(?![\w/-]|\.\d)")
@@ -428,6 +512,24 @@ def _find_dates(text: str) -> Iterator[Candidate]:
             if _LOWER_MODAL.search(m.group()) and not _ORDINAL_OR_YEAR.search(m.group()):
                 continue  # "2 may attend", "may 2 of them": the verb, not the month
             yield Candidate(m.start(), m.end(), "DATE", P_DATE)
+    yield from _dates_in_words(text)
+
+
+def _dates_in_words(text: str) -> Iterator[Candidate]:
+    """Dates written in words or with a Roman month: "the third of april twenty fifteen"."""
+    for pat in (_DATE_WORD_DAY_MONTH, _DATE_MONTH_WORD_DAY):
+        for m in pat.finditer(text):
+            found = m.group()
+            words = found.replace(",", " ").split()
+            verbish = _LOWER_MONTH_VERB.intersection(words)
+            if verbish and "of" not in words and not _YEAR_AT_END.search(found):
+                continue  # "the first may be", "the second march": the verb or noun
+            yield Candidate(m.start(), m.end(), "DATE", P_DATE)
+    for pat in (_DATE_DAY_COMMA_MONTH, _DATE_MONTH_YEAR_WORDS, _DATE_ROMAN):
+        for m in pat.finditer(text):
+            if pat is _DATE_MONTH_YEAR_WORDS and _LOWER_MODAL.search(m.group()):
+                continue  # "may twenty one": "may" is the verb more often than the month
+            yield Candidate(m.start(), m.end(), "DATE", P_DATE)
 
 
 def _find_ages(text: str) -> Iterator[Candidate]:
@@ -574,4 +676,5 @@ def find_structured(text: str) -> list[Candidate]:
         out.extend(_find_references(text))
     else:
         out.extend(_find_ages(text))  # "aged seven"
+        out.extend(_dates_in_words(text))  # "the third of april twenty fifteen"
     return out
