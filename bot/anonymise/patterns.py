@@ -215,17 +215,17 @@ _UPTO99 = (
     + _UNIT_NUM
     + r")"
 )
-_YEAR_WORDS = (
+_YEAR_WORDS_LONG = (
     r"(?:(?:nineteen|twenty)[\s-]"
     + _UPTO99
     + r"|two\s+thousand(?:\s+and)?(?:\s+"
     + _UPTO99
     + r"|\s+"
     + _UNIT_NUM
-    + r")?|"
-    + _UPTO99
-    + r")"
+    + r")?)"
 )
+# A year in words, or a bare number word ("third april fifteen").
+_YEAR_WORDS = r"(?:" + _YEAR_WORDS_LONG + r"|" + _UPTO99 + r")"
 _YEAR_ANY = r"(?:(?:19|20)\d{2}|'?\d{2}|" + _YEAR_WORDS + r")"
 _DATE_WORD_DAY_MONTH = re.compile(
     r"\b(?:the\s+)?"
@@ -249,15 +249,6 @@ _DATE_DAY_COMMA_MONTH = re.compile(
     + _YEAR_ANY
     + r")?(?![\w-])",
     re.IGNORECASE,
-)
-_YEAR_WORDS_LONG = (
-    r"(?:(?:nineteen|twenty)[\s-]"
-    + _UPTO99
-    + r"|two\s+thousand(?:\s+and)?(?:\s+"
-    + _UPTO99
-    + r"|\s+"
-    + _UNIT_NUM
-    + r")?)"
 )
 # "april twenty fifteen", "March two thousand and nine", "3 april twenty fifteen": a month and a
 # year in words, with a day in digits before it or not.
