@@ -1,1 +1,1 @@
-"""The only Rasa glue in bot/: components and channel adapters that plug bot/ into Rasa."""
+"""The only Rasa glue in bot/: components, channels, our servers, the register of Rasa patches."""
