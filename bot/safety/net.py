@@ -110,6 +110,7 @@ _URGENT_FAMILIES = families("urgent")
 _CRISIS = family("crisis", "practitioner_crisis")
 _DISTRESS_FAMILIES = families("distress")
 _OWN_CASE = family("distress", "distress_own_case")
+_OWN_SAFETY = family("distress", "distress_own_safety")
 _LIVE_URGENT = families("live_urgent")
 
 # When: now, present tense, the past, the review, the practitioner's own childhood.
@@ -180,6 +181,8 @@ _NOTE_QUESTION = marker("note_question")
 _CHILD_SETTING = marker("child_setting")
 # A hedged risk to a particular child (see _check_hedged_risk).
 _HEDGED_RISK = marker("hedged_risk_to_my_child")
+# A quiet worry about a current family, no abuse words (see _check_quiet_worry).
+_QUIET_WORRY = marker("quiet_worry_about_my_family")
 # A question about support for staff.
 _SUPPORT_TOPIC = marker("support_topic")
 _ASKING = marker("asking")
@@ -244,6 +247,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_terse_risk",
         "check_live_report",
         "check_hedged_risk",
+        "check_quiet_worry",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -530,6 +534,10 @@ def _assess(text: str) -> SafetyAssessment:
     if not t:
         return _NONE
     reading = _Reading(t)
+    if reading.own_safety:
+        return SafetyAssessment(
+            Signal.DISTRESS, _OWN_SAFETY.name, retrospective=False, crisis=reading.crisis
+        )
     for step in _URGENT_STEPS:
         rule = step(reading)
         if rule is not None:
@@ -618,6 +626,9 @@ class _Reading:
                 and (timing.now or not f.needs_strong_present)
             ),
         ) or ("child_suicidal_or_self_harming" if someone_else_at_risk else "")
+        # The practitioner's own safety from a partner's abuse, with no child in the text: their
+        # own distress (support, the employee assistance programme, 999), not the SPoA answer.
+        self.own_safety = not household and _OWN_SAFETY.combined.search(own) is not None
 
     @cached_property
     def case(self) -> _Case:
@@ -797,6 +808,23 @@ def _check_hedged_risk(r: _Reading) -> str:
     return "check_hedged_risk" if _HEDGED_RISK.search(r.t) is not None else ""
 
 
+def _check_quiet_worry(r: _Reading) -> str:
+    """A quiet, present-tense worry about a family or child the practitioner holds now.
+
+    "The family I visit on Tuesdays has a new uncle staying who sleeps in the kids' room": no
+    abuse word, so no family or shape fires, but an unrelated adult in the children's room, a
+    child left in charge of a baby overnight or a baby who flinches are known risk indicators
+    and the family is a current one, so the bot asks. A past anchor, the practitioner's own
+    childhood, the review or a conditional keeps it a reflection or a general question.
+    """
+    t = r.t
+    if r.timing.past_anchor or r.timing.own_past or r.timing.review_reference:
+        return ""
+    if _CONDITIONAL.search(t) is not None or _PROCESS_QUESTION.search(t) is not None:
+        return ""
+    return "check_quiet_worry" if _QUIET_WORRY.search(t) is not None else ""
+
+
 _CHECK_STEPS: tuple[Callable[[_Reading], str], ...] = (
     _check_definite,
     _check_household_violence,
@@ -804,6 +832,7 @@ _CHECK_STEPS: tuple[Callable[[_Reading], str], ...] = (
     _check_risk_note,
     _check_terse_risk,
     _check_hedged_risk,
+    _check_quiet_worry,
 )
 """The CHECK rules tried when no current-case shape fired, in order; the first that fires wins."""
 
