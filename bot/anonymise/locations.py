@@ -229,7 +229,7 @@ _NOT_STREET_NAME = _ADDR_STOP | frozenset(
 # "the house at 14 Elm", "lives at 3 Hazel".
 _HOME_AT_NUMBER = re.compile(
     r"\b(?:house|home|flat|address|property|lives|lived|living|live|staying|stays|stayed|moved"
-    r"|place)\s+(?:at|on|to)\s+(\d{1,4}[A-Za-z]?\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
+    r"|place)\s+(?:at|on|to)\s+(\d{1,4}[A-Za-z]?\s+(?:The\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)"
     r"(?![\w'’-])"
 )
 _STREET_LOWER_NOT = frozenset(
@@ -247,6 +247,13 @@ _STREET_LOWER_AFTER = re.compile(
     r"|from|by|is|was|has|had|yesterday|today|then|so|because|after|before|until|estate|area|flats"
     r"|again|or|all|this|that|who|into|onto|over|during|recently|previously|earlier|originally"
     r")\b)"
+)
+# A town or a postcode right after a street, with no comma: "acacia avenue hove BN3".
+_TOWN_AFTER = re.compile(r"\s*([A-Za-z][\w'’-]*)(?:\s+([A-Za-z][\w'’-]*))?")
+_POSTCODE_AFTER = re.compile(r"\s*[A-Za-z]{1,2}\d")
+# A number, then "The" and a name, then a town or postcode: "7 The Drove, Peacehaven".
+_NUMBER_THE_NAME = re.compile(
+    r"(?<![\w/.])(\d{1,4}[A-Za-z]?,?\s+The\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?),?"
 )
 _ESTATE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’\-]*\s+){1,3})(?:estate|Estate)\b")
 _ESTATE_LOWER = re.compile(r"\bthe\s+([a-z][\w\-]+)\s+estate\b")
@@ -429,10 +436,11 @@ def _lower_case_streets(text: str) -> Iterator[Candidate]:
         words = m.group(1).split()
         if any(w in _STREET_LOWER_NOT or w in _ADDR_STOP or w in OPENERS for w in words):
             continue
-        if not _STREET_LOWER_AFTER.match(text, m.end()):
+        if not _street_ends(text, m.end()):
             continue  # "on close terms", "off road parking"
         yield Candidate(m.start(1), m.end(), "ADDRESS", P_STREET)
     yield from _streets_without_cue(text)
+    yield from _numbered_the_streets(text)
 
 
 def _streets_without_cue(text: str) -> Iterator[Candidate]:
@@ -442,20 +450,49 @@ def _streets_without_cue(text: str) -> Iterator[Candidate]:
         word = m.group(1)
         if word in _STREET_LOWER_NOT or word in _ADDR_STOP or word in OPENERS:
             continue
-        if _STREET_LOWER_AFTER.match(text, m.end()):
+        if _street_ends(text, m.end()):
             yield Candidate(m.start(1), m.end(), "ADDRESS", P_STREET)
     for m in _ADDRESS_NUMBER_WORDS.finditer(text):
         words = [w.lower() for w in m.group(2).split()]
         if any(w in _STREET_LOWER_NOT or w in _ADDR_STOP or w in OPENERS for w in words):
             continue
-        if "way" in words or not _STREET_LOWER_AFTER.match(text, m.end()):
+        if "way" in words or not _street_ends(text, m.end()):
             continue  # "a two way street", "three close friends"
         yield Candidate(m.start(), m.end(), "ADDRESS", P_STREET)
     for m in _HOME_AT_NUMBER.finditer(text):
         words = [w.lower() for w in m.group(1).split()[1:]]
+        words = words[1:] if words[0] == "the" and len(words) > 1 else words  # "at 7 The Drove"
         if any(w in _DATE_WORDS or w in keep or w in _NOT_STREET_NAME for w in words):
             continue  # "moved on 14 March" is a date, "home at 10 Tonight" a time
         yield Candidate(m.start(1), m.end(1), "ADDRESS", P_STREET)
+
+
+def _street_ends(text: str, end: int) -> bool:
+    """Whether what follows a street typed without capitals reads as the rest of an address.
+
+    Punctuation or a joining word ("on cinder lane, then", "elm rd now"), or a town or postcode
+    with no comma between ("forty two acacia avenue hove", "elm rd bn3 4ab").
+    """
+    if _STREET_LOWER_AFTER.match(text, end) or _POSTCODE_AFTER.match(text, end):
+        return True
+    return _town_at(text, end)
+
+
+def _town_at(text: str, pos: int) -> bool:
+    """Whether a listed town (one or two words, any case) starts after spaces at ``pos``."""
+    m = _TOWN_AFTER.match(text, pos)
+    if not m:
+        return False
+    places = lexicon().places_lower
+    one = m.group(1).lower()
+    return one in places or (m.group(2) is not None and f"{one} {m.group(2).lower()}" in places)
+
+
+def _numbered_the_streets(text: str) -> Iterator[Candidate]:
+    """A number and "The Name" before a town or postcode: "7 The Drove, Peacehaven"."""
+    for m in _NUMBER_THE_NAME.finditer(text):
+        if _town_at(text, m.end()) or _POSTCODE_AFTER.match(text, m.end()):
+            yield Candidate(m.start(1), m.end(1), "ADDRESS", P_STREET)
 
 
 def _named_streets(text: str, protected: list[tuple[int, int]]) -> Iterator[Candidate]:

@@ -334,6 +334,11 @@ def _english_word(word: str, english: frozenset[str]) -> bool:
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
+# Longer than any English word or name (the longest in the word lists has 18 letters; a test
+# checks none exceeds this): the per-word tests answer such a token at once.
+LONGEST_WORD = 40
+
+
 def _edits1(word: str) -> set[str]:
     """Every string one edit (delete, swap, replace, insert) away from ``word``."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
@@ -349,7 +354,13 @@ def typo_of_english(word: str, english: frozenset[str]) -> bool:
 
     Lets the weak name cues skip misspellings ("becuase", "freind") while still catching
     unknown names ("leyton", "tymon"). Only run on rare, unknown lower-case words.
+
+    A word longer than :data:`LONGEST_WORD` plus one is no edit away from any word: it is answered
+    at once, so one 5,000-letter "word" costs nothing instead of half a second (the test builds
+    every one-edit string, quadratic in the word's length, and the server is single-threaded).
     """
+    if len(word) > LONGEST_WORD + 1:
+        return False
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     for left, right in splits:
         if right and left + right[1:] in english:
@@ -365,9 +376,14 @@ def typo_of_english(word: str, english: frozenset[str]) -> bool:
 
 
 def _compound_of_english(word: str, english: frozenset[str]) -> bool:
-    """True if ``word`` is two English words of 4+ letters run together ("landline")."""
+    """True if ``word`` is two English words of 4+ letters run together ("landline").
+
+    The first word is at most :data:`LONGEST_WORD` letters, so only so many splits are tried
+    (each split copies the word: trying them all is quadratic in its length).
+    """
     return any(
-        word[:i] in english and _english_word(word[i:], english) for i in range(4, len(word) - 3)
+        word[:i] in english and _english_word(word[i:], english)
+        for i in range(4, min(len(word) - 3, LONGEST_WORD + 1))
     )
 
 

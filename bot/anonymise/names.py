@@ -408,7 +408,7 @@ def find_names(
         # sentence case, so "WE NEVER HEARD FROM KYLE" is judged as "We never heard from kyle"
         # (and "JAXON AND HIS MUM" does not make "HIS" initials).
         return _find_names_in(_sentence_case(text), protected, covered, trace)
-    return _find_names_in(text, protected, covered, trace)
+    return _find_names_in(_caps_runs_in_sentence_case(text), protected, covered, trace)
 
 
 # A sentence's first letter, and the pronoun "i", when a message in capitals is read again.
@@ -424,6 +424,49 @@ def _all_capitals(text: str) -> bool:
 
 
 _CAPS_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+# A word as the capitals test sees it: letters, with apostrophes inside ("MARY'S").
+_RUN_WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’]*[A-Za-z])?")
+# Between two words of one run of capitals: spaces, digits, sentence stops, apostrophes. A comma
+# or a bracket ends a run: "K. MENSAH (HV), P. DOYLE (DSL)" lists surnames in capitals.
+_RUN_GAP = re.compile(r"[\s\d.!?:;'’\"-]*")
+_PRONOUN_I = re.compile(r"I\b")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n•][\"'‘“(\[\s]*)$")
+
+
+def _caps_runs_in_sentence_case(text: str) -> str:
+    """``text`` with each run of four or more words in capitals read in sentence case.
+
+    A mixed-case message can still carry a sentence typed in capitals ("We did not share info.
+    I THINK DAVE IS THE RISK."): there, as in a message typed in capitals, a capital is no
+    evidence, so the run is judged as "I think dave is the risk." Offsets are kept; a message
+    without such a run is returned as it is.
+    """
+    runs: list[tuple[int, int]] = []
+    start = end = -1
+    count = 0
+    for m in _RUN_WORD.finditer(text):
+        word = m.group()
+        if word.isupper() and start >= 0 and _RUN_GAP.fullmatch(text, end, m.start()):
+            end, count = m.end(), count + (len(word) > 1)
+            continue
+        if count >= 4:
+            runs.append((start, end))
+        start, end, count = m.start(), m.end(), len(word) > 1
+        if not word.isupper():
+            start, count = -1, 0
+    if count >= 4:
+        runs.append((start, end))
+    if not runs:
+        return text
+    out = list(text)
+    for run_start, run_end in runs:
+        cased = _sentence_case(text[run_start:run_end])
+        if not _SENTENCE_END.search(text, 0, run_start) and not _PRONOUN_I.match(cased):
+            cased = cased[:1].lower() + cased[1:]  # mid-sentence: "said THE RISK WAS MISSED"
+        out[run_start:run_end] = cased
+    return "".join(out)
 
 
 def _sentence_case(text: str) -> str:

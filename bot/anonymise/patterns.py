@@ -95,10 +95,44 @@ _EMAIL_PROVIDERS = frozenset(
 # Characters spelled out one by one: "K.e.l.l.y", "9 4 3 4 7 6 5 9 1 9", "B-N-1-1-A-A".
 _SPACED = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9][ .\-]){3,}[A-Za-z0-9](?![\w])")
 # Digits as words: "oh seven seven oh oh nine ...".
-_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double\s+\w+)"
+_DIGIT_WORD = (
+    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|(?:double|treble|triple)\s+\w+)"
+)
 _DIGIT_WORDS = re.compile(
     r"\b" + _DIGIT_WORD + r"(?:[\s,-]+" + _DIGIT_WORD + r"){5,}\b", re.IGNORECASE
 )
+# A postcode whose outward number is spelled: "BN twenty five 1AB", "tn three four 2 XY". The
+# area is in capitals, or a Sussex/Kent/Surrey area in any case; the inward code is as written.
+_NUMBER_WORD = (
+    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
+    r"|seventy|eighty|ninety)"
+)
+_POSTCODE_SPELLED = re.compile(
+    r"(?<![\w'’-])(?:[A-Z]{1,2}|(?i:bn|tn|rh|po|gu|me|ct))[\s-]+((?i:"
+    + _NUMBER_WORD
+    + r"(?:[\s-]+"
+    + _NUMBER_WORD
+    + r")?))[\s-]+(?:\d\s?|(?i:"
+    + _NUMBER_WORD
+    + r")\s+)"
+    r"(?!(?i:st|nd|rd|th)\b)[A-Za-z]\s?[A-Za-z](?![\w'’-])"
+)
+# A username spelled out: "lily dot rose underscore eleven", "j dash smith underscore 99". An
+# "underscore" is enough; "dot" or "dash" alone only after a word for an account.
+_HANDLE_SPELLED = re.compile(
+    r"(?<![\w'’-])[A-Za-z0-9]+(?:\s+(?:underscore|dot|dash|hyphen|period)\s+[A-Za-z0-9]+)+"
+    r"(?![\w'’-])",
+    re.IGNORECASE,
+)
+_HANDLE_CUE = re.compile(
+    r"\b(?:handle|username|user\s*name|insta|instagram|ig|snap|snapchat|tiktok|twitter|x|account"
+    r"|gamertag|profile|discord|telegram|facebook|fb)\b\W*(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+# Letters written as digits inside a name: "J0hn Sm1th", "K3lly".
+_LEET_TOKEN = re.compile(r"(?<![\w'’@$-])(?=[\w@$]*[A-Za-z])(?=[\w@$]*[0134578@$])[\w@$]{3,}")
+_LEET = str.maketrans("013457 8@$", "oieast bas")
 # Look-alike letters in a run of digits: "07700 9OO 123", "943 476 59l9".
 _LOOKALIKE_DIGITS = re.compile(
     r"(?<![\w])(?=[0-9OoIlS ]*\d)(?:[0-9OoIl][ -]?){7,12}[0-9OoIl](?![\w])"
@@ -621,6 +655,30 @@ def _spelled_out(text: str) -> Iterator[Candidate]:
     for m in _LOOKALIKE_DIGITS.finditer(text):
         if any(ch in "OoIl" for ch in m.group()) and sum(c.isdigit() for c in m.group()) >= 5:
             yield Candidate(m.start(), m.end(), "PHONE", P_REF_SHAPE)
+    for m in _POSTCODE_SPELLED.finditer(text):
+        yield Candidate(m.start(), m.end(), "POSTCODE", P_REF_SHAPE)
+    for m in _HANDLE_SPELLED.finditer(text):
+        if re.search(r"(?i)\bunderscore\b", m.group()) or _HANDLE_CUE.search(text, 0, m.start()):
+            yield Candidate(m.start(), m.end(), "HANDLE", P_REF_SHAPE)
+    yield from _leet_names(text)
+
+
+def _leet_names(text: str) -> Iterator[Candidate]:
+    """A listed first name or surname with digits for letters ("J0hn Sm1th", "k3lly")."""
+    lex = lexicon()
+    for m in _LEET_TOKEN.finditer(text):
+        token = m.group().lower()
+        letters = sum(ch.isalpha() for ch in token)
+        if not token[0].isalpha() or "_" in token or letters <= len(token) - letters:
+            continue  # "1am", "P45", "a_1": a time, a form, a username
+        for reading in {token.translate(_LEET), token.replace("1", "l").translate(_LEET)}:
+            if (
+                reading.isalpha()
+                and (reading in lex.first_names or reading in lex.surnames)
+                and reading not in lex.keep_words
+            ):
+                yield Candidate(m.start(), m.end(), "NAME", P_REF_SHAPE)
+                break
 
 
 def _vehicle_registrations(text: str) -> Iterator[Candidate]:

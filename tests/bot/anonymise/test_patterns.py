@@ -7,6 +7,8 @@ import time
 import pytest
 
 from bot.anonymise import anonymise
+from bot.anonymise.lexicon import lexicon
+from bot.anonymise.name_words import LONGEST_WORD
 from bot.anonymise.patterns import _EMAIL_OBFUSCATED
 
 
@@ -30,6 +32,36 @@ def test_four_times_the_text_never_costs_cubic_time(unit: str) -> None:
     long = _seconds((unit * 5_000)[:5_000])
 
     assert long < 40 * max(short, 0.002), f"{unit!r}: {short:.3f} s -> {long:.3f} s"
+
+
+# Found by the round 8 attack: one 5,000-character "word" cost 0.45 s, because the English-word
+# and typo tests built every one-edit string of it (quadratic). A token longer than any word is
+# now answered at once; what is left (the structured patterns) is linear: four times the text
+# costs about four times the time (before: fourteen).
+LONG_WORDS = ["a", "aA", "o'", "é", "a'"]
+
+
+@pytest.mark.parametrize("unit", LONG_WORDS)
+def test_one_huge_word_costs_linear_time(unit: str) -> None:
+    anonymise("warm up")
+    short = _seconds((unit * 5_000)[:1_250])
+    long = _seconds((unit * 5_000)[:5_000])
+
+    assert long < 10 * max(short, 0.01), f"{unit!r}: {short:.3f} s -> {long:.3f} s"
+
+
+@pytest.mark.parametrize("unit", LONG_WORDS)
+def test_one_huge_word_is_quick(unit: str) -> None:
+    anonymise("warm up")
+
+    assert _seconds((unit * 5_000)[:5_000]) < 0.15  # before: 0.45 s on the dev machine
+
+
+def test_no_english_word_is_longer_than_the_long_token_bound() -> None:
+    lex = lexicon()
+    words = lex.english | lex.first_names | lex.surnames | lex.places_lower | lex.keep_words
+
+    assert max(len(w) for w in words) <= LONGEST_WORD
 
 
 @pytest.mark.parametrize(
