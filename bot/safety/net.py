@@ -183,6 +183,9 @@ _CHILD_SETTING = marker("child_setting")
 _HEDGED_RISK = marker("hedged_risk_to_my_child")
 # A quiet worry about a current family, no abuse words (see _check_quiet_worry).
 _QUIET_WORRY = marker("quiet_worry_about_my_family")
+# The practitioner targeted by a service user, or guilty over a death (attack 9).
+_TARGETED = marker("practitioner_targeted")
+_GUILT_OVER_DEATH = marker("guilt_over_death")
 # A question about support for staff.
 _SUPPORT_TOPIC = marker("support_topic")
 _ASKING = marker("asking")
@@ -628,7 +631,11 @@ class _Reading:
         ) or ("child_suicidal_or_self_harming" if someone_else_at_risk else "")
         # The practitioner's own safety from a partner's abuse, with no child in the text: their
         # own distress (support, the employee assistance programme, 999), not the SPoA answer.
-        self.own_safety = not household and _OWN_SAFETY.combined.search(own) is not None
+        self.own_safety = (not household and _OWN_SAFETY.combined.search(own) is not None) or (
+            not self.family and not has_child and _targeted(t)
+        )
+        # Guilt over a death with no child in the text: "I haven't told anyone" is their secret.
+        self.own_guilt = not has_child and _GUILT_OVER_DEATH.search(own) is not None
 
     @cached_property
     def case(self) -> _Case:
@@ -667,8 +674,23 @@ def _urgent_concern(r: _Reading) -> str | None:
     return r.family if r.family and r.timing.concern_is_current(r.t) else None
 
 
+def _targeted(t: str) -> bool:
+    """The practitioner stalked or threatened by a service user, with no risk to a child in it."""
+    return (
+        _TARGETED.search(t) is not None
+        and _RISK_NOW.search(_TARGETED.pattern.sub(" ", t)) is None
+        and _ACCESS_NOW.search(t) is None
+    )
+
+
 def _urgent_shape(r: _Reading) -> str | None:
-    """A current case with a present risk, read sentence by sentence."""
+    """A current case with a present risk, read sentence by sentence.
+
+    Not when the practitioner's guilt over a death is all there is: "If I'd done it properly
+    he'd be alive ... I haven't told anyone" is their own secret, not an unreported concern.
+    """
+    if r.own_guilt and _RISKY_ADULT.search(r.t) is None and _ACCESS.search(r.t) is None:
+        return None
     return r.case.shape if r.case.shape in URGENT_RULES else None
 
 
@@ -720,7 +742,7 @@ def _check_rule(r: _Reading) -> str:
     it, so a current case that turns out to be the practitioner's own loss is not checked by
     them either: only a live report can still be.
     """
-    check = r.case.shape or _first_check(r)
+    check = ("" if r.own_guilt else r.case.shape) or _first_check(r)
     if check == "check_current_case" and _own_loss(r):
         check = ""
     if (
