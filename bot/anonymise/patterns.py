@@ -73,6 +73,16 @@ _HANDLE_PLATFORM = re.compile(
     r"@?((?=[A-Za-z0-9_.]*[\d_.])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))",
     re.IGNORECASE,
 )
+# "kezza_xx2010 on tiktok": a username-shaped token (a digit or underscore in it) before "on
+# tiktok"; and any word joined by underscores, which ordinary prose never has ("babygirl_ruby07").
+_HANDLE_BEFORE_PLATFORM = re.compile(
+    r"(?<![\w@.])((?=[A-Za-z0-9_.]*[\d_])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))\s+(?:on|via)\s+"
+    r"(?:instagram|insta|snapchat|snap|tiktok|twitter|facebook|fb|discord|xbox|psn)\b",
+    re.IGNORECASE,
+)
+_HANDLE_UNDERSCORED = re.compile(
+    r"(?<![\w@.])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_*(?![\w@])"
+)
 
 # An email written to dodge a filter: "kelly at example dot com", "kelly{at}gmail{dot}com",
 # "kelly (at) hotmail.co.uk", "kelly@@gmail.com", "kelly@gmail" (no top-level domain).
@@ -378,7 +388,8 @@ _NOT_AGE_SUBJECT = frozenset(
 _REF_KEYWORD = re.compile(
     r"\b(?:crime\s+(?:ref(?:erence)?|number|no)|ref(?:erence)?|CAD|incident|log|case|"
     r"LCS(?:\s+(?:ref|id|number|no))?|Mosaic(?:\s+(?:id|number|no))?|ID|URN|CRN|PNC(?:\s+id)?|"
-    r"MRN|hospital\s+(?:number|no)|occurrence|serial|job|UPN|referral|DA|MARAC)"
+    r"MRN|hospital\s+(?:number|no)|occurrence|serial|job|UPN|referral|DA|MARAC"
+    r"|(?:collar|warrant|badge|staff|shoulder|payroll|employee)\s+(?:number|num|no\.?|#))"
     r"(?:\s*(?:number|num|no\.?|#|id|ref))?\s*(?:was|is|:|-|=)?\s*"
     r"(?=[A-Za-z]{0,4}[-/]?\d)([A-Za-z]{0,4}[-/]?\d[A-Za-z0-9/-]*\d)(?![\w/])",
     re.IGNORECASE,
@@ -717,6 +728,10 @@ def find_structured(text: str) -> list[Candidate]:
         out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAMED))
     for m in _HANDLE_PLATFORM.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
+    for m in _HANDLE_BEFORE_PLATFORM.finditer(text):
+        out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
+    if "_" in text:
+        out.extend(_candidates(_HANDLE_UNDERSCORED, text, "HANDLE", P_HANDLE))
     out.extend(_find_disguised(text))
     if any(ch.isdigit() for ch in text):
         out.extend(_find_numbers(text))
