@@ -454,7 +454,7 @@ def _verblike_appositive(w: _Word) -> Verdict:
 
 
 def _lower_pair(w: _Word) -> Verdict:
-    """Two lower-case word-names joined by "and", then a verb: "river and sky were fine"."""
+    """Word-names joined by "and", then a verb, about people: "mum said river and sky were fine"."""
     ctx, i = w.ctx, w.i
     if w.tok.cap:
         return None
@@ -469,17 +469,22 @@ def _lower_pair(w: _Word) -> Verdict:
 
 
 def _pair_then_verb(ctx: _Ctx, last: int, other: _Tok) -> bool:
-    """The other half of a pair is a lower-case word-name and the pair is followed by a verb."""
+    """The other half of a pair is a word-name, a verb follows, and the message is about people.
+
+    A kin or role word must come before the pair: "grace and patience are needed with families
+    but not at the expense of the child's safety" is not two people.
+    """
     after = ctx.next(last)
     return (
         not other.cap
         and other.lower in ctx.lex.ambiguous
         and after is not None
         and after.lower in _PAIR_VERBS
+        and any(t.lower in CONTEXT_WORDS or t.lower in _KIN for t in ctx.toks[: last - 2])
     )
 
 
-_PAIR_VERBS = frozenset("were are said say told have had both would could".split())
+_PAIR_VERBS = frozenset("were said told had both".split())
 
 
 def _lower_with_doing(w: _Word) -> Verdict:

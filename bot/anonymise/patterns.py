@@ -83,6 +83,11 @@ _HANDLE_BEFORE_PLATFORM = re.compile(
 _HANDLE_UNDERSCORED = re.compile(
     r"(?<![\w@.])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_*(?![\w@])"
 )
+# A document's file name is no handle ("referral_Okafor2024_v3": only the name in it goes).
+_FILE_NAME_PART = re.compile(
+    r"(?i)(?:^|_)(?:v\d+|final|draft|copy|notes|report|minutes|plan|referral|assessment|review"
+    r"|chronology|letter|form|doc|docx|pdf|scan|img|image|photo|screenshot)(?:_|$|\d)"
+)
 
 # An email written to dodge a filter: "kelly at example dot com", "kelly{at}gmail{dot}com",
 # "kelly (at) hotmail.co.uk", "kelly@@gmail.com", "kelly@gmail" (no top-level domain).
@@ -731,7 +736,9 @@ def find_structured(text: str) -> list[Candidate]:
     for m in _HANDLE_BEFORE_PLATFORM.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
     if "_" in text:
-        out.extend(_candidates(_HANDLE_UNDERSCORED, text, "HANDLE", P_HANDLE))
+        for m in _HANDLE_UNDERSCORED.finditer(text):
+            if not _FILE_NAME_PART.search(m.group()):
+                out.append(Candidate(m.start(), m.end(), "HANDLE", P_HANDLE))
     out.extend(_find_disguised(text))
     if any(ch.isdigit() for ch in text):
         out.extend(_find_numbers(text))

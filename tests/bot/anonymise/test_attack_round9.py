@@ -31,8 +31,8 @@ WORD_NAMES_ABOUT_PEOPLE = [
     ("his younger brother rob were both there", "rob"),
     ("marks dad rang the office", "marks"),
     ("the kids stayed with pat looking after them", "pat"),
-    ("poppy and ivy were both at nursery", "poppy"),
-    ("poppy and ivy were both at nursery", "ivy"),
+    ("mum said poppy and ivy were both at nursery", "poppy"),
+    ("mum said poppy and ivy were both at nursery", "ivy"),
     ("Bill was her stepdad", "Bill"),
 ]
 
@@ -53,6 +53,7 @@ HANDLES_AND_COLLARS = [
     ("babygirl_jessica07 on insta", "babygirl_jessica07"),
     ("lily2009 on snap", "lily2009"),
     ("she posts as x_princess_x", "x_princess_x"),
+    ("mum found lily_rose_2011 in her phone", "lily_rose_2011"),
     ("jay_b_11 via instagram", "jay_b_11"),
     ("messages from tom_smith_99 again", "tom_smith_99"),
     ("collar number is 4471", "4471"),
@@ -83,6 +84,9 @@ NEAR_MISSES = [
     "she went to India in May",
     "we may have to wait",
     "havnt",
+    "grace and patience are needed with families",
+    "faith and hope were all she had",
+    "saved as referral_final_v3 on the drive",
 ]
 
 
