@@ -109,9 +109,10 @@ _EMAIL_PROVIDERS = frozenset(
 )
 # Characters spelled out one by one: "K.e.l.l.y", "9 4 3 4 7 6 5 9 1 9", "B-N-1-1-A-A".
 _SPACED = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9][ .\-]){3,}[A-Za-z0-9](?![\w])")
-# Digits as words: "oh seven seven oh oh nine ...".
+# Digits as words: "oh seven seven oh oh nine ...", "... nine hundred (and) one two three".
 _DIGIT_WORD = (
-    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|(?:double|treble|triple)\s+\w+)"
+    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|hundred(?:\s+and)?"
+    r"|(?:double|treble|triple)\s+\w+)"
 )
 _DIGIT_WORDS = re.compile(
     r"\b" + _DIGIT_WORD + r"(?:[\s,-]+" + _DIGIT_WORD + r"){5,}\b", re.IGNORECASE
