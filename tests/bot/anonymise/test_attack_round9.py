@@ -47,6 +47,17 @@ FAMILIES = [
     ("the patels have moved", "patels"),
 ]
 
+ESTATES = [
+    ("the family lived on the hollybush estate, number fourteen", "hollybush"),
+    ("the family lived on hollybush estate", "hollybush"),
+    ("lives on hollybush farm", "hollybush"),
+    ("up at the ridgeway park estate", "ridgeway"),
+    ("at the whitehawk estate", "whitehawk"),
+    ("they moved off the kingsmere estate last year", "kingsmere"),
+    ("the kids hang about near the moulsecoomb estate", "moulsecoomb"),
+    ("from the bevendean estate", "bevendean"),
+]
+
 HANDLES_AND_COLLARS = [
     ("kezza_xx2010 on tiktok", "kezza_xx2010"),
     ("babygirl_ruby07", "babygirl_ruby07"),
@@ -92,6 +103,11 @@ NEAR_MISSES = [
     "grace and patience are needed with families",
     "faith and hope were all she had",
     "saved as referral_final_v3 on the drive",
+    "the estate was quiet",
+    "the council estate",
+    "went to the farm",
+    "lives on a farm",
+    "in real estate",
 ]
 
 
@@ -99,6 +115,11 @@ NEAR_MISSES = [
 def test_names_about_people_go(text: str, word: str) -> None:
     out = anonymise(text).text
     assert word not in out.split() and f"{word}," not in out, out
+
+
+@pytest.mark.parametrize(("text", "word"), ESTATES)
+def test_lower_case_estates_go_in_the_message_itself(text: str, word: str) -> None:
+    assert word not in anonymise(text).text
 
 
 @pytest.mark.parametrize(("text", "word"), HANDLES_AND_COLLARS)
