@@ -256,7 +256,12 @@ _NUMBER_THE_NAME = re.compile(
     r"(?<![\w/.])(\d{1,4}[A-Za-z]?,?\s+The\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?),?"
 )
 _ESTATE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’\-]*\s+){1,3})(?:estate|Estate)\b")
-_ESTATE_LOWER = re.compile(r"\bthe\s+([a-z][\w\-]+)\s+estate\b")
+# "the hollybush estate", "on hollybush farm", "the ridgeway park estate": a lower-case name that
+# is no English word, after "the" or a preposition (the name and its "park"/"hill" go).
+_ESTATE_LOWER = re.compile(
+    r"\b(?:the|on|at|in|from|off|near|to|onto)\s+([a-z][\w\-]+"
+    r"(?:\s+(?:park|hill|green|wood|vale|farm|manor))?)\s+(?:estate|farm)\b"
+)
 _ESTATE_GENERIC = frozenset(
     """council housing industrial trading business local social private new old real big same
     whole entire large small country landed""".split()
@@ -518,7 +523,7 @@ def _find_estates(text: str, protected: list[tuple[int, int]]) -> Iterator[Candi
         if not _overlaps(start, end, protected):
             yield Candidate(start, end, "PLACE", P_ESTATE)
     for m in _ESTATE_LOWER.finditer(text):
-        word = m.group(1)
+        word = m.group(1).split()[0]
         if word not in english and word not in _ESTATE_GENERIC:
             yield Candidate(m.start(1), m.end(1), "PLACE", P_ESTATE)
 

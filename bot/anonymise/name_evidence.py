@@ -35,6 +35,7 @@ from bot.anonymise.name_words import (
     _VERB_CONTEXT,
     _VERB_TO,
     CONTEXT_WORDS,
+    KIN_ADJECTIVES,
     NAME_VERBS_AFTER,
     STOPWORDS,
     TITLES,
@@ -195,6 +196,13 @@ class _Ctx:
             k = j + 1
             if k < len(toks) and toks[k].lower in ("her", "his", "their") and self.joined(k):
                 k += 1
+            if (
+                k + 1 < len(toks)
+                and toks[k].lower in KIN_ADJECTIVES
+                and toks[k + 1].lower in _KIN
+                and self.joined(k + 1)
+            ):
+                k += 1  # "autumn and her little brother"
             return k < len(toks) and self.joined(k) and toks[k].lower in _KIN
         return False
 

@@ -36,6 +36,7 @@ from bot.anonymise.name_words import (
     _DETERMINERS,
     _FORM_LABELS,
     _INITIALS_ROLE,
+    _KIN,
     _MODAL_AFTER,
     _MONTH_CONTEXT_BEFORE,
     _MONTH_NAMES,
@@ -52,11 +53,14 @@ from bot.anonymise.name_words import (
     _WEAK_BEFORE,
     _WEAK_TITLES,
     CONTEXT_WORDS,
+    NAME_THEN_MODAL,
     NAME_VERBS_AFTER,
+    PERSON_DOING,
     STOPWORDS,
     TITLES,
     _compound_of_english,
     _edits1,
+    _Tok,
     typo_of_english,
 )
 
@@ -135,6 +139,21 @@ def _stopword_before_verb(w: _Word) -> Verdict:
     """A word-name before a reporting verb: "may said she was frightened" (no modal there)."""
     said = w.nxt is not None and w.nxt.lower in NAME_VERBS_AFTER
     return P_NAME if w.low in w.ctx.lex.ambiguous and said else None
+
+
+_NOT_BEFORE_WORD_NAME = _DETERMINERS | {"his", "her", "free", "own", "good", "ill"}
+
+
+def _stopword_said_of_person(w: _Word) -> Verdict:
+    """A word-name before a second modal or what is said of a person: "will would protect them"."""
+    if w.low not in w.ctx.lex.ambiguous or (
+        w.prev is not None and w.prev.lower in _NOT_BEFORE_WORD_NAME
+    ):
+        return None
+    tok = w.tok
+    if NAME_THEN_MODAL.match(w.ctx.text, tok.full_end) or w.evidence_strict:
+        return P_NAME
+    return None
 
 
 def _stopword_coordinated(w: _Word) -> Verdict:
@@ -434,6 +453,65 @@ def _verblike_appositive(w: _Word) -> Verdict:
     return P_NAME_CONTEXT if _is_lower_verblike(w) and w.appositive else None
 
 
+def _lower_pair(w: _Word) -> Verdict:
+    """Word-names joined by "and", then a verb, about people: "mum said river and sky were fine"."""
+    ctx, i = w.ctx, w.i
+    if w.tok.cap:
+        return None
+    nxt, before = w.nxt, w.prev
+    if nxt is not None and nxt.lower == "and" and ctx.joined(i + 1) and i + 2 < len(ctx.toks):
+        other = ctx.toks[i + 2]
+        return P_NAME if _pair_then_verb(ctx, i + 2, other) else None
+    if before is not None and before.lower == "and" and i >= 2 and ctx.joined(i):
+        other = ctx.toks[i - 2]
+        return P_NAME if _pair_then_verb(ctx, i, other) else None
+    return None
+
+
+def _pair_then_verb(ctx: _Ctx, last: int, other: _Tok) -> bool:
+    """The other half of a pair is a word-name, a verb follows, and the message is about people.
+
+    A kin or role word must come before the pair: "grace and patience are needed with families
+    but not at the expense of the child's safety" is not two people.
+    """
+    after = ctx.next(last)
+    return (
+        not other.cap
+        and other.lower in ctx.lex.ambiguous
+        and after is not None
+        and after.lower in _PAIR_VERBS
+        and any(t.lower in CONTEXT_WORDS or t.lower in _KIN for t in ctx.toks[: last - 2])
+    )
+
+
+_PAIR_VERBS = frozenset("were said told had both".split())
+
+
+def _lower_with_doing(w: _Word) -> Verdict:
+    """A lower-case word-name after "with", doing what a carer does: "with mark looking after"."""
+    prev, nxt = w.prev, w.nxt
+    with_ = prev is not None and prev.lower == "with"
+    doing = nxt is not None and nxt.lower in PERSON_DOING
+    return P_NAME if not w.tok.cap and with_ and doing else None
+
+
+def _lower_qualifies_noun(w: _Word) -> Verdict:
+    """A lower-case word-name before a plural noun it qualifies is the word: "saw amber flags"."""
+    nxt = w.nxt
+    if w.tok.cap or w.context or nxt is None or nxt.cap or not w.ctx.joined(w.i + 1):
+        return None
+    low = nxt.lower
+    plural_noun = (
+        low.endswith("s")
+        and not low.endswith("ss")
+        and low not in STOPWORDS
+        and low not in NAME_VERBS_AFTER
+        and low not in _PAIR_VERBS
+        and w.ctx.is_english(low)
+    )
+    return NOT_A_NAME if plural_noun else None
+
+
 def _verblike_word(w: _Word) -> Verdict:
     """Otherwise a lower-case verb-like name is the word: "please mark it as done"."""
     return NOT_A_NAME if _is_lower_verblike(w) else None
@@ -544,12 +622,13 @@ def _is_after_the_or_before_family(w: _Word) -> bool:
 
 
 def _surname_plural(w: _Word) -> Verdict:
-    """A family by its surname, after "the": "the Smiths", "the Okafors"."""
+    """A family by its surname, after "the": "the Smiths", "the Okafors", "the dobsons"."""
     low, prev = w.low, w.prev
     surname = w.ctx.is_surname(low[:-1]) or (low.endswith("es") and w.ctx.is_surname(low[:-2]))
-    if w.tok.cap and prev is not None and prev.lower == "the" and low.endswith("s") and surname:
-        return P_NAME
-    return None
+    if prev is None or prev.lower != "the" or not low.endswith("s") or not surname:
+        return None
+    # In lower case only a plural that is no English word: "the okafors", not "the smiths".
+    return P_NAME if w.tok.cap or not w.english else None
 
 
 def _capitalised_family(w: _Word) -> Verdict:
@@ -664,6 +743,18 @@ def _bare_possessive_rule(w: _Word) -> Verdict:
     return P_NAME if _bare_possessive(w.ctx, w.low) else None
 
 
+def _word_possessive_before_kin(w: _Word) -> Verdict:
+    """A word-name with a possessive s, no apostrophe, before a kin word: "jacks mum"."""
+    low, nxt, prev = w.low, w.nxt, w.prev
+    if w.tok.cap or len(low) < 4 or not low.endswith("s") or nxt is None or nxt.lower not in _KIN:
+        return None
+    if prev is not None and (
+        prev.lower in _DETERMINERS or prev.lower in STOPWORDS - {"and", "said"}
+    ):
+        return None
+    return P_NAME if w.ctx.is_ambiguous(low[:-1]) else None
+
+
 def _unknown_after_kin_name(w: _Word) -> Verdict:
     """An unknown word after a kin word and a first name: "visited mum chase kaka"."""
     before = w.prev
@@ -750,6 +841,7 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
             ("stopword_after_kin", _stopword_after_kin),
             ("stopword_after_kin_and_i", _stopword_after_kin_and_i),
             ("stopword_after_kin_surname", _stopword_after_kin_surname),
+            ("stopword_said_of_person", _stopword_said_of_person),
             ("stopword", _stopword),
         ),
     ),
@@ -780,6 +872,7 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
         ),
     ),
     (None, _rules(("known_first_name", _known_first_name))),
+    (None, _rules(("word_possessive_before_kin", _word_possessive_before_kin))),
     (
         _is_in_capitals,
         _rules(
@@ -801,6 +894,9 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
             ("verblike_after_kin", _verblike_after_kin),
             ("verblike_after_kin_copula", _verblike_after_kin_copula),
             ("verblike_appositive", _verblike_appositive),
+            ("ambiguous_lower_pair", _lower_pair),
+            ("ambiguous_lower_with_doing", _lower_with_doing),
+            ("ambiguous_lower_qualifies_noun", _lower_qualifies_noun),
             ("verblike_word", _verblike_word),
             ("ambiguous_lower_after_cue", _lower_after_cue),
             ("ambiguous_lower_evidence_after", _lower_evidence_after),

@@ -89,7 +89,8 @@ _COPULA_PERSON = re.compile(
     r"\s+(?:new\s+|ex\s+|older\s+|younger\s+|eldest\s+|youngest\s+|oldest\s+|middle\s+|best\s+"
     r"|closest\s+|close\s+|old\s+|school\s+|family\s+)?"
     r"(?:partner|boyfriend|girlfriend|husband|wife|son|daughter|child|brother|sister|dad|mum"
-    r"|father|mother|ex|friend|cousin|uncle|aunt|carer|neighbour|eldest|youngest|oldest)\b)",
+    r"|father|mother|ex|friend|cousin|uncle|aunt|carer|neighbour|eldest|youngest|oldest"
+    r"|stepdad|stepmum|stepfather|stepmother|nan|gran|grandad|grandma|lodger)\b)",
     re.IGNORECASE,
 )
 # After "has"/"had" and an adverb, what a person has done ("Bill has always brought the kids");
@@ -194,7 +195,7 @@ _AGE_AFTER = re.compile(
 _APPOSITION_ROLE = re.compile(
     r",\s+(?:the|her|his|their|our|my|mum's|dad's)\s+(?:[\w'’-]+\s+){0,2}?(?:"
     + "|".join(sorted(CONTEXT_WORDS - _NAMING_WORDS, key=len))
-    + r")(?:'s)?\b",
+    + r"|eldest|youngest|oldest)(?:'s)?\b",
     re.IGNORECASE,
 )
 # Words that can follow a name at the start of a sentence: "Sky was quiet", "Heather at the
@@ -233,7 +234,21 @@ _PARTICLES = frozenset(
 _LABEL_GAP = re.compile(r"\s*[:\-]\s*")
 _COLLAR_GAP = re.compile(r"\.?\s+\d{2,6}\s+")  # "PC 4471 HUGHES": a collar number
 _AFTER_KIN_NAME = frozenset(
-    "about at on to from with for who is was has had says said will would did does".split()
+    "about at on to from with for who is was were has had says said will would did does".split()
+)
+# A word-name followed by a second modal or a past auxiliary is a person: "will would protect
+# the kids", "may had gone" (two modals in a row are not English).
+NAME_THEN_MODAL = re.compile(
+    r"\s+(?:would|could|should|might|must|had|has|was|wasn't|wouldn't|couldn't|didn't|did)\s+(?!be\b)\w",
+    re.IGNORECASE,
+)
+# Adjectives between a possessive and a kin word: "her little brother", "his older sister".
+KIN_ADJECTIVES = frozenset(
+    "little big older younger elder eldest youngest baby half twin new middle".split()
+)
+# What someone does while minding a child: "fine with mark looking after them".
+PERSON_DOING = frozenset(
+    """looking staying living babysitting minding caring watching visiting sleeping""".split()
 )
 # Who else says things: a one-letter slip of one of these before "said" is not a name.
 _SPEAKERS = frozenset(

@@ -498,7 +498,12 @@ def _find_names_in(
     todo = [
         i
         for i, tok in enumerate(toks)
-        if tok.cap or tok.poss or tok.lower not in english or tok.lower in first or tok.lower in sur
+        if tok.cap
+        or tok.poss
+        or tok.lower not in english
+        or tok.lower in first
+        or tok.lower in sur
+        or tok.lower[:-1] in first  # "jacks mum": a possessive typed without its apostrophe
     ]
     st = _Found(ctx, mask, todo)
     decided: dict[int, tuple[int, str]] | None = None if trace is None else {}

@@ -73,6 +73,21 @@ _HANDLE_PLATFORM = re.compile(
     r"@?((?=[A-Za-z0-9_.]*[\d_.])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))",
     re.IGNORECASE,
 )
+# "kezza_xx2010 on tiktok": a username-shaped token (a digit or underscore in it) before "on
+# tiktok"; and any word joined by underscores, which ordinary prose never has ("babygirl_ruby07").
+_HANDLE_BEFORE_PLATFORM = re.compile(
+    r"(?<![\w@.])((?=[A-Za-z0-9_.]*[\d_])[A-Za-z][A-Za-z0-9_.]{2,29}(?<![.]))\s+(?:on|via)\s+"
+    r"(?:instagram|insta|snapchat|snap|tiktok|twitter|facebook|fb|discord|xbox|psn)\b",
+    re.IGNORECASE,
+)
+_HANDLE_UNDERSCORED = re.compile(
+    r"(?<![\w@.])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+_*(?![\w@])"
+)
+# A document's file name is no handle ("referral_Okafor2024_v3": only the name in it goes).
+_FILE_NAME_PART = re.compile(
+    r"(?i)(?:^|_)(?:v\d+|final|draft|copy|notes|report|minutes|plan|referral|assessment|review"
+    r"|chronology|letter|form|doc|docx|pdf|scan|img|image|photo|screenshot)(?:_|$|\d)"
+)
 
 # An email written to dodge a filter: "kelly at example dot com", "kelly{at}gmail{dot}com",
 # "kelly (at) hotmail.co.uk", "kelly@@gmail.com", "kelly@gmail" (no top-level domain).
@@ -94,9 +109,10 @@ _EMAIL_PROVIDERS = frozenset(
 )
 # Characters spelled out one by one: "K.e.l.l.y", "9 4 3 4 7 6 5 9 1 9", "B-N-1-1-A-A".
 _SPACED = re.compile(r"(?<![\w.-])(?:[A-Za-z0-9][ .\-]){3,}[A-Za-z0-9](?![\w])")
-# Digits as words: "oh seven seven oh oh nine ...".
+# Digits as words: "oh seven seven oh oh nine ...", "... nine hundred (and) one two three".
 _DIGIT_WORD = (
-    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|(?:double|treble|triple)\s+\w+)"
+    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|hundred(?:\s+and)?"
+    r"|(?:double|treble|triple)\s+\w+)"
 )
 _DIGIT_WORDS = re.compile(
     r"\b" + _DIGIT_WORD + r"(?:[\s,-]+" + _DIGIT_WORD + r"){5,}\b", re.IGNORECASE
@@ -378,7 +394,8 @@ _NOT_AGE_SUBJECT = frozenset(
 _REF_KEYWORD = re.compile(
     r"\b(?:crime\s+(?:ref(?:erence)?|number|no)|ref(?:erence)?|CAD|incident|log|case|"
     r"LCS(?:\s+(?:ref|id|number|no))?|Mosaic(?:\s+(?:id|number|no))?|ID|URN|CRN|PNC(?:\s+id)?|"
-    r"MRN|hospital\s+(?:number|no)|occurrence|serial|job|UPN|referral|DA|MARAC)"
+    r"MRN|hospital\s+(?:number|no)|occurrence|serial|job|UPN|referral|DA|MARAC"
+    r"|(?:collar|warrant|badge|staff|shoulder|payroll|employee)\s+(?:number|num|no\.?|#))"
     r"(?:\s*(?:number|num|no\.?|#|id|ref))?\s*(?:was|is|:|-|=)?\s*"
     r"(?=[A-Za-z]{0,4}[-/]?\d)([A-Za-z]{0,4}[-/]?\d[A-Za-z0-9/-]*\d)(?![\w/])",
     re.IGNORECASE,
@@ -717,6 +734,12 @@ def find_structured(text: str) -> list[Candidate]:
         out.append(Candidate(m.start(1), m.end(1), "NAME", P_NAMED))
     for m in _HANDLE_PLATFORM.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
+    for m in _HANDLE_BEFORE_PLATFORM.finditer(text):
+        out.append(Candidate(m.start(1), m.end(1), "HANDLE", P_HANDLE))
+    if "_" in text:
+        for m in _HANDLE_UNDERSCORED.finditer(text):
+            if not _FILE_NAME_PART.search(m.group()):
+                out.append(Candidate(m.start(), m.end(), "HANDLE", P_HANDLE))
     out.extend(_find_disguised(text))
     if any(ch.isdigit() for ch in text):
         out.extend(_find_numbers(text))
