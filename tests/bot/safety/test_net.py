@@ -24,6 +24,7 @@ from bot.safety.net import (
     is_support_question,
     normalise,
 )
+from bot.safety.rules import Gated
 
 try:  # Python 3.11+
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -1571,7 +1572,7 @@ def _all_regexes() -> list[tuple[str, re.Pattern[str]]]:
     for name, value in vars(safety_module).items():
         if isinstance(value, re.Pattern):
             found.append((name, value))
-        elif isinstance(value, safety_module._Gated):
+        elif isinstance(value, Gated):
             found.append((name, value.pattern))
     families = (
         *safety_module._URGENT_FAMILIES,
@@ -1651,9 +1652,7 @@ def _texts_for_the_prefilter() -> list[str]:
 def test_the_prefilter_literals_are_in_every_match() -> None:
     """A regex is skipped when none of its required literals is in the text; that is only
     safe if every match really contains one. Checked on every phrase we have."""
-    gated = [
-        value for value in vars(safety_module).values() if isinstance(value, safety_module._Gated)
-    ]
+    gated = [value for value in vars(safety_module).values() if isinstance(value, Gated)]
     families = (
         *safety_module._URGENT_FAMILIES,
         *safety_module._DISTRESS_FAMILIES,
