@@ -36,3 +36,10 @@ INTENT_DENY = "deny"
 # --- responses (domain.yml; the rest of the wording is in bot/content/messages.yml) ---
 UTTER_MENU = "utter_menu"
 UTTER_URGENT_CONCERN = "utter_urgent_concern"
+
+# --- group ---
+SLOT_GROUP_SESSION = "group_session"
+SLOT_GROUP_ROLE = "group_role"
+SLOT_GROUP_LISTENING = "group_listening"
+SLOT_GROUP_INPUT = "group_input"
+FORM_GROUP = "group_form"

@@ -19,8 +19,10 @@ from bot.anonymise.memory import detect_in_conversation
 from bot.anonymise.normalise import normalise
 from bot.content.messages import render
 from bot.reflections.receipts import (
+    MEMBER_METADATA_KEY,
     RECEIPTS_METADATA_KEY,
     code_candidates,
+    member_hash,
     memory_hash,
     sender_hash,
     typed_receipt,
@@ -55,16 +57,23 @@ class Cleaned:
             order), for withdrawal (:func:`bot.reflections.receipts.typed_receipt`).
         remember: Keyed hashes of the identifiers redacted here, with their types, for the
             conversation to keep (:mod:`bot.channels.memory`).
+        member: The keyed hash of the person who sent it (:meth:`Door.member`), or ``""``.
     """
 
     text: str
     receipts: tuple[str, ...] = ()
     remember: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    member: str = ""
 
     @property
     def metadata(self) -> dict[str, Any] | None:
-        """The UserMessage metadata: the receipt hashes, or nothing at all."""
-        return {RECEIPTS_METADATA_KEY: list(self.receipts)} if self.receipts else None
+        """The UserMessage metadata: the receipt hashes and the member's hash, or nothing."""
+        found: dict[str, Any] = {}
+        if self.receipts:
+            found[RECEIPTS_METADATA_KEY] = list(self.receipts)
+        if self.member:
+            found[MEMBER_METADATA_KEY] = self.member
+        return found or None
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,16 @@ class Door:
         if not _encodable(sender_id):
             raise DoorError(render("door_sender_not_text").text)
         return sender_hash(sender_id, secret=self.secret, channel=channel)
+
+    def member(self, member_id: object) -> str:
+        """The keyed hash of who sent a message, for the turn (group sessions: who is the lead).
+
+        ``member_id`` is the channel's id of the person: in a Teams group chat the member, not
+        the shared conversation; elsewhere the sender. Refused like a missing sender.
+        """
+        if not isinstance(member_id, str) or not member_id.strip() or not _encodable(member_id):
+            raise DoorError(render("door_no_sender").text)
+        return member_hash(member_id, secret=self.secret)
 
     def clean(
         self,

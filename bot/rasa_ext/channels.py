@@ -19,6 +19,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -111,8 +112,19 @@ class MemoryUnavailable(RuntimeError):
     """
 
 
-def admit(door: Door, text: object, *, sender: str, memory: ConversationMemory | None) -> Cleaned:
-    """The door for one message of one conversation: recall, clean, remember.
+def admit(
+    door: Door,
+    text: object,
+    *,
+    sender: str,
+    memory: ConversationMemory | None,
+    member: str | None = None,
+) -> Cleaned:
+    """The door for one message of one conversation: recall, clean, remember, say who.
+
+    ``member`` is the channel's id of the person who sent it when that is not the sender (a
+    Teams group chat); by default the (already hashed) sender. Either way only its keyed hash
+    (:meth:`Door.member`) goes on, in the metadata, for the turn.
 
     Blocking (the anonymiser and, with a memory, two short database calls), so the channels run
     it on a worker thread through :func:`cleaned`.
@@ -127,7 +139,10 @@ def admit(door: Door, text: object, *, sender: str, memory: ConversationMemory |
     except Exception as exc:  # the database: the type only, never the text
         logger.error("conversation memory not available: %s", type(exc).__name__)
         raise MemoryUnavailable from None
-    result = door.clean(text, conversation=conversation, recall=recall)
+    result = replace(
+        door.clean(text, conversation=conversation, recall=recall),
+        member=door.member(sender if member is None else member),
+    )
     fresh = {token: kind for token, kind in result.remember.items() if token not in recall}
     if memory is not None and fresh:
         try:
@@ -139,7 +154,12 @@ def admit(door: Door, text: object, *, sender: str, memory: ConversationMemory |
 
 
 async def cleaned(
-    door: Door, text: object, *, sender: str, memory: ConversationMemory | None
+    door: Door,
+    text: object,
+    *,
+    sender: str,
+    memory: ConversationMemory | None,
+    member: str | None = None,
 ) -> Cleaned:
     """:func:`admit` on a worker thread, so the event loop keeps serving other conversations.
 
@@ -148,7 +168,7 @@ async def cleaned(
     Rasa server.
     """
     loop = asyncio.get_running_loop()
-    work = functools.partial(admit, door, text, sender=sender, memory=memory)
+    work = functools.partial(admit, door, text, sender=sender, memory=memory, member=member)
     return await loop.run_in_executor(_door_threads(), work)
 
 

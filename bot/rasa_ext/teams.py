@@ -56,6 +56,7 @@ from bot.teams.activities import (
     Conversation,
     Incoming,
     channel_id_of,
+    member_key,
     read_activity,
     reply_activity,
     reply_url,
@@ -274,8 +275,8 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
                         output,
                         outcome.sender,
                         input_channel=self.name(),
-                        # The door's receipt hashes only: names, aadObjectId and tenant never
-                        # reach Rasa.
+                        # The door's receipt and member hashes only: names, aadObjectId and
+                        # tenant never reach Rasa.
                         metadata=outcome.metadata,
                     )
                 )
@@ -292,7 +293,13 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
             sender = self._door.pseudonymise(incoming.sender_key, channel=self.name())
             if not incoming.text:  # only an image, a file, a sticker
                 return render("teams_cannot_read").text
-            admitted = await cleaned(self._door, incoming.text, sender=sender, memory=self._memory)
+            admitted = await cleaned(
+                self._door,
+                incoming.text,
+                sender=sender,
+                memory=self._memory,
+                member=member_key(incoming.conversation),
+            )
             return Admitted(text=admitted.text, sender=sender, metadata=admitted.metadata)
         except DoorError as exc:
             return render("teams_door_refused", reason=str(exc)).text

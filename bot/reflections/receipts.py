@@ -50,9 +50,17 @@ _SIX_DIGITS = re.compile(r"\d{6}")
 _LETTER_RUNS = re.compile(r"[A-Za-z]{4,}")
 _MEMORY_DOMAIN = b"reflect/memory\x00"
 _CONVERSATION_DOMAIN = b"reflect/memory-conversation\x00"
+_MEMBER_DOMAIN = b"reflect/member\x00"
 
 RECEIPTS_METADATA_KEY = "receipts"
 """UserMessage metadata key holding the keyed receipt hashes of codes typed in the message."""
+
+MEMBER_METADATA_KEY = "member"
+"""UserMessage metadata key holding the door's per-member keyed hash (:func:`member_hash`).
+
+For the turn only: the tracker store drops it before writing the event (a group session keeps
+its lead's key in its own row, for the session's life only).
+"""
 
 
 def well_shaped(chars: str) -> bool:
@@ -226,6 +234,22 @@ def sender_hash(sender_id: str, *, secret: bytes, channel: str) -> str:
         raise ValueError("channel must be a short lower-case channel name")
     domain = _SENDER_DOMAIN + channel.encode("ascii") + b"\x00"
     return "s_" + _hmac_hex(secret, domain, sender_id)
+
+
+def member_hash(member_id: str, *, secret: bytes) -> str:
+    """Who, among the people of one conversation, sent this message: a keyed hash.
+
+    A Teams group chat is one conversation (one sender id) for everyone in it, so the sender
+    hash cannot tell the lead who started a group session from the other members; this can.
+    Prefixed ``m_`` and under its own domain, so it never equals a sender hash. In a personal
+    chat or the widget the member is the sender's pseudonym (already separated per channel); in
+    Teams it is ``teams:user:<from.id>``, so the same person is the same member in a group chat
+    and in their personal chat with Reflect.
+
+    Raises:
+        ValueError: if the secret is too short to be a key.
+    """
+    return "m_" + _hmac_hex(secret, _MEMBER_DOMAIN, member_id)
 
 
 def looks_like_typed_code(token: str) -> bool:

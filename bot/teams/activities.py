@@ -139,6 +139,19 @@ def sender_key(conversation: Conversation) -> str:
     return f"teams:conversation:{conversation.conversation_id}"
 
 
+def member_key(conversation: Conversation | None) -> str | None:
+    """Who spoke, before hashing, when that is not whose conversation it is (a group chat).
+
+    In a group chat or channel thread every member shares one conversation
+    (:func:`sender_key`), so only this tells the lead of a group session from the others; it is
+    keyed like a personal chat, so a person is the same member in both. ``None`` for a
+    personal chat (the member is the sender) or an activity without ``from.id``.
+    """
+    if conversation is None or conversation.conversation_type == "personal":
+        return None
+    return f"teams:user:{conversation.user_id}" if conversation.user_id else None
+
+
 def read_activity(body: object) -> Incoming:
     """What an incoming activity means for Reflect; an :class:`ActivityError` if malformed."""
     if not isinstance(body, dict):
