@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export settings-docs teams-package browser bench blind clean
+	migrate purge export settings-docs teams-package browser fonts bench blind clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -35,7 +35,11 @@ typecheck: setup
 	@echo "==> mypy bot/ actions/"
 	@$(VENV)/bin/mypy
 
-unit: setup
+# The minutes' PDF needs Debian's DejaVu fonts and Pango (installed with apt-get if missing).
+fonts:
+	@scripts/ensure-fonts.sh
+
+unit: setup fonts
 	@echo "==> pytest (unit)"
 	@$(PY) -m pytest -q -m "not slow"
 
@@ -61,14 +65,14 @@ test-nlu: train
 browser:
 	@scripts/ensure-chromium.sh
 
-test-e2e: train browser
+test-e2e: train browser fonts
 	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
 test: lint typecheck unit validate test-dialogue test-nlu test-e2e
 	@echo "==> all checks passed"
 
-run: train
+run: train fonts
 	@$(PY) -m bot.run --model "$$(scripts/train.sh 2>/dev/null)"
 
 shell: train
@@ -102,7 +106,7 @@ blind: train
 	  echo "==> safety net: $$f"; $(PY) -m bench.evaluate_safety $$f --model "$$model" 2>/dev/null; done
 
 # Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
-bench: setup
+bench: setup fonts
 	@$(PY) -m bench.run
 
 # The settings section of .env.example and README's table, from the one settings table.

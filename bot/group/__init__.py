@@ -1,1 +1,1 @@
-"""Group supervision: Reflect facilitates a team's discussion and writes the minutes, naming nobody."""
+"""Group supervision: Reflect facilitates a team's discussion and writes minutes, naming nobody."""

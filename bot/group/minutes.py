@@ -1,4 +1,4 @@
-"""The minutes of one group session, as plain data: what every output (chat, Markdown, DOCX, PDF) shows.
+"""The minutes of one group session as data: what every output (chat, Markdown, DOCX, PDF) shows.
 
 Built by the group service when the lead closes a session and stored as JSON (anonymised text
 only: every note and action passed the door), so a download link can render them later and

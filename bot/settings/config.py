@@ -52,7 +52,7 @@ _DEPLOYMENT = "Deployment"
 _SERVERS = "Rasa and the action server"
 _STORAGE = "Keys, storage and retention"
 _LIMITS = "The Rasa server's request limit, REST channel and workers"
-_WIDGET = "Web widget (bot/web): the demo page and widget.js"
+_WIDGET = "Web app (bot/web): the demo page, widget.js and the minutes downloads"
 _TEAMS = "Microsoft Teams (README: Add Reflect to Teams)"
 _GENERATE = 'generate one with `python3 -c "import secrets; print(secrets.token_hex(32))"`'
 
@@ -274,6 +274,16 @@ class Settings:
         "conversation session is 7 days.",
         group=_WIDGET,
     )
+    minutes_link_minutes: int = setting(
+        "MINUTES_LINK_MINUTES",
+        60,
+        kinds.whole(high=24 * 60, unit=" of minutes"),
+        "Minutes a group session's download links (the minutes as DOCX, PDF or Markdown, served "
+        "by the web app at `/minutes/...`) keep working after they are shown; the expiry is "
+        "inside the signed link, so nothing is stored. The links start with `PUBLIC_URL` (the "
+        "reverse proxy must pass `/minutes/` to the web app), else the web app's own address.",
+        group=_WIDGET,
+    )
 
     # --- Microsoft Teams ---
     teams_app_id: str | None = setting(
@@ -424,6 +434,11 @@ class Settings:
     def web_url(self) -> str:
         """Base URL of the web app (demo page and widget.js)."""
         return f"http://{self.web_host}:{self.web_port}"
+
+    @property
+    def web_public_url(self) -> str:
+        """The web app as browsers reach it: PUBLIC_URL (behind the proxy) or the app itself."""
+        return (self.public_url or self.web_url).rstrip("/")
 
     @property
     def socket_url(self) -> str:

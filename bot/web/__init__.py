@@ -1,4 +1,4 @@
-"""The web side of Reflect: the widget's demo page and assets, and the widget's session tokens.
+"""The web side of Reflect: the widget's demo page and assets, session tokens, minutes downloads.
 
 Plain Python and Sanic only; the socket.io channel that uses the session tokens and the history
 lives in bot/rasa_ext (the only package that imports Rasa).

@@ -1,9 +1,10 @@
-"""The web app: the widget's demo page, widget.js and its assets, and a health check.
+"""The web app: the widget's demo page, widget.js and its assets, the minutes downloads, health.
 
 Deliberately tiny: a fixed table of routes to files in ``static/`` (no path from the request
 ever reaches the file system, so there is nothing to traverse), read on each request so an
 edited widget shows up on reload, and revalidated by ETag. The conversation itself does not
 pass through here: the widget talks socket.io straight to the Rasa server (Settings.socket_url).
+A group session's minutes are downloaded here by signed links (bot.web.minutes).
 
 Sanic because Rasa already brings it (21.12); nothing here imports Rasa.
 """
@@ -22,7 +23,9 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
+from bot.group.links import ROUTE_PREFIX
 from bot.settings.config import Settings
+from bot.web.minutes import Clock, MinutesDownloads, MinutesLoader, default_loader
 
 logger = logging.getLogger(__name__)
 
@@ -105,11 +108,18 @@ def page_csp(socket_url: str) -> str:
 
 
 def create_app(
-    settings: Settings, *, static_dir: Path = STATIC_DIR, name: str = "reflect_web"
+    settings: Settings,
+    *,
+    static_dir: Path = STATIC_DIR,
+    name: str = "reflect_web",
+    minutes_loader: MinutesLoader | None = None,
+    clock: Clock | None = None,
 ) -> Sanic:
     """The Sanic app serving the demo page and the widget's files from ``static_dir``.
 
     ``name`` must be unique in a process (Sanic keeps a registry of apps); tests pass their own.
+    ``minutes_loader`` finds stored minutes by their public id for the download links (default:
+    the reflections database, :func:`bot.web.minutes.default_loader`); ``clock`` is for tests.
     """
     app = Sanic(name, env_prefix=None, configure_logging=False)
     # Nothing here takes a body; refuse big ones before reading them (Sanic allows 100 MB).
@@ -157,6 +167,17 @@ def create_app(
     for path in ASSETS:
         app.add_route(asset, path, methods=["GET"], name=f"asset_{_route_name(path)}")
     app.add_route(healthz, "/healthz", methods=["GET"], name="healthz")
+    downloads = MinutesDownloads(
+        settings,
+        minutes_loader or default_loader(settings),
+        **({"clock": clock} if clock else {}),
+    )
+    app.add_route(downloads, f"{ROUTE_PREFIX}<name:str>", methods=["GET"], name="minutes")
+
+    async def stop_downloads(_app: Sanic, _loop: object) -> None:
+        downloads.close()
+
+    app.register_listener(stop_downloads, "after_server_stop")
 
     async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
         for header, value in BASE_HEADERS.items():
