@@ -3,9 +3,10 @@
 For both configs (``config.yml`` and ``bench/configs/stock.yml``): training time, model load
 time, held-out macro-F1, then the real stack (Rasa server + action server + SQLite, then
 PostgreSQL) under a closed-loop load of 1, 10 and 50 concurrent conversations over the REST
-channel. Also the anonymiser (and Presidio, in its own venv) and the lead's export of 100,000
-reflections as CSV and XLSX. Prints a table with ours / stock ratios and the issue's targets,
-and writes everything to ``bench/results/bench-<timestamp>.json`` and ``latest.json``.
+channel. Also the anonymiser (and Presidio, in its own venv), the lead's export of 100,000
+reflections as CSV and XLSX, and a group session's minutes as DOCX and PDF. Prints a table with
+ours / stock ratios and the issue's targets, and writes everything to
+``bench/results/bench-<timestamp>.json`` and ``latest.json``.
 
 Run from the repo root with the project's venv::
 
@@ -31,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import anonymiser_bench, export_bench, stack_bench, train
+from bench import anonymiser_bench, export_bench, minutes_bench, stack_bench, train
 from bench.stats import DATABASES, LEVELS, check_targets, compute_ratios, render_report
 from bot.run import RASA_SERVER_MODULE
 from bot.settings.config import PROJECT_ROOT
@@ -41,7 +42,7 @@ CONFIGS: dict[str, Path] = {
     "stock": PROJECT_ROOT / "bench" / "configs" / "stock.yml",
     "ours": PROJECT_ROOT / "config.yml",
 }
-STEPS = ("train", "nlu", "load", "anonymiser", "export")
+STEPS = ("train", "nlu", "load", "anonymiser", "export", "minutes")
 T = TypeVar("T")
 
 
@@ -346,6 +347,15 @@ def step_export(run: Run) -> None:
             run.note(f"export measured on {rows:,} reflections, not 100,000")
 
 
+def step_minutes(run: Run) -> None:
+    """A realistic session's minutes as DOCX and PDF: warm medians and a fresh process's first."""
+    repeat = 5 if run.args.quick else 20
+    run.say(f"group minutes: DOCX and PDF ({repeat} renders each, and a fresh process)")
+    result = run.attempt("minutes timing", lambda: minutes_bench.run(repeat=repeat))
+    if result is not None:
+        run.report["minutes"] = result
+
+
 def finish(run: Run) -> Path:
     """Ratios, targets, the printed table and the JSON files."""
     run.report["duration_s"] = round(time.monotonic() - run.started, 1)
@@ -394,6 +404,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             step_anonymiser(run)
         if "export" not in args.skip:
             step_export(run)
+        if "minutes" not in args.skip:
+            step_minutes(run)
         if "load" not in args.skip:
             step_load(run, models)
         finish(run)

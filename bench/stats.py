@@ -294,7 +294,7 @@ def render_table(rows: Iterable[Sequence[str]], head: Sequence[str]) -> str:
 
 
 def other_rows(report: Mapping[str, Any]) -> list[list[str]]:
-    """Figures that belong to neither config: the anonymiser and the lead's export."""
+    """Figures that belong to neither config: the anonymiser, the lead's export, the minutes."""
     rows: list[list[str]] = []
     anon = report.get("anonymiser") or {}
     if anon:
@@ -314,7 +314,22 @@ def other_rows(report: Mapping[str, Any]) -> list[list[str]]:
                 f" + write {fmt(figures.get('write_seconds'), 2)})"
             )
             rows.append([label, detail])
+    rows += minutes_rows(report.get("minutes") or {})
     return rows
+
+
+def minutes_rows(minutes: Mapping[str, Any]) -> list[list[str]]:
+    """A group session's minutes: warm medians, and what a fresh web-app process pays once."""
+    if not minutes:
+        return []
+    cold = minutes.get("cold") or {}
+    return [
+        ["minutes DOCX, median ms", fmt(minutes.get("docx_median_ms"), 1)],
+        ["minutes PDF/UA, median ms", fmt(minutes.get("pdf_median_ms"), 1)],
+        ["minutes DOCX + PDF, median ms", fmt(minutes.get("docx_and_pdf_median_ms"), 1)],
+        ["WeasyPrint import (fresh process), ms", fmt(cold.get("weasyprint_import_ms"), 1)],
+        ["first PDF after the import, ms", fmt(cold.get("first_pdf_ms"), 1)],
+    ]
 
 
 def render_report(report: Mapping[str, Any]) -> str:

@@ -177,7 +177,7 @@ def create_app(
     async def stop_downloads(_app: Sanic, _loop: object) -> None:
         downloads.close()
 
-    app.register_listener(stop_downloads, "after_server_stop")
+    app.register_listener(stop_downloads, "before_server_stop")
 
     async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
         for header, value in BASE_HEADERS.items():
