@@ -19,6 +19,8 @@ from bot.anonymise import placeholder_only
 from bot.anonymise.joined import anonymise_joined
 from bot.content.messages import Message, render
 from bot.content.schema import Pack
+from bot.reflections import agencies
+from bot.reflections.agencies import AGENCY_WORDS
 from bot.reflections.receipts import (
     RECEIPTS_METADATA_KEY,
     attempt_key,
@@ -49,24 +51,9 @@ _NOT_REFLECTIONS = frozenset(
 ) | {"thank you", "no comment", "not sure", "n/a"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
-# Words practitioners use for the agency categories, for a typed (not clicked) answer.
+# The agency words, plus the answers that decline to give one (a reflection's agency is optional).
 _AGENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "police": ("police", "officer", "constabulary", "pc", "dc", "ds"),
-    "health": ("health", "nhs", "nurse", "gp", "midwife", "health visitor", "doctor", "hospital"),
-    "childrens_social_care": (
-        "children's social care",
-        "childrens social care",
-        "social care",
-        "social work",
-        "social worker",
-        "csc",
-        "mash",
-        "spoa",
-    ),
-    "education": ("education", "school", "teacher", "dsl", "college", "nursery"),
-    "early_help": ("early help", "family support", "family hub"),
-    "voluntary_sector": ("voluntary", "charity", "third sector", "community sector"),
-    "other": ("other",),
+    **AGENCY_WORDS,
     PREFER_NOT_TO_SAY: ("prefer not", "rather not", "not say", "skip", "no thanks", "none"),
 }
 
@@ -100,7 +87,7 @@ def check_reflection(text: str) -> None:
     stripped = text.strip()
     if not stripped:
         raise NotAReflection(render("reflection_empty"))
-    if stripped.lower().strip(" .!?") in _NOT_REFLECTIONS or stripped.startswith("/"):
+    if is_throwaway(stripped) or stripped.startswith("/"):
         raise NotAReflection(render("reflection_not_a_reflection"))
     if placeholder_only(stripped):
         raise NotAReflection(render("reflection_placeholder_only"))
@@ -116,12 +103,13 @@ def check_reflection(text: str) -> None:
 
 
 def find_agency(text: str) -> str | None:
-    """The agency category a typed answer names, or None when it names none."""
-    lowered = f" {text.lower()} "
-    for agency, words in _AGENCY_WORDS.items():
-        if any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered) for word in words):
-            return agency
-    return None
+    """The agency category a typed answer names (or "prefer not to say"), or None."""
+    return agencies.find_agency(text, _AGENCY_WORDS)
+
+
+def is_throwaway(text: str) -> bool:
+    """A reply that says nothing ("ok", "thanks", "next"), however it is punctuated."""
+    return text.strip().lower().strip(" .!?") in _NOT_REFLECTIONS
 
 
 def point_id_for(pack: Pack, point_number: object) -> str:
@@ -244,8 +232,12 @@ def save(
     channel_kind: str,
     secret: bytes,
     today: date,
+    group_ref: str | None = None,
 ) -> Receipt:
-    """Check and store a confirmed reflection in its own transaction; return the receipt."""
+    """Check and store a confirmed reflection in its own transaction; return the receipt.
+
+    ``group_ref`` tags it to the group session the practitioner joined (bot/group), if any.
+    """
     check_reflection(text)
     chosen = agency if agency in AGENCIES else None
     with transaction(factory) as session:
@@ -260,6 +252,7 @@ def save(
             channel_kind=channel_kind,
             secret=secret,
             today=today,
+            group_ref=group_ref,
         )
 
 
@@ -282,7 +275,10 @@ def withdraw(
     today: date,
     global_failures_per_day: int = WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
 ) -> Message:
-    """Try to withdraw (delete) the reflection a typed receipt code belongs to; say what happened.
+    """Try to withdraw (delete) what a typed receipt code belongs to; say what happened.
+
+    A receipt code may belong to a reflection or to a group session's minutes (one code space,
+    one daily limit on failures: :func:`bot.reflections.service.attempt_withdrawal`).
 
     ``receipts`` are the keyed hashes the door put in the message's metadata in place of the
     code-shaped tokens typed (the first is tried); none means the message held no code.
@@ -299,6 +295,7 @@ def withdraw(
         )
     return {
         WithdrawalOutcome.WITHDRAWN: render("withdraw_done"),
+        WithdrawalOutcome.MINUTES_WITHDRAWN: render("withdraw_minutes_done"),
         WithdrawalOutcome.NOT_FOUND: render("withdraw_not_found"),
         WithdrawalOutcome.TOO_MANY_ATTEMPTS: render("withdraw_too_many"),
     }[outcome]

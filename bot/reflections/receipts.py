@@ -297,6 +297,19 @@ def attempt_key(sender_id: str, *, secret: bytes, day: date) -> str:
     return "a_" + _hmac_hex(secret, _ATTEMPT_DOMAIN, f"{day.isoformat()}\x00{sender_id}")
 
 
+def keyed_hex(secret: bytes, domain: bytes, message: str) -> str:
+    r"""HMAC-SHA256 of ``message`` under the secret and a domain label, in hex.
+
+    For other features' keyed hashes (a group session's lead, members and join code): each
+    passes a domain label of its own (``b"reflect/<purpose>\x00"``), so no hash made for one
+    purpose can be replayed as another.
+
+    Raises:
+        ValueError: if the secret is too short to be a key.
+    """
+    return _hmac_hex(secret, domain, message)
+
+
 def _format(chars: str) -> str:
     groups = [chars[i : i + GROUP_LENGTH] for i in range(0, CODE_LENGTH, GROUP_LENGTH)]
     return "-".join(groups)

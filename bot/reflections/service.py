@@ -17,8 +17,10 @@ from __future__ import annotations
 import enum
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy import Column, Float, MetaData, Table, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,6 +34,8 @@ from bot.storage.models import (
     MAX_PACK_VERSION_LENGTH,
     MAX_POINT_ID_LENGTH,
     MAX_TEXT_LENGTH,
+    PUBLIC_ID_LENGTH,
+    GroupMinutes,
     Reflection,
     WithdrawalAttempt,
 )
@@ -60,6 +64,7 @@ CAP_REACHED_EVENT = "withdrawal_failures_cap_reached"
 # turns "vanishingly unlikely" into "never" without an unbounded loop.
 _CODE_ATTEMPTS = 5
 _CHANNEL_KIND = re.compile(r"[a-z0-9_]+")
+T = TypeVar("T")
 
 
 class ReflectionError(ValueError):
@@ -109,11 +114,24 @@ class ReflectionRow:
 
 
 class WithdrawalOutcome(enum.Enum):
-    """What happened when a practitioner asked to withdraw a reflection."""
+    """What happened when someone gave a receipt code to withdraw a reflection or minutes.
+
+    Receipt codes are one code space: the same code never belongs to a reflection and a group
+    session's minutes, so one withdrawal, with one rate limit, finds either.
+    """
 
     WITHDRAWN = "withdrawn"
+    MINUTES_WITHDRAWN = "minutes_withdrawn"
     NOT_FOUND = "not_found"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+
+@dataclass(frozen=True)
+class Limited(Generic[T]):
+    """The outcome of :func:`limited_attempt`: refused before trying, or what the try gave."""
+
+    refused: bool
+    value: T | None = None
 
 
 def iso_week_label(day: date) -> str:
@@ -144,12 +162,14 @@ def record_reflection(
     secret: bytes,
     today: date,
     receipt_token: str | None = None,
+    group_ref: str | None = None,
 ) -> Receipt:
     """Store one anonymised reflection and return the receipt that can withdraw it.
 
     With ``receipt_token`` the code is derived from it
     (:func:`bot.reflections.receipts.code_from_token`), so the conversation can carry the token
-    and only the channel shows the code.
+    and only the channel shows the code. ``group_ref`` is the public id of the group session
+    the practitioner joined, when they wrote it in one (bot/group), else ``None``.
 
     ``text`` must already be anonymised (the channel door does that, and the practitioner has
     seen and confirmed the anonymised version); it is stored as given, minus surrounding
@@ -171,6 +191,8 @@ def record_reflection(
     _require_field("pack_version", pack_version, MAX_PACK_VERSION_LENGTH)
     _require_field("point_id", point_id, MAX_POINT_ID_LENGTH)
     _require_field("channel_kind", channel_kind, MAX_CHANNEL_KIND_LENGTH)
+    if group_ref is not None:
+        _require_field("group_ref", group_ref, PUBLIC_ID_LENGTH)
     if not _CHANNEL_KIND.fullmatch(channel_kind):
         raise InvalidReflectionFieldError(
             "channel_kind must be lower-case letters, digits or underscores"
@@ -189,10 +211,22 @@ def record_reflection(
             channel_kind=channel_kind,
             receipt_hash=digest,
             created_week_start=week_start(today),
+            group_ref=group_ref,
         )
     )
     session.flush()
     return Receipt(code=code, iso_week=label, token=receipt_token)
+
+
+def receipt_in_use(*, session: Session, digest: str) -> bool:
+    """Whether a receipt hash already belongs to a reflection or to a group's minutes.
+
+    Both draw from one code space, so a new code is checked against both before it is given out.
+    """
+    for column in (Reflection.receipt_hash, GroupMinutes.receipt_hash):
+        if session.execute(select(column).where(column == digest)).first() is not None:
+            return True
+    return False
 
 
 def withdraw_reflection(*, session: Session, digest: str) -> bool:
@@ -211,6 +245,67 @@ def withdraw_reflection(*, session: Session, digest: str) -> bool:
         .execution_options(synchronize_session="fetch")
     )
     return int(result.rowcount) > 0
+
+
+def withdraw_minutes(*, session: Session, digest: str) -> bool:
+    """Delete the group minutes whose receipt hash is ``digest``; ``True`` if some were deleted.
+
+    Like :func:`withdraw_reflection`: a real ``DELETE``, matched on the keyed hash only.
+    """
+    result = session.execute(
+        delete(GroupMinutes)
+        .where(GroupMinutes.receipt_hash == digest)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount) > 0
+
+
+def withdraw_by_receipt(*, session: Session, digest: str) -> WithdrawalOutcome:
+    """Withdraw what the receipt hash belongs to: a reflection, a group's minutes, or nothing."""
+    if withdraw_reflection(session=session, digest=digest):
+        return WithdrawalOutcome.WITHDRAWN
+    if withdraw_minutes(session=session, digest=digest):
+        return WithdrawalOutcome.MINUTES_WITHDRAWN
+    return WithdrawalOutcome.NOT_FOUND
+
+
+def limited_attempt(
+    *,
+    session: Session,
+    attempt: Callable[[], T | None],
+    sender_key: str,
+    today: date,
+    max_failures: int,
+    max_global_failures: int,
+    global_key: str = ALL_SENDERS_KEY,
+    cap_event: str = CAP_REACHED_EVENT,
+) -> Limited[T]:
+    """Run ``attempt`` unless this sender, or everyone together, failed too often today.
+
+    The guard behind every code someone types to find a row (withdrawal's receipt codes, a
+    group session's join codes): ``attempt`` returns a value on success and ``None`` on a
+    failure, and only failures are counted, under ``sender_key`` (a per-day keyed hash of the
+    sender, :func:`bot.reflections.receipts.attempt_key`) and under ``global_key``, in the one
+    attempts table. Each kind of code counts under its own keys (its own key domain), so a
+    mistyped join code never uses up anyone's withdrawals. Yesterday's counters are deleted on
+    the way. When the global cap is reached, one WARNING ``cap_event`` is logged with the
+    counts (never a code or a sender).
+    """
+    purge_withdrawal_attempts(session=session, today=today)
+    if _failures(session=session, key=sender_key, today=today) >= max_failures:
+        return Limited(refused=True)
+    before = _failures(session=session, key=global_key, today=today)
+    if before >= max_global_failures:
+        return Limited(refused=True)
+    value = attempt()
+    if value is not None:
+        return Limited(refused=False, value=value)
+    _count_failure(session=session, sender_key=sender_key, today=today)
+    _count_failure(session=session, sender_key=global_key, today=today)
+    after = _failures(session=session, key=global_key, today=today)
+    if before < max_global_failures <= after:
+        logger.warning("%s failures=%d cap=%d", cap_event, after, max_global_failures)
+    return Limited(refused=False)
 
 
 def attempt_withdrawal(
@@ -234,22 +329,25 @@ def attempt_withdrawal(
     senders (counted under :data:`ALL_SENDERS_KEY`) bounds guessing by rotating senders, at the
     price of refusing everyone for the rest of a day on which it is reached. When it is, one
     WARNING :data:`CAP_REACHED_EVENT` is logged with the counts (never a code or a sender).
-    50-bit codes are what make guessing hopeless overall.
+    50-bit codes are what make guessing hopeless overall. The code may belong to a reflection
+    or to a group session's minutes (:func:`withdraw_by_receipt`): one code space, one limit.
     """
-    purge_withdrawal_attempts(session=session, today=today)
-    if _failures(session=session, key=sender_key, today=today) >= max_failures:
+
+    def withdraw() -> WithdrawalOutcome | None:
+        outcome = withdraw_by_receipt(session=session, digest=digest)
+        return None if outcome is WithdrawalOutcome.NOT_FOUND else outcome
+
+    limited = limited_attempt(
+        session=session,
+        attempt=withdraw,
+        sender_key=sender_key,
+        today=today,
+        max_failures=max_failures,
+        max_global_failures=max_global_failures,
+    )
+    if limited.refused:
         return WithdrawalOutcome.TOO_MANY_ATTEMPTS
-    before = _failures(session=session, key=ALL_SENDERS_KEY, today=today)
-    if before >= max_global_failures:
-        return WithdrawalOutcome.TOO_MANY_ATTEMPTS
-    if withdraw_reflection(session=session, digest=digest):
-        return WithdrawalOutcome.WITHDRAWN
-    _count_failure(session=session, sender_key=sender_key, today=today)
-    _count_failure(session=session, sender_key=ALL_SENDERS_KEY, today=today)
-    after = _failures(session=session, key=ALL_SENDERS_KEY, today=today)
-    if before < max_global_failures <= after:
-        logger.warning("%s failures=%d cap=%d", CAP_REACHED_EVENT, after, max_global_failures)
-    return WithdrawalOutcome.NOT_FOUND
+    return limited.value or WithdrawalOutcome.NOT_FOUND
 
 
 def _failures(*, session: Session, key: str, today: date) -> int:
@@ -368,10 +466,7 @@ def _unused_code(*, session: Session, secret: bytes, token: str | None) -> tuple
     for _ in range(1 if token else _CODE_ATTEMPTS):
         code = code_from_token(token, secret=secret) if token else new_receipt_code()
         digest = receipt_hash(code, secret=secret)
-        taken = session.execute(
-            select(Reflection.id).where(Reflection.receipt_hash == digest)
-        ).first()
-        if taken is None:
+        if not receipt_in_use(session=session, digest=digest):
             return code, digest
     raise ReflectionError("Could not allocate an unused receipt code; please try again")
 

@@ -22,10 +22,12 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
+    Text,
 )
 from sqlalchemy.orm import declarative_base
 
@@ -46,6 +48,27 @@ MAX_PACK_VERSION_LENGTH = 32
 MAX_POINT_ID_LENGTH = 100
 MAX_CHANNEL_KIND_LENGTH = 32
 HASH_LENGTH = 66  # "a_"/"s_" prefix + 64 hex digits; a receipt hash is the bare 64.
+KEY_LENGTH = 64  # a bare keyed hash (HMAC-SHA256 in hex)
+PUBLIC_ID_LENGTH = 32  # secrets.token_urlsafe(16) is 22 characters
+MAX_TEAM_CODE_LENGTH = 16
+MAX_SHORT_ANSWER_LENGTH = 200  # an action's owner (a role) and its "by when"
+
+#: Where a group session stands; only a live one has a lead key, a join hash or times.
+GROUP_STATUSES: tuple[str, ...] = ("live", "closed", "expired")
+
+#: What a live group session is waiting for (bot/group/flow.py reads the lead's messages by it).
+GROUP_STAGES: tuple[str, ...] = (
+    "duration",
+    "points",
+    "attendance",
+    "attendance_check",
+    "action_what",
+    "action_owner",
+    "action_when",
+    "action_measure",
+    "action_more",
+    "closed",
+)
 
 # Named constraints: Alembic's SQLite batch mode can only alter or drop constraints it can name.
 NAMING_CONVENTION = {
@@ -60,6 +83,8 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 Base: Any = declarative_base(metadata=metadata)
 
 _AGENCY_LIST = ", ".join(f"'{agency}'" for agency in AGENCIES)
+_STATUS_LIST = ", ".join(f"'{status}'" for status in GROUP_STATUSES)
+_STAGE_LIST = ", ".join(f"'{stage}'" for stage in GROUP_STAGES)
 
 
 class Reflection(Base):
@@ -90,6 +115,8 @@ class Reflection(Base):
     channel_kind = Column(String(MAX_CHANNEL_KIND_LENGTH), nullable=False)
     receipt_hash = Column(String(HASH_LENGTH), nullable=False, unique=True)
     created_week_start = Column(Date, nullable=False, index=True)
+    group_ref = Column(String(PUBLIC_ID_LENGTH), nullable=True, index=True)
+    """The public id of the group session a joined member wrote it in (None outside one)."""
 
 
 class WithdrawalAttempt(Base):
@@ -144,3 +171,135 @@ class ConversationMemoryRow(Base):
     token = Column(String(64), nullable=False)
     kind = Column(String(16), nullable=False)
     expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class GroupSession(Base):
+    """A team's facilitated discussion, while it runs, and a tombstone once it has ended.
+
+    Live, it holds what the facilitation needs: the stage, the current point, the plan's
+    duration, when it started and was last used (for timing hints and expiry), a keyed hash of
+    the lead (``lead_key``, per session, so it cannot be followed across sessions) and a keyed
+    hash of the join code (``join_hash``; the code itself is never stored). Closed or expired,
+    every one of those is NULL, the notes, actions, attendance and member rows are deleted, and
+    only the public id, pack and status remain (``reflect purge`` deletes ended rows). The
+    points shown, skipped and given a timing hint are bit sets (bit ``n - 1`` for point ``n``).
+    """
+
+    __tablename__ = "group_sessions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="status_known"),
+        CheckConstraint(f"stage IN ({_STAGE_LIST})", name="stage_known"),
+        CheckConstraint(
+            "status = 'live' OR (lead_key IS NULL AND join_hash IS NULL AND started_at IS NULL"
+            " AND last_activity_at IS NULL AND point_started_at IS NULL)",
+            name="ended_keeps_nothing",
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(PUBLIC_ID_LENGTH), nullable=False, unique=True)
+    pack_id = Column(String(MAX_PACK_ID_LENGTH), nullable=False)
+    pack_version = Column(String(MAX_PACK_VERSION_LENGTH), nullable=False)
+    status = Column(String(16), nullable=False, index=True)
+    stage = Column(String(16), nullable=False)
+    planned_minutes = Column(Integer, nullable=True)
+    point_number = Column(Integer, nullable=True)
+    team_code = Column(String(MAX_TEAM_CODE_LENGTH), nullable=True)
+    join_hash = Column(String(KEY_LENGTH), nullable=True, unique=True)
+    lead_key = Column(String(KEY_LENGTH), nullable=True)
+    started_at = Column(DateTime, nullable=True)
+    last_activity_at = Column(DateTime, nullable=True, index=True)
+    point_started_at = Column(DateTime, nullable=True)
+    points_shown = Column(Integer, nullable=False, default=0)
+    points_skipped = Column(Integer, nullable=False, default=0)
+    hints_given = Column(Integer, nullable=False, default=0)
+
+
+def _session_fk() -> Column:
+    return Column(
+        Integer, ForeignKey("group_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+class GroupNote(Base):
+    """One key point the lead typed for the team (anonymised at the door), while it runs."""
+
+    __tablename__ = "group_notes"
+    __table_args__ = (CheckConstraint(f"length(text) <= {MAX_TEXT_LENGTH}", name="text_length"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = _session_fk()
+    point_number = Column(Integer, nullable=False)
+    position = Column(Integer, nullable=False)
+    text = Column(String(MAX_TEXT_LENGTH), nullable=False)
+
+
+class GroupAction(Base):
+    """An action the team agreed, filled in field by field (owner is a role, never a name)."""
+
+    __tablename__ = "group_actions"
+
+    id = Column(Integer, primary_key=True)
+    session_id = _session_fk()
+    position = Column(Integer, nullable=False)
+    what = Column(String(MAX_TEXT_LENGTH), nullable=False)
+    owner_role = Column(String(MAX_SHORT_ANSWER_LENGTH), nullable=True)
+    by_when = Column(String(MAX_SHORT_ANSWER_LENGTH), nullable=True)
+    measure = Column(String(MAX_TEXT_LENGTH), nullable=True)
+
+
+class GroupAttendance(Base):
+    """How many took part from one agency: a count, never who."""
+
+    __tablename__ = "group_attendance"
+    __table_args__ = (
+        PrimaryKeyConstraint("session_id", "agency"),
+        CheckConstraint(f"agency IN ({_AGENCY_LIST})", name="agency_known"),
+        CheckConstraint("count > 0 AND count < 1000", name="count_range"),
+    )
+
+    session_id = Column(
+        Integer, ForeignKey("group_sessions.id", ondelete="CASCADE"), nullable=False
+    )
+    agency = Column(String(32), nullable=False)
+    count = Column(Integer, nullable=False)
+
+
+class GroupMember(Base):
+    """A team member who joined with the code, so each is counted once; deleted at close.
+
+    ``member_key`` is a keyed hash of the session's public id and the door's member hash, so it
+    says nothing outside this session and nothing about who the member is.
+    """
+
+    __tablename__ = "group_members"
+    __table_args__ = (PrimaryKeyConstraint("session_id", "member_key"),)
+
+    session_id = Column(
+        Integer, ForeignKey("group_sessions.id", ondelete="CASCADE"), nullable=False
+    )
+    member_key = Column(String(KEY_LENGTH), nullable=False)
+
+
+class GroupMinutes(Base):
+    """The minutes of a closed session (bot.group.minutes.Minutes as JSON), for the lead's team.
+
+    Like a reflection, nothing here can link the minutes to a person: no lead or member key, no
+    time finer than the ISO week (``created_week_start`` repeats it as a date for retention),
+    and only a keyed hash of the receipt code that withdraws them. ``public_id`` is what a
+    download link names; ``group_ref`` is the session's public id, which reflections written
+    by members who joined carry too.
+    """
+
+    __tablename__ = "group_minutes"
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(PUBLIC_ID_LENGTH), nullable=False, unique=True)
+    group_ref = Column(String(PUBLIC_ID_LENGTH), nullable=True, index=True)
+    pack_id = Column(String(MAX_PACK_ID_LENGTH), nullable=False, index=True)
+    pack_version = Column(String(MAX_PACK_VERSION_LENGTH), nullable=False)
+    iso_week = Column(String(8), nullable=False)
+    created_week_start = Column(Date, nullable=False, index=True)
+    team_code = Column(String(MAX_TEAM_CODE_LENGTH), nullable=True)
+    body = Column(Text, nullable=False)
+    receipt_hash = Column(String(HASH_LENGTH), nullable=False, unique=True)

@@ -17,7 +17,7 @@ from bot.content.schema import Pack
 from bot.reflections import dialogue
 from bot.reflections.receipts import receipt_hash
 from bot.reflections.service import WITHDRAWAL_FAILURES_PER_DAY, Receipt
-from bot.storage.models import MAX_TEXT_LENGTH, Reflection
+from bot.storage.models import MAX_TEXT_LENGTH, GroupMinutes, Reflection
 from bot.storage.session import transaction
 from tests.bot.storage.databases import migrated_sqlite_sessions
 from tests.conftest import other_code
@@ -491,3 +491,34 @@ def test_a_possible_concern_is_asked_about_once_and_the_earlier_draft_kept() -> 
     answered = dialogue.check_draft(previous=previous, added=added, checked=True)
     assert answered.outcome is dialogue.DraftCheck.PREVIEW
     assert added in answered.draft
+
+
+def test_withdraw_with_a_minutes_receipt_says_the_minutes_went(factory: sessionmaker) -> None:
+    code = "7K3QF-X9M2D"
+    with transaction(factory) as session:
+        session.add(
+            GroupMinutes(
+                public_id="m1",
+                pack_id="esscp-child-z",
+                pack_version="1.0.0",
+                iso_week="2026-W48",
+                created_week_start=date(2026, 11, 23),
+                body="{}",
+                receipt_hash=receipt_hash(code, secret=SECRET),
+            )
+        )
+
+    assert _withdraw(factory, code) == render("withdraw_minutes_done").text
+    assert _withdraw(factory, code) == render("withdraw_not_found").text
+
+
+def test_save_tags_a_reflection_with_its_group_session(factory: sessionmaker, pack: Pack) -> None:
+    _save(factory, pack, group_ref="g-session-1")
+
+    with transaction(factory) as session:
+        assert session.execute(select(Reflection.group_ref)).scalar_one() == "g-session-1"
+
+
+def test_is_throwaway() -> None:
+    assert dialogue.is_throwaway(" OK! ")
+    assert not dialogue.is_throwaway("We should check partners")

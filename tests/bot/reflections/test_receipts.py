@@ -8,6 +8,7 @@ import pytest
 from bot.reflections.receipts import (
     ALPHABET,
     attempt_key,
+    keyed_hex,
     new_receipt_code,
     normalise_code,
     receipt_hash,
@@ -174,3 +175,13 @@ def test_attempt_key_changes_every_day_and_differs_from_the_sender_hash() -> Non
     assert monday != tuesday
     assert attempt_key(sender, secret=SECRET, day=date(2026, 11, 23)) == monday
     assert monday[2:] != sender[2:]
+
+
+def test_keyed_hex_separates_domains_and_needs_a_real_secret() -> None:
+    one = keyed_hex(SECRET, b"reflect/one\x00", "message")
+
+    assert len(one) == 64 and one == keyed_hex(SECRET, b"reflect/one\x00", "message")
+    assert one != keyed_hex(SECRET, b"reflect/two\x00", "message")
+    assert one != keyed_hex(OTHER_SECRET, b"reflect/one\x00", "message")
+    with pytest.raises(ValueError):
+        keyed_hex(b"short", b"reflect/one\x00", "message")

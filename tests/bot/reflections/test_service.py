@@ -32,6 +32,7 @@ from bot.reflections.service import (
     WITHDRAWAL_GLOBAL_FAILURES_PER_DAY,
     EmptyReflectionError,
     InvalidReflectionFieldError,
+    Limited,
     Receipt,
     ReflectionError,
     ReflectionRow,
@@ -40,16 +41,19 @@ from bot.reflections.service import (
     WithdrawalOutcome,
     attempt_withdrawal,
     iso_week_label,
+    limited_attempt,
     list_reflections,
     purge,
     purge_tracker_events,
     purge_withdrawal_attempts,
+    receipt_in_use,
     record_reflection,
     week_start,
+    withdraw_minutes,
     withdraw_reflection,
 )
 from bot.storage.migrate import upgrade
-from bot.storage.models import Reflection, WithdrawalAttempt
+from bot.storage.models import GroupMinutes, Reflection, WithdrawalAttempt
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.bot.storage.databases import (
     BACKENDS,
@@ -675,3 +679,101 @@ def test_list_reflections_returns_export_rows_without_ids_or_hashes(
 def test_list_reflections_of_an_empty_store_is_empty(factory: sessionmaker) -> None:
     with transaction(factory) as session:
         assert list_reflections(session=session) == []
+
+
+# --- group sessions: tagged reflections, minutes in the same code space ------------------------
+
+
+def _minutes_row(digest: str, public_id: str = "m1") -> GroupMinutes:
+    return GroupMinutes(
+        public_id=public_id,
+        pack_id="esscp-child-z",
+        pack_version="1.0.0",
+        iso_week="2026-W48",
+        created_week_start=date(2026, 11, 23),
+        body="{}",
+        receipt_hash=digest,
+    )
+
+
+def test_a_reflection_can_carry_the_group_session_it_was_written_in(
+    factory: sessionmaker,
+) -> None:
+    with transaction(factory) as session:
+        _record(session, group_ref="g-session-1")
+        _record(session)
+
+    with transaction(factory) as session:
+        refs = sorted(session.execute(select(Reflection.group_ref)).scalars(), key=str)
+    assert refs == ["g-session-1", None] or refs == [None, "g-session-1"]
+    with transaction(factory) as session, pytest.raises(InvalidReflectionFieldError):
+        _record(session, group_ref="x" * 33)
+
+
+def test_one_withdrawal_finds_a_reflection_or_minutes(factory: sessionmaker) -> None:
+    minutes_code = "7K3QF-X9M2D"
+    with transaction(factory) as session:
+        receipt = _record(session)
+        session.add(_minutes_row(receipt_hash(minutes_code, secret=SECRET)))
+
+    outcomes = []
+    for code in (minutes_code, receipt.code, minutes_code):
+        with transaction(factory) as session:
+            outcomes.append(
+                attempt_withdrawal(
+                    session=session, digest=_digest(code), sender_key=_key(), today=THURSDAY
+                )
+            )
+
+    assert outcomes == [
+        WithdrawalOutcome.MINUTES_WITHDRAWN,
+        WithdrawalOutcome.WITHDRAWN,
+        WithdrawalOutcome.NOT_FOUND,
+    ]
+    assert _count(factory) == 0 and _count(factory, "group_minutes") == 0
+    assert _count(factory, "withdrawal_attempts") == 2  # the sender's failure and the total
+
+
+def test_withdraw_minutes_deletes_only_the_matching_row(factory: sessionmaker) -> None:
+    with transaction(factory) as session:
+        session.add(_minutes_row("a" * 64, "m1"))
+        session.add(_minutes_row("b" * 64, "m2"))
+
+    with transaction(factory) as session:
+        assert withdraw_minutes(session=session, digest="a" * 64)
+        assert not withdraw_minutes(session=session, digest="a" * 64)
+        assert session.execute(select(GroupMinutes.public_id)).scalars().all() == ["m2"]
+
+
+def test_a_receipt_hash_in_use_by_minutes_is_in_use(factory: sessionmaker) -> None:
+    with transaction(factory) as session:
+        receipt = _record(session)
+        session.add(_minutes_row("c" * 64))
+
+    with transaction(factory) as session:
+        assert receipt_in_use(session=session, digest=receipt_hash(receipt.code, secret=SECRET))
+        assert receipt_in_use(session=session, digest="c" * 64)
+        assert not receipt_in_use(session=session, digest="d" * 64)
+
+
+def test_limited_attempt_counts_failures_under_its_own_keys(factory: sessionmaker) -> None:
+    def attempt(value: str | None) -> Limited[str]:
+        with transaction(factory) as session:
+            return limited_attempt(
+                session=session,
+                attempt=lambda: value,
+                sender_key="j_" + "1" * 64,
+                today=THURSDAY,
+                max_failures=2,
+                max_global_failures=10,
+                global_key="all-joiners",
+                cap_event="join_cap",
+            )
+
+    assert attempt("found") == Limited(refused=False, value="found")
+    assert attempt(None) == Limited(refused=False)
+    assert attempt(None) == Limited(refused=False)
+    assert attempt("found") == Limited(refused=True)
+    with transaction(factory) as session:
+        keys = set(session.execute(select(WithdrawalAttempt.sender_key)).scalars())
+    assert keys == {"j_" + "1" * 64, "all-joiners"}

@@ -105,6 +105,7 @@ REFLECTION_COLUMNS: tuple[str, ...] = (
     "channel_kind",
     "receipt_hash",
     "created_week_start",
+    "group_ref",
 )
 
 

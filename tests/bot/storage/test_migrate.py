@@ -29,6 +29,26 @@ HEAD = _SCRIPTS.get_current_head()
 ATTEMPT_COLUMNS = {"sender_key", "day", "attempts"}
 MEMORY_COLUMNS = {"conversation", "token", "kind", "expires_at"}
 REVOKED_COLUMNS = {"token_key", "issued_on"}
+GROUP_TABLES = {
+    "group_sessions",
+    "group_notes",
+    "group_actions",
+    "group_attendance",
+    "group_members",
+    "group_minutes",
+}
+MINUTES_COLUMNS = {
+    "id",
+    "public_id",
+    "group_ref",
+    "pack_id",
+    "pack_version",
+    "iso_week",
+    "created_week_start",
+    "team_code",
+    "body",
+    "receipt_hash",
+}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -64,6 +84,22 @@ def test_upgrade_from_empty_to_head_creates_the_tables(database: TestDatabase) -
     assert _columns(database.url, "withdrawal_attempts") == ATTEMPT_COLUMNS
     assert _columns(database.url, "revoked_widget_sessions") == REVOKED_COLUMNS
     assert _columns(database.url, "conversation_memory") == MEMORY_COLUMNS
+    assert GROUP_TABLES <= _tables(database.url)
+    assert _columns(database.url, "group_minutes") == MINUTES_COLUMNS
+
+
+def test_the_group_tables_come_and_go_with_their_own_revision(database: TestDatabase) -> None:
+    upgrade(database.url, "0003_conversation_memory")
+    assert not GROUP_TABLES & _tables(database.url)
+    assert "group_ref" not in _columns(database.url, "reflections")
+
+    upgrade(database.url)
+    assert GROUP_TABLES <= _tables(database.url)
+    assert "group_ref" in _columns(database.url, "reflections")
+
+    downgrade(database.url, "0003_conversation_memory")
+    assert not GROUP_TABLES & _tables(database.url)
+    assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS) - {"group_ref"}
 
 
 def test_there_is_one_head() -> None:
@@ -80,6 +116,7 @@ def test_downgrade_to_base_removes_the_tables(database: TestDatabase) -> None:
     assert "withdrawal_attempts" not in tables
     assert "revoked_widget_sessions" not in tables
     assert "conversation_memory" not in tables
+    assert not GROUP_TABLES & tables
     assert current_revision(database.url) is None
 
 

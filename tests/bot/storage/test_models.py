@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from bot.storage.models import AGENCIES, Reflection, WithdrawalAttempt
+from bot.storage.models import (
+    AGENCIES,
+    GroupMember,
+    GroupMinutes,
+    GroupSession,
+    Reflection,
+    WithdrawalAttempt,
+)
 from tests.bot.storage.databases import REFLECTION_COLUMNS
 
 IDENTIFYING = {
@@ -48,3 +55,25 @@ def test_agency_categories_match_the_buttons() -> None:
         "voluntary_sector",
         "other",
     )
+
+
+def test_minutes_keep_nothing_that_could_identify_anyone() -> None:
+    names = {column.name for column in GroupMinutes.__table__.columns}
+
+    assert not {"lead_key", "member_key", "started_at", "last_activity_at"} & names
+    for name in names:
+        assert not IDENTIFYING & set(name.split("_")), name
+    assert GroupMinutes.__table__.c.receipt_hash.unique
+
+
+def test_a_group_session_keeps_keys_and_times_only_while_live() -> None:
+    table = GroupSession.__table__
+    for name in ("lead_key", "join_hash", "started_at", "last_activity_at", "point_started_at"):
+        assert table.c[name].nullable, name
+    checks = {constraint.name for constraint in table.constraints}
+    assert "ck_group_sessions_ended_keeps_nothing" in checks
+    assert table.c.join_hash.unique
+
+
+def test_members_are_only_keys_per_session() -> None:
+    assert {column.name for column in GroupMember.__table__.columns} == {"session_id", "member_key"}
