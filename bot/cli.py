@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.channels import log_safety
 from bot.channels import memory as conversation_memory
+from bot.group import service as group_service
 from bot.reflections.service import (
     list_reflections,
     purge,
@@ -38,11 +39,22 @@ def migrate(settings: Settings, out: TextIO) -> int:
 
 
 def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) -> int:
-    """Delete reflections and tracker events past their retention periods."""
+    """Delete reflections, minutes and tracker events past their retention periods.
+
+    Group sessions left without activity for GROUP_SESSION_IDLE_MINUTES are expired (their
+    notes and keys deleted), and what remains of ended sessions is deleted.
+    """
     upgrade(settings.reflections_url)
     factory = make_session_factory(make_engine(settings.reflections_url))
     with transaction(factory) as session:
         reflections = purge(session=session, now=today, retention_days=settings.retention_days)
+        minutes = group_service.purge_minutes(
+            session=session, now=today, retention_days=settings.retention_days
+        )
+        expired = group_service.expire_idle(
+            session=session, now=now, idle_minutes=settings.group_session_idle_minutes
+        )
+        ended = group_service.purge_ended_sessions(session=session)
         purge_withdrawal_attempts(session=session, today=today)
         remembered = conversation_memory.purge(
             session=session, now=now.astimezone(timezone.utc).replace(tzinfo=None)
@@ -55,7 +67,9 @@ def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) ->
     print(
         f"Deleted {reflections} reflection(s) older than {settings.retention_days} days and "
         f"{events} conversation event(s) older than {settings.tracker_retention_days} days; "
-        f"{remembered} expired conversation memory row(s).",
+        f"{remembered} expired conversation memory row(s); {minutes} group minutes older than "
+        f"{settings.retention_days} days; {expired} abandoned group session(s) expired and "
+        f"{ended} ended session(s) removed.",
         file=out,
     )
     return 0

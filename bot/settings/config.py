@@ -196,6 +196,24 @@ class Settings:
         "`withdrawal_failures_cap_reached` (alert on it).",
         group=_STORAGE,
     )
+    group_session_idle_minutes: int = setting(
+        "GROUP_SESSION_IDLE_MINUTES",
+        240,
+        kinds.whole(low=5, high=10_080, unit=" of minutes"),
+        "Minutes a group session may go without a message from its lead before it expires: its "
+        "notes, actions, attendance and member keys are deleted, its lead and join-code hashes "
+        "cleared, and no minutes are kept.",
+        group=_STORAGE,
+    )
+    group_join_global_failures_per_day: int = setting(
+        "GROUP_JOIN_GLOBAL_FAILURES_PER_DAY",
+        200,
+        kinds.whole(high=1_000_000, unit=" of attempts"),
+        "Wrong group join codes allowed per day across all conversations; then every join is "
+        "refused until tomorrow and the action server logs a WARNING "
+        "`group_join_failures_cap_reached` (alert on it).",
+        group=_STORAGE,
+    )
 
     # --- The Rasa server's request limit, REST channel and workers ---
     request_max_bytes: int = setting(

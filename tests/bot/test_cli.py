@@ -11,12 +11,17 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot import cli
 from bot.channels.memory import ConversationMemory
+from bot.content.schema import Pack
+from bot.group import service as group_service
+from bot.group.plan import make_plan
 from bot.reflections.service import record_reflection
 from bot.settings.config import Settings
 from bot.storage.migrate import upgrade
+from bot.storage.models import GroupNote
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.conftest import current_umask
 
@@ -152,6 +157,49 @@ def test_purge_deletes_expired_conversation_memory(settings: Settings) -> None:
 
     assert "1 expired conversation memory row(s)" in out.getvalue()
     assert recent.recall("c" * 64) and not old.recall("a" * 64)
+
+
+def test_purge_expires_abandoned_group_sessions_and_old_minutes(
+    settings: Settings, pack: Pack
+) -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+    upgrade(settings.reflections_url)
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    facts = group_service.SessionFacts(
+        pack=pack,
+        plan=make_plan(30, 4),
+        team_code=None,
+        started_at=datetime(2026, 11, 27, 11),
+        points_shown=0,
+        points_skipped=0,
+        joined=0,
+    )
+    with transaction(factory) as session:
+        for day in (now - timedelta(days=settings.retention_days + 10), now):
+            group_service.store_minutes(
+                session=session,
+                minutes=group_service.build_minutes(facts, now=day),
+                group_ref=None,
+                secret=settings.secret,
+                today=day.date(),
+            )
+        abandoned = group_service.create_session(
+            session=session, pack=pack, lead_key="k" * 64, now=now - timedelta(days=1)
+        )
+        live = group_service.create_session(session=session, pack=pack, lead_key="k" * 64, now=now)
+        group_service.add_note(session=session, row=abandoned, point_number=1, text="a note")
+    out = io.StringIO()
+
+    assert cli.purge_old(settings, out, today=now.date(), now=now) == 0
+
+    days = settings.retention_days
+    assert f"1 group minutes older than {days} days; 1 abandoned group session(s) expired" in (
+        out.getvalue()
+    )
+    with transaction(factory) as session:
+        assert group_service.find_session(session=session, public_id=abandoned.public_id) is None
+        assert group_service.find_session(session=session, public_id=live.public_id) is not None
+        assert session.execute(select(func.count()).select_from(GroupNote)).scalar_one() == 0
 
 
 def test_main_reports_bad_settings_in_one_line(

@@ -1,11 +1,19 @@
-"""The realistic session's minutes (bench/minutes_bench.py builds them from the raw fixture)."""
+"""Group fixtures: the realistic session's minutes (bench/minutes_bench.py builds them from the
+raw fixture), and a migrated database on each backend for the session core."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from sqlalchemy.orm import sessionmaker
 
 from bench.minutes_bench import FIXTURE, fixture_data, realistic_minutes
 from bot.group.minutes import Minutes
+from bot.storage.migrate import upgrade
+from bot.storage.session import make_engine, make_session_factory
+from tests.bot.storage.databases import BACKENDS, TestDatabase, temporary_database
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +50,19 @@ def assert_no_name(text: str, names: list[str]) -> None:
     lowered = text.lower()
     for name in names:
         assert name.lower() not in lowered, f"{name!r} reached the output"
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestDatabase]:
+    """A freshly migrated database (a SQLite file, or a private PostgreSQL schema)."""
+    with temporary_database(request.param, tmp_path) as db:
+        upgrade(db.url)
+        yield db
+
+
+@pytest.fixture
+def factory(database: TestDatabase) -> Iterator[sessionmaker]:
+    """Sessions on ``database``, through one engine (a "process"; tests may start another)."""
+    engine = make_engine(database.url)
+    yield make_session_factory(engine)
+    engine.dispose()

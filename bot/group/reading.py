@@ -1,0 +1,279 @@
+"""Reading what the lead types in a group session: a duration, a command, a team code, counts.
+
+Plain functions over the (already anonymised) text and Rasa's intent name. A message is a
+command only when it is a button payload or short: a long note that the classifier happens to
+label ``next_point`` is a note, never a reason to move the session on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.group.plan import DURATIONS
+from bot.reflections import agencies
+
+#: Longest message (in words) read as a command rather than as a note.
+MAX_COMMAND_WORDS = 5
+
+
+class Command(str, Enum):
+    """What the lead (or a member) asked for, when a message is not a note."""
+
+    NEXT = "next"
+    BACK = "back"
+    REPEAT = "repeat"
+    SKIP = "skip"
+    FINISH = "finish"
+    HOW_LONG = "how_long"
+    STATUS = "status"
+    PAUSE = "pause"
+    YES = "yes"
+    NO = "no"
+    START = "start"
+    JOIN = "join"
+    RESUME = "resume"
+
+
+_INTENT_COMMANDS = {
+    "next_point": Command.NEXT,
+    "previous_point": Command.BACK,
+    "repeat_point": Command.REPEAT,
+    "skip_point": Command.SKIP,
+    "stop_discussion": Command.PAUSE,
+    "affirm": Command.YES,
+    "deny": Command.NO,
+    "finish_group_session": Command.FINISH,
+    "group_status": Command.STATUS,
+    "start_group_session": Command.START,
+    "join_group_session": Command.JOIN,
+    "resume_group_session": Command.RESUME,
+}
+
+# Exact short phrases, for when the classifier is unsure (a group chat is noisy).
+_PHRASES: dict[str, Command] = {
+    **{w: Command.NEXT for w in "next|next point|next one|move on|next please".split("|")},
+    **{w: Command.BACK for w in "back|go back|previous|previous point|back one".split("|")},
+    **{w: Command.REPEAT for w in "repeat|repeat that|again|say again".split("|")},
+    **{w: Command.SKIP for w in "skip|skip it|skip this|skip this one".split("|")},
+    **{
+        w: Command.FINISH
+        for w in "finish|finish now|finish up|wrap up|end|end session|close session".split("|")
+    },
+    **{w: Command.PAUSE for w in "pause|stop|stop here|pause here".split("|")},
+    **{w: Command.YES for w in "yes|yep|yeah|correct|that's right|right|ok|okay".split("|")},
+    **{w: Command.NO for w in "no|nope|none|no actions|no more|nothing|no more actions".split("|")},
+}
+_HOW_LONG = re.compile(
+    r"\b(?:how\s+long|how\s+much\s+time|time\s+check|how\s+are\s+we\s+(?:doing\s+)?(?:for|on)"
+    r"\s+time|time\s+left)\b"
+)
+_WORDS = re.compile(r"[\w'’]+")
+_PUNCTUATION = " .!?,;:"
+
+
+def word_count(text: str) -> int:
+    """Words in a message, as a reader would count them."""
+    return len(_WORDS.findall(text))
+
+
+def read_command(
+    text: str, intent: str, *, intents: frozenset[Command] | None = None
+) -> Command | None:
+    """The command a message gives, or None when it is a note (or an answer to a question).
+
+    A button payload ("/next_point") or an exact short phrase ("next", "no more actions") is
+    always a command. Otherwise a message of at most :data:`MAX_COMMAND_WORDS` words is the
+    command its intent names, if that command is in ``intents`` (all of them when None): while
+    the lead answers a question ("by when?"), "next supervision" must stay an answer however
+    the classifier labels it.
+    """
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        name = stripped[1:].split("{")[0].strip()
+        return _INTENT_COMMANDS.get(name) or _INTENT_COMMANDS.get(intent)
+    lowered = stripped.lower().strip(_PUNCTUATION)
+    words = word_count(stripped)
+    if words <= MAX_COMMAND_WORDS + 3 and _HOW_LONG.search(lowered):
+        return Command.HOW_LONG
+    if words > MAX_COMMAND_WORDS:
+        return None
+    if lowered in _PHRASES:
+        return _PHRASES[lowered]
+    command = _INTENT_COMMANDS.get(intent)
+    return command if command is not None and (intents is None or command in intents) else None
+
+
+# --- durations --------------------------------------------------------------------------------
+
+_DURATION_WORDS = {"seven": 7, "thirty": 30, "forty five": 45, "fortyfive": 45, "sixty": 60}
+_HALF_HOUR = re.compile(r"\bhalf\s+(?:an\s+)?h(?:ou)?r\b")
+_THREE_QUARTERS = re.compile(r"\bthree\s+quarters?\s+of\s+an?\s+h(?:ou)?r\b")
+_HOUR = re.compile(r"\b(?:an|one|1|a\s+full|full)\s*h(?:ou)?rs?\b")
+_LONGER = re.compile(r"\b(?:and\s+a\s+half|two|2|half\s+past)\b")
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])")
+_UNIT = re.compile(r"\b(?:min|mins|minutes?|h(?:ou)?rs?|briefing)\b|\d(?:min|m)\b")
+
+
+def parse_duration(text: str, *, need_unit: bool = False) -> int | None:
+    """The minutes a lead says they have, if one of :data:`DURATIONS`, else None.
+
+    Takes the button payloads ("30 minutes", "7-minute briefing") and what people type: "7",
+    "seven minute briefing", "half an hour", "45 mins", "forty-five", "an hour". With
+    ``need_unit`` a bare number is not enough ("start a group session for the 7 of us").
+    """
+    lowered = re.sub(r"[-\u2010-\u2015]", " ", text.lower())
+    lowered = re.sub(r"\s+", " ", lowered)
+    if need_unit and not _UNIT.search(lowered):
+        return None
+    found: int | None = None
+    if _THREE_QUARTERS.search(lowered):
+        found = 45
+    elif _HALF_HOUR.search(lowered):
+        found = 30
+    elif _HOUR.search(lowered):
+        found = None if _LONGER.search(lowered) else 60
+    else:
+        found = _number_in(lowered)
+    return found if found in DURATIONS else None
+
+
+def _number_in(lowered: str) -> int | None:
+    match = _NUMBER.search(lowered)
+    if match:
+        return int(match.group(1))
+    for word, minutes in _DURATION_WORDS.items():
+        if re.search(rf"\b{word}\b", lowered):
+            return minutes
+    return None
+
+
+# --- team codes --------------------------------------------------------------------------------
+
+_TEAM_CODE_REQUEST = re.compile(
+    r"^\s*(?:(?:please\s+)?(?:set\s+|use\s+)?(?:the\s+|our\s+|my\s+)?)team\s+code\b"
+    r"(?:\s+(?:is|to|=)\b)?[\s:=]*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TEAM_CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,14}[A-Za-z0-9])?")
+
+
+@dataclass(frozen=True)
+class TeamCodeRequest:
+    """The lead said "team code ...": the code, upper-cased, or None when it is not a valid one."""
+
+    code: str | None
+
+
+def read_team_code(text: str) -> TeamCodeRequest | None:
+    """A "team code ABC12" message (None when the message is not one).
+
+    A team code is 2 to 16 letters, digits or hyphens (not starting or ending with a hyphen),
+    stored upper-cased; anything else, including a placeholder the door put in, is refused.
+    """
+    match = _TEAM_CODE_REQUEST.match(text)
+    if match is None:
+        return None
+    rest = match.group("rest").strip().strip(_PUNCTUATION + "\"'")
+    if len(rest) >= 2 and _TEAM_CODE.fullmatch(rest):
+        return TeamCodeRequest(rest.upper())
+    return TeamCodeRequest(None)
+
+
+def valid_team_code(code: str) -> str | None:
+    """``code`` upper-cased if it is a valid team code, else None (for a default from Teams)."""
+    stripped = code.strip()
+    return stripped.upper() if len(stripped) >= 2 and _TEAM_CODE.fullmatch(stripped) else None
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+#: Most people one agency can be counted as (a typo like "40 police" is still taken as said).
+MAX_COUNT = 999
+
+_COUNT_WORDS = {
+    "no": 0,
+    "zero": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+}
+_COUNT = re.compile(
+    r"(?<![\w])(?:x\s*)?(\d{1,3}|" + "|".join(_COUNT_WORDS) + r")(?![\w])", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Count:
+    start: int
+    end: int
+    value: int
+
+
+def _counts(text: str) -> list[_Count]:
+    found = []
+    for match in _COUNT.finditer(text):
+        token = match.group(1).lower()
+        value = int(token) if token.isdigit() else _COUNT_WORDS[token]
+        found.append(_Count(match.start(), match.end(), value))
+    return found
+
+
+def _separated(text: str, start: int, end: int) -> bool:
+    """Whether a comma, semicolon, "and" or a new line lies between two places in the text."""
+    return re.search(r"[,;\n]|\band\b|\bplus\b", text[start:end]) is not None
+
+
+def parse_attendance(text: str) -> dict[str, int]:
+    """Counts per agency from "4 social care, 2 police, a health visitor" (agency -> count).
+
+    Each agency word takes the number just before it ("2 police"), or else the one just after
+    it ("police 2", "police x2") in the same part of the list; an agency with no number is one
+    person ("health visitor"). "no police" or "0 police" is zero: the agency is named with
+    nothing, so a correction can remove it. Empty when the text names no agency.
+    """
+    named = agencies.mentions(text)
+    numbers = [c for c in _counts(text) if not any(m.start <= c.start < m.end for m in named)]
+    used: set[int] = set()
+    totals: dict[str, int] = {}
+    for index, mention in enumerate(named):
+        previous_end = named[index - 1].end if index else 0
+        next_start = named[index + 1].start if index + 1 < len(named) else len(text)
+        before = [
+            n
+            for n in numbers
+            if previous_end <= n.start and n.end <= mention.start and id(n) not in used
+        ]
+        after = [
+            n
+            for n in numbers
+            if mention.end <= n.start and n.end <= next_start and id(n) not in used
+        ]
+        before = [n for n in before if not _separated(text, n.end, mention.start)]
+        after = [n for n in after if not _separated(text, mention.end, n.start)]
+        chosen = before[-1] if before else (after[0] if after else None)
+        if chosen is not None:
+            used.add(id(chosen))
+        value = chosen.value if chosen is not None else 1
+        totals[mention.agency] = min(MAX_COUNT, totals.get(mention.agency, 0) + value)
+    return totals

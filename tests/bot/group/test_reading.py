@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.group.reading import (
+    Command,
+    TeamCodeRequest,
+    parse_attendance,
+    parse_duration,
+    read_command,
+    read_team_code,
+    valid_team_code,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("7-minute briefing", 7),
+        ("7 minute briefing", 7),
+        ("seven minute briefing", 7),
+        ("the 7 min one", 7),
+        ("7", 7),
+        ("30 minutes", 30),
+        ("30", 30),
+        ("thirty", 30),
+        ("half an hour", 30),
+        ("we've got about half an hour", 30),
+        ("45 mins", 45),
+        ("forty-five", 45),
+        ("forty five minutes", 45),
+        ("three quarters of an hour", 45),
+        ("60 minutes", 60),
+        ("an hour", 60),
+        ("1 hour", 60),
+        ("one hour", 60),
+        ("a full hour", 60),
+        ("sixty", 60),
+        ("20 minutes", None),
+        ("90 minutes", None),
+        ("an hour and a half", None),
+        ("two hours", None),
+        ("not sure", None),
+        ("", None),
+    ],
+)
+def test_parse_duration(typed: str, minutes: int | None) -> None:
+    assert parse_duration(typed) == minutes
+
+
+def test_a_duration_when_starting_needs_a_unit() -> None:
+    assert parse_duration("start a group session for the 7 of us", need_unit=True) is None
+    assert parse_duration("start a 30 minute group session", need_unit=True) == 30
+    assert parse_duration("start a group 7-minute briefing", need_unit=True) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "command"),
+    [
+        ("next", "next_point", Command.NEXT),
+        ("next", "", Command.NEXT),
+        ("/next_point", "next_point", Command.NEXT),
+        ("/previous_point", "", Command.BACK),
+        ("/finish_group_session", "finish_group_session", Command.FINISH),
+        ("let's go on to the next one", "next_point", None),  # six words: a note
+        ("on to the next", "next_point", Command.NEXT),
+        ("back please", "previous_point", Command.BACK),
+        ("skip", "", Command.SKIP),
+        ("repeat that", "", Command.REPEAT),
+        ("Finish.", "", Command.FINISH),
+        ("how long?", "", Command.HOW_LONG),
+        ("how are we doing for time", "", Command.HOW_LONG),
+        ("how many have joined?", "group_status", Command.STATUS),
+        ("pause", "", Command.PAUSE),
+        ("yes", "affirm", Command.YES),
+        ("No more actions", "", Command.NO),
+        ("we rarely ask how long the partner has lived there", "", None),
+        # The limit cuts both ways: five words the classifier calls next_point are a command.
+        ("Partners rarely checked before closure", "next_point", Command.NEXT),
+        ("Partners are rarely checked before closing cases", "next_point", None),
+        ("a note", "", None),
+    ],
+)
+def test_read_command(text: str, intent: str, command: Command | None) -> None:
+    assert read_command(text, intent) is command
+
+
+def test_an_answer_is_a_command_only_by_payload_or_phrase_when_intents_are_limited() -> None:
+    assert read_command("next supervision", "next_point", intents=frozenset()) is None
+    assert read_command("end of January", "stop_discussion", intents=frozenset()) is None
+    assert read_command("/finish_group_session", "", intents=frozenset()) is Command.FINISH
+    assert read_command("no more actions", "", intents=frozenset()) is Command.NO
+    none_agreed = read_command("we did not agree any", "deny", intents=frozenset({Command.NO}))
+    assert none_agreed is Command.NO
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("team code ABC12", TeamCodeRequest("ABC12")),
+        ("Team code: cp-east.", TeamCodeRequest("CP-EAST")),
+        ("our team code is FS2", TeamCodeRequest("FS2")),
+        ("set the team code to 'csc-north'", TeamCodeRequest("CSC-NORTH")),
+        ("team code [REFERENCE 1]", TeamCodeRequest(None)),
+        ("team code x", TeamCodeRequest(None)),
+        ("team code a-very-long-team-code-indeed", TeamCodeRequest(None)),
+        ("team code -AB", TeamCodeRequest(None)),
+        ("team code two words", TeamCodeRequest(None)),
+        ("we should agree a team code for referrals", None),
+        ("the team coded it wrongly", None),
+    ],
+)
+def test_read_team_code(typed: str, expected: TeamCodeRequest | None) -> None:
+    assert read_team_code(typed) == expected
+
+
+def test_a_default_team_code_is_validated() -> None:
+    assert valid_team_code(" cp-east ") == "CP-EAST"
+    assert valid_team_code("C") is None
+    assert valid_team_code("no spaces allowed") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "counts"),
+    [
+        (
+            "4 social care, 2 police, a health visitor",
+            {"childrens_social_care": 4, "police": 2, "health": 1},
+        ),
+        ("police 2, social care 4", {"police": 2, "childrens_social_care": 4}),
+        ("police x2, health x 3", {"police": 2, "health": 3}),
+        ("Children’s Social Care: 3; Police: 1", {"childrens_social_care": 3, "police": 1}),
+        ("two teachers and a school nurse", {"education": 2, "health": 1}),
+        ("3 social workers and a social work manager", {"childrens_social_care": 4}),
+        ("4 from social care", {"childrens_social_care": 4}),
+        (
+            "12 people: 5 social care, 4 health, 3 education",
+            {"childrens_social_care": 5, "health": 4, "education": 3},
+        ),
+        ("early help 2\nvoluntary sector 1", {"early_help": 2, "voluntary_sector": 1}),
+        ("a probation officer and two others", {"other": 3}),
+        ("no police", {"police": 0}),
+        ("0 health", {"health": 0}),
+        ("everyone came", {}),
+        ("7", {}),
+    ],
+)
+def test_parse_attendance(typed: str, counts: dict[str, int]) -> None:
+    assert parse_attendance(typed) == counts
+
+
+def test_attendance_counts_are_capped() -> None:
+    assert parse_attendance("999 police and 5 police") == {"police": 999}
