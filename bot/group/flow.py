@@ -19,6 +19,7 @@ reads as a live concern, even if it reached here (the rules answer those first).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -137,6 +138,10 @@ class Reply:
     (utter_urgent_concern) before these messages, which add the partnership's numbers."""
     minutes: str | None = None
     """The public id of the minutes just filed (for the download links), else None."""
+    refused: bool = False
+    """The message was not the lead's and changed nothing: keep the conversation's slots as
+    they are (session, role and listening above are the lead's, for a conversation that is
+    the lead's own; in a Teams group every member writes in it)."""
 
 
 @dataclass
@@ -254,8 +259,14 @@ class GroupFlow:
             ]
             return self._member(row, said)
 
-    def resume(self, session: str | None, turn: Turn) -> Reply:
-        """Carry on after a pause or restart: the lead sees the stage, a member the point."""
+    def resume(
+        self, session: str | None, turn: Turn, *, conversation_role: str | None = None
+    ) -> Reply:
+        """Carry on after a pause or restart: the lead sees the stage, a member the point.
+
+        ``conversation_role`` is this conversation's role slot, if known: in the lead's
+        conversation ("lead") anyone else is refused, even a member who joined elsewhere.
+        """
         with transaction(self._factory) as db:
             self._expire(db, turn)
             row, gone = _live(db, session)
@@ -265,11 +276,7 @@ class GroupFlow:
                 service.touch(row, turn.now)
                 ctx = _Ctx(db, row, turn, Command.RESUME)
                 return self._lead(row, [render("group_resumed"), *self._prompt(ctx)])
-            if turn.member and service.is_member(
-                session=db,
-                row=row,
-                member_key=member_key(row.public_id, turn.member, secret=self._secret),
-            ):
+            if conversation_role != LEAD and self._joined(db, row, turn.member):
                 return self._member(row, [render("group_joined_again")])
             return self._refuse(row, turn, Command.RESUME)
 
@@ -287,19 +294,22 @@ class GroupFlow:
 
     # --- who is who ---------------------------------------------------------------------------
 
+    def _joined(self, db: Session, row: GroupSession, member: str) -> bool:
+        key = member_key(row.public_id, member, secret=self._secret)
+        return bool(member) and service.is_member(session=db, row=row, member_key=key)
+
     def _is_lead(self, row: GroupSession, member: str) -> bool:
         return bool(member) and row.lead_key == lead_key(row.public_id, member, secret=self._secret)
 
     def _refuse(self, row: GroupSession, turn: Turn, command: Command | None) -> Reply:
-        """Someone other than the lead, in the lead's conversation: nothing changes or is kept.
+        """Someone other than the lead: nothing changes or is kept (``refused``: keep the slots).
 
-        The slots stay the lead's (same session, role lead, still listening). A live concern is
-        still answered as one.
+        A live concern is still answered as one.
         """
         if command is None and _is_concern(turn.text):
-            return self._concern_reply(row)
+            return dataclasses.replace(self._concern_reply(row), refused=True)
         key = "group_join_in_own_chat" if command is Command.JOIN else "group_lead_only"
-        return self._lead(row, [render(key)])
+        return dataclasses.replace(self._lead(row, [render(key)]), refused=True)
 
     def _expire(self, db: Session, turn: Turn) -> None:
         expired = service.expire_idle(

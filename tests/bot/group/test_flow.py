@@ -117,11 +117,20 @@ class Driver:
         )
         return self.keep(self.flow().join(turn))
 
-    def resume(self, member: str = LEAD, session: str | None = None, **kwargs: object) -> Reply:
+    def resume(
+        self,
+        member: str = LEAD,
+        session: str | None = None,
+        conversation_role: str | None = None,
+        **kwargs: object,
+    ) -> Reply:
         turn = self.turn(
             "resume the group session", intent="resume_group_session", member=member, **kwargs
         )  # type: ignore[arg-type]
-        return self.keep(self.flow().resume(session or self.session, turn))
+        flow = self.flow()
+        return self.keep(
+            flow.resume(session or self.session, turn, conversation_role=conversation_role)
+        )
 
     def status(self, member: str = LEAD) -> Reply:
         turn = self.turn("how many have joined?", intent="group_status", member=member)
@@ -381,6 +390,7 @@ def test_a_members_next_is_refused_politely_and_changes_nothing(driver: Driver) 
 
     for reply in (nxt, note, finish):
         assert text_of(reply) == [render("group_lead_only").text]
+        assert reply.refused  # the action keeps the conversation's slots as they are
         assert (reply.session, reply.role, reply.listening) == (driver.session, "lead", True)
     after = driver.row()
     assert (after.point_number, after.stage) == (1, "points")
@@ -577,7 +587,7 @@ def test_a_members_concern_in_the_group_chat_gets_the_urgent_answer(driver: Driv
 
     reply = driver.say(URGENT, member=MEMBER)
 
-    assert reply.urgent and driver.count(GroupNote) == 0
+    assert reply.urgent and reply.refused and driver.count(GroupNote) == 0
 
 
 # --- attendance --------------------------------------------------------------------------------
@@ -799,6 +809,7 @@ def test_resume_after_every_process_restarts(
     finally:
         engine.dispose()
 
+    assert not lead.refused and not member.refused and stranger.refused
     assert lead.messages[1] == views.point_message(
         pack, pack.discussion_points[1], make_plan(30, 4)
     )
@@ -806,6 +817,24 @@ def test_resume_after_every_process_restarts(
     assert member.role == "member" and member.messages[0] == render("group_joined_again")
     assert text_of(stranger) == [render("group_lead_only").text]
     assert text_of(note)[0].startswith("Noted — 1 note on point 2")
+
+
+def test_a_member_resuming_in_the_leads_conversation_is_refused(driver: Driver) -> None:
+    driver.plan()
+    driver.join()
+
+    reply = driver.resume(MEMBER, conversation_role="lead")
+
+    assert text_of(reply) == [render("group_lead_only").text] and reply.refused
+
+
+def test_a_members_status_question_is_refused_without_touching_slots(driver: Driver) -> None:
+    driver.plan()
+    driver.join()
+
+    reply = driver.status(MEMBER)
+
+    assert reply.refused and text_of(reply) == [render("group_lead_only").text]
 
 
 def test_resume_with_nothing_to_resume(driver: Driver) -> None:

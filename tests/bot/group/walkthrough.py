@@ -96,6 +96,8 @@ def run(factory: sessionmaker, pack: Pack, settings: Settings) -> Walkthrough:
                 out.lines.append(f"           [{titles}]")
         state = f"session={'set' if reply.session else 'none'} role={reply.role}"
         state += f" listening={reply.listening} point={reply.point_number}"
+        if reply.refused:
+            state += " refused=True: the conversation's slots stay as they were"
         if reply.urgent:
             state += " urgent=True: the action says utter_urgent_concern (999 / SPoA) first"
         if reply.minutes:
