@@ -32,6 +32,7 @@ from bot.anonymise import placeholder_only
 from bot.content.messages import Message, render
 from bot.content.schema import DiscussionPoint, Pack
 from bot.group import service, views
+from bot.group.documents import summary_message
 from bot.group.keys import (
     ALL_JOINERS_KEY,
     join_attempt_key,
@@ -41,6 +42,7 @@ from bot.group.keys import (
     new_join_code,
     new_public_id,
 )
+from bot.group.links import download_links
 from bot.group.minutes import AgreedAction
 from bot.group.plan import Plan, make_plan
 from bot.group.reading import (
@@ -137,7 +139,8 @@ class Reply:
     """A live concern was typed and nothing was noted: say the static 999 / SPoA answer
     (utter_urgent_concern) before these messages, which add the partnership's numbers."""
     minutes: str | None = None
-    """The public id of the minutes just filed (for the download links), else None."""
+    """The public id of the minutes just filed (the summary already carries their signed
+    download links), else None."""
     refused: bool = False
     """The message was not the lead's and changed nothing: keep the conversation's slots as
     they are (session, role and listening above are the lead's, for a conversation that is
@@ -407,28 +410,31 @@ class GroupFlow:
         return self._lead(ctx.row, [render("group_team_code_set", team_code=code)])
 
     def _status(self, ctx: _Ctx) -> Reply:
+        """How many joined (never who) and, once planned, the time used."""
         joined = service.member_count(session=ctx.db, row=ctx.row)
-        return self._lead(ctx.row, [render("group_status", joined=str(joined))])
+        said = [render("group_status", joined=str(joined))]
+        if ctx.row.planned_minutes is not None:
+            said.append(self._time_used(ctx))
+        return self._lead(ctx.row, said)
 
     def _how_long(self, ctx: _Ctx) -> Reply:
+        if ctx.row.planned_minutes is None:
+            return self._lead(ctx.row, [self._ask_duration()])
+        return self._lead(ctx.row, [self._time_used(ctx)])
+
+    def _time_used(self, ctx: _Ctx) -> Message:
         row = ctx.row
-        if row.planned_minutes is None:
-            return self._lead(row, [self._ask_duration()])
-        elapsed = _minutes_since(row.started_at, ctx.turn.now)
+        elapsed = views.elapsed_text(_minutes_since(row.started_at, ctx.turn.now))
         total = views.minutes_text(row.planned_minutes)
         if row.stage != "points" or row.point_started_at is None:
-            said = render(
-                "group_how_long_overall", elapsed=views.minutes_text(elapsed), total=total
-            )
-            return self._lead(row, [said])
-        said = render(
+            return render("group_how_long_overall", elapsed=elapsed, total=total)
+        return render(
             "group_how_long",
-            elapsed=views.minutes_text(elapsed),
+            elapsed=elapsed,
             total=total,
-            point_elapsed=views.minutes_text(_minutes_since(row.point_started_at, ctx.turn.now)),
+            point_elapsed=views.elapsed_text(_minutes_since(row.point_started_at, ctx.turn.now)),
             point_planned=views.minutes_text(self._plan(row).point_minutes(row.point_number)),
         )
-        return self._lead(row, [said])
 
     # --- duration -----------------------------------------------------------------------------
 
@@ -621,7 +627,7 @@ class GroupFlow:
     # --- close --------------------------------------------------------------------------------
 
     def _close(self, ctx: _Ctx) -> Reply:
-        """Build and file the minutes, end the session, show the summary and the receipt."""
+        """File the minutes, end the session; the summary with download links, and the receipt."""
         row, db = ctx.row, ctx.db
         facts = service.SessionFacts(
             pack=self._pack,
@@ -644,8 +650,9 @@ class GroupFlow:
             today=service.utc_naive(ctx.turn.now).date(),
         )
         service.end_session(session=db, row=row, status=service.CLOSED)
+        links = download_links(self._settings, stored.public_id, now=ctx.turn.now)
         messages = (
-            views.minutes_summary_message(minutes),
+            summary_message(minutes, links),
             render("group_minutes_saved", receipt_code=receipt_placeholder(stored.token)),
         )
         return Reply(messages, None, None, False, None, minutes=stored.public_id)

@@ -12,28 +12,19 @@ from bot.briefing.views import link_lines
 from bot.content.messages import Message, render
 from bot.content.schema import DiscussionPoint, KeyLearning, Pack
 from bot.discussion.views import point_view
-from bot.group.minutes import AgreedAction, Minutes, PointMinutes
+from bot.group.outline import agency_label, duration
 from bot.group.plan import Plan
 from bot.storage.models import AGENCIES
-
-_AGENCY_MESSAGES = {
-    "police": "group_agency_police",
-    "health": "group_agency_health",
-    "childrens_social_care": "group_agency_childrens_social_care",
-    "education": "group_agency_education",
-    "early_help": "group_agency_early_help",
-    "voluntary_sector": "group_agency_voluntary_sector",
-    "other": "group_agency_other",
-}
 
 
 def minutes_text(minutes: int) -> str:
     """A number of minutes in words: 1 minute, 5 minutes, or a quick word for under a minute."""
-    if minutes <= 0:
-        return render("group_minutes_quick").text
-    if minutes == 1:
-        return render("group_minutes_one").text
-    return render("group_minutes_many", count=str(minutes)).text
+    return render("group_minutes_quick").text if minutes <= 0 else duration(minutes)
+
+
+def elapsed_text(minutes: int) -> str:
+    """Time that has passed: 0 minutes, 1 minute, 5 minutes."""
+    return duration(minutes)
 
 
 def hours_text(minutes: int) -> str:
@@ -97,9 +88,7 @@ def attendance_text(counts: Mapping[str, int]) -> str:
     """Counts as "4 children's social care, 2 police", in the order of AGENCIES."""
     parts = [
         render(
-            "group_attendance_count",
-            count=str(counts[agency]),
-            agency=render(_AGENCY_MESSAGES[agency]).text,
+            "minutes_summary_agency", agency=agency_label(agency), count=str(counts[agency])
         ).text
         for agency in AGENCIES
         if counts.get(agency)
@@ -129,50 +118,3 @@ def member_point_messages(pack: Pack, point_number: int | None, stage: str) -> l
         render("group_member_point", point_number=str(point.number), point_total=str(total)),
         render("discussion_point", **point_view(pack, point)),
     ]
-
-
-def _point_block(point: PointMinutes) -> str:
-    if not point.covered:
-        lines = render("group_minutes_not_discussed").text
-    elif not point.notes:
-        lines = render("group_minutes_no_notes").text
-    else:
-        lines = "\n".join(render("group_minutes_note", note=note).text for note in point.notes)
-    return render(
-        "group_minutes_point", number=str(point.number), question=point.question, notes=lines
-    ).text
-
-
-def _action_line(number: int, action: AgreedAction) -> str:
-    return render(
-        "group_minutes_action",
-        number=str(number),
-        what=action.what.rstrip(". "),
-        owner=action.owner_role,
-        by_when=action.by_when,
-        measure=action.measure,
-    ).text
-
-
-def minutes_summary_message(minutes: Minutes) -> Message:
-    """The minutes as a chat message: the same facts the downloads show."""
-    if minutes.actions:
-        actions = "\n".join(
-            _action_line(number, action) for number, action in enumerate(minutes.actions, start=1)
-        )
-    else:
-        actions = render("group_minutes_no_actions").text
-    counts = {item.agency: item.count for item in minutes.attendance}
-    return render(
-        "group_minutes_summary",
-        briefing_title=minutes.briefing_title,
-        pack_version=minutes.pack_version,
-        iso_week=minutes.iso_week,
-        team_code=minutes.team_code or render("group_minutes_no_team_code").text,
-        duration=minutes_text(minutes.duration_minutes),
-        planned=minutes_text(minutes.planned_minutes),
-        attendance=attendance_text(counts),
-        joined=str(minutes.joined_count),
-        points="\n\n".join(_point_block(point) for point in minutes.points),
-        actions=actions,
-    )

@@ -37,26 +37,18 @@ Clock = Callable[[], datetime]
 TEXT = "text/plain; charset=utf-8"
 
 
-def load_minutes_stub(session: Any, public_id: str) -> Minutes | None:
-    """STUB, to be replaced by ``bot.group.service.load_minutes(session, public_id)``.
-
-    The group service (issue 12, the session itself) stores the minutes with their random
-    ``public_id``; until it is merged there are no stored minutes, so every link finds none.
-    """
-    return None
-
-
 def default_loader(settings: Settings) -> MinutesLoader:
     """Minutes from the reflections database (Settings.reflections_url), connected on first use."""
     factory: list[Any] = []
 
     def load(public_id: str) -> Minutes | None:
+        from bot.group.service import load_minutes
         from bot.storage.session import make_engine, make_session_factory, transaction
 
         if not factory:
             factory.append(make_session_factory(make_engine(settings.reflections_url)))
         with transaction(factory[0]) as session:
-            return load_minutes_stub(session, public_id)
+            return load_minutes(session, public_id)
 
     return load
 

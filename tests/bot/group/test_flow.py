@@ -14,8 +14,10 @@ from sqlalchemy.orm import sessionmaker
 from bot.content.messages import render
 from bot.content.schema import Pack
 from bot.group import views
+from bot.group.documents import summary_message
 from bot.group.flow import GroupFlow, Reply, Turn
 from bot.group.keys import join_hash
+from bot.group.links import download_links
 from bot.group.minutes import Minutes
 from bot.group.plan import make_plan
 from bot.group.service import load_minutes
@@ -297,7 +299,7 @@ def test_a_member_joins_once_and_is_told_where_the_group_is(driver: Driver, pack
         assert reply.messages[-1].text.startswith("**Point 1 of 4**")
         assert "/add_reflection" in [b["payload"] for b in reply.messages[-1].buttons]
     assert driver.count(GroupMember) == 1
-    assert text_of(driver.status()) == [render("group_status", joined="1").text]
+    assert text_of(driver.status())[0] == render("group_status", joined="1").text
 
 
 def test_the_lead_sees_how_many_joined_never_who(driver: Driver) -> None:
@@ -305,7 +307,17 @@ def test_the_lead_sees_how_many_joined_never_who(driver: Driver) -> None:
     driver.join(MEMBER)
     driver.join(OTHER)
 
-    assert text_of(driver.status()) == [render("group_status", joined="2").text]
+    status = driver.status()
+    assert text_of(status) == [
+        render("group_status", joined="2").text,
+        render(
+            "group_how_long",
+            elapsed="0 minutes",
+            total="30 minutes",
+            point_elapsed="0 minutes",
+            point_planned="5 minutes",
+        ).text,
+    ]
     with transaction(driver.factory) as db:
         keys = db.execute(select(GroupMember.member_key)).scalars().all()
     assert all(MEMBER not in key and OTHER not in key and len(key) == 64 for key in keys)
@@ -693,7 +705,9 @@ def test_minutes_with_actions(driver: Driver, pack: Pack) -> None:
     minutes = driver.minutes(reply)
 
     assert (reply.session, reply.role, reply.listening) == (None, None, False)
-    assert reply.messages[0] == views.minutes_summary_message(minutes)
+    links = download_links(driver.settings, reply.minutes or "", now=START + timedelta(minutes=18))
+    assert reply.messages[0] == summary_message(minutes, links)
+    assert links.pdf in reply.messages[0].text
     assert minutes.iso_week == "2026-W50" and minutes.team_code == "CP-EAST"
     assert (minutes.planned_minutes, minutes.duration_minutes) == (30, 18)
     assert {a.agency: a.count for a in minutes.attendance} == {
@@ -724,8 +738,8 @@ def test_minutes_without_actions_say_so(driver: Driver) -> None:
     minutes = driver.minutes(reply)
 
     assert minutes.actions == ()
-    assert render("group_minutes_no_actions").text in reply.messages[0].text
-    assert "Team code: " + render("group_minutes_no_team_code").text in reply.messages[0].text
+    assert render("minutes_summary_no_actions").text in reply.messages[0].text
+    assert render("minutes_team_not_given").text in reply.messages[0].text
 
 
 def test_no_actions_typed_is_understood(driver: Driver) -> None:

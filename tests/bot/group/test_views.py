@@ -3,7 +3,6 @@ from __future__ import annotations
 from bot.content.messages import render
 from bot.content.schema import Pack
 from bot.group import views
-from bot.group.minutes import AgreedAction, AttendanceCount, Minutes, PointMinutes
 from bot.group.plan import make_plan
 
 
@@ -11,6 +10,7 @@ def test_minutes_text() -> None:
     assert views.minutes_text(0) == "a quick word"
     assert views.minutes_text(1) == "1 minute"
     assert views.minutes_text(5) == "5 minutes"
+    assert views.elapsed_text(0) == "0 minutes"
     assert views.hours_text(240) == "4 hours"
     assert views.hours_text(60) == "1 hour"
     assert views.hours_text(90) == "90 minutes"
@@ -52,50 +52,8 @@ def test_a_learning_line_is_its_title_and_first_sentence(pack: Pack) -> None:
 def test_attendance_in_agency_order_with_labels() -> None:
     text = views.attendance_text({"health": 1, "childrens_social_care": 4, "police": 0})
 
-    assert text == "1 health, 4 children's social care"
+    assert text == "Health 1, Children's Social Care 4"
     assert views.attendance_text({}) == render("group_attendance_none").text
-
-
-def _minutes(actions: tuple[AgreedAction, ...]) -> Minutes:
-    point = PointMinutes(
-        1, "p1", "Question one?", ("L",), (("T", "https://x"),), 5, ("a note",), ()
-    )
-    skipped = PointMinutes(2, "p2", "Question two?", (), (), 5, (), (), covered=False)
-    quiet = PointMinutes(3, "p3", "Question three?", (), (), 5, (), ())
-    return Minutes(
-        "Briefing",
-        "Partnership",
-        "pack",
-        "1.0.0",
-        "2026-W50",
-        None,
-        30,
-        29,
-        (AttendanceCount("police", 2),),
-        3,
-        (point, skipped, quiet),
-        actions,
-    )
-
-
-def test_the_chat_summary_of_minutes_with_and_without_actions() -> None:
-    action = AgreedAction("Check partners.", "team manager", "end of January", "An audit")
-
-    with_actions = views.minutes_summary_message(_minutes((action,))).text
-    without = views.minutes_summary_message(_minutes(())).text
-
-    assert "Week 2026-W50. Team code: not given. 29 minutes (planned 30 minutes)." in with_actions
-    assert "Attendance: 2 police. 3 joined with the code." in with_actions
-    assert "**Point 1.** Question one?\n- a note" in with_actions
-    assert (
-        "**Point 2.** Question two?\n" + render("group_minutes_not_discussed").text in with_actions
-    )
-    assert "**Point 3.** Question three?\n" + render("group_minutes_no_notes").text in with_actions
-    assert (
-        "1. Check partners (owner: team manager; by end of January). How we will know: An audit"
-        in with_actions
-    )
-    assert without.endswith(render("group_minutes_no_actions").text)
 
 
 def test_a_member_hears_where_the_group_is(pack: Pack) -> None:

@@ -58,15 +58,22 @@ class Walkthrough:
 
 @contextmanager
 def counted_tokens() -> Iterator[None]:
-    """Receipt tokens 000...001, 000...002, ... so join and receipt codes repeat run to run."""
-    counter = itertools.count(1)
+    """Receipt tokens and public ids from counters, so the codes and download links (and so
+    the transcript) are the same on every run."""
+    tokens = itertools.count(1)
+    ids = itertools.count(1)
 
     def token() -> str:
-        return f"{next(counter):024x}"
+        return f"{next(tokens):024x}"
+
+    def public_id() -> str:
+        return f"walkthrough-{next(ids):010d}"
 
     with (
         mock.patch("bot.group.keys.new_receipt_token", token),
         mock.patch("bot.group.service.new_receipt_token", token),
+        mock.patch("bot.group.flow.new_public_id", public_id),
+        mock.patch("bot.group.service.new_public_id", public_id),
     ):
         yield
 

@@ -21,9 +21,12 @@ from bench.minutes_bench import realistic_minutes
 from bot.content.messages import render
 from bot.group.links import ROUTE_PREFIX, sign
 from bot.group.minutes import Minutes
+from bot.group.service import store_minutes
 from bot.settings.config import Settings
+from bot.storage.migrate import upgrade
+from bot.storage.session import make_engine, make_session_factory, transaction
 from bot.web.app import create_app
-from bot.web.minutes import default_loader, load_minutes_stub
+from bot.web.minutes import default_loader
 from tests.asgi import AsgiReply, asgi_request
 from tests.settings import TEST_SECRET, make_settings
 
@@ -242,15 +245,30 @@ async def test_only_get(serve: Any, store: FakeStore) -> None:
     assert (await get(_link("pdf"), method="POST")).status == 405
 
 
-async def test_the_default_loader_opens_the_database_and_finds_nothing_yet(
-    serve: Any, tmp_path: Path
+async def test_the_default_loader_reads_the_minutes_the_group_service_filed(
+    serve: Any, tmp_path: Path, minutes: Minutes
 ) -> None:
     settings = make_settings(var_dir=tmp_path / "var")
+    upgrade(settings.reflections_url)
+    engine = make_engine(settings.reflections_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            stored = store_minutes(
+                session=session,
+                minutes=minutes,
+                group_ref=None,
+                secret=settings.secret,
+                today=NOW.date(),
+            )
+    finally:
+        engine.dispose()
     get = await serve(None, settings=settings)
 
-    reply = await get(_link("pdf"))
+    missing = await get(_link("pdf"))
+    found = await get(_link("md", ref=stored.public_id))
 
-    assert reply.status == 404
-    assert reply.text == render("minutes_gone").text
+    assert missing.status == 404
+    assert missing.text == render("minutes_gone").text
+    assert found.status == 200
     assert default_loader(settings)(REF) is None
-    assert load_minutes_stub(None, REF) is None
+    assert default_loader(settings)(stored.public_id) == minutes
