@@ -4,6 +4,7 @@ Thin: each reads the message and the two group slots, calls :class:`bot.group.fl
 once, says its messages and returns its slots. The session itself lives in the database.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -58,73 +59,96 @@ def reply_slots(reply: flow.Reply) -> dict[str, Any]:
     return slots
 
 
+def reply_events(reply: flow.Reply) -> Events:
+    """The events a reply sets; none when it was refused (the slots are the conversation's)."""
+    if reply.refused:
+        return []
+    return [SlotSet(slot, value) for slot, value in reply_slots(reply).items()]
+
+
 def say(dispatcher: CollectingDispatcher, reply: flow.Reply) -> None:
-    """Send the reply's messages in order."""
+    """Send the reply's messages in order; a live concern first gets the static 999 answer."""
+    if reply.urgent:
+        dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
     for message in reply.messages:
         dispatcher.utter_message(**message.as_kwargs())
 
 
-def _not_saved(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    """The database failed: say so plainly, keep the slots as they were, stop nothing."""
-    dispatcher.utter_message(**render("group_not_saved").as_kwargs())
-    return [SlotSet(names.SLOT_GROUP_LISTENING, bool(tracker.get_slot(names.SLOT_GROUP_SESSION)))]
+def run_group(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    call: Callable[[flow.GroupFlow, flow.Turn], flow.Reply],
+) -> Events:
+    """One GroupFlow call on the latest message: say its reply, return its slots.
+
+    The database failing is said plainly; the conversation's slots stay as they were.
+    """
+    try:
+        reply = call(group_flow(), read_turn(tracker))
+    except SQLAlchemyError:
+        dispatcher.utter_message(**render("group_not_saved").as_kwargs())
+        listening = bool(tracker.get_slot(names.SLOT_GROUP_LISTENING))
+        return [SlotSet(names.SLOT_GROUP_LISTENING, listening)]
+    say(dispatcher, reply)
+    return reply_events(reply)
 
 
-class _GroupAction(Action):
-    """Run one GroupFlow call on the latest message and set the slots its reply says."""
-
-    def call(self, tracker: Tracker, turn: flow.Turn) -> flow.Reply:
-        raise NotImplementedError
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> Events:
-        try:
-            reply = self.call(tracker, read_turn(tracker))
-        except SQLAlchemyError:
-            return _not_saved(dispatcher, tracker)
-        say(dispatcher, reply)
-        return [SlotSet(slot, value) for slot, value in reply_slots(reply).items()]
-
-
-class ActionStartGroup(_GroupAction):
+class ActionStartGroup(Action):
     """A lead starts a group session: the time they have, then the plan, code and first point."""
 
     def name(self) -> str:
         return "action_start_group"
 
-    def call(self, tracker: Tracker, turn: flow.Turn) -> flow.Reply:
-        return group_flow().start(turn)
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        events = run_group(dispatcher, tracker, lambda group, turn: group.start(turn))
+        # The rules branch on group_listening, so a refused start still says it is not.
+        return events or [SlotSet(names.SLOT_GROUP_LISTENING, False)]
 
 
-class ActionResumeGroup(_GroupAction):
+class ActionResumeGroup(Action):
     """The lead carries on the session this conversation started, where it was."""
 
     def name(self) -> str:
         return "action_resume_group"
 
-    def call(self, tracker: Tracker, turn: flow.Turn) -> flow.Reply:
-        return group_flow().resume(tracker.get_slot(names.SLOT_GROUP_SESSION), turn)
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        session = tracker.get_slot(names.SLOT_GROUP_SESSION)
+        role = tracker.get_slot(names.SLOT_GROUP_ROLE)
+        events = run_group(
+            dispatcher,
+            tracker,
+            lambda group, turn: group.resume(session, turn, conversation_role=role),
+        )
+        return events or [SlotSet(names.SLOT_GROUP_LISTENING, False)]
 
 
-class ActionJoinGroup(_GroupAction):
+class ActionJoinGroup(Action):
     """A member joins a session with its code, from their own chat or the widget."""
 
     def name(self) -> str:
         return "action_join_group"
 
-    def call(self, tracker: Tracker, turn: flow.Turn) -> flow.Reply:
-        return group_flow().join(turn)
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        return run_group(dispatcher, tracker, lambda group, turn: group.join(turn))
 
 
-class ActionGroupStatus(_GroupAction):
+class ActionGroupStatus(Action):
     """How the session stands (how many joined, time, point), or that there is none."""
 
     def name(self) -> str:
         return "action_group_status"
 
-    def call(self, tracker: Tracker, turn: flow.Turn) -> flow.Reply:
-        return group_flow().status(tracker.get_slot(names.SLOT_GROUP_SESSION), turn)
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        session = tracker.get_slot(names.SLOT_GROUP_SESSION)
+        return run_group(dispatcher, tracker, lambda group, turn: group.status(session, turn))
 
 
 class ValidateGroupForm(FormValidationAction):
@@ -145,6 +169,8 @@ class ValidateGroupForm(FormValidationAction):
             dispatcher.utter_message(**render("group_not_saved").as_kwargs())
             return {names.SLOT_GROUP_INPUT: None}
         say(dispatcher, reply)
+        if reply.refused:  # someone else in the lead's group chat: the session listens on
+            return {names.SLOT_GROUP_INPUT: None}
         return {
             **reply_slots(reply),
             names.SLOT_GROUP_INPUT: None if reply.listening else STOPPED,

@@ -149,6 +149,7 @@ class ActionSaveReflection(Action):
                 channel_kind=tracker.get_latest_input_channel() or "unknown",
                 secret=context.settings().secret,
                 today=date.today(),
+                group_ref=joined_session(tracker),
             )
         except dialogue.NotAReflection as problem:
             dispatcher.utter_message(**problem.message.as_kwargs())
@@ -158,6 +159,14 @@ class ActionSaveReflection(Action):
             return []
         dispatcher.utter_message(**dialogue.receipt_message(receipt).as_kwargs())
         return CLEARED
+
+
+def joined_session(tracker: Tracker) -> str | None:
+    """The group session a member joined in this conversation, to tag their reflection with."""
+    if tracker.get_slot(names.SLOT_GROUP_ROLE) != "member":
+        return None
+    session = tracker.get_slot(names.SLOT_GROUP_SESSION)
+    return session if isinstance(session, str) and session else None
 
 
 class ActionDiscardReflection(Action):
