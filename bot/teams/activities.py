@@ -140,16 +140,16 @@ def sender_key(conversation: Conversation) -> str:
 
 
 def member_key(conversation: Conversation | None) -> str | None:
-    """Who spoke, before hashing, when that is not whose conversation it is (a group chat).
+    """Who spoke, before hashing: the person, whoever's conversation it is.
 
     In a group chat or channel thread every member shares one conversation
-    (:func:`sender_key`), so only this tells the lead of a group session from the others; it is
-    keyed like a personal chat, so a person is the same member in both. ``None`` for a
-    personal chat (the member is the sender) or an activity without ``from.id``.
+    (:func:`sender_key`), so only this tells the lead of a group session from the others. It
+    is the same in a personal chat, so a lead who started a session in the group is still its
+    lead from their own chat with Reflect. ``None`` for an activity without ``from.id``.
     """
-    if conversation is None or conversation.conversation_type == "personal":
+    if conversation is None or not conversation.user_id:
         return None
-    return f"teams:user:{conversation.user_id}" if conversation.user_id else None
+    return f"teams:user:{conversation.user_id}"
 
 
 def read_activity(body: object) -> Incoming:

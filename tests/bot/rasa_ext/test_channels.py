@@ -314,7 +314,8 @@ async def test_webhook_passes_only_anonymised_text_and_a_hashed_sender(
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
     assert message.sender_id == door.pseudonymise(RAW_SENDER, channel="rest")
-    assert message.metadata is None
+    # Only the door's: who sent it, as a keyed hash of the (hashed) sender, for the turn.
+    assert message.metadata == {"member": door.member(message.sender_id)}
     assert message.input_channel == "rest"
     for identifier in IDENTIFIERS:
         assert identifier not in _everything_rasa_sees(message)
@@ -344,7 +345,8 @@ async def test_webhook_streaming_is_anonymised_too(door: Door, rest_app: Any) ->
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
     assert message.sender_id == door.pseudonymise(RAW_SENDER, channel="rest")
-    assert message.metadata is None
+    # Only the door's: who sent it, as a keyed hash of the (hashed) sender, for the turn.
+    assert message.metadata == {"member": door.member(message.sender_id)}
     assert [json.loads(line) for line in body.decode().splitlines()] == [
         {"recipient_id": message.sender_id, "text": "ok"}
     ]
@@ -957,7 +959,8 @@ async def test_a_message_is_anonymised_and_replies_go_to_the_sessions_room(
     assert message.text == door.clean_text(RAW_TEXT)
     assert message.sender_id == room
     assert token not in message.sender_id
-    assert message.metadata is None
+    # Only the door's: who sent it, as a keyed hash of the (hashed) sender, for the turn.
+    assert message.metadata == {"member": door.member(message.sender_id)}
     assert message.input_channel == "socketio"
     assert isinstance(message.output_channel, _RoomOutput)
     for identifier in IDENTIFIERS:
@@ -1618,7 +1621,10 @@ async def test_rest_sends_receipt_hashes_as_metadata_and_never_the_code(
 
     (message,) = recorder.messages
     assert message.text == "my code is [RECEIPT 1]"
-    assert message.metadata == {"receipts": [typed_receipt("7K3QF-X9M2D", secret=door.secret)]}
+    assert message.metadata == {
+        "receipts": [typed_receipt("7K3QF-X9M2D", secret=door.secret)],
+        "member": door.member(message.sender_id),
+    }
     assert "7K3QF" not in _everything_rasa_sees(message).upper()
 
 
@@ -1643,7 +1649,10 @@ async def test_the_widget_remembers_and_passes_receipt_metadata(door: Door, widg
 
     _first, second, third = w.recorder.messages
     assert second.text == "the [NAME 1] case again"
-    assert third.metadata == {"receipts": [typed_receipt("7K3QF-X9M2D", secret=door.secret)]}
+    assert third.metadata == {
+        "receipts": [typed_receipt("7K3QF-X9M2D", secret=door.secret)],
+        "member": door.member(third.sender_id),
+    }
 
 
 async def test_forget_also_forgets_the_conversation_memory(door: Door, widget: Any) -> None:

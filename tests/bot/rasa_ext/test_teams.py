@@ -263,6 +263,31 @@ async def test_a_rest_sender_named_like_a_teams_conversation_is_another_conversa
     assert rest_sender != in_teams.sender_id
 
 
+async def test_in_a_group_chat_each_member_has_their_own_hash_and_one_shared_conversation(
+    teams_app: Build, door: Door
+) -> None:
+    """The group session's lead is told apart from the others by the member hash alone."""
+    recorder = Recorder()
+    app = await teams_app(recorder)
+    conversation = {"conversationType": "groupChat", "tenantId": TENANT, "id": "19:g@t.v2"}
+    for user in ("29:lead", "29:member-a", "29:lead"):
+        body = activity("next", conversation=conversation)
+        body["from"] = {**body["from"], "id": user}
+        await call(app, body)
+
+    senders = {message.sender_id for message in recorder.messages}
+    members = [message.metadata["member"] for message in recorder.messages]
+    assert len(senders) == 1  # one shared conversation
+    assert members[0] == members[2] == door.member("teams:user:29:lead")
+    assert members[1] == door.member("teams:user:29:member-a") != members[0]
+    assert all(m.startswith("m_") and "29:" not in m for m in members)
+    # The same person is the same member in their personal chat with Reflect.
+    personal = activity("hello")
+    personal["from"] = {**personal["from"], "id": "29:lead"}
+    await call(app, personal)
+    assert recorder.messages[-1].metadata == {"member": members[0]}
+
+
 async def test_a_slow_teams_message_does_not_stall_the_event_loop(
     teams_app: Build, door: Door
 ) -> None:
@@ -288,7 +313,8 @@ async def test_a_message_reaches_rasa_anonymised_and_the_reply_reaches_teams(
     (message,) = recorder.messages
     assert message.text == door.clean_text(RAW_TEXT)
     assert message.sender_id == door.pseudonymise(f"teams:user:{USER_ID}", channel="teams")
-    assert message.metadata is None
+    # Who sent it, as a keyed hash, for the turn only (nothing else of the activity).
+    assert message.metadata == {"member": door.member(f"teams:user:{USER_ID}")}
     assert message.input_channel == "teams"
     for identifier in IDENTIFIERS:
         assert identifier not in _everything_rasa_sees(message)
