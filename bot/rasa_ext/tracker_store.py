@@ -52,6 +52,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.rasa_ext import patches, rollover
+from bot.reflections.receipts import MEMBER_METADATA_KEY
 from bot.settings.config import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -60,9 +61,6 @@ logger = logging.getLogger(__name__)
 STORED_EVENTS = "_reflect_stored_events"
 #: Attribute set on a tracker once a save has rolled its session over (once is enough).
 ROLLED_OVER = "_reflect_rolled_over"
-#: The key of a user message's metadata that holds the group member's keyed hash (the door sets
-#: it); never stored.
-MEMBER_METADATA_KEY = "member"
 #: Conversations whose rollover was declined, and the session length then: tried again only
 #: after :data:`RETRY_AFTER` of the threshold more events, not on every message.
 _DECLINED_KEPT = 1000

@@ -39,7 +39,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.rasa_ext import rollover, tracker_store
 from bot.rasa_ext.rollover import same_place
 from bot.rasa_ext.tracker_store import (
-    MEMBER_METADATA_KEY,
     RETRY_AFTER,
     STORED_EVENTS,
     CannotDelete,
@@ -47,6 +46,7 @@ from bot.rasa_ext.tracker_store import (
     delete_conversation,
     without_member,
 )
+from bot.reflections.receipts import MEMBER_METADATA_KEY
 from bot.settings.config import PROJECT_ROOT
 from tests.bot.rasa_ext.test_rollover import Clock, _discussion
 from tests.bot.rasa_ext.test_rollover import _turn as _rollover_turn
