@@ -10,7 +10,10 @@ server's time. Rasa 3.6's ``SQLTrackerStore`` does, for every message:
 
 :class:`LeanSQLTrackerStore` keeps Rasa's queries and rows but:
 
-1. loads only the ``data`` column (plain tuples, no ORM objects);
+1. loads only the ``data`` column (plain tuples, no ORM objects), with Rasa's query split in
+   its two steps (where the session starts, then its rows) over two indexes it adds to Rasa's
+   table (:data:`INDEXES`), so loading reads the current session's rows and not every row the
+   conversation ever had: Rasa's query reads them all, 4 ms at 11,000 rows;
 2. remembers, on the tracker it loaded, how many of its events came from the database, so the
    save needs no ``COUNT``: the events after those are the new ones. The conversation lock
    (Redis with several workers) guarantees nobody else wrote to the conversation in between,
@@ -46,8 +49,9 @@ import json
 import logging
 from typing import Any, cast
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -65,6 +69,12 @@ ROLLED_OVER = "_reflect_rolled_over"
 #: after :data:`RETRY_AFTER` of the threshold more events, not on every message.
 _DECLINED_KEPT = 1000
 RETRY_AFTER = 0.25
+#: Indexes added to Rasa's ``events`` table (``CREATE INDEX IF NOT EXISTS``): the latest session
+#: start, then the current session's rows, found without reading the whole conversation.
+INDEXES = {
+    "ix_events_sender_type_timestamp": ("sender_id", "type_name", "timestamp"),
+    "ix_events_sender_timestamp": ("sender_id", "timestamp"),
+}
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
@@ -85,21 +95,58 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         if rollover_events is not None:
             self.rollover_events = rollover_events
         self._declined: dict[str, int] = {}
+        self._create_indexes()
+
+    def _create_indexes(self) -> None:
+        """Add :data:`INDEXES` unless there (the server does it once, before its workers fork).
+
+        They only make loading faster: if one cannot be created (another process creating it
+        at the same moment), the store works as before and says so in the log.
+        """
+        table = self.SQLEvent.__tablename__
+        for name, columns in INDEXES.items():
+            statement = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(sa.text(statement))
+            except sa.exc.SQLAlchemyError as exc:
+                logger.warning("tracker store index %s not created: %s", name, type(exc).__name__)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         with self.session_scope() as session:
-            query = self._event_query(
-                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
-            ).with_entities(self.SQLEvent.data)
-            events = [json.loads(data) for (data,) in query.all()]
+            events = [
+                json.loads(data)
+                for data in self._stored_data(
+                    session, sender_id, all_sessions=fetch_events_from_all_sessions
+                )
+            ]
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         if len(tracker.events) == len(events):
             setattr(tracker, STORED_EVENTS, len(events))
         return tracker
+
+    def _stored_data(self, session: Any, sender_id: str, *, all_sessions: bool) -> list[str]:
+        """The ``data`` of the rows Rasa's ``_event_query`` selects, in its order (by id).
+
+        The current session is every row from the latest ``session_started``'s timestamp on, or
+        every row if there is none; asked in two steps, each answered from an index.
+        """
+        table = self.SQLEvent.__table__
+        query = sa.select(table.c.data).where(table.c.sender_id == sender_id)
+        if not all_sessions:
+            start = session.execute(
+                sa.select(sa.func.max(table.c.timestamp)).where(
+                    table.c.sender_id == sender_id,
+                    table.c.type_name == SessionStarted.type_name,
+                )
+            ).scalar()
+            if start is not None:
+                query = query.where(table.c.timestamp >= start)
+        return list(session.execute(query.order_by(table.c.id)).scalars())
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Insert the tracker's events that are not stored yet (and any rollover), at once."""

@@ -39,6 +39,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.rasa_ext import rollover, tracker_store
 from bot.rasa_ext.rollover import same_place
 from bot.rasa_ext.tracker_store import (
+    INDEXES,
     RETRY_AFTER,
     STORED_EVENTS,
     CannotDelete,
@@ -482,3 +483,60 @@ def test_without_member_leaves_other_events_and_messages_alone() -> None:
 
     assert without_member(plain) == plain
     assert without_member({"event": "user"}) == {"event": "user"}
+
+
+# --- loading reads the current session, not the whole conversation -----------------------------
+
+
+def _index_names(store: SQLTrackerStore) -> set[str]:
+    return {index["name"] for index in sa.inspect(store.engine).get_indexes("events")}
+
+
+def test_it_adds_its_indexes_to_rasas_table(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    rasa, lean = stores
+
+    assert set(INDEXES) <= _index_names(lean)
+    assert not set(INDEXES) & _index_names(rasa)
+    lean._create_indexes()  # again: nothing happens
+    assert set(INDEXES) <= _index_names(lean)
+
+
+@pytest.mark.parametrize("all_sessions", [False, True])
+def test_it_loads_exactly_the_rows_rasas_query_selects(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore], all_sessions: bool
+) -> None:
+    _, lean = stores
+    lean.rollover_events = 60
+    _long_conversation(lean, Clock(time.time() - 600), 30)
+    asyncio.run(_converse(lean, TURNS[:1], sender=OTHER))
+
+    with lean.session_scope() as session:
+        ours = lean._stored_data(session, SENDER, all_sessions=all_sessions)
+        query = lean._event_query(session, SENDER, fetch_events_from_all_sessions=all_sessions)
+        rasas = [data for (data,) in query.with_entities(lean.SQLEvent.data).all()]
+
+    assert ours == rasas
+    others = sum(1 for row in _rows(lean) if row[0] == OTHER)
+    if all_sessions:
+        assert len(ours) == len(_rows(lean)) - others
+    else:
+        assert len(ours) < 100  # the rolled-over session only
+
+
+def test_an_index_it_cannot_create_is_only_a_warning(
+    domain: Domain,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setitem(tracker_store.INDEXES, "ix_broken", ("no_such_column",))
+
+    lean = LeanSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "lean.db"))
+    try:
+        asyncio.run(_converse(lean, TURNS[:1]))
+        assert asyncio.run(lean.retrieve(SENDER)) is not None
+    finally:
+        lean.engine.dispose()
+    assert "tracker store index ix_broken not created" in caplog.text
