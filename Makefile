@@ -106,8 +106,9 @@ blind: train
 	  echo "==> safety net: $$f"; $(PY) -m bench.evaluate_safety $$f --model "$$model" 2>/dev/null; done
 
 # Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
+# ARGS go to bench.run, e.g. `make bench ARGS=--long` (only the long conversation).
 bench: setup fonts
-	@$(PY) -m bench.run
+	@$(PY) -m bench.run $(ARGS)
 
 # The settings section of .env.example and README's table, from the one settings table.
 settings-docs: setup

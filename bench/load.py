@@ -161,9 +161,10 @@ class LevelResult:
         }
 
 
-async def _send(
+async def send_message(
     session: aiohttp.ClientSession, url: str, sender: str, text: str, timeout: float
 ) -> tuple[int, Any]:
+    """POST one message to the REST channel; the status and the JSON replies (if 200)."""
     async with session.post(
         url,
         json={"sender": sender, "message": text},
@@ -194,7 +195,7 @@ async def _user(
                 return
             started = time.perf_counter()
             try:
-                status, body = await _send(session, url, sender, step.text, timeout)
+                status, body = await send_message(session, url, sender, step.text, timeout)
                 error = check_reply(step, status, body)
             except asyncio.TimeoutError:
                 error = "timeout"
@@ -269,7 +270,7 @@ async def one_journey(base_url: str, *, timeout: float = 120.0) -> list[Sample]:
         for step in journey(0):
             started = time.perf_counter()
             try:
-                status, body = await _send(session, url, sender, step.text, timeout)
+                status, body = await send_message(session, url, sender, step.text, timeout)
                 error = check_reply(step, status, body)
             except (asyncio.TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 error = f"request failed: {type(exc).__name__}"

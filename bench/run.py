@@ -12,6 +12,7 @@ Run from the repo root with the project's venv::
 
     PYTHONPATH=. .venv/bin/python -m bench.run            # the full run (~20-25 min)
     PYTHONPATH=. .venv/bin/python -m bench.run --quick    # a few minutes, for development
+    PYTHONPATH=. .venv/bin/python -m bench.run --long     # only the long conversation (~6 min)
 
 See bench/README.md for what each figure means and how it is measured.
 """
@@ -32,7 +33,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import anonymiser_bench, export_bench, minutes_bench, stack_bench, train
+from bench import (
+    anonymiser_bench,
+    export_bench,
+    long_conversation,
+    minutes_bench,
+    stack_bench,
+    train,
+)
 from bench.stats import DATABASES, LEVELS, check_targets, compute_ratios, render_report
 from bot.run import RASA_SERVER_MODULE
 from bot.settings.config import PROJECT_ROOT
@@ -42,7 +50,7 @@ CONFIGS: dict[str, Path] = {
     "stock": PROJECT_ROOT / "bench" / "configs" / "stock.yml",
     "ours": PROJECT_ROOT / "config.yml",
 }
-STEPS = ("train", "nlu", "load", "anonymiser", "export", "minutes")
+STEPS = ("train", "nlu", "load", "long", "anonymiser", "export", "minutes")
 T = TypeVar("T")
 
 
@@ -102,8 +110,28 @@ def _parser() -> argparse.ArgumentParser:
         default="redis://127.0.0.1:6379/3",
         help="Redis for ours' lock store when --ours-workers > 1",
     )
+    parser.add_argument(
+        "--long",
+        action="store_true",
+        help="only the long conversation (bench/long_conversation.py), both configs: models "
+        "trained or taken from the cache, no load levels, NLU, anonymiser or export",
+    )
+    parser.add_argument(
+        "--long-messages",
+        type=int,
+        default=long_conversation.MESSAGES,
+        help=f"messages in the long conversation (default {long_conversation.MESSAGES})",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     return parser
+
+
+def _options(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parsed options; ``--long`` skips every step but training (or the cache) and itself."""
+    args = _parser().parse_args(argv)
+    if args.long:
+        args.skip = sorted(set(STEPS) - {"train", "long"})
+    return args
 
 
 class Run:
@@ -132,6 +160,7 @@ class Run:
                 "skip": args.skip,
                 "export_rows": args.export_rows,
                 "ours_workers": args.ours_workers,
+                "long_messages": args.long_messages,
             },
             "configs": {
                 name: {"config": str(path.relative_to(PROJECT_ROOT))}
@@ -214,7 +243,7 @@ def step_models(run: Run) -> dict[str, Path]:
                     )
                 cpu = f"{trained.cpu_seconds:.0f}" if trained.cpu_seconds is not None else "?"
                 run.say(f"{name}: trained in {trained.seconds:.1f} s ({cpu} CPU s)")
-        if name not in models:
+        if name not in models or args.long:
             continue
         repeats = 1 if args.quick else 3
         run.say(f"{name}: timing the model load ({repeats}x, fresh processes)")
@@ -257,17 +286,12 @@ def step_load(run: Run, models: dict[str, Path]) -> None:
         if problem:
             run.note(f"{problem}; PostgreSQL runs skipped")
             databases.remove("postgresql")
-    ours_overrides: dict[str, Any] = {}
-    if args.ours_workers > 1:
-        problem = stack_bench.redis_available(args.redis_url)
-        if problem:
-            run.note(f"{problem}; ours runs with one Rasa worker")
-        else:
-            ours_overrides = {"rasa_workers": args.ours_workers, "redis_url": args.redis_url}
-            run.note(
-                f"ours: {args.ours_workers} Rasa workers with Redis locks (RASA_WORKERS, "
-                "REDIS_URL), as deployed; stock: Rasa's own server, one process, as shipped"
-            )
+    ours_overrides = _ours_overrides(run)
+    if ours_overrides:
+        run.note(
+            f"ours: {args.ours_workers} Rasa workers with Redis locks (RASA_WORKERS, "
+            "REDIS_URL), as deployed; stock: Rasa's own server, one process, as shipped"
+        )
     order = ["stock", "ours"]
     for db in databases:
         for name in order:
@@ -309,6 +333,57 @@ def step_load(run: Run, models: dict[str, Path]) -> None:
                     f"{result['warm_journey']['errors'][0]}"
                 )
         order.reverse()
+
+
+def _ours_overrides(run: Run) -> dict[str, Any]:
+    """Ours as deployed: ``--ours-workers`` Rasa workers sharing Redis locks, if Redis answers."""
+    args = run.args
+    if args.ours_workers <= 1:
+        return {}
+    problem = stack_bench.redis_available(args.redis_url)
+    if problem:
+        run.note(f"{problem}; ours runs with one Rasa worker")
+        return {}
+    return {"rasa_workers": args.ours_workers, "redis_url": args.redis_url}
+
+
+def step_long(run: Run, models: dict[str, Path]) -> None:
+    """One long conversation per config and database: p50 at message ~10 against ~500."""
+    args = run.args
+    databases = list(args.databases)
+    if "postgresql" in databases:
+        problem = stack_bench.postgres_available()
+        if problem:
+            run.note(f"{problem}; long conversation on PostgreSQL skipped")
+            databases.remove("postgresql")
+    overrides = _ours_overrides(run)
+    early, late = long_conversation.windows(args.long_messages)
+    for db in databases:
+        for name in ("stock", "ours"):
+            if name not in models:
+                continue
+            run.say(f"{name} on {db}: one conversation of {args.long_messages} messages")
+            result = run.attempt(
+                f"{name} long conversation on {db}",
+                functools.partial(
+                    stack_bench.drive_long,
+                    models[name],
+                    db,
+                    messages=args.long_messages,
+                    log_dir=run.log_dir,
+                    label=f"{name}-{db}-long",
+                    rasa_module="rasa" if name == "stock" else RASA_SERVER_MODULE,
+                    settings_overrides=overrides if name == "ours" else None,
+                ),
+            )
+            if result is None:
+                continue
+            run.report["configs"][name].setdefault("long", {})[db] = result
+            run.say(
+                f"  {name}/{db}: p50 {result['early_p50_ms']} ms at messages "
+                f"{early[0]}-{early[1]}, {result['late_p50_ms']} ms at {late[0]}-{late[1]}; "
+                f"ratio {result['ratio']}; errors {result['errors']}"
+            )
 
 
 def step_anonymiser(run: Run) -> None:
@@ -393,12 +468,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     Missed targets do not fail the command: the figures are the product, and a slow shared
     machine should not look like a broken build.
     """
-    args = _parser().parse_args(argv)
+    args = _options(argv)
     run = Run(args)
     run.say(f"results and logs under {args.out}; machine {run.report['machine']}")
     models: dict[str, Path] = {}
     try:
-        if not {"train", "nlu", "load"} <= set(args.skip) or args.stock_model or args.ours_model:
+        if (
+            not {"train", "nlu", "load", "long"} <= set(args.skip)
+            or args.stock_model
+            or args.ours_model
+        ):
             models = step_models(run)
         if "anonymiser" not in args.skip:
             step_anonymiser(run)
@@ -408,6 +487,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             step_minutes(run)
         if "load" not in args.skip:
             step_load(run, models)
+        if "long" not in args.skip:
+            step_long(run, models)
         finish(run)
     finally:
         run.cleanup()

@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench import long_conversation
 from bench.load import one_journey, run_level
 from bench.procs import cpu_seconds, maps_mention, peak_rss_mb, pss_mb, rss_mb
-from bot.run import RASA_SERVER_MODULE, start_stack
+from bot.run import RASA_SERVER_MODULE, Stack, start_stack
 from bot.settings.config import Settings
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine
@@ -110,6 +111,42 @@ def count_reflections(url: str) -> int:
         engine.dispose()
 
 
+@contextmanager
+def running_stack(
+    model: Path,
+    db: str,
+    *,
+    log_dir: Path,
+    label: str,
+    log_level: str = "INFO",
+    rasa_module: str = RASA_SERVER_MODULE,
+    settings_overrides: dict[str, Any] | None = None,
+) -> Iterator[tuple[Stack, Settings]]:
+    """The stack on ``model`` and ``db`` (a temporary var dir), stopped and its logs kept after."""
+    with (
+        tempfile.TemporaryDirectory(prefix=f"bench-{label}-") as tmp,
+        database(db, Path(tmp)) as url,
+    ):
+        settings = Settings(
+            var_dir=Path(tmp) / "var",
+            # A throwaway stack: its own random secret (Settings has no default one).
+            secret=secrets.token_hex(32).encode(),
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
+            database_url=url,
+            log_level=log_level,
+        )
+        settings = replace(settings, **(settings_overrides or {}))
+        stack = start_stack(settings, model, rasa_module=rasa_module)
+        try:
+            yield stack, settings
+        finally:
+            stack.stop()
+            for log in (settings.var_dir / "logs").glob("*.log"):
+                shutil.copyfile(log, log_dir / f"{label}-{log.name}")
+
+
 def drive(
     model: Path,
     db: str,
@@ -129,72 +166,104 @@ def drive(
     disturbed by other work on the machine), and their peak RSS once, at the end, from the
     kernel's high-water mark.
     """
-    with (
-        tempfile.TemporaryDirectory(prefix=f"bench-{label}-") as tmp,
-        database(db, Path(tmp)) as url,
-    ):
-        settings = Settings(
-            var_dir=Path(tmp) / "var",
-            # A throwaway stack: its own random secret (Settings has no default one).
-            secret=secrets.token_hex(32).encode(),
-            rasa_port=free_port(),
-            action_port=free_port(),
-            web_port=free_port(),
-            database_url=url,
-            log_level=log_level,
-        )
-        settings = replace(settings, **(settings_overrides or {}))
-        stack = start_stack(settings, model, rasa_module=rasa_module)
+    with running_stack(
+        model,
+        db,
+        log_dir=log_dir,
+        label=label,
+        log_level=log_level,
+        rasa_module=rasa_module,
+        settings_overrides=settings_overrides,
+    ) as (stack, settings):
         out: dict[str, Any] = {
             "ready_seconds": round(stack.ready_seconds, 2),
             "rasa_server": rasa_module,
             "levels": {},
         }
-        try:
-            pids = {service.name: service.process.pid for service in stack.services}
-            out["idle_rss_mb"] = {name: rss_mb(pid) for name, pid in pids.items()}
-            warm = asyncio.run(one_journey(stack.rasa_url))
-            out["warm_journey"] = {
-                "errors": [f"{s.step}: {s.error}" for s in warm if s.error],
-                "latency_ms": {s.step: round(s.latency * 1000, 1) for s in warm},
-            }
-            for users in levels:
-                cpu: dict[str, dict[str, float | None]] = {}
-                result = asyncio.run(
-                    run_level(
-                        stack.rasa_url,
-                        users,
-                        duration=duration,
-                        warmup=warmup,
-                        on_window=functools.partial(_read_cpu, cpu, pids),
-                    )
+        pids = {service.name: service.process.pid for service in stack.services}
+        out["idle_rss_mb"] = {name: rss_mb(pid) for name, pid in pids.items()}
+        warm = asyncio.run(one_journey(stack.rasa_url))
+        out["warm_journey"] = {
+            "errors": [f"{s.step}: {s.error}" for s in warm if s.error],
+            "latency_ms": {s.step: round(s.latency * 1000, 1) for s in warm},
+        }
+        for users in levels:
+            cpu: dict[str, dict[str, float | None]] = {}
+            result = asyncio.run(
+                run_level(
+                    stack.rasa_url,
+                    users,
+                    duration=duration,
+                    warmup=warmup,
+                    on_window=functools.partial(_read_cpu, cpu, pids),
                 )
-                summary = result.summary()
-                summary["cpu_ms_per_msg"] = {
-                    name: _cpu_per_message(
-                        cpu.get("start", {}).get(name),
-                        cpu.get("end", {}).get(name),
-                        summary["messages"],
-                    )
-                    for name in pids
-                }
-                out["levels"][str(users)] = summary
-                for name, mb in cpu.get("pss", {}).items():
-                    if mb is not None:
-                        peak = out.setdefault("peak_pss_mb", {})
-                        peak[name] = max(mb, peak.get(name) or 0.0)
-                exited = stack.first_exited()
-                if exited is not None:
-                    out["crashed"] = exited.name
-                    break
-            out["peak_rss_mb"] = {name: peak_rss_mb(pid) for name, pid in pids.items()}
-            out["tensorflow_loaded"] = maps_mention(pids["rasa"], "libtensorflow")
-        finally:
-            stack.stop()
-            for log in (settings.var_dir / "logs").glob("*.log"):
-                shutil.copyfile(log, log_dir / f"{label}-{log.name}")
-        out["reflections_stored"] = count_reflections(settings.reflections_url)
-        return out
+            )
+            summary = result.summary()
+            summary["cpu_ms_per_msg"] = {
+                name: _cpu_per_message(
+                    cpu.get("start", {}).get(name),
+                    cpu.get("end", {}).get(name),
+                    summary["messages"],
+                )
+                for name in pids
+            }
+            out["levels"][str(users)] = summary
+            for name, mb in cpu.get("pss", {}).items():
+                if mb is not None:
+                    peak = out.setdefault("peak_pss_mb", {})
+                    peak[name] = max(mb, peak.get(name) or 0.0)
+            exited = stack.first_exited()
+            if exited is not None:
+                out["crashed"] = exited.name
+                break
+        out["peak_rss_mb"] = {name: peak_rss_mb(pid) for name, pid in pids.items()}
+        out["tensorflow_loaded"] = maps_mention(pids["rasa"], "libtensorflow")
+    out["reflections_stored"] = count_reflections(settings.reflections_url)
+    return out
+
+
+def drive_long(
+    model: Path,
+    db: str,
+    *,
+    messages: int,
+    log_dir: Path,
+    label: str,
+    rasa_module: str = RASA_SERVER_MODULE,
+    settings_overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Start the stack, warm it up with one journey, then time one long conversation.
+
+    See :mod:`bench.long_conversation`. The Rasa server's CPU seconds over the whole
+    conversation are recorded too, as CPU ms per message.
+    """
+    with running_stack(
+        model,
+        db,
+        log_dir=log_dir,
+        label=label,
+        rasa_module=rasa_module,
+        settings_overrides=settings_overrides,
+    ) as (stack, _):
+        pids = {service.name: service.process.pid for service in stack.services}
+        warm = asyncio.run(one_journey(stack.rasa_url))
+        before = cpu_seconds(pids["rasa"])
+        samples = asyncio.run(
+            long_conversation.converse(
+                stack.rasa_url,
+                long_conversation.conversation(messages),
+                sender=f"bench-long-{uuid.uuid4().hex[:8]}",
+            )
+        )
+        after = cpu_seconds(pids["rasa"])
+        out = long_conversation.summarise(samples)
+        out["warm_journey_errors"] = [f"{s.step}: {s.error}" for s in warm if s.error]
+        out["rasa_cpu_ms_per_msg"] = _cpu_per_message(before, after, len(samples))
+        out["rasa_server"] = rasa_module
+        exited = stack.first_exited()
+        if exited is not None:
+            out["crashed"] = exited.name
+    return out
 
 
 def _read_cpu(into: dict[str, dict[str, float | None]], pids: dict[str, int], when: str) -> None:

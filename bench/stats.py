@@ -104,6 +104,12 @@ TARGETS: tuple[Target, ...] = (
     Target("anonymiser_vs_presidio", "anonymiser throughput (ours / Presidio)", ">=", 10.0),
     Target("export_csv_s", "export 100,000 reflections as CSV, seconds", "<=", 5.0),
     Target("export_xlsx_s", "export 100,000 reflections as XLSX, seconds", "<=", 20.0),
+    Target(
+        "long_ratio",
+        "one long conversation: p50 at message ~500 / at ~10 (ours)",
+        "<=",
+        1.3,
+    ),
 )
 
 # Whether a higher value is better, per ratio: picks the least favourable database.
@@ -210,8 +216,36 @@ def compute_ratios(report: Mapping[str, Any]) -> dict[str, Any]:
     ratios["anonymiser_vs_presidio"] = _get(report, "anonymiser", "vs_presidio")
     ratios["export_csv_s"] = _get(report, "export", "csv", "seconds")
     ratios["export_xlsx_s"] = _get(report, "export", "xlsx", "seconds")
+    ratios.update(long_ratios(ours, stock))
     ratios["by_database"] = by_db
     return ratios
+
+
+def long_ratios(ours: Mapping[str, Any], stock: Mapping[str, Any]) -> dict[str, Any]:
+    """The long conversation's figures (bench/long_conversation.py), worst database each.
+
+    ``long_ratio`` is ours' p50 at message ~500 over its p50 at ~10 (the target),
+    ``long_ratio_stock`` the same for stock, ``long_late_p50`` ours / stock at ~500.
+    """
+
+    def worst(side: Mapping[str, Any], key: str) -> float | None:
+        values = [
+            value
+            for db in DATABASES
+            if (value := _get(side, "long", db, key)) is not None and not math.isnan(value)
+        ]
+        return max(values) if values else None
+
+    late = [
+        ratio(_get(ours, "long", db, "late_p50_ms"), _get(stock, "long", db, "late_p50_ms"))
+        for db in DATABASES
+    ]
+    known = [value for value in late if value is not None]
+    return {
+        "long_ratio": worst(ours, "ratio"),
+        "long_ratio_stock": worst(stock, "ratio"),
+        "long_late_p50": max(known) if known else None,
+    }
 
 
 def check_targets(ratios: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -275,6 +309,17 @@ def comparison_rows(report: Mapping[str, Any]) -> list[list[str]]:
             add(f"[{db}] peak RSS {proc}, MB", ("load", db, "peak_rss_mb", proc), 0)
             add(f"[{db}] peak PSS {proc}, MB", ("load", db, "peak_pss_mb", proc), 0)
         add(f"[{db}] TensorFlow loaded by the Rasa server", ("load", db, "tensorflow_loaded"))
+    for db in DATABASES:
+        found = _get(ours, "long", db) or _get(stock, "long", db)
+        if found is None:
+            continue
+        (a, b), (c, d) = found.get("early_window", ("?", "?")), found.get("late_window", ("?", "?"))
+        label = f"[{db}] one conversation of {fmt(found.get('messages'))}"
+        add(f"{label}: p50 ms, messages {a}-{b}", ("long", db, "early_p50_ms"), 1)
+        add(f"{label}: p50 ms, messages {c}-{d}", ("long", db, "late_p50_ms"), 1)
+        add(f"{label}: late / early", ("long", db, "ratio"), 2)
+        add(f"{label}: errors", ("long", db, "errors"), 0)
+        add(f"{label}: Rasa CPU ms/msg", ("long", db, "rasa_cpu_ms_per_msg"), 1)
     return rows
 
 

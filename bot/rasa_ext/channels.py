@@ -826,16 +826,19 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
 
     @staticmethod
     async def _events(bp: _WidgetBlueprint, sender: str) -> list[dict[str, Any]]:
-        """The sender's events of the current conversation session, from Rasa's tracker store.
+        """The sender's events of every conversation session, from Rasa's tracker store.
 
-        Read-only (``retrieve`` creates nothing, so an unknown sender stays unknown). History is
-        a convenience: if the store cannot answer, the widget starts afresh rather than failing.
+        Every session, because a long conversation's tracker store *rollover* starts a new one
+        the practitioner never noticed (bot/rasa_ext/rollover.py); :func:`history_messages`
+        finds where the real session starts. Read-only (``retrieve_full_tracker`` creates
+        nothing, so an unknown sender stays unknown). History is a convenience: if the store
+        cannot answer, the widget starts afresh rather than failing.
         """
         store = getattr(bp.agent, "tracker_store", None)
         if store is None:
             return []
         try:
-            tracker = await store.retrieve(sender)
+            tracker = await store.retrieve_full_tracker(sender)
         except Exception as exc:  # FailSafeTrackerStore already catches most; be sure.
             logger.error("widget history not available: %s", type(exc).__name__)
             return []

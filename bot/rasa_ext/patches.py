@@ -266,10 +266,10 @@ PATCHES: tuple[Patch, ...] = (
     Patch(
         name="sql_tracker_store_event_query",
         target=f"{_TRACKER}:SQLTrackerStore._event_query",
-        how=How.CALLS,
-        applied_in="bot.rasa_ext.tracker_store:LeanSQLTrackerStore._retrieve",
-        why="Ours loads the same rows as Rasa's, with Rasa's own query (the latest session "
-        "unless asked for all).",
+        how=How.RELIES_ON,
+        applied_in="bot.rasa_ext.tracker_store:LeanSQLTrackerStore._stored_data",
+        why="Ours selects the same rows in the same order as this query (the latest session "
+        "unless asked for all), in its two steps so that its indexes are used.",
         expect=Expect(
             Kind.FUNCTION,
             ("self", "session", "sender_id", "fetch_events_from_all_sessions"),

@@ -10,7 +10,10 @@ server's time. Rasa 3.6's ``SQLTrackerStore`` does, for every message:
 
 :class:`LeanSQLTrackerStore` keeps Rasa's queries and rows but:
 
-1. loads only the ``data`` column (plain tuples, no ORM objects);
+1. loads only the ``data`` column (plain tuples, no ORM objects), with Rasa's query split in
+   its two steps (where the session starts, then its rows) over two indexes it adds to Rasa's
+   table (:data:`INDEXES`), so loading reads the current session's rows and not every row the
+   conversation ever had: Rasa's query reads them all, 4 ms at 11,000 rows;
 2. remembers, on the tracker it loaded, how many of its events came from the database, so the
    save needs no ``COUNT``: the events after those are the new ones. The conversation lock
    (Redis with several workers) guarantees nobody else wrote to the conversation in between,
@@ -18,6 +21,18 @@ server's time. Rasa 3.6's ``SQLTrackerStore`` does, for every message:
    length no longer matches) falls back to Rasa's ``COUNT``;
 3. inserts the new events in one executemany ``INSERT`` with exactly the columns Rasa's
    ``save`` writes.
+
+Two things it writes differently from Rasa's store, on purpose:
+
+- **Session rollover** (bot/rasa_ext/rollover.py): once the current session holds more than
+  ``TRACKER_ROLLOVER_EVENTS`` events, the save that ends a turn also appends a new session that
+  carries the place over (slots, form, a copy of the last few turns), checked to lead to the
+  same next prediction. Loading, and so every message, then costs the same at message 500 as
+  at message 10. Rasa reads such a session like any other.
+- **No per-member metadata**: in a Teams group the door puts a keyed hash of the member who wrote
+  a message in ``metadata["member"]`` (:data:`MEMBER_METADATA_KEY`), for that turn's actions only.
+  It is left out of the stored row (``metadata`` and ``parse_data.metadata`` of user events), so
+  the tracker store never links a group's messages to its members.
 
 Our server (``bot/rasa_ext/serve.py``) makes ``type: SQL`` in endpoints.yml use this class;
 ``rasa shell``, ``rasa test`` and stock Rasa read and write the very same rows.
@@ -31,29 +46,82 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import Any
+import logging
+from typing import Any, cast
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.rasa_ext import patches
+from bot.rasa_ext import patches, rollover
+from bot.reflections.receipts import MEMBER_METADATA_KEY
+from bot.settings.config import Settings, load_settings
+
+logger = logging.getLogger(__name__)
 
 #: Attribute set on a tracker loaded here: how many of its events are already stored.
 STORED_EVENTS = "_reflect_stored_events"
+#: Attribute set on a tracker once a save has rolled its session over (once is enough).
+ROLLED_OVER = "_reflect_rolled_over"
+#: Conversations whose rollover was declined, and the session length then: tried again only
+#: after :data:`RETRY_AFTER` of the threshold more events, not on every message.
+_DECLINED_KEPT = 1000
+RETRY_AFTER = 0.25
+#: Indexes added to Rasa's ``events`` table (``CREATE INDEX IF NOT EXISTS``): the latest session
+#: start, then the current session's rows, found without reading the whole conversation.
+INDEXES = {
+    "ix_events_sender_type_timestamp": ("sender_id", "type_name", "timestamp"),
+    "ix_events_sender_timestamp": ("sender_id", "timestamp"),
+}
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
-    """``SQLTrackerStore`` without the per-save ``COUNT`` and the per-row ORM objects."""
+    """``SQLTrackerStore`` without the per-save ``COUNT`` and the per-row ORM objects.
+
+    ``rollover_events`` (default: the class's, which :func:`install` sets from
+    ``TRACKER_ROLLOVER_EVENTS``) is the session length past which a save rolls the session
+    over; 0 never does.
+    """
+
+    #: The ``TRACKER_ROLLOVER_EVENTS`` default until :func:`install` sets the configured value.
+    rollover_events: int = cast(
+        int, Settings.__dataclass_fields__["tracker_rollover_events"].default
+    )
+
+    def __init__(self, *args: Any, rollover_events: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rollover_events is not None:
+            self.rollover_events = rollover_events
+        self._declined: dict[str, int] = {}
+        self._create_indexes()
+
+    def _create_indexes(self) -> None:
+        """Add :data:`INDEXES` unless there (the server does it once, before its workers fork).
+
+        They only make loading faster: if one cannot be created (another process creating it
+        at the same moment), the store works as before and says so in the log.
+        """
+        table = self.SQLEvent.__tablename__
+        for name, columns in INDEXES.items():
+            statement = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(sa.text(statement))
+            except sa.exc.SQLAlchemyError as exc:
+                logger.warning("tracker store index %s not created: %s", name, type(exc).__name__)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         with self.session_scope() as session:
-            query = self._event_query(
-                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
-            ).with_entities(self.SQLEvent.data)
-            events = [json.loads(data) for (data,) in query.all()]
+            events = [
+                json.loads(data)
+                for data in self._stored_data(
+                    session, sender_id, all_sessions=fetch_events_from_all_sessions
+                )
+            ]
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -61,8 +129,27 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             setattr(tracker, STORED_EVENTS, len(events))
         return tracker
 
+    def _stored_data(self, session: Any, sender_id: str, *, all_sessions: bool) -> list[str]:
+        """The ``data`` of the rows Rasa's ``_event_query`` selects, in its order (by id).
+
+        The current session is every row from the latest ``session_started``'s timestamp on, or
+        every row if there is none; asked in two steps, each answered from an index.
+        """
+        table = self.SQLEvent.__table__
+        query = sa.select(table.c.data).where(table.c.sender_id == sender_id)
+        if not all_sessions:
+            start = session.execute(
+                sa.select(sa.func.max(table.c.timestamp)).where(
+                    table.c.sender_id == sender_id,
+                    table.c.type_name == SessionStarted.type_name,
+                )
+            ).scalar()
+            if start is not None:
+                query = query.where(table.c.timestamp >= start)
+        return list(session.execute(query.order_by(table.c.id)).scalars())
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Insert the tracker's events that are not stored yet, in one statement."""
+        """Insert the tracker's events that are not stored yet (and any rollover), at once."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
             stored = getattr(tracker, STORED_EVENTS, None)
@@ -74,9 +161,38 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                 rows = [
                     self._row(tracker.sender_id, event.type_name, event.as_dict()) for event in new
                 ]
+                rows += self._rollover_rows(tracker)
                 session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    def _rollover_rows(self, tracker: DialogueStateTracker) -> list[dict[str, Any]]:
+        """The rows of a session rollover if one is due and keeps the place, else none."""
+        if not self.domain or self.rollover_events <= 0 or getattr(tracker, ROLLED_OVER, False):
+            return []
+        sender = tracker.sender_id
+        declined_at = self._declined.get(sender)
+        if declined_at is not None and len(tracker.events) < declined_at + max(
+            1, int(self.rollover_events * RETRY_AFTER)
+        ):
+            return []
+        planned = rollover.plan(tracker, self.domain, threshold=self.rollover_events)
+        if planned is None:
+            if len(tracker.events) > self.rollover_events:
+                self._remember_declined(sender, len(tracker.events))
+            return []
+        self._declined.pop(sender, None)
+        setattr(tracker, ROLLED_OVER, True)
+        # Counts only: never the sender id (a key to the conversation) or any text.
+        logger.debug(
+            "session rolled over: %d events replaced by %d", planned.replaced, len(planned.events)
+        )
+        return [self._row(sender, event["event"], event) for event in planned.events]
+
+    def _remember_declined(self, sender: str, events: int) -> None:
+        if len(self._declined) >= _DECLINED_KEPT:
+            self._declined.pop(next(iter(self._declined)))
+        self._declined[sender] = events
 
     async def delete(self, sender_id: str) -> int:
         """Delete every stored event of one conversation, all its sessions; return how many."""
@@ -84,7 +200,12 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
     @staticmethod
     def _row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
-        """The columns of one event row, computed exactly as ``SQLTrackerStore.save`` does."""
+        """The columns of one event row, computed exactly as ``SQLTrackerStore.save`` does.
+
+        Except that a user message's group member (:data:`MEMBER_METADATA_KEY`) is left out.
+        """
+        if type_name == UserUttered.type_name:
+            data = without_member(data)
         return {
             "sender_id": sender_id,
             "type_name": type_name,
@@ -93,6 +214,28 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+def without_member(data: dict[str, Any]) -> dict[str, Any]:
+    """A serialised user event without the member's hash, in ``metadata`` or ``parse_data``.
+
+    Copies what it changes: the event in the tracker keeps it for the rest of the turn.
+    """
+    out = dict(data)
+    if _has_member(out.get("metadata")):
+        out["metadata"] = _drop_member(out["metadata"])
+    parse_data = out.get("parse_data")
+    if isinstance(parse_data, dict) and _has_member(parse_data.get("metadata")):
+        out["parse_data"] = {**parse_data, "metadata": _drop_member(parse_data["metadata"])}
+    return out
+
+
+def _has_member(metadata: Any) -> bool:
+    return isinstance(metadata, dict) and MEMBER_METADATA_KEY in metadata
+
+
+def _drop_member(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in metadata.items() if key != MEMBER_METADATA_KEY}
 
 
 class CannotDelete(RuntimeError):
@@ -158,10 +301,13 @@ async def delete_conversation(store: Any, sender_id: str) -> int:
     return deleted
 
 
-def install() -> None:
+def install(settings: Settings | None = None) -> None:
     """Make Rasa's ``type: SQL`` tracker store this one, in this process (our server only).
 
     Through bot/rasa_ext/patches.py (patch ``sql_tracker_store``), which also lists the private
-    parts of Rasa's store this module overrides, calls and reads.
+    parts of Rasa's store this module overrides, calls and reads. Its rollover threshold is
+    ``TRACKER_ROLLOVER_EVENTS`` from ``settings`` (default: this process's, loaded now).
     """
+    settings = settings if settings is not None else load_settings()
+    LeanSQLTrackerStore.rollover_events = settings.tracker_rollover_events
     patches.apply("sql_tracker_store", LeanSQLTrackerStore)

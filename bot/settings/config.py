@@ -177,6 +177,16 @@ class Settings:
         "deletes them.",
         group=_STORAGE,
     )
+    tracker_rollover_events: int = setting(
+        "TRACKER_ROLLOVER_EVENTS",
+        200,
+        kinds.whole(low=0, high=100_000, unit=" of events"),
+        "When a conversation's current session in the tracker store passes this many events, "
+        "it is carried over into a new session holding its place (slots, form and a copy of the "
+        "last few turns), so a long group chat answers as fast at message 500 as at message 10 "
+        "(bot/rasa_ext/rollover.py). `0` turns it off.",
+        group=_STORAGE,
+    )
     conversation_memory_days: int = setting(
         "CONVERSATION_MEMORY_DAYS",
         7,

@@ -4,6 +4,11 @@ Works on Rasa's serialised events (``event.as_dict()``), so this module needs no
 what the tracker store already holds can be shown: the *anonymised* user text (the door replaced
 names and numbers before Rasa saw it), and the bot's messages with receipt tokens replaced by a
 note, because a receipt code is shown once and never kept anywhere.
+
+A long conversation is cut into sessions by the tracker store's *rollover*
+(bot/rasa_ext/rollover.py), which starts a new session with a copy of the last few turns. For the
+practitioner that is still the same session: history reads every session, carries on across a
+rollover's ``session_started``, and leaves its copies out, so no message is shown twice.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ MAX_HISTORY_MESSAGES = 100
 _RECEIPT_SHOWN = re.compile(r"(?P<mark>\*\*|\*|`)?" + RECEIPT_TOKEN.pattern + r"(?(mark)(?P=mark))")
 # Events after which Rasa forgets everything before: a new conversation session, a restart.
 _FRESH_START = frozenset({"session_started", "restart"})
+#: The metadata key (value ``True``) on a rollover's ``session_started`` and on each event it
+#: copied (bot/rasa_ext/rollover.py writes it; here it is read).
+ROLLOVER_MARK = "reflect_rollover"
 
 
 class Button(TypedDict):
@@ -44,6 +52,8 @@ def history_messages(
 ) -> list[HistoryMessage]:
     """The bubbles of the current conversation session, oldest first, at most ``limit``.
 
+    ``events`` may hold every session of the conversation: the current one starts at the last
+    session start or restart that is not a rollover's, and a rollover's copies are left out.
     Bot texts are split on blank lines and buttons go on the last part, exactly as Rasa's
     socket.io output sends them live, so a resumed chat looks as it did. A user message that
     is a button payload is shown by the title of the button that sent it; a payload no button
@@ -52,6 +62,8 @@ def history_messages(
     current = _current_session(list(events))
     messages: list[HistoryMessage] = []
     for event in current:
+        if _is_rollover(event):
+            continue
         kind = event.get("event")
         if kind == "user":
             text = event.get("text")
@@ -75,11 +87,16 @@ def without_receipts(text: str) -> str:
 
 
 def _current_session(events: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The events after the last session start or restart (the SQL store may already cut)."""
+    """The events after the last session start or restart that is not a rollover's."""
     for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") in _FRESH_START:
+        if events[index].get("event") in _FRESH_START and not _is_rollover(events[index]):
             return events[index + 1 :]
     return events
+
+
+def _is_rollover(event: Mapping[str, Any]) -> bool:
+    metadata = event.get("metadata")
+    return isinstance(metadata, Mapping) and metadata.get(ROLLOVER_MARK) is True
 
 
 def _bot_messages(event: Mapping[str, Any]) -> list[HistoryMessage]:

@@ -110,7 +110,15 @@ def _level(throughput: float, p95: float) -> dict[str, Any]:
 
 
 def _side(
-    *, thr50: float, p95_1: float, p95_50: float, rss: float, train: float, load: float, f1: float
+    *,
+    thr50: float,
+    p95_1: float,
+    p95_50: float,
+    rss: float,
+    train: float,
+    load: float,
+    f1: float,
+    growth: float = 1.0,
 ) -> dict[str, Any]:
     levels = {"1": _level(10, p95_1), "10": _level(20, 100), "50": _level(thr50, p95_50)}
     return {
@@ -118,6 +126,14 @@ def _side(
         "model_load": {"seconds": load},
         "nlu": {"macro_f1": f1},
         "load": {"sqlite": {"levels": levels, "peak_rss_mb": {"rasa": rss, "actions": 60}}},
+        # One long conversation: p50 at message ~10 and ~500 (bench/long_conversation.py).
+        "long": {
+            "sqlite": {
+                "early_p50_ms": p95_1 / 4,
+                "late_p50_ms": p95_1 / 4 * growth,
+                "ratio": growth,
+            }
+        },
     }
 
 
@@ -125,9 +141,18 @@ def _report() -> dict[str, Any]:
     return {
         "configs": {
             "stock": _side(
-                thr50=4, p95_1=400, p95_50=20_000, rss=1000, train=400, load=10, f1=0.90
+                thr50=4,
+                p95_1=400,
+                p95_50=20_000,
+                rss=1000,
+                train=400,
+                load=10,
+                f1=0.90,
+                growth=8.0,
             ),
-            "ours": _side(thr50=30, p95_1=100, p95_50=2_000, rss=500, train=40, load=1, f1=0.905),
+            "ours": _side(
+                thr50=30, p95_1=100, p95_50=2_000, rss=500, train=40, load=1, f1=0.905, growth=1.1
+            ),
         },
         "anonymiser": {"typical_median_ms": 0.4, "vs_presidio": 24.0},
         "export": {"csv": {"seconds": 1.5}, "xlsx": {"seconds": 8.0}},
@@ -146,6 +171,8 @@ def test_compute_ratios_has_every_key_the_issue_names() -> None:
     assert ratios["macro_f1"] == pytest.approx(0.905 / 0.90, abs=1e-4)
     assert ratios["macro_f1_diff"] == pytest.approx(0.005)
     assert ratios["export_csv_s"] == 1.5
+    assert ratios["long_ratio"] == 1.1
+    assert ratios["long_ratio_stock"] == 8.0
     assert set(ratios["by_database"]) == {"sqlite"}
 
 

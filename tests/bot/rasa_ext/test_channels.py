@@ -681,15 +681,15 @@ class FakeSio:
 
 
 class FakeTrackerStore:
-    """Rasa's tracker store as the channel uses it: ``retrieve`` (which creates nothing), and
-    ``delete`` as our lean SQL store has it."""
+    """Rasa's tracker store as the channel uses it: ``retrieve_full_tracker`` (every session;
+    creates nothing), and ``delete`` as our lean SQL store has it."""
 
     def __init__(self) -> None:
         self.trackers: dict[str, list[Any]] = {}
         self.asked: list[str] = []
         self.broken = False
 
-    async def retrieve(self, sender_id: str) -> Any:
+    async def retrieve_full_tracker(self, sender_id: str) -> Any:
         self.asked.append(sender_id)
         if self.broken:
             raise RuntimeError("database is down")

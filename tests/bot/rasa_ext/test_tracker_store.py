@@ -8,6 +8,9 @@ back.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,15 +36,23 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_ext import tracker_store
+from bot.rasa_ext import rollover, tracker_store
+from bot.rasa_ext.rollover import same_place
 from bot.rasa_ext.tracker_store import (
+    INDEXES,
+    RETRY_AFTER,
     STORED_EVENTS,
     CannotDelete,
     LeanSQLTrackerStore,
     delete_conversation,
+    without_member,
 )
+from bot.reflections.receipts import MEMBER_METADATA_KEY
 from bot.settings.config import PROJECT_ROOT
+from tests.bot.rasa_ext.test_rollover import Clock, _discussion
+from tests.bot.rasa_ext.test_rollover import _turn as _rollover_turn
 from tests.e2e.test_canary import _create_database, _drop_database
+from tests.settings import make_settings
 
 SENDER = "rest:0123456789abcdef"
 OTHER = "s_another-conversation"
@@ -225,8 +236,9 @@ def test_a_stale_count_is_not_trusted(
 
 def test_install_makes_type_sql_our_store(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rasa_tracker_store, "SQLTrackerStore", SQLTrackerStore)
+    monkeypatch.setattr(LeanSQLTrackerStore, "rollover_events", LeanSQLTrackerStore.rollover_events)
 
-    tracker_store.install()
+    tracker_store.install(make_settings())
 
     assert rasa_tracker_store.SQLTrackerStore is LeanSQLTrackerStore
 
@@ -318,3 +330,213 @@ def test_rasas_wrappers_keep_the_store_where_delete_looks_for_it(domain: Domain)
     assert fail_safe._tracker_store is inner
     assert fail_safe._fallback_tracker_store is None
     assert not hasattr(TrackerStore, "delete")  # else ours would shadow Rasa's own
+
+
+# --- session rollover (bot/rasa_ext/rollover.py) ------------------------------------------------
+
+
+def _long_conversation(store: TrackerStore, clock: Clock, turns: int) -> DialogueStateTracker:
+    """The processor's cycle (retrieve, handle one message, save), turn after turn."""
+    chunks: list[list[Event]] = [[]]
+    for event in _discussion(clock, turns):
+        chunks[-1].append(event)
+        if isinstance(event, ActionExecuted) and event.action_name == "action_listen":
+            chunks.append([])
+    tracker = None
+    for chunk in chunks[:-1]:
+        tracker = asyncio.run(store.get_or_create_tracker(SENDER, append_action_listen=False))
+        for event in chunk:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+    assert tracker is not None
+    return tracker
+
+
+def _sessions(store: SQLTrackerStore) -> int:
+    return sum(1 for row in _rows(store) if row[1] == "session_started")
+
+
+def test_a_long_conversation_rolls_over_and_reads_back_the_same_place(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    rasa, lean = stores
+    lean.rollover_events = 60
+    start = time.time() - 600
+    for store in stores:
+        _long_conversation(store, Clock(start), 40)
+
+    assert _sessions(rasa) == 1
+    assert _sessions(lean) > 3
+    stock, ours = (asyncio.run(store.retrieve(SENDER)) for store in stores)
+    assert stock is not None and ours is not None
+    assert same_place(stock, ours, lean.domain)
+    assert len(ours.events) < len(stock.events) / 3
+    # Rasa's own store code reads the rolled-over session exactly as ours does.
+    again = asyncio.run(SQLTrackerStore._retrieve(lean, SENDER, False))
+    assert again is not None and list(again.events) == list(ours.events)
+
+
+def test_a_new_message_after_a_rollover_is_in_the_session_read_back(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    _, lean = stores
+    lean.rollover_events = 60
+    clock = Clock(time.time() - 600)
+    _long_conversation(lean, clock, 20)
+
+    tracker = asyncio.run(lean.retrieve(SENDER))
+    assert tracker is not None
+    turn = _rollover_turn(clock, "next_point", "action_show_discussion_point", point_number=3)
+    for event in turn:
+        tracker.update(event)
+    asyncio.run(lean.save(tracker))
+
+    again = asyncio.run(lean.retrieve(SENDER))
+    assert again is not None and again.get_slot("point_number") == 3
+    assert list(again.events)[-len(turn) :] == turn
+
+
+def test_forget_deletes_the_rollover_sessions_too(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    _, lean = stores
+    lean.rollover_events = 60
+    _long_conversation(lean, Clock(time.time() - 600), 30)
+    stored = len(_rows(lean))
+    assert _sessions(lean) > 1
+
+    deleted = asyncio.run(delete_conversation(FailSafeTrackerStore(lean), SENDER))
+
+    assert deleted == stored and _rows(lean) == []
+
+
+def test_a_declined_rollover_is_not_tried_again_on_every_message(
+    domain: Domain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tried: list[int] = []
+
+    def never(tracker: DialogueStateTracker, domain: Domain, *, threshold: int) -> None:
+        tried.append(len(tracker.events))
+
+    monkeypatch.setattr(rollover, "plan", never)
+    lean = LeanSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "lean.db"))
+    lean.rollover_events = 40
+    try:
+        _long_conversation(lean, Clock(time.time() - 600), 30)
+    finally:
+        lean.engine.dispose()
+
+    due = [length for length in tried if length > 40]
+    assert len(due) > 2
+    assert all(b - a >= 40 * RETRY_AFTER for a, b in itertools.pairwise(due))
+
+
+def test_no_rollover_when_off(domain: Domain, tmp_path: Path) -> None:
+    lean = LeanSQLTrackerStore(
+        domain, dialect="sqlite", db=str(tmp_path / "lean.db"), rollover_events=0
+    )
+    try:
+        _long_conversation(lean, Clock(time.time() - 600), 40)
+        assert _sessions(lean) == 1
+    finally:
+        lean.engine.dispose()
+
+
+def test_install_takes_the_threshold_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rasa_tracker_store, "SQLTrackerStore", SQLTrackerStore)
+    monkeypatch.setattr(LeanSQLTrackerStore, "rollover_events", LeanSQLTrackerStore.rollover_events)
+
+    tracker_store.install(make_settings(tracker_rollover_events=321))
+
+    assert LeanSQLTrackerStore.rollover_events == 321
+
+
+# --- the group member's hash lives only for the turn --------------------------------------------
+
+
+def test_the_member_hash_is_not_stored_but_stays_in_the_turns_tracker(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    rasa, lean = stores
+    member = {MEMBER_METADATA_KEY: "hmac-of-a-member", "channel": "teams"}
+    said = UserUttered(
+        "next", {"name": "next_point", "confidence": 0.9}, metadata=member, timestamp=1000.0
+    )
+    turn = [said, ActionExecuted("action_listen", timestamp=1000.4)]
+    for store in stores:
+        tracker = asyncio.run(_converse(store, [turn]))
+
+    assert tracker.latest_message is not None
+    assert tracker.latest_message.metadata[MEMBER_METADATA_KEY] == "hmac-of-a-member"
+    (stock_row,) = [json.loads(r[-1]) for r in _rows(rasa) if r[1] == "user"]
+    (our_row,) = [json.loads(r[-1]) for r in _rows(lean) if r[1] == "user"]
+    assert stock_row["metadata"] == stock_row["parse_data"]["metadata"] == member  # Rasa keeps it
+    assert our_row["metadata"] == our_row["parse_data"]["metadata"] == {"channel": "teams"}
+    assert {k: v for k, v in our_row.items() if k not in {"metadata", "parse_data"}} == {
+        k: v for k, v in stock_row.items() if k not in {"metadata", "parse_data"}
+    }
+    assert "hmac-of-a-member" not in str(_rows(lean))
+
+
+def test_without_member_leaves_other_events_and_messages_alone() -> None:
+    plain = {"event": "user", "text": "hi", "metadata": {"channel": "rest"}, "parse_data": {}}
+
+    assert without_member(plain) == plain
+    assert without_member({"event": "user"}) == {"event": "user"}
+
+
+# --- loading reads the current session, not the whole conversation -----------------------------
+
+
+def _index_names(store: SQLTrackerStore) -> set[str]:
+    return {index["name"] for index in sa.inspect(store.engine).get_indexes("events")}
+
+
+def test_it_adds_its_indexes_to_rasas_table(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    rasa, lean = stores
+
+    assert set(INDEXES) <= _index_names(lean)
+    assert not set(INDEXES) & _index_names(rasa)
+    lean._create_indexes()  # again: nothing happens
+    assert set(INDEXES) <= _index_names(lean)
+
+
+@pytest.mark.parametrize("all_sessions", [False, True])
+def test_it_loads_exactly_the_rows_rasas_query_selects(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore], all_sessions: bool
+) -> None:
+    _, lean = stores
+    lean.rollover_events = 60
+    _long_conversation(lean, Clock(time.time() - 600), 30)
+    asyncio.run(_converse(lean, TURNS[:1], sender=OTHER))
+
+    with lean.session_scope() as session:
+        ours = lean._stored_data(session, SENDER, all_sessions=all_sessions)
+        query = lean._event_query(session, SENDER, fetch_events_from_all_sessions=all_sessions)
+        rasas = [data for (data,) in query.with_entities(lean.SQLEvent.data).all()]
+
+    assert ours == rasas
+    others = sum(1 for row in _rows(lean) if row[0] == OTHER)
+    if all_sessions:
+        assert len(ours) == len(_rows(lean)) - others
+    else:
+        assert len(ours) < 100  # the rolled-over session only
+
+
+def test_an_index_it_cannot_create_is_only_a_warning(
+    domain: Domain,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setitem(tracker_store.INDEXES, "ix_broken", ("no_such_column",))
+
+    lean = LeanSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "lean.db"))
+    try:
+        asyncio.run(_converse(lean, TURNS[:1]))
+        assert asyncio.run(lean.retrieve(SENDER)) is not None
+    finally:
+        lean.engine.dispose()
+    assert "tracker store index ix_broken not created" in caplog.text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
@@ -13,9 +15,13 @@ from rasa.shared.core.events import (
     SlotSet,
     UserUttered,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_ext.rollover import plan
 from bot.reflections.receipts import receipt_placeholder
+from bot.settings.config import PROJECT_ROOT
 from bot.web.history import history_messages, without_receipts
+from tests.bot.rasa_ext.test_rollover import Clock, _discussion, _turn
 
 TOKEN = "0123456789abcdef01234567"
 # Shown where a receipt code was (history_receipt_note in bot/content/messages.yml), word for word.
@@ -167,3 +173,23 @@ def test_empty_or_odd_events_give_nothing() -> None:
 
     assert history_messages([]) == []
     assert history_messages(odd) == []
+
+
+def test_a_rollover_is_the_same_session_and_its_copies_are_not_shown_twice() -> None:
+    # The tracker store's rollover (bot/rasa_ext/rollover.py) as it really writes it.
+    domain = Domain.load(PROJECT_ROOT / "domain.yml")
+    clock = Clock(time.time() - 600)
+    earlier = _dicts(UserUttered("an older session", intent={"name": "x"}), _bot("old reply"))
+    session = _discussion(clock, 20)
+    tracker = DialogueStateTracker.from_dict("s_x", _dicts(*session), domain.slots)
+    rolled = plan(tracker, domain, threshold=40)
+    assert rolled is not None
+    after = _dicts(*_turn(clock, "next_point", "action_show_discussion_point"))
+    without = [*earlier, *_dicts(*session), *after]
+    with_rollover = [*earlier, *_dicts(*session), *rolled.events, *after]
+
+    shown = history_messages(with_rollover, limit=1000)
+
+    assert shown == history_messages(without, limit=1000)
+    assert len(shown) == 2 * 22 and shown[-1]["text"] == "action_show_discussion_point says so"
+    assert "an older session" not in str(shown)
