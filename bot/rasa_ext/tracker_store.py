@@ -51,7 +51,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
-from rasa.shared.core.events import SessionStarted, UserUttered
+from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -202,10 +202,14 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     def _row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
         """The columns of one event row, computed exactly as ``SQLTrackerStore.save`` does.
 
-        Except that a user message's group member (:data:`MEMBER_METADATA_KEY`) is left out.
+        Except that the group member's hash (:data:`MEMBER_METADATA_KEY`) is left out, of a
+        user message and of the slot Rasa copies the session's first metadata into
+        (``session_started_metadata``).
         """
         if type_name == UserUttered.type_name:
             data = without_member(data)
+        elif type_name == SlotSet.type_name and _has_member(data.get("value")):
+            data = {**data, "value": _drop_member(data["value"])}
         return {
             "sender_id": sender_id,
             "type_name": type_name,

@@ -8,9 +8,12 @@ back to ``{serviceUrl}v3/conversations/...``. Everything is on 127.0.0.1.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sqlite3
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from docx import Document
 
 from bot.reflections.receipts import sender_hash
 from bot.run import Stack, start_stack
@@ -421,3 +425,85 @@ def test_a_rest_client_naming_a_teams_conversation_gets_a_conversation_of_its_ow
     assert len(_tracker_senders(teams_stack) - before) == 1  # a conversation of its own
     # The Teams conversation is where it was.
     assert "Point 3 of 4" in in_teams("next")
+
+
+# --- group supervision in a channel thread (issue 12) ----------------------------------------
+
+PRIYA = TeamsUser(
+    "29:1priyaShahTeamsIdMnOpQr", "Priya Shah", "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99"
+)
+JOIN_CODE = re.compile(r"Join code: ([0-9A-Z]{5}-[0-9A-Z]{5})")
+DOWNLOAD = re.compile(r"\((https?://[^)\s]+/minutes/[^)\s]+\.docx)\)")
+
+
+def test_a_lead_runs_a_group_session_in_a_channel_thread_with_three_members(
+    connector: FakeConnector, webhook: str, teams_stack: Stack
+) -> None:
+    """Three people @mention Reflect in one thread; only the lead moves it on or is minuted.
+
+    Sarah leads; Tom and Priya are members. Tom's "next" is refused politely and changes
+    nothing; Priya's live concern gets the urgent answer and is never minuted; Tom joins from
+    his personal chat with the code; the lead sees a count, never who. The minutes download
+    from the web app and hold no name typed in the thread.
+    """
+    thread = connector.channel_thread("supervision", "1719000000001")
+
+    def say(person: TeamsUser, text: str) -> str:
+        activity = connector.message(text, user=person, conversation=thread, mention=True)
+        return said(connector.send(webhook, activity))
+
+    assert "How long do you have" in say(SARAH, "start a group session")
+    planned = say(SARAH, "30 minutes")
+    assert "Point 1 of 4" in planned
+    code = JOIN_CODE.search(planned)
+    assert code, planned
+
+    refused = say(TOM, "next")
+    assert "Only the person who started this session" in refused
+    assert "Point 2" not in refused
+    assert "Only the person who started" in say(PRIYA, "how many have joined?")
+
+    noted = say(SARAH, "Tom Okafor said we never ask who a new partner is")
+    assert "Noted — 1 note on point 1" in noted
+
+    joined = said(connector.send(webhook, connector.message(f"join {code.group(1)}", user=TOM)))
+    assert "You've joined the group session" in joined
+    assert "1 joined" in say(SARAH, "how many have joined?")
+
+    urgent = say(
+        PRIYA,
+        "a girl at my school told me today her stepdad hurts her and she is scared to go home",
+    )
+    assert "999" in urgent
+    assert "Noted" not in urgent
+
+    assert "Point 2 of 4" in say(SARAH, "next")
+    assert "Noted — 1 note on point 2" in say(SARAH, "contact arrangements are not reviewed")
+    assert "Attendance" in say(SARAH, "/finish_group_session")
+    assert "in all" in say(SARAH, "2 social care and 1 police officer")
+    assert "Agreed actions" in say(SARAH, "/affirm")
+    minutes = say(SARAH, "/deny")
+    assert "Minutes" in minutes and "receipt code" in minutes
+    link = DOWNLOAD.search(minutes)
+    assert link, minutes
+
+    with urllib.request.urlopen(link.group(1), timeout=30) as response:
+        assert response.status == 200
+        document = Document(io.BytesIO(response.read()))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    cells = "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "we never ask who a new partner is" in text
+    assert "contact arrangements are not reviewed" in text
+    for identifier in ("Okafor", "Tom", "Priya", "Shah", "Sarah", "Jones", "stepdad hurts her"):
+        assert identifier not in text + cells
+    db = sqlite3.connect(teams_stack.settings.var_dir / "tracker.db")
+    try:
+        stored = "\n".join(data for (data,) in db.execute("select data from events"))
+    finally:
+        db.close()
+    assert not re.search(r"m_[0-9a-f]{64}", stored)  # the member hash lives for the turn only
+    for person in (SARAH, TOM, PRIYA):
+        assert person.id not in stored and person.aad_object_id not in stored
+    assert "Okafor" not in stored

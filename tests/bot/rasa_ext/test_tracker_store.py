@@ -478,6 +478,25 @@ def test_the_member_hash_is_not_stored_but_stays_in_the_turns_tracker(
     assert "hmac-of-a-member" not in str(_rows(lean))
 
 
+def test_the_member_hash_is_not_stored_in_the_session_started_metadata_slot(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    """Rasa copies a session's first message metadata into a slot: the member goes there too."""
+    _, lean = stores
+    metadata = {MEMBER_METADATA_KEY: "hmac-of-a-member", "receipts": []}
+    turn = [
+        SlotSet("session_started_metadata", metadata, timestamp=999.0),
+        UserUttered("hi", {"name": "greet", "confidence": 0.9}, metadata=metadata, timestamp=1000),
+        ActionExecuted("action_listen", timestamp=1000.4),
+    ]
+    asyncio.run(_converse(lean, [turn]))
+
+    rows = [json.loads(r[-1]) for r in _rows(lean)]
+    (slot,) = [row for row in rows if row["event"] == "slot"]
+    assert slot["value"] == {"receipts": []}
+    assert "hmac-of-a-member" not in str(_rows(lean))
+
+
 def test_without_member_leaves_other_events_and_messages_alone() -> None:
     plain = {"event": "user", "text": "hi", "metadata": {"channel": "rest"}, "parse_data": {}}
 
