@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import context, names
+from actions import context, group, names
 from actions.safety import say_urgent_answer
 from bot.content.messages import render
 from bot.reflections import dialogue
@@ -199,6 +199,9 @@ class ActionWithdrawReflection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         config = context.settings()
+        joining = join_instead(dispatcher, tracker)
+        if joining is not None:
+            return [*joining, SlotSet(names.SLOT_RECEIPT_CODE, None)]
         try:
             message = dialogue.withdraw(
                 factory=context.session_factory(),
@@ -212,6 +215,16 @@ class ActionWithdrawReflection(Action):
             message = dialogue.withdraw_failed_message()
         dispatcher.utter_message(**message.as_kwargs())
         return [SlotSet(names.SLOT_RECEIPT_CODE, None)]
+
+
+def join_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
+    """A live group session's join code given as a "receipt": join it; else ``None``."""
+    try:
+        if not group.group_flow().is_join_code(group.read_turn(tracker)):
+            return None
+    except SQLAlchemyError:
+        return None  # the withdrawal says the database is not available
+    return group.run_group(dispatcher, tracker, lambda flow, turn: flow.join(turn))
 
 
 class ActionShowPrivacy(Action):

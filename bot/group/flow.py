@@ -262,6 +262,21 @@ class GroupFlow:
             ]
             return self._member(row, said)
 
+    def is_join_code(self, turn: Turn) -> bool:
+        """Whether the code typed is a live session's join code, not a receipt code.
+
+        Join codes and receipt codes share one shape (and so one keyed hash at the door), and
+        a bare code reads to the classifier as a withdrawal; the withdrawal asks this first, so
+        a member who types only the code joins. Nothing is counted here: a code that is not a
+        join code goes on to the withdrawal, whose failures are limited.
+        """
+        if not turn.receipts:
+            return False
+        with transaction(self._factory) as db:
+            self._expire(db, turn)
+            digest = join_hash(turn.receipts[0], secret=self._secret)
+            return service.find_by_join_hash(session=db, digest=digest) is not None
+
     def resume(
         self, session: str | None, turn: Turn, *, conversation_role: str | None = None
     ) -> Reply:

@@ -723,3 +723,42 @@ def test_an_urgent_draft_gets_999_and_spoa_and_nothing_is_kept(
     urgent, contacts = dispatcher.messages
     assert urgent["response"] == "utter_urgent_concern"
     assert "01323 464222" in contacts["text"]
+
+
+def test_a_join_code_given_to_withdraw_joins_the_session_and_withdraws_nothing(
+    context: Settings,
+    factory: sessionmaker,
+    pack: Pack,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    """Join and receipt codes share a shape: a bare code reads as a withdrawal, yet joins."""
+    from datetime import datetime, timezone
+
+    from bot.group.flow import GroupFlow, Turn
+
+    stored = _stored(factory, pack, context.secret)
+    flow = GroupFlow(factory=factory, pack=pack, settings=context)
+    now = datetime.now(timezone.utc)
+    lead = Turn("start a group session", "start_group_session", "m_lead", (), "rest", now)
+    session = flow.start(lead).session
+    assert session is not None
+    plan = flow.step(session, dataclasses.replace(lead, text="30 minutes", intent=""))
+    shown = "\n".join(reveal_receipts(m.text, secret=context.secret) for m in plan.messages)
+    join_code = re.search(r"Join code: ([0-9A-Z]{5}-[0-9A-Z]{5})", shown)
+    assert join_code
+
+    door = Door.create(secret=context.secret, payload_values=(), intents=())
+    cleaned = door.clean(join_code.group(1))
+    metadata = {**(cleaned.metadata or {}), "member": door.member("someone-else")}
+    tracker = tracker_factory(
+        slots={"receipt_code": cleaned.text}, text=cleaned.text, metadata=metadata
+    )
+    events = ActionWithdrawReflection().run(dispatcher, tracker, {})
+
+    assert SlotSet("group_session", session) in events
+    assert SlotSet("group_role", "member") in events
+    assert events[-1] == SlotSet("receipt_code", None)
+    assert render("withdraw_done").text not in _texts(dispatcher)
+    assert _count(factory) == 1  # the stored reflection is still there
+    assert stored
