@@ -17,7 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import context, names
 from bot.content.messages import render
 from bot.group import flow
+from bot.group.reading import is_question
+from bot.reflections.dialogue import privacy_message
 from bot.reflections.receipts import MEMBER_METADATA_KEY, RECEIPTS_METADATA_KEY
+from bot.safety.views import staff_support_message
 
 Events = list[dict[str, Any]]
 
@@ -163,8 +166,12 @@ class ValidateGroupForm(FormValidationAction):
         session = tracker.get_slot(names.SLOT_GROUP_SESSION)
         if value is None or not session:
             return {names.SLOT_GROUP_INPUT: None if session else STOPPED}
+        turn = read_turn(tracker)
+        if turn.intent in SIDE_QUESTIONS and is_question(turn.text):
+            SIDE_QUESTIONS[turn.intent](dispatcher)
+            return {names.SLOT_GROUP_INPUT: None}
         try:
-            reply = group_flow().step(session, read_turn(tracker))
+            reply = group_flow().step(session, turn)
         except SQLAlchemyError:
             dispatcher.utter_message(**render("group_not_saved").as_kwargs())
             return {names.SLOT_GROUP_INPUT: None}
@@ -175,6 +182,31 @@ class ValidateGroupForm(FormValidationAction):
             **reply_slots(reply),
             names.SLOT_GROUP_INPUT: None if reply.listening else STOPPED,
         }
+
+
+def _answer_staff_support(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(response=names.UTTER_STAFF_SUPPORT)
+    message = staff_support_message(context.current_pack())
+    if message is not None:
+        dispatcher.utter_message(**message.as_kwargs())
+
+
+def _answer_privacy(dispatcher: CollectingDispatcher) -> None:
+    config = context.settings()
+    message = privacy_message(
+        pack=context.current_pack(),
+        retention_days=config.retention_days,
+        tracker_retention_days=config.tracker_retention_days,
+    )
+    dispatcher.utter_message(**message.as_kwargs())
+
+
+#: Questions a session answers without noting them, when they are asked as questions; the same
+#: words as a statement are a note (bot.group.reading.is_question).
+SIDE_QUESTIONS: dict[str, Callable[[CollectingDispatcher], None]] = {
+    "ask_staff_support": _answer_staff_support,
+    "ask_privacy": _answer_privacy,
+}
 
 
 class ActionAskGroupInput(Action):

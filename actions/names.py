@@ -36,6 +36,7 @@ INTENT_DENY = "deny"
 # --- responses (domain.yml; the rest of the wording is in bot/content/messages.yml) ---
 UTTER_MENU = "utter_menu"
 UTTER_URGENT_CONCERN = "utter_urgent_concern"
+UTTER_STAFF_SUPPORT = "utter_staff_support"
 
 # --- group ---
 SLOT_GROUP_SESSION = "group_session"

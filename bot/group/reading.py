@@ -8,6 +8,7 @@ label ``next_point`` is a note, never a reason to move the session on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -70,6 +71,37 @@ _HOW_LONG = re.compile(
     r"\s+time|time\s+left)\b"
 )
 _WORDS = re.compile(r"[\w'’]+")
+
+#: Longest message (in words) read as a command when it also says what it asks for (a cue).
+MAX_CUED_COMMAND_WORDS = 14
+
+# What a command says about itself, beyond its intent: a longer message is a command only with
+# its cue ("go to the next point please", "can we go back to the last one"), so a note that
+# merely sounds like one ("next steps discussed", "we need to move on from relying on mum")
+# stays a note.
+_POINT = r"(?:point|one|question|section|item|bit)"
+_CUES: dict[Command, re.Pattern[str]] = {
+    Command.NEXT: re.compile(
+        rf"\b(?:next|following)\s+(?:discussion\s+)?{_POINT}\b"
+        rf"|\b(?:move|go|carry)\s+on(?:\s+to\s+(?:the\s+)?next)?(?:\s+(?:now|please|then))?$"
+    ),
+    Command.BACK: re.compile(
+        rf"\b(?:go|going|take\s+us|jump)\s+back\b|\b(?:last|previous|earlier)\s+{_POINT}\b"
+        rf"|\b{_POINT}\s+before\b"
+    ),
+    Command.REPEAT: re.compile(
+        r"\b(?:again|repeat|re-?show|show|put|see)\b.*\b(?:current\s+)?(?:point|question)\b"
+    ),
+}
+# Finishing says so in any words, whatever the classifier made of it ("lets call it a day,
+# send minutes", "close group supervision"): a finishing verb and what is being finished.
+_FINISH = re.compile(
+    r"\b(?:finish(?:ed)?|wrap(?:ping)?|close|end|conclude|call\s+it\s+a\s+day|done|stop)\b"
+)
+_FINISHED_THING = re.compile(
+    r"\b(?:(?:the|this|our)\s+session|group\s+supervision|minutes|write[\s-]?up"
+    r"|summar(?:y|ise|ize)|(?:wrap|finish)(?:ing)?\s+(?:it\s+)?up|it\s+(?:there|here|now|up|down))\b"
+)
 _PUNCTUATION = " .!?,;:"
 
 
@@ -97,12 +129,29 @@ def read_command(
     words = word_count(stripped)
     if words <= MAX_COMMAND_WORDS + 3 and _HOW_LONG.search(lowered):
         return Command.HOW_LONG
+    allowed = _allowed(intents)
+    if words <= MAX_CUED_COMMAND_WORDS:
+        cued = _cued(lowered, _INTENT_COMMANDS.get(intent))
+        if cued is not None and allowed(cued):
+            return cued
     if words > MAX_COMMAND_WORDS:
         return None
     if lowered in _PHRASES:
         return _PHRASES[lowered]
     command = _INTENT_COMMANDS.get(intent)
-    return command if command is not None and (intents is None or command in intents) else None
+    return command if command is not None and allowed(command) else None
+
+
+def _allowed(intents: frozenset[Command] | None) -> Callable[[Command], bool]:
+    return lambda command: intents is None or command in intents
+
+
+def _cued(lowered: str, command: Command | None) -> Command | None:
+    """A command a longer message states in words: finishing, or its intent's own cue."""
+    if _FINISH.search(lowered) and _FINISHED_THING.search(lowered):
+        return Command.FINISH
+    cue = _CUES.get(command) if command is not None else None
+    return command if cue is not None and cue.search(lowered) else None
 
 
 # --- durations --------------------------------------------------------------------------------
@@ -244,6 +293,18 @@ def _separated(text: str, start: int, end: int) -> bool:
     return re.search(r"[,;\n]|\band\b|\bplus\b", text[start:end]) is not None
 
 
+def _merged(text: str, named: list[agencies.Mention]) -> list[agencies.Mention]:
+    """One mention for words of one agency side by side ("PPU sergeant", "CIN social worker")."""
+    merged: list[agencies.Mention] = []
+    for mention in named:
+        last = merged[-1] if merged else None
+        if last and last.agency == mention.agency and not text[last.end : mention.start].strip():
+            merged[-1] = agencies.Mention(last.start, mention.end, last.agency)
+        else:
+            merged.append(mention)
+    return merged
+
+
 def parse_attendance(text: str) -> dict[str, int]:
     """Counts per agency from "4 social care, 2 police, a health visitor" (agency -> count).
 
@@ -252,7 +313,7 @@ def parse_attendance(text: str) -> dict[str, int]:
     person ("health visitor"). "no police" or "0 police" is zero: the agency is named with
     nothing, so a correction can remove it. Empty when the text names no agency.
     """
-    named = agencies.mentions(text)
+    named = _merged(text, agencies.mentions(text))
     numbers = [c for c in _counts(text) if not any(m.start <= c.start < m.end for m in named)]
     used: set[int] = set()
     totals: dict[str, int] = {}
@@ -277,3 +338,20 @@ def parse_attendance(text: str) -> dict[str, int]:
         value = chosen.value if chosen is not None else 1
         totals[mention.agency] = min(MAX_COUNT, totals.get(mention.agency, 0) + value)
     return totals
+
+
+_QUESTION_START = re.compile(
+    r"^(?:who|what|whats|what's|how|where|when|why|which|can|could|is|are|do|does|did|will"
+    r"|would|should|may|am)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether a message asks something ("who sees this?") rather than states it (a note).
+
+    In a session a question about privacy or staff support is answered and not noted, but a
+    note the classifier reads as one ("good practice noted: the school nurse kept records",
+    "6 social workers and 2 family support workers") is a statement, and is noted.
+    """
+    stripped = text.strip()
+    return stripped.endswith("?") or bool(_QUESTION_START.match(stripped.lower()))

@@ -5,6 +5,7 @@ import pytest
 from bot.group.reading import (
     Command,
     TeamCodeRequest,
+    is_question,
     parse_attendance,
     parse_duration,
     read_command,
@@ -62,7 +63,7 @@ def test_a_duration_when_starting_needs_a_unit() -> None:
         ("/next_point", "next_point", Command.NEXT),
         ("/previous_point", "", Command.BACK),
         ("/finish_group_session", "finish_group_session", Command.FINISH),
-        ("let's go on to the next one", "next_point", None),  # six words: a note
+        ("let's go on to the next one", "next_point", Command.NEXT),  # says "next one"
         ("on to the next", "next_point", Command.NEXT),
         ("back please", "previous_point", Command.BACK),
         ("skip", "", Command.SKIP),
@@ -151,3 +152,59 @@ def test_parse_attendance(typed: str, counts: dict[str, int]) -> None:
 
 def test_attendance_counts_are_capped() -> None:
     assert parse_attendance("999 police and 5 police") == {"police": 999}
+
+
+# --- longer commands that say what they ask for (blind set, in-session run) --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "command"),
+    [
+        ("go to the next point please", "next_point", Command.NEXT),
+        ("carry on to the next point", "next_point", Command.NEXT),
+        ("can we go back to the last one", "previous_point", Command.BACK),
+        ("hang on, back to the point before", "previous_point", Command.BACK),
+        ("wrap up please and send me the minutes", "finish_group_session", Command.FINISH),
+        ("we're out of time, finish up", "finish_group_session", Command.FINISH),
+        ("close group supervision", "start_group_session", Command.FINISH),
+        ("end now and summarise", "stop_discussion", Command.FINISH),
+        # Notes that sound like commands stay notes.
+        ("next steps discussed - more joint visits with police", "next_point", None),
+        ("agreed we need to move on from relying on mum to protect", "next_point", None),
+        ("we agreed to close the case sooner after the strategy meeting", "deny", None),
+        ("each practitioner to audit a case by the end of the month", "finish_group_session", None),
+    ],
+)
+def test_a_longer_command_needs_its_cue(text: str, intent: str, command: Command | None) -> None:
+    assert read_command(text, intent) is command
+
+
+def test_a_cued_command_still_respects_the_stage() -> None:
+    assert read_command("go to the next point please", "next_point", intents=frozenset()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("who sees what we write here?", True),
+        ("is this anonymous", True),
+        ("can someone get support after this", True),
+        ("good practice noted: the school nurse kept really detailed records", False),
+        ("6 social workers and 2 family support workers", False),
+    ],
+)
+def test_is_question(text: str, question: bool) -> None:
+    assert is_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("typed", "counts"),
+    [
+        ("4 SW, 1 IRO", {"childrens_social_care": 5}),
+        ("5 CP team, 2 LAC, 2 fostering", {"childrens_social_care": 9}),
+        ("2 HVs, a school nurse and 3 DSLs", {"health": 3, "education": 3}),
+        ("1 PPU sergeant and 2 family workers", {"police": 1, "early_help": 2}),
+    ],
+)
+def test_attendance_knows_practitioners_shorthand(typed: str, counts: dict[str, int]) -> None:
+    assert parse_attendance(typed) == counts
