@@ -290,13 +290,17 @@ def limited_attempt(
     mistyped join code never uses up anyone's withdrawals. Yesterday's counters are deleted on
     the way. When the global cap is reached, one WARNING ``cap_event`` is logged with the
     counts (never a code or a sender).
+
+    Past the global cap a failure is answered "too many", but **a right code still works**:
+    senders cost nothing to make (a new REST sender id), so a cap that refused everyone would
+    let anyone shut withdrawal or joining off for the whole day with a few hundred wrong codes
+    (attack round, issue 12). What bounds guessing across rotated senders is the code's 50 bits
+    (and, in production, the proxy's rate limits); the cap is the alarm.
     """
     purge_withdrawal_attempts(session=session, today=today)
     if _failures(session=session, key=sender_key, today=today) >= max_failures:
         return Limited(refused=True)
     before = _failures(session=session, key=global_key, today=today)
-    if before >= max_global_failures:
-        return Limited(refused=True)
     value = attempt()
     if value is not None:
         return Limited(refused=False, value=value)
@@ -305,7 +309,7 @@ def limited_attempt(
     after = _failures(session=session, key=global_key, today=today)
     if before < max_global_failures <= after:
         logger.warning("%s failures=%d cap=%d", cap_event, after, max_global_failures)
-    return Limited(refused=False)
+    return Limited(refused=before >= max_global_failures)
 
 
 def attempt_withdrawal(
@@ -325,9 +329,9 @@ def attempt_withdrawal(
     existed, and a practitioner withdrawing several of their own reflections is never blocked.
     Yesterday's counters are deleted on the way, so the table only ever holds today.
 
-    The per-sender check slows down guessing from one conversation; the daily cap across all
-    senders (counted under :data:`ALL_SENDERS_KEY`) bounds guessing by rotating senders, at the
-    price of refusing everyone for the rest of a day on which it is reached. When it is, one
+    The per-sender check slows down guessing from one conversation; past the daily cap across
+    all senders (counted under :data:`ALL_SENDERS_KEY`) every failure is refused, but a right
+    code still withdraws (:func:`limited_attempt` says why). When the cap is reached, one
     WARNING :data:`CAP_REACHED_EVENT` is logged with the counts (never a code or a sender).
     50-bit codes are what make guessing hopeless overall. The code may belong to a reflection
     or to a group session's minutes (:func:`withdraw_by_receipt`): one code space, one limit.

@@ -201,9 +201,9 @@ class Settings:
         "WITHDRAWAL_GLOBAL_FAILURES_PER_DAY",
         200,
         kinds.whole(high=1_000_000, unit=" of attempts"),
-        "Wrong receipt codes allowed per day across all conversations; then every withdrawal is "
-        "refused until tomorrow and the action server logs a WARNING "
-        "`withdrawal_failures_cap_reached` (alert on it).",
+        "Wrong receipt codes allowed per day across all conversations; past it every wrong code "
+        "gets \"too many attempts\" until tomorrow (a right code still withdraws) and the action "
+        "server logs a WARNING `withdrawal_failures_cap_reached` (alert on it).",
         group=_STORAGE,
     )
     group_session_idle_minutes: int = setting(
@@ -219,9 +219,9 @@ class Settings:
         "GROUP_JOIN_GLOBAL_FAILURES_PER_DAY",
         200,
         kinds.whole(high=1_000_000, unit=" of attempts"),
-        "Wrong group join codes allowed per day across all conversations; then every join is "
-        "refused until tomorrow and the action server logs a WARNING "
-        "`group_join_failures_cap_reached` (alert on it).",
+        "Wrong group join codes allowed per day across all conversations; past it every wrong "
+        "code gets \"too many attempts\" until tomorrow (a right code still joins) and the "
+        "action server logs a WARNING `group_join_failures_cap_reached` (alert on it).",
         group=_STORAGE,
     )
 

@@ -587,14 +587,16 @@ def test_withdraw_uses_the_configured_cap_across_senders(
     use_settings(dataclasses.replace(context, withdrawal_global_failures_per_day=1))
     code = _stored(factory, pack, context.secret)
     wrong = other_code(code)
-    first, second = CollectingDispatcher(), CollectingDispatcher()
+    first, second, third = CollectingDispatcher(), CollectingDispatcher(), CollectingDispatcher()
 
     _withdraw(tracker_factory, first, wrong)
-    _withdraw(tracker_factory, second, code)
+    _withdraw(tracker_factory, second, other_code(wrong))
+    _withdraw(tracker_factory, third, code)
 
     assert _texts(first) == [render("withdraw_not_found").text]
     assert _texts(second) == [render("withdraw_too_many").text]
-    assert _count(factory) == 1
+    assert _texts(third) == [render("withdraw_done").text]  # the right code still works
+    assert _count(factory) == 0
 
 
 def test_withdraw_with_something_that_is_not_a_code(

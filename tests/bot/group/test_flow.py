@@ -376,7 +376,11 @@ def test_join_failures_are_capped_across_everyone(factory: sessionmaker, pack: P
     driver.join("m_a", code=new_receipt_code())
     driver.join("m_b", code=new_receipt_code())
 
-    assert text_of(driver.join("m_c")) == [render("group_join_too_many").text]
+    assert text_of(driver.join("m_c", code=new_receipt_code())) == [
+        render("group_join_too_many").text
+    ]
+    # Others' failures never lock out a member with the right code (no day-long DoS).
+    assert render("group_join_too_many").text not in text_of(driver.join("m_d"))
 
 
 def test_join_failures_do_not_use_up_withdrawals(driver: Driver) -> None:
