@@ -182,6 +182,8 @@ _CHILD_SETTING = marker("child_setting")
 _HEDGED_RISK = marker("hedged_risk_to_my_child")
 # A quiet worry about a current family, no abuse words (see _check_quiet_worry).
 _QUIET_WORRY = marker("quiet_worry_about_my_family")
+# Still with, or gone back to, the partner, now (see _check_back_with_them).
+_BACK_WITH_THEM = marker("back_with_them")
 # The practitioner targeted by a service user, or guilty over a death (attack 9).
 _TARGETED = marker("practitioner_targeted")
 _GUILT_OVER_DEATH = marker("guilt_over_death")
@@ -250,6 +252,7 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_live_report",
         "check_hedged_risk",
         "check_quiet_worry",
+        "check_back_with_them",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
@@ -846,6 +849,21 @@ def _check_quiet_worry(r: _Reading) -> str:
     return "check_quiet_worry" if _QUIET_WORRY.search(t) is not None else ""
 
 
+def _check_back_with_them(r: _Reading) -> str:
+    """Someone still with, or gone back to, a partner, said in the present ("she's still with him
+    now"): the team may be talking about a live case, so it is asked about, never noted unseen.
+
+    A past anchor, the practitioner's own past, the review, a generic frame or a conditional
+    keeps it a reflection ("in Child Z's case mum went back to him" does not match anyway).
+    """
+    t = r.t
+    if r.timing.past_anchor or r.timing.own_past or r.timing.review_reference:
+        return ""
+    if r.frame.generic or _CONDITIONAL.search(t) is not None:
+        return ""
+    return "check_back_with_them" if _BACK_WITH_THEM.search(t) is not None else ""
+
+
 _CHECK_STEPS: tuple[Callable[[_Reading], str], ...] = (
     _check_definite,
     _check_household_violence,
@@ -854,6 +872,7 @@ _CHECK_STEPS: tuple[Callable[[_Reading], str], ...] = (
     _check_terse_risk,
     _check_hedged_risk,
     _check_quiet_worry,
+    _check_back_with_them,
 )
 """The CHECK rules tried when no current-case shape fired, in order; the first that fires wins."""
 
