@@ -850,11 +850,12 @@ def _check_quiet_worry(r: _Reading) -> str:
 
 
 def _check_back_with_them(r: _Reading) -> str:
-    """Someone still with, or gone back to, a partner, said in the present ("she's still with him
-    now"): the team may be talking about a live case, so it is asked about, never noted unseen.
+    """Someone still with, or gone back to, a partner, said in the present.
 
-    A past anchor, the practitioner's own past, the review, a generic frame or a conditional
-    keeps it a reflection ("in Child Z's case mum went back to him" does not match anyway).
+    "she's still with him now": the team may be talking about a live case, so it is asked
+    about, never noted unseen. A past anchor, the practitioner's own past, the review, a
+    generic frame or a conditional keeps it a reflection ("in Child Z's case mum went back to
+    him" does not match anyway).
     """
     t = r.t
     if r.timing.past_anchor or r.timing.own_past or r.timing.review_reference:
