@@ -93,6 +93,8 @@ ATTEMPTS = 3
 MAX_COPY_AGE_S = 24 * 3600.0
 #: Gap between the rollover's timestamps: a microsecond is 4 float steps at today's epoch.
 STEP_S = 1e-6
+#: The longest the store waits for the clock to pass the rollover's last timestamp.
+MAX_WAIT_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,11 @@ def _build(
     if not same_place(unchanged, rolled, domain):
         return None
     # The next message's events must come after all of these (see the module docstring);
-    # building took milliseconds, so this wait is almost never more than nothing.
+    # building took milliseconds, so this wait is almost never more than nothing. A clock that
+    # is behind the conversation's (another machine's) declines rather than waits.
     ahead = stamps[-1] - time.time()
+    if ahead > MAX_WAIT_S:
+        return None
     if ahead >= 0:
         time.sleep(ahead + STEP_S)
     return Rollover(events=events, replaced=len(dicts))

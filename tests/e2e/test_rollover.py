@@ -5,6 +5,9 @@ threshold so low that the session rolls over every few messages, at every kind o
 the reflection and withdrawal forms, the concern check, the two-stage fallback, after a
 distress answer, a stop and a start-over). The same scripted conversation goes to both; every
 reply (text and buttons) must be the same, receipt codes aside (random by design).
+
+And the web widget's history, resumed after several rollovers, shows every message once, and
+"Forget this conversation" deletes the rollovers' sessions with the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import pytest
 
 from bench.long_conversation import round_of_steps
+from tests.bot.web.wire import CLIENTS
 from tests.e2e.conftest import Rest, stack_on_free_ports
 
 pytestmark = pytest.mark.slow
@@ -111,3 +115,50 @@ def test_every_reply_is_the_same_with_and_without_rollover(
     assert starts >= len(script()) // 10, "the session should have rolled over many times"
     assert copies > 0
     assert _rollovers(tmp_path / "without") == (0, 0)
+
+
+async def test_the_widget_history_spans_rollovers_and_shows_each_message_once(
+    tmp_path: Path, model_path: Path
+) -> None:
+    steps = round_of_steps(0)
+    with stack_on_free_ports(
+        tmp_path / "var", model_path, tracker_rollover_events=THRESHOLD
+    ) as stack:
+        first = CLIENTS["polling"](stack.settings.socket_url)
+        again = CLIENTS["websocket"](stack.settings.socket_url)
+        try:
+            await first.connect(origin=stack.settings.web_url)
+            token = (await first.session())["session_id"]
+            await first.turn(token, "/greet")
+            for step in steps:
+                await first.turn(token, step.text)
+            await first.close()
+            starts, copies = _rollovers(tmp_path / "var")
+
+            await again.connect(origin=stack.settings.web_url)
+            assert (await again.session(token))["resumed"] is True
+            history = (await again.next("history"))["messages"]
+            await again.forget(token)
+            await again.next("session_ended")
+        finally:
+            await first.close()
+            await again.close()
+        left = _rows_of_every_sender(tmp_path / "var")
+
+    assert starts >= 2 and copies > 0
+    sent = [_shown(step.text) for step in steps]
+    users = [m["text"] for m in history if m["sender"] == "user"]
+    # The last messages, each once, in order: a rollover's copies are not shown again.
+    assert len(users) >= 10
+    assert users == sent[-len(users) :]
+    assert left == 0, "forgetting deletes every session, the rollovers' too"
+
+
+def _shown(text: str) -> str:
+    """How the widget shows what was sent: a button's payload by the button's title."""
+    return "Health" if text.startswith("/choose_agency") else text
+
+
+def _rows_of_every_sender(var_dir: Path) -> int:
+    with sqlite3.connect(var_dir / "tracker.db") as db:
+        return int(db.execute("select count(*) from events").fetchone()[0])

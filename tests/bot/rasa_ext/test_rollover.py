@@ -223,6 +223,16 @@ def test_turns_older_than_a_day_are_not_copied(domain: Domain) -> None:
     assert plan(_tracker(domain, events), domain, threshold=THRESHOLD) is None
 
 
+def test_a_conversation_ahead_of_this_clock_is_not_rolled_over(domain: Domain) -> None:
+    # Its next message would be stamped before the rollover's session start, and lost from it.
+    clock = Clock(time.time() + 60)
+    events = _discussion(clock, 20)
+
+    started = time.monotonic()
+    assert plan(_tracker(domain, events), domain, threshold=THRESHOLD, now=clock.now) is None
+    assert time.monotonic() - started < 5
+
+
 # --- what it writes --------------------------------------------------------------------------
 
 
