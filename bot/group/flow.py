@@ -218,7 +218,10 @@ class GroupFlow:
             row, gone = _live(db, session)
             if row is None:
                 return gone
-            command = read_command(turn.text, turn.intent, intents=_ANSWER_STAGES.get(row.stage))
+            allowed = _ANSWER_STAGES.get(row.stage)
+            if row.stage == "duration" and parse_duration(turn.text) is not None:
+                allowed = frozenset()  # "7-minute briefing" is the answer, whatever its intent
+            command = read_command(turn.text, turn.intent, intents=allowed)
             if not self._is_lead(row, turn.member):
                 return self._refuse(row, turn, command)
             service.touch(row, turn.now)
@@ -537,9 +540,10 @@ class GroupFlow:
             key = "group_not_a_note" if ctx.row.stage == "points" else "group_answer_needed"
             return self._lead(ctx.row, [render(key)])
         if placeholder_only(text):
-            key = "group_note_placeholder_only"
-            if ctx.row.stage == "action_owner":
-                key = "group_owner_needs_role"
+            key = {
+                "action_owner": "group_owner_needs_role",
+                "action_when": "group_when_in_words",
+            }.get(ctx.row.stage, "group_note_placeholder_only")
             return self._lead(ctx.row, [render(key)])
         if len(text) > limit:
             return self._lead(ctx.row, [render(too_long, limit=str(limit))])

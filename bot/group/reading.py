@@ -60,7 +60,11 @@ _PHRASES: dict[str, Command] = {
     **{w: Command.SKIP for w in "skip|skip it|skip this|skip this one".split("|")},
     **{
         w: Command.FINISH
-        for w in "finish|finish now|finish up|wrap up|end|end session|close session".split("|")
+        for w in (
+            "finish|finish now|finish up|wrap up|end|end session|close session|finish early"
+            "|finish early please|let's finish early|lets finish early|we are done|we're done"
+            "|all done|end it|end now|end here|finish here|that's it for today"
+        ).split("|")
     },
     **{w: Command.PAUSE for w in "pause|stop|stop here|pause here".split("|")},
     **{w: Command.YES for w in "yes|yep|yeah|correct|that's right|right|ok|okay".split("|")},

@@ -911,3 +911,37 @@ def test_a_whole_thirty_minute_session(
     assert all(URGENT not in line for line in json.dumps(minutes.to_dict()).splitlines())
     if database.backend == "sqlite":
         assert result.text == walkthrough.TRANSCRIPT.read_text(encoding="utf-8")
+
+
+# --- attack round (issue 12): the documented commands and answers work as typed ---------------
+
+
+def test_a_date_for_by_when_is_asked_for_in_words_and_the_step_stays(driver: Driver) -> None:
+    driver.to_actions()
+    driver.say("Book a session on the procedures manual")
+    driver.say("team manager")
+
+    assert text_of(driver.say("by [DATE 1]")) == [render("group_when_in_words").text]
+    assert driver.row().stage == "action_when"
+    driver.say("end of March")
+    assert driver.row().stage == "action_measure"
+
+
+def test_the_seven_minute_button_plans_whatever_the_classifier_calls_it(
+    factory: sessionmaker, pack: Pack
+) -> None:
+    driver = Driver(factory, pack, make_settings())
+    driver.start()
+
+    reply = driver.say("7-minute briefing", intent="start_group_session")
+
+    assert "Facilitation plan: 7 minutes" in "\n".join(text_of(reply))
+
+
+@pytest.mark.parametrize(
+    "typed", ["finish early", "Finish early", "let's finish early", "we're done"]
+)
+def test_finish_early_as_typed_finishes(driver: Driver, typed: str) -> None:
+    driver.plan()
+
+    assert text_of(driver.say(typed))[0].startswith("**Attendance.**")
