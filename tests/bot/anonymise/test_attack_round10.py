@@ -1,0 +1,38 @@
+"""Attack round of the group issue: names written in scripts other than Latin.
+
+Hebrew, Devanagari, Bengali, Arabic, Chinese and Korean names typed into group notes and
+actions reached the minutes as typed; Greek and Cyrillic were already caught.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.anonymise import anonymise
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("דוד כהן visited the home", "דוד כהן"),
+        ("राहुल शर्मा the dad", "राहुल शर्मा"),
+        ("রহিম উদ্দিন the uncle", "রহিম উদ্দিন"),
+        ("عمران خان the uncle", "عمران خان"),
+        ("محمد علي", "محمد علي"),
+        ("李娜 the mum", "李娜"),
+        ("when 김민준 is back at school", "김민준"),
+        ("the owner is 王小明", "王小明"),
+        ("Дмитрий Иванов the dad", "Дмитрий"),
+        ("ask ვახტანგ about it", "ვახტანგ"),
+        ("ሰላም አበበ was there", "አበበ"),
+    ],
+)
+def test_a_name_in_another_script_is_removed(text: str, name: str) -> None:
+    result = anonymise(text).text
+
+    assert name not in result
+    assert "[NAME" in result
+
+
+def test_english_around_it_is_kept() -> None:
+    assert anonymise("when 김민준 is back at school").text == "when [NAME 1] is back at school"
