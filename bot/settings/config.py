@@ -202,7 +202,7 @@ class Settings:
         200,
         kinds.whole(high=1_000_000, unit=" of attempts"),
         "Wrong receipt codes allowed per day across all conversations; past it every wrong code "
-        "gets \"too many attempts\" until tomorrow (a right code still withdraws) and the action "
+        'gets "too many attempts" until tomorrow (a right code still withdraws) and the action '
         "server logs a WARNING `withdrawal_failures_cap_reached` (alert on it).",
         group=_STORAGE,
     )
@@ -220,7 +220,7 @@ class Settings:
         200,
         kinds.whole(high=1_000_000, unit=" of attempts"),
         "Wrong group join codes allowed per day across all conversations; past it every wrong "
-        "code gets \"too many attempts\" until tomorrow (a right code still joins) and the "
+        'code gets "too many attempts" until tomorrow (a right code still joins) and the '
         "action server logs a WARNING `group_join_failures_cap_reached` (alert on it).",
         group=_STORAGE,
     )
