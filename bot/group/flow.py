@@ -59,7 +59,7 @@ from bot.reflections.service import limited_attempt
 from bot.safety.net import Signal, assess
 from bot.safety.views import urgent_contacts_message
 from bot.settings.config import Settings
-from bot.storage.models import MAX_SHORT_ANSWER_LENGTH, MAX_TEXT_LENGTH, GroupSession
+from bot.storage.models import MAX_SHORT_ANSWER_LENGTH, GroupSession
 from bot.storage.session import transaction
 
 logger = logging.getLogger(__name__)
@@ -96,10 +96,17 @@ _FIELD_COLUMNS = {
     "action_when": "by_when",
     "action_measure": "measure",
 }
+#: Key points a point can hold, and how long one may be. Minutes are read by people and
+#: rendered to PDF on each download: without a bound, 290 notes of 4,000 characters took 9.6 s
+#: a PDF and queued every other team's download behind it (attack round).
+MAX_NOTES_PER_POINT = 30
+MAX_NOTE_LENGTH = 1500
+MAX_ACTIONS = 12
+
 _FIELD_LIMITS = {
     "action_owner": MAX_SHORT_ANSWER_LENGTH,
     "action_when": MAX_SHORT_ANSWER_LENGTH,
-    "action_measure": MAX_TEXT_LENGTH,
+    "action_measure": MAX_NOTE_LENGTH,
 }
 _PAYLOAD = re.compile(r"^\s*/")
 
@@ -507,11 +514,13 @@ class GroupFlow:
         return self._lead(row, [*said, self._point_message(row)])
 
     def _note(self, ctx: _Ctx) -> Reply:
-        problem = self._unrecordable(ctx, limit=MAX_TEXT_LENGTH, too_long="group_note_too_long")
+        problem = self._unrecordable(ctx, limit=MAX_NOTE_LENGTH, too_long="group_note_too_long")
         if problem is not None:
             return problem
         row = ctx.row
         number = row.point_number or 1
+        if service.notes_on(session=ctx.db, row=row, point_number=number) >= MAX_NOTES_PER_POINT:
+            return self._lead(row, [render("group_notes_full", limit=str(MAX_NOTES_PER_POINT))])
         count = service.add_note(
             session=ctx.db, row=row, point_number=number, text=ctx.turn.text.strip()
         )
@@ -608,9 +617,12 @@ class GroupFlow:
         return self._new_action(ctx)
 
     def _new_action(self, ctx: _Ctx) -> Reply:
-        problem = self._unrecordable(ctx, limit=MAX_TEXT_LENGTH, too_long="group_answer_too_long")
+        problem = self._unrecordable(ctx, limit=MAX_NOTE_LENGTH, too_long="group_answer_too_long")
         if problem is not None:
             return problem
+        if len(self._actions(ctx)) >= MAX_ACTIONS:
+            ctx.row.stage = "action_more"
+            return self._lead(ctx.row, [render("group_actions_full", limit=str(MAX_ACTIONS))])
         service.start_action(session=ctx.db, row=ctx.row, what=ctx.turn.text.strip())
         ctx.row.stage = "action_owner"
         return self._lead(ctx.row, [render("group_ask_owner")])

@@ -486,7 +486,7 @@ def test_a_note_too_long_is_refused(driver: Driver) -> None:
 
     reply = driver.say("word " * 1000)
 
-    assert text_of(reply) == [render("group_note_too_long", limit="4000").text]
+    assert text_of(reply) == [render("group_note_too_long", limit="1500").text]
     assert driver.count(GroupNote) == 0
 
 
@@ -945,3 +945,14 @@ def test_finish_early_as_typed_finishes(driver: Driver, typed: str) -> None:
     driver.plan()
 
     assert text_of(driver.say(typed))[0].startswith("**Attendance.**")
+
+
+def test_a_point_keeps_at_most_thirty_notes(driver: Driver) -> None:
+    driver.plan()
+    for n in range(30):
+        driver.say(f"key point number {n} about sharing information")
+
+    assert text_of(driver.say("one more key point about sharing")) == [
+        render("group_notes_full", limit="30").text
+    ]
+    assert driver.count(GroupNote) == 30
