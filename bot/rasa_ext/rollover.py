@@ -34,7 +34,15 @@ intents, and the same last :data:`KEEP_STATES` states as the rule policy builds 
 :data:`MEMO_STATES` as memoization builds them (rule-only turns left out). If anything differs,
 a longer copy is tried; if none fits, nothing is written and the conversation carries on
 unchanged. One difference is accepted: the form's ``trigger_message``, which neither Rasa 3.6,
-rasa_sdk nor our actions read.
+rasa_sdk nor our actions read. And while a form is running (a group session takes every message
+through ``group_form``) the policies' states are not compared, only the place: Rasa folds each
+happy-path turn of a form out of the states (``applied_events``), so they still show the
+message that started the form, which no copy can reproduce, and memoization leaves out the
+form's rule-only turns, so its states reach back to before it. The next turn is decided by the
+form (the loop's happy path) or an unhappy-path rule keyed on the next message and the active
+loop, both in what is compared. Without this a group session never rolled over, and its 300th
+message took 2.4 s (issue-12 attack round); tests/e2e/test_group.py shows a session carrying on
+across rollovers.
 
 Timestamps: Rasa orders a session's rows by id but finds the session by the *largest*
 ``session_started`` timestamp, so the rollover's timestamps follow the conversation's latest one
@@ -124,12 +132,19 @@ def plan(
     if len(events) - start <= threshold or not _is_listen(events[-1]):
         return None
     now = time.time() if now is None else now
+    # While a form runs (a group session's every message), the rule policy decides every turn
+    # (the loop's happy path, or an unhappy-path rule, both ahead of memoization), and rule-only
+    # turns never count for memoization, whose states then reach back to before the form: no
+    # copy could hold them. So memoization's states are compared only when no form is active.
+    memo = not tracker.active_loop_name
+    windows = _windows(events[start:], memo=memo)
+    if not windows:
+        return None
     dicts = [json.loads(json.dumps(event.as_dict())) for event in events[start:]]
-    windows = _windows(events[start:])
     for window in windows:
         if not _young_enough(dicts[window:], now):
             return None
-        rollover = _build(tracker.sender_id, dicts, window, domain)
+        rollover = _build(tracker.sender_id, dicts, window, domain, memo=memo)
         if rollover is not None:
             return rollover
     if windows:
@@ -148,7 +163,7 @@ def _is_listen(event: Event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
 
 
-def _windows(session: Sequence[Event]) -> list[int]:
+def _windows(session: Sequence[Event], *, memo: bool = True) -> list[int]:
     """Where copies may start (an ``action_listen``), shortest first; each twice the last.
 
     The shortest holds more than :data:`KEEP_STATES` actions, more than :data:`MEMO_STATES`
@@ -171,7 +186,7 @@ def _windows(session: Sequence[Event]) -> list[int]:
             index < last
             and _is_listen(event)
             and actions > need
-            and ml_actions > MEMO_STATES * need // KEEP_STATES
+            and (not memo or ml_actions > MEMO_STATES * need // KEEP_STATES)
             and users >= KEEP_USER_MESSAGES
         ):
             found.append(index)
@@ -187,7 +202,7 @@ def _young_enough(copied: Sequence[dict[str, Any]], now: float) -> bool:
 
 
 def _build(
-    sender_id: str, dicts: list[dict[str, Any]], window: int, domain: Domain
+    sender_id: str, dicts: list[dict[str, Any]], window: int, domain: Domain, *, memo: bool = True
 ) -> Rollover | None:
     """Replay the session, note the place at ``window``, write and check the rollover."""
     unchanged = DialogueStateTracker(sender_id, domain.slots)
@@ -207,7 +222,7 @@ def _build(
     ]
     # As the store will load it: from the rollover's session_started on.
     rolled = DialogueStateTracker.from_dict(sender_id, events[1:], domain.slots)
-    if not same_place(unchanged, rolled, domain):
+    if not same_place(unchanged, rolled, domain, memo=memo):
         return None
     # The next message's events must come after all of these (see the module docstring);
     # building took milliseconds, so this wait is almost never more than nothing. A clock that
@@ -261,16 +276,28 @@ def _timestamps(dicts: Sequence[dict[str, Any]], count: int) -> list[float] | No
 
 
 def same_place(
-    original: DialogueStateTracker, rolled: DialogueStateTracker, domain: Domain
+    original: DialogueStateTracker,
+    rolled: DialogueStateTracker,
+    domain: Domain,
+    *,
+    memo: bool = True,
 ) -> bool:
     """Whether Rasa would predict and act the same on ``rolled`` as on ``original``.
 
-    See the module docstring for what is compared and why that is enough.
+    See the module docstring for what is compared and why that is enough; with ``memo`` False
+    (a form is running, see :func:`plan`) the states are not compared.
     """
     if _snapshot(original) != _snapshot(rolled):
         return False
     if _user_intents(original) != _user_intents(rolled):
         return False
+    if not memo:
+        # A running form: Rasa folds the form's turns out of the states (applied_events undoes
+        # each happy-path turn), so the states still show the message that started the form,
+        # which no copy can reproduce. What decides the next turn is the form itself (the
+        # loop's happy path) or an unhappy-path rule keyed on the next message and the active
+        # loop, both in the snapshot compared above.
+        return True
     for kwargs, keep in (({}, KEEP_STATES), ({"ignore_rule_only_turns": True}, MEMO_STATES)):
         theirs = original.past_states(domain, **kwargs)
         ours = rolled.past_states(domain, **kwargs)

@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 
 from bot.run import Stack
-from tests.e2e.conftest import Rest, restart
+from tests.e2e.conftest import Rest, restart, stack_on_free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +104,38 @@ def test_a_group_session_survives_a_restart_of_every_process(
         assert code.group(1) not in dump  # only a keyed hash of the join code was ever kept
     finally:
         stack.stop()
+
+
+def test_a_long_group_session_rolls_over_and_keeps_its_place(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """A group chat is one long conversation: rolled over many times, nothing of it is lost."""
+    with stack_on_free_ports(tmp_path / "var", model_path, tracker_rollover_events=40) as stack:
+        lead = Rest(stack.rasa_url, "lead-long")
+        lead.text_of("start a group session")
+        assert "Point 1 of 4" in lead.text_of("60 minutes")
+        for n in range(1, 26):
+            said = lead.text_of(f"key point {n}: nobody checked who else lived in the house")
+            expected = "Noted — 1 note" if n == 1 else f"Noted — {n} notes"
+            assert expected in said, (n, said)
+        assert "Point 2 of 4" in lead.text_of("/next_point")
+        urgent = lead.text_of("there is a baby with bruises at the house I'm at right now")
+        assert "999" in urgent and "Noted" not in urgent
+        assert "Noted — 1 note on point 2" in lead.text_of("contact is never reviewed")
+        assert "Point 1 of 4" in lead.text_of("/previous_point")
+        assert "Noted — 26 notes on point 1" in lead.text_of("one more about new partners")
+        assert "Attendance" in lead.text_of("/finish_group_session")
+        assert "in all" in lead.text_of("2 police")
+        assert "Agreed actions" in lead.text_of("/affirm")
+        assert "receipt code" in lead.text_of("/deny")
+        # After the session the walk-through answers as ever.
+        assert "Point 1" in lead.text_of("/start_discussion")
+
+        db = sqlite3.connect(stack.settings.var_dir / "tracker.db")
+        try:
+            (sessions,) = db.execute(
+                "select count(*) from events where type_name = 'session_started'"
+            ).fetchone()
+        finally:
+            db.close()
+        assert sessions > 3  # it did roll over, several times
