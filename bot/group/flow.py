@@ -411,9 +411,12 @@ class GroupFlow:
     def _general(self, ctx: _Ctx) -> Reply | None:
         """Commands that mean the same at every stage: pause, status, time, team code..."""
         row, command = ctx.row, ctx.command
+        # "team code CP-EAST" is that, whatever the classifier made of it (start_group_session).
+        request = read_team_code(ctx.turn.text)
+        if request is not None and not _PAYLOAD.match(ctx.turn.text):
+            return self._team_code(ctx, request.code)
         if command is None:
-            request = read_team_code(ctx.turn.text)
-            return None if request is None else self._team_code(ctx, request.code)
+            return None
         if command is Command.PAUSE:
             idle = views.hours_text(self._settings.group_session_idle_minutes)
             return self._lead(row, [render("group_paused", idle=idle)], listening=False)

@@ -956,3 +956,12 @@ def test_a_point_keeps_at_most_thirty_notes(driver: Driver) -> None:
         render("group_notes_full", limit="30").text
     ]
     assert driver.count(GroupNote) == 30
+
+
+def test_a_team_code_is_set_whatever_the_classifier_calls_it(driver: Driver) -> None:
+    driver.plan()
+
+    reply = driver.say("team code CP-EAST", intent="start_group_session")
+
+    assert text_of(reply) == [render("group_team_code_set", team_code="CP-EAST").text]
+    assert driver.row().team_code == "CP-EAST"
