@@ -36,6 +36,7 @@ from bot.rasa_ext.patches import (
     RasaMismatch,
 )
 from bot.settings.config import PROJECT_ROOT
+from tests.settings import make_settings
 
 RASA_EXT = PROJECT_ROOT / "bot" / "rasa_ext"
 RASAS_SQL_STORE = tracker_store.LeanSQLTrackerStore.__bases__[0]
@@ -234,7 +235,7 @@ def test_the_check_reads_rasas_original_under_an_applied_patch(
 
     speedups.cache_action_result_validator()
     speedups.cache_event_classes()
-    tracker_store.install()
+    tracker_store.install(make_settings())
     patches.apply("prefork_model_load", staticmethod(lambda model_path: None))
 
     assert action.RemoteAction._validate_action_result is not rasas
