@@ -41,3 +41,27 @@ def test_back_with_the_partner_now_is_at_least_check(text: str) -> None:
 )
 def test_the_same_story_told_as_a_reflection_is_not_a_concern(text: str) -> None:
     assert assess(text).signal is Signal.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kid on my list is gettin beaten at home atm",
+        "children r bein neglected rn no heating no food",
+        "a 15 yo is sofa surfing w/ a 30yr old man atm",
+    ],
+)
+def test_text_speak_for_now_is_read_as_now(text: str) -> None:
+    """Group notes in text-speak were minuted: "atm", "rn", "gettin", "w/" read as words."""
+    assert assess(text).signal is Signal.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the RN on the ward said the baby was fine, in a case last year",
+        "she took him to the atm in the case years ago",
+    ],
+)
+def test_a_nurse_or_a_cash_machine_is_not_right_now(text: str) -> None:
+    assert assess(text).signal is Signal.NONE
