@@ -342,6 +342,19 @@ def _unknown_in_capitals(w: _Word) -> Verdict:
     return P_NAME if cue else None
 
 
+def _capitals_first_name_in_prose(w: _Word) -> Verdict:
+    """A listed first name in capitals, not a word, among lower-case words: "MARY was the nurse".
+
+    Four capitals look like an acronym, but a first name that is no English word ("JOHN",
+    "MARY", "ADAM") in a message that is otherwise prose is a name typed in capitals (the
+    issue-12 attack round: "JOHN SMITH was the nurse" reached the minutes). A message all in
+    capitals (a shouted heading) gives no such contrast and keeps the acronym reading.
+    """
+    if not (w.first and not w.ambiguous and not w.english):
+        return None
+    return P_NAME if any(t.text.islower() and len(t.text) > 2 for t in w.ctx.toks) else None
+
+
 def _acronym(w: _Word) -> Verdict:
     """Otherwise an acronym is not a name: "met the XYZ team", "the GPs"."""
     return NOT_A_NAME
@@ -868,6 +881,7 @@ _GROUPS: tuple[tuple[Callable[[_Word], bool] | None, tuple[NameRule, ...]], ...]
             ("initials_coordinated", _initials_coordinated),
             ("initials_explained", _initials_explained),
             ("unknown_in_capitals", _unknown_in_capitals),
+            ("capitals_first_name_in_prose", _capitals_first_name_in_prose),
             ("acronym", _acronym),
         ),
     ),

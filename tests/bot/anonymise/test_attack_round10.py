@@ -36,3 +36,22 @@ def test_a_name_in_another_script_is_removed(text: str, name: str) -> None:
 
 def test_english_around_it_is_kept() -> None:
     assert anonymise("when 김민준 is back at school").text == "when [NAME 1] is back at school"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("JOHN SMITH was the nurse", "JOHN"),
+        ("MARY was the nurse", "MARY"),
+        ("ADAM called the school", "ADAM"),
+    ],
+)
+def test_a_first_name_in_capitals_in_prose_is_a_name(text: str, name: str) -> None:
+    assert name not in anonymise(text).text
+
+
+@pytest.mark.parametrize(
+    "text", ["the MASH team said", "we rang SPOA and the GP", "CAMHS were involved"]
+)
+def test_acronyms_in_prose_stay(text: str) -> None:
+    assert anonymise(text).text == text
