@@ -90,8 +90,11 @@ _CUES: dict[Command, re.Pattern[str]] = {
         rf"|\b(?:move|go|carry)\s+on(?:\s+to\s+(?:the\s+)?next)?(?:\s+(?:now|please|then))?$"
     ),
     Command.BACK: re.compile(
-        rf"\b(?:go|going|take\s+us|jump)\s+back\b|\b(?:last|previous|earlier)\s+{_POINT}\b"
-        rf"|\b{_POINT}\s+before\b"
+        rf"(?:\b(?:go|going|take\s+us|jump)\s+back\b|\b(?:last|previous|earlier)\s+{_POINT}\b"
+        rf"|\b{_POINT}\s+before\b)(?!\s+(?:was|is|were|had|has|said|felt)\b)"
+    ),
+    Command.SKIP: re.compile(
+        rf"(?<!not )(?<!n't )\bskip(?:\s+(?:this|that|it|ahead|on|over|past|the\s+{_POINT}))?\s*$"
     ),
     Command.REPEAT: re.compile(
         r"\b(?:again|repeat|re-?show|show|put|see)\b.*\b(?:current\s+)?(?:point|question)\b"
@@ -143,7 +146,27 @@ def read_command(
     if lowered in _PHRASES:
         return _PHRASES[lowered]
     command = _INTENT_COMMANDS.get(intent)
-    return command if command is not None and allowed(command) else None
+    if command is None or not allowed(command):
+        return None
+    # A short note can carry a command's word: "the [NAME 1] next door", "don't skip the
+    # chronology", "previous point was about DA". Moving the session takes the command and
+    # little else ("back please", "ok next one"), or its cue (above).
+    if command in _MOVES and len(_content_words(lowered)) > MAX_MOVE_CONTENT_WORDS:
+        return None
+    return command
+
+
+_MOVES = frozenset({Command.NEXT, Command.BACK, Command.SKIP, Command.REPEAT})
+MAX_MOVE_CONTENT_WORDS = 2
+_FILLERS = frozenset(
+    "please pls plz ok okay lets let's let us can we could you go now then thanks thank yes yeah "
+    "right so the a point one on to again".split()
+)
+
+
+def _content_words(lowered: str) -> list[str]:
+    """The words of a short message that are not politeness or "the point" ("ok next one")."""
+    return [word for word in _WORDS.findall(lowered) if word not in _FILLERS]
 
 
 def _allowed(intents: frozenset[Command] | None) -> Callable[[Command], bool]:

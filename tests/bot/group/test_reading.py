@@ -76,8 +76,14 @@ def test_a_duration_when_starting_needs_a_unit() -> None:
         ("yes", "affirm", Command.YES),
         ("No more actions", "", Command.NO),
         ("we rarely ask how long the partner has lived there", "", None),
-        # The limit cuts both ways: five words the classifier calls next_point are a command.
-        ("Partners rarely checked before closure", "next_point", Command.NEXT),
+        # Five words the classifier calls next_point, with no word of moving on: a note.
+        ("Partners rarely checked before closure", "next_point", None),
+        ("the [NAME 1] next door", "next_point", None),
+        ("don't skip the chronology", "skip_point", None),
+        ("previous point was about DA", "previous_point", None),
+        ("Next steps: audit", "next_point", None),
+        ("ok next one", "next_point", Command.NEXT),
+        ("can we skip this", "skip_point", Command.SKIP),
         ("Partners are rarely checked before closing cases", "next_point", None),
         ("a note", "", None),
     ],
