@@ -88,6 +88,7 @@ _CUES: dict[Command, re.Pattern[str]] = {
     Command.NEXT: re.compile(
         rf"\b(?:next|following)\s+(?:discussion\s+)?{_POINT}\b"
         rf"|\b(?:move|go|carry)\s+on(?:\s+to\s+(?:the\s+)?next)?(?:\s+(?:now|please|then))?$"
+        r"|[,;:.!-]\s*next(?:\s+(?:one|point|please|pls))?\s*[.!]*$"
     ),
     Command.BACK: re.compile(
         rf"(?:\b(?:go|going|take\s+us|jump)\s+back\b|\b(?:last|previous|earlier)\s+{_POINT}\b"
@@ -95,9 +96,12 @@ _CUES: dict[Command, re.Pattern[str]] = {
     ),
     Command.SKIP: re.compile(
         rf"(?<!not )(?<!n't )\bskip(?:\s+(?:this|that|it|ahead|on|over|past|the\s+{_POINT}))?\s*$"
+        r"|\bmiss\s+(?:this|that|it)(?:\s+one)?\s+out\b"
     ),
     Command.REPEAT: re.compile(
         r"\b(?:again|repeat|re-?show|show|put|see)\b.*\b(?:current\s+)?(?:point|question)\b"
+        r"|\b(?:what\s+was|what's|whats|what\s+is)\s+the\s+(?:question|point)\b"
+        r"|\bquestion\s+again\b"
     ),
 }
 # Finishing says so in any words, whatever the classifier made of it ("lets call it a day,
