@@ -209,8 +209,17 @@ SIDE_QUESTIONS: dict[str, Callable[[CollectingDispatcher], None]] = {
 }
 
 
+#: Intents the safety rules answer inside a session (group_input never takes them).
+SAFETY_INTENTS = frozenset({"urgent_concern", "check_concern", "express_distress"})
+
+
 class ActionAskGroupInput(Action):
-    """The form's question for its one slot: nothing to say, the flow has said it already."""
+    """The form's question for its one slot: usually nothing, the flow has said it already.
+
+    After the safety rules answered a message instead of the flow, the session's open question
+    is asked again (:meth:`bot.group.flow.GroupFlow.ask_again`), so the next answer lands where
+    the lead means it to.
+    """
 
     def name(self) -> str:
         return "action_ask_group_input"
@@ -218,6 +227,14 @@ class ActionAskGroupInput(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        if intent.get("name") not in SAFETY_INTENTS:
+            return []
+        session = tracker.get_slot(names.SLOT_GROUP_SESSION)
+        try:
+            say(dispatcher, group_flow().ask_again(session, read_turn(tracker)))
+        except SQLAlchemyError:
+            pass  # the question is already on screen; nothing is lost
         return []
 
 

@@ -308,6 +308,20 @@ class GroupFlow:
                 return self._member(row, [render("group_joined_again")])
             return self._refuse(row, turn, Command.RESUME)
 
+    def ask_again(self, session: str | None, turn: Turn) -> Reply:
+        """The question the session is waiting on, after the safety net answered instead.
+
+        A live concern or distress typed mid-session is answered by the safety rules and never
+        reaches :meth:`step`; without the question again, the lead's next answer ("yes, another
+        one") would land in whatever field was open. At a point nothing is repeated: any
+        message there is a note. Only the lead is asked; anyone else's turn says nothing.
+        """
+        with transaction(self._factory) as db:
+            row, gone = _live(db, session)
+            if row is None or not self._is_lead(row, turn.member) or row.stage == "points":
+                return dataclasses.replace(gone, messages=(), refused=True)
+            return self._lead(row, self._prompt(_Ctx(db, row, turn, None)))
+
     def status(self, session: str | None, turn: Turn) -> Reply:
         """How many have joined, for the lead only: a count, never who."""
         with transaction(self._factory) as db:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from actions.group import (
     STOPPED,
+    ActionAskGroupInput,
     ActionGroupDone,
     ActionJoinGroup,
     ActionStartGroup,
@@ -161,3 +162,27 @@ def test_a_wrong_join_code_says_so(context: Settings, tracker_factory: TrackerFa
 
     assert slots["group_session"] is None and slots["group_role"] is None
     assert _texts(dispatcher) == render("group_join_not_found").text
+
+
+def test_after_the_safety_net_answers_the_open_question_is_asked_again(
+    context: Settings, tracker_factory: TrackerFactory
+) -> None:
+    slots = _started(tracker_factory)
+    for text, intent in [
+        ("30 minutes", ""),
+        ("/finish_group_session", "finish_group_session"),
+        ("3 police", ""),
+        ("/affirm", "affirm"),
+        ("send the escalation policy to everyone", ""),
+    ]:
+        _validate(tracker_factory, text, intent, slots, LEAD)
+
+    def ask(intent: str, who: dict[str, Any]) -> str:
+        dispatcher = CollectingDispatcher()
+        tracker = tracker_factory(slots=slots, intent=intent, text="...", metadata=who)
+        assert ActionAskGroupInput().run(dispatcher, tracker, {}) == []
+        return _texts(dispatcher)
+
+    assert ask("urgent_concern", LEAD) == render("group_ask_owner").text
+    assert ask("share_reflection", LEAD) == ""  # an ordinary turn: the flow has spoken
+    assert ask("urgent_concern", OTHER) == ""  # only the lead is asked
