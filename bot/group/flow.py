@@ -603,15 +603,16 @@ class GroupFlow:
 
     def _on_attendance_check(self, ctx: _Ctx) -> Reply:
         row = ctx.row
+        # A correction first: "no health" names an agency (zero), it is not "no, start again".
+        counts = parse_attendance(ctx.turn.text) if not _PAYLOAD.match(ctx.turn.text) else {}
+        if counts:
+            return self._echo_attendance(ctx, counts, replace=False)
         if ctx.command in {Command.YES, Command.SKIP, Command.FINISH, Command.NEXT}:
             return self._to_actions(ctx)
         if ctx.command is Command.NO:
             service.set_attendance(session=ctx.db, row=row, counts={}, replace=True)
             return self._to_attendance(ctx)
-        counts = parse_attendance(ctx.turn.text)
-        if not counts:
-            return self._lead(row, self._prompt(ctx))
-        return self._echo_attendance(ctx, counts, replace=False)
+        return self._lead(row, self._prompt(ctx))
 
     # --- actions ------------------------------------------------------------------------------
 

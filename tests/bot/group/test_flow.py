@@ -965,3 +965,14 @@ def test_a_team_code_is_set_whatever_the_classifier_calls_it(driver: Driver) -> 
 
     assert text_of(reply) == [render("group_team_code_set", team_code="CP-EAST").text]
     assert driver.row().team_code == "CP-EAST"
+
+
+def test_no_and_an_agency_corrects_attendance_rather_than_wiping_it(driver: Driver) -> None:
+    driver.plan()
+    driver.say("/finish_group_session", intent="finish_group_session")
+    driver.say("3 police and 2 health visitors")
+
+    reply = driver.say("no health", intent="deny")
+
+    assert "Police 3" in text_of(reply)[0] and "Health" not in text_of(reply)[0]
+    assert driver.row().stage == "attendance_check"
