@@ -714,6 +714,39 @@ def _vehicle_registrations(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), "REFERENCE", P_REF_SHAPE)
 
 
+# Part of an identifier, typed over two messages or only in part (issue-12 attack round: "NHS
+# number begins 485 777", then "ends 3456"). A cue names the identifier, and the digits after
+# it are part of it however few; a message that only continues one ("ends 3456", "and ends
+# 4GT", "321 is the rest") is the rest of it.
+_PARTIAL_CUED = re.compile(
+    r"\b(?:(?P<nhs>nhs)(?:\s+(?:number|num|no\.?))?|(?P<phone>phone|mobile|mob|tel|landline)"
+    r"(?:\s+(?:number|num|no\.?))?|(?P<ref>ni|national\s+insurance|reference|ref|case)"
+    r"\s+(?:number|num|no\.?))\s*(?:[:#=-]\s*)?(?:(?:is|was)\s+)?(?:(?:it\s+)?(?:begins|starts"
+    r"|starting|beginning|ends|ending|finishes)\s+(?:with\s+|in\s+|on\s+)?)?"
+    r"(?P<digits>\d(?:[ .\-]?\d){2,})(?![\w])",
+    re.IGNORECASE,
+)
+_PARTIAL_REST = re.compile(
+    r"^\s*(?:(?:and|then|but|so)\s+)?(?:it\s+|the\s+(?:rest|end|last\s+\w+)\s+(?:is\s+)?)?"
+    r"(?:ends|ending|finishes|continues|then)?\s*(?:with\s+|in\s+|on\s+)?"
+    r"(?P<rest>\d(?:[ .\-]?\d){2,}|\d[A-Za-z]{2})(?![\w])"
+    r"(?=\s*(?:[.!?]|$|is\s+the\s+rest\b|at\s+the\s+end\b))",
+    re.IGNORECASE,
+)
+
+
+def _find_partial_identifiers(text: str) -> Iterator[Candidate]:
+    """Digits after a cue that names an identifier, and a message that is only the rest of one."""
+    for m in _PARTIAL_CUED.finditer(text):
+        kind = "NHS_NUMBER" if m.group("nhs") else "PHONE" if m.group("phone") else "REFERENCE"
+        yield Candidate(m.start("digits"), m.end("digits"), kind, P_REF_KEYWORD)
+    rest = _PARTIAL_REST.match(text)
+    if rest is not None:
+        token = rest.group("rest")
+        kind = "POSTCODE" if token[1:].isalpha() else "REFERENCE"
+        yield Candidate(rest.start("rest"), rest.end("rest"), kind, P_REF_SHAPE)
+
+
 def find_structured(text: str) -> list[Candidate]:
     """Run every shape-based detector over ``text``.
 
@@ -746,6 +779,7 @@ def find_structured(text: str) -> list[Candidate]:
         out.extend(_find_dates(text))
         out.extend(_find_ages(text))
         out.extend(_find_references(text))
+        out.extend(_find_partial_identifiers(text))
     else:
         out.extend(_find_ages(text))  # "aged seven"
         out.extend(_dates_in_words(text))  # "the third of april twenty fifteen"

@@ -55,3 +55,27 @@ def test_a_first_name_in_capitals_in_prose_is_a_name(text: str, name: str) -> No
 )
 def test_acronyms_in_prose_stay(text: str) -> None:
     assert anonymise(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("NHS number begins 485 777", "485 777"),
+        ("phone 07700 900", "07700 900"),
+        ("the case number is 4471", "4471"),
+        ("ends 3456", "3456"),
+        ("and ends 4GT", "4GT"),
+        ("321 is the rest", "321"),
+    ],
+)
+def test_part_of_an_identifier_is_removed(text: str, part: str) -> None:
+    """Split over two notes, "NHS number begins 485 777" then "ends 3456" kept all ten digits."""
+    assert part not in anonymise(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3 police, 2 health", "we met at 1530 and it ends at 5", "case closed in 2019", "ok 123"],
+)
+def test_counts_times_and_years_stay(text: str) -> None:
+    assert anonymise(text).text == text
