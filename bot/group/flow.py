@@ -47,6 +47,8 @@ from bot.group.minutes import AgreedAction
 from bot.group.plan import Plan, make_plan
 from bot.group.reading import (
     Command,
+    implausible_count,
+    nearest_duration,
     parse_attendance,
     parse_duration,
     read_command,
@@ -482,9 +484,15 @@ class GroupFlow:
 
     def _on_duration(self, ctx: _Ctx) -> Reply:
         minutes = parse_duration(ctx.turn.text)
-        if minutes is None:
+        if minutes is not None:
+            return self._choose_duration(ctx, minutes)
+        nearest = None if _PAYLOAD.match(ctx.turn.text) else nearest_duration(ctx.turn.text)
+        if nearest is None:
             return self._lead(ctx.row, [render("group_duration_unknown")])
-        return self._choose_duration(ctx, minutes)
+        planned, asked = nearest
+        reply = self._choose_duration(ctx, planned)
+        said = render("group_duration_closest", planned=str(planned), asked=str(asked))
+        return dataclasses.replace(reply, messages=(said, *reply.messages))
 
     def _choose_duration(self, ctx: _Ctx, minutes: int) -> Reply:
         """The plan, the join code (shown through its token) and the first point."""
@@ -590,7 +598,7 @@ class GroupFlow:
             self._show_point(ctx, len(self._pack.discussion_points))
             return self._lead(row, [self._point_message(row)])
         counts = parse_attendance(ctx.turn.text)
-        if not any(counts.values()):
+        if not any(counts.values()) or implausible_count(ctx.turn.text):
             return self._lead(row, [render("group_attendance_unclear")])
         return self._echo_attendance(ctx, counts, replace=True)
 
@@ -605,6 +613,8 @@ class GroupFlow:
         row = ctx.row
         # A correction first: "no health" names an agency (zero), it is not "no, start again".
         counts = parse_attendance(ctx.turn.text) if not _PAYLOAD.match(ctx.turn.text) else {}
+        if counts and implausible_count(ctx.turn.text):
+            return self._lead(row, [render("group_attendance_unclear")])
         if counts:
             return self._echo_attendance(ctx, counts, replace=False)
         if ctx.command in {Command.YES, Command.SKIP, Command.FINISH, Command.NEXT}:

@@ -219,6 +219,39 @@ def parse_duration(text: str, *, need_unit: bool = False) -> int | None:
     return found if found in DURATIONS else None
 
 
+_OTHER_MINUTES = {
+    "five": 5,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty five": 25,
+    "forty": 40,
+    "fifty": 50,
+    "ninety": 90,
+}
+_SOME_MINUTES = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])")
+
+
+def nearest_duration(text: str) -> tuple[int, int] | None:
+    """The plan closest to a time that is not one of :data:`DURATIONS`, and that time.
+
+    "about 40", "ten minutes", "90 mins": the lead is planned for, not asked again. ``None``
+    when the text gives no time between 5 and 240 minutes.
+    """
+    lowered = re.sub(r"[-\u2010-\u2015]", " ", text.lower())
+    lowered = re.sub(r"\s+", " ", lowered)
+    match = _SOME_MINUTES.search(lowered)
+    asked = int(match.group(1)) if match else None
+    if asked is None:
+        words = [m for w, m in _OTHER_MINUTES.items() if re.search(rf"\b{w}\b", lowered)]
+        asked = max(words) if words else None
+    if asked is not None and re.search(r"\bh(?:ou)?rs?\b", lowered) and asked <= 4:
+        asked *= 60
+    if asked is None or not 5 <= asked <= 240:
+        return None
+    return min(DURATIONS, key=lambda planned: (abs(planned - asked), -planned)), asked
+
+
 def _number_in(lowered: str) -> int | None:
     match = _NUMBER.search(lowered)
     if match:
@@ -334,6 +367,17 @@ def _merged(text: str, named: list[agencies.Mention]) -> list[agencies.Mention]:
         else:
             merged.append(mention)
     return merged
+
+
+_IMPLAUSIBLE = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:and|plus)\s+)-\s?\d|\bminus\s+\w+|(?<![\w.])\d{4,}(?![\w.])",
+    re.IGNORECASE,
+)
+
+
+def implausible_count(text: str) -> bool:
+    """A headcount nobody means: negative ("-3 health") or four digits and more ("1000")."""
+    return _IMPLAUSIBLE.search(text) is not None
 
 
 def parse_attendance(text: str) -> dict[str, int]:

@@ -252,9 +252,9 @@ def test_each_duration_gets_its_plan_and_the_first_point(
     assert driver.row().planned_minutes == minutes
 
 
-def test_another_length_is_asked_again(driver: Driver) -> None:
+def test_no_length_at_all_is_asked_again(driver: Driver) -> None:
     driver.start()
-    reply = driver.say("20 minutes")
+    reply = driver.say("not sure yet")
 
     assert text_of(reply) == [render("group_duration_unknown").text]
     assert driver.row().stage == "duration"
@@ -976,3 +976,24 @@ def test_no_and_an_agency_corrects_attendance_rather_than_wiping_it(driver: Driv
 
     assert "Police 3" in text_of(reply)[0] and "Health" not in text_of(reply)[0]
     assert driver.row().stage == "attendance_check"
+
+
+def test_a_time_between_the_plans_is_planned_to_the_closest(
+    factory: sessionmaker, pack: Pack
+) -> None:
+    driver = Driver(factory, pack, make_settings())
+    driver.start()
+
+    said = text_of(driver.say("about 40 minutes"))
+
+    assert said[0] == render("group_duration_closest", planned="45", asked="40").text
+    assert "Facilitation plan: 45 minutes" in said[1]
+
+
+@pytest.mark.parametrize("typed", ["1000 police", "-3 health", "minus two police"])
+def test_an_implausible_headcount_is_asked_again(driver: Driver, typed: str) -> None:
+    driver.plan()
+    driver.say("/finish_group_session", intent="finish_group_session")
+
+    assert text_of(driver.say(typed)) == [render("group_attendance_unclear").text]
+    assert driver.row().stage == "attendance"

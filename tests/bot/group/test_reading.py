@@ -6,6 +6,7 @@ from bot.group.reading import (
     Command,
     TeamCodeRequest,
     is_question,
+    nearest_duration,
     parse_attendance,
     parse_duration,
     read_command,
@@ -214,3 +215,20 @@ def test_is_question(text: str, question: bool) -> None:
 )
 def test_attendance_knows_practitioners_shorthand(typed: str, counts: dict[str, int]) -> None:
     assert parse_attendance(typed) == counts
+
+
+@pytest.mark.parametrize(
+    ("typed", "nearest"),
+    [
+        ("ten minutes", (7, 10)),
+        ("about 40", (45, 40)),
+        ("90 minutes", (60, 90)),
+        ("we have 2 hours", (60, 120)),
+        ("3 of us", None),
+        ("hello", None),
+    ],
+)
+def test_a_time_between_the_plans_gets_the_closest(
+    typed: str, nearest: tuple[int, int] | None
+) -> None:
+    assert nearest_duration(typed) == nearest
