@@ -129,8 +129,8 @@ def current_umask() -> int:
     return value
 
 
-def other_code(code: str) -> str:
-    """A receipt code of the same shape that is not ``code``.
+def other_code(code: str, *, skip: str = "") -> str:
+    """A receipt code of the same shape that is not ``code`` (nor ``skip``).
 
     Changing a character can make a run of six digits or a date, which the door rightly does
     not take for a code, so the replacement is chosen to keep the code well shaped.
@@ -139,7 +139,7 @@ def other_code(code: str) -> str:
 
     for char in ALPHABET:
         candidate = char + code[1:]
-        if char != code[0] and well_shaped(candidate.replace("-", "")):
+        if char != code[0] and candidate != skip and well_shaped(candidate.replace("-", "")):
             return candidate
     raise AssertionError("no other well-shaped code")  # pragma: no cover
 

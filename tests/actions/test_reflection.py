@@ -590,7 +590,7 @@ def test_withdraw_uses_the_configured_cap_across_senders(
     first, second, third = CollectingDispatcher(), CollectingDispatcher(), CollectingDispatcher()
 
     _withdraw(tracker_factory, first, wrong)
-    _withdraw(tracker_factory, second, other_code(wrong))
+    _withdraw(tracker_factory, second, other_code(code, skip=wrong))
     _withdraw(tracker_factory, third, code)
 
     assert _texts(first) == [render("withdraw_not_found").text]
