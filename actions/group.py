@@ -15,12 +15,12 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import context, names
+from actions.safety import say_staff_support
 from bot.content.messages import render
 from bot.group import flow
 from bot.group.reading import is_question
 from bot.reflections.dialogue import privacy_message
 from bot.reflections.receipts import MEMBER_METADATA_KEY, RECEIPTS_METADATA_KEY
-from bot.safety.views import staff_support_message
 
 Events = list[dict[str, Any]]
 
@@ -186,9 +186,7 @@ class ValidateGroupForm(FormValidationAction):
 
 def _answer_staff_support(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(response=names.UTTER_STAFF_SUPPORT)
-    message = staff_support_message(context.current_pack())
-    if message is not None:
-        dispatcher.utter_message(**message.as_kwargs())
+    say_staff_support(dispatcher)
 
 
 def _answer_privacy(dispatcher: CollectingDispatcher) -> None:

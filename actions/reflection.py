@@ -220,11 +220,13 @@ class ActionWithdrawReflection(Action):
 def join_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
     """A live group session's join code given as a "receipt": join it; else ``None``."""
     try:
-        if not group.group_flow().is_join_code(group.read_turn(tracker)):
-            return None
+        reply = group.group_flow().join_if_live(group.read_turn(tracker))
     except SQLAlchemyError:
         return None  # the withdrawal says the database is not available
-    return group.run_group(dispatcher, tracker, lambda flow, turn: flow.join(turn))
+    if reply is None:
+        return None
+    group.say(dispatcher, reply)
+    return group.reply_events(reply)
 
 
 class ActionShowPrivacy(Action):

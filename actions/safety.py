@@ -125,6 +125,13 @@ def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
     ]
 
 
+def say_staff_support(dispatcher: CollectingDispatcher) -> None:
+    """The partnership's own support for practitioners, if its pack lists any."""
+    message = safety_views.staff_support_message(current_pack())
+    if message is not None:
+        dispatcher.utter_message(**message.as_kwargs())
+
+
 class ActionShowStaffSupport(Action):
     """The partnership's own support for practitioners, after the static signposting."""
 
@@ -134,9 +141,7 @@ class ActionShowStaffSupport(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        message = safety_views.staff_support_message(current_pack())
-        if message is not None:
-            dispatcher.utter_message(**message.as_kwargs())
+        say_staff_support(dispatcher)
         return []
 
 

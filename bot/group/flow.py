@@ -261,33 +261,23 @@ class GroupFlow:
             row = limited.value
             if row is None:
                 return _outside(render("group_join_not_found"))
-            key = member_key(row.public_id, turn.member, secret=self._secret)
-            first = service.add_member(session=db, row=row, member_key=key)
-            said = [
-                render(
-                    "group_joined",
-                    briefing_title=self._pack.title,
-                    partnership=self._pack.partnership,
-                )
-                if first
-                else render("group_joined_again")
-            ]
-            return self._member(row, said)
+            return self._welcome(db, row, turn.member)
 
-    def is_join_code(self, turn: Turn) -> bool:
-        """Whether the code typed is a live session's join code, not a receipt code.
+    def join_if_live(self, turn: Turn) -> Reply | None:
+        """Join, if the code typed is a live session's join code; ``None`` if it is not.
 
         Join codes and receipt codes share one shape (and so one keyed hash at the door), and
-        a bare code reads to the classifier as a withdrawal; the withdrawal asks this first, so
+        a bare code reads to the classifier as a withdrawal; the withdrawal tries this first, so
         a member who types only the code joins. Nothing is counted here: a code that is not a
         join code goes on to the withdrawal, whose failures are limited.
         """
-        if not turn.receipts:
-            return False
+        if not turn.receipts or not turn.member:
+            return None
         with transaction(self._factory) as db:
             self._expire(db, turn)
             digest = join_hash(turn.receipts[0], secret=self._secret)
-            return service.find_by_join_hash(session=db, digest=digest) is not None
+            row = service.find_by_join_hash(session=db, digest=digest)
+            return None if row is None else self._welcome(db, row, turn.member)
 
     def resume(
         self, session: str | None, turn: Turn, *, conversation_role: str | None = None
@@ -319,9 +309,9 @@ class GroupFlow:
         message there is a note. Only the lead is asked; anyone else's turn says nothing.
         """
         with transaction(self._factory) as db:
-            row, gone = _live(db, session)
+            row, _ = _live(db, session)
             if row is None or not self._is_lead(row, turn.member) or row.stage == "points":
-                return dataclasses.replace(gone, messages=(), refused=True)
+                return _SILENT
             return self._lead(row, self._prompt(_Ctx(db, row, turn, None)))
 
     def status(self, session: str | None, turn: Turn) -> Reply:
@@ -366,6 +356,18 @@ class GroupFlow:
 
     def _lead(self, row: GroupSession, messages: list[Message], *, listening: bool = True) -> Reply:
         return Reply(tuple(messages), row.public_id, LEAD, listening, row.point_number)
+
+    def _welcome(self, db: Session, row: GroupSession, member: str) -> Reply:
+        """Count a member once and tell them where the group is."""
+        key = member_key(row.public_id, member, secret=self._secret)
+        first = service.add_member(session=db, row=row, member_key=key)
+        pack = self._pack
+        said = (
+            render("group_joined", briefing_title=pack.title, partnership=pack.partnership)
+            if first
+            else render("group_joined_again")
+        )
+        return self._member(row, [said])
 
     def _member(self, row: GroupSession, said: list[Message]) -> Reply:
         where = views.member_point_messages(self._pack, row.point_number, row.stage)
@@ -725,6 +727,10 @@ def _live(db: Session, public_id: str | None) -> tuple[GroupSession | None, Repl
     if row.status != service.LIVE:
         return None, _outside(render("group_ended"))
     return row, _outside(render("group_no_session"))
+
+
+#: Nothing to say, and the conversation's slots left as they are.
+_SILENT = Reply((), None, None, False, refused=True)
 
 
 def _outside(message: Message) -> Reply:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Column, Float, MetaData, Table, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -239,12 +239,7 @@ def withdraw_reflection(*, session: Session, digest: str) -> bool:
     and every later export. An unknown hash deletes nothing and returns ``False`` (the caller
     says the same thing either way, so a reply never confirms a guess).
     """
-    result = session.execute(
-        delete(Reflection)
-        .where(Reflection.receipt_hash == digest)
-        .execution_options(synchronize_session="fetch")
-    )
-    return int(result.rowcount) > 0
+    return _delete_by_receipt(session, Reflection, digest)
 
 
 def withdraw_minutes(*, session: Session, digest: str) -> bool:
@@ -252,9 +247,13 @@ def withdraw_minutes(*, session: Session, digest: str) -> bool:
 
     Like :func:`withdraw_reflection`: a real ``DELETE``, matched on the keyed hash only.
     """
+    return _delete_by_receipt(session, GroupMinutes, digest)
+
+
+def _delete_by_receipt(session: Session, model: Any, digest: str) -> bool:
     result = session.execute(
-        delete(GroupMinutes)
-        .where(GroupMinutes.receipt_hash == digest)
+        delete(model)
+        .where(model.receipt_hash == digest)
         .execution_options(synchronize_session="fetch")
     )
     return int(result.rowcount) > 0
