@@ -8,6 +8,7 @@ Clients speak long-polling (python-socketio) or websocket (tests/bot/web/wire.py
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import urllib.request
 from collections.abc import Iterator
@@ -298,3 +299,26 @@ async def test_a_rest_client_using_a_widget_session_id_gets_a_conversation_of_it
     assert "Point 3 of 4" not in intruder
     assert widget.drain("bot_uttered") == []
     assert "Point 3 of 4" in _texts(await widget.turn(token, "next"))
+
+
+async def test_a_group_session_runs_in_the_widget_and_a_member_joins_from_another(
+    stack: Stack, clients: Any
+) -> None:
+    """Group supervision in the widget: the duration button's text plans, a member joins."""
+    lead = await _connected(clients, stack)
+    lead_id = (await lead.session(None))["session_id"]
+    asked = _texts(await lead.turn(lead_id, "start a group session"))
+    assert "How long do you have" in asked
+    planned = _texts(await lead.turn(lead_id, "30 minutes"))  # the button's payload text
+    code = re.search(r"Join code: ([0-9A-Z]{5}-[0-9A-Z]{5})", planned)
+    assert code and "Point 1 of 4" in planned
+
+    member = await _connected(clients, stack)
+    member_id = (await member.session(None))["session_id"]
+    joined = _texts(await member.turn(member_id, f"join {code.group(1)}"))
+    assert "joined the group session" in joined
+
+    noted = _texts(await lead.turn(lead_id, "we rarely ask who else lives in the house"))
+    assert "Noted — 1 note on point 1" in noted
+    assert code.group(1) not in _tracker_text(stack)
+    assert lead.drain("error") == [] and member.drain("error") == []
