@@ -45,8 +45,11 @@ class Scope:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the lead asked for. Weeks are ISO weeks ("2026-W45"); None means "from the start"
-    / "to the latest"; agency and team None mean all."""
+    """What the lead asked for, before the engine snaps it.
+
+    Weeks are ISO weeks ("2026-W45"); None means "from the start" / "to the latest"; agency and
+    team None mean all.
+    """
 
     pack_id: str
     pack_version: str | None = None
@@ -66,6 +69,7 @@ class Cell:
 
     @property
     def suppressed(self) -> bool:
+        """Whether the engine withheld this figure."""
         return self.value is None
 
 
