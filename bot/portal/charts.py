@@ -29,20 +29,26 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.content.messages import render
 from bot.portal.model import Cell, Table
 
 __all__ = [
     "BAR_FILL",
+    "MAX_COLUMNS",
     "OUTLINE",
     "TEXT_FILL",
     "TIME_DIMENSIONS",
     "bar_chart",
+    "capital",
     "chart",
     "column_chart",
     "data_table",
+    "describe",
     "dimension_heading",
+    "element",
     "fewer_than",
     "figure_text",
+    "words",
 ]
 
 #: Bars: dark blue, 8.6:1 against white.
@@ -52,20 +58,25 @@ OUTLINE = "#595959"
 #: All text: near black, 17:1 against white.
 TEXT_FILL = "#1a1a1a"
 BACKGROUND = "#ffffff"
-FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
+#: The PDF embeds DejaVu Sans (scripts/ensure-fonts.sh); browsers fall back to their sans-serif.
+FONT_FAMILY = ", ".join(("DejaVu Sans", "sans-serif"))
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 #: Table dimensions that are time, drawn as columns in order rather than as bars.
 TIME_DIMENSIONS: frozenset[str] = frozenset({"block", "week", "iso_week"})
 
-#: Readable column headings for the dimensions the engine breaks figures down by.
-_DIMENSION_HEADINGS = {
-    "block": "Weeks",
-    "week": "Week",
-    "iso_week": "Week",
-    "agency": "Agency",
-    "point": "Discussion point",
-    "team": "Team",
-    "theme": "Theme",
+#: The most periods drawn as columns by :func:`chart`; a longer run of weeks is drawn as bars.
+MAX_COLUMNS = 12
+
+#: Dimensions with a worded heading (bot/content/messages.yml), by message name.
+_DIMENSION_MESSAGES = {
+    "block": "portal_dimension_block",
+    "week": "portal_dimension_week",
+    "iso_week": "portal_dimension_week",
+    "agency": "portal_dimension_agency",
+    "point": "portal_dimension_point",
+    "team": "portal_dimension_team",
+    "theme": "portal_dimension_theme",
 }
 
 # Geometry, in viewBox units (about pixels at the portal's width).
@@ -85,9 +96,14 @@ _PLOT_HEIGHT = 200
 _CHAR_WIDTH = 7.5
 
 
+def words(name: str, **values: object) -> str:
+    """One message of bot/content/messages.yml, filled (every value as text)."""
+    return render(name, **{key: str(value) for key, value in values.items()}).text
+
+
 def fewer_than(k: int) -> str:
-    """The words every output uses for a suppressed figure."""
-    return f"fewer than {k}"
+    """The words every output uses for a suppressed figure ("fewer than 10")."""
+    return words("portal_fewer_than", k=k)
 
 
 def figure_text(cell: Cell, k: int) -> str:
@@ -97,11 +113,15 @@ def figure_text(cell: Cell, k: int) -> str:
 
 def dimension_heading(dimension: str) -> str:
     """A readable heading for a table's dimension ("point" → "Discussion point")."""
-    known = _DIMENSION_HEADINGS.get(dimension)
-    if known is not None:
-        return known
-    words = dimension.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    message = _DIMENSION_MESSAGES.get(dimension)
+    if message is not None:
+        return words(message)
+    return capital(dimension.replace("_", " ").strip())
+
+
+def capital(text: str) -> str:
+    """The text with its first letter a capital ("reflections" → "Reflections")."""
+    return text[:1].upper() + text[1:]
 
 
 def _text(value: str) -> str:
@@ -119,23 +139,60 @@ def _ids(table: Table) -> tuple[str, str]:
     return f"{base}-title", f"{base}-desc"
 
 
-def _describe(table: Table, k: int) -> str:
+def describe(table: Table, *, k: int) -> str:
     """The chart in words: what is counted, the largest category, how many are suppressed."""
     parts = [table.description.strip()] if table.description.strip() else []
-    counted = f"{table.value_label} by {dimension_heading(table.dimension).lower()}"
     if not table.cells:
-        parts.append(f"No {counted} to show.")
+        parts.append(words("portal_chart_nothing", what=table.value_label))
         return " ".join(parts)
-    parts.append(f"{counted[:1].upper() + counted[1:]}, {len(table.cells)} shown.")
+    parts.append(_counted(table))
     released = [cell for cell in table.cells if cell.value is not None]
     if released:
         top = max(released, key=lambda cell: cell.value or 0)  # first of equals
-        parts.append(f"The largest is {top.label} with {top.value:,}.")
+        parts.append(words("portal_chart_largest", label=top.label, value=f"{top.value:,}"))
     suppressed = len(table.cells) - len(released)
     if suppressed:
-        parts.append(f"{suppressed} of {len(table.cells)} {fewer_than(k)}, shown without a figure.")
-    parts.append(f"{table.total.label}: {figure_text(table.total, k)}.")
+        name = "portal_chart_suppressed_one" if suppressed == 1 else "portal_chart_suppressed"
+        parts.append(
+            words(name, count=suppressed, total=len(table.cells), fewer_than=fewer_than(k))
+        )
+    total = figure_text(table.total, k)
+    parts.append(words("portal_chart_total", label=table.total.label, value=total))
     return " ".join(parts)
+
+
+def _counted(table: Table) -> str:
+    what = capital(table.value_label)
+    count = len(table.cells)
+    if table.dimension in TIME_DIMENSIONS:
+        name = "portal_chart_over_time_one" if count == 1 else "portal_chart_over_time"
+        return words(name, what=what, count=count)
+    dimension = dimension_heading(table.dimension).lower()
+    return words("portal_chart_by", what=what, dimension=dimension, count=count)
+
+
+def element(tag: str, content: str = "", /, **attrs: object) -> str:
+    """One element; ``content`` is already markup (escape text with :func:`html.escape`).
+
+    Attribute names are written as keywords: a trailing underscore is dropped (``class_``) and
+    other underscores become hyphens (``stroke_width``), so markup is built, never spelled out
+    in strings, and every value is escaped. SVG shapes close themselves; ``meta`` has no end.
+    """
+    rendered = "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{_text(str(value))}"'
+        for name, value in attrs.items()
+    )
+    if tag in _SELF_CLOSING:
+        return f"<{tag}{rendered}/>"
+    if tag in _VOID:
+        return f"<{tag}{rendered}>"
+    return f"<{tag}{rendered}>{content}</{tag}>"
+
+
+#: The only elements written as ``<tag/>``: SVG shapes, which never have content.
+_SELF_CLOSING = frozenset({"rect", "line"})
+#: HTML elements that have no end tag.
+_VOID = frozenset({"meta"})
 
 
 @dataclass(frozen=True)
@@ -146,52 +203,60 @@ class _Text:
     size: int
     anchor: str = "start"
     rotate: int = 0
-    weight: str = "normal"
 
     def svg(self) -> str:
-        attrs = (
-            f'x="{_num(self.x)}" y="{_num(self.y)}" font-size="{self.size}" '
-            f'fill="{TEXT_FILL}" text-anchor="{self.anchor}"'
-        )
-        if self.weight != "normal":
-            attrs += f' font-weight="{self.weight}"'
+        x, y = _num(self.x), _num(self.y)
+        attrs: dict[str, object] = {
+            "x": x,
+            "y": y,
+            "font_size": self.size,
+            "fill": TEXT_FILL,
+            "text_anchor": self.anchor,
+        }
         if self.rotate:
-            attrs += f' transform="rotate({self.rotate} {_num(self.x)} {_num(self.y)})"'
+            attrs["transform"] = f"rotate({self.rotate} {x} {y})"
         if len(self.lines) == 1:
-            return f"<text {attrs}>{_text(self.lines[0])}</text>"
+            return element("text", _text(self.lines[0]), **attrs)
         spans = "".join(
-            f'<tspan x="{_num(self.x)}" dy="{0 if index == 0 else _LINE}">{_text(line)}</tspan>'
+            element("tspan", _text(line), x=x, dy=0 if index == 0 else _LINE)
             for index, line in enumerate(self.lines)
         )
-        return f"<text {attrs}>{spans}</text>"
+        return element("text", spans, **attrs)
 
 
 def _rect(x: float, y: float, width: float, height: float, *, suppressed: bool) -> str:
-    geometry = f'x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" height="{_num(height)}"'
+    geometry = {"x": _num(x), "y": _num(y), "width": _num(width), "height": _num(height)}
     if suppressed:
-        return (
-            f'<rect {geometry} fill="{BACKGROUND}" stroke="{OUTLINE}" stroke-width="1.5" '
-            'stroke-dasharray="4 3"/>'
+        return element(
+            "rect",
+            **geometry,
+            fill=BACKGROUND,
+            stroke=OUTLINE,
+            stroke_width="1.5",
+            stroke_dasharray="4 3",
         )
-    return f'<rect {geometry} fill="{BAR_FILL}"/>'
+    return element("rect", **geometry, fill=BAR_FILL)
 
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:
-    return (
-        f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
-        f'stroke="{OUTLINE}" stroke-width="1"/>'
+    return element(
+        "line", x1=_num(x1), y1=_num(y1), x2=_num(x2), y2=_num(y2), stroke=OUTLINE, stroke_width=1
     )
 
 
 def _svg(table: Table, k: int, *, kind: str, width: float, height: float, body: str) -> str:
     title_id, desc_id = _ids(table)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" '
-        f'viewBox="0 0 {_num(width)} {_num(height)}" role="img" '
-        f'aria-labelledby="{title_id} {desc_id}" font-family="{FONT_FAMILY}">'
-        f'<title id="{title_id}">{_text(table.title)}</title>'
-        f'<desc id="{desc_id}">{_text(_describe(table, k))}</desc>'
-        f"{body}</svg>"
+    return element(
+        "svg",
+        element("title", _text(table.title), id=title_id)
+        + element("desc", _text(describe(table, k=k)), id=desc_id)
+        + body,
+        xmlns=SVG_NAMESPACE,
+        class_=f"chart chart-{kind}",
+        viewBox=f"0 0 {_num(width)} {_num(height)}",
+        role="img",
+        aria_labelledby=f"{title_id} {desc_id}",
+        font_family=FONT_FAMILY,
     )
 
 
@@ -205,7 +270,8 @@ def _wrap(label: str, width: int) -> tuple[str, ...]:
 
 
 def _empty_body(table: Table) -> tuple[str, float]:
-    note = _Text(_MARGIN, _MARGIN + _LABEL_SIZE, (f"No {table.value_label} to show.",), 14)
+    nothing = words("portal_chart_nothing", what=table.value_label)
+    note = _Text(_MARGIN, _MARGIN + _LABEL_SIZE, (nothing,), _LABEL_SIZE)
     return note.svg(), _MARGIN * 2 + _LINE
 
 
@@ -226,7 +292,7 @@ def bar_chart(table: Table, *, k: int) -> str:
     top = y
     for cell in table.cells:
         lines = _wrap(cell.label, _LABEL_CHARS)
-        parts.append(_Text(_MARGIN, y + _LABEL_SIZE, lines, _LABEL_SIZE).svg())
+        parts.append(_Text(_MARGIN + 4, y + _LABEL_SIZE, lines, _LABEL_SIZE).svg())
         y += len(lines) * _LINE + 2
         if cell.value is None:
             length = float(_SUPPRESSED_LENGTH)
@@ -258,6 +324,7 @@ def column_chart(table: Table, *, k: int) -> str:
     left_pad = max(float(_MARGIN), reach - _COLUMN_PITCH / 2 + _MARGIN)
     width = max(_WIDTH, left_pad + count * _COLUMN_PITCH + _MARGIN)
     pitch = (width - left_pad - _MARGIN) / count
+    column = min(pitch * 0.6, _COLUMN_WIDTH * 2)
     label_depth = reach + _LABEL_SIZE + 8
     top = _MARGIN + 2 * _LINE + 4  # room for a two-line "fewer than / k"
     base = top + _PLOT_HEIGHT
@@ -265,15 +332,15 @@ def column_chart(table: Table, *, k: int) -> str:
     parts: list[str] = []
     for index, cell in enumerate(table.cells):
         centre = left_pad + pitch * index + pitch / 2
-        left = centre - _COLUMN_WIDTH / 2
+        left = centre - column / 2
         if cell.value is None:
             height = float(_SUPPRESSED_LENGTH)
-            parts.append(_rect(left, base - height, _COLUMN_WIDTH, height, suppressed=True))
-            lines: tuple[str, ...] = ("fewer than", str(k))
+            parts.append(_rect(left, base - height, column, height, suppressed=True))
+            lines: tuple[str, ...] = _two_lines(fewer_than(k))
         else:
             height = _PLOT_HEIGHT * cell.value / scale
             if height > 0:
-                parts.append(_rect(left, base - height, _COLUMN_WIDTH, height, suppressed=False))
+                parts.append(_rect(left, base - height, column, height, suppressed=False))
             lines = (figure_text(cell, k),)
         label_y = base - height - 6 - (len(lines) - 1) * _LINE
         parts.append(_Text(centre, label_y, lines, _VALUE_SIZE, anchor="middle").svg())
@@ -286,9 +353,20 @@ def column_chart(table: Table, *, k: int) -> str:
     return _svg(table, k, kind="column", width=width, height=height_total, body="".join(parts))
 
 
+def _two_lines(text: str) -> tuple[str, ...]:
+    """The words for a suppressed figure on two lines, so they fit above a column."""
+    head, _, tail = text.rpartition(" ")
+    return (head, tail) if head else (text,)
+
+
 def chart(table: Table, *, k: int) -> str:
-    """The chart that suits the table: columns over time, bars for categories."""
-    if table.dimension in TIME_DIMENSIONS:
+    """The chart that suits the table: columns over time, bars for categories.
+
+    Past :data:`MAX_COLUMNS` periods, columns would shrink their labels to illegibility when
+    the chart is scaled to the page, so a long run of weeks is drawn as bars, still in order
+    (bars grow downwards, which a page can always make room for).
+    """
+    if table.dimension in TIME_DIMENSIONS and len(table.cells) <= MAX_COLUMNS:
         return column_chart(table, k=k)
     return bar_chart(table, k=k)
 
@@ -300,25 +378,27 @@ def data_table(table: Table, *, k: int) -> str:
     the bars. A suppressed figure reads "fewer than k".
     """
     title_id, _ = _ids(table)
-    head = (
-        "<thead><tr>"
-        f'<th scope="col">{_text(dimension_heading(table.dimension))}</th>'
-        f'<th scope="col" class="num">{_text(table.value_label[:1].upper())}'
-        f"{_text(table.value_label[1:])}</th>"
-        "</tr></thead>"
+    head = element(
+        "thead",
+        element(
+            "tr",
+            element("th", _text(dimension_heading(table.dimension)), scope="col")
+            + element("th", _text(capital(table.value_label)), scope="col", class_="num"),
+        ),
     )
     rows = "".join(_row(cell, k) for cell in table.cells)
-    foot = f"<tfoot>{_row(table.total, k, total=True)}</tfoot>"
-    return (
-        f'<table class="data-table" id="{title_id[: -len("-title")]}-data">'
-        f"<caption>{_text(table.title)}</caption>{head}<tbody>{rows}</tbody>{foot}</table>"
+    foot = element("tfoot", _row(table.total, k, total=True))
+    return element(
+        "table",
+        element("caption", _text(table.title)) + head + element("tbody", rows) + foot,
+        class_="data-table",
+        id=title_id.removesuffix("-title") + "-data",
     )
 
 
 def _row(cell: Cell, k: int, *, total: bool = False) -> str:
     classes = "num suppressed" if cell.value is None else "num"
-    row_class = ' class="total"' if total else ""
-    return (
-        f'<tr{row_class}><th scope="row">{_text(cell.label)}</th>'
-        f'<td class="{classes}">{_text(figure_text(cell, k))}</td></tr>'
+    cells = element("th", _text(cell.label), scope="row") + element(
+        "td", _text(figure_text(cell, k)), class_=classes
     )
+    return element("tr", cells, class_="total") if total else element("tr", cells)

@@ -8,6 +8,7 @@ import pytest
 
 from bot.portal.charts import (
     BAR_FILL,
+    MAX_COLUMNS,
     OUTLINE,
     TEXT_FILL,
     bar_chart,
@@ -129,7 +130,7 @@ def test_description_summarises_in_words() -> None:
     assert desc.text.startswith("Reflections written in the weeks shown.")
     assert "Reflections by agency, 5 shown." in desc.text
     assert "The largest is Police with 120." in desc.text
-    assert "2 of 5 fewer than 10, shown without a figure." in desc.text
+    assert "2 of 5 are fewer than 10, shown without a figure." in desc.text
     assert "Total: 165." in desc.text
 
 
@@ -157,12 +158,23 @@ def test_column_chart_keeps_the_order_and_says_fewer_than_k_on_two_lines() -> No
     positions = [svg.index(cell.label) for cell in WEEKS.cells]
     assert positions == sorted(positions)
     assert "fewer than 10" in words
-    assert "Reflections by weeks, 3 shown." in (parse(svg).findtext(f"{SVG}desc") or "")
+    assert "Reflections over time, 3 periods shown." in (parse(svg).findtext(f"{SVG}desc") or "")
 
 
 def test_chart_picks_columns_for_time_and_bars_for_categories() -> None:
     assert 'class="chart chart-column"' in chart(WEEKS, k=K)
     assert 'class="chart chart-bar"' in chart(AGENCY, k=K)
+    # A year of fortnights would be columns too narrow to read: bars, in the same order.
+    long_run = make_table(
+        tuple(
+            (f"2026-W{n:02d} to 2026-W{n + 1:02d}", 20) for n in range(1, 2 * MAX_COLUMNS + 3, 2)
+        ),
+        dimension="block",
+    )
+    svg = chart(long_run, k=K)
+    assert 'class="chart chart-bar"' in svg
+    positions = [svg.index(cell.label) for cell in long_run.cells]
+    assert positions == sorted(positions)
 
 
 def test_long_column_labels_stay_inside_the_view_box() -> None:
@@ -237,12 +249,12 @@ def test_an_empty_or_fully_suppressed_table_still_draws(draw: object) -> None:
     empty = make_table(())
     root = parse(draw(empty, k=K))  # type: ignore[operator]
     assert "No reflections to show." in texts(root)
-    assert "No reflections by agency to show." in (root.findtext(f"{SVG}desc") or "")
+    assert "No reflections to show." in (root.findtext(f"{SVG}desc") or "")
 
     hidden = make_table((("Police", None), ("Health", None)), total=None)
     root = parse(draw(hidden, k=K))  # type: ignore[operator]
     assert texts(root).count("fewer than 10") == 2
-    assert "2 of 2 fewer than 10" in (root.findtext(f"{SVG}desc") or "")
+    assert "2 of 2 are fewer than 10" in (root.findtext(f"{SVG}desc") or "")
     assert "largest" not in (root.findtext(f"{SVG}desc") or "")
 
 
