@@ -14,10 +14,9 @@ with no model download and no randomness:
   documents are sorted by id first, so the same reflections give the same themes whatever order
   the database returned them in.
 * **Scale**: the model is fitted on at most ``sample_limit`` documents (chosen by a fixed hash
-  of their id), then
-  *every* document is assigned in batches to its dominant theme, or to none when no theme
-  explains it well. A theme's size is therefore a count over all reflections, as the disclosure
-  engine needs.
+  of their id), then *every* document is assigned in batches to its dominant theme, or to none
+  when no theme explains it well. A theme's size is therefore a count over all reflections, as
+  the disclosure engine needs.
 * **Map**: each theme is matched to the review recommendation nearest to it (cosine similarity
   in the same TF-IDF space), or to none below :data:`MIN_MATCH`.
 
@@ -79,8 +78,8 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
 #: vector (so 1.0 would be the whole document). Below it, the reflection is in no theme.
 MIN_WEIGHT = 0.08
 #: A theme names a recommendation only when their cosine similarity reaches this; below it the
-#: words they share are incidental (measured on the planted corpora in the tests: a real match
-#: scores 0.2 to 0.5, an unrelated recommendation under 0.05).
+#: words they share are incidental. On the planted corpus in the tests, each planted match
+#: scores 0.49 to 0.58 against the Child Z pack and the theme written to match nothing scores 0.
 MIN_MATCH = 0.1
 #: Terms kept per theme, and how many of them make its label.
 TERMS_PER_THEME = 6
@@ -230,14 +229,7 @@ def _vectorizer(documents: int) -> Any:
         min_df=min_df,
         max_df=MAX_DF,
         max_features=MAX_FEATURES,
-        dtype=_float64(),
     )
-
-
-def _float64() -> Any:
-    import numpy
-
-    return numpy.float64
 
 
 def _sample(docs: Sequence[ThemeDoc], limit: int) -> Sequence[ThemeDoc]:
