@@ -41,6 +41,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Literal
 
+from bot.content.messages import render
 from bot.portal.model import Cell, Table
 
 #: The smallest k anyone may configure: below 5, "fewer than k" protects nobody.
@@ -270,7 +271,7 @@ class Release:
         if low is not None and high is not None and low > high:
             raise ValueError(f"The start week {week_from} is after the end week {week_to}.")
         if not self.blocks:
-            return 0, -1, (_NOTHING_RELEASED,)
+            return 0, -1, (render("portal_nothing_released").text,)
         last = len(self.blocks) - 1
         if low is not None and low > self._ends[last]:
             return 0, -1, (_pending_note(self._ends[last] + 1),)
@@ -286,9 +287,7 @@ class Release:
             span = range_label(
                 self.blocks[first_block].first_week, self.blocks[last_block].last_week
             )
-            notes.append(
-                f"Widened to {span} so that no small group can be worked out by comparing ranges."
-            )
+            notes.append(render("portal_widened", weeks=span).text)
         if high is not None and high > self._ends[last] and self.pending_weeks:
             notes.append(_pending_note(self._ends[last] + 1))
         return first_block, last_block, tuple(notes)
@@ -320,21 +319,12 @@ class Release:
         return at
 
 
-_NOTHING_RELEASED = (
-    "Nothing is released yet: figures appear once enough contributions have arrived to protect "
-    "anonymity."
-)
-
-
 def _pending_note(first_pending: int) -> str:
-    return (
-        f"Weeks from {week_label(first_pending)} are not released yet: they are released once "
-        "enough contributions have arrived to protect anonymity."
-    )
+    return render("portal_pending", week=week_label(first_pending)).text
 
 
 def _before_note(first_week: str) -> str:
-    return f"Nothing is released before {first_week}, the first week with contributions."
+    return render("portal_before_data", week=first_week).text
 
 
 def build_release(
@@ -552,18 +542,10 @@ def table(
 
 def rule_text(k: int) -> str:
     """The suppression rule in plain English, printed on every page and in every file."""
-    source = (
-        "the ONS secure research rule"
-        if k == DEFAULT_K
-        else f"the ONS secure research rule uses {DEFAULT_K}; this partnership uses {k}"
-    )
-    return (
-        f"Figures count only groups of at least {k} contributions ({source}); smaller groups are "
-        f"shown as 'fewer than {k}' and are left out of every total, so none can be worked out "
-        "by subtraction. Dates are released in whole blocks of weeks for the same reason."
-    )
+    name = "portal_rule" if k == DEFAULT_K else "portal_rule_local_k"
+    return render(name, k=str(k)).text
 
 
 def display(cell: Cell, k: int) -> str:
     """A released figure as text: ``"fewer than 10"`` when suppressed, else the plain number."""
-    return f"fewer than {k}" if cell.value is None else str(int(cell.value))
+    return render("portal_fewer_than", k=str(k)).text if cell.value is None else str(cell.value)
