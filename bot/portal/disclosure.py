@@ -365,6 +365,7 @@ def build_release(
     if blocks is None:
         blocks = _form_blocks(by_week, k, current, max_unsafe_share, max_block_weeks)
     blocks = tuple(blocks)
+    _check_contiguous(blocks)
     pending = _pending(by_week, blocks, current)
     safe = _safe_atoms(by_week, blocks, k, weighted=cube.weighted)
     return Release(cube.dims, k, blocks, safe, pending, cube.weighted)
@@ -372,6 +373,18 @@ def build_release(
 
 #: An atom as the engine works with it: the key without its week, its count, and its size.
 _Part = tuple[tuple[str, ...], int, int]
+
+
+def _check_contiguous(blocks: Sequence[Block]) -> None:
+    """Blocks given by a caller must partition a run of weeks, numbered from 0, like ours do."""
+    for position, block in enumerate(blocks):
+        if block.index != position or week_index(block.first_week) > week_index(block.last_week):
+            raise ValueError(f"block {block!r} is out of order")
+        if (
+            position
+            and week_index(block.first_week) != week_index(blocks[position - 1].last_week) + 1
+        ):
+            raise ValueError(f"block {block!r} does not follow the one before it")
 
 
 def _form_blocks(

@@ -266,6 +266,11 @@ def test_another_releases_blocks_can_be_reused() -> None:
     assert in_box(released, box, ("2026-W02", "police", NO_TEAM, "t1"))
     assert not in_box(released, box, ("2026-W02", NO_AGENCY, NO_TEAM, "t1"))
     assert not in_box(released, released.box("2026-W01", "2026-W01"), released.atoms[0].key)
+    gap = (Block(0, "2026-W01", "2026-W01"), Block(1, "2026-W03", "2026-W04"))
+    with pytest.raises(ValueError, match="does not follow"):
+        build_release(themes, 10, blocks=gap)
+    with pytest.raises(ValueError, match="out of order"):
+        build_release(themes, 10, blocks=(Block(1, "2026-W01", "2026-W01"),))
 
 
 def test_k_below_five_is_refused() -> None:
