@@ -23,6 +23,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -103,6 +104,16 @@ class Reflection(Base):
             name="agency_known",
         ),
         CheckConstraint(f"length(text) <= {MAX_TEXT_LENGTH}", name="text_length"),
+        # The portal's figures (bot/portal/figures.py) are counted from this index alone.
+        Index(
+            "ix_reflections_portal_cube",
+            "pack_id",
+            "pack_version",
+            "iso_week",
+            "agency",
+            "point_id",
+            "group_ref",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
