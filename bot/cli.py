@@ -3,20 +3,26 @@
 Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make export`` /
 ``make teams-package``).
 Each command reads Settings once and says what it did; errors are one clear line, exit 2.
+``reflect leads ...`` manages the safeguarding lead's portal accounts and their API tokens.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.channels import log_safety
 from bot.channels import memory as conversation_memory
+from bot.content.loader import PackError, load_packs
 from bot.group import service as group_service
+from bot.portal import accounts as portal_accounts
+from bot.portal import tokens as portal_tokens
 from bot.reflections.service import (
     list_reflections,
     purge,
@@ -29,6 +35,9 @@ from bot.storage.migrate import upgrade
 from bot.storage.private_files import open_private, private_dir, private_umask
 from bot.storage.session import make_engine, make_session_factory, transaction
 from bot.teams.package import TeamsPackageError, build_package
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def migrate(settings: Settings, out: TextIO) -> int:
@@ -130,6 +139,207 @@ def teams_package(
     return 0
 
 
+# --- reflect leads: the portal's accounts ---
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: one line of standard input, or typed twice at a hidden prompt."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise portal_accounts.PasswordError("No password on standard input.")
+        return password
+    first = getpass.getpass("New portal password: ")
+    if getpass.getpass("The same password again: ") != first:
+        raise portal_accounts.PasswordError("The two passwords differ.")
+    return first
+
+
+def _known_partnerships(settings: Settings) -> set[str]:
+    """The partnerships the content packs belong to: a lead of another would see nothing."""
+    return {pack.partnership_short for pack in load_packs(settings.content_dir).values()}
+
+
+def _leads_add(session: Session, args: argparse.Namespace, out: TextIO, settings: Settings) -> None:
+    known = _known_partnerships(settings)
+    password = _read_password(args)
+    account = portal_accounts.add_account(
+        session,
+        username=args.username,
+        role="admin" if args.admin else "lead",
+        partnership=args.partnership,
+        agency=args.agency,
+        password=password,
+        now=datetime.now(timezone.utc),
+        known_partnerships=known,
+    )
+    scope = account.partnership or "every partnership"
+    if account.agency:
+        scope += f", {account.agency} only"
+    print(f"Added portal {account.role} {account.username} ({scope}).", file=out)
+
+
+def _leads_disable(session: Session, args: argparse.Namespace, out: TextIO) -> None:
+    account = portal_accounts.disable_account(
+        session, username=args.username, now=datetime.now(timezone.utc)
+    )
+    print(
+        f"Disabled {account.username}: signed out everywhere; sign-in and API tokens refused.",
+        file=out,
+    )
+
+
+def _leads_reset(session: Session, args: argparse.Namespace, out: TextIO) -> None:
+    _account_id(session, args.username)  # before asking for a password
+    account = portal_accounts.reset_password(
+        session,
+        username=args.username,
+        password=_read_password(args),
+        now=datetime.now(timezone.utc),
+    )
+    print(f"New password set for {account.username}; unlocked and signed out everywhere.", file=out)
+
+
+def _leads_list(session: Session, out: TextIO) -> None:
+    now = datetime.now(timezone.utc)
+    rows = [("username", "role", "partnership", "agency", "disabled", "locked")]
+    for account in portal_accounts.list_accounts(session):
+        locked = "-"
+        if account.locked(now) and account.locked_until is not None:
+            locked = f"until {account.locked_until:%Y-%m-%d %H:%M} UTC"
+        rows.append(
+            (
+                account.username,
+                account.role,
+                account.partnership or "(all)",
+                account.agency or "(all)",
+                "yes" if account.disabled else "no",
+                locked,
+            )
+        )
+    _print_table(rows, out)
+    if len(rows) == 1:
+        print("No portal accounts yet: add one with `bin/reflect leads add`.", file=out)
+
+
+def _print_table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip(), file=out)
+
+
+def _account_id(session: Session, username: str) -> int:
+    account = portal_accounts.get_account(session, username)
+    if account is None:
+        raise portal_accounts.PortalAccountError(f"There is no portal account called {username!r}")
+    return account.id
+
+
+def _leads_token_add(session: Session, args: argparse.Namespace, out: TextIO) -> None:
+    token, row = portal_tokens.create_token(
+        session,
+        account_id=_account_id(session, args.username),
+        label=args.label,
+        now=datetime.now(timezone.utc),
+    )
+    print(
+        f"API token {row.id} for {args.username} ({row.label}):\n\n  {token}\n\n"
+        "Copy it now: it is shown only this once and cannot be recovered. Treat it like a "
+        "password: it reads everything this account can. Send it as "
+        "`Authorization: Bearer <token>`; revoke it with "
+        f"`bin/reflect leads token revoke {row.id}`.",
+        file=out,
+    )
+
+
+def _leads_token_revoke(session: Session, args: argparse.Namespace, out: TextIO) -> None:
+    row = portal_tokens.revoke_token(
+        session, token_id=args.token_id, account_id=None, now=datetime.now(timezone.utc)
+    )
+    print(f"API token {row.id} ({row.label}) is revoked.", file=out)
+
+
+def _leads_token_list(session: Session, args: argparse.Namespace, out: TextIO) -> None:
+    account_id = None if args.username is None else _account_id(session, args.username)
+    usernames = {account.id: account.username for account in portal_accounts.list_accounts(session)}
+    rows = [("id", "username", "label", "created", "last used", "revoked")]
+    for token in portal_tokens.list_tokens(session, account_id):
+        rows.append(
+            (
+                str(token.id),
+                usernames.get(token.account_id, "?"),
+                token.label,
+                f"{token.created_at:%Y-%m-%d}",
+                f"{token.last_used_on:%Y-%m-%d}" if token.last_used_on else "never",
+                f"{token.revoked_at:%Y-%m-%d}" if token.revoked_at else "-",
+            )
+        )
+    _print_table(rows, out)
+
+
+def _run_leads(session: Session, settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
+    command = args.leads_command
+    if command == "token":
+        token_commands = {
+            "add": _leads_token_add,
+            "revoke": _leads_token_revoke,
+            "list": _leads_token_list,
+        }
+        token_commands[args.token_command](session, args, out)
+    elif command == "add":
+        _leads_add(session, args, out, settings)
+    elif command == "list":
+        _leads_list(session, out)
+    else:
+        {"disable": _leads_disable, "reset": _leads_reset}[command](session, args, out)
+
+
+def leads(settings: Settings, out: TextIO, args: argparse.Namespace) -> int:
+    """Add, disable, reset and list portal accounts, and add or revoke their API tokens.
+
+    Each change is one transaction with its audit row; an error leaves nothing behind.
+    """
+    upgrade(settings.reflections_url)
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    try:
+        with transaction(factory) as session:
+            _run_leads(session, settings, args, out)
+    except (portal_accounts.PortalAccountError, PackError) as exc:
+        print(f"reflect: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _add_leads_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    leads_parser = commands.add_parser(
+        "leads", help="the safeguarding lead's portal: accounts and API tokens"
+    )
+    sub = leads_parser.add_subparsers(dest="leads_command", required=True)
+    add = sub.add_parser("add", help="add a lead (or, with --admin, an admin)")
+    add.add_argument("username", help="3 to 64 characters of a-z, 0-9 and . _ @ -")
+    add.add_argument("--partnership", default=None, help="the partnership's short name, e.g. ESSCP")
+    add.add_argument("--agency", default=None, help="narrow a lead to one agency, e.g. police")
+    add.add_argument("--admin", action="store_true", help="an admin (every partnership if none)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    sub.add_parser("disable", help="disable an account for good").add_argument("username")
+    reset = sub.add_parser("reset", help="set a new password; unlocks the account")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    sub.add_parser("list", help="list the accounts (never their passwords)")
+    token = sub.add_parser("token", help="API tokens for the portal's JSON API")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    token_add = token_sub.add_parser("add", help="create a token (shown once)")
+    token_add.add_argument("username")
+    token_add.add_argument("--label", required=True, help="what the token is for")
+    token_sub.add_parser("revoke", help="revoke a token by its id").add_argument(
+        "token_id", type=int
+    )
+    token_sub.add_parser("list", help="list tokens (never the tokens themselves)").add_argument(
+        "username", nargs="?", default=None
+    )
+
+
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Parse the command line and run one command."""
     private_umask()  # databases, exports and the Teams package: owner only
@@ -155,6 +365,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     teams_parser.add_argument(
         "--app-version", default=None, help="MAJOR.MINOR.PATCH (default: pyproject.toml's version)"
     )
+    _add_leads_parser(commands)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -169,6 +380,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         return purge_old(settings, out, today=date.today(), now=datetime.now(timezone.utc))
     if args.command == "teams-package":
         return teams_package(settings, out, destination=args.out, version=args.app_version)
+    if args.command == "leads":
+        return leads(settings, out, args)
     return export(settings, out, fmt=args.fmt, destination=args.out)
 
 

@@ -664,6 +664,8 @@ _OPERATOR_ERRORS = frozenset(
         *("ReflectionError", "EmptyReflectionError", "ReflectionTooLongError"),
         *("UnknownAgencyError", "InvalidReflectionFieldError"),
         "ExportTooLargeError",  # the export command line
+        # `reflect leads`: portal accounts and tokens are managed only at the command line.
+        *("PortalAccountError", "PasswordError"),
         "RuleError",  # a broken safety-net data file (bot/safety/data/), for its author
     }
 )

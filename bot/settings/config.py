@@ -23,6 +23,7 @@ from dotenv import load_dotenv
 from bot.settings import kinds
 from bot.settings.kinds import (
     DEFAULT_PACK_DIR,
+    MIN_PORTAL_K,
     MIN_TOKEN_CHARS,
     PROJECT_ROOT,
     Context,
@@ -41,6 +42,7 @@ __all__ = [
     "child_environment",
     "load_settings",
     "lock_store_environment",
+    "production_secret_problems",
     "reachable_host",
     "settings_table",
     "tracker_store_environment",
@@ -54,6 +56,7 @@ _STORAGE = "Keys, storage and retention"
 _LIMITS = "The Rasa server's request limit, REST channel and workers"
 _WIDGET = "Web app (bot/web): the demo page, widget.js and the minutes downloads"
 _TEAMS = "Microsoft Teams (README: Add Reflect to Teams)"
+_PORTAL = "The safeguarding lead's portal (bot/portal)"
 _GENERATE = 'generate one with `python3 -c "import secrets; print(secrets.token_hex(32))"`'
 
 
@@ -71,7 +74,8 @@ class Settings:
         "development",
         kinds.text,
         "`development` or `production`. Production refuses development defaults: it needs "
-        "`REFLECT_SECRET` and `ACTION_SERVER_TOKEN` and https Teams URLs, and turns the REST "
+        "`REFLECT_SECRET` and `ACTION_SERVER_TOKEN` and https Teams URLs, refuses placeholder "
+        "or shared secrets (`changeme`, `xxxx...`, a value the docs show), and turns the REST "
         "channel off without `REST_CHANNEL_TOKEN`.",
         group=_DEPLOYMENT,
     )
@@ -418,6 +422,71 @@ class Settings:
         example="https://www.esscp.org.uk/terms",
     )
 
+    # --- The safeguarding lead's portal ---
+    portal_k: int = setting(
+        "PORTAL_K",
+        10,
+        kinds.disclosure_k,
+        "The portal's disclosure threshold: a figure, theme or quote set built from fewer than "
+        'this many contributions is shown as "fewer than k", its quotes withheld, on every page, '
+        "download and API answer. 10 is the ONS secure research rule; never below 5.",
+        group=_PORTAL,
+    )
+    portal_session_idle_minutes: int = setting(
+        "PORTAL_SESSION_IDLE_MINUTES",
+        30,
+        kinds.whole(high=24 * 60, unit=" of minutes"),
+        "Minutes a portal sign-in lasts without a request; each request (at most once a minute) "
+        "starts the count again.",
+        group=_PORTAL,
+    )
+    portal_session_hours: int = setting(
+        "PORTAL_SESSION_HOURS",
+        8,
+        kinds.whole(high=72, unit=" of hours"),
+        "Hours a portal sign-in lasts at most, however busy: then the lead signs in again.",
+        group=_PORTAL,
+    )
+    portal_lockout_failures: int = setting(
+        "PORTAL_LOCKOUT_FAILURES",
+        5,
+        kinds.whole(high=100, unit=" of attempts"),
+        "Wrong passwords in a row that lock a portal account for `PORTAL_LOCKOUT_MINUTES` (even "
+        "the right password is refused meanwhile; `bin/reflect leads reset` unlocks it).",
+        group=_PORTAL,
+    )
+    portal_lockout_minutes: int = setting(
+        "PORTAL_LOCKOUT_MINUTES",
+        15,
+        kinds.whole(high=24 * 60, unit=" of minutes"),
+        "Minutes a portal account stays locked after `PORTAL_LOCKOUT_FAILURES` wrong passwords.",
+        group=_PORTAL,
+    )
+    portal_sign_in_per_minute: int = setting(
+        "PORTAL_SIGN_IN_PER_MINUTE",
+        10,
+        kinds.whole(high=1000, unit=" of attempts"),
+        "Sign-in attempts one address may make a minute (on top of the per-account lockout); "
+        "all addresses together get ten times as many.",
+        group=_PORTAL,
+    )
+    portal_link_minutes: int = setting(
+        "PORTAL_LINK_MINUTES",
+        15,
+        kinds.whole(high=24 * 60, unit=" of minutes"),
+        'Minutes the portal link the chat gives a lead keeps saying "you came from Reflect" on '
+        "the sign-in page. It is not a credential: the lead still signs in.",
+        group=_PORTAL,
+    )
+    portal_audit_days: int = setting(
+        "PORTAL_AUDIT_DAYS",
+        730,
+        kinds.days,
+        "Days to keep the portal's audit trail (sign-ins, filters, downloads, API calls: never "
+        "their content) before `bin/reflect purge` deletes it.",
+        group=_PORTAL,
+    )
+
     def __post_init__(self) -> None:
         """Refuse a Settings without a real secret: there is no usable default to fall back on.
 
@@ -429,6 +498,9 @@ class Settings:
                 f"Settings needs a secret of at least {MIN_TOKEN_CHARS} bytes "
                 "(load_settings reads REFLECT_SECRET)"
             )
+        if self.portal_k < MIN_PORTAL_K:
+            # Also checked when parsed; here for Settings built in code (tests, tools).
+            raise SettingsError(f"PORTAL_K must be at least {MIN_PORTAL_K}, got {self.portal_k}")
 
     @property
     def reflections_url(self) -> str:
@@ -560,7 +632,47 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         raise SettingsError(
             "RASA_WORKERS above 1 needs REDIS_URL: the workers must share Rasa's lock store"
         )
+    if settings.is_production:
+        problems = production_secret_problems(settings)
+        if problems:
+            raise SettingsError(problems[0])
     return settings
+
+
+#: Where the documentation shows example values: any value shown there is public, not a secret.
+DOCUMENTED_FILES = (PROJECT_ROOT / ".env.example", PROJECT_ROOT / "README.md")
+
+
+def production_secret_problems(settings: Settings) -> list[str]:
+    """Why production must not start with these secrets: one line per problem, naming each.
+
+    Every setting declared ``secret=True`` is checked the same way, so a new secret is covered
+    without a new check: not a placeholder (:func:`bot.settings.kinds.placeholder_reason`), not
+    a value the documentation shows, and not the same value as another secret (one leak would
+    then give away two keys). Unset optional secrets are not checked here (their parsers decide
+    whether production needs them).
+    """
+    secrets_by_name = {
+        spec.env: kinds.env_text(getattr(settings, spec.field))
+        for spec in settings_table()
+        if spec.secret and getattr(settings, spec.field)
+    }
+    documented = kinds.documented_values(set(secrets_by_name), DOCUMENTED_FILES)
+    problems = []
+    seen: dict[str, str] = {}
+    for name, value in secrets_by_name.items():
+        reason = kinds.placeholder_reason(value)
+        if reason is None and value.strip() in documented:
+            reason = "the value the documentation shows"
+        if reason is not None:
+            problems.append(
+                f"{name} looks like a placeholder ({reason}): production refuses placeholder "
+                "secrets; set it to the real, random value"
+            )
+        elif value in seen:
+            problems.append(f"{name} must not be the same value as {seen[value]}")
+        seen.setdefault(value, name)
+    return problems
 
 
 def tracker_store_environment(settings: Settings) -> dict[str, str]:

@@ -13,6 +13,7 @@ returns the typed value or raises :class:`SettingsError` naming the variable.
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ DEFAULT_PACK_DIR = PROJECT_ROOT / "bot" / "content" / "packs"
 
 #: Shortest ACTION_SERVER_TOKEN accepted: as long as REFLECT_SECRET, too long to guess.
 MIN_TOKEN_CHARS = 32
+#: The portal never shows a figure built from fewer contributions than this, whatever PORTAL_K.
+MIN_PORTAL_K = 5
 
 T = TypeVar("T")
 
@@ -295,3 +298,79 @@ def redis_url(name: str, raw: str | None, default: str | None, context: Context)
     except ValueError as exc:
         raise SettingsError(f"{name} has a bad port: {raw!r}") from exc
     return raw.strip()
+
+
+def disclosure_k(name: str, raw: str | None, default: int, context: Context) -> int:
+    """The portal's k: a whole number, never below :data:`MIN_PORTAL_K`, whatever is asked."""
+    value = whole(low=-1_000_000, high=1000, unit=" of contributions")(name, raw, default, context)
+    if value < MIN_PORTAL_K:
+        raise SettingsError(
+            f"{name} must be at least {MIN_PORTAL_K} (below it, a figure can single out the few "
+            f"people behind it; 10 is the ONS secure research rule), got {value}"
+        )
+    return value
+
+
+# --- placeholder secrets (refused in production) ---
+
+#: Words that mark a value someone was meant to replace, looked for with case, spaces and
+#: punctuation ignored ("Change-Me", "your_secret_here", "not for production").
+PLACEHOLDER_MARKERS: tuple[str, ...] = (
+    "changeme",
+    "changethis",
+    "replaceme",
+    "replacethis",
+    "placeholder",
+    "example",
+    "yoursecret",
+    "yourtoken",
+    "yourpassword",
+    "yourkey",
+    "secrethere",
+    "tokenhere",
+    "notforproduction",
+    "donotuse",
+    "xxxxxxxx",
+)
+#: Whole values (again ignoring case and punctuation) that are words, not secrets.
+PLACEHOLDER_WORDS = frozenset({"secret", "password", "token", "test", "default", "admin", "key"})
+#: A random value of 16 characters or more has far more different characters than this.
+MIN_DISTINCT_CHARS = 6
+_TEMPLATE_MARKS = ("<", ">", "${", "$(", "{{", "}}")
+
+
+def placeholder_reason(value: str) -> str | None:
+    """Why ``value`` looks like a placeholder rather than a random secret, or None.
+
+    Cheap, conservative tests that a random value (``secrets.token_hex(32)``, an Azure client
+    secret) practically never fails: a template mark (``<client secret value>``), a known
+    placeholder word, a single word, one character repeated, or too few different characters.
+    """
+    stripped = value.strip()
+    letters = re.sub(r"[^a-z0-9]", "", stripped.lower())
+    reasons = (
+        (any(mark in stripped for mark in _TEMPLATE_MARKS), "a template to fill in"),
+        (any(marker in letters for marker in PLACEHOLDER_MARKERS), "a placeholder word"),
+        (letters in PLACEHOLDER_WORDS, "a word, not a secret"),
+        (len(set(stripped)) <= 1, "one character repeated"),
+        (len(set(stripped)) < MIN_DISTINCT_CHARS, "too few different characters to be random"),
+    )
+    return next((reason for found, reason in reasons if found), None)
+
+
+_ASSIGNMENT = re.compile(r"\b([A-Z][A-Z0-9_]*)=([^\s`'\"#]+)")
+
+
+def documented_values(names: set[str], files: tuple[Path, ...]) -> set[str]:
+    """Values the documentation shows for the variables ``names`` (``NAME=value`` anywhere).
+
+    Whatever .env.example or the README shows is public, so it is never a secret, however
+    random it looks. Files that do not exist (an installed package) are skipped.
+    """
+    found: set[str] = set()
+    for file in files:
+        if not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8")
+        found |= {value for name, value in _ASSIGNMENT.findall(text) if name in names}
+    return found

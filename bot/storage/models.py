@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -71,6 +72,32 @@ GROUP_STAGES: tuple[str, ...] = (
     "closed",
 )
 
+#: Who may sign in to the safeguarding lead's portal: a lead (one partnership, maybe one agency)
+#: or an admin (every partnership unless given one; manages other accounts' API tokens).
+PORTAL_ROLES: tuple[str, ...] = ("lead", "admin")
+#: What the portal's audit trail records: each a kind of event, never its content.
+PORTAL_AUDIT_EVENTS: tuple[str, ...] = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_in_locked",
+    "sign_out",
+    "session_expired",
+    "filter",
+    "download",
+    "api",
+    "token_created",
+    "token_revoked",
+    "account_added",
+    "account_disabled",
+    "password_reset",
+    "link_opened",
+)
+MAX_USERNAME_LENGTH = 64
+MAX_PARTNERSHIP_LENGTH = 32
+MAX_PASSWORD_HASH_LENGTH = 255  # an argon2id PHC string is about 100 characters
+MAX_AUDIT_DETAIL_LENGTH = 500
+MAX_TOKEN_LABEL_LENGTH = 64
+
 # Named constraints: Alembic's SQLite batch mode can only alter or drop constraints it can name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -86,6 +113,8 @@ Base: Any = declarative_base(metadata=metadata)
 _AGENCY_LIST = ", ".join(f"'{agency}'" for agency in AGENCIES)
 _STATUS_LIST = ", ".join(f"'{status}'" for status in GROUP_STATUSES)
 _STAGE_LIST = ", ".join(f"'{stage}'" for stage in GROUP_STAGES)
+_ROLE_LIST = ", ".join(f"'{role}'" for role in PORTAL_ROLES)
+_EVENT_LIST = ", ".join(f"'{event}'" for event in PORTAL_AUDIT_EVENTS)
 
 
 class Reflection(Base):
@@ -314,3 +343,89 @@ class GroupMinutes(Base):
     team_code = Column(String(MAX_TEAM_CODE_LENGTH), nullable=True)
     body = Column(Text, nullable=False)
     receipt_hash = Column(String(HASH_LENGTH), nullable=False, unique=True)
+
+
+class PortalAccount(Base):
+    """A safeguarding lead or admin who may sign in to the portal (created by ``reflect leads``).
+
+    There is no self sign-up: only an operator with shell access adds, disables or resets an
+    account. ``password_hash`` is an argon2id PHC string (bot.portal.accounts), never the
+    password. ``generation`` is signed into every session cookie; a reset, a disable or a
+    sign-out bumps it, so every cookie issued before dies at once although cookies are
+    stateless. ``failed_count`` and ``locked_until`` are the per-account lockout. A lead always
+    has a partnership (what the lead may see); an admin without one sees every partnership.
+    """
+
+    __tablename__ = "portal_accounts"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_ROLE_LIST})", name="role_known"),
+        CheckConstraint("role = 'admin' OR partnership IS NOT NULL", name="lead_has_partnership"),
+        CheckConstraint(f"agency IS NULL OR agency IN ({_AGENCY_LIST})", name="agency_known"),
+        CheckConstraint(
+            "username = lower(username) AND length(username) >= 3", name="username_shape"
+        ),
+        CheckConstraint("failed_count >= 0", name="failed_count_positive"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(MAX_USERNAME_LENGTH), nullable=False, unique=True)
+    role = Column(String(8), nullable=False)
+    partnership = Column(String(MAX_PARTNERSHIP_LENGTH), nullable=True)
+    agency = Column(String(32), nullable=True)
+    password_hash = Column(String(MAX_PASSWORD_HASH_LENGTH), nullable=False)
+    disabled = Column(Boolean, nullable=False, default=False)
+    failed_count = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    generation = Column(Integer, nullable=False, default=1)
+    created_at = Column(DateTime, nullable=False)
+    password_changed_at = Column(DateTime, nullable=False)
+
+
+class PortalAudit(Base):
+    """One thing that happened in the portal: who, when, what kind, and metadata, no content.
+
+    ``detail`` is short JSON of allow-listed keys and short values (bot.portal.audit checks
+    both): a download's format and pack, a filter's fields, a failure's reason. Never a
+    password, a token, a reflection or a quote; a failed sign-in with an unknown username keeps
+    only a keyed hash prefix of what was typed (it may be a mistyped password). Rows are kept
+    for Settings.portal_audit_days, then ``reflect purge`` deletes them. ``at`` is naive UTC
+    like every time in these tables.
+    """
+
+    __tablename__ = "portal_audit"
+    __table_args__ = (CheckConstraint(f"event IN ({_EVENT_LIST})", name="event_known"),)
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    account_id = Column(
+        Integer,
+        ForeignKey("portal_accounts.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    )
+    event = Column(String(24), nullable=False)
+    detail = Column(String(MAX_AUDIT_DETAIL_LENGTH), nullable=False, default="{}")
+
+
+class PortalToken(Base):
+    """An API token of one account, revocable; only its SHA-256 is stored.
+
+    The token is 256 random bits shown once (``reflect leads token add``), so a plain SHA-256
+    is enough: there is nothing to brute-force, and a lookup by hash needs no per-row salt.
+    ``last_used_on`` is a day, updated at most once a day, so the table is not a usage log.
+    """
+
+    __tablename__ = "portal_tokens"
+
+    id = Column(Integer, primary_key=True)
+    account_id = Column(
+        Integer,
+        ForeignKey("portal_accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    token_hash = Column(String(KEY_LENGTH), nullable=False, unique=True)
+    label = Column(String(MAX_TOKEN_LABEL_LENGTH), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    last_used_on = Column(Date, nullable=True)
+    revoked_at = Column(DateTime, nullable=True)

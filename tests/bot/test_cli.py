@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import os
 import stat
 import zipfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,11 +20,14 @@ from bot.channels.memory import ConversationMemory
 from bot.content.schema import Pack
 from bot.group import service as group_service
 from bot.group.plan import make_plan
+from bot.portal.accounts import SignInOutcome, authenticate
+from bot.portal.tokens import authenticate_token
 from bot.reflections.service import record_reflection
 from bot.settings.config import Settings
 from bot.storage.migrate import upgrade
-from bot.storage.models import GroupNote
+from bot.storage.models import GroupNote, PortalAudit
 from bot.storage.session import make_engine, make_session_factory, transaction
+from tests.bot.portal.accounts_helpers import use_fast_hashing
 from tests.conftest import current_umask
 
 SECRET = b"a-test-secret-that-is-long-enough-to-use"
@@ -307,3 +312,181 @@ def test_main_teams_package_refuses_a_non_https_url(
     monkeypatch.setenv("TEAMS_PRIVACY_URL", "http://www.example.org/privacy")
     assert cli.main(["teams-package"]) == 2
     assert "TEAMS_PRIVACY_URL must be an absolute https:// URL" in capsys.readouterr().err
+
+
+# --- reflect leads: the portal's accounts ---
+
+LEAD_PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class LeadsRun:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def leads(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    keep_umask: int,
+) -> Callable[..., LeadsRun]:
+    """``reflect leads ...`` through main(), with a password on standard input."""
+    use_fast_hashing(monkeypatch)
+    monkeypatch.setattr(cli, "load_settings", lambda: settings)
+
+    def run(*argv: str, stdin: str = LEAD_PASSWORD + "\n") -> LeadsRun:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        out = io.StringIO()
+        capsys.readouterr()
+        code = cli.main(["leads", *argv], out=out)
+        return LeadsRun(code, out.getvalue(), capsys.readouterr().err)
+
+    return run
+
+
+def _sign_in(settings: Settings, username: str, password: str) -> SignInOutcome:
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    with transaction(factory) as session:
+        return authenticate(
+            session,
+            username=username,
+            password=password,
+            now=datetime.now(timezone.utc),
+            lockout_failures=2,
+            lockout_minutes=15,
+            secret=settings.secret,
+        ).outcome
+
+
+def _audit_events(settings: Settings) -> list[str]:
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    with transaction(factory) as session:
+        return list(session.execute(select(PortalAudit.event).order_by(PortalAudit.id)).scalars())
+
+
+def _one_line_error(run: LeadsRun, fragment: str) -> None:
+    assert run.code == 2, run
+    assert run.err.startswith("reflect: ") and run.err.strip().count("\n") == 0, run.err
+    assert fragment in run.err
+
+
+def test_leads_add_and_list(leads: Callable[..., LeadsRun], settings: Settings) -> None:
+    added = leads(
+        "add", "Alice", "--partnership", "esscp", "--agency", "police", "--password-stdin"
+    )
+    admin = leads("add", "root", "--admin", "--password-stdin", stdin="an admin's long password\n")
+    listed = leads("list")
+
+    assert added.code == 0 and "Added portal lead alice (ESSCP, police only)." in added.out
+    assert admin.code == 0 and "Added portal admin root (every partnership)." in admin.out
+    assert listed.code == 0
+    lines = [line.split() for line in listed.out.splitlines()]
+    assert lines == [
+        ["username", "role", "partnership", "agency", "disabled", "locked"],
+        ["alice", "lead", "ESSCP", "police", "no", "-"],
+        ["root", "admin", "(all)", "(all)", "no", "-"],
+    ]
+    assert "argon2" not in listed.out
+    assert _sign_in(settings, "alice", LEAD_PASSWORD) is SignInOutcome.OK
+    assert _audit_events(settings)[:2] == ["account_added", "account_added"]
+
+
+def test_leads_add_asks_for_the_password_twice(
+    leads: Callable[..., LeadsRun], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter([LEAD_PASSWORD, LEAD_PASSWORD, LEAD_PASSWORD, "something else entirely"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+
+    assert leads("add", "alice", "--partnership", "ESSCP").code == 0
+    _one_line_error(leads("add", "bob", "--partnership", "ESSCP"), "The two passwords differ.")
+    assert _sign_in(settings, "alice", LEAD_PASSWORD) is SignInOutcome.OK
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "fragment"),
+    [
+        (("add", "alice", "--partnership", "ESSCP"), "short\n", "at least 12 characters"),
+        (("add", "alice", "--partnership", "ESSCP"), "\n", "No password on standard input."),
+        (("add", "alice", "--partnership", "ESSCP"), "password1234\n", "most common"),
+        (("add", "alice"), LEAD_PASSWORD, "A lead needs a partnership"),
+        (("add", "alice", "--partnership", "WSCP"), LEAD_PASSWORD, "known: ESSCP"),
+        (("add", "alice", "--partnership", "ESSCP", "--agency", "fire"), LEAD_PASSWORD, "fire"),
+        (("add", "a b", "--partnership", "ESSCP"), LEAD_PASSWORD, "A username is 3 to 64"),
+        (("disable", "ghost"), "", "There is no portal account called 'ghost'"),
+        (("reset", "ghost"), LEAD_PASSWORD, "There is no portal account called 'ghost'"),
+        (("token", "add", "ghost", "--label", "x"), "", "no portal account called 'ghost'"),
+        (("token", "revoke", "99"), "", "There is no API token 99 to revoke"),
+    ],
+)
+def test_leads_errors_are_one_line_and_change_nothing(
+    leads: Callable[..., LeadsRun],
+    settings: Settings,
+    argv: tuple[str, ...],
+    stdin: str,
+    fragment: str,
+) -> None:
+    flags = ("--password-stdin",) if argv[0] in {"add", "reset"} else ()
+    run = leads(*argv, *flags, stdin=stdin)
+
+    _one_line_error(run, fragment)
+    assert not stdin.strip() or stdin.strip() not in run.err  # a password is never echoed
+    assert "alice" not in leads("list").out
+    assert _audit_events(settings) == []
+
+
+def test_leads_add_refuses_a_taken_username(leads: Callable[..., LeadsRun]) -> None:
+    assert leads("add", "alice", "--partnership", "ESSCP", "--password-stdin").code == 0
+
+    run = leads("add", "ALICE", "--partnership", "ESSCP", "--password-stdin")
+
+    _one_line_error(run, "There is already a portal account called 'alice'")
+
+
+def test_leads_disable_and_reset(leads: Callable[..., LeadsRun], settings: Settings) -> None:
+    leads("add", "alice", "--partnership", "ESSCP", "--password-stdin")
+    leads("add", "bob", "--partnership", "ESSCP", "--password-stdin")
+    for _ in range(2):  # two failures lock bob (lockout_failures=2 in _sign_in)
+        _sign_in(settings, "bob", "not the password at all")
+    assert _sign_in(settings, "bob", LEAD_PASSWORD) is SignInOutcome.LOCKED
+    assert "until" in leads("list").out
+
+    disabled = leads("disable", "alice")
+    reset = leads("reset", "bob", "--password-stdin", stdin="a brand new passphrase\n")
+
+    assert disabled.code == 0 and "Disabled alice" in disabled.out
+    assert reset.code == 0 and "unlocked" in reset.out
+    assert _sign_in(settings, "alice", LEAD_PASSWORD) is SignInOutcome.DISABLED
+    assert _sign_in(settings, "bob", "a brand new passphrase") is SignInOutcome.OK
+    assert [line.split()[4:] for line in leads("list").out.splitlines()[1:]] == [
+        ["yes", "-"],
+        ["no", "-"],
+    ]
+    events = _audit_events(settings)
+    assert "account_disabled" in events and "password_reset" in events
+
+
+def test_leads_tokens_are_shown_once_listed_and_revoked(
+    leads: Callable[..., LeadsRun], settings: Settings
+) -> None:
+    leads("add", "alice", "--partnership", "ESSCP", "--password-stdin")
+
+    added = leads("token", "add", "alice", "--label", "Power BI")
+    token = next(word for word in added.out.split() if word.startswith("rfl_"))
+    listed = leads("token", "list")
+    factory = make_session_factory(make_engine(settings.reflections_url))
+    with transaction(factory) as session:
+        works = authenticate_token(session, token, datetime.now(timezone.utc))
+    revoked = leads("token", "revoke", "1")
+    with transaction(factory) as session:
+        refused = authenticate_token(session, token, datetime.now(timezone.utc))
+
+    assert added.code == 0 and "shown only this once" in added.out
+    assert token not in listed.out
+    assert listed.out.split("\n")[1].split()[:3] == ["1", "alice", "Power"]
+    assert works is not None and works.username == "alice"
+    assert revoked.code == 0 and "API token 1 (Power BI) is revoked." in revoked.out
+    assert refused is None
+    assert _audit_events(settings)[-2:] == ["token_created", "token_revoked"]

@@ -22,6 +22,11 @@ from bot.settings.config import (
 )
 from tests.settings import TEST_SECRET, make_settings
 
+#: Random-looking values production accepts (one repeated character is a placeholder there).
+PRODUCTION_SECRET = "9c1f0b7e5a3d28c4f61e0a9b7d3c5e2f8a4b6c0d"
+PRODUCTION_TOKEN = "e2b7d94c1a0f3e8b6d5c2a7f9e1b4d3c"
+REST_TOKEN = "5f8a2c7e1d9b3f6a0c4e8d2b7a1f5c9e"
+
 #: Every variable Settings reads (the table), so none leaks in from the developer's shell.
 VARIABLES = tuple(spec.env for spec in settings_table())
 
@@ -74,9 +79,9 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("RASA_PORT", "6005")
     monkeypatch.setenv("ACTION_PORT", "6055")
     monkeypatch.setenv("LOG_LEVEL", "debug")
-    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("REFLECT_SECRET", PRODUCTION_SECRET)
     monkeypatch.setenv("ACTION_HOST", "10.0.0.5")
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_TOKEN)
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("RETENTION_DAYS", "90")
     monkeypatch.setenv("TRACKER_RETENTION_DAYS", "7")
@@ -86,7 +91,7 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
     assert settings == Settings(
         database_url="postgresql://postgres@127.0.0.1:5432/test",
-        secret=b"x" * 40,
+        secret=PRODUCTION_SECRET.encode(),
         retention_days=90,
         tracker_retention_days=7,
         withdrawal_global_failures_per_day=50,
@@ -98,7 +103,7 @@ def test_reads_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         rasa_port=6005,
         action_host="10.0.0.5",
         action_port=6055,
-        action_server_token="t" * 32,
+        action_server_token=PRODUCTION_TOKEN,
         log_level="DEBUG",
     )
     assert settings.is_production
@@ -403,12 +408,12 @@ def test_production_refuses_to_start_without_an_action_server_token(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
+    monkeypatch.setenv("REFLECT_SECRET", PRODUCTION_SECRET)
 
     with pytest.raises(SettingsError, match=r"^ACTION_SERVER_TOKEN must be set in production"):
         load_settings(env_file=None)
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
-    assert load_settings(env_file=None).action_token == "t" * 32
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_TOKEN)
+    assert load_settings(env_file=None).action_token == PRODUCTION_TOKEN
 
 
 @pytest.mark.parametrize("value", ["short", "t" * 31, "has a space " + "t" * 30])
@@ -425,16 +430,16 @@ def test_the_rest_channel_token_is_optional_and_opens_the_channel_in_production(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+    monkeypatch.setenv("REFLECT_SECRET", PRODUCTION_SECRET)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_TOKEN)
 
     closed = load_settings(env_file=None)
-    monkeypatch.setenv("REST_CHANNEL_TOKEN", "r" * 32)
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", REST_TOKEN)
     opened = load_settings(env_file=None)
 
     assert (closed.rest_channel_token, closed.rest_channel_open) == (None, False)
-    assert (opened.rest_channel_token, opened.rest_channel_open) == ("r" * 32, True)
-    assert "r" * 32 not in repr(opened)
+    assert (opened.rest_channel_token, opened.rest_channel_open) == (REST_TOKEN, True)
+    assert REST_TOKEN not in repr(opened)
     assert make_settings().rest_channel_open  # development: open without a token
 
 
@@ -496,8 +501,8 @@ def test_the_action_server_listens_on_loopback_by_default() -> None:
 
 def test_production_public_url_must_be_https(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+    monkeypatch.setenv("REFLECT_SECRET", PRODUCTION_SECRET)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_TOKEN)
     monkeypatch.setenv("PUBLIC_URL", "http://reflect.example.org")
 
     with pytest.raises(SettingsError, match="PUBLIC_URL"):
@@ -509,8 +514,8 @@ def test_production_teams_urls_must_be_https(monkeypatch: pytest.MonkeyPatch, na
     monkeypatch.setenv(name, "http://login.example.org/metadata")
     assert load_settings(env_file=None)  # development: the fake connector is plain http
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("REFLECT_SECRET", "x" * 40)
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 32)
+    monkeypatch.setenv("REFLECT_SECRET", PRODUCTION_SECRET)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_TOKEN)
 
     with pytest.raises(SettingsError, match=rf"^{name} must be an absolute https:// URL"):
         load_settings(env_file=None)
@@ -600,3 +605,131 @@ def test_bad_redis_url_names_the_variable(monkeypatch: pytest.MonkeyPatch, value
 
     with pytest.raises(SettingsError, match="REDIS_URL"):
         load_settings(env_file=None)
+
+
+# --- production refuses placeholder secrets (every secret=True setting, one class of checks) ---
+
+SECRET_VARIABLES = tuple(spec.env for spec in settings_table() if spec.secret)
+
+
+def _production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("REFLECT_SECRET", PRODUCTION_SECRET)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_TOKEN)
+
+
+def test_every_secret_is_checked() -> None:
+    assert set(SECRET_VARIABLES) == {
+        "REFLECT_SECRET",
+        "ACTION_SERVER_TOKEN",
+        "REST_CHANNEL_TOKEN",
+        "MICROSOFT_APP_PASSWORD",
+    }
+
+
+@pytest.mark.parametrize("name", SECRET_VARIABLES)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "changeme-changeme-changeme-changeme",
+        "Change-Me-Please-This-Is-Only-An-Example!!",
+        "replace-me-with-a-long-random-value-0001",
+        "x" * 40,
+        "0" * 64,
+        "abababababababababababababababab",
+        "<client secret value from the Azure portal>",
+        "${REFLECT_SECRET_FROM_THE_VAULT_GOES_HERE}",
+        "test-secret-not-for-production!!",
+        "your-secret-here-your-secret-here-1234",
+    ],
+)
+def test_production_refuses_a_placeholder_secret(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    _production(monkeypatch)
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError, match=rf"^{name} "):
+        load_settings(env_file=None)
+
+
+@pytest.mark.parametrize("value", ["changeme", "xxxx", "secret", "password"])
+def test_production_refuses_a_short_placeholder_teams_password(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    _production(monkeypatch)
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", value)
+
+    with pytest.raises(SettingsError, match=r"^MICROSOFT_APP_PASSWORD looks like a placeholder"):
+        load_settings(env_file=None)
+
+
+def test_development_keeps_accepting_placeholders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "x" * 40)
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "changeme")
+
+    assert load_settings(env_file=None).teams_app_password == "changeme"
+
+
+def test_production_accepts_random_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    _production(monkeypatch)
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", REST_TOKEN)
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "Qx8~vT3.wPz_9kLm-2Rb7YcN4dHf6JsA0gEu5iOy")
+
+    settings = load_settings(env_file=None)
+
+    assert settings.is_production and settings.rest_channel_token == REST_TOKEN
+
+
+def test_production_refuses_one_value_for_two_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    _production(monkeypatch)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", PRODUCTION_SECRET)
+
+    with pytest.raises(
+        SettingsError, match=r"^ACTION_SERVER_TOKEN must not be the same value as REFLECT_SECRET"
+    ):
+        load_settings(env_file=None)
+
+
+def test_production_refuses_a_value_the_documentation_shows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    shown = "Zq4vK9pW2mX7rT1yB6nH3jF8cL5dG0sA"
+    docs = tmp_path / "README.md"
+    docs.write_text(f"Put `REST_CHANNEL_TOKEN={shown}` in .env\n", encoding="utf-8")
+    monkeypatch.setattr("bot.settings.config.DOCUMENTED_FILES", (docs,))
+    _production(monkeypatch)
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", shown)
+
+    with pytest.raises(SettingsError, match=r"the value the documentation shows"):
+        load_settings(env_file=None)
+
+
+# --- the portal ---
+
+
+def test_portal_defaults() -> None:
+    settings = load_settings(env_file=None)
+
+    assert (settings.portal_k, settings.portal_session_idle_minutes) == (10, 30)
+    assert (settings.portal_session_hours, settings.portal_audit_days) == (8, 730)
+    assert (settings.portal_lockout_failures, settings.portal_lockout_minutes) == (5, 15)
+    assert (settings.portal_sign_in_per_minute, settings.portal_link_minutes) == (10, 15)
+
+
+@pytest.mark.parametrize("value", ["4", "0", "-10"])
+def test_portal_k_below_five_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("PORTAL_K", value)
+
+    with pytest.raises(SettingsError, match=rf"^PORTAL_K must be at least 5 \(.*got {value}$"):
+        load_settings(env_file=None)
+
+
+def test_portal_k_is_read_and_never_below_five_in_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_K", "5")
+    assert load_settings(env_file=None).portal_k == 5
+    monkeypatch.setenv("PORTAL_K", "lots")
+    with pytest.raises(SettingsError, match=r"^PORTAL_K must be a whole number"):
+        load_settings(env_file=None)
+    with pytest.raises(SettingsError, match=r"^PORTAL_K must be at least 5"):
+        make_settings(portal_k=3)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.settings import kinds
 from bot.settings.kinds import PROJECT_ROOT, Context, SettingsError, setting
@@ -107,3 +110,55 @@ def test_text_keeps_a_blank_value_and_host_does_not() -> None:
     assert kinds.text("X", "", "default", DEVELOPMENT) == ""
     assert kinds.host("X", " ", "127.0.0.1", DEVELOPMENT) == "127.0.0.1"
     assert kinds.optional_text("X", "", None, DEVELOPMENT) is None
+
+
+# --- placeholder secrets ---
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("<client secret value>", "a template to fill in"),
+        ("$(python3 -c 'import secrets')", "a template to fill in"),
+        ("CHANGE_ME_CHANGE_ME_CHANGE_ME_CHANGE_ME", "a placeholder word"),
+        ("an-example-token-for-the-readme-only", "a placeholder word"),
+        ("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "a placeholder word"),
+        ("Password", "a word, not a secret"),
+        ("s-e-c-r-e-t", "a word, not a secret"),
+        ("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "one character repeated"),
+        ("1212121212121212121212121212121212", "too few different characters to be random"),
+    ],
+)
+def test_a_placeholder_is_recognised_with_its_reason(value: str, reason: str) -> None:
+    assert kinds.placeholder_reason(value) == reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=16, max_value=64), st.booleans())
+def test_a_random_secret_is_never_a_placeholder(size: int, hexadecimal: bool) -> None:
+    value = secrets.token_hex(size) if hexadecimal else secrets.token_urlsafe(size)
+
+    assert kinds.placeholder_reason(value) is None
+
+
+def test_documented_values_are_read_from_assignments(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "   TOY_PASSWORD=shown-in-the-docs\n`OTHER=ignored` and TOY_PASSWORD=`not-a-value`\n",
+        encoding="utf-8",
+    )
+
+    found = kinds.documented_values({"TOY_PASSWORD"}, (readme, tmp_path / "missing"))
+
+    assert found == {"shown-in-the-docs"}
+
+
+@pytest.mark.parametrize("raw", ["5", "10", "1000"])
+def test_disclosure_k_accepts_five_and_more(raw: str) -> None:
+    assert kinds.disclosure_k("PORTAL_K", raw, 10, PRODUCTION) == int(raw)
+
+
+@pytest.mark.parametrize("raw", ["4", "1", "0", "-3"])
+def test_disclosure_k_refuses_below_five(raw: str) -> None:
+    with pytest.raises(SettingsError, match=r"^PORTAL_K must be at least 5 \("):
+        kinds.disclosure_k("PORTAL_K", raw, 10, DEVELOPMENT)

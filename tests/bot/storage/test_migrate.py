@@ -102,6 +102,24 @@ def test_the_group_tables_come_and_go_with_their_own_revision(database: TestData
     assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS) - {"group_ref"}
 
 
+PORTAL_TABLES = {"portal_accounts", "portal_audit", "portal_tokens"}
+
+
+def test_the_portal_tables_come_and_go_with_their_own_revision(database: TestDatabase) -> None:
+    upgrade(database.url, "0004_group_sessions")
+    assert not PORTAL_TABLES & _tables(database.url)
+
+    upgrade(database.url, "0005_portal")
+    assert PORTAL_TABLES <= _tables(database.url)
+    assert "password_hash" in _columns(database.url, "portal_accounts")
+    assert _columns(database.url, "portal_tokens") >= {"token_hash", "revoked_at"}
+    assert "token" not in _columns(database.url, "portal_tokens")
+
+    downgrade(database.url, "0004_group_sessions")
+    assert not PORTAL_TABLES & _tables(database.url)
+    assert GROUP_TABLES <= _tables(database.url)
+
+
 def test_there_is_one_head() -> None:
     assert len(_SCRIPTS.get_heads()) == 1
 
