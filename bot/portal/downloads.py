@@ -46,6 +46,7 @@ from bot.portal.charts import (
     figure_text,
     words,
 )
+from bot.portal.filters import agency_choices
 from bot.portal.model import (
     ActionSummary,
     AppliedFilters,
@@ -129,6 +130,13 @@ def _weeks(filters: AppliedFilters) -> str:
     return words("portal_weeks_range", start=start, end=end)
 
 
+def _agency(agency: str | None) -> str:
+    """The agency filter as leads know it ("Police"), or "All agencies"."""
+    if agency is None:
+        return words("portal_agency_all")
+    return dict(agency_choices(None)).get(agency, agency)
+
+
 def metadata(dashboard: Dashboard) -> tuple[tuple[str, str], ...]:
     """What the file is, as (label, value) pairs, in the order every file prints them."""
     filters = dashboard.filters
@@ -138,7 +146,7 @@ def metadata(dashboard: Dashboard) -> tuple[tuple[str, str], ...]:
         (words("portal_fact_version"), dashboard.pack_version),
         (words("portal_fact_partnership"), dashboard.partnership),
         (words("portal_fact_weeks"), _weeks(filters)),
-        (words("portal_fact_agency"), filters.agency or words("portal_agency_all")),
+        (words("portal_fact_agency"), _agency(filters.agency)),
         (words("portal_fact_team"), filters.team or words("portal_team_all")),
     ]
     rows.extend((words("portal_fact_note"), note) for note in filters.notes)

@@ -587,6 +587,11 @@ class ThemeCache:
                     self._fitting.pop(key, None)
             return model
 
+    def has(self, key: ThemeCacheKey) -> bool:
+        """Whether a model for ``key`` is cached (so :meth:`get` would not fit)."""
+        with self._lock:
+            return key in self._models
+
     def clear(self) -> None:
         """Forget every model (e.g. after a purge)."""
         with self._lock:
