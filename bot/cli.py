@@ -1,4 +1,4 @@
-"""`reflect` commands for operators: migrate, purge, export, and build the Teams app package.
+"""`reflect` commands for operators: migrate, purge, export, leads, demo data, Teams package.
 
 Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make export`` /
 ``make teams-package``).
@@ -18,18 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.channels import log_safety
-from bot.channels import memory as conversation_memory
-from bot.content.loader import PackError, load_packs
-from bot.group import service as group_service
+from bot.content.loader import PackError, get_pack, load_packs
 from bot.portal import accounts as portal_accounts
 from bot.portal import tokens as portal_tokens
-from bot.reflections.service import (
-    list_reflections,
-    purge,
-    purge_tracker_events,
-    purge_withdrawal_attempts,
-)
+from bot.portal.demo import purge_demo, seed_demo, vacuum_after_seeding
+from bot.reflections.service import list_reflections
 from bot.reports.export import export_csv, export_xlsx
+from bot.retention import purge_all
 from bot.settings.config import Settings, SettingsError, load_settings
 from bot.storage.migrate import upgrade
 from bot.storage.private_files import open_private, private_dir, private_umask
@@ -48,37 +43,51 @@ def migrate(settings: Settings, out: TextIO) -> int:
 
 
 def purge_old(settings: Settings, out: TextIO, *, today: date, now: datetime) -> int:
-    """Delete reflections, minutes and tracker events past their retention periods.
+    """Delete everything past its retention period (bot.retention: the web app runs it daily too).
 
     Group sessions left without activity for GROUP_SESSION_IDLE_MINUTES are expired (their
     notes and keys deleted), and what remains of ended sessions is deleted.
     """
+    print(purge_all(settings, today=today, now=now).sentence(settings), file=out)
+    return 0
+
+
+def demo_data(settings: Settings, out: TextIO, args: argparse.Namespace) -> int:
+    """Seed (or, with --remove, delete) clearly synthetic reflections for trying the portal.
+
+    Refused in production: demo rows would sit among real ones in a lead's figures.
+    """
+    if settings.is_production:
+        print("reflect: demo data is refused in production (APP_ENV=production).", file=sys.stderr)
+        return 2
+    if args.reflections < 0 or args.reflections > 2_000_000:
+        print("reflect: --reflections must be between 0 and 2,000,000.", file=sys.stderr)
+        return 2
     upgrade(settings.reflections_url)
-    factory = make_session_factory(make_engine(settings.reflections_url))
-    with transaction(factory) as session:
-        reflections = purge(session=session, now=today, retention_days=settings.retention_days)
-        minutes = group_service.purge_minutes(
-            session=session, now=today, retention_days=settings.retention_days
-        )
-        expired = group_service.expire_idle(
-            session=session, now=now, idle_minutes=settings.group_session_idle_minutes
-        )
-        ended = group_service.purge_ended_sessions(session=session)
-        purge_withdrawal_attempts(session=session, today=today)
-        remembered = conversation_memory.purge(
-            session=session, now=now.astimezone(timezone.utc).replace(tzinfo=None)
-        )
-    events = purge_tracker_events(
-        tracker_database_url=settings.tracker_url,
-        now=now,
-        retention_days=settings.tracker_retention_days,
-    )
+    engine = make_engine(settings.reflections_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            if args.remove:
+                removed = purge_demo(session)
+                print(f"Removed {removed} demo row(s).", file=out)
+                return 0
+            pack = get_pack(settings.content_dir, settings.default_pack_id)
+            summary = seed_demo(
+                session,
+                pack=pack,
+                reflections=args.reflections,
+                seed=args.seed,
+                weeks=args.weeks,
+                today=date.today(),
+            )
+        if settings.reflections_url.startswith("postgresql"):
+            vacuum_after_seeding(engine)
+    finally:
+        engine.dispose()
     print(
-        f"Deleted {reflections} reflection(s) older than {settings.retention_days} days and "
-        f"{events} conversation event(s) older than {settings.tracker_retention_days} days; "
-        f"{remembered} expired conversation memory row(s); {minutes} group minutes older than "
-        f"{settings.retention_days} days; {expired} abandoned group session(s) expired and "
-        f"{ended} ended session(s) removed.",
+        f"Seeded {summary.reflections} synthetic reflection(s) and {summary.minutes} set(s) of "
+        f"group minutes for {pack.id} {pack.version} (channel 'demo'; nobody can withdraw "
+        "them; `reflect demo-data --remove` deletes them).",
         file=out,
     )
     return 0
@@ -366,6 +375,13 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         "--app-version", default=None, help="MAJOR.MINOR.PATCH (default: pyproject.toml's version)"
     )
     _add_leads_parser(commands)
+    demo = commands.add_parser(
+        "demo-data", help="seed clearly synthetic reflections to try the portal (not production)"
+    )
+    demo.add_argument("--reflections", type=int, default=2000, help="how many (default 2000)")
+    demo.add_argument("--weeks", type=int, default=26, help="spread over this many past weeks")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
+    demo.add_argument("--remove", action="store_true", help="delete every demo row instead")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -382,6 +398,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         return teams_package(settings, out, destination=args.out, version=args.app_version)
     if args.command == "leads":
         return leads(settings, out, args)
+    if args.command == "demo-data":
+        return demo_data(settings, out, args)
     return export(settings, out, fmt=args.fmt, destination=args.out)
 
 

@@ -6,7 +6,7 @@ The app must have been started with ``await app._startup()`` (what ASGI lifespan
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -17,6 +17,8 @@ class AsgiReply:
     status: int
     headers: dict[str, str]
     body: bytes
+    all_headers: list[tuple[str, str]] = field(default_factory=list)
+    """Every header in order, repeats kept (``headers`` keeps the last of each name)."""
 
     @property
     def text(self) -> str:
@@ -61,6 +63,8 @@ async def asgi_request(
 
     await app(scope, receive, send)
     (start,) = [m for m in sent if m["type"] == "http.response.start"]
-    head = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    # Sanic hands over its headers as a generator: read them once.
+    every = [(k.decode().lower(), v.decode()) for k, v in start["headers"]]
+    head = dict(every)
     data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return AsgiReply(start["status"], head, data)
+    return AsgiReply(start["status"], head, data, every)

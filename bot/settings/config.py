@@ -181,6 +181,14 @@ class Settings:
         "deletes them.",
         group=_STORAGE,
     )
+    purge_interval_hours: int = setting(
+        "PURGE_INTERVAL_HOURS",
+        24,
+        kinds.whole(low=0, high=24 * 7, unit=" hours"),
+        "How often the web app runs `bin/reflect purge` by itself (first run a minute after it "
+        "starts); 0 turns the built-in schedule off (use cron or a systemd timer instead).",
+        group=_STORAGE,
+    )
     tracker_rollover_events: int = setting(
         "TRACKER_ROLLOVER_EVENTS",
         200,

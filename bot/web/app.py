@@ -14,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +29,8 @@ from sanic.response import BaseHTTPResponse, HTTPResponse
 from bot.group.links import ROUTE_PREFIX
 from bot.settings.config import Settings
 from bot.web.minutes import Clock, MinutesDownloads, MinutesLoader, default_loader
+from bot.web.portal import Portal
+from bot.web.schedule import Repeating
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +119,17 @@ def create_app(
     name: str = "reflect_web",
     minutes_loader: MinutesLoader | None = None,
     clock: Clock | None = None,
+    purge_job: Callable[[], str] | None = None,
+    portal: Portal | None = None,
 ) -> Sanic:
     """The Sanic app serving the demo page and the widget's files from ``static_dir``.
 
     ``name`` must be unique in a process (Sanic keeps a registry of apps); tests pass their own.
     ``minutes_loader`` finds stored minutes by their public id for the download links (default:
     the reflections database, :func:`bot.web.minutes.default_loader`); ``clock`` is for tests.
+    ``purge_job`` is the retention purge run every PURGE_INTERVAL_HOURS (default:
+    :func:`bot.retention.purge_all` on this deployment's databases); ``portal`` the lead portal's
+    routes (default: built from ``settings``).
     """
     app = Sanic(name, env_prefix=None, configure_logging=False)
     # Nothing here takes a body; refuse big ones before reading them (Sanic allows 100 MB).
@@ -174,10 +184,15 @@ def create_app(
     )
     app.add_route(downloads, f"{ROUTE_PREFIX}<name:str>", methods=["GET"], name="minutes")
 
+    portal = portal or default_portal(settings)
+    portal.register(app)
+
     async def stop_downloads(_app: Sanic, _loop: object) -> None:
         downloads.close()
+        portal.close()
 
     app.register_listener(stop_downloads, "before_server_stop")
+    _schedule_purge(app, settings, purge_job or partial(_purge, settings))
 
     async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
         for header, value in BASE_HEADERS.items():
@@ -191,6 +206,33 @@ def create_app(
     app.register_middleware(security_headers, "response")
     app.error_handler.add(NotFound, not_found)
     return app
+
+
+def default_portal(settings: Settings) -> Portal:
+    """The lead portal on this deployment's database and content packs."""
+    from bot.portal.service import PortalService
+
+    return Portal(settings, PortalService.from_settings(settings))
+
+
+def _schedule_purge(app: Sanic, settings: Settings, job: Callable[[], str]) -> None:
+    """Run the retention purge every PURGE_INTERVAL_HOURS once the server is up (0: never)."""
+    if settings.purge_interval_hours <= 0:
+        return
+    purge = Repeating("retention purge", job, interval=settings.purge_interval_hours * 3600.0)
+    app.ctx.purge = purge
+
+    async def start_purge(app: Sanic, _loop: object) -> None:
+        app.add_task(purge.run_forever())
+
+    app.register_listener(start_purge, "after_server_start")
+
+
+def _purge(settings: Settings) -> str:
+    from bot.retention import purge_all
+
+    now = datetime.now(timezone.utc)
+    return purge_all(settings, today=now.date(), now=now).sentence(settings)
 
 
 def _route_name(path: str) -> str:
