@@ -38,6 +38,7 @@ from bench import (
     export_bench,
     long_conversation,
     minutes_bench,
+    portal_bench,
     stack_bench,
     train,
 )
@@ -50,7 +51,7 @@ CONFIGS: dict[str, Path] = {
     "stock": PROJECT_ROOT / "bench" / "configs" / "stock.yml",
     "ours": PROJECT_ROOT / "config.yml",
 }
-STEPS = ("train", "nlu", "load", "long", "anonymiser", "export", "minutes")
+STEPS = ("train", "nlu", "load", "long", "anonymiser", "export", "minutes", "portal")
 T = TypeVar("T")
 
 
@@ -431,6 +432,33 @@ def step_minutes(run: Run) -> None:
         run.report["minutes"] = result
 
 
+def step_portal(run: Run) -> None:
+    """The lead portal: dashboard p95 at 1,000,000 reflections, and its exports of 100,000."""
+    rows = 100_000 if run.args.quick else 1_000_000
+    exported = 20_000 if run.args.quick else 100_000
+    run.say(f"lead portal: dashboard on {rows:,} reflections, exports of {exported:,}")
+
+    def go() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="bench-portal-db-") as tmp:
+            dashboards = {"sqlite": f"sqlite:///{tmp}/dashboard.db"}
+            exports = {"sqlite": f"sqlite:///{tmp}/exports.db"}
+            if "postgresql" in run.args.databases and stack_bench.postgres_available() is None:
+                with stack_bench.postgres_database() as one, stack_bench.postgres_database() as two:
+                    dashboards["postgresql"], exports["postgresql"] = one, two
+                    return portal_bench.run(
+                        dashboards, exports, reflections=rows, export_reflections=exported
+                    )
+            return portal_bench.run(
+                dashboards, exports, reflections=rows, export_reflections=exported
+            )
+
+    result = run.attempt("portal timing", go)
+    if result is not None:
+        run.report["portal"] = result
+        if rows != 1_000_000:
+            run.note(f"portal dashboard measured on {rows:,} reflections, not 1,000,000")
+
+
 def finish(run: Run) -> Path:
     """Ratios, targets, the printed table and the JSON files."""
     run.report["duration_s"] = round(time.monotonic() - run.started, 1)
@@ -485,6 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             step_export(run)
         if "minutes" not in args.skip:
             step_minutes(run)
+        if "portal" not in args.skip:
+            step_portal(run)
         if "load" not in args.skip:
             step_load(run, models)
         if "long" not in args.skip:
