@@ -1,7 +1,7 @@
 """Portal indexes: one covering index for the lead's figures over reflections.
 
 Revision ID: 0006_portal_indexes
-Revises: 0004_group_sessions
+Revises: 0005_portal
 Create Date: 2026-12-07
 
 The portal's cube query (bot/portal/figures.py) counts one pack version's reflections by ISO
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0006_portal_indexes"
-down_revision: str | Sequence[str] | None = "0004_group_sessions"
+down_revision: str | Sequence[str] | None = "0005_portal"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
