@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         help="unmeasured seconds before each level (default 8; --quick 2)",
     )
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
+    parser.add_argument(
+        "--portal",
+        action="store_true",
+        help="only the lead portal: dashboard at 1,000,000 reflections, exports (~10 min)",
+    )
     parser.add_argument("--databases", nargs="+", choices=DATABASES, default=list(DATABASES))
     parser.add_argument(
         "--skip",
@@ -132,6 +137,8 @@ def _options(argv: Sequence[str] | None) -> argparse.Namespace:
     args = _parser().parse_args(argv)
     if args.long:
         args.skip = sorted(set(STEPS) - {"train", "long"})
+    if args.portal:
+        args.skip = sorted(set(STEPS) - {"portal"})
     return args
 
 
