@@ -236,6 +236,7 @@ def _banner(stack: Stack, model: Path) -> str:
         [
             f"Reflect is ready in {stack.ready_seconds:.1f} s (model {model.name}).",
             f"  Web chat (demo page):           {stack.web_url}/",
+            f"  Lead portal (sign-in):          {stack.web_url}/portal/  (bin/reflect leads add)",
             f"  Rasa server:                    {url}  (REST, socket.io, HTTP API off)",
             f"  Teams endpoint:                 {url}/webhooks/teams/webhook  ({teams})",
             f"  Action server:                  {action}  (Rasa only: needs ACTION_SERVER_TOKEN)",
@@ -252,6 +253,10 @@ def _banner(stack: Stack, model: Path) -> str:
             '       -d \'{"sender": "me", "message": "hello"}\'',
             "Or in a terminal (another window):",
             "  make shell",
+            "",
+            "Try the lead portal with synthetic data (development only):",
+            "  bin/reflect demo-data --reflections 2000",
+            "  bin/reflect leads add lead@example --partnership ESSCP",
             "",
             "Press Ctrl-C to stop.",
         ]

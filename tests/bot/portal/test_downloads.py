@@ -180,7 +180,7 @@ def test_metadata_of_open_filters() -> None:
     filters = AppliedFilters("p", "1", None, "2026-W05", "police", "T-A")
     rows = dict(metadata(dashboard(filters=filters, pending_weeks=())))
     assert rows["Weeks"] == "the start to 2026-W05"
-    assert rows["Agency"] == "police"
+    assert rows["Agency"] == "Police"
     assert rows["Team"] == "T-A"
     assert "Not yet released" not in rows
     assert "Note" not in rows
