@@ -95,9 +95,9 @@ def _tables(release: Release, box: Box, pack: Pack, scope: Scope) -> tuple[Table
             box,
             "block",
             table_id="by_week",
-            title="Reflections over time",
-            description="Reflections saved, by release period (whole ISO weeks released together).",
-            value_label="Reflections",
+            title=text_of("portal_table_by_week"),
+            description=text_of("portal_table_by_week_about"),
+            value_label=text_of("portal_value_reflections"),
         ),
         table(
             release,
@@ -106,9 +106,9 @@ def _tables(release: Release, box: Box, pack: Pack, scope: Scope) -> tuple[Table
             labels=points,
             order=list(points),
             table_id="by_point",
-            title="Reflections by discussion point",
-            description="Which of the briefing's points for discussion practitioners answered.",
-            value_label="Reflections",
+            title=text_of("portal_table_by_point"),
+            description=text_of("portal_table_by_point_about"),
+            value_label=text_of("portal_value_reflections"),
         ),
         table(
             release,
@@ -117,9 +117,9 @@ def _tables(release: Release, box: Box, pack: Pack, scope: Scope) -> tuple[Table
             labels=agencies,
             order=list(agencies),
             table_id="by_agency",
-            title="Reflections by agency",
-            description="The agency practitioners chose when saving (or that they gave none).",
-            value_label="Reflections",
+            title=text_of("portal_table_by_agency"),
+            description=text_of("portal_table_by_agency_about"),
+            value_label=text_of("portal_value_reflections"),
         ),
     )
 
@@ -130,9 +130,9 @@ def _session_table(sessions: Release, box: Box) -> Table:
         box,
         "block",
         table_id="sessions_by_week",
-        title="People in group sessions over time",
-        description="People who took part in group supervision sessions run with Reflect.",
-        value_label="People",
+        title=text_of("portal_table_sessions"),
+        description=text_of("portal_table_sessions_about"),
+        value_label=text_of("portal_value_people"),
         value="weight",
     )
 

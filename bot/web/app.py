@@ -186,6 +186,7 @@ def create_app(
 
     portal = portal or default_portal(settings)
     portal.register(app)
+    app.ctx.portal = portal
 
     async def stop_downloads(_app: Sanic, _loop: object) -> None:
         downloads.close()

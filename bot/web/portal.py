@@ -35,6 +35,7 @@ from markupsafe import Markup
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.portal import accounts, auth
 from bot.portal.api import dashboard_json
@@ -604,6 +605,25 @@ class Portal:
 
     # --- routing ---------------------------------------------------------------------------
 
+    def _guarded(self, handler: Callable[..., Any], api: bool) -> Callable[..., Any]:
+        """``handler``, answering 503 in one sentence when the database cannot be reached."""
+
+        async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            try:
+                return await handler(request, *args, **kwargs)  # type: ignore[no-any-return]
+            except SQLAlchemyError as exc:
+                logger.error("portal: database error %s", type(exc).__name__)
+                if api:
+                    return _json_error(503, "portal_unavailable")
+                return self._page(
+                    "error.html",
+                    status=503,
+                    title=text_of("portal_title_unavailable"),
+                    message=text_of("portal_unavailable"),
+                )
+
+        return guarded
+
     def register(self, app: Sanic) -> None:
         """Add the portal's routes to the web app."""
         routes: list[tuple[Callable[..., Any], str, str]] = [
@@ -626,7 +646,8 @@ class Portal:
         ]
         for handler, path, method in routes:
             name = "portal_" + "".join(c if c.isalnum() else "_" for c in path) + "_" + method
-            app.add_route(handler, path, methods=[method], name=name)
+            guarded = self._guarded(handler, api=path.startswith(API_PREFIX))
+            app.add_route(guarded, path, methods=[method], name=name)
 
 
 FILTER_PARAMS = ("pack", "version", "from", "to", "agency", "team")

@@ -213,7 +213,11 @@ FORGED: dict[str, tuple[str | None, str]] = {
     "unreadable header": ("Bearer e30x.e30.e30", "header cannot be read"),
     "signed by another key": (bearer(token(OTHER_KEY)), "signature does not verify"),
     "expired": (bearer(token(exp=int(time.time()) - 600, nbf=0)), "expired"),
-    "not yet valid": (bearer(token(nbf=int(time.time()) + 600)), "not valid yet"),
+    # A day ahead, not minutes: FORGED is built at collection, and a slow run takes minutes.
+    "not yet valid": (
+        bearer(token(nbf=int(time.time()) + 86_400, exp=int(time.time()) + 2 * 86_400)),
+        "not valid yet",
+    ),
     "wrong audience": (bearer(token(aud="another-app")), "another app"),
     "wrong issuer": (bearer(token(iss="https://sts.windows.net/evil/")), "unexpected issuer"),
     "no issuer": (bearer(token(iss=None)), "invalid"),

@@ -467,3 +467,28 @@ def test_the_days_purge_is_scheduled_by_the_app(
     quiet = create_app(settings_off, name="portal_purge_off")
     assert not hasattr(quiet.ctx, "purge")
     assert date.today()  # the job itself is bot.retention.purge_all, tested there
+
+
+def test_a_database_fault_is_a_plain_503_not_a_500(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    client = _signed_in(world)
+
+    def down(*_: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    portal: Portal = world.app.ctx.portal
+    monkeypatch.setattr(portal.service, "build", down)
+    page = client.get("/portal/dashboard")
+    assert page.status == 503 and "could not reach its database" in page.text
+    assert "database is locked" not in page.text
+
+
+def test_the_openapi_document_names_the_api_version(world: World) -> None:
+    from bot.portal.api import API_VERSION
+
+    served = json.loads(world.client().get("/portal/api/openapi.json").body)
+    assert served["info"]["version"] == API_VERSION
+    assert served["servers"] == [{"url": world.settings.web_public_url}]
