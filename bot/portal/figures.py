@@ -73,7 +73,14 @@ def _in_scope(scope: Scope) -> list[Any]:
     return [Reflection.agency == scope.agency]
 
 
-def reflection_cube(session: Session, *, pack_id: str, pack_version: str, scope: Scope) -> Cube:
+def reflection_cube(
+    session: Session,
+    *,
+    pack_id: str,
+    pack_version: str,
+    scope: Scope,
+    since_week: str | None = None,
+) -> Cube:
     """Reflections of one pack version counted by ISO week, agency, point and team code.
 
     One aggregate query. The inner GROUP BY runs in the order of the covering index
@@ -81,8 +88,10 @@ def reflection_cube(session: Session, *, pack_id: str, pack_version: str, scope:
     without a sort; only its result, a few thousand rows at most, is joined to the session's
     team codes and grouped again. A NULL agency becomes :data:`~bot.portal.model.NO_AGENCY`; a
     reflection outside a group session, or in one whose minutes are gone, has
-    :data:`~bot.portal.model.NO_TEAM`.
+    :data:`~bot.portal.model.NO_TEAM`. ``since_week`` reads only that ISO week and later (a
+    range of the same index: the weeks that can still change, read on every request).
     """
+    later = [] if since_week is None else [Reflection.iso_week >= since_week]
     cells = (
         select(
             Reflection.iso_week,
@@ -94,6 +103,7 @@ def reflection_cube(session: Session, *, pack_id: str, pack_version: str, scope:
         .where(
             Reflection.pack_id == pack_id,
             Reflection.pack_version == pack_version,
+            *later,
             *_in_scope(scope),
         )
         .group_by(Reflection.iso_week, Reflection.agency, Reflection.point_id, Reflection.group_ref)

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -43,14 +43,17 @@ from bot.portal.themes import (
     recommendation_texts,
 )
 from bot.settings.config import Settings
-from bot.storage.models import GroupMinutes, Reflection
+from bot.storage.models import GroupMinutes
 from bot.storage.session import make_engine, make_session_factory, transaction
 
 #: Up to this many reflections, themes are fitted during the request (a second or two).
 SYNC_THEME_LIMIT = 20_000
-#: Cubes are read again at least this often, so a withdrawal or a purge shows within a minute
-#: (an insert shows at once: the newest id is part of the key).
+#: Cubes of sessions and minutes are read again at least this often (an insert shows at once:
+#: the newest id is part of the key).
 CUBE_SECONDS = 60
+#: Finished weeks of reflections change only by a withdrawal or the purge: their part of the
+#: cube is read in full at most this often, and only the current week on every request.
+HISTORY_SECONDS = 10 * 60
 #: Themes are refitted at most this often: a fit is seconds of CPU, and themes move slowly.
 THEME_SECONDS = 15 * 60
 #: Cubes kept in memory (each a few thousand atoms at most).
@@ -131,6 +134,8 @@ class PortalService:
         self.sync_theme_limit = sync_theme_limit
         self.themes = ThemeCache()
         self.cubes = _Cache(MAX_CUBES)
+        self.history = _Cache(MAX_CUBES)
+        self.meta = _Cache(MAX_CUBES)
         self._fits: dict[ThemeCacheKey, Future[ThemeModel]] = {}
         self._fit_lock = threading.Lock()
         self._last_models: dict[tuple[str, str], ThemeModel] = {}
@@ -169,8 +174,12 @@ class PortalService:
 
     def versions(self, pack_id: str, scope: Scope) -> list[str]:
         """The versions with data, newest first; the pack's current one when there is none."""
-        with transaction(self.factory) as session:
-            found = figures.versions(session, pack_id)
+
+        def read() -> list[str]:
+            with transaction(self.factory) as session:
+                return figures.versions(session, pack_id)
+
+        found = list(self.meta.get(("versions", pack_id, _bucket(CUBE_SECONDS)), read))
         current = self.packs[pack_id].version if pack_id in self.packs else None
         if current is not None and current not in found:
             found = [current, *found] if not found else [*found, current]
@@ -228,17 +237,44 @@ class PortalService:
             self._last_models[(pack.id, version)] = model
         return model
 
-    def _inputs(
-        self, session: Session, pack: Pack, version: str, filters: Filters, scope: Scope
-    ) -> tuple[Inputs, bool]:
-        version_key = (_newest(session, Reflection.id), _bucket(CUBE_SECONDS))
-        minutes_key = (_newest(session, GroupMinutes.id), _bucket(CUBE_SECONDS))
-        reflections: Cube = self.cubes.get(
-            ("reflections", pack.id, version, scope, version_key),
-            lambda: figures.reflection_cube(
+    def _reflection_cube(
+        self, session: Session, pack: Pack, version: str, scope: Scope, today: date
+    ) -> Cube:
+        """Finished weeks from a cache refreshed every HISTORY_SECONDS, this week read now.
+
+        The engine never releases the current week (it is pending), so a request costs one
+        index range read of this week; the full aggregate over every week runs once per
+        period, which is also how soon a withdrawal from an earlier week shows.
+        """
+        year, week, _ = today.isocalendar()
+        this_week = f"{year:04d}-W{week:02d}"
+
+        def everything() -> Cube:
+            cube = figures.reflection_cube(
                 session, pack_id=pack.id, pack_version=version, scope=scope
-            ),
+            )
+            return Cube(cube.dims, tuple(a for a in cube.atoms if a.key[0] < this_week))
+
+        finished: Cube = self.history.get(
+            ("reflections", pack.id, version, scope, this_week, _bucket(HISTORY_SECONDS)),
+            everything,
         )
+        recent = figures.reflection_cube(
+            session, pack_id=pack.id, pack_version=version, scope=scope, since_week=this_week
+        )
+        return Cube(finished.dims, finished.atoms + recent.atoms)
+
+    def _inputs(
+        self,
+        session: Session,
+        pack: Pack,
+        version: str,
+        filters: Filters,
+        scope: Scope,
+        today: date,
+    ) -> tuple[Inputs, bool]:
+        minutes_key = (_newest(session, GroupMinutes.id), _bucket(CUBE_SECONDS))
+        reflections = self._reflection_cube(session, pack, version, scope, today)
         # One session cube per scope, whatever the filters: an agency filter narrowing it
         # would make a second cube whose difference with the first is a small group.
         sessions: Cube = self.cubes.get(
@@ -267,7 +303,7 @@ class PortalService:
         version = self._version(filters, scope)
         today = now.astimezone(timezone.utc).date()
         with transaction(self.factory) as session:
-            inputs, themes_pending = self._inputs(session, pack, version, filters, scope)
+            inputs, themes_pending = self._inputs(session, pack, version, filters, scope, today)
             dashboard = build_dashboard(
                 inputs,
                 replace(filters, pack_version=version),
