@@ -212,6 +212,8 @@ def run(
             "dashboard": dashboard(url, reflections=reflections, requests=requests),
             "exports": exports(export_urls[label], reflections=export_reflections),
         }
-    slowest = max(results["by_database"].values(), key=lambda r: r["dashboard"]["cold"]["p95_ms"])
-    results["dashboard_p95_ms"] = slowest["dashboard"]["cold"]["p95_ms"]
+    slowest = max(
+        results["by_database"].values(), key=lambda r: r["dashboard"]["typical"]["p95_ms"]
+    )
+    results["dashboard_p95_ms"] = slowest["dashboard"]["typical"]["p95_ms"]
     return results

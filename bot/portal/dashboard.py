@@ -137,39 +137,54 @@ def _session_table(sessions: Release, box: Box) -> Table:
     )
 
 
+@dataclass(frozen=True)
+class _Spread:
+    """What the wide box (no agency filter) holds of each theme: safe atoms only."""
+
+    agencies: dict[str, set[str]]
+    sizes: dict[str, int]
+
+
+def _spread(release: Release, wide: Box) -> _Spread:
+    """One pass over the wide box's safe atoms, grouped by theme (no figure is shown from it)."""
+    agency_at, theme_at = release.dims.index("agency"), release.dims.index("theme")
+    agencies: dict[str, set[str]] = {}
+    sizes: dict[str, int] = {}
+    for atom in disclosure.atoms_in_box(release, wide):
+        theme = atom.key[theme_at]
+        agencies.setdefault(theme, set()).add(atom.key[agency_at])
+        sizes[theme] = sizes.get(theme, 0) + atom.count
+    return _Spread(agencies, sizes)
+
+
 def _theme(
     model: ThemeModel,
     theme_id: str,
     release: Release,
     box: Box,
-    wide: Box,
+    spread: _Spread,
+    counts: Mapping[str, Cell],
     k: int,
     quotes: Callable[[str, Callable[[str, str, str], bool]], tuple[str, ...]],
 ) -> Theme | None:
     """A theme as shown in ``box``, or None when it may not be shown at all.
 
-    ``wide`` is the box without the agency filter: a theme exists for the lead only when at
-    least k reflections from at least two agencies share it there (each agency's part made of
-    safe atoms, so of at least k itself).
+    A theme exists for the lead only when, in the box without the agency filter, at least k
+    reflections from at least two agencies share it (each agency's part made of safe atoms, so
+    of at least k itself). ``counts`` is the engine's table of the box by theme.
     """
     definition = model.theme(theme_id)
     if definition is None:
         return None
-    where = {**dict(wide.where), "theme": theme_id}
-    spread = disclosure.atoms_in_box(
-        release, Box(wide.first_block, wide.last_block, tuple(sorted(where.items())))
-    )
-    agency_at = release.dims.index("agency")
-    agencies = {atom.key[agency_at] for atom in spread} - {"not_said"}
-    if len(agencies) < 2 or sum(atom.count for atom in spread) < k:
+    agencies = spread.agencies.get(theme_id, set()) - {"not_said"}
+    if len(agencies) < 2 or spread.sizes.get(theme_id, 0) < k:
         return None
+    count = Cell(theme_id, definition.label, counts[theme_id].value if theme_id in counts else None)
     narrow = Box(
         box.first_block,
         box.last_block,
         tuple(sorted({**dict(box.where), "theme": theme_id}.items())),
     )
-    count = box_total(release, narrow, label=definition.label)
-    count = Cell(theme_id, definition.label, count.value)
 
     def is_safe(week: str, agency: str, team: str) -> bool:
         key = release.locate((week, agency, team, theme_id))
@@ -195,6 +210,7 @@ def _themes(
     today: date,
     texts: Callable[[Iterable[int]], Mapping[int, str]],
     anonymise: Callable[[str], str],
+    release_of: Callable[[Cube, Release], Release] | None = None,
 ) -> tuple[Theme, ...]:
     model = inputs.themes
     if not model.themes:
@@ -203,9 +219,15 @@ def _themes(
         ("block", "agency", "team", "theme"),
         tuple(disclosure.Atom(key, count) for key, count in model.counts),
     )
-    release = build_release(cube, k, today=today, blocks=blocks.blocks)
+    if release_of is None:
+        release = build_release(cube, k, today=today, blocks=blocks.blocks)
+    else:
+        release = release_of(cube, blocks)
     box = _box(release, filters, {"agency": filters.agency, "team": filters.team})
     wide = _box(release, filters, {"team": filters.team})
+    by_theme = table(release, box, "theme", order=[theme.id for theme in model.themes])
+    counts = {cell.key: cell for cell in by_theme.cells}
+    spread = _spread(release, wide)
     wanted = [c.doc_id for candidates in model.candidates.values() for c in candidates]
     found = texts(wanted) if wanted else {}
 
@@ -220,7 +242,8 @@ def _themes(
         )
 
     shown = (
-        _theme(model, definition.id, release, box, wide, k, quotes) for definition in model.themes
+        _theme(model, definition.id, release, box, spread, counts, k, quotes)
+        for definition in model.themes
     )
     return tuple(theme for theme in shown if theme is not None)
 
@@ -306,6 +329,7 @@ def build_dashboard(
     retention_days: int,
     texts: Callable[[Iterable[int]], Mapping[int, str]],
     anonymise: Callable[[str], str],
+    release_of: Callable[[Cube, Release], Release] | None = None,
 ) -> Dashboard:
     """The view for ``filters``: every figure through the engine, quotes anonymised again.
 
@@ -343,7 +367,14 @@ def build_dashboard(
         headline=headline,
         tables=tables,
         themes=_themes(
-            inputs, release, filters, k=k, today=today, texts=texts, anonymise=anonymise
+            inputs,
+            release,
+            filters,
+            k=k,
+            today=today,
+            texts=texts,
+            anonymise=anonymise,
+            release_of=release_of,
         ),
         minutes=_minutes(inputs.minutes, release, box, filters),
         pending_weeks=release.pending_weeks,

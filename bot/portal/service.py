@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ from bot.group.documents import DOCUMENT_FORMATS, filename, render_document
 from bot.group.minutes import Minutes
 from bot.portal import accounts, audit, auth, figures, tokens
 from bot.portal.dashboard import Inputs, MinutesRow, build_dashboard
-from bot.portal.disclosure import Cube
+from bot.portal.disclosure import Cube, Release, build_release
 from bot.portal.filters import FilterError, in_scope, text_of
 from bot.portal.model import Dashboard, Filters, Scope
 from bot.portal.themes import (
@@ -136,6 +137,8 @@ class PortalService:
         self.cubes = _Cache(MAX_CUBES)
         self.history = _Cache(MAX_CUBES)
         self.meta = _Cache(MAX_CUBES)
+        self.releases = _Cache(8)
+        self._quotes = lru_cache(maxsize=50_000)(lambda text: anonymise(text).text)
         self._fits: dict[ThemeCacheKey, Future[ThemeModel]] = {}
         self._fit_lock = threading.Lock()
         self._last_models: dict[tuple[str, str], ThemeModel] = {}
@@ -237,6 +240,19 @@ class PortalService:
             self._last_models[(pack.id, version)] = model
         return model
 
+    def _anonymise(self, text: str) -> str:
+        """A quote through the current anonymiser, remembered (it is deterministic)."""
+        return self._quotes(text)
+
+    def _theme_release(self, inputs: Inputs, today: date, cube: Cube, blocks: Release) -> Release:
+        """The theme cube released over the reflections' blocks, cached with the model."""
+        model = inputs.themes
+        key = (inputs.pack.id, inputs.version, id(model), model.documents, blocks.blocks, today)
+        k = self.settings.portal_k
+        return self.releases.get(
+            key, lambda: build_release(cube, k, today=today, blocks=blocks.blocks)
+        )
+
     def _reflection_cube(
         self, session: Session, pack: Pack, version: str, scope: Scope, today: date
     ) -> Cube:
@@ -312,7 +328,8 @@ class PortalService:
                 today=today,
                 retention_days=self.settings.retention_days,
                 texts=lambda ids: figures.texts_by_id(session, ids),
-                anonymise=lambda text: anonymise(text).text,
+                anonymise=self._anonymise,
+                release_of=partial(self._theme_release, inputs, today),
             )
         if themes_pending:
             note = text_of("portal_themes_pending")
