@@ -73,6 +73,9 @@ class Minutes:
     points: tuple[PointMinutes, ...]
     actions: tuple[AgreedAction, ...] = field(default=())
     schema: int = MINUTES_SCHEMA
+    disclosure_k: int | None = field(default=None, compare=False)
+    """Set on a copy for the lead portal (never stored): attendance only as a total, and only
+    when at least this many took part, so no agency's one or two people are singled out."""
 
     @property
     def attendance_total(self) -> int:
@@ -80,8 +83,10 @@ class Minutes:
         return sum(item.count for item in self.attendance)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (tuples become lists)."""
-        return asdict(self)
+        """A JSON-ready dict (tuples become lists); a portal copy's k is not part of it."""
+        stored = asdict(self)
+        stored.pop("disclosure_k", None)
+        return stored
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Minutes:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -435,6 +436,59 @@ def bump_generation(session: Session, *, account_id: int) -> None:
 # --- signing in ---
 
 
+class UnknownAccounts:
+    """Lockout for usernames with no (enabled) account, so a lockout tells nothing.
+
+    Without it a real account locks after a few wrong passwords and a made-up one never does,
+    which tells an attacker which usernames exist. Kept in memory by keyed hash of the name
+    (never the name), bounded, per process: the per-address rate limit still applies on top.
+    """
+
+    def __init__(self, *, max_names: int = 10_000) -> None:
+        self._max = max_names
+        self._seen: dict[str, tuple[int, datetime | None]] = {}
+        self._lock = threading.Lock()
+
+    def attempt(self, key: str, now: datetime, failures: int, minutes: int) -> int | None:
+        """Count one failure for ``key``; the minutes it is locked for, or None."""
+        moment = audit.stored_time(now)
+        with self._lock:
+            count, until = self._seen.pop(key, (0, None))
+            if until is not None and moment < until:
+                self._seen[key] = (count, until)
+                return _minutes_until(until, moment)
+            count = 0 if until is not None else count
+            count += 1
+            until = None
+            if count >= failures:
+                count, until = 0, moment + timedelta(minutes=minutes)
+            self._seen[key] = (count, until)
+            while len(self._seen) > self._max:
+                self._seen.pop(next(iter(self._seen)))
+        return None if until is None else minutes
+
+
+def _minutes_until(until: datetime, moment: datetime) -> int:
+    return max(1, math.ceil((until - moment).total_seconds() / 60))
+
+
+def _unknown(
+    session: Session,
+    account_id: int | None,
+    reason: str,
+    now: datetime,
+    key: str,
+    phantoms: UnknownAccounts | None,
+    limits: tuple[int, int],
+) -> SignInResult:
+    """An unknown or disabled account: the answer a real one gives to a wrong password."""
+    _failed(session, account_id, reason, now, username_key=None if account_id else key)
+    locked = None if phantoms is None else phantoms.attempt(key, now, *limits)
+    if locked is not None:
+        return SignInResult(SignInOutcome.LOCKED, locked_minutes=locked)
+    return SignInResult(SignInOutcome.DISABLED if account_id else SignInOutcome.WRONG)
+
+
 def authenticate(
     session: Session,
     *,
@@ -444,6 +498,7 @@ def authenticate(
     lockout_failures: int,
     lockout_minutes: int,
     secret: bytes,
+    phantoms: UnknownAccounts | None = None,
 ) -> SignInResult:
     """Check a sign-in attempt, update the lockout, write the audit row, and say how it went.
 
@@ -451,16 +506,17 @@ def authenticate(
     read ``FOR UPDATE`` (PostgreSQL) so two concurrent wrong passwords both count.
     """
     row = _row(session, username, for_update=True) if len(username) <= 256 else None
+    key = audit.username_key(secret, username)
+    limits = (lockout_failures, lockout_minutes)
     if row is None:
         verify_password(_dummy_hash(), password)  # the same cost as a real account
-        _failed(session, None, "unknown", now, username_key=audit.username_key(secret, username))
-        return SignInResult(SignInOutcome.WRONG)
+        return _unknown(session, None, "unknown", now, key, phantoms, limits)
     if row.disabled:
         verify_password(row.password_hash, password)
-        _failed(session, row.id, "disabled", now)
-        return SignInResult(SignInOutcome.DISABLED)
+        return _unknown(session, row.id, "disabled", now, key, phantoms, limits)
     moment = audit.stored_time(now)
     if row.locked_until is not None and moment < row.locked_until:
+        verify_password(_dummy_hash(), password)  # a locked account answers no faster
         audit.record(
             session, event="sign_in_locked", account_id=row.id, detail={"reason": "locked"}, now=now
         )

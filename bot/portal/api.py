@@ -78,6 +78,7 @@ def minutes_json(minutes: MinutesSummary) -> dict[str, Any]:
         "points_discussed": minutes.points_discussed,
         "points_total": minutes.points_total,
         "attendance": minutes.attendance,
+        "attendance_suppressed": minutes.attendance is None,
         "actions": [
             {
                 "what": _text(action.what),

@@ -70,6 +70,9 @@ class Inputs:
     sessions: Cube
     themes: ThemeModel
     minutes: Sequence[MinutesRow]
+    whole: Cube | None = None
+    """The pack's cube over every agency, whose release blocks every account shares (None:
+    ``reflections`` is that cube), so two accounts' figures cover the same weeks."""
 
 
 def _box(release: Release, filters: Filters, where: Mapping[str, str | None]) -> Box:
@@ -248,7 +251,7 @@ def _themes(
     return tuple(theme for theme in shown if theme is not None)
 
 
-def _minutes_summary(row: MinutesRow) -> MinutesSummary | None:
+def _minutes_summary(row: MinutesRow, k: int) -> MinutesSummary | None:
     try:
         minutes = Minutes.from_dict(json.loads(row.body))
     except (ValueError, KeyError, TypeError):
@@ -260,7 +263,7 @@ def _minutes_summary(row: MinutesRow) -> MinutesSummary | None:
         planned_minutes=minutes.planned_minutes,
         points_discussed=sum(1 for point in minutes.points if point.covered),
         points_total=len(minutes.points),
-        attendance=minutes.attendance_total,
+        attendance=minutes.attendance_total if minutes.attendance_total >= k else None,
         actions=tuple(
             ActionSummary(
                 what=action.what,
@@ -284,7 +287,7 @@ def _attended(row: MinutesRow, agency: str | None) -> bool:
 
 
 def _minutes(
-    rows: Sequence[MinutesRow], release: Release, box: Box, filters: Filters
+    rows: Sequence[MinutesRow], release: Release, box: Box, filters: Filters, k: int
 ) -> tuple[MinutesSummary, ...]:
     """The minutes filed in the box's weeks (the reflections' blocks), for its team and agency."""
     if box.empty:
@@ -299,7 +302,7 @@ def _minutes(
         and _attended(row, filters.agency)
     ]
     chosen.sort(key=lambda row: (row.iso_week, row.public_id), reverse=True)
-    summaries = (_minutes_summary(row) for row in chosen[:MAX_MINUTES])
+    summaries = (_minutes_summary(row, k) for row in chosen[:MAX_MINUTES])
     return tuple(summary for summary in summaries if summary is not None)
 
 
@@ -336,7 +339,12 @@ def build_dashboard(
     Raises:
         FilterError: when the filters cannot be applied (a malformed or inverted range).
     """
-    release = build_release(inputs.reflections, k, today=today)
+    basis = build_release(inputs.whole or inputs.reflections, k, today=today)
+    release = (
+        basis
+        if inputs.whole is None
+        else build_release(inputs.reflections, k, today=today, blocks=basis.blocks)
+    )
     where = {"agency": filters.agency, "team": filters.team}
     box = _box(release, filters, where)
     reflections = box_total(release, box, label=text_of("portal_headline_reflections"))
@@ -344,7 +352,7 @@ def build_dashboard(
     headline: tuple[Cell, ...] = (reflections,)
     applied = _applied(release, box, filters, inputs.version)
     if filters.agency is None or filters.agency == scope.agency:
-        sessions = build_release(inputs.sessions, k, today=today)
+        sessions = build_release(inputs.sessions, k, today=today, blocks=basis.blocks)
         people = _session_table(sessions, _box(sessions, filters, {"team": filters.team}))
         tables = (*tables, people)
         label = text_of("portal_headline_people")
@@ -376,6 +384,6 @@ def build_dashboard(
             anonymise=anonymise,
             release_of=release_of,
         ),
-        minutes=_minutes(inputs.minutes, release, box, filters),
+        minutes=_minutes(inputs.minutes, release, box, filters, k),
         pending_weeks=release.pending_weeks,
     )

@@ -196,7 +196,9 @@ def _discussed(summary: MinutesSummary) -> str:
     return words("portal_discussed", discussed=summary.points_discussed, total=summary.points_total)
 
 
-def _present(count: int) -> str:
+def _present(count: int | None, k: int) -> str:
+    if count is None:
+        return words("portal_fewer_than", k=k)
     return words("portal_present", count=count)
 
 
@@ -248,14 +250,14 @@ def _theme_facts(theme: Theme, k: int) -> tuple[str, ...]:
     )
 
 
-def _minutes_facts(summary: MinutesSummary) -> tuple[str, ...]:
+def _minutes_facts(summary: MinutesSummary, k: int) -> tuple[str, ...]:
     return (
         summary.public_id,
         summary.iso_week,
         _team(summary.team_code),
         _planned(summary.planned_minutes),
         _discussed(summary),
-        _present(summary.attendance),
+        _present(summary.attendance, k),
     )
 
 
@@ -274,7 +276,7 @@ def _action_facts(summary: MinutesSummary, action: ActionSummary) -> tuple[str, 
 def _csv_minutes(dashboard: Dashboard) -> Iterator[tuple[str, ...]]:
     yield (words("portal_heading_minutes"),)
     yield _minutes_header()
-    yield from (_minutes_facts(summary) for summary in dashboard.minutes)
+    yield from (_minutes_facts(summary, dashboard.k) for summary in dashboard.minutes)
     yield ()
     yield (words("minutes_heading_actions"),)
     yield _actions_header()
@@ -435,7 +437,7 @@ _THEME_COUNT_COLUMN = 2
 def _minutes_sheets(minutes: _Sheet, actions: _Sheet, dashboard: Dashboard) -> None:
     minutes.row(0, _minutes_header(), "bold")
     for row, summary in enumerate(dashboard.minutes, start=1):
-        minutes.row(row, _minutes_facts(summary))
+        minutes.row(row, _minutes_facts(summary, dashboard.k))
     minutes.finish(freeze_row=1)
     actions.row(0, _actions_header(), "bold")
     row = 1
@@ -567,7 +569,7 @@ def _actions_table(actions: tuple[ActionSummary, ...]) -> str:
     return element("table", body, class_="actions")
 
 
-def _one_minutes_html(summary: MinutesSummary) -> str:
+def _one_minutes_html(summary: MinutesSummary, k: int) -> str:
     labels = _minutes_header()
     facts = _facts(
         zip(
@@ -578,7 +580,7 @@ def _one_minutes_html(summary: MinutesSummary) -> str:
                 _team(summary.team_code),
                 _planned(summary.planned_minutes) or words("portal_planned_none"),
                 _discussed(summary),
-                _present(summary.attendance),
+                _present(summary.attendance, k),
             ),
             strict=True,
         )
@@ -596,7 +598,7 @@ def _minutes_html(dashboard: Dashboard) -> str:
     parts = [element("h2", _esc(words("portal_heading_minutes")))]
     if not dashboard.minutes:
         parts.append(element("p", _esc(words("portal_minutes_none"))))
-    parts.extend(_one_minutes_html(summary) for summary in dashboard.minutes)
+    parts.extend(_one_minutes_html(summary, dashboard.k) for summary in dashboard.minutes)
     return "".join(parts)
 
 

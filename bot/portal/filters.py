@@ -19,7 +19,7 @@ from bot.group.reading import valid_team_code
 from bot.portal.model import NO_AGENCY, Filters, Scope
 from bot.storage.models import AGENCIES
 
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")  # ASCII digits only, not any Unicode digit
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 
 
@@ -50,7 +50,7 @@ def in_scope(pack: Pack, scope: Scope) -> bool:
 
 def parse_week(value: str, field: str) -> str:
     """A real ISO week, normalised ("2026-W05"), or FilterError."""
-    match = _WEEK.fullmatch(value.strip())
+    match = _WEEK.fullmatch(value)
     if match is None:
         raise FilterError(text_of("portal_filter_week_shape", field=field))
     year, week = int(match.group(1)), int(match.group(2))

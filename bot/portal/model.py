@@ -136,7 +136,8 @@ class MinutesSummary:
     planned_minutes: int | None
     points_discussed: int
     points_total: int
-    attendance: int
+    attendance: int | None
+    """People who took part, or None when fewer than k (never split by agency here)."""
     actions: tuple[ActionSummary, ...]
 
 

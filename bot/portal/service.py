@@ -138,6 +138,7 @@ class PortalService:
         self.history = _Cache(MAX_CUBES)
         self.meta = _Cache(MAX_CUBES)
         self.releases = _Cache(8)
+        self.phantoms = accounts.UnknownAccounts()
         self._quotes = lru_cache(maxsize=50_000)(lambda text: anonymise(text).text)
         self._fits: dict[ThemeCacheKey, Future[ThemeModel]] = {}
         self._fit_lock = threading.Lock()
@@ -303,9 +304,16 @@ class PortalService:
             ("minutes", pack.id, version, minutes_key),
             lambda: tuple(_minutes_rows(session, pack.id, version)),
         )
-        model = self._theme_model(session, pack, version)
-        inputs = Inputs(pack, version, reflections, sessions, model or _empty_themes(), minutes)
-        return inputs, model is None
+        # Themes span agencies (a theme needs two), so an account of one agency gets none:
+        # their words would come from other agencies' reflections.
+        model = None if scope.agency is not None else self._theme_model(session, pack, version)
+        whole = reflections
+        if scope.agency is not None:
+            whole = self._reflection_cube(session, pack, version, WHOLE_PACK, today)
+        inputs = Inputs(
+            pack, version, reflections, sessions, model or _empty_themes(), minutes, whole
+        )
+        return inputs, model is None and scope.agency is None
 
     def build(self, filters: Filters, scope: Scope, now: datetime) -> Dashboard:
         """The Dashboard for ``filters`` within ``scope``.
@@ -330,6 +338,12 @@ class PortalService:
                 texts=lambda ids: figures.texts_by_id(session, ids),
                 anonymise=self._anonymise,
                 release_of=partial(self._theme_release, inputs, today),
+            )
+        if scope.agency is not None:
+            note = text_of("portal_themes_partnership_only")
+            dashboard = replace(
+                dashboard,
+                filters=replace(dashboard.filters, notes=(*dashboard.filters.notes, note)),
             )
         if themes_pending:
             note = text_of("portal_themes_pending")
@@ -362,7 +376,7 @@ class PortalService:
             item.agency == scope.agency for item in minutes.attendance
         ):
             return None
-        body = render_document(minutes, fmt)
+        body = render_document(replace(minutes, disclosure_k=self.settings.portal_k), fmt)
         return body, DOCUMENT_FORMATS[fmt].content_type, filename(minutes, fmt)
 
     # --- accounts, sessions, tokens and the audit trail ------------------------------------
@@ -378,6 +392,7 @@ class PortalService:
                 lockout_failures=self.settings.portal_lockout_failures,
                 lockout_minutes=self.settings.portal_lockout_minutes,
                 secret=self.settings.secret,
+                phantoms=self.phantoms,
             )
 
     def read_session(self, value: str, now: datetime) -> auth.SessionCheck:
@@ -426,15 +441,17 @@ class PortalService:
 
     def revoke_token(self, token_id: int, principal: accounts.Principal, now: datetime) -> bool:
         """Revoke one of the principal's tokens (an admin's: any); False when there is none."""
-        with transaction(self.factory) as session:
-            return bool(
+        try:
+            with transaction(self.factory) as session:
                 tokens.revoke_token(
                     session,
                     token_id=token_id,
                     account_id=None if principal.is_admin else principal.account_id,
                     now=now,
                 )
-            )
+        except accounts.PortalAccountError:
+            return False  # no such token, or another lead's: the same answer
+        return True
 
     def recent_audit(self, limit: int) -> list[AuditView]:
         """The newest audit rows, for an admin."""

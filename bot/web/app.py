@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sanic import Sanic
-from sanic.exceptions import NotFound
+from sanic.exceptions import MethodNotSupported, NotFound
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
@@ -195,18 +195,32 @@ def create_app(
     app.register_listener(stop_downloads, "before_server_stop")
     _schedule_purge(app, settings, purge_job or partial(_purge, settings))
 
+    _harden(app)
+    return app
+
+
+def _harden(app: Sanic) -> None:
+    """Security headers on every response; error pages that quote nothing back."""
+
     async def security_headers(request: Request, response: BaseHTTPResponse) -> None:
         for header, value in BASE_HEADERS.items():
             response.headers.setdefault(header, value)
         response.headers.setdefault("Content-Security-Policy", LOCKED_DOWN_CSP)
+        if response.status >= 400:  # error pages: never cached, never framed
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("X-Frame-Options", "DENY")
 
     async def not_found(request: Request, exception: Exception) -> HTTPResponse:
         # Sanic's own page quotes the requested URL back; say nothing but "not found".
         return _not_found()
 
+    async def not_allowed(request: Request, exception: Exception) -> HTTPResponse:
+        # Sanic's own message quotes the method and the URL back; say only what is wrong.
+        return HTTPResponse("method not allowed", status=405, content_type=TEXT)
+
     app.register_middleware(security_headers, "response")
     app.error_handler.add(NotFound, not_found)
-    return app
+    app.error_handler.add(MethodNotSupported, not_allowed)
 
 
 def default_portal(settings: Settings) -> Portal:

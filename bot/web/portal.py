@@ -21,6 +21,7 @@ import asyncio
 import io
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -76,7 +77,11 @@ MAX_USERNAME = 64
 MAX_PASSWORD = 1024
 MAX_LABEL = 60
 #: Query parameters that would put a secret in a URL.
-SECRET_PARAMS = frozenset({"token", "access_token", "api_key", "password", "session"})
+SECRET_PARAMS = frozenset(
+    {"token", "access_token", "api_key", "password", "session", "bearer", "authorization", "key"}
+)
+#: A theme's id as the themes module makes them ("t1".."t99"): anything else is a 404 at once.
+THEME_ID = re.compile(r"t[0-9]{1,2}")
 
 
 def _csv_bytes(dashboard: Dashboard) -> bytes:
@@ -424,9 +429,9 @@ class Portal:
         visitor = await self._visitor(request)
         if visitor is None:
             return self._signed_out(request)
-        built = await self._dashboard_for(
-            request, visitor, audit_event="filter", theme=theme_id[:16]
-        )
+        if not THEME_ID.fullmatch(theme_id):
+            return self._error(404, "portal_title_not_found", "portal_no_such_theme", visitor)
+        built = await self._dashboard_for(request, visitor, audit_event="filter", theme=theme_id)
         if isinstance(built, HTTPResponse):
             return built
         found = next((theme for theme in built.themes if theme.id == theme_id), None)
@@ -512,9 +517,13 @@ class Portal:
         if not label or len(label) > MAX_LABEL:
             error = text_of("portal_token_label", limit=str(MAX_LABEL))
             return await self._tokens_page(visitor, error=error, status=400)
-        plain = await self._run(
-            self.service.create_token, visitor.principal.account_id, label, self.clock()
-        )
+        try:
+            plain = await self._run(
+                self.service.create_token, visitor.principal.account_id, label, self.clock()
+            )
+        except accounts.PortalAccountError:
+            error = text_of("portal_token_label", limit=str(MAX_LABEL))
+            return await self._tokens_page(visitor, error=error, status=400)
         return await self._tokens_page(visitor, new_token=plain)
 
     async def revoke_token(self, request: Request, token_id: int) -> HTTPResponse:
@@ -593,6 +602,7 @@ class Portal:
             )
             dashboard = await self._run(self.service.build, filters, scope, self.clock())
         except FilterError as exc:
+            await self._audit("api", principal.account_id, path_kind="dashboard", outcome="refused")
             return _json({"error": str(exc)}, 400)
         await self._audit(
             "api", principal.account_id, path_kind="dashboard", **_filter_detail(filters)

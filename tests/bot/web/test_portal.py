@@ -492,3 +492,79 @@ def test_the_openapi_document_names_the_api_version(world: World) -> None:
     served = json.loads(world.client().get("/portal/api/openapi.json").body)
     assert served["info"]["version"] == API_VERSION
     assert served["servers"] == [{"url": world.settings.web_public_url}]
+
+
+# --- found by the blind attack round (each a class, not a string) -----------------------
+
+
+@pytest.mark.parametrize("theme", ["..%2f", "t1%00", "%20", "%0a", "%ff", "a%2fb", "t" + "9" * 40])
+def test_odd_theme_ids_are_a_404_never_a_500(world: World, theme: str) -> None:
+    client = _signed_in(world)
+    assert client.get(f"/portal/themes/{theme}?pack=esscp-child-z").status == 404
+
+
+def test_revoking_a_token_that_is_not_yours_is_a_404(world: World) -> None:
+    client = _signed_in(world)
+    csrf = client.csrf("/portal/tokens")
+    for token_id in (424242, 1):
+        assert client.post(f"/portal/tokens/{token_id}/revoke", {"csrf": csrf}).status == 404
+
+
+def test_a_token_label_with_control_characters_is_a_400(world: World) -> None:
+    client = _signed_in(world)
+    csrf = client.csrf("/portal/tokens")
+    for label in ("bad\x00label", "bad\x01label"):
+        assert client.post("/portal/tokens", {"csrf": csrf, "label": label}).status == 400
+
+
+@pytest.mark.parametrize("name", ["bearer", "Authorization", "key", "access_token"])
+def test_any_credential_in_a_query_string_is_refused(world: World, name: str) -> None:
+    assert world.client().get(f"/portal/api/v1/briefings?{name}=rfl_x").status == 400
+
+
+def test_error_pages_quote_nothing_back_and_are_never_cached(world: World) -> None:
+    reply = asyncio.run(asgi_request(world.app, "FOO", "/portal/sign-in"))
+    assert reply.status == 405
+    assert "FOO" not in reply.text and "/portal/sign-in" not in reply.text
+    missing = world.client().get("/portal/nothing-here")
+    for answer in (reply, missing):
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_an_unknown_username_locks_like_a_real_one(world: World) -> None:
+    def statuses(username: str) -> list[int]:
+        return [
+            world.client().sign_in(username, "wrong wrong wrong").status
+            for _ in range(world.settings.portal_lockout_failures + 1)
+        ]
+
+    assert statuses("police@esscp") == statuses("nobody-at-all@esscp")
+
+
+def test_minutes_in_the_portal_never_split_attendance_by_agency(world: World) -> None:
+    client = _signed_in(world)
+    with transaction(world.factory) as session:
+        ids = session.execute(select(GroupMinutes.public_id)).scalars().all()
+    for public_id in ids[:6]:
+        text = client.get(f"/portal/minutes/{public_id}.md").text
+        assert "People who took part:" in text
+        assert "joined on Reflect with the session code" not in text
+        assert not re.search(r"\|\s*(Police|Health|Education)\s*\|\s*\d", text)
+    body = client.get("/portal/download/report.csv").body.decode("utf-8-sig")
+    assert not re.search(r"\b[1-9] present\b", body)
+
+
+def test_an_account_of_one_agency_gets_no_themes_and_the_partnerships_weeks(
+    world: World,
+) -> None:
+    police = _signed_in(world, "police@esscp").get("/portal/dashboard")
+    lead = _signed_in(world, "lead@esscp").get("/portal/dashboard")
+    assert "/portal/themes/t" not in police.text
+    assert "partnership-wide accounts only" in police.text
+
+    def pending(page: str) -> str | None:
+        found = re.search(r"Weeks from (\d{4}-W\d{2}) are not shown yet", page)
+        return found.group(1) if found else None
+
+    assert pending(police.text) == pending(lead.text)
