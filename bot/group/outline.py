@@ -182,9 +182,7 @@ def _attendance(minutes: Minutes) -> list[Block]:
     blocks: list[Block] = [Heading(2, text_of("minutes_heading_attendance"))]
     k = minutes.disclosure_k
     if k is not None:
-        total = minutes.attendance_total
-        shown = str(total) if total >= k else text_of("portal_fewer_than", k=str(k))
-        blocks.append(Paragraph(text_of("minutes_attendance_portal", total=shown, k=str(k))))
+        blocks.append(Paragraph(text_of("minutes_attendance_portal", k=str(k))))
         return blocks
     if minutes.attendance:
         blocks.append(

@@ -198,7 +198,8 @@ def _theme(
         label=definition.label,
         terms=definition.terms,
         count=count,
-        agencies=len(agencies),
+        # How many agencies share it, only when the view is not narrowed to one agency.
+        agencies=0 if dict(box.where).get("agency") else len(agencies),
         recommendation=definition.recommendation,
         quotes=() if count.value is None else quotes(theme_id, is_safe),
     )
@@ -251,7 +252,7 @@ def _themes(
     return tuple(theme for theme in shown if theme is not None)
 
 
-def _minutes_summary(row: MinutesRow, k: int) -> MinutesSummary | None:
+def _minutes_summary(row: MinutesRow) -> MinutesSummary | None:
     try:
         minutes = Minutes.from_dict(json.loads(row.body))
     except (ValueError, KeyError, TypeError):
@@ -263,7 +264,9 @@ def _minutes_summary(row: MinutesRow, k: int) -> MinutesSummary | None:
         planned_minutes=minutes.planned_minutes,
         points_discussed=sum(1 for point in minutes.points if point.covered),
         points_total=len(minutes.points),
-        attendance=minutes.attendance_total if minutes.attendance_total >= k else None,
+        # Never per session: with the engine's people per team and period beside it, one
+        # session's count could be worked out by subtraction (a blind attack showed it).
+        attendance=None,
         actions=tuple(
             ActionSummary(
                 what=action.what,
@@ -276,18 +279,8 @@ def _minutes_summary(row: MinutesRow, k: int) -> MinutesSummary | None:
     )
 
 
-def _attended(row: MinutesRow, agency: str | None) -> bool:
-    if agency is None:
-        return True
-    try:
-        minutes = Minutes.from_dict(json.loads(row.body))
-    except (ValueError, KeyError, TypeError):
-        return False
-    return any(item.agency == agency and item.count > 0 for item in minutes.attendance)
-
-
 def _minutes(
-    rows: Sequence[MinutesRow], release: Release, box: Box, filters: Filters, k: int
+    rows: Sequence[MinutesRow], release: Release, box: Box, filters: Filters
 ) -> tuple[MinutesSummary, ...]:
     """The minutes filed in the box's weeks (the reflections' blocks), for its team and agency."""
     if box.empty:
@@ -299,10 +292,9 @@ def _minutes(
         for row in rows
         if first <= row.iso_week <= last
         and (filters.team is None or (row.team_code or NO_TEAM) == filters.team)
-        and _attended(row, filters.agency)
     ]
     chosen.sort(key=lambda row: (row.iso_week, row.public_id), reverse=True)
-    summaries = (_minutes_summary(row, k) for row in chosen[:MAX_MINUTES])
+    summaries = (_minutes_summary(row) for row in chosen[:MAX_MINUTES])
     return tuple(summary for summary in summaries if summary is not None)
 
 
@@ -384,6 +376,6 @@ def build_dashboard(
             anonymise=anonymise,
             release_of=release_of,
         ),
-        minutes=_minutes(inputs.minutes, release, box, filters, k),
+        minutes=_minutes(inputs.minutes, release, box, filters),
         pending_weeks=release.pending_weeks,
     )

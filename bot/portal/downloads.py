@@ -197,8 +197,8 @@ def _discussed(summary: MinutesSummary) -> str:
 
 
 def _present(count: int | None, k: int) -> str:
-    if count is None:
-        return words("portal_fewer_than", k=k)
+    if count is None:  # never per session in the portal (see bot.portal.dashboard)
+        return words("portal_attendance_not_per_session")
     return words("portal_present", count=count)
 
 

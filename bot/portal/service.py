@@ -340,10 +340,15 @@ class PortalService:
                 release_of=partial(self._theme_release, inputs, today),
             )
         if scope.agency is not None:
-            note = text_of("portal_themes_partnership_only")
+            # Themes and minutes are multi-agency: their words are other agencies' too.
+            notes = (
+                text_of("portal_themes_partnership_only"),
+                text_of("portal_minutes_partnership_only"),
+            )
             dashboard = replace(
                 dashboard,
-                filters=replace(dashboard.filters, notes=(*dashboard.filters.notes, note)),
+                minutes=(),
+                filters=replace(dashboard.filters, notes=(*dashboard.filters.notes, *notes)),
             )
         if themes_pending:
             note = text_of("portal_themes_pending")
@@ -358,8 +363,8 @@ class PortalService:
     ) -> tuple[bytes, str, str] | None:
         """One set of minutes as a file, if it exists and its pack is in scope."""
         fmt = next((name for name, spec in DOCUMENT_FORMATS.items() if spec.extension == ext), None)
-        if fmt is None:
-            return None
+        if fmt is None or scope.agency is not None:
+            return None  # minutes are multi-agency: an account of one agency gets none
         with transaction(self.factory) as session:
             row = session.execute(
                 select(GroupMinutes.pack_id, GroupMinutes.body).where(

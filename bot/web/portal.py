@@ -535,6 +535,8 @@ class Portal:
             return self._error(
                 403, "portal_title_not_allowed", "portal_not_from_this_site", visitor
             )
+        if not 0 < token_id < 2**31:  # the column's range: anything else is no token of yours
+            return self._error(404, "portal_title_not_found", "portal_no_such_token", visitor)
         done = await self._run(self.service.revoke_token, token_id, visitor.principal, self.clock())
         if not done:
             return self._error(404, "portal_title_not_found", "portal_no_such_token", visitor)

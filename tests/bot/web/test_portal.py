@@ -548,7 +548,7 @@ def test_minutes_in_the_portal_never_split_attendance_by_agency(world: World) ->
         ids = session.execute(select(GroupMinutes.public_id)).scalars().all()
     for public_id in ids[:6]:
         text = client.get(f"/portal/minutes/{public_id}.md").text
-        assert "People who took part:" in text
+        assert "never per session" in text
         assert "joined on Reflect with the session code" not in text
         assert not re.search(r"\|\s*(Police|Health|Education)\s*\|\s*\d", text)
     body = client.get("/portal/download/report.csv").body.decode("utf-8-sig")
@@ -568,3 +568,41 @@ def test_an_account_of_one_agency_gets_no_themes_and_the_partnerships_weeks(
         return found.group(1) if found else None
 
     assert pending(police.text) == pending(lead.text)
+
+
+def test_a_huge_token_id_is_a_404(world: World) -> None:
+    client = _signed_in(world)
+    csrf = client.csrf("/portal/tokens")
+    for token_id in ("9223372036854775808", "99999999999999999999999", "2147483648"):
+        assert client.post(f"/portal/tokens/{token_id}/revoke", {"csrf": csrf}).status in {404}, (
+            token_id
+        )
+
+
+def test_no_attendance_per_session_anywhere_so_nothing_subtracts(world: World) -> None:
+    client = _signed_in(world)
+    csrf = client.csrf("/portal/tokens")
+    page = client.post("/portal/tokens", {"csrf": csrf, "label": "attendance"})
+    token = re.search(r"(rfl_[A-Za-z0-9_-]+)", page.text)
+    assert token
+    bearer = [(b"authorization", f"Bearer {token.group(1)}".encode())]
+    for team in ("", "&team=DEMO-A", "&team=DEMO-C"):
+        body = json.loads(
+            world.client()
+            .get(f"/portal/api/v1/dashboard?pack=esscp-child-z{team}", headers=bearer)
+            .body
+        )
+        assert body["minutes"], team
+        assert all(m["attendance"] is None for m in body["minutes"])
+    dashboard = client.get("/portal/dashboard?team=DEMO-C").text
+    assert not re.search(r"\d+ took part", dashboard)
+
+
+def test_an_account_of_one_agency_gets_no_minutes(world: World) -> None:
+    police = _signed_in(world, "police@esscp")
+    page = police.get("/portal/dashboard")
+    assert "/portal/minutes/" not in page.text
+    assert "partnership-wide accounts only" in page.text
+    with transaction(world.factory) as session:
+        ids = session.execute(select(GroupMinutes.public_id)).scalars().all()
+    assert all(police.get(f"/portal/minutes/{public_id}.md").status == 404 for public_id in ids)
