@@ -11,16 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.portal.charts import fewer_than
 from bot.portal.model import Cell, Dashboard, MinutesSummary, Table, Theme
 from bot.reports.export import neutralise_cell
 
 #: Bumped when a field changes meaning; additions keep the version.
 API_VERSION = "1"
-
-
-def fewer_than(k: int) -> str:
-    """How every output words a suppressed figure."""
-    return f"fewer than {k}"
 
 
 def _text(value: str | None) -> str | None:

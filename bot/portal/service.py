@@ -40,6 +40,7 @@ from bot.portal.themes import (
     ThemeCacheKey,
     ThemeDoc,
     ThemeModel,
+    empty_model,
     fit_themes,
     recommendation_texts,
 )
@@ -64,12 +65,6 @@ WHOLE_PACK = Scope(partnership=None)
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-
-
-def _empty_themes(documents: int = 0) -> ThemeModel:
-    return ThemeModel(
-        themes=(), counts=(), candidates={}, documents=documents, unthemed=0, fitted_on=0
-    )
 
 
 class _Cache:
@@ -311,7 +306,7 @@ class PortalService:
         if scope.agency is not None:
             whole = self._reflection_cube(session, pack, version, WHOLE_PACK, today)
         inputs = Inputs(
-            pack, version, reflections, sessions, model or _empty_themes(), minutes, whole
+            pack, version, reflections, sessions, model or empty_model(), minutes, whole
         )
         return inputs, model is None and scope.agency is None
 

@@ -164,7 +164,8 @@ class ThemeModel:
         return next((theme for theme in self.themes if theme.id == theme_id), None)
 
 
-def _empty(documents: int) -> ThemeModel:
+def empty_model(documents: int = 0) -> ThemeModel:
+    """A model with no themes (too few documents, or none fitted yet)."""
     return ThemeModel(
         themes=(),
         counts=(),
@@ -397,11 +398,11 @@ def fit_themes(
     ordered = sorted(docs, key=lambda doc: doc.id)
     themes = theme_count(len(ordered), k=k, max_themes=max_themes)
     if themes == 0:
-        return _empty(len(ordered))
+        return empty_model(len(ordered))
     sample = _sample(ordered, sample_limit)
     fitted = _fit(sample, themes)
     if fitted is None:
-        return _empty(len(ordered))
+        return empty_model(len(ordered))
     assignment = _assign(fitted, ordered)
     return _model(fitted, ordered, assignment, recommendations, fitted_on=len(sample))
 
