@@ -1,0 +1,1 @@
+"""`reflect import`: a briefing in any layout (TXT, MD, HTML, DOCX, PDF) as a draft pack."""
