@@ -509,9 +509,9 @@ class Settings:
         "LINK_STALE_DAYS",
         180,
         kinds.days,
-        "A link whose `last_verified` is older than this many days is stale: the portal lists "
-        "it and `bin/reflect packs validate` warns about it (`bin/reflect links check` renews "
-        "the date of each link that still works).",
+        "A link whose `last_verified` is older than this many days is stale: the bot adds "
+        '"(last checked on ...)" when it gives it, the portal lists it and `bin/reflect packs '
+        'validate` warns (`bin/reflect links check` renews the date of each link that works).',
         group=_LINKS,
     )
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.content.validate import FileReport, Finding, validate_file, validate_files
 from bot.settings.config import DEFAULT_PACK_DIR
@@ -220,3 +221,44 @@ def test_two_files_with_one_id_and_two_packs_with_one_alias(tmp_path: Path) -> N
 )
 def test_a_finding_is_one_line(finding: Finding, line: str) -> None:
     assert finding.line() == line
+
+
+# --- the documented example (docs/content-packs.md) ----------------------------------------
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "content-packs.md"
+
+
+def _documented_example() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    block = text.split("<!-- example:start -->", 1)[1].split("<!-- example:end -->", 1)[0]
+    return block.strip().removeprefix("```yaml").removesuffix("```")
+
+
+def _key_paths(value: object, path: str = "") -> set[str]:
+    """Every key path, list indices as [] ("key_learning[].aliases")."""
+    if isinstance(value, dict):
+        found = set()
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            found |= {child} | _key_paths(item, child)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_key_paths(item, f"{path}[]") for item in value))
+    return set()
+
+
+def test_the_documented_example_is_a_valid_pack(tmp_path: Path) -> None:
+    path = tmp_path / "northmoor-child-q.yml"
+    path.write_text(_documented_example(), encoding="utf-8")
+
+    report = check(path)
+
+    assert report.valid and report.findings == (), lines(report)
+
+
+def test_the_documented_example_shows_every_field_the_real_pack_uses() -> None:
+    example = _key_paths(yaml.safe_load(_documented_example()))
+    real = _key_paths(yaml.safe_load(SOURCE))
+
+    assert real - example == set()
+    assert "aliases" in example  # the pack's own, which Child Z does not have
