@@ -667,6 +667,7 @@ _OPERATOR_ERRORS = frozenset(
         # `reflect leads`: portal accounts and tokens are managed only at the command line.
         *("PortalAccountError", "PasswordError"),
         "RuleError",  # a broken safety-net data file (bot/safety/data/), for its author
+        "BriefingReadError",  # `reflect import`: a briefing file that cannot be read
     }
 )
 # Modules only operators run: argparse help and what they print at the command line.

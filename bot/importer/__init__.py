@@ -1,0 +1,1 @@
+"""reflect import: a briefing (txt, Markdown, HTML, DOCX, PDF) read as blocks, then a draft pack."""

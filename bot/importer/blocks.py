@@ -65,7 +65,10 @@ class Document:
 
 # A list marker at the start of a line: bullets; 1. 1) (1); a. a) (a); i. ii) (iv); R1 / R1. /
 # R1:; "Recommendation 1:"-style words are left to the recogniser (they are wording).
-_BULLET = r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2219\u25a0\u25a1\u2013\u2014*\-\u2192\u27a2\u2713\uf0b7\uf0a7]"
+_BULLET = (
+    r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043\u2219\u25a0\u25a1\u2013\u2014*\-"
+    r"\u2192\u27a2\u2713\uf0b7\uf0a7]"
+)
 _ROMAN = r"(?=[ivxIVX])(?:x{0,3}|X{0,3})(?:ix|iv|v?i{0,3}|IX|IV|V?I{0,3})"
 _MARKER = re.compile(
     rf"""^\s*(?P<marker>
@@ -83,7 +86,7 @@ def split_marker(text: str) -> tuple[str, str]:
 
     "1) The legacy of ..." gives ("1)", "The legacy of ..."); "R2: Partners should ..." gives
     ("R2:", ...); "(iii) ..." gives ("(iii)", ...); "• How do you ...?" gives ("•", ...). A bare
-    number that is a year or a quantity ("2021 was ...", "18 months") is not a marker.
+    number that is a year or a quantity ("2021 was ...", "30 minutes") is not a marker.
     """
     found = _MARKER.match(text)
     if not found or not found.group("marker").strip():
