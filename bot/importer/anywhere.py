@@ -106,6 +106,17 @@ def _rank(line: Line, hint: str) -> tuple[float, int, int]:
     return (-line.block.size, line.level + 2 * generic, -in_hint)
 
 
+def _continues_title(line: Line, following: Line | None) -> bool:
+    """A title set over two lines: a short line right after it at the same size, no sentence."""
+    if following is None or following.kind is not None or _not_a_title(following.text):
+        return False
+    if len(line.text.split()) > _MAX_JOIN_WORDS or len(following.text.split()) > _MAX_JOIN_WORDS:
+        return False
+    if following.heading:
+        return following.level == line.level
+    return following.block.size == line.block.size and not re.search(r"[.;:,?!]$", following.text)
+
+
 def find_title(
     sections: list[Section], hint: str, unsure: dict[str, str]
 ) -> tuple[str, set[int]]:
@@ -120,14 +131,8 @@ def find_title(
     best_index = min(range(len(candidates)), key=lambda i: (_rank(candidates[i][0], hint), i))
     line, following = candidates[best_index]
     title, used = clean_title(line.text), {id(line)}
-    if (
-        following is not None
-        and following.heading
-        and following.kind is None
-        and following.level == line.level
-        and len(line.text.split()) <= _MAX_JOIN_WORDS
-        and not _not_a_title(following.text)
-    ):
+    if _continues_title(line, following):
+        assert following is not None
         title = f"{title} {clean_title(following.text)}"
         used.add(id(following))
         unsure["title"] = "joined from two heading lines"

@@ -90,10 +90,17 @@ class FoundLink:
     url: str | None
 
 
+def _same_address(text: str, url: str) -> bool:
+    def bare(value: str) -> str:
+        return re.sub(r"^(https?://)?(www\.)?", "", value.strip().lower()).rstrip("/")
+
+    return bare(text) == bare(url)
+
+
 def links_in(block: Block) -> list[FoundLink]:
     """The block's hyperlinks, then bare URLs and www. addresses in its text."""
     found = [
-        FoundLink(link.text.strip(), link.url)
+        FoundLink("" if _same_address(link.text, link.url) else link.text.strip(), link.url)
         for link in block.links
         if link.url.lower().startswith(("http://", "https://"))
     ]
