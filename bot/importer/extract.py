@@ -24,6 +24,11 @@ _LEAD_WORDS = re.compile(
     r"\b(?:call|phone|ring|telephone|tel|contact|on|is|via|at|number|no|or|and|please)\.?$",
     re.IGNORECASE,
 )
+_LEADING_VERB = re.compile(
+    r"^(?:(?:or|and|then|please)\s+)?(?:(?:contact|call|ring|phone|telephone|speak to|visit|see|"
+    r"read|use|go to)\s+)?(?:the\s+|our\s+|your\s+)?",
+    re.IGNORECASE,
+)
 _QUESTION_LEAD = re.compile(
     r"\b(ask (yourself|your team|each other)|consider|questions?|reflect|think about|discuss)\b",
     re.IGNORECASE,
@@ -67,10 +72,13 @@ def clean_url(url: str) -> str:
     return url.rstrip(".,;:!?")
 
 
-def label_before(text: str, start: int) -> str:
-    """The words on a line before a URL or number: the link's title or the contact's label."""
+def label_before(text: str, start: int, *, clause: bool = False) -> str:
+    """The words on a line before a URL or number: the link's title or the contact's label.
+
+    ``clause``: only the last clause (a contact's label: "Out of hours, call the duty team on").
+    """
     head = text[:start]
-    for cut in (". ", "; ", "? "):
+    for cut in (". ", "; ", "? ") + ((", ", ") ", ": ") if clause else ()):
         if cut in head:
             head = head.rsplit(cut, 1)[1]
     head = _TRAILING.sub("", head)
@@ -79,7 +87,7 @@ def label_before(text: str, start: int) -> str:
         if shorter == head:
             break
         head = shorter
-    return head.strip()
+    return _LEADING_VERB.sub("", head).strip()
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ def numbers_in(text: str) -> list[FoundNumber]:
 
 
 def _found(text: str, start: int, end: int, raw: str) -> FoundNumber:
-    label = label_before(text, start)
+    label = label_before(text, start, clause=True)
     if len(label.split()) > MAX_LABEL_WORDS:
         label = " ".join(label.split()[-MAX_LABEL_WORDS:])
     return FoundNumber(label, raw.strip(), _when_after(text, end))

@@ -21,7 +21,7 @@ Decisions (documented here because a blind set of briefings will test them):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.importer.blocks import Block, Document, split_marker
 from bot.importer.draft import Draft, Question
@@ -44,13 +44,15 @@ from bot.importer.section_readers import (
     read_questions,
     read_recommendations,
 )
-from bot.importer.sections import SectionKind
+from bot.importer.sections import SectionKind, lead_in_kind, section_kind
 
 _ORDINAL = re.compile(
     r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|"
     r"fifth|[a-z]?\d{1,2})\b",
     re.IGNORECASE,
 )
+# Sections whose lead-in sentence may say that the list after it is something else.
+_LEAD_IN_SECTIONS = {None, "case", "about", "links"}
 _GLUED = re.compile(r"^(?P<text>.*[.!?])\s+(?P<heading>[^.!?]{3,60}:)$")
 
 
@@ -77,8 +79,6 @@ def unglue(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     Text copied out of a PDF or web page often loses the line break before a heading; a short
     colon-ended phrase naming a section at a paragraph's end is that heading.
     """
-    from bot.importer.sections import section_kind
-
     out: list[Block] = []
     for block in blocks:
         match = _GLUED.match(block.text) if block.kind == "paragraph" else None
@@ -128,7 +128,12 @@ def segment(lines: list[Line]) -> list[Section]:
     for index, line in enumerate(lines):
         current = sections[-1]
         if not line.heading:
-            current.body.append(line)
+            named = lead_in_kind(line.text) if current.kind in _LEAD_IN_SECTIONS else None
+            if named is not None and named != current.kind:
+                sections.append(Section(named, replace(line, heading=True,
+                                                       level=current.level + 1, kind=named)))
+            else:
+                current.body.append(line)
             continue
         if current.heading is None:
             starts = line.kind is not None
@@ -159,6 +164,8 @@ def recognise(doc: Document) -> Draft:
     for index, item in enumerate(found.learning):
         if item.title is None:
             unsure[f"learning[{index}].title"] = "the briefing gives this point no title"
+        elif index in found.guessed_titles:
+            unsure[f"learning[{index}].title"] = "no title in the briefing: its first sentence"
     return Draft(
         title=title,
         partnership=find_partnership(lines, unsure),

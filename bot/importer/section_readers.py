@@ -17,6 +17,7 @@ from bot.importer.extract import (
     is_prompt,
     is_question_lead_in,
     questions_in,
+    sentences,
     strip_footnote_refs,
 )
 from bot.importer.layout import Line
@@ -46,6 +47,7 @@ class Found:
     case_summary: str = ""
     learning: list[LearningItem] = field(default_factory=list)
     learning_lines: dict[int, int] = field(default_factory=dict)  # id(line) -> learning index
+    guessed_titles: set[int] = field(default_factory=set)  # learning titled by a first sentence
     recommendations: list[RecommendationItem] = field(default_factory=list)
     recommendations_intro: str = ""
     action_taken: list[str] = field(default_factory=list)
@@ -182,9 +184,23 @@ class _LearningReader:
             index = len(self.found.learning)
             if not parts and title is None:
                 continue
-            self.found.learning.append(LearningItem(title, "\n\n".join(parts)))
+            text = "\n\n".join(parts)
+            if title is None:
+                title = _first_sentence_title(text)
+                if title is not None:
+                    self.found.guessed_titles.add(index)
+            self.found.learning.append(LearningItem(title, text))
             for line in lines:
                 self.found.learning_lines[id(line)] = index
+
+
+def _first_sentence_title(text: str) -> str | None:
+    """An untitled item's short first sentence, which often reads as its title (a bold lead-in
+    that the format did not keep)."""
+    first = sentences(text)[0] if text else ""
+    if 2 <= len(first.split()) <= _TITLE_WORDS and first.endswith(".") and len(first) < len(text):
+        return first.rstrip(".")
+    return None
 
 
 def read_learning(body: list[Line], found: Found) -> None:

@@ -72,8 +72,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "links",
-        r"(useful |further |helpful |more |key |other )?(links?|resources?|reading|information|"
-        r"guidance|documents|websites?|references|tools)$|further (reading|information|"
+        r"(useful |further |helpful |more |key |other )?(links?|resources?|reading|guidance|"
+        r"documents|websites?|references|tools)$|(useful|further|helpful|more) information$|further (reading|information|"
         r"resources|guidance|learning)|useful (links|resources|information|documents|websites)|"
         r"(local |relevant |safeguarding )?procedures( and guidance)?$|find out more|"
         r"read the (full )?(report|review)|where to find|links? (and|&) resources|training\b",
@@ -117,3 +117,28 @@ def section_kind(text: str) -> SectionKind | None:
         if pattern.match(words):
             return kind
     return None
+
+
+_LEAD_IN_KINDS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
+    ("questions", re.compile(r"\bquestions\b", re.IGNORECASE)),
+    ("recommendations", re.compile(r"\brecommendations?\b", re.IGNORECASE)),
+    (
+        "learning",
+        re.compile(
+            r"\b(areas? of learning|learning (points?|themes?)|key learning|lessons|findings|"
+            r"the following learning|learning was identified)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def lead_in_kind(text: str) -> SectionKind | None:
+    """The kind a colon-ended lead-in names: "The partnership agreed two recommendations:".
+
+    Some layouts (7-minute briefings) put a section's content under a heading of no known kind
+    ("3. Information") and say what it is in the sentence that introduces the list.
+    """
+    if not text.rstrip().endswith(":") or len(text.split()) > 2 * MAX_HEADING_WORDS:
+        return None
+    return next((kind for kind, pattern in _LEAD_IN_KINDS if pattern.search(text)), None)
