@@ -197,6 +197,15 @@ def _norm_url(url: str) -> str:
     return url.removeprefix("www.").rstrip("/")
 
 
+def _names_a_page(line: Line) -> bool:
+    """A list item in a links section that names a page without its address (not a copyright
+    line or a sentence)."""
+    text = line.text
+    if line.block.marker.lower() in {"(c)", "\u00a9"} or text.startswith("\u00a9"):
+        return False
+    return len(text.split()) <= 15 and not text.endswith(".")
+
+
 def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
     """A links section: sub-headings title the links under them; a named page needs no URL."""
     out: list[LinkItem] = []
@@ -211,7 +220,7 @@ def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
         for link in links:
             out.append(LinkItem(link.title or pending or link.url or "", link.url))
             pending = None
-        if not links and line.block.kind == "item" and len(line.text.split()) <= 15:
+        if not links and line.block.kind == "item" and _names_a_page(line):
             out.append(LinkItem(clean_title(line.text), None))
     if pending:
         out.append(LinkItem(pending, None))

@@ -108,7 +108,12 @@ def _same_address(text: str, url: str) -> bool:
 def links_in(block: Block) -> list[FoundLink]:
     """The block's hyperlinks, then bare URLs and www. addresses in its text."""
     found = [
-        FoundLink("" if _same_address(link.text, link.url) else link.text.strip(), link.url)
+        FoundLink(
+            label_before(block.text, max(block.text.find(link.text), 0))
+            if _same_address(link.text, link.url)
+            else link.text.strip(),
+            link.url,
+        )
         for link in block.links
         if link.url.lower().startswith(("http://", "https://"))
     ]

@@ -22,6 +22,7 @@ _MANY_DIGITS = re.compile(r"\d[\d ]{6,}\d")
 _SENTENCE_END = re.compile(r"[.;,!]$")
 _LABEL_COLON_WORDS = 6
 _SIZE_STEP = 0.5
+_NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|(?:section|part|point|step)\s+\d{1,2}\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Line:
     @property
     def numbered(self) -> bool:
         """The line carries a number (a list marker or a "3." typed at its start)."""
-        return bool(self.block.marker) or bool(re.match(r"^\d{1,2}[.)]\s", self.block.text))
+        return bool(self.block.marker) or bool(_NUMBERED.match(self.block.text))
 
 
 def body_size(doc: Document) -> float:

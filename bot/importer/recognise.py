@@ -51,8 +51,6 @@ _ORDINAL = re.compile(
     r"fifth|[a-z]?\d{1,2})\b",
     re.IGNORECASE,
 )
-# Sections whose lead-in sentence may say that the list after it is something else.
-_LEAD_IN_SECTIONS = {None, "case", "about", "links"}
 _GLUED = re.compile(r"^(?P<text>.*[.!?])\s+(?P<heading>[^.!?]{3,60}:)$")
 
 
@@ -128,7 +126,7 @@ def segment(lines: list[Line]) -> list[Section]:
     for index, line in enumerate(lines):
         current = sections[-1]
         if not line.heading:
-            named = lead_in_kind(line.text) if current.kind in _LEAD_IN_SECTIONS else None
+            named = lead_in_kind(line.text)
             if named is not None and named != current.kind:
                 sections.append(Section(named, replace(line, heading=True,
                                                        level=current.level + 1, kind=named)))
@@ -189,7 +187,7 @@ def recognise(doc: Document) -> Draft:
 def _read_section(section: Section, found: Found, title_lines: set[int]) -> None:
     body = section.body
     if section.kind == "learning":
-        read_learning(body, found)
+        read_learning(body, found, section.heading)
     elif section.kind == "recommendations":
         read_recommendations(body, found)
     elif section.kind == "action":

@@ -21,6 +21,7 @@ from bot.importer.extract import (
     strip_footnote_refs,
 )
 from bot.importer.layout import Line
+from bot.importer.sections import kind_prefix
 
 _TITLE_WORDS = 12
 _INLINE_TITLE = re.compile(r"^(?P<title>[A-Z][^:.?!]{2,70}?)\s*(?::|\s[\u2013\u2014-])\s+(?P<text>.{30,})$")
@@ -60,6 +61,9 @@ def clean_title(text: str) -> str:
     """A heading as a title: no list marker, no "Theme 2:" prefix, no closing colon."""
     _, rest = split_marker(text)
     rest = re.sub(r"^\d{1,2}[.)]\s+", "", rest)
+    kind, titled = kind_prefix(rest)
+    if kind == "learning":
+        rest = titled
     shorter = _ITEM_PREFIX.sub("", rest)
     return (shorter or rest).rstrip(" :").strip()
 
@@ -203,9 +207,15 @@ def _first_sentence_title(text: str) -> str | None:
     return None
 
 
-def read_learning(body: list[Line], found: Found) -> None:
-    """Learning items, and the questions that sit inside them."""
+def read_learning(body: list[Line], found: Found, heading: Line | None = None) -> None:
+    """Learning items, and the questions that sit inside them.
+
+    A section heading like "Point 3 - Learning: seeing the whole family" is also the first
+    item's title.
+    """
     reader = _LearningReader(found)
+    if heading is not None and kind_prefix(heading.text)[0] == "learning":
+        reader.heading(heading)
     for index, line in enumerate(body):
         following = body[index + 1] if index + 1 < len(body) else None
         if line.heading:

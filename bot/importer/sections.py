@@ -46,11 +46,12 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"( from (the|this) (review|case))?$|what (we|"
         r"the review|the panel|the reviewers?) (learn[te]d|found|identified)|what did we learn|"
         r"(main |headline )?(findings|themes)( (from|of|identified)( the| this)? (review|case|"
-        r"learning))?$|what the review (found|tells)",
+        r"learning))?$|what the review (found|tells)|(themes|findings|learning|lessons) (and|&) "
+        r"(themes|findings|learning|lessons)",
     ),
     (
         "recommendations",
-        r"recommendations?\b|what (needs|has) to change|what (you|practitioners|professionals|"
+        r"recommendations?\b|what (needs|has) to change|what (will|should|must) change|what (you|practitioners|professionals|"
         r"managers|agencies) (should|must|can|need to) do|what (should|can|must) (you|"
         r"practitioners|professionals) do|actions? for (practitioners|professionals|partners|"
         r"agencies|managers)|what this means for (you|practice|practitioners)|implications for "
@@ -88,7 +89,7 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
 )
 _COMPILED = tuple((kind, re.compile(rf"^(?:{pattern})")) for kind, pattern in _VOCABULARY)
 _LEADING = re.compile(
-    r"^(?:(?:section|part|step|chapter)\s+\d{1,2}\b|\d{1,2}(?:\.\d{1,2})*[.):]?(?=\s)|"
+    r"^(?:(?:section|part|step|chapter|point|page)\s+\d{1,2}\b|\d{1,2}(?:\.\d{1,2})*[.):]?(?=\s)|"
     r"[A-Za-z][.)](?=\s))[\s:.\-\u2013\u2014]*",
     re.IGNORECASE,
 )
@@ -116,7 +117,22 @@ def section_kind(text: str) -> SectionKind | None:
     for kind, pattern in _COMPILED:
         if pattern.match(words):
             return kind
+    prefix = re.split(r":\s|\s[\u2013\u2014-]\s", words, maxsplit=1)
+    if len(prefix) == 2 and prefix[1].strip():
+        return section_kind(prefix[0])  # "Learning: seeing the whole family"
     return None
+
+
+def kind_prefix(text: str) -> tuple[SectionKind | None, str]:
+    """ "Learning: seeing the whole family" -> ("learning", "seeing the whole family")."""
+    marker, rest = split_marker(text)
+    words = _LEADING.sub("", rest if marker else text).strip()
+    parts = re.split(r":\s|\s[\u2013\u2014-]\s", words, maxsplit=1)
+    if len(parts) == 2 and parts[1].strip():
+        kind = section_kind(parts[0])
+        if kind is not None:
+            return kind, parts[1].strip()
+    return None, text
 
 
 _LEAD_IN_KINDS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
