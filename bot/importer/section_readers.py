@@ -77,8 +77,8 @@ def _family(marker: str) -> str:
         return "number"
     if re.fullmatch(r"[A-Za-z]{1,2}\d{1,2}", core):
         return "prefixed"
-    if re.fullmatch(r"[ivxIVX]+", core) and core.lower() not in {"i", "v", "x"}:
-        return "roman"
+    if re.fullmatch(r"[ivxIVX]+", core):
+        return "roman"  # a lone "i)" is read as roman: lists of letters rarely reach "i"
     if re.fullmatch(r"[A-Za-z]", core):
         return "letter"
     return "bullet"
