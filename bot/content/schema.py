@@ -113,7 +113,10 @@ class StaffSupport:
 
 @dataclass(frozen=True)
 class About:
-    """What a review is and what happened, in the briefing's words."""
+    """What a review is and what happened, in the briefing's words.
+
+    ``what_is_a_review`` and ``purpose`` may be empty: not every briefing explains them.
+    """
 
     what_is_a_review: str
     purpose: str
@@ -145,6 +148,8 @@ class Pack:
     links: tuple[Link, ...]
     urgent_help: UrgentHelp
     staff_support: StaffSupport | None = None
+    aliases: tuple[str, ...] = ()
+    """Short names people may call the briefing ("Child Z", "the Hailsham review")."""
 
     def learning_by_id(self, learning_id: str) -> KeyLearning | None:
         """The key learning point with this id, if any."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,14 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.content.loader import PackError, get_pack, load_pack_file, load_packs, parse_pack
+from bot.content.loader import (
+    PackError,
+    collect_problems,
+    get_pack,
+    load_pack_file,
+    load_packs,
+    parse_pack,
+)
 from bot.content.schema import LinkKind, Pack
 from bot.settings.config import DEFAULT_PACK_DIR
 
@@ -206,149 +214,150 @@ def _swap_learning_numbers(data: dict[str, Any]) -> None:
     items[0]["number"], items[1]["number"] = 2, 1
 
 
-@pytest.mark.parametrize(
-    ("mutate", "message"),
-    [
-        pytest.param(
-            _del("title"), r"^esscp-child-z.yml: title: is required but missing$", id="missing-top"
-        ),
-        pytest.param(
-            _del("key_learning", 0, "summary"),
-            r"^esscp-child-z.yml: key_learning\[0\].summary: is required but missing$",
-            id="missing-nested",
-        ),
-        pytest.param(
-            _del("discussion", "points", 1, "question"),
-            r"^esscp-child-z.yml: discussion.points\[1\].question: is required but missing$",
-            id="missing-question",
-        ),
-        pytest.param(
-            _set("   ", "recommendations", "items", 0, "text"),
-            r"^esscp-child-z.yml: recommendations.items\[0\].text: must be non-empty text$",
-            id="blank-text",
-        ),
-        pytest.param(
-            _set([], "key_learning"),
-            r"^esscp-child-z.yml: key_learning: must not be empty$",
-            id="empty-list",
-        ),
-        pytest.param(
-            _set("http://sussexchildprotection.procedures.org.uk/", "links", 0, "url"),
-            r"^esscp-child-z.yml: links\[0\].url: must be an https:// address, "
-            r"got 'http://sussexchildprotection.procedures.org.uk/'$",
-            id="http-url",
-        ),
-        pytest.param(
-            _set("spoa-typo", "discussion", "points", 0, "links", 0),
-            r"^esscp-child-z.yml: discussion.points\[0\].links\[0\]: unknown link id 'spoa-typo'",
-            id="unknown-link-in-point",
-        ),
-        pytest.param(
-            _set("sharing", "discussion", "points", 3, "learning", 0),
-            r"^esscp-child-z.yml: discussion.points\[3\].learning\[0\]: "
-            r"unknown key_learning id 'sharing'",
-            id="unknown-learning-in-point",
-        ),
-        pytest.param(
-            _set(["nope"], "key_learning", 2, "links"),
-            r"^esscp-child-z.yml: key_learning\[2\].links\[0\]: unknown link id 'nope'",
-            id="unknown-link-in-learning",
-        ),
-        pytest.param(
-            _duplicate_link_id,
-            r"^esscp-child-z.yml: links\[1\]: duplicate link id 'pan-sussex-procedures'$",
-            id="duplicate-link-id",
-        ),
-        pytest.param(
-            _duplicate_point_id,
-            r"^esscp-child-z.yml: discussion.points\[2\]: "
-            r"duplicate discussion point id 'risks-from-other-adults'$",
-            id="duplicate-point-id",
-        ),
-        pytest.param(
-            _swap_learning_numbers,
-            r"^esscp-child-z.yml: key_learning: numbers must run 1, 2, 3... in order, "
-            r"got \[2, 1, 3, 4\]$",
-            id="numbers-out-of-order",
-        ),
-        pytest.param(
-            _set(5, "discussion", "points", 3, "number"),
-            r"^esscp-child-z.yml: discussion.points: numbers must run 1, 2, 3... in order, "
-            r"got \[1, 2, 3, 5\]$",
-            id="numbers-with-gap",
-        ),
-        pytest.param(
-            _set("2", "recommendations", "items", 0, "number"),
-            r"^esscp-child-z.yml: recommendations.items\[0\].number: must be a whole number, "
-            r"got '2'$",
-            id="number-as-text",
-        ),
-        pytest.param(
-            _set("31/05/2027", "review_by"),
-            r"^esscp-child-z.yml: review_by: must be a date like 2026-11-27, got '31/05/2027'$",
-            id="bad-date",
-        ),
-        pytest.param(
-            _set("2026-02-30", "links", 2, "last_verified"),
-            r"^esscp-child-z.yml: links\[2\].last_verified: must be a date like 2026-11-27, "
-            r"got '2026-02-30'$",
-            id="impossible-date",
-        ),
-        pytest.param(
-            _set(2, "schema_version"),
-            r"^esscp-child-z.yml: schema_version: this version of Reflect reads schema 1, got 2$",
-            id="schema-version",
-        ),
-        pytest.param(
-            _del("schema_version"),
-            r"^esscp-child-z.yml: schema_version: is required but missing$",
-            id="schema-version-missing",
-        ),
-        pytest.param(
-            _set("esscp-child-y", "id"),
-            r"^esscp-child-z.yml: id: must match the file name 'esscp-child-z', "
-            r"got 'esscp-child-y'$",
-            id="id-not-file-name",
-        ),
-        pytest.param(
-            _set("Information_Sharing", "key_learning", 1, "id"),
-            r"^esscp-child-z.yml: key_learning\[1\].id: must be lower-case words joined by "
-            r"hyphens, got 'Information_Sharing'$",
-            id="bad-id",
-        ),
-        pytest.param(
-            _set("policy", "links", 0, "kind"),
-            r"^esscp-child-z.yml: links\[0\].kind: must be one of procedure, contact, training, "
-            r"site, review, got 'policy'$",
-            id="bad-kind",
-        ),
-        pytest.param(
-            _set("nowhere", "staff_support", "link"),
-            r"^esscp-child-z.yml: staff_support.link: unknown link id 'nowhere' \(known: ",
-            id="staff-support-unknown-link",
-        ),
-        pytest.param(
-            _set([], "staff_support", "items"),
-            r"^esscp-child-z.yml: staff_support.items: must not be empty$",
-            id="staff-support-no-items",
-        ),
-        pytest.param(
-            _del("staff_support", "last_verified"),
-            r"^esscp-child-z.yml: staff_support.last_verified: is required but missing$",
-            id="staff-support-unverified",
-        ),
-        pytest.param(
-            _set("not a mapping", "about"),
-            r"^esscp-child-z.yml: about: expected a mapping$",
-            id="not-a-mapping",
-        ),
-        pytest.param(
-            _set("pan-sussex-procedures", "key_learning", 0, "links"),
-            r"^esscp-child-z.yml: key_learning\[0\].links: must be a list$",
-            id="not-a-list",
-        ),
-    ],
-)
+# One mutation each, and the message the running bot's strict read raises.
+INVALID = [
+    pytest.param(
+        _del("title"), r"^esscp-child-z.yml: title: is required but missing$", id="missing-top"
+    ),
+    pytest.param(
+        _del("key_learning", 0, "summary"),
+        r"^esscp-child-z.yml: key_learning\[0\].summary: is required but missing$",
+        id="missing-nested",
+    ),
+    pytest.param(
+        _del("discussion", "points", 1, "question"),
+        r"^esscp-child-z.yml: discussion.points\[1\].question: is required but missing$",
+        id="missing-question",
+    ),
+    pytest.param(
+        _set("   ", "recommendations", "items", 0, "text"),
+        r"^esscp-child-z.yml: recommendations.items\[0\].text: must be non-empty text$",
+        id="blank-text",
+    ),
+    pytest.param(
+        _set([], "key_learning"),
+        r"^esscp-child-z.yml: key_learning: must not be empty$",
+        id="empty-list",
+    ),
+    pytest.param(
+        _set("http://sussexchildprotection.procedures.org.uk/", "links", 0, "url"),
+        r"^esscp-child-z.yml: links\[0\].url: must be an https:// address, "
+        r"got 'http://sussexchildprotection.procedures.org.uk/'$",
+        id="http-url",
+    ),
+    pytest.param(
+        _set("spoa-typo", "discussion", "points", 0, "links", 0),
+        r"^esscp-child-z.yml: discussion.points\[0\].links\[0\]: unknown link id 'spoa-typo'",
+        id="unknown-link-in-point",
+    ),
+    pytest.param(
+        _set("sharing", "discussion", "points", 3, "learning", 0),
+        r"^esscp-child-z.yml: discussion.points\[3\].learning\[0\]: "
+        r"unknown key_learning id 'sharing'",
+        id="unknown-learning-in-point",
+    ),
+    pytest.param(
+        _set(["nope"], "key_learning", 2, "links"),
+        r"^esscp-child-z.yml: key_learning\[2\].links\[0\]: unknown link id 'nope'",
+        id="unknown-link-in-learning",
+    ),
+    pytest.param(
+        _duplicate_link_id,
+        r"^esscp-child-z.yml: links\[1\]: duplicate link id 'pan-sussex-procedures'$",
+        id="duplicate-link-id",
+    ),
+    pytest.param(
+        _duplicate_point_id,
+        r"^esscp-child-z.yml: discussion.points\[2\]: "
+        r"duplicate discussion point id 'risks-from-other-adults'$",
+        id="duplicate-point-id",
+    ),
+    pytest.param(
+        _swap_learning_numbers,
+        r"^esscp-child-z.yml: key_learning: numbers must run 1, 2, 3... in order, "
+        r"got \[2, 1, 3, 4\]$",
+        id="numbers-out-of-order",
+    ),
+    pytest.param(
+        _set(5, "discussion", "points", 3, "number"),
+        r"^esscp-child-z.yml: discussion.points: numbers must run 1, 2, 3... in order, "
+        r"got \[1, 2, 3, 5\]$",
+        id="numbers-with-gap",
+    ),
+    pytest.param(
+        _set("2", "recommendations", "items", 0, "number"),
+        r"^esscp-child-z.yml: recommendations.items\[0\].number: must be a whole number, "
+        r"got '2'$",
+        id="number-as-text",
+    ),
+    pytest.param(
+        _set("31/05/2027", "review_by"),
+        r"^esscp-child-z.yml: review_by: must be a date like 2026-11-27, got '31/05/2027'$",
+        id="bad-date",
+    ),
+    pytest.param(
+        _set("2026-02-30", "links", 2, "last_verified"),
+        r"^esscp-child-z.yml: links\[2\].last_verified: must be a date like 2026-11-27, "
+        r"got '2026-02-30'$",
+        id="impossible-date",
+    ),
+    pytest.param(
+        _set(2, "schema_version"),
+        r"^esscp-child-z.yml: schema_version: this version of Reflect reads schema 1, got 2$",
+        id="schema-version",
+    ),
+    pytest.param(
+        _del("schema_version"),
+        r"^esscp-child-z.yml: schema_version: is required but missing$",
+        id="schema-version-missing",
+    ),
+    pytest.param(
+        _set("esscp-child-y", "id"),
+        r"^esscp-child-z.yml: id: must match the file name 'esscp-child-z', "
+        r"got 'esscp-child-y'$",
+        id="id-not-file-name",
+    ),
+    pytest.param(
+        _set("Information_Sharing", "key_learning", 1, "id"),
+        r"^esscp-child-z.yml: key_learning\[1\].id: must be lower-case words joined by "
+        r"hyphens, got 'Information_Sharing'$",
+        id="bad-id",
+    ),
+    pytest.param(
+        _set("policy", "links", 0, "kind"),
+        r"^esscp-child-z.yml: links\[0\].kind: must be one of procedure, contact, training, "
+        r"site, review, got 'policy'$",
+        id="bad-kind",
+    ),
+    pytest.param(
+        _set("nowhere", "staff_support", "link"),
+        r"^esscp-child-z.yml: staff_support.link: unknown link id 'nowhere' \(known: ",
+        id="staff-support-unknown-link",
+    ),
+    pytest.param(
+        _set([], "staff_support", "items"),
+        r"^esscp-child-z.yml: staff_support.items: must not be empty$",
+        id="staff-support-no-items",
+    ),
+    pytest.param(
+        _del("staff_support", "last_verified"),
+        r"^esscp-child-z.yml: staff_support.last_verified: is required but missing$",
+        id="staff-support-unverified",
+    ),
+    pytest.param(
+        _set("not a mapping", "about"),
+        r"^esscp-child-z.yml: about: expected a mapping$",
+        id="not-a-mapping",
+    ),
+    pytest.param(
+        _set("pan-sussex-procedures", "key_learning", 0, "links"),
+        r"^esscp-child-z.yml: key_learning\[0\].links: must be a list$",
+        id="not-a-list",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutate", "message"), INVALID)
 def test_invalid_pack_is_reported_with_file_and_path(
     raw: dict[str, Any], mutate: Callable[[dict[str, Any]], None], message: str
 ) -> None:
@@ -410,3 +419,154 @@ def test_review_links_are_their_own_kind(pack: Pack) -> None:
     (panel,) = pack.links_of_kind(LinkKind.REVIEW)
 
     assert panel.url.startswith("https://www.gov.uk/")
+
+
+# --- what a briefing may leave out (issue 14: any briefing, not just Child Z) ---
+
+
+def test_a_briefing_without_recommendations_or_action_taken_loads(raw: dict[str, Any]) -> None:
+    data = broken(raw, _set({"items": []}, "recommendations"))
+    data["action_taken"] = {"items": []}
+
+    pack = parse_pack(data, file=FILE)
+
+    assert pack.recommendations == () and pack.recommendations_intro == ""
+    assert pack.action_taken == () and pack.action_taken_intro == ""
+
+
+def test_recommendations_with_items_still_need_their_intro(raw: dict[str, Any]) -> None:
+    with pytest.raises(
+        PackError, match=r"^esscp-child-z.yml: recommendations.intro: is required but missing$"
+    ):
+        parse_pack(broken(raw, _del("recommendations", "intro")), file=FILE)
+
+
+def test_what_a_review_is_and_its_purpose_are_optional(raw: dict[str, Any]) -> None:
+    data = broken(raw, _del("about", "what_is_a_review"))
+    data["about"]["purpose"] = None
+
+    about = parse_pack(data, file=FILE).about
+
+    assert about.what_is_a_review == "" and about.purpose == ""
+    assert about.case_summary
+
+
+def test_pack_aliases_are_read_and_default_to_none(raw: dict[str, Any], pack: Pack) -> None:
+    named = parse_pack(broken(raw, _set(["Child Z", "the Hailsham review"], "aliases")), file=FILE)
+
+    assert named.aliases == ("Child Z", "the Hailsham review")
+    assert pack.aliases == ()
+
+
+def test_pack_aliases_must_be_text(raw: dict[str, Any]) -> None:
+    with pytest.raises(
+        PackError, match=r"^esscp-child-z.yml: aliases\[1\]: must be non-empty text"
+    ):
+        parse_pack(broken(raw, _set(["Child Z", ""], "aliases")), file=FILE)
+
+
+# --- collecting every problem (reflect packs validate) with the same rules ---
+
+
+def test_the_real_pack_has_no_problem_at_all(raw: dict[str, Any]) -> None:
+    pack, problems = collect_problems(copy.deepcopy(raw), file=FILE)
+
+    assert problems == []
+    assert pack == load_pack_file(PACK_FILE)
+
+
+@pytest.mark.parametrize(("mutate", "message"), INVALID)
+def test_collecting_finds_what_the_strict_read_raises(
+    raw: dict[str, Any], mutate: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    """One source of truth: the collecting read reports exactly the strict read's problem."""
+    _, problems = collect_problems(broken(raw, mutate), file=FILE)
+
+    assert [str(problem) for problem in problems if re.match(message, str(problem))]
+    assert all(problem.fix for problem in problems), [str(p) for p in problems if not p.fix]
+
+
+def _many_problems(data: dict[str, Any]) -> None:
+    data["key_learning"][0]["sumary"] = data["key_learning"][0].pop("summary")
+    data["key_learning"][1]["number"] = "2"
+    data["discussion"]["points"][2]["links"][0] = "spoa-page"
+    data["discussion"]["points"][0]["number"] = 7
+    data["links"][1]["url"] = "http://example.org/page"
+    data["links"][1]["kind"] = "policy"
+    data["urgent_help"]["contacts"][1] = "just a sentence"
+    data["version"] = ""
+
+
+def test_collecting_reports_every_problem_once_with_its_fix(raw: dict[str, Any]) -> None:
+    _, problems = collect_problems(broken(raw, _many_problems), file=FILE)
+
+    found = {problem.path: (problem.problem, problem.fix) for problem in problems}
+    assert found == {
+        "links[1].url": (
+            "must be an https:// address, got 'http://example.org/page'",
+            "use the page's https:// address (https://example.org/page) and check that it opens",
+        ),
+        "links[1].kind": (
+            "must be one of procedure, contact, training, site, review, got 'policy'",
+            "use one of procedure, contact, training, site, review",
+        ),
+        "key_learning[0].summary": (
+            "is required but missing",
+            "add a `summary:` line to key_learning[0]",
+        ),
+        "key_learning[1].number": (
+            "must be a whole number, got '2'",
+            "write the number without quotes, e.g. `number: 2`",
+        ),
+        "discussion.points[2].links[0]": (
+            "unknown link id 'spoa-page' (known: esscp-site, esscp-training, "
+            "national-review-panel, pan-sussex-procedures, sharing-information-family-members, "
+            "spoa)",
+            "use one of the ids under `links:`, or add a link with id 'spoa-page'",
+        ),
+        "discussion.points": (
+            "numbers must run 1, 2, 3... in order, got [7, 2, 3, 4]",
+            "number the items 1, 2, 3... in the order they appear in the file",
+        ),
+        "urgent_help.contacts[1]": (
+            "expected a mapping",
+            "write its fields on the lines below it, indented, one `name: value` a line",
+        ),
+        "version": ("must be non-empty text", "write the text: it must not be blank"),
+        "key_learning[0].sumary": (
+            "unknown field 'sumary' (did you mean 'summary'?)",
+            "rename it to `summary:`",
+        ),
+    }
+    assert len(problems) == len(found)
+
+
+def test_a_number_that_failed_is_not_reported_again_as_out_of_order(raw: dict[str, Any]) -> None:
+    _, problems = collect_problems(broken(raw, _set("two", "key_learning", 1, "number")), file=FILE)
+
+    assert [problem.path for problem in problems] == ["key_learning[1].number"]
+
+
+def test_an_unknown_field_without_a_near_name_lists_the_known_ones(raw: dict[str, Any]) -> None:
+    _, problems = collect_problems(broken(raw, _set("x", "links", 0, "colour")), file=FILE)
+
+    assert [str(problem) for problem in problems] == [
+        "esscp-child-z.yml: links[0].colour: unknown field 'colour'"
+    ]
+    assert problems[0].fix == (
+        "remove it, or use one of the fields here: description, id, kind, last_verified, title, "
+        "url, verified_from"
+    )
+
+
+def test_the_strict_read_ignores_unknown_fields(raw: dict[str, Any]) -> None:
+    assert parse_pack(broken(raw, _set("x", "links", 0, "colour")), file=FILE)
+
+
+def test_collecting_a_non_mapping_gives_one_problem() -> None:
+    pack, problems = collect_problems("just text", file=FILE)
+
+    assert pack is None
+    assert [str(problem) for problem in problems] == [
+        "esscp-child-z.yml: a pack must be a YAML mapping"
+    ]
