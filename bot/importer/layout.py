@@ -65,6 +65,8 @@ def _label_like(block: Block) -> bool:
         return False
     if _URL.search(text) or _MANY_DIGITS.search(text):
         return False
+    if sum(len(link.text) for link in block.links) >= 0.8 * len(text):
+        return False  # a line that is only a link is a link, however it is set
     return not _SENTENCE_END.search(text)
 
 

@@ -8,8 +8,10 @@ over the whole document, what can sit anywhere: links, footnotes, phone numbers,
 the partnership's name. Whatever is guessed is recorded in ``Draft.unsure`` for the reviewer.
 
 Decisions (documented here because a blind set of briefings will test them):
-- "What you should do" / "actions for practitioners" sections are recommendations: they are
-  the briefing's asks, and a pack has no other place for them.
+- "What you should do" / "what this means for practice" sections (kind "practice") are NOT
+  recommendations: recommendations are what a review asks of the partnership and its agencies,
+  while these are advice to the reader. They are read only for questions after a lead-in, and
+  they end a learning section.
 - Questions count inside a questions section, inside a learning theme (under a nested
   "Questions..." heading, after an "Ask yourself:" lead-in, or as a list item or a paragraph
   that is one question), and after a lead-in anywhere. A question in a case summary, a

@@ -19,7 +19,15 @@ from typing import Literal
 from bot.importer.blocks import split_marker
 
 SectionKind = Literal[
-    "about", "case", "learning", "recommendations", "action", "questions", "links", "contacts"
+    "about",
+    "case",
+    "learning",
+    "recommendations",
+    "practice",
+    "action",
+    "questions",
+    "links",
+    "contacts",
 ]
 
 # Checked in this order: the first kind whose pattern matches the heading's start wins, so
@@ -51,11 +59,16 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "recommendations",
-        r"recommendations?\b|what (needs|has) to change|what (will|should|must) change|what (you|practitioners|professionals|"
-        r"managers|agencies) (should|must|can|need to) do|what (should|can|must) (you|"
-        r"practitioners|professionals) do|actions? for (practitioners|professionals|partners|"
-        r"agencies|managers)|what this means for (you|practice|practitioners)|implications for "
-        r"practice|practice (points|pointers)|key messages( for practice)?",
+        r"recommendations?\b|what (needs|has) to change|what (will|should|must) change|what the "
+        r"(partnership|board|review) (is doing|will do|recommends)",
+    ),
+    (
+        "practice",
+        r"what (you|practitioners|professionals|managers|agencies) (should|must|can|need to) do|"
+        r"what (should|can|must) (you|i|practitioners|professionals) do|actions? for (practitioners"
+        r"|professionals|managers)|what (does )?this means? for (you|practice|practitioners)|"
+        r"implications for practice|practice (points|pointers)|key messages( for practice)?|"
+        r"why (it|this|does this) matters?",
     ),
     (
         "action",
