@@ -141,15 +141,22 @@ def find_title(
     return title, used
 
 
+def _tidy_partnership(phrase: str) -> str:
+    """No leading "The"/"In"..., and Title Case for a name set in capitals."""
+    phrase = re.sub(r"^(?:The|In|By|And|From|Our|THE)\s+", "", phrase.strip())
+    return phrase.title().replace("'S ", "'s ") if phrase.isupper() else phrase
+
+
 def find_partnership(lines: list[Line], unsure: dict[str, str]) -> str:
     """The partnership's name: a line that is only that, else the phrase most used in the text."""
     for line in lines:
-        if is_partnership_line(line.text) and _PARTNERSHIP_PHRASE.search(line.text):
-            return re.sub(r"^the\s+", "", line.text.strip(" :"), flags=re.IGNORECASE)
+        match = _PARTNERSHIP_PHRASE.search(line.text)
+        if match and is_partnership_line(line.text) and not line.text.rstrip().endswith("."):
+            return _tidy_partnership(match.group(1))
     phrases: Counter[str] = Counter()
     for line in lines:
         for match in _PARTNERSHIP_PHRASE.finditer(line.text):
-            phrase = re.sub(r"^(?:The|In|By|And|From|Our)\s+", "", match.group(1).strip())
+            phrase = _tidy_partnership(match.group(1))
             if "Safeguarding" in phrase or "Children" in phrase:
                 phrases[phrase] += 1
     if phrases:

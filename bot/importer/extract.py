@@ -77,7 +77,7 @@ def label_before(text: str, start: int, *, clause: bool = False) -> str:
 
     ``clause``: only the last clause (a contact's label: "Out of hours, call the duty team on").
     """
-    head = text[:start]
+    head = _TRAILING.sub("", text[:start])
     for cut in (". ", "; ", "? ") + ((", ", ") ", ": ") if clause else ()):
         if cut in head:
             head = head.rsplit(cut, 1)[1]

@@ -20,7 +20,7 @@ from bot.importer.sections import MAX_HEADING_WORDS, SectionKind, section_kind
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MANY_DIGITS = re.compile(r"\d[\d ]{6,}\d")
 _SENTENCE_END = re.compile(r"[.;,!]$")
-_LABEL_COLON_WORDS = 6
+_LABEL_COLON_WORDS = 4
 _SIZE_STEP = 0.5
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|(?:section|part|point|step)\s+\d{1,2}\b)", re.IGNORECASE)
 
