@@ -147,8 +147,12 @@ def _tidy_partnership(phrase: str) -> str:
     return phrase.title().replace("'S ", "'s ") if phrase.isupper() else phrase
 
 
-def find_partnership(lines: list[Line], unsure: dict[str, str]) -> str:
-    """The partnership's name: a line that is only that, else the phrase most used in the text."""
+def find_partnership(lines: list[Line], unsure: dict[str, str], hint: str = "") -> str:
+    """The partnership's name: a line that is only that, else the phrase most used in the text
+    (or in the document's declared title, where a web page keeps the site's name)."""
+    hinted = _PARTNERSHIP_PHRASE.search(hint)
+    if hinted and ("Safeguarding" in hinted.group(1) or "Children" in hinted.group(1)):
+        lines = [*lines, Line(Block("paragraph", hinted.group(1)), False, 0, None)]
     for line in lines:
         match = _PARTNERSHIP_PHRASE.search(line.text)
         if match and is_partnership_line(line.text) and not line.text.rstrip().endswith("."):

@@ -227,14 +227,15 @@ class _PackWriter:
         out.scalar(0, "schema_version", 1)
         out.scalar(0, "id", self.pack_id)
         out.scalar(0, "version", "0.1.0")
-        self.value(0, "title", d.title, d.unsure.get("title"))
+        self.value(0, "title", d.title or self.words["title"], d.unsure.get("title"))
         short = short_title(d.title)
         self.value(0, "short_title", short, None if short != d.title else "shorten the title")
         out.comment(0, "aliases: short names people might use for this briefing")
         out.flow(0, "aliases", _unique_ids([short])[:1])
-        self.value(0, "partnership", d.partnership, d.unsure.get("partnership"))
-        self.value(0, "partnership_short", initials(d.partnership), "initials guessed from the name")
-        self.value(0, "source", f'{d.partnership}, "{d.title}" (imported from {self.source_name})',
+        partnership = d.partnership or self.words["partnership"]
+        self.value(0, "partnership", partnership, d.unsure.get("partnership"))
+        self.value(0, "partnership_short", initials(partnership), "initials guessed from the name")
+        self.value(0, "source", f'{partnership}, "{d.title}" (imported from {self.source_name})',
                    "name the briefing as the partnership publishes it")
         self.value(0, "published", d.published or "", None if d.published else
                    "the briefing does not say when it was published")

@@ -168,7 +168,7 @@ def recognise(doc: Document) -> Draft:
             unsure[f"learning[{index}].title"] = "no title in the briefing: its first sentence"
     return Draft(
         title=title,
-        partnership=find_partnership(lines, unsure),
+        partnership=find_partnership(lines, unsure, doc.title_hint),
         what_is_a_review=found.what_is_a_review,
         purpose=found.purpose,
         case_summary=found.case_summary,

@@ -79,7 +79,7 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "case",
-        r"what happened|background|(case|brief|short) (summary|background|overview)|summary of"
+        r"what happened|background|[\w']+'s story$|the story\b|(case|brief|short) (summary|background|overview)|summary of"
         r"( the)? (case|review|child)|introduction|the case\b|about (child|baby|the child|the "
         r"family|the young)|context\b|overview\b|"
         r"the family\b|family (background|circumstances)|circumstances\b",
