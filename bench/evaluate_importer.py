@@ -65,16 +65,19 @@ def starts_like(text: str, starts: str) -> bool:
 
 
 def norm_url(url: str | None) -> str:
+    """An address without scheme, www. or closing slash: printed and linked forms agree."""
     url = re.sub(r"^https?://", "", (url or "").strip().lower())
     return url.removeprefix("www.").rstrip("/")
 
 
 def norm_digits(number: str) -> str:
+    """A number's digits, +44 as 0."""
     digits = re.sub(r"\D", "", number)
     return "0" + digits[2:] if digits.startswith("44") and len(digits) > 10 else digits
 
 
 def match_learning(expected: dict[str, Any], found: tuple[str | None, str]) -> bool:
+    """A learning item matches by its title or by its text's first words."""
     title, text = found
     if expected.get("title") and title and similar(expected["title"], title):
         return True
@@ -82,6 +85,7 @@ def match_learning(expected: dict[str, Any], found: tuple[str | None, str]) -> b
 
 
 def match_link(expected: dict[str, Any], found: tuple[str, str | None]) -> bool:
+    """A link matches by address, or by title where the briefing prints no address."""
     title, url = found
     if expected.get("url"):
         return bool(url) and norm_url(expected["url"]) == norm_url(url)
@@ -98,9 +102,11 @@ class Score:
 
     @property
     def extra(self) -> int:
+        """Found but not expected."""
         return self.found - self.matched
 
     def cell(self) -> str:
+        """The table cell: 4/4, or 3/3 (+1) with one extra."""
         text = f"{self.matched}/{self.expected}"
         return text + (f" (+{self.extra})" if self.extra else "")
 
@@ -132,13 +138,17 @@ def score_draft(expected: dict[str, Any], draft: Draft) -> dict[str, Score]:
             lambda e, f: starts_like(f, e),
         ),
         "action": score(
-            expected.get("action_taken") or [], list(draft.action_taken), lambda e, f: starts_like(f, e)
+            expected.get("action_taken") or [],
+            list(draft.action_taken),
+            lambda e, f: starts_like(f, e),
         ),
         "questions": score(
             expected.get("questions") or [], [q.text for q in draft.questions], similar
         ),
         "links": score(
-            expected.get("links") or [], [(link.title, link.url) for link in draft.links], match_link
+            expected.get("links") or [],
+            [(link.title, link.url) for link in draft.links],
+            match_link,
         ),
         "contacts": score(
             expected.get("contacts") or [],
@@ -201,7 +211,7 @@ def evaluate_one(expected_file: Path, built_dir: Path) -> Row:
         return row
     try:
         draft, pages = _import_file(path)
-    except Exception as exc:  # noqa: BLE001 - a bench row says what failed and goes on
+    except Exception as exc:
         row.error = f"{type(exc).__name__}: {exc}"[:80]
         return row
     row.scores = score_draft(expected, draft)
@@ -213,7 +223,9 @@ def evaluate_one(expected_file: Path, built_dir: Path) -> Row:
 
 def evaluate(directory: Path) -> list[Row]:
     """Every fixture in a directory (the seed first), scored."""
-    files = sorted(directory.glob("*.expected.yml"), key=lambda p: (not p.name.startswith(SEED), p.name))
+    files = sorted(
+        directory.glob("*.expected.yml"), key=lambda p: (not p.name.startswith(SEED), p.name)
+    )
     with tempfile.TemporaryDirectory(prefix="briefings-") as tmp:
         _built(directory, Path(tmp))
         return [evaluate_one(path, Path(tmp)) for path in files]
@@ -266,6 +278,7 @@ def render(rows: list[Row], out: TextIO) -> None:
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
+    """Print the table for a folder of fixtures."""
     parser = argparse.ArgumentParser(prog="evaluate_importer", description=__doc__)
     parser.add_argument("directory", nargs="?", type=Path, default=Path("tests/data/briefings"))
     args = parser.parse_args(argv)

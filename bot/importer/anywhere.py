@@ -117,9 +117,7 @@ def _continues_title(line: Line, following: Line | None) -> bool:
     return following.block.size == line.block.size and not re.search(r"[.;:,?!]$", following.text)
 
 
-def find_title(
-    sections: list[Section], hint: str, unsure: dict[str, str]
-) -> tuple[str, set[int]]:
+def find_title(sections: list[Section], hint: str, unsure: dict[str, str]) -> tuple[str, set[int]]:
     """The title and the ids of the lines it came from (kept out of the sections' text)."""
     candidates = _candidates(sections)
     if not candidates:
@@ -148,8 +146,10 @@ def _tidy_partnership(phrase: str) -> str:
 
 
 def find_partnership(lines: list[Line], unsure: dict[str, str], hint: str = "") -> str:
-    """The partnership's name: a line that is only that, else the phrase most used in the text
-    (or in the document's declared title, where a web page keeps the site's name)."""
+    """The partnership's name: a line that is only that, else the phrase most used.
+
+    The document's declared title counts too: a web page keeps the site's name there.
+    """
     hinted = _PARTNERSHIP_PHRASE.search(hint)
     if hinted and ("Safeguarding" in hinted.group(1) or "Children" in hinted.group(1)):
         lines = [*lines, Line(Block("paragraph", hinted.group(1)), False, 0, None)]
@@ -183,9 +183,11 @@ def footnotes(blocks: tuple[Block, ...]) -> tuple[list[LinkItem], tuple[Block, .
     kept: list[Block] = []
     found: list[tuple[str, str, str]] = []
     for block in blocks:
-        text = f"[{block.marker.strip('[]().')}] {block.text}" if re.fullmatch(
-            r"\[\d{1,2}\]", block.marker
-        ) else block.text
+        text = (
+            f"[{block.marker.strip('[]().')}] {block.text}"
+            if re.fullmatch(r"\[\d{1,2}\]", block.marker)
+            else block.text
+        )
         definition = footnote_definition(text)
         if definition is None:
             kept.append(block)
@@ -195,8 +197,11 @@ def footnotes(blocks: tuple[Block, ...]) -> tuple[list[LinkItem], tuple[Block, .
     for number, title, url in found:
         if not title:
             title = next(
-                (words_before_ref(b.text, number) for b in kept if FOOTNOTE_REF.search(b.text)
-                 and words_before_ref(b.text, number)),
+                (
+                    words_before_ref(b.text, number)
+                    for b in kept
+                    if FOOTNOTE_REF.search(b.text) and words_before_ref(b.text, number)
+                ),
                 "",
             )
         links.append(LinkItem(title or url, url))
@@ -209,8 +214,7 @@ def _norm_url(url: str) -> str:
 
 
 def _names_a_page(line: Line) -> bool:
-    """A list item in a links section that names a page without its address (not a copyright
-    line or a sentence)."""
+    """A links-section item naming a page without its address (not a copyright line)."""
     text = line.text
     if line.block.marker.lower() in {"(c)", "\u00a9"} or text.startswith("\u00a9"):
         return False

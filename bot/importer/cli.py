@@ -42,8 +42,10 @@ def run(settings: Settings, out: TextIO, args: argparse.Namespace) -> int:
     del settings  # the importer reads no settings: it writes only the file it is given
     pack_id = args.pack_id or default_id(args.out)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", pack_id):
-        print(f"reflect: --id must be lower-case words joined by hyphens, got {pack_id!r}",
-              file=sys.stderr)
+        print(
+            f"reflect: --id must be lower-case words joined by hyphens, got {pack_id!r}",
+            file=sys.stderr,
+        )
         return 2
     if args.out.exists() and not args.force:
         print(f"reflect: {args.out} already exists (use --force to overwrite it)", file=sys.stderr)
@@ -62,6 +64,7 @@ def run(settings: Settings, out: TextIO, args: argparse.Namespace) -> int:
         f"{text.count(CHECK.strip())} marks to check.",
         file=out,
     )
-    print(f"Next: review every [CHECK], then run `bin/reflect packs validate {args.out}`.",
-          file=out)
+    print(
+        f"Next: review every [CHECK], then run `bin/reflect packs validate {args.out}`.", file=out
+    )
     return 0

@@ -92,10 +92,57 @@ class Draft:
 _DEFAULTS_FILE = Path(__file__).with_name("defaults.yml")
 CHECK = "[CHECK] "
 _STOP = {
-    "of", "and", "by", "in", "for", "to", "with", "from", "the", "a", "an", "on", "at", "is",
-    "are", "was", "were", "be", "must", "should", "need", "needs", "not", "can", "when", "what",
-    "how", "who", "why", "do", "does", "you", "your", "we", "our", "their", "it", "its", "this",
-    "that", "as", "or", "into", "about", "will", "have", "has", "all", "more", "than", "where",
+    "of",
+    "and",
+    "by",
+    "in",
+    "for",
+    "to",
+    "with",
+    "from",
+    "the",
+    "a",
+    "an",
+    "on",
+    "at",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "must",
+    "should",
+    "need",
+    "needs",
+    "not",
+    "can",
+    "when",
+    "what",
+    "how",
+    "who",
+    "why",
+    "do",
+    "does",
+    "you",
+    "your",
+    "we",
+    "our",
+    "their",
+    "it",
+    "its",
+    "this",
+    "that",
+    "as",
+    "or",
+    "into",
+    "about",
+    "will",
+    "have",
+    "has",
+    "all",
+    "more",
+    "than",
+    "where",
 }
 _SHORT_TITLE = re.compile(
     r"\b(?:Child|Children|Baby|Young Person|Sibling|Family|Adult|Infant)s?\s+[A-Z][A-Za-z]?\d?"
@@ -160,7 +207,7 @@ def short_title(title: str) -> str:
 
 
 def initials(name: str) -> str:
-    """ "East Sussex Safeguarding Children Partnership" -> "ESSCP"."""
+    """Initials of the capitalised words: "Northmoor Safeguarding Partnership" -> "NSP"."""
     return "".join(w[0] for w in name.split() if w[:1].isupper()) or name
 
 
@@ -205,8 +252,9 @@ class _PackWriter:
             [slug(item.title or _first_clause(item.text)) for item in draft.learning]
         )
 
-    def value(self, indent: int, key: str, value: str, reason: str | None, dash: bool = False
-              ) -> None:
+    def value(
+        self, indent: int, key: str, value: str, reason: str | None, dash: bool = False
+    ) -> None:
         """A value, marked [CHECK] with a comment above it when there is a reason to check."""
         if reason:
             self.out.comment(indent, f"CHECK: {reason}")
@@ -235,10 +283,18 @@ class _PackWriter:
         partnership = d.partnership or self.words["partnership"]
         self.value(0, "partnership", partnership, d.unsure.get("partnership"))
         self.value(0, "partnership_short", initials(partnership), "initials guessed from the name")
-        self.value(0, "source", f'{partnership}, "{d.title}" (imported from {self.source_name})',
-                   "name the briefing as the partnership publishes it")
-        self.value(0, "published", d.published or "", None if d.published else
-                   "the briefing does not say when it was published")
+        self.value(
+            0,
+            "source",
+            f'{partnership}, "{d.title}" (imported from {self.source_name})',
+            "name the briefing as the partnership publishes it",
+        )
+        self.value(
+            0,
+            "published",
+            d.published or "",
+            None if d.published else "the briefing does not say when it was published",
+        )
         out.scalar(0, "last_verified", self.today)
         out.scalar(0, "review_by", _add_months(self.today, 6))
 
@@ -285,16 +341,27 @@ class _PackWriter:
         out.blank()
         out.key(0, "recommendations")
         intro = d.recommendations_intro
-        self.value(2, "intro", intro or self.words["recommendations_intro"],
-                   None if intro else "no introduction found (optional)")
+        self.value(
+            2,
+            "intro",
+            intro or self.words["recommendations_intro"],
+            None if intro else "no introduction found (optional)",
+        )
         if not d.recommendations:
             out.comment(2, "CHECK: no recommendations were found; an empty list is allowed")
             out.lines.append("  items: []")
             return
         out.key(2, "items")
-        ids = _unique_ids([slug(r.title or r.text) if r.title and re.search(r"[a-z]{4}", r.title)
-                           and not re.match(r"(?i)recommendation|r\d", r.title) else slug(r.text)
-                           for r in d.recommendations])
+        ids = _unique_ids(
+            [
+                slug(r.title or r.text)
+                if r.title
+                and re.search(r"[a-z]{4}", r.title)
+                and not re.match(r"(?i)recommendation|r\d", r.title)
+                else slug(r.text)
+                for r in d.recommendations
+            ]
+        )
         for index, rec in enumerate(d.recommendations):
             out.scalar(4, "id", ids[index], dash=True)
             out.scalar(6, "number", index + 1)
@@ -313,8 +380,12 @@ class _PackWriter:
         out.blank()
         out.key(0, "action_taken")
         intro = d.action_taken_intro
-        self.value(2, "intro", intro or self.words["action_taken_intro"],
-                   None if intro else "no introduction found (optional)")
+        self.value(
+            2,
+            "intro",
+            intro or self.words["action_taken_intro"],
+            None if intro else "no introduction found (optional)",
+        )
         if not d.action_taken:
             out.comment(2, "CHECK: no action taken was found; an empty list is allowed")
             out.lines.append("  items: []")
@@ -327,8 +398,12 @@ class _PackWriter:
         d, out = self.draft, self.out
         out.blank()
         out.key(0, "discussion")
-        self.value(2, "invitation", d.invitation or self.words["invitation"],
-                   None if d.invitation else "the briefing has no invitation to discuss: adapt this")
+        self.value(
+            2,
+            "invitation",
+            d.invitation or self.words["invitation"],
+            None if d.invitation else "the briefing has no invitation to discuss: adapt this",
+        )
         out.key(2, "points")
         if not d.questions:
             out.scalar(4, "id", "question", dash=True)
@@ -354,24 +429,32 @@ class _PackWriter:
             self._link("site", d.partnership or "site", None, "site")
             return
         for index, link in enumerate(d.links):
-            self._link(self.link_ids[index], link.title, link.url, link_kind(link.title,
-                                                                             link.url or ""))
+            self._link(
+                self.link_ids[index], link.title, link.url, link_kind(link.title, link.url or "")
+            )
 
     def _link(self, link_id: str, title: str, url: str | None, kind: str) -> None:
         out = self.out
         out.scalar(2, "id", link_id, dash=True)
         out.scalar(4, "title", title)
         if url is None:
-            self.value(4, "url", self.words["link_placeholder"],
-                       "the briefing names this page but gives no address: find it")
+            self.value(
+                4,
+                "url",
+                self.words["link_placeholder"],
+                "the briefing names this page but gives no address: find it",
+            )
         else:
             address, reason = _https(url)
             self.value(4, "url", address, reason)
         out.comment(4, "CHECK: kind guessed (procedure, contact, training, site or review)")
         out.scalar(4, "kind", CHECK + kind)
         out.scalar(4, "last_verified", self.today)
-        out.scalar(4, "verified_from", f"{CHECK}imported from {self.source_name}; open each link "
-                   "and confirm")
+        out.scalar(
+            4,
+            "verified_from",
+            f"{CHECK}imported from {self.source_name}; open each link and confirm",
+        )
 
     def urgent_help(self) -> None:
         d, out, words = self.draft, self.out, self.words
@@ -388,12 +471,20 @@ class _PackWriter:
             self.value(6, "detail", words["front_door_detail"], "add the number")
             out.scalar(6, "when", words["front_door_when"])
         for index, contact in enumerate(contacts):
-            self.value(4, "label", contact.label or words["front_door_label"],
-                       None if contact.label else "no label found", dash=True)
+            self.value(
+                4,
+                "label",
+                contact.label or words["front_door_label"],
+                None if contact.label else "no label found",
+                dash=True,
+            )
             detail = f"{contact.number} ({contact.when})" if contact.when else contact.number
             out.scalar(6, "detail", detail)
-            when = words["front_door_when"] if index == 0 and "urgent_help" not in d.unsure \
+            when = (
+                words["front_door_when"]
+                if index == 0 and "urgent_help" not in d.unsure
                 else words["contact_when"]
+            )
             self.value(6, "when", when, "say when to use this number")
         out.scalar(2, "note", words["urgent_note"])
 

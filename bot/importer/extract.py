@@ -53,7 +53,7 @@ def questions_in(text: str) -> list[str]:
 
 
 def is_question_lead_in(text: str) -> bool:
-    """ "Ask yourself:", "Consider the following questions:": what introduces questions."""
+    """What introduces questions: "Ask yourself:", "Consider the following questions:"."""
     return text.rstrip().endswith(":") and bool(_QUESTION_LEAD.search(text))
 
 
@@ -117,7 +117,7 @@ def links_in(block: Block) -> list[FoundLink]:
         for link in block.links
         if link.url.lower().startswith(("http://", "https://"))
     ]
-    seen = {link.url for link in found}
+    seen = {link.url for link in found if link.url}
     for match in URL.finditer(block.text):
         url = clean_url(match.group(0))
         if url in seen or any(url in other for other in seen):
@@ -177,9 +177,9 @@ def numbers_in(text: str) -> list[FoundNumber]:
             continue  # a year, a quantity, a reference number
         spans.append((match.start, match.end))
         found.append(_found(text, match.start, match.end, match.raw_string))
-    for match in _EMERGENCY.finditer(text):
-        if not any(start <= match.start() < end for start, end in spans):
-            found.append(_found(text, match.start(), match.end(), "999"))
+    for emergency in _EMERGENCY.finditer(text):
+        if not any(start <= emergency.start() < end for start, end in spans):
+            found.append(_found(text, emergency.start(), emergency.end(), "999"))
     return found
 
 

@@ -36,6 +36,7 @@ class Line:
 
     @property
     def text(self) -> str:
+        """The block's text."""
         return self.block.text
 
     @property
@@ -102,9 +103,7 @@ def analyse(doc: Document) -> list[Line]:
     return _levelled(raw, body)
 
 
-def _levelled(
-    raw: list[tuple[Block, bool, SectionKind | None, int]], body: float
-) -> list[Line]:
+def _levelled(raw: list[tuple[Block, bool, SectionKind | None, int]], body: float) -> list[Line]:
     """Rank headings: by size where sizes exist, else explicit levels, then derived strength."""
     sized = body > 0 and any(b.size > 0 for b, heading, _, _ in raw if heading)
     explicit = [b.level or 1 for b, heading, _, _ in raw if heading and b.kind == "heading"]

@@ -25,10 +25,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.importer.blocks import Block, Document, split_marker
-from bot.importer.draft import Draft, Question
-from bot.importer.extract import questions_in, strip_footnote_refs
-from bot.importer.layout import Line, analyse
 from bot.importer.anywhere import (
     find_contacts,
     find_links,
@@ -37,6 +33,10 @@ from bot.importer.anywhere import (
     find_title,
     footnotes,
 )
+from bot.importer.blocks import Block, Document, split_marker
+from bot.importer.draft import Draft, LinkItem, Question
+from bot.importer.extract import strip_footnote_refs
+from bot.importer.layout import Line, analyse
 from bot.importer.section_readers import (
     Found,
     read_about,
@@ -82,11 +82,30 @@ def unglue(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     out: list[Block] = []
     for block in blocks:
         match = _GLUED.match(block.text) if block.kind == "paragraph" else None
-        if match and section_kind(match.group("heading")) and len(match.group("heading").split()) <= 6:
-            out.append(Block("paragraph", match.group("text"), size=block.size, page=block.page,
-                             links=block.links))
-            out.append(Block("paragraph", match.group("heading"), size=block.size,
-                             bold=block.bold, alone=True, page=block.page))
+        if (
+            match
+            and section_kind(match.group("heading"))
+            and len(match.group("heading").split()) <= 6
+        ):
+            out.append(
+                Block(
+                    "paragraph",
+                    match.group("text"),
+                    size=block.size,
+                    page=block.page,
+                    links=block.links,
+                )
+            )
+            out.append(
+                Block(
+                    "paragraph",
+                    match.group("heading"),
+                    size=block.size,
+                    bold=block.bold,
+                    alone=True,
+                    page=block.page,
+                )
+            )
             continue
         out.append(block)
     return tuple(out)
@@ -130,8 +149,9 @@ def segment(lines: list[Line]) -> list[Section]:
         if not line.heading:
             named = lead_in_kind(line.text)
             if named is not None and named != current.kind:
-                sections.append(Section(named, replace(line, heading=True,
-                                                       level=current.level + 1, kind=named)))
+                sections.append(
+                    Section(named, replace(line, heading=True, level=current.level + 1, kind=named))
+                )
             else:
                 current.body.append(line)
             continue
@@ -231,11 +251,9 @@ def _unique_questions(questions: list[Question]) -> list[Question]:
     return out
 
 
-def _link_marks(links: list[object], unsure: dict[str, str]) -> dict[str, str]:
-    from bot.importer.draft import LinkItem
-
+def _link_marks(links: list[LinkItem], unsure: dict[str, str]) -> dict[str, str]:
     for index, link in enumerate(links):
-        if isinstance(link, LinkItem) and link.url is None:
+        if link.url is None:
             unsure[f"links[{index}].url"] = "the briefing names this page but gives no address"
     return unsure
 

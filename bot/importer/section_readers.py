@@ -24,7 +24,9 @@ from bot.importer.layout import Line
 from bot.importer.sections import kind_prefix
 
 _TITLE_WORDS = 12
-_INLINE_TITLE = re.compile(r"^(?P<title>[A-Z][^:.?!]{2,70}?)\s*(?::|\s[\u2013\u2014-])\s+(?P<text>.{30,})$")
+_INLINE_TITLE = re.compile(
+    r"^(?P<title>[A-Z][^:.?!]{2,70}?)\s*(?::|\s[\u2013\u2014-])\s+(?P<text>.{30,})$"
+)
 _INLINE_TITLE_WORDS = 7
 _ITEM_PREFIX = re.compile(
     r"^(?:(?:theme|learning point|learning|finding|lesson|key learning|area)\s*\d{1,2}|"
@@ -89,8 +91,10 @@ def _is_lead_in(text: str) -> bool:
 
 
 def _only_question(text: str) -> bool:
-    return text.rstrip().endswith("?") and len(questions_in(text)) == 1 and (
-        questions_in(text)[0] == text.strip()
+    return (
+        text.rstrip().endswith("?")
+        and len(questions_in(text)) == 1
+        and (questions_in(text)[0] == text.strip())
     )
 
 
@@ -129,8 +133,9 @@ class _LearningReader:
             return
         if self._titled(line, text, following):
             return
-        if self.items and (self.items[-1][0] is not None or line.block.kind != "item"
-                           or line.block.level > 0):
+        if self.items and (
+            self.items[-1][0] is not None or line.block.kind != "item" or line.block.level > 0
+        ):
             self.items[-1][1].append(text)
             self.items[-1][2].append(line)
         elif line.block.kind == "item":
@@ -139,8 +144,10 @@ class _LearningReader:
             self.intro.append(line)
 
     def _asked(self, line: Line, text: str) -> bool:
-        """Questions: in a nested questions part, after a lead-in, or a list item / paragraph
-        that is one question."""
+        """Questions: in a nested questions part, after a lead-in, or one question alone.
+
+        A list item, or a paragraph that is one question, counts inside a learning item.
+        """
         if self.questions_mode or self.lead_in:
             asked = [text] if line.block.kind == "item" and is_prompt(text) else questions_in(text)
             for question in asked:
@@ -171,8 +178,10 @@ class _LearningReader:
             self._start(clean_title(text), line)
             return True
         inline = _INLINE_TITLE.match(text)
-        if inline and len(inline.group("title").split()) <= _INLINE_TITLE_WORDS and (
-            line.block.kind == "item" or line.block.bold
+        if (
+            inline
+            and len(inline.group("title").split()) <= _INLINE_TITLE_WORDS
+            and (line.block.kind == "item" or line.block.bold)
         ):
             self._start(clean_title(inline.group("title")), line, inline.group("text"))
             return True
@@ -199,8 +208,10 @@ class _LearningReader:
 
 
 def _first_sentence_title(text: str) -> str | None:
-    """An untitled item's short first sentence, which often reads as its title (a bold lead-in
-    that the format did not keep)."""
+    """An untitled item's short first sentence, which often reads as its title.
+
+    It is often a bold lead-in that the format did not keep.
+    """
     first = sentences(text)[0] if text else ""
     if 2 <= len(first.split()) <= _TITLE_WORDS and first.endswith(".") and len(first) < len(text):
         return first.rstrip(".")
@@ -231,8 +242,7 @@ class _RecommendationReader:
     def __init__(self, body: list[Line]) -> None:
         self.recs: list[tuple[str | None, list[str], list[str]]] = []
         self.intro: list[str] = []
-        self.headed = any(line.heading and line.kind is None or _has_number(line)
-                          for line in body if line.heading)
+        self.headed = any(line.kind is None or _has_number(line) for line in body if line.heading)
         items = [line for line in body if not line.heading and line.block.kind == "item"]
         self.top_level = min((line.block.level for line in items), default=0)
         self.top_family = _family(items[0].block.marker) if items else "number"
@@ -284,8 +294,11 @@ class _RecommendationReader:
 
 
 def _has_number(line: Line) -> bool:
-    return bool(re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten)\b",
-                          line.text, re.IGNORECASE))
+    return bool(
+        re.search(
+            r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", line.text, re.IGNORECASE
+        )
+    )
 
 
 def read_recommendations(body: list[Line], found: Found) -> None:

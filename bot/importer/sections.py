@@ -43,15 +43,15 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         "questions",
         r"(questions?|points?|issues?|things?|prompts?) (for|to) (discussion|discuss|consider|"
         r"think|reflect|ask|practitioners|practice|teams?|supervision)|(reflective|discussion|"
-        r"supervision|team) (questions|points|prompts)|questions?\b|ask yourself|learning (for|into|"
-        r"in) practice|reflect(ion|ions|ing)?\b|for (reflection|discussion)|consider\b|think about"
-        r"|discussion\b|using this briefing",
+        r"supervision|team) (questions|points|prompts)|questions?\b|ask yourself|"
+        r"learning (for|into|in) practice|reflect(ion|ions|ing)?\b|for (reflection|discussion)|"
+        r"consider\b|think about|discussion\b|using this briefing",
     ),
     (
         "learning",
-        r"(\w+ )?learning( points?| themes?| from (the|this) (review|case)| identified)?$|learning"
-        r" (points?|themes?|identified)\b|learning from (the|this) (review|case)$|lessons?( learn[te]d)?"
-        r"( from (the|this) (review|case))?$|what (we|"
+        r"(\w+ )?learning( points?| themes?| from (the|this) (review|case)| identified)?$|"
+        r"learning (points?|themes?|identified)\b|learning from (the|this) (review|case)$|"
+        r"lessons?( learn[te]d)?( from (the|this) (review|case))?$|what (we|"
         r"the review|the panel|the reviewers?) (learn[te]d|found|identified)|what did we learn|"
         r"(main |headline )?(findings|themes)( (from|of|identified)( the| this)? (review|case|"
         r"learning))?$|what the review (found|tells)|(themes|findings|learning|lessons) (and|&) "
@@ -79,16 +79,17 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "case",
-        r"what happened|background|[\w']+'s story$|the story\b|(case|brief|short) (summary|background|overview)|summary of"
-        r"( the)? (case|review|child)|introduction|the case\b|about (child|baby|the child|the "
-        r"family|the young)|context\b|overview\b|"
+        r"what happened|background|[\w']+'s story$|the story\b|(case|brief|short) (summary|"
+        r"background|overview)|summary of( the)? (case|review|child)|introduction|the case\b|"
+        r"about (child|baby|the child|the family|the young)|context\b|overview\b|"
         r"the family\b|family (background|circumstances)|circumstances\b",
     ),
     (
         "links",
         r"(useful |further |helpful |more |key |other )?(links?|resources?|reading|guidance|"
-        r"documents|websites?|references|tools)$|(useful|further|helpful|more) information$|further (reading|information|"
-        r"resources|guidance|learning)|useful (links|resources|information|documents|websites)|"
+        r"documents|websites?|references|tools)$|(useful|further|helpful|more) information$|"
+        r"further (reading|information|resources|guidance|learning)|"
+        r"useful (links|resources|information|documents|websites)|"
         r"(local |relevant |safeguarding )?procedures( and guidance)?$|find out more|"
         r"read the (full )?(report|review)|where to find|links? (and|&) resources|training\b",
     ),
@@ -137,7 +138,7 @@ def section_kind(text: str) -> SectionKind | None:
 
 
 def kind_prefix(text: str) -> tuple[SectionKind | None, str]:
-    """ "Learning: seeing the whole family" -> ("learning", "seeing the whole family")."""
+    """A heading's kind prefix and the rest: "Learning: title" -> ("learning", "title")."""
     marker, rest = split_marker(text)
     words = _LEADING.sub("", rest if marker else text).strip()
     parts = re.split(r":\s|\s[\u2013\u2014-]\s", words, maxsplit=1)

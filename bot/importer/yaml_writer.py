@@ -17,6 +17,7 @@ _FOLD_AT = 72
 
 
 def quoted(value: str) -> str:
+    """A double-quoted YAML string (JSON's quoting is valid YAML)."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -27,16 +28,20 @@ class YamlWriter:
         self.lines: list[str] = []
 
     def text(self) -> str:
+        """The document so far, ending in one newline."""
         return "\n".join(self.lines).rstrip() + "\n"
 
     def blank(self) -> None:
+        """An empty line between the pack's parts."""
         self.lines.append("")
 
     def comment(self, indent: int, text: str) -> None:
+        """``# text``, wrapped."""
         for line in textwrap.wrap(text, WIDTH - indent - 2) or [""]:
             self.lines.append(" " * indent + "# " + line)
 
     def key(self, indent: int, key: str, dash: bool = False) -> None:
+        """``key:`` opening a nested mapping or list."""
         self.lines.append(" " * indent + ("- " if dash else "") + f"{key}:")
 
     def scalar(self, indent: int, key: str, value: str | int | date, dash: bool = False) -> None:

@@ -41,7 +41,9 @@ def full_draft() -> Draft:
         what_is_a_review="A review is...",
         case_summary="Child Q was seen.\n\nThen again.",
         learning=(LearningItem("Professional curiosity", "Ask more."), LearningItem(None, "Text.")),
-        recommendations=(RecommendationItem(None, "Partners should meet.", ("monthly", "with notes")),),
+        recommendations=(
+            RecommendationItem(None, "Partners should meet.", ("monthly", "with notes")),
+        ),
         action_taken=("A new protocol.",),
         questions=(Question("How do you ask?", 0), Question("Who else lives there?", None)),
         links=(LinkItem("Manual", "http://procedures.example.org/", 0), LinkItem("Toolkit", None)),
@@ -80,8 +82,12 @@ def test_output_is_deterministic() -> None:
 
 
 def test_an_empty_draft_still_makes_a_complete_pack() -> None:
-    text = draft_yaml(Draft(title="Briefing", partnership="Westvale Safeguarding Partnership"),
-                      pack_id="westvale", source_name="w.txt", today=TODAY)
+    text = draft_yaml(
+        Draft(title="Briefing", partnership="Westvale Safeguarding Partnership"),
+        pack_id="westvale",
+        source_name="w.txt",
+        today=TODAY,
+    )
     pack = parse_pack(unmarked(text), file="westvale.yml")
     assert pack.recommendations == ()
     assert pack.action_taken == ()
@@ -93,7 +99,9 @@ def test_slugs_aliases_and_short_titles() -> None:
     assert "domestic abuse" in aliases_for("The legacy of domestic abuse")
     assert aliases_for("Information sharing") == ["information sharing"]
     assert short_title("7 Minute Briefing: Baby R – Safe Sleep") == "Baby R"
-    assert short_title("Escalation and challenge: a learning briefing") == "Escalation and challenge"
+    assert (
+        short_title("Escalation and challenge: a learning briefing") == "Escalation and challenge"
+    )
 
 
 @pytest.fixture(scope="module")

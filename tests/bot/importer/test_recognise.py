@@ -36,7 +36,10 @@ def test_titled_learning_under_sub_headings() -> None:
             p(LONG),
         )
     )
-    assert [item.title for item in draft.learning] == ["Professional curiosity", "Information sharing"]
+    assert [item.title for item in draft.learning] == [
+        "Professional curiosity",
+        "Information sharing",
+    ]
     assert draft.title == "Learning from Child A"
 
 
@@ -45,7 +48,10 @@ def test_untitled_learning_items_are_marked() -> None:
         doc(
             h("What we learned"),
             li("Nobody asked the child what a normal day was like, on any visit", "1."),
-            li("Health and school held different parts of the picture, and nobody joined them", "2."),
+            li(
+                "Health and school held different parts of the picture, and nobody joined them",
+                "2.",
+            ),
         )
     )
     assert len(draft.learning) == 2
@@ -112,7 +118,10 @@ def test_footnote_links_resolve_to_the_listed_url() -> None:
         )
     )
     assert [(link.title, link.url) for link in draft.links] == [
-        ("Practitioners did not use the escalation policy", "https://procedures.example.org/escalation")
+        (
+            "Practitioners did not use the escalation policy",
+            "https://procedures.example.org/escalation",
+        )
     ]
     assert "[1]" not in draft.learning[0].text
 
@@ -162,14 +171,20 @@ def test_breadcrumb_and_partnership_are_not_the_title() -> None:
 
 
 def test_partnership_from_a_phrase_in_the_text() -> None:
-    draft = recognise(doc(h("Child M", 1), p("The Westvale Safeguarding Children Partnership met.")))
+    draft = recognise(
+        doc(h("Child M", 1), p("The Westvale Safeguarding Children Partnership met."))
+    )
     assert draft.partnership == "Westvale Safeguarding Children Partnership"
 
 
 def test_questions_in_a_case_summary_are_rhetorical() -> None:
     draft = recognise(
-        doc(h("What happened"), p("Why did nobody ask? " + LONG), h("Points for discussion"),
-            li("What would you have asked?"))
+        doc(
+            h("What happened"),
+            p("Why did nobody ask? " + LONG),
+            h("Points for discussion"),
+            li("What would you have asked?"),
+        )
     )
     assert [q.text for q in draft.questions] == ["What would you have asked?"]
 
@@ -178,7 +193,10 @@ def test_links_anchor_bare_and_without_url() -> None:
     draft = recognise(
         doc(
             h("Useful links"),
-            li("Safe sleep guidance", links=(Link("Safe sleep guidance", "https://a.example.org/"),)),
+            li(
+                "Safe sleep guidance",
+                links=(Link("Safe sleep guidance", "https://a.example.org/"),),
+            ),
             p("Neglect toolkit: www.b.example.org/toolkit"),
             h("Escalation policy", 3),
             p("Ask your safeguarding lead for a copy."),
