@@ -671,7 +671,7 @@ _OPERATOR_ERRORS = frozenset(
     }
 )
 # Modules only operators run: argparse help and what they print at the command line.
-_COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py"})
+_COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py", "bot/importer/cli.py"})
 # The settings table: each setting's description and group, written into .env.example and the
 # README for whoever deploys Reflect.
 _SETTINGS_PACKAGE = "bot/settings/"

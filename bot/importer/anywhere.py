@@ -24,6 +24,7 @@ from bot.importer.extract import (
 from bot.importer.layout import Line
 from bot.importer.section_readers import Found, clean_title
 from bot.importer.sections import heading_words
+from bot.importer.wording import reason
 
 if TYPE_CHECKING:
     from bot.importer.recognise import Section
@@ -122,9 +123,7 @@ def find_title(sections: list[Section], hint: str, unsure: dict[str, str]) -> tu
     candidates = _candidates(sections)
     if not candidates:
         cleaned = re.split(r"\s+[|\u2013\u2014-]\s+", hint.strip())[0] if hint else ""
-        unsure["title"] = "no heading looked like a title" + (
-            ": taken from the document's properties" if cleaned else ""
-        )
+        unsure["title"] = reason("no_title") + (reason("title_from_properties") if cleaned else "")
         return cleaned, set()
     best_index = min(range(len(candidates)), key=lambda i: (_rank(candidates[i][0], hint), i))
     line, following = candidates[best_index]
@@ -133,9 +132,9 @@ def find_title(sections: list[Section], hint: str, unsure: dict[str, str]) -> tu
         assert following is not None
         title = f"{title} {clean_title(following.text)}"
         used.add(id(following))
-        unsure["title"] = "joined from two heading lines"
+        unsure["title"] = reason("title_joined")
     elif not (line.block.kind == "heading" and line.level == 1) and not line.block.size:
-        unsure["title"] = "guessed from the layout"
+        unsure["title"] = reason("title_guessed")
     return title, used
 
 
@@ -165,7 +164,7 @@ def find_partnership(lines: list[Line], unsure: dict[str, str], hint: str = "") 
                 phrases[phrase] += 1
     if phrases:
         return phrases.most_common(1)[0][0]
-    unsure["partnership"] = "the briefing does not name its partnership"
+    unsure["partnership"] = reason("no_partnership")
     return ""
 
 
@@ -291,7 +290,7 @@ def find_contacts(lines: list[Line], unsure: dict[str, str]) -> list[Contact]:
             heading = clean_title(line.text)
     front = [c for c in out if _FRONT_DOOR.search(c.label) and digits(c.number) != "999"]
     if not front:
-        unsure["urgent_help"] = "no front door number found: add the partnership's own"
+        unsure["urgent_help"] = reason("no_front_door")
     return front + [c for c in out if c not in front]
 
 

@@ -15,11 +15,9 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
+from bot.importer.wording import placeholders, reason
 from bot.importer.yaml_writer import YamlWriter
 
 
@@ -89,7 +87,6 @@ class Draft:
 
 # --- writing the draft pack ------------------------------------------------------------------
 
-_DEFAULTS_FILE = Path(__file__).with_name("defaults.yml")
 CHECK = "[CHECK] "
 _STOP = {
     "of",
@@ -154,11 +151,6 @@ _KINDS = (
     ("training", r"training|course|e-?learning|learning pool|workshop|webinar"),
     ("review", r"review|report|panel|lcspr|cspr|\bcpr\b|\bscr\b|briefing"),
 )
-
-
-def _defaults() -> dict[str, str]:
-    loaded = yaml.safe_load(_DEFAULTS_FILE.read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in loaded.items()}
 
 
 def slug(text: str, *, words: int = 6) -> str:
@@ -233,8 +225,8 @@ def _https(url: str) -> tuple[str, str | None]:
     if url.lower().startswith("https://"):
         return url, None
     if url.lower().startswith("http://"):
-        return "https://" + url[7:], "the briefing gave an http:// address: confirm https works"
-    return "https://" + url, "the briefing gave the address without https://: confirm it"
+        return "https://" + url[7:], reason("http_address")
+    return "https://" + url, reason("bare_address")
 
 
 class _PackWriter:
@@ -245,7 +237,7 @@ class _PackWriter:
         self.pack_id = pack_id
         self.source_name = source_name
         self.today = today
-        self.words = _defaults()
+        self.words = placeholders()
         self.out = YamlWriter()
         self.link_ids = _unique_ids([slug(link.title) for link in draft.links])
         self.learning_ids = _unique_ids(
@@ -264,12 +256,8 @@ class _PackWriter:
     def header(self) -> None:
         out, d = self.out, self.draft
         for line in (
-            f"Draft content pack imported by `reflect import` from {self.source_name} on "
-            f"{self.today.isoformat()}.",
-            "How to review: read it beside the briefing. Every value starting with [CHECK] is a "
-            "guess or a placeholder: the comment above it says what to check. Correct it, delete "
-            "the [CHECK] marker and the comment, then run `bin/reflect packs validate FILE`: it "
-            "must pass before the pack goes live.",
+            reason("header").format(source=self.source_name, today=self.today.isoformat()),
+            reason("how_to_review"),
         ):
             out.comment(0, line)
         out.scalar(0, "schema_version", 1)
@@ -278,22 +266,22 @@ class _PackWriter:
         self.value(0, "title", d.title or self.words["title"], d.unsure.get("title"))
         short = short_title(d.title)
         self.value(0, "short_title", short, None if short != d.title else "shorten the title")
-        out.comment(0, "aliases: short names people might use for this briefing")
+        out.comment(0, reason("aliases_comment"))
         out.flow(0, "aliases", _unique_ids([short])[:1])
         partnership = d.partnership or self.words["partnership"]
         self.value(0, "partnership", partnership, d.unsure.get("partnership"))
-        self.value(0, "partnership_short", initials(partnership), "initials guessed from the name")
+        self.value(0, "partnership_short", initials(partnership), reason("initials"))
         self.value(
             0,
             "source",
             f'{partnership}, "{d.title}" (imported from {self.source_name})',
-            "name the briefing as the partnership publishes it",
+            reason("source"),
         )
         self.value(
             0,
             "published",
             d.published or "",
-            None if d.published else "the briefing does not say when it was published",
+            None if d.published else reason("published"),
         )
         out.scalar(0, "last_verified", self.today)
         out.scalar(0, "review_by", _add_months(self.today, 6))
@@ -306,7 +294,7 @@ class _PackWriter:
             if text:
                 self.value(2, key, text, d.unsure.get(key))
             else:
-                self.out.comment(2, f"CHECK: no {key} text found; it may stay empty")
+                self.out.comment(2, reason("optional_about").format(field=key))
                 self.out.scalar(2, key, "")
         if d.case_summary:
             self.value(2, "case_summary", d.case_summary, d.unsure.get("case_summary"))
@@ -333,8 +321,8 @@ class _PackWriter:
     def _placeholder_learning(self) -> None:
         self.out.scalar(2, "id", "learning", dash=True)
         self.out.scalar(4, "number", 1)
-        self.value(4, "title", self.words["no_learning"], "no key learning was found")
-        self.value(4, "summary", self.words["no_learning"], "no key learning was found")
+        self.value(4, "title", self.words["no_learning"], reason("no_learning_found"))
+        self.value(4, "summary", self.words["no_learning"], reason("no_learning_found"))
 
     def recommendations(self) -> None:
         d, out = self.draft, self.out
@@ -345,10 +333,10 @@ class _PackWriter:
             2,
             "intro",
             intro or self.words["recommendations_intro"],
-            None if intro else "no introduction found (optional)",
+            None if intro else reason("no_intro"),
         )
         if not d.recommendations:
-            out.comment(2, "CHECK: no recommendations were found; an empty list is allowed")
+            out.comment(2, reason("no_recommendations"))
             out.lines.append("  items: []")
             return
         out.key(2, "items")
@@ -372,7 +360,7 @@ class _PackWriter:
                 out.key(6, "bullets")
                 for bullet in rec.bullets:
                     out.item(8, bullet)
-            out.comment(6, "learning: the key_learning ids this answers (none guessed)")
+            out.comment(6, reason("recommendation_learning"))
             out.flow(6, "learning", [])
 
     def action_taken(self) -> None:
@@ -384,10 +372,10 @@ class _PackWriter:
             2,
             "intro",
             intro or self.words["action_taken_intro"],
-            None if intro else "no introduction found (optional)",
+            None if intro else reason("no_intro"),
         )
         if not d.action_taken:
-            out.comment(2, "CHECK: no action taken was found; an empty list is allowed")
+            out.comment(2, reason("no_action_taken"))
             out.lines.append("  items: []")
             return
         out.key(2, "items")
@@ -402,13 +390,13 @@ class _PackWriter:
             2,
             "invitation",
             d.invitation or self.words["invitation"],
-            None if d.invitation else "the briefing has no invitation to discuss: adapt this",
+            None if d.invitation else reason("no_invitation"),
         )
         out.key(2, "points")
         if not d.questions:
             out.scalar(4, "id", "question", dash=True)
             out.scalar(6, "number", 1)
-            self.value(6, "question", self.words["no_question"], "no questions were found")
+            self.value(6, "question", self.words["no_question"], reason("no_questions"))
             out.flow(6, "learning", [])
             return
         ids = _unique_ids([slug(q.text, words=5) for q in d.questions])
@@ -425,7 +413,7 @@ class _PackWriter:
         out.blank()
         out.key(0, "links")
         if not d.links:
-            out.comment(2, "CHECK: the briefing has no links: add the partnership's site")
+            out.comment(2, reason("no_links"))
             self._link("site", d.partnership or "site", None, "site")
             return
         for index, link in enumerate(d.links):
@@ -442,18 +430,18 @@ class _PackWriter:
                 4,
                 "url",
                 self.words["link_placeholder"],
-                "the briefing names this page but gives no address: find it",
+                reason("find_address"),
             )
         else:
-            address, reason = _https(url)
-            self.value(4, "url", address, reason)
-        out.comment(4, "CHECK: kind guessed (procedure, contact, training, site or review)")
+            address, why = _https(url)
+            self.value(4, "url", address, why)
+        out.comment(4, reason("kind_guessed"))
         out.scalar(4, "kind", CHECK + kind)
         out.scalar(4, "last_verified", self.today)
         out.scalar(
             4,
             "verified_from",
-            f"{CHECK}imported from {self.source_name}; open each link and confirm",
+            CHECK + reason("verified_from").format(source=self.source_name),
         )
 
     def urgent_help(self) -> None:
@@ -466,7 +454,7 @@ class _PackWriter:
         out.scalar(6, "when", words["police_when"])
         contacts = [c for c in d.contacts if re.sub(r"\D", "", c.number) != "999"]
         if "urgent_help" in d.unsure or not contacts:
-            out.comment(4, "CHECK: no front door number was found in the briefing")
+            out.comment(4, reason("no_front_door_comment"))
             self.value(4, "label", words["front_door_label"], None, dash=True)
             self.value(6, "detail", words["front_door_detail"], "add the number")
             out.scalar(6, "when", words["front_door_when"])
@@ -485,7 +473,7 @@ class _PackWriter:
                 if index == 0 and "urgent_help" not in d.unsure
                 else words["contact_when"]
             )
-            self.value(6, "when", when, "say when to use this number")
+            self.value(6, "when", when, reason("say_when"))
         out.scalar(2, "note", words["urgent_note"])
 
 

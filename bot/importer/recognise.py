@@ -47,6 +47,7 @@ from bot.importer.section_readers import (
     read_recommendations,
 )
 from bot.importer.sections import SectionKind, lead_in_kind, section_kind
+from bot.importer.wording import reason
 
 _ORDINAL = re.compile(
     r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|"
@@ -183,9 +184,9 @@ def recognise(doc: Document) -> Draft:
     contacts = find_contacts(lines, unsure)
     for index, item in enumerate(found.learning):
         if item.title is None:
-            unsure[f"learning[{index}].title"] = "the briefing gives this point no title"
+            unsure[f"learning[{index}].title"] = reason("untitled_learning")
         elif index in found.guessed_titles:
-            unsure[f"learning[{index}].title"] = "no title in the briefing: its first sentence"
+            unsure[f"learning[{index}].title"] = reason("first_sentence_title")
     return Draft(
         title=title,
         partnership=find_partnership(lines, unsure, doc.title_hint),
@@ -237,7 +238,7 @@ def _fallbacks(
     ]
     if before:
         found.case_summary = "\n\n".join(before)
-        unsure["case_summary"] = "no case summary section: the text before the first section"
+        unsure["case_summary"] = reason("case_before_sections")
 
 
 def _unique_questions(questions: list[Question]) -> list[Question]:
@@ -254,7 +255,7 @@ def _unique_questions(questions: list[Question]) -> list[Question]:
 def _link_marks(links: list[LinkItem], unsure: dict[str, str]) -> dict[str, str]:
     for index, link in enumerate(links):
         if link.url is None:
-            unsure[f"links[{index}].url"] = "the briefing names this page but gives no address"
+            unsure[f"links[{index}].url"] = reason("link_without_url")
     return unsure
 
 
