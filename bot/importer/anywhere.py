@@ -19,6 +19,7 @@ from bot.importer.extract import (
     footnote_definition,
     links_in,
     numbers_in,
+    pasted_title,
     words_before_ref,
 )
 from bot.importer.layout import Line
@@ -234,6 +235,10 @@ def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
         for link in links:
             out.append(LinkItem(link.title or pending or link.url or "", link.url))
             pending = None
+        pasted = pasted_title(line.text)
+        if pasted is not None:
+            out.append(LinkItem(pasted, None))
+            pending = None
         if not links and line.block.kind == "item" and _names_a_page(line):
             out.append(LinkItem(clean_title(line.text), None))
     if pending:
@@ -256,6 +261,9 @@ def find_links(sections: list[Section], notes: list[LinkItem], found: Found) -> 
             for link in links_in(line.block):
                 title = link.title or heading or link.url or ""
                 out.append(LinkItem(title, link.url, found.learning_lines.get(id(line))))
+            pasted = pasted_title(line.text)
+            if pasted is not None:
+                out.append(LinkItem(pasted, None, found.learning_lines.get(id(line))))
     out.extend(notes)
     return _unique_links(out)
 

@@ -57,6 +57,14 @@ def is_question_lead_in(text: str) -> bool:
     return text.rstrip().endswith(":") and bool(_QUESTION_LEAD.search(text))
 
 
+def after_inline_lead_in(text: str) -> str | None:
+    """The questions after an in-line lead-in: "Ask yourself: Would you know...?"."""
+    head, colon, rest = text.partition(":")
+    if colon and len(head.split()) <= 5 and _QUESTION_LEAD.search(head) and "?" in rest:
+        return rest.strip()
+    return None
+
+
 def is_prompt(text: str) -> bool:
     """A list item in a questions section that asks something, with or without "?"."""
     return text.rstrip().endswith("?") or bool(_PROMPT_START.match(text))
@@ -125,6 +133,21 @@ def links_in(block: Block) -> list[FoundLink]:
         seen.add(url)
         found.append(FoundLink(label_before(block.text, match.start()), url))
     return found
+
+
+_PASTED_TITLE = re.compile(r":\s+(?P<title>[^:|]{3,160}?\s\|\s[^|:]{3,90}?)\s*$")
+
+
+def pasted_title(text: str) -> str | None:
+    """A web page's title pasted where its link was ("...found here: Page | Site name").
+
+    Copying a briefing out of a PDF or web page keeps a link's words and loses its address;
+    the "Page title | Site" shape at the end of a sentence is such a link.
+    """
+    match = _PASTED_TITLE.search(text)
+    if match is None or URL.search(text) or len(text[: match.start()].split()) < 3:
+        return None  # not "Published: March 2025 | Version 1.2"
+    return match.group("title").strip()
 
 
 def footnote_definition(text: str) -> tuple[str, str, str] | None:

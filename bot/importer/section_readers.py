@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.importer.blocks import split_marker
 from bot.importer.draft import LearningItem, Question, RecommendationItem
 from bot.importer.extract import (
+    after_inline_lead_in,
     is_prompt,
     is_question_lead_in,
     questions_in,
@@ -144,6 +145,14 @@ class _LearningReader:
             self.intro.append(line)
 
     def _asked(self, line: Line, text: str) -> bool:
+        inline = after_inline_lead_in(text)
+        if inline is not None:
+            for question in questions_in(inline):
+                self._question(question)
+            return True
+        return self._asked_in_place(line, text)
+
+    def _asked_in_place(self, line: Line, text: str) -> bool:
         """Questions: in a nested questions part, after a lead-in, or one question alone.
 
         A list item, or a paragraph that is one question, counts inside a learning item.
@@ -213,7 +222,7 @@ def _first_sentence_title(text: str) -> str | None:
     It is often a bold lead-in that the format did not keep.
     """
     first = sentences(text)[0] if text else ""
-    if 2 <= len(first.split()) <= _TITLE_WORDS and first.endswith(".") and len(first) < len(text):
+    if 2 <= len(first.split()) <= _TITLE_WORDS and first[-1:] in ".?" and len(first) < len(text):
         return first.rstrip(".")
     return None
 
@@ -312,9 +321,39 @@ def read_recommendations(body: list[Line], found: Found) -> None:
     reader.finish(found)
 
 
+def _asked_in_paragraph(text: str) -> list[str]:
+    """A paragraph's questions: all of a short one that ends asking, else each question.
+
+    "Think about your last visit. Do you know who lives there?" is one question.
+    """
+    if text.rstrip().endswith("?") and len(sentences(text)) <= 2:
+        return [text.strip()]
+    return questions_in(text)
+
+
+def _table_cell(text: str, first: bool) -> str:
+    """A table row read as "what we found | what has changed": its last cell; "" for a header.
+
+    A header row is the first row, with short cells none of which is a sentence.
+    """
+    if " | " not in text:
+        return text
+    cells = [cell.strip() for cell in text.split(" | ")]
+    if first and all(len(c.split()) <= 6 and not c.endswith(".") for c in cells):
+        return ""
+    return cells[-1]
+
+
 def read_action(body: list[Line], found: Found) -> None:
-    """What has changed: each paragraph or list item, after an optional lead-in."""
-    texts = [strip_footnote_refs(line.text) for line in body if not line.heading]
+    """What has changed: each paragraph, list item or table row's last cell.
+
+    A first paragraph ending with a colon is the section's lead-in, not an action.
+    """
+    rows = [strip_footnote_refs(line.text) for line in body if not line.heading]
+    if sum(" | " in row for row in rows) >= 2:  # a table, read row by row
+        rows = [_table_cell(text, index == 0) for index, text in enumerate(rows)]
+    texts = [text for text in rows if text]
+
     if len(texts) > 1 and _is_lead_in(texts[0]):
         if not found.action_taken_intro:
             found.action_taken_intro = texts[0]
@@ -337,12 +376,16 @@ def read_questions(body: list[Line], found: Found, *, lead_in_only: bool = False
         if is_question_lead_in(text):
             lead_in = True
             continue
+        inline = after_inline_lead_in(text)
+        if inline is not None:
+            found.questions.extend(Question(q, None) for q in questions_in(inline))
+            continue
         if not lead_in:
             continue
         if line.block.kind == "item" and is_prompt(text):
             found.questions.append(Question(text, None))
             continue
-        asked = questions_in(text)
+        asked = _asked_in_paragraph(text)
         found.questions.extend(Question(q, None) for q in asked)
         if not asked and not lead_in_only:
             invitation.append(text)

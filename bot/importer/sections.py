@@ -54,8 +54,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"lessons?( learn[te]d)?( from (the|this) (review|case))?$|what (we|"
         r"the review|the panel|the reviewers?) (learn[te]d|found|identified)|what did we learn|"
         r"(main |headline )?(findings|themes)( (from|of|identified)( the| this)? (review|case|"
-        r"learning))?$|what the review (found|tells)|(themes|findings|learning|lessons) (and|&) "
-        r"(themes|findings|learning|lessons)",
+        r"learning))?$|what the review (found|tells)|(main |headline )?messages$|"
+        r"(themes|findings|learning|lessons) (and|&) (themes|findings|learning|lessons)",
     ),
     (
         "recommendations",
@@ -67,8 +67,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"what (you|practitioners|professionals|managers|agencies) (should|must|can|need to) do|"
         r"what (should|can|must) (you|i|practitioners|professionals) do|actions? for (practitioners"
         r"|professionals|managers)|what (does )?this means? for (you|practice|practitioners)|"
-        r"implications for practice|practice (points|pointers)|key messages( for practice)?|"
-        r"why (it|this|does this) matters?",
+        r"implications for practice|practice (points|pointers)|"
+        r"why (does )?(it|this) matters?",
     ),
     (
         "action",
@@ -95,7 +95,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "contacts",
-        r"(useful |key |important )?contacts?( (details|numbers|us|information))?$|who to "
+        r"(useful |key |important )?contacts?( (details|numbers|us|information))?$|"
+        r"who (can|should|do) (i|you|we) (contact|call|ask|tell)|who to "
         r"(contact|call|ring)|if you are (worried|concerned)|worried about a (child|young)|"
         r"(making a|how to make a) referral|report(ing)? a concern|concerned about a child|"
         r"(front door|mash|spoa)$|(need|get) (help|advice)( now)?|urgent (help|contacts)",

@@ -259,3 +259,37 @@ def test_a_lead_in_names_the_list_after_it() -> None:
 def test_what_you_should_do_is_not_recommendations() -> None:
     draft = recognise(doc(h("What you should do"), li("Always see the baby undressed.")))
     assert draft.recommendations == ()
+
+
+def test_an_inline_ask_yourself_is_a_question_anywhere() -> None:
+    draft = recognise(
+        doc(h("What should I do?"), p("Ask yourself: Would you know who to tell about it?"))
+    )
+    assert [q.text for q in draft.questions] == ["Would you know who to tell about it?"]
+
+
+def test_action_taken_as_a_table_takes_the_last_column() -> None:
+    draft = recognise(
+        doc(
+            h("Action taken: what has changed"),
+            p("What we found | What has changed"),
+            p("Nobody asked who lived there. | A household question is now mandatory."),
+            p("Records were not requested. | Records are requested within five days."),
+        )
+    )
+    assert draft.action_taken == (
+        "A household question is now mandatory.",
+        "Records are requested within five days.",
+    )
+
+
+def test_a_pasted_page_title_is_a_link_without_address() -> None:
+    draft = recognise(
+        doc(
+            h("Action taken"),
+            p("A working group wrote guidance, available here: Sharing risk | County manual"),
+        )
+    )
+    assert [(link.title, link.url) for link in draft.links] == [
+        ("Sharing risk | County manual", None)
+    ]
