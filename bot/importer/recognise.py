@@ -54,6 +54,7 @@ _ORDINAL = re.compile(
     r"fifth|[a-z]?\d{1,2})\b",
     re.IGNORECASE,
 )
+_MIN_WRAPPED_WORDS = 9
 _GLUED = re.compile(r"^(?P<text>.*[.!?])\s+(?P<heading>[^.!?]{3,60}:)$")
 
 
@@ -106,6 +107,37 @@ def unglue(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
                     alone=True,
                     page=block.page,
                 )
+            )
+            continue
+        out.append(block)
+    return tuple(out)
+
+
+def rejoin(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Join a paragraph to the line before it when that line stops mid-sentence.
+
+    A hard-wrapped text file, or a PDF's columns, can reach the recogniser as one block per
+    line; a long line that ends without a full stop and is followed by plain text is the same
+    sentence going on.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and before.kind in ("paragraph", "item")
+            and block.kind == "paragraph"
+            and not block.bold
+            and not before.bold
+            and re.match(r"[a-z0-9(\"'\u2018\u201c]", block.text) is not None
+            and len(before.text.split()) >= _MIN_WRAPPED_WORDS
+            and not re.search(r"[.!?:;]['\"\u2019\u201d)]?$", before.text)
+        ):
+            out[-1] = replace(
+                before,
+                text=f"{before.text} {block.text}",
+                links=before.links + block.links,
+                alone=False,
             )
             continue
         out.append(block)
@@ -171,7 +203,7 @@ def segment(lines: list[Line]) -> list[Section]:
 
 def recognise(doc: Document) -> Draft:
     """Find a briefing's parts in a Document; guesses are listed in ``Draft.unsure``."""
-    notes, blocks = footnotes(unglue(doc.blocks))
+    notes, blocks = footnotes(unglue(rejoin(doc.blocks)))
     lines = analyse(Document(doc.format, blocks, doc.pages, doc.title_hint, doc.notes))
     sections = segment(lines)
     unsure: dict[str, str] = {}

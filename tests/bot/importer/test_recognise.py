@@ -293,3 +293,14 @@ def test_a_pasted_page_title_is_a_link_without_address() -> None:
     assert [(link.title, link.url) for link in draft.links] == [
         ("Sharing risk | County manual", None)
     ]
+
+
+def test_a_line_that_stops_mid_sentence_joins_the_next() -> None:
+    draft = recognise(
+        doc(
+            h("Contacts"),
+            p("If you are worried about a child, contact the Integrated Front Door on"),
+            p("0113 496 0214 at any time."),
+        )
+    )
+    assert draft.contacts[0].label == "Integrated Front Door"
