@@ -52,7 +52,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"(\w+ )?learning( points?| themes?| from (the|this) (review|case)| identified)?$|"
         r"learning (points?|themes?|identified)\b|learning from (the|this) (review|case)$|"
         r"lessons?( learn[te]d)?( from (the|this) (review|case))?$|what (we|"
-        r"the review|the panel|the reviewers?) (learn[te]d|found|identified)|what did (we|the review|the panel) (learn|find)|"
+        r"the review|the panel|the reviewers?) (learn[te]d|found|identified)|"
+        r"what did (we|the review|the panel) (learn|find)|"
         r"(main |headline )?(findings|themes)( (from|of|identified)( the| this)? (review|case|"
         r"learning))?$|what the review (found|tells)|(main |headline )?messages$|"
         r"(themes|findings|learning|lessons) (and|&) (themes|findings|learning|lessons)",
