@@ -16,6 +16,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,6 +75,8 @@ class _Line:
     bold: bool
     page: int
     box: int
+    first_word: float = 0.0  # the width of the line's first word, in points
+    right: float = 0.0  # the right edge of the text column the line sits in
     links: dict[int, str] = field(default_factory=dict)  # annotation index -> words under it
 
     @property
@@ -167,12 +170,29 @@ def _line(
         bold=all(_is_bold(c.fontname) for c in inked),
         page=page,
         box=box,
+        first_word=_first_word_width(item),
     )
     for index, annotation in enumerate(annotations):
         words = _words_under(item, annotation)
         if words:
             line.links[index] = words
     return line
+
+
+def _first_word_width(item: LTTextLineHorizontal) -> float:
+    """How wide the line's first word is: would it have fitted at the end of the line above?"""
+    start: float | None = None
+    end = 0.0
+    for obj in item:
+        text = obj.get_text()
+        if not text.strip():
+            if start is not None:
+                break
+            continue
+        if isinstance(obj, LTChar):
+            start = obj.x0 if start is None else start
+            end = obj.x1
+    return end - start if start is not None else 0.0
 
 
 def _words_under(item: LTTextLineHorizontal, annotation: _Annotation) -> str:
@@ -294,24 +314,84 @@ class _Gathering:
         return self.lines[-1]
 
 
-def _continues(block: _Gathering, line: _Line, marker: str) -> bool:
+@dataclass(frozen=True)
+class _Spacing:
+    """The document's usual distance between the baselines of a paragraph's lines, per size."""
+
+    pitches: dict[float, float]
+
+    @classmethod
+    def measure(cls, pages: list[list[_Line]]) -> _Spacing:
+        """The most common baseline-to-baseline distance between lines of one size.
+
+        Most consecutive lines of a size are lines of one paragraph, so the most common distance
+        is the line spacing, and a larger one is a gap between paragraphs: pdfminer's own
+        grouping uses a fixed share of the line height, which generous line spacing defeats.
+        """
+        counts: dict[float, Counter[float]] = {}
+        for lines in pages:
+            for above, below in pairwise(lines):
+                pitch = above.y0 - below.y0
+                same = above.size == below.size and above.bold == below.bold
+                overlap = below.x0 < above.x1 and below.x1 > above.x0
+                if same and overlap and 0 < pitch < 3 * above.size:
+                    counts.setdefault(above.size, Counter())[round(pitch * 2) / 2] += 1
+        pitches = {
+            size: min(p for p, n in found.items() if n == max(found.values()))
+            for size, found in counts.items()
+        }
+        return cls(pitches=pitches)
+
+
+def _mark_column_edges(lines: list[_Line]) -> None:
+    """Each line's column right edge: the furthest any line of its size beside it reaches."""
+    for line in lines:
+        line.right = max(
+            other.x1
+            for other in lines
+            if other.size == line.size and other.x0 < line.x1 and other.x1 > line.x0
+        )
+
+
+def _ended_early(block: _Gathering, line: _Line) -> bool:
+    """Whether the line above stopped short although this line's first word would have fitted.
+
+    That is a line break the author made (an address, a list typed without markers), not a
+    wrap, so the line starts a new block. Centred lines are not judged (their ends vary).
+    """
+    last = block.last
+    if not block.marker and abs(line.x0 - block.lines[0].x0) > 2:
+        return False
+    room = line.right - last.x1 - 0.3 * line.size
+    return line.first_word > 0 and room > line.first_word + 1
+
+
+def _continues(block: _Gathering, line: _Line, marker: str, spacing: _Spacing) -> bool:
     """Whether ``line`` carries on the block above rather than starting a new one."""
     last = block.last
-    if marker or line.box != last.box or line.page != last.page:
+    if marker or line.page != last.page:
         return False
     if abs(line.size - last.size) > 0.5 or line.bold != last.bold:
         return False
-    gap = last.y0 - line.y1
-    if gap > max(line.height, last.height) * 0.9 or line.y1 > last.y1 + 1:
+    pitch = last.y0 - line.y0
+    usual = spacing.pitches.get(line.size)
+    if pitch <= 0 or (usual is not None and pitch > usual * 1.12 + 0.5):
         return False
-    return not (block.marker and line.x0 < block.lines[0].x0 - 2)  # back left of the marker
+    if usual is None and (line.box != last.box or last.y0 - line.y1 > line.height * 0.9):
+        return False
+    if block.marker and line.x0 < block.lines[0].x0 - 2:  # back left of the marker
+        return False
+    return not _ended_early(block, line)
 
 
-def _blocks(lines: list[_Line], annotations: dict[int, list[_Annotation]]) -> list[Block]:
+def _blocks(
+    lines: list[_Line], annotations: dict[int, list[_Annotation]], spacing: _Spacing
+) -> list[Block]:
+    _mark_column_edges(lines)
     gathered: list[_Gathering] = []
     for line in lines:
         marker, rest = split_marker(line.text)
-        if gathered and _continues(gathered[-1], line, marker):
+        if gathered and _continues(gathered[-1], line, marker, spacing):
             gathered[-1].lines.append(line)
             continue
         if marker:
@@ -447,7 +527,8 @@ def read(path: Path) -> Document:
         pages = _read_pages(document)
         title = _title(document)
     kept = _drop_furniture(pages.lines, pages.heights)
-    blocks = _across_pages([_blocks(lines, pages.annotations) for lines in kept])
+    spacing = _Spacing.measure(kept)
+    blocks = _across_pages([_blocks(lines, pages.annotations, spacing) for lines in kept])
     if pages.lines and not blocks:
         raise BriefingReadError(
             f"{path.name}: has no text to read (it may be a scanned image; "

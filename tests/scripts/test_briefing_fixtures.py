@@ -22,7 +22,7 @@ def test_markup_paragraphs_follow_the_documented_rules() -> None:
         "joined on\n"
         "\n"
         "**Bold line**\n"
-        "!Big line\n"
+        "!big Big line\n"
         "1. first\n"
         "wrapped item\n"
         "2. second\n"
