@@ -46,7 +46,7 @@ LINK_COLOUR = "1F4E79"
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 _BOLD = re.compile(r"^\*\*(?P<text>.+)\*\*$")
-_BIG = re.compile(r"^!(?P<text>\S.*)$")
+_BIG = re.compile(r"^!big\s+(?P<text>\S.*)$")
 _NUMBER = re.compile(r"^(?P<n>\d+)\.\s+(?P<text>.*)$")
 _BULLET = re.compile(r"^-\s+(?P<text>.*)$")
 _INLINE = re.compile(r"\[(?P<words>[^\]]+)\]\((?P<url>[^)\s]+)\)|\*\*(?P<bold>[^*]+)\*\*")

@@ -37,6 +37,7 @@ from bot.importer.urls import kept_url, merge_links, printed_links
 DEFAULT_SIZE = 11.0
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"^List(?: Bullet| Number| Continue)? (\d)$")
 _FIELD_LINK = re.compile(r'HYPERLINK\s+"([^"]+)"', re.IGNORECASE)
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Elements whose text is not shown in place: deleted revisions, text boxes (read after their
@@ -314,6 +315,12 @@ class _Shape:
     marker: str = ""
 
 
+def _style_depth(style: str) -> int:
+    """The depth Word's list styles name: "List Bullet 2" is the second level."""
+    found = _LIST_STYLE.match(style)
+    return int(found.group(1)) - 1 if found else 0
+
+
 def _shape(paragraph: Paragraph, context: _Context) -> _Shape:
     """Heading, numbered item or paragraph, with its level and computed marker."""
     numbered = _num_pr(paragraph)
@@ -323,15 +330,16 @@ def _shape(paragraph: Paragraph, context: _Context) -> _Shape:
     heading = _heading_level(paragraph)
     if heading:  # a numbered heading keeps the number Word shows beside it
         return _Shape("heading", heading, marker)
-    if numbered and marker:
-        return _Shape("item", numbered[1], marker)
     style = (paragraph.style.name if paragraph.style else "") or ""
+    depth = _style_depth(style)
+    if numbered and marker:
+        return _Shape("item", max(numbered[1], depth), marker)
     if style.startswith("List Bullet"):
-        return _Shape("item", 0, "\u2022")
+        return _Shape("item", depth, "\u2022")
     if style.startswith("List Number"):
         count = context.style_counters.get(style, 0) + 1
         context.style_counters[style] = count
-        return _Shape("item", 0, f"{count}.")
+        return _Shape("item", depth, f"{count}.")
     return _Shape("paragraph")
 
 

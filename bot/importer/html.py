@@ -11,7 +11,7 @@ marks its content. What remains is stated as the page states it: ``<h2>`` is a h
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -114,13 +114,12 @@ class _Walker:
             else:
                 lines[-1].append(segment)
         self.segments = []
-        for line in lines:
-            block = self._block(line)
-            if block is None:
-                continue
-            self.blocks.append(block)
-            if self.context.kind == "item":
-                self.context = _Context()
+        made = [block for line in lines if (block := self._block(line)) is not None]
+        if len(made) > 1:  # lines split by <br> do not stand alone: they run on
+            made = [replace(block, alone=False) for block in made]
+        self.blocks.extend(made)
+        if made and self.context.kind == "item":
+            self.context = _Context()
 
     def _block(self, line: list[_Segment]) -> Block | None:
         text = normalise_space(clean_line("".join(segment.text for segment in line)))

@@ -20,7 +20,7 @@ from bot.importer.urls import printed_links
 # A line counts as short (a possible heading on its own) up to this many characters.
 SHORT_LINE = 90
 # A document whose long lines are no wider than this is hard-wrapped (lines are not paragraphs).
-WRAP_WIDTH_MAX = 100
+WRAP_WIDTH_MAX = 120
 # Characters that show nothing and would break words apart or glue them together.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 # Bullets pasted from Word: a lone "o" (its second-level bullet in Courier New) and the
@@ -94,17 +94,21 @@ def _paragraphs(text: str) -> list[_Paragraph]:
 def wrap_width(paragraphs: list[_Paragraph]) -> int:
     """The width the text was hard-wrapped at, or 0 when each line is a whole paragraph.
 
-    A hard-wrapped file has no line much longer than its width and many lines close to it; a
-    file of one line per paragraph has long lines, so its widest line is far past any width.
+    Measured on the lines that have another line of their paragraph below them (a wrapped
+    line, if the text is wrapped): in a hard-wrapped file most of them end close to one width
+    (a long address may overrun it); in a file of one line per paragraph they are headings and
+    long paragraphs, nowhere near one width.
     """
-    lengths = sorted(indent + len(text) for p in paragraphs for indent, text in p.lines)
+    lengths = sorted(indent + len(text) for p in paragraphs for indent, text in p.lines[:-1])
     if len(lengths) < 3:
         return 0
-    widest = lengths[-1]
-    if widest > WRAP_WIDTH_MAX:
+    typical = lengths[(len(lengths) - 1) * 9 // 10]
+    if not 30 <= typical <= WRAP_WIDTH_MAX:
         return 0
-    near = sum(1 for length in lengths if length >= widest - 15)
-    return widest if near * 3 >= len(lengths) else 0
+    near = sum(1 for length in lengths if typical - 20 <= length <= typical + 10)
+    if near * 2 < len(lengths):
+        return 0
+    return max(length for length in lengths if length <= typical + 3)
 
 
 def _marker(text: str) -> tuple[str, str]:
@@ -118,10 +122,11 @@ def _marker(text: str) -> tuple[str, str]:
 
 def _wrapped(previous: str, indent: int, line: str, width: int) -> bool:
     """Whether ``line`` is the rest of ``previous``: its first word would not have fitted."""
-    if not width:
-        return False
+    if not width or indent + len(previous) > width + 2:
+        return False  # no wrap (one line per paragraph), or a line overrun by hand
     first_word = line.split(" ", 1)[0]
-    return indent + len(previous) + 1 + len(first_word) > width - 2
+    # Slack of a tenth of the width: people and tools do not wrap at an exact column.
+    return indent + len(previous) + 1 + len(first_word) > width - max(3, width // 10)
 
 
 def _units(paragraph: _Paragraph, width: int) -> list[_Unit]:
