@@ -39,7 +39,8 @@ _BRIEFING_WORDS = re.compile(
 _PARTNERSHIP_PHRASE = re.compile(
     r"((?:[A-Z][\w'\u2019&-]*\s+(?:and\s+|of\s+|for\s+)?){1,7}(?:Partnership|Board))\b"
 )
-_BREADCRUMB = re.compile(r"^home\b|\s[>»/]\s|\u203a", re.IGNORECASE)
+# "Home > Professionals > Reviews": two separators at least (one " / " is a bilingual title).
+_BREADCRUMB = re.compile(r"^home\b|(\s[>»/\u203a]\s.*){2,}|\s[>»\u203a]\s", re.IGNORECASE)
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"

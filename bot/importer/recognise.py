@@ -157,6 +157,8 @@ def _starts_unknown(line: Line, current: Section) -> bool:
     if current.heading is not None and current.heading.numbered and line.numbered:
         return True  # sibling sections numbered 1-7
     sub = current.sub_level()
+    if sub is None and any(b.block.kind == "item" for b in current.body):
+        return True  # a list section does not take a same-size sub-heading after its list
     return sub is not None and sub > current.level
 
 

@@ -326,9 +326,10 @@ def _asked_in_paragraph(text: str) -> list[str]:
 
     "Think about your last visit. Do you know who lives there?" is one question.
     """
-    if text.rstrip().endswith("?") and len(sentences(text)) <= 2:
+    asked = questions_in(text)
+    if text.rstrip().endswith("?") and len(asked) == 1 and len(sentences(text)) <= 2:
         return [text.strip()]
-    return questions_in(text)
+    return asked
 
 
 def _table_cell(text: str, first: bool) -> str:

@@ -73,7 +73,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "action",
-        r"actions? (taken|already taken|since|completed)|what (has|have) (changed|been done|"
+        r"actions? (taken|already taken|since|completed)|what happens next|next steps|"
+        r"what (has|have) (changed|been done|"
         r"happened since)|what'?s changed|progress( made)?( since)?\b|changes (made|since)|"
         r"(improvements|developments) (made|since)|since the review|what we have done|what has "
         r"the partnership done|work (done|completed|undertaken)",
