@@ -4,6 +4,7 @@ Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make 
 ``make teams-package``).
 Each command reads Settings once and says what it did; errors are one clear line, exit 2.
 ``reflect leads ...`` manages the safeguarding lead's portal accounts and their API tokens.
+``reflect packs validate`` and ``reflect links check`` live in bot/content/cli.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.channels import log_safety
+from bot.content import cli as content_cli
 from bot.content.loader import PackError, get_pack, load_packs
 from bot.importer import cli as import_cli
 from bot.portal import accounts as portal_accounts
@@ -377,6 +379,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     )
     _add_leads_parser(commands)
     import_cli.add_parser(commands)
+    content_cli.add_parser(commands)
     demo = commands.add_parser(
         "demo-data", help="seed clearly synthetic reflections to try the portal (not production)"
     )
@@ -404,6 +407,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         return demo_data(settings, out, args)
     if args.command == "import":
         return import_cli.run(settings, out, args)
+    if args.command in content_cli.COMMANDS:
+        return content_cli.run(settings, out, args)
     return export(settings, out, fmt=args.fmt, destination=args.out)
 
 

@@ -668,10 +668,13 @@ _OPERATOR_ERRORS = frozenset(
         *("PortalAccountError", "PasswordError"),
         "RuleError",  # a broken safety-net data file (bot/safety/data/), for its author
         "BriefingReadError",  # `reflect import`: a briefing file that cannot be read
+        "NoAnswer",  # why a link did not answer: a line of `reflect links check`'s report
     }
 )
-# Modules only operators run: argparse help and what they print at the command line.
-_COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py", "bot/importer/cli.py"})
+# Modules only operators run: argparse help and what they print at the command line. A feature's
+# own commands live in its cli.py (bot/content/cli.py), wired into bot/cli.py.
+_COMMAND_LINE_FILES = frozenset({"bot/cli.py", "bot/run.py"})
+_FEATURE_COMMAND_LINE = re.compile(r"bot/\w+/cli\.py")
 # The settings table: each setting's description and group, written into .env.example and the
 # README for whoever deploys Reflect.
 _SETTINGS_PACKAGE = "bot/settings/"
@@ -687,7 +690,8 @@ WORDING_RULES = {
     "log": "an argument of a logger call: operators read logs, users never do",
     "operator error": "raised as an exception whose text only operators see (_OPERATOR_ERRORS)",
     "problem report": "the Teams package checks (*_problems), printed for the operator by the CLI",
-    "command line": "bot/cli.py and bot/run.py: operators run them and read what they print",
+    "command line": "bot/cli.py, bot/run.py and bot/*/cli.py: operators run them and read what "
+    "they print",
     "settings": "bot/settings/: descriptions operators read in .env.example and the README",
     "patch register": "bot/rasa_ext/patches.py: for developers, and a refused start-up",
 }
@@ -755,7 +759,7 @@ def _wording_rule(
             r"_problems?$", ancestor.name
         ):
             return "problem report"
-    if file in _COMMAND_LINE_FILES:
+    if file in _COMMAND_LINE_FILES or _FEATURE_COMMAND_LINE.fullmatch(file):
         return "command line"
     if file.startswith(_SETTINGS_PACKAGE):
         return "settings"

@@ -1,1 +1,1 @@
-"""Briefings as data: content packs, their schema and loader, and the wording actions send."""
+"""Briefings as data: content packs (schema, loader, validator, link check) and the wording."""

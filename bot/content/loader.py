@@ -547,13 +547,13 @@ def parse_pack(raw: Any, *, file: str) -> Pack:
     return _parse(_Node(file, "", raw))
 
 
-def _unknown_field(node: _Node, key: str, known: list[str]) -> PackError:
+def _unknown_field(node: _Node, key: str, known: list[str]) -> None:
     near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if near:
-        return node.fail(
+        raise node.fail(
             f"unknown field {key!r} (did you mean {near[0]!r}?)", f"rename it to `{near[0]}:`"
         )
-    return node.fail(
+    raise node.fail(
         f"unknown field {key!r}", f"remove it, or use one of the fields here: {', '.join(known)}"
     )
 
@@ -566,7 +566,10 @@ def _unknown_key_errors(file: str, collector: _Collector) -> list[PackError]:
         parent = _Node(file, path, mapping)
         for key in mapping:
             if key not in known:
-                errors.append(_unknown_field(parent._path_node(str(key)), str(key), known))
+                try:
+                    _unknown_field(parent._path_node(str(key)), str(key), known)
+                except PackError as error:
+                    errors.append(error)
     return errors
 
 
@@ -585,12 +588,43 @@ def collect_problems(raw: Any, *, file: str) -> tuple[Pack | None, list[PackErro
     return pack, [*collector.problems, *_unknown_key_errors(file, collector)]
 
 
+class _PackYamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an impossible date (2027-02-30) stays text.
+
+    PyYAML raises a bare ValueError for it, naming neither the file nor the field; as text it
+    reaches the date rule, which says where it is and what is wrong.
+    """
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_PackYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def parse_yaml(text: str) -> Any:
+    """A pack's YAML text as Python values (safe: plain data only)."""
+    return yaml.load(text, Loader=_PackYamlLoader)
+
+
 def read_yaml(path: Path) -> Any:
     """A pack file's YAML; syntax errors and unreadable files are :class:`PackError` too."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise _yaml_error(path.name, exc) from exc
+        mark = getattr(exc, "problem_mark", None)
+        raise PackError(
+            f"{path.name}: not valid YAML: {exc}",
+            file=path.name,
+            path="" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}",
+            problem=f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            fix="check the indentation and quoting there: text containing ': ' or ' #', or "
+            "starting with a quote, [ or {, must be in double quotes",
+        ) from exc
     except OSError as exc:
         raise PackError(
             f"{path.name}: cannot be read: {exc.strerror}",
@@ -598,20 +632,6 @@ def read_yaml(path: Path) -> Any:
             problem=f"cannot be read: {exc.strerror}",
             fix="check the file name and that you may read it",
         ) from exc
-
-
-def _yaml_error(file: str, exc: yaml.YAMLError) -> PackError:
-    mark = getattr(exc, "problem_mark", None)
-    where = "" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}"
-    what = getattr(exc, "problem", None) or "not valid YAML"
-    return PackError(
-        f"{file}: not valid YAML: {exc}",
-        file=file,
-        path=where,
-        problem=f"not valid YAML: {what}",
-        fix="check the indentation and quoting there: text containing ': ' or ' #', or "
-        "starting with a quote, [ or {, must be in double quotes",
-    )
 
 
 def load_pack_file(path: Path) -> Pack:

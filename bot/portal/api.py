@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.portal.charts import fewer_than
-from bot.portal.model import Cell, Dashboard, MinutesSummary, Table, Theme
+from bot.portal.model import Cell, Dashboard, MinutesSummary, StaleLink, Table, Theme
 from bot.reports.export import neutralise_cell
 
 #: Bumped when a field changes meaning; additions keep the version.
@@ -87,6 +87,17 @@ def minutes_json(minutes: MinutesSummary) -> dict[str, Any]:
     }
 
 
+def stale_link_json(link: StaleLink) -> dict[str, Any]:
+    """A link of the briefing not checked for a while (public: no disclosure control)."""
+    return {
+        "id": link.id,
+        "title": _text(link.title),
+        "url": _text(link.url),
+        "last_verified": link.last_verified.isoformat(),
+        "days": link.days,
+    }
+
+
 def dashboard_json(dashboard: Dashboard) -> dict[str, Any]:
     """The whole Dashboard: what it covers, the rule, and every released figure."""
     k = dashboard.k
@@ -115,4 +126,6 @@ def dashboard_json(dashboard: Dashboard) -> dict[str, Any]:
         "tables": [table_json(table, k) for table in dashboard.tables],
         "themes": [theme_json(theme, k) for theme in dashboard.themes],
         "minutes": [minutes_json(item) for item in dashboard.minutes],
+        "link_stale_days": dashboard.link_stale_days,
+        "stale_links": [stale_link_json(link) for link in dashboard.stale_links],
     }

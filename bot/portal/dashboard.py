@@ -13,7 +13,8 @@ engine (bot.portal.disclosure) and nothing else:
 - people in group sessions: the session cube, thresholded on participants (people, not
   documents) and released over its own blocks;
 - the group minutes themselves: team documents filed for the lead (issue 12), listed with their
-  actions for the weeks and team chosen.
+  actions for the weeks and team chosen;
+- the briefing's links not checked for LINK_STALE_DAYS (public, so no disclosure control).
 
 Pure Python over plain inputs (no database, no web): bot.portal.service gathers the inputs.
 """
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.content.links import stale_links
 from bot.content.schema import Pack
 from bot.group.minutes import Minutes
 from bot.portal import disclosure
@@ -39,6 +41,7 @@ from bot.portal.model import (
     Filters,
     MinutesSummary,
     Scope,
+    StaleLink,
     Table,
     Theme,
 )
@@ -298,6 +301,19 @@ def _minutes(
     return tuple(summary for summary in summaries if summary is not None)
 
 
+def _stale_links(pack: Pack, *, today: date, days: int) -> tuple[StaleLink, ...]:
+    return tuple(
+        StaleLink(
+            id=link.id,
+            title=link.title,
+            url=link.url,
+            last_verified=link.last_verified,
+            days=(today - link.last_verified).days,
+        )
+        for link in stale_links(pack, today=today, days=days)
+    )
+
+
 def _applied(release: Release, box: Box, filters: Filters, version: str) -> AppliedFilters:
     week_from = week_to = None
     if not box.empty:
@@ -322,11 +338,14 @@ def build_dashboard(
     k: int,
     today: date,
     retention_days: int,
+    link_stale_days: int,
     texts: Callable[[Iterable[int]], Mapping[int, str]],
     anonymise: Callable[[str], str],
     release_of: Callable[[Cube, Release], Release] | None = None,
 ) -> Dashboard:
     """The view for ``filters``: every figure through the engine, quotes anonymised again.
+
+    Also the pack's links last checked more than ``link_stale_days`` before ``today``.
 
     Raises:
         FilterError: when the filters cannot be applied (a malformed or inverted range).
@@ -378,4 +397,6 @@ def build_dashboard(
         ),
         minutes=_minutes(inputs.minutes, release, box, filters),
         pending_weeks=release.pending_weeks,
+        link_stale_days=link_stale_days,
+        stale_links=_stale_links(inputs.pack, today=today, days=link_stale_days),
     )

@@ -142,6 +142,21 @@ class MinutesSummary:
 
 
 @dataclass(frozen=True)
+class StaleLink:
+    """A link of the briefing not checked for a while: the page may have moved.
+
+    Links are public (the briefing's own), so they need no disclosure control.
+    """
+
+    id: str
+    title: str
+    url: str
+    last_verified: date
+    days: int
+    """Days since it was last checked."""
+
+
+@dataclass(frozen=True)
 class AppliedFilters:
     """The filters as the engine applied them (date range snapped to release blocks)."""
 
@@ -174,3 +189,7 @@ class Dashboard:
     minutes: tuple[MinutesSummary, ...]
     pending_weeks: tuple[str, ...] = field(default=())
     """Recent weeks not yet released (not enough contributions yet to protect anonymity)."""
+    link_stale_days: int = 180
+    """LINK_STALE_DAYS: a link last checked longer ago than this is listed in ``stale_links``."""
+    stale_links: tuple[StaleLink, ...] = field(default=())
+    """The briefing's links last checked more than ``link_stale_days`` ago, oldest first."""

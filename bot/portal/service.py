@@ -330,6 +330,7 @@ class PortalService:
                 k=self.settings.portal_k,
                 today=today,
                 retention_days=self.settings.retention_days,
+                link_stale_days=self.settings.link_stale_days,
                 texts=lambda ids: figures.texts_by_id(session, ids),
                 anonymise=self._anonymise,
                 release_of=partial(self._theme_release, inputs, today),

@@ -57,6 +57,7 @@ _LIMITS = "The Rasa server's request limit, REST channel and workers"
 _WIDGET = "Web app (bot/web): the demo page, widget.js and the minutes downloads"
 _TEAMS = "Microsoft Teams (README: Add Reflect to Teams)"
 _PORTAL = "The safeguarding lead's portal (bot/portal)"
+_LINKS = "Content packs' links (reflect links check)"
 _GENERATE = 'generate one with `python3 -c "import secrets; print(secrets.token_hex(32))"`'
 
 
@@ -493,6 +494,25 @@ class Settings:
         "Days to keep the portal's audit trail (sign-ins, filters, downloads, API calls: never "
         "their content) before `bin/reflect purge` deletes it.",
         group=_PORTAL,
+    )
+
+    # --- Content packs' links ---
+    link_check_timeout_seconds: int = setting(
+        "LINK_CHECK_TIMEOUT_SECONDS",
+        10,
+        kinds.whole(high=300, unit=" of seconds"),
+        "Seconds `bin/reflect links check` gives each link (all its redirects included) before "
+        'it fails as "no answer"; `--timeout` overrides it for one run.',
+        group=_LINKS,
+    )
+    link_stale_days: int = setting(
+        "LINK_STALE_DAYS",
+        180,
+        kinds.days,
+        "A link whose `last_verified` is older than this many days is stale: the bot adds "
+        '"(last checked on ...)" when it gives it, the portal lists it and `bin/reflect packs '
+        'validate` warns (`bin/reflect links check` renews the date of each link that works).',
+        group=_LINKS,
     )
 
     def __post_init__(self) -> None:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,38 @@ def test_the_dashboard_shows_real_figures_and_themes(service: PortalService, ver
     assert quoted
     assert dashboard.minutes and any(m.actions for m in dashboard.minutes)
     assert "fewer than 10" in dashboard.rule
+    # Child Z's links were checked on 2026-11-27, ten days before NOW.
+    assert dashboard.link_stale_days == 180 and dashboard.stale_links == ()
+
+
+def test_the_dashboard_lists_links_not_checked_within_link_stale_days(
+    service: PortalService, version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "settings", replace(service.settings, link_stale_days=9))
+
+    dashboard = service.build(Filters(PACK, version), EVERYONE, NOW)
+
+    assert dashboard.link_stale_days == 9
+    assert [(link.id, link.last_verified, link.days) for link in dashboard.stale_links] == [
+        (link_id, date(2026, 11, 27), 10)
+        for link_id in (
+            "pan-sussex-procedures",
+            "sharing-information-family-members",
+            "spoa",
+            "esscp-training",
+            "esscp-site",
+            "national-review-panel",
+        )
+    ]
+    spoa = dashboard_json(dashboard)["stale_links"][2]
+    assert spoa == {
+        "id": "spoa",
+        "title": "Contacting the Single Point of Advice (SPoA), East Sussex County Council",
+        "url": "https://www.eastsussex.gov.uk/children-families/professional-resources/spoa",
+        "last_verified": "2026-11-27",
+        "days": 10,
+    }
+    assert dashboard_json(dashboard)["link_stale_days"] == 9
 
 
 def test_the_xlsx_and_pdf_of_2000_reflections_open_and_say_what_they_are(

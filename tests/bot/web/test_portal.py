@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -433,6 +433,45 @@ def test_the_api_matches_its_openapi_document(world: World) -> None:
     )
     resolver_schema = json.loads(json.dumps(schema).replace("#/components", "#/components"))
     jsonschema.validate(body, resolver_schema)
+
+
+def test_the_dashboard_and_the_api_list_links_not_checked_for_a_while(world: World) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    client = _signed_in(world)
+    page = client.get("/portal/dashboard").text
+    assert '<h2 id="links-title">Links in the briefing</h2>' in page
+    assert "All links checked within 180 days." in page
+
+    portal: Portal = world.app.ctx.portal
+    portal.service.settings = replace(portal.service.settings, link_stale_days=5)
+    page = client.get("/portal/dashboard").text
+    assert "<caption>Links last checked more than 5 days ago</caption>" in page
+    assert (
+        '<th scope="row">Child Safeguarding Practice Review Panel (GOV.UK)</th>\n        '
+        '<td><a href="https://www.gov.uk/government/organisations/'
+        'child-safeguarding-practice-review-panel" rel="noopener noreferrer">'
+    ) in page
+    assert '<time datetime="2026-11-27">2026-11-27</time> (10 days ago)' in page
+    assert "All links checked" not in page
+
+    csrf = client.csrf("/portal/tokens")
+    token = re.search(
+        r"(rfl_[A-Za-z0-9_-]+)", client.post("/portal/tokens", {"csrf": csrf, "label": "x"}).text
+    )
+    assert token
+    bearer = [(b"authorization", f"Bearer {token.group(1)}".encode())]
+    reply = world.client().get("/portal/api/v1/dashboard?pack=esscp-child-z", headers=bearer)
+    body = json.loads(reply.body)
+    assert body["link_stale_days"] == 5
+    assert [link["id"] for link in body["stale_links"]][:2] == [
+        "pan-sussex-procedures",
+        "sharing-information-family-members",
+    ]
+    assert len(body["stale_links"]) == 6
+    served = json.loads(world.client().get("/portal/api/openapi.json").body)
+    jsonschema.validate(
+        body, {**served["components"]["schemas"]["Dashboard"], "components": served["components"]}
+    )
 
 
 def test_pages_carry_a_strict_csp_and_no_store(world: World) -> None:

@@ -1,0 +1,492 @@
+"""Links that stay true: check every link of a content pack, and record the ones that pass.
+
+A briefing points practitioners to procedures rather than copying them, so a moved or dead page
+is a broken briefing. ``reflect links check`` (bot/content/cli.py) asks each page itself, with
+its own redirect handling rather than urllib's, because *how* a page answers matters:
+
+- 2xx passes, also after temporary redirects (302, 303, 307), unless a deep link ends on the
+  site's home page (the page is gone and the site sends everyone home);
+- 301 and 308 fail: the page has moved for good, so the pack should say where;
+- 404 and 410 fail as not found, any other status as itself; no answer in time and connection
+  or TLS errors fail with one line saying why.
+
+Only links that pass get a new ``last_verified``, written into the YAML file in place (that
+value and ``verified_from`` only), so an author's comments, order and layout survive. Links are
+read from the raw YAML leniently, so drafts from ``reflect import`` can be checked too.
+
+The walk over redirects (:func:`check_url`) is pure logic over a ``fetch`` function; the real
+one (:class:`UrllibFetcher`) is a small urllib client that never follows a redirect itself.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+
+from bot.content.schema import Link, Pack
+
+#: How many redirects a link may take before it fails.
+MAX_HOPS = 5
+#: How many links are checked at once (politely few: most share one or two sites).
+WORKERS = 6
+#: Who is asking, so a site's operator can tell (and a filter can let us through).
+USER_AGENT = "Reflect-link-check/1 (checks the links of safeguarding briefings)"
+#: What a passing link's ``verified_from`` says, with the status and date filled in.
+VERIFIED_FROM = "reflect links check, HTTP {status}, {day}"
+
+_TEMPORARY = frozenset({302, 303, 307})
+_PERMANENT = frozenset({301, 308})
+_GONE = frozenset({404, 410})
+_HEAD_REFUSED = frozenset({405, 501})
+
+
+# --- stale links (the portal, the bot, and `reflect packs validate`) -----------------------
+
+
+def is_stale(link: Link, *, today: date, days: int) -> bool:
+    """Whether a link was last checked more than ``days`` days before ``today``."""
+    return (today - link.last_verified).days > days
+
+
+def stale_links(pack: Pack, *, today: date, days: int) -> tuple[Link, ...]:
+    """The pack's links last checked more than ``days`` days ago, oldest first."""
+    found = [link for link in pack.links if is_stale(link, today=today, days=days)]
+    return tuple(sorted(found, key=lambda link: link.last_verified))
+
+
+# --- one link's answer ---------------------------------------------------------------------
+
+
+class Verdict(str, Enum):
+    """How a link answered; only PASSED updates ``last_verified``."""
+
+    PASSED = "passed"
+    MOVED = "moved"  # 301/308: moved for good
+    HOME_PAGE = "home_page"  # a deep link sent (temporarily) to the site's home page
+    NOT_FOUND = "not_found"  # 404/410
+    HTTP_ERROR = "http_error"  # any other status
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    NO_LOCATION = "no_location"  # a redirect that does not say where to
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"  # refused, unknown host, TLS, reset...
+    NO_URL = "no_url"  # a draft's link without a url
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one URL found."""
+
+    verdict: Verdict
+    status: int | None = None
+    """The last HTTP status seen (None when nothing answered)."""
+    location: str | None = None
+    """Where a permanent redirect points (MOVED), or where the link ended (HOME_PAGE)."""
+    reason: str = ""
+    """One line on a connection or TLS failure."""
+    redirects: tuple[int, ...] = ()
+    """The statuses of the temporary redirects followed on the way."""
+
+    @property
+    def passed(self) -> bool:
+        """Whether the link works as written."""
+        return self.verdict is Verdict.PASSED
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP response, as much as the walk needs."""
+
+    status: int
+    location: str | None = None
+
+
+class NoAnswer(Exception):
+    """The request got no HTTP response: ``timed_out`` or a connection/TLS failure."""
+
+    def __init__(self, reason: str, *, timed_out: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.timed_out = timed_out
+
+
+#: fetch(method, url, timeout_seconds) -> Answer; raises NoAnswer.
+Fetch = Callable[[str, str, float], Answer]
+
+
+def _is_deep(url: str) -> bool:
+    return urlsplit(url).path not in ("", "/")
+
+
+def _redirect(answer: Answer, current: str) -> str | None:
+    return None if not answer.location else urljoin(current, answer.location.strip())
+
+
+def _final(answer: Answer, url: str, current: str, redirects: tuple[int, ...]) -> Outcome | None:
+    """The verdict on an answer that is not a temporary redirect (None: it is one)."""
+    status = answer.status
+    if 200 <= status <= 299:
+        if redirects and _is_deep(url) and not _is_deep(current):
+            return Outcome(Verdict.HOME_PAGE, status, location=current, redirects=redirects)
+        return Outcome(Verdict.PASSED, status, redirects=redirects)
+    if status in _PERMANENT:
+        target = _redirect(answer, current)
+        if target is None:
+            return Outcome(Verdict.NO_LOCATION, status, redirects=redirects)
+        return Outcome(Verdict.MOVED, status, location=target, redirects=redirects)
+    if status in _TEMPORARY:
+        return None
+    if status in _GONE:
+        return Outcome(Verdict.NOT_FOUND, status, redirects=redirects)
+    return Outcome(Verdict.HTTP_ERROR, status, redirects=redirects)
+
+
+def check_url(
+    url: str,
+    *,
+    fetch: Fetch,
+    timeout: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> Outcome:
+    """Follow ``url`` as a careful browser would, and say whether the link still works.
+
+    HEAD first (cheap), GET when a server refuses HEAD (405, 501); at most :data:`MAX_HOPS`
+    redirects; ``timeout`` seconds in all for the link, however many requests it takes.
+    """
+    deadline = clock() + timeout
+    method, current = "HEAD", url
+    redirects: tuple[int, ...] = ()
+    while True:
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return Outcome(Verdict.TIMEOUT, redirects=redirects)
+        try:
+            answer = fetch(method, current, remaining)
+        except NoAnswer as failure:
+            verdict = Verdict.TIMEOUT if failure.timed_out else Verdict.CONNECTION
+            return Outcome(verdict, reason=failure.reason, redirects=redirects)
+        if method == "HEAD" and answer.status in _HEAD_REFUSED:
+            method = "GET"
+            continue
+        outcome = _final(answer, url, current, redirects)
+        if outcome is not None:
+            return outcome
+        target = _redirect(answer, current)
+        if target is None:
+            return Outcome(Verdict.NO_LOCATION, answer.status, redirects=redirects)
+        redirects = (*redirects, answer.status)
+        if len(redirects) > MAX_HOPS:
+            return Outcome(Verdict.TOO_MANY_REDIRECTS, answer.status, redirects=redirects)
+        current = target
+
+
+# --- the real HTTP client ------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Hand every redirect back as an answer: check_url decides what a redirect means."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _no_answer(exc: BaseException) -> NoReturn:
+    """Raise NoAnswer with one line on why nothing answered (never a traceback)."""
+    cause: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(cause, (socket.timeout, TimeoutError)):
+        raise NoAnswer("timed out", timed_out=True)
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        raise NoAnswer(f"TLS certificate not accepted ({cause.verify_message})")
+    if isinstance(cause, ssl.SSLError):
+        raise NoAnswer(f"TLS error ({cause.reason or cause})")
+    if isinstance(cause, socket.gaierror):
+        raise NoAnswer("host name not found")
+    if isinstance(cause, ConnectionRefusedError):
+        raise NoAnswer("connection refused")
+    if isinstance(cause, (ConnectionResetError, http.client.RemoteDisconnected)):
+        raise NoAnswer("connection closed without an answer")
+    text = str(cause).splitlines()[0] if str(cause) else ""
+    raise NoAnswer(f"{type(cause).__name__}: {text}" if text else type(cause).__name__)
+
+
+class UrllibFetcher:
+    """HEAD or GET one URL with urllib, never following a redirect, never reading a body."""
+
+    def __init__(self, user_agent: str = USER_AGENT) -> None:
+        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._user_agent = user_agent
+
+    def __call__(self, method: str, url: str, timeout: float) -> Answer:
+        """One request; an HTTP error status is an answer too, no answer raises NoAnswer."""
+        request = urllib.request.Request(
+            url, method=method, headers={"User-Agent": self._user_agent, "Accept": "*/*"}
+        )
+        try:
+            with self._opener.open(request, timeout=timeout) as response:
+                return Answer(response.status, response.headers.get("Location"))
+        except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
+            with error:
+                return Answer(error.code, error.headers.get("Location"))
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            _no_answer(exc)
+        except ValueError as exc:  # not a URL urllib can open
+            raise NoAnswer(str(exc).splitlines()[0]) from None
+
+
+# --- links as written in a pack file -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a scalar value sits in the file's text (character offsets)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """One entry of a pack's ``links:`` read leniently from the raw YAML, with its place."""
+
+    file: Path
+    pack_id: str
+    index: int
+    link_id: str
+    url: str
+    last_verified: date | None
+    last_verified_at: Span | None
+    verified_from_at: Span | None
+    insert_at: int | None
+    """Where a missing ``last_verified:``/``verified_from:`` line goes (None: flow style)."""
+    indent: int
+
+
+def _scalar(node: yaml.Node | None) -> str:
+    return node.value if isinstance(node, yaml.ScalarNode) else ""
+
+
+def _pairs(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {_scalar(key): (key, value) for key, value in node.value}
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip().strip("'\""))
+    except ValueError:
+        return None
+
+
+def _span(pairs: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> Span | None:
+    if key not in pairs:
+        return None
+    value = pairs[key][1]
+    return Span(value.start_mark.index, value.end_mark.index)
+
+
+def _insert_point(text: str, mapping: yaml.MappingNode, url_value: yaml.Node | None) -> int | None:
+    """The start of the line after the url's (or after the mapping's first line)."""
+    if mapping.flow_style:
+        return None
+    anchor = url_value if url_value is not None else mapping.value[0][1]
+    end = anchor.end_mark
+    if end.column == 0:
+        return end.index
+    newline = text.find("\n", end.index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _file_link(path: Path, text: str, pack_id: str, index: int, node: yaml.Node) -> FileLink:
+    pairs = _pairs(node)
+    url_value = pairs.get("url", (None, None))[1]
+    first_key = node.value[0][0] if isinstance(node, yaml.MappingNode) and node.value else None
+    return FileLink(
+        file=path,
+        pack_id=pack_id,
+        index=index,
+        link_id=_scalar(pairs.get("id", (None, None))[1]) or f"links[{index}]",
+        url=_scalar(url_value).strip(),
+        last_verified=_day(_scalar(pairs.get("last_verified", (None, None))[1])),
+        last_verified_at=_span(pairs, "last_verified"),
+        verified_from_at=_span(pairs, "verified_from"),
+        insert_at=None
+        if not isinstance(node, yaml.MappingNode) or not node.value
+        else _insert_point(text, node, url_value),
+        indent=0 if first_key is None else first_key.start_mark.column,
+    )
+
+
+def read_text(path: Path) -> str:
+    """A pack file's text exactly as stored (line endings kept, for editing in place)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def read_links(path: Path) -> list[FileLink]:
+    """Every entry under ``links:`` in a pack file, however incomplete the pack is.
+
+    Raises:
+        yaml.YAMLError: the file is not YAML at all.
+        OSError: it cannot be read.
+    """
+    return links_in(path, read_text(path))
+
+
+def links_in(path: Path, text: str) -> list[FileLink]:
+    """The entries under ``links:`` in ``text`` (the contents of ``path``)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    pairs = _pairs(root) if root is not None else {}
+    pack_id = _scalar(pairs.get("id", (None, None))[1]) or path.stem
+    links = pairs.get("links", (None, None))[1]
+    if not isinstance(links, yaml.SequenceNode):
+        return []
+    return [_file_link(path, text, pack_id, index, item) for index, item in enumerate(links.value)]
+
+
+# --- writing the dates back ------------------------------------------------------------------
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _replace(text: str, span: Span, value: str) -> tuple[int, int, str]:
+    """Replace a scalar with ``value``, keeping the whitespace at the end of its span.
+
+    A block scalar's span ends after its trailing line breaks and blank lines; they stay.
+    """
+    segment = text[span.start : span.end]
+    return span.start, span.end, value + segment[len(segment.rstrip()) :]
+
+
+def _edits(text: str, link: FileLink, day: date, status: int) -> list[tuple[int, int, str]]:
+    newline = "\r\n" if "\r\n" in text else "\n"
+    verified_from = _quoted(VERIFIED_FROM.format(status=status, day=day.isoformat()))
+    edits: list[tuple[int, int, str]] = []
+    missing: list[str] = []
+    for key, span, value in (
+        ("last_verified", link.last_verified_at, day.isoformat()),
+        ("verified_from", link.verified_from_at, verified_from),
+    ):
+        if span is not None:
+            edits.append(_replace(text, span, value))
+        else:
+            missing.append(f"{' ' * link.indent}{key}: {value}{newline}")
+    if missing and link.insert_at is not None:
+        edits.append((link.insert_at, link.insert_at, "".join(missing)))
+    return edits
+
+
+def record_verified(text: str, passed: Iterable[tuple[FileLink, int]], day: date) -> str:
+    """``text`` with ``last_verified`` and ``verified_from`` of each passing link set to ``day``.
+
+    Only those two values change; everything else, comments included, is kept byte for byte.
+    ``passed`` pairs each link with the status it answered.
+    """
+    edits = [edit for link, status in passed for edit in _edits(text, link, day, status)]
+    for start, end, value in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        text = text[:start] + value + text[end:]
+    return text
+
+
+def can_record(link: FileLink) -> bool:
+    """Whether a passing link's date can be written.
+
+    A one-line ``{...}`` link without the keys cannot be given them in place.
+    """
+    has_both = link.last_verified_at is not None and link.verified_from_at is not None
+    return has_both or link.insert_at is not None
+
+
+# --- checking many links -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One link and what checking it found."""
+
+    link: FileLink
+    outcome: Outcome
+    recorded: bool = False
+    """Whether its new date was written to the file."""
+
+    @property
+    def insecure(self) -> bool:
+        """An http:// link: checked, but the loader refuses it (use https)."""
+        return self.link.url.lower().startswith("http://")
+
+
+def check_links(
+    links: Sequence[FileLink],
+    *,
+    timeout: float,
+    fetch: Fetch | None = None,
+    workers: int = WORKERS,
+) -> list[Checked]:
+    """Check every link (each URL once, a few at a time), in the order given."""
+    fetcher = fetch or UrllibFetcher()
+    urls = list(dict.fromkeys(link.url for link in links if link.url))
+
+    def one(url: str) -> Outcome:
+        return check_url(url, fetch=fetcher, timeout=timeout)
+
+    outcomes: dict[str, Outcome] = {}
+    if urls:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls)))) as pool:
+            outcomes = dict(zip(urls, pool.map(one, urls), strict=True))
+    return [Checked(link, outcomes.get(link.url, Outcome(Verdict.NO_URL))) for link in links]
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace the file in one step (a half-written pack must never be read), keeping its mode."""
+    temporary = path.with_name(f".{path.name}.links-check")
+    with temporary.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    shutil.copymode(path, temporary)
+    os.replace(temporary, path)
+
+
+def write_verified(results: Sequence[Checked], day: date) -> list[Checked]:
+    """Record ``day`` for the links that passed, in their files; the results, marked if written.
+
+    Each file is read again first and a link is written only if it is still where it was with
+    the same url, so an edit made while the check ran is never overwritten.
+    """
+    recorded: set[tuple[Path, int]] = set()
+    for path in dict.fromkeys(result.link.file for result in results):
+        text = read_text(path)
+        now = {link.index: link for link in links_in(path, text)}
+        passed: list[tuple[FileLink, int]] = []
+        for result in results:
+            fresh = now.get(result.link.index)
+            if (
+                result.link.file == path
+                and result.outcome.passed
+                and fresh is not None
+                and fresh.url == result.link.url
+                and can_record(fresh)
+            ):
+                passed.append((fresh, result.outcome.status or 200))
+                recorded.add((path, result.link.index))
+        if passed:
+            _write(path, record_verified(text, passed, day))
+    return [
+        replace(result, recorded=(result.link.file, result.link.index) in recorded)
+        for result in results
+    ]
