@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export settings-docs teams-package browser fonts bench blind clean
+	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -109,6 +109,10 @@ blind: train
 # ARGS go to bench.run, e.g. `make bench ARGS=--long` (only the long conversation).
 bench: setup fonts
 	@$(PY) -m bench.run $(ARGS)
+
+# What `reflect import` recovers from each fixture briefing (and the seed), and PDF time per page.
+import-table: setup
+	@$(PY) -m bench.evaluate_importer tests/data/briefings
 
 # The settings section of .env.example and README's table, from the one settings table.
 settings-docs: setup

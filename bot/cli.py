@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.channels import log_safety
 from bot.content import cli as content_cli
 from bot.content.loader import PackError, get_pack, load_packs
+from bot.importer import cli as import_cli
 from bot.portal import accounts as portal_accounts
 from bot.portal import tokens as portal_tokens
 from bot.portal.demo import purge_demo, seed_demo, vacuum_after_seeding
@@ -377,6 +378,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         "--app-version", default=None, help="MAJOR.MINOR.PATCH (default: pyproject.toml's version)"
     )
     _add_leads_parser(commands)
+    import_cli.add_parser(commands)
     content_cli.add_parser(commands)
     demo = commands.add_parser(
         "demo-data", help="seed clearly synthetic reflections to try the portal (not production)"
@@ -403,6 +405,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         return leads(settings, out, args)
     if args.command == "demo-data":
         return demo_data(settings, out, args)
+    if args.command == "import":
+        return import_cli.run(settings, out, args)
     if args.command in content_cli.COMMANDS:
         return content_cli.run(settings, out, args)
     return export(settings, out, fmt=args.fmt, destination=args.out)

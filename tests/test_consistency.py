@@ -667,6 +667,7 @@ _OPERATOR_ERRORS = frozenset(
         # `reflect leads`: portal accounts and tokens are managed only at the command line.
         *("PortalAccountError", "PasswordError"),
         "RuleError",  # a broken safety-net data file (bot/safety/data/), for its author
+        "BriefingReadError",  # `reflect import`: a briefing file that cannot be read
         "NoAnswer",  # why a link did not answer: a line of `reflect links check`'s report
     }
 )

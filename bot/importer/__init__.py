@@ -1,1 +1,1 @@
-"""`reflect import`: a briefing in any layout (TXT, MD, HTML, DOCX, PDF) as a draft pack."""
+"""reflect import: a briefing (txt, Markdown, HTML, DOCX, PDF) read as blocks, then a draft pack."""

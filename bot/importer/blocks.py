@@ -86,7 +86,7 @@ def split_marker(text: str) -> tuple[str, str]:
 
     "1) The legacy of ..." gives ("1)", "The legacy of ..."); "R2: Partners should ..." gives
     ("R2:", ...); "(iii) ..." gives ("(iii)", ...); "• How do you ...?" gives ("•", ...). A bare
-    number that is a year or a quantity ("2021 was ...", "12 weeks") is not a marker.
+    number that is a year or a quantity ("2021 was ...", "30 minutes") is not a marker.
     """
     found = _MARKER.match(text)
     if not found or not found.group("marker").strip():

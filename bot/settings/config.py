@@ -511,7 +511,7 @@ class Settings:
         kinds.days,
         "A link whose `last_verified` is older than this many days is stale: the bot adds "
         '"(last checked on ...)" when it gives it, the portal lists it and `bin/reflect packs '
-        'validate` warns (`bin/reflect links check` renews the date of each link that works).',
+        "validate` warns (`bin/reflect links check` renews the date of each link that works).",
         group=_LINKS,
     )
 

@@ -1,0 +1,88 @@
+"""Read a briefing file of any supported format into a :class:`~bot.importer.blocks.Document`.
+
+The one entry point the importer and the bench call: it picks the reader by the file's suffix
+and turns every way a file can fail (missing, empty, corrupt, encrypted, no text at all) into a
+:class:`BriefingReadError` with one plain sentence, so ``reflect import`` can print it and exit
+without a traceback. Readers are imported when used, so reading a text briefing never loads the
+PDF or Word libraries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.importer.blocks import Document
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+class BriefingReadError(ValueError):
+    """A briefing file that cannot be read; the message is one plain-English sentence."""
+
+
+def _reader(suffix: str) -> Callable[[Path], Document]:
+    """The reader for a suffix; imported here so a text import never loads pdfminer."""
+    if suffix == ".txt":
+        from bot.importer.text import read as read_text
+
+        return read_text
+    if suffix == ".md":
+        from bot.importer.markdown import read as read_markdown
+
+        return read_markdown
+    if suffix in (".html", ".htm"):
+        from bot.importer.html import read as read_html
+
+        return read_html
+    if suffix == ".docx":
+        from bot.importer.docx import read as read_docx
+
+        return read_docx
+    if suffix == ".pdf":
+        from bot.importer.pdf import read as read_pdf
+
+        return read_pdf
+    supported = ", ".join(SUFFIXES)
+    shown = suffix or "no suffix"
+    raise BriefingReadError(f"cannot read a {shown} file: a briefing must be one of {supported}")
+
+
+def _check_file(path: Path) -> None:
+    """Fail early, and plainly, for a path that is not a non-empty readable file."""
+    if not path.exists():
+        raise BriefingReadError(f"{path.name}: no such file")
+    if not path.is_file():
+        raise BriefingReadError(f"{path.name}: is a folder, not a briefing file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BriefingReadError(f"{path.name}: cannot be opened ({exc.strerror})") from exc
+    if size == 0:
+        raise BriefingReadError(f"{path.name}: the file is empty")
+
+
+def read_briefing(path: Path) -> Document:
+    """The blocks of the briefing at ``path``, or :class:`BriefingReadError` saying why not.
+
+    A reader's own :class:`BriefingReadError` passes through with its message; anything else a
+    library raises on a damaged file becomes "is not a readable … file", because the person
+    importing needs to know which file and what to do, not where in pdfminer it broke.
+    """
+    path = Path(path)
+    reader = _reader(path.suffix.lower())
+    _check_file(path)
+    try:
+        document = reader(path)
+    except BriefingReadError:
+        raise
+    except OSError as exc:
+        raise BriefingReadError(f"{path.name}: cannot be opened ({exc.strerror})") from exc
+    except Exception as exc:  # a damaged file can break a library in any way
+        kind = path.suffix.lower().lstrip(".").upper()
+        raise BriefingReadError(
+            f"{path.name}: is not a readable {kind} file (it may be damaged or not really {kind})"
+        ) from exc
+    if not document.blocks:
+        raise BriefingReadError(f"{path.name}: no text found in the file")
+    return document

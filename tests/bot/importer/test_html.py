@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.importer.blocks import Link
+from bot.importer.html import alphabetic, ordinal_marker, parse, read, roman
+from bot.importer.read import BriefingReadError, read_briefing
+
+SAMPLE = Path(__file__).parent / "samples" / "sample.html"
+
+
+def test_furniture_is_dropped_and_main_content_kept() -> None:
+    doc = read(SAMPLE)
+    texts = " ".join(block.text for block in doc.blocks)
+    for furniture in ("cookies", "Home", "Briefings", "Copyright", "Related", "hidden", "window"):
+        assert furniture not in texts
+    assert doc.blocks[0] == doc.blocks[0].__class__(
+        kind="heading", text="Child Q: learning from a rapid review", level=1
+    )
+    assert doc.title_hint == "Child Q: learning from a rapid review | Northmoor SCP"
+    assert doc.format == "html"
+
+
+def test_bold_lines_breaks_and_links_resolved_against_base() -> None:
+    blocks = read(SAMPLE).blocks
+    assert (blocks[1].text, blocks[1].bold, blocks[1].alone) == (
+        "Why we did this review",
+        True,
+        True,
+    )
+    assert blocks[2].text == "Child Q was seven when" and not blocks[2].alone
+    assert blocks[3].links == (
+        Link(
+            text="procedures manual",
+            url="https://www.northmoor-scp.example.org/briefings/procedures/manual.html",
+        ),
+        Link(text="email us", url="mailto:learning@example.org"),
+    )
+    assert "nothing" in blocks[3].text  # a javascript: link keeps its words, not its target
+
+
+def test_list_markers_follow_type_start_value_and_nesting() -> None:
+    items = [(b.marker, b.level, b.text, b.bold) for b in read(SAMPLE).blocks if b.kind == "item"]
+    assert items == [
+        ("b.", 0, "Professional curiosity", False),
+        ("\u2022", 1, "Ask who lives there", False),
+        ("e.", 0, "Whole bold item", True),
+        ("I.", 0, "First", False),
+        ("II.", 0, "Second", False),
+    ]
+
+
+def test_tables_become_rows_and_pre_keeps_lines() -> None:
+    texts = [b.text for b in read(SAMPLE).blocks]
+    assert "Service | Number" in texts
+    assert "Front door | 01632 960000 (24 hours)" in texts
+    assert texts[-2:] == ["line one", "line two"]
+
+
+def test_printed_addresses_are_links() -> None:
+    block = next(b for b in read(SAMPLE).blocks if b.text.startswith("Visit"))
+    assert block.links == (Link(text="www.example.org/q", url="https://www.example.org/q"),)
+
+
+def test_without_main_the_body_is_read_but_banners_and_breadcrumbs_are_not() -> None:
+    doc = parse(
+        b"<html><body><header><h1>Site name</h1></header>"
+        b'<div role="navigation">Menu</div><div aria-label="Breadcrumb">You are here</div>'
+        b"<h1>Briefing</h1><p>Text.</p><footer>Footer</footer>"
+        b'<p><a href="/relative">relative</a></p></body></html>'
+    )
+    assert [b.text for b in doc.blocks] == ["Briefing", "Text.", "relative"]
+    assert doc.blocks[2].links == ()
+    assert doc.notes and "relative link" in doc.notes[0]
+
+
+def test_layout_tables_are_read_as_text_and_reversed_lists_count_down() -> None:
+    doc = parse(
+        "<table><tr><td><h2>One</h2><p>First cell.</p></td><td><p>Second cell.</p></td></tr>"
+        "</table><ol reversed><li>c</li><li>b</li><li>a</li></ol>"
+    )
+    assert [(b.kind, b.marker, b.text) for b in doc.blocks] == [
+        ("heading", "", "One"),
+        ("paragraph", "", "First cell."),
+        ("paragraph", "", "Second cell."),
+        ("item", "3.", "c"),
+        ("item", "2.", "b"),
+        ("item", "1.", "a"),
+    ]
+
+
+def test_windows_1252_page_and_binary_file(tmp_path: Path) -> None:
+    page = tmp_path / "b.htm"
+    page.write_bytes("<p>Parents\u2019 caf\u00e9</p>".encode("cp1252"))
+    assert read_briefing(page).blocks[0].text == "Parents\u2019 caf\u00e9"
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(BriefingReadError, match="not a web page"):
+        read_briefing(page)
+
+
+def test_markers_in_other_counting_systems() -> None:
+    assert [roman(n) for n in (1, 4, 9, 14, 40, 1999)] == ["i", "iv", "ix", "xiv", "xl", "mcmxcix"]
+    assert [alphabetic(n) for n in (1, 26, 27)] == ["a", "z", "aa"]
+    assert ordinal_marker(3, "A") == "C." and ordinal_marker(0, "a") == "0."

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.importer.blocks import Link
+from bot.importer.text import decode, parse, read
+
+SAMPLES = Path(__file__).parent / "samples"
+SEED = (SAMPLES / "sample.txt").read_text(encoding="utf-8")
+
+
+def test_blank_lines_split_paragraphs_and_short_lines_stand_alone() -> None:
+    doc = parse(SEED)
+    texts = [(b.kind, b.text, b.alone) for b in doc.blocks]
+    assert texts[0] == ("paragraph", "What is a review?", True)
+    assert texts[1][2] is False
+    assert ("paragraph", "Child Z LCSPR", True) in texts
+    assert ("paragraph", "Key learning:", True) in texts
+    assert ("paragraph", "The following points were found.", False) in texts
+    assert doc.format == "txt" and doc.pages == 1
+
+
+def test_marker_lines_start_items_and_keep_their_marker() -> None:
+    items = [b for b in parse(SEED).blocks if b.kind == "item"]
+    assert [(b.marker, b.text) for b in items] == [
+        ("1)", "Information sharing"),
+        ("\u00b7", "the increased risk to women"),
+        ("\u00b7", "the importance of not relying on victims"),
+    ]
+    assert items[0].alone and not items[1].alone
+
+
+def test_printed_addresses_become_links_without_sentence_punctuation() -> None:
+    last = parse(SEED).blocks[-1]
+    assert last.links == (
+        Link(text="www.example.org/about", url="https://www.example.org/about"),
+        Link(
+            text="https://procedures.example.org/manual",
+            url="https://procedures.example.org/manual",
+        ),
+    )
+
+
+def test_hard_wrapped_text_joins_wrapped_lines_but_not_a_heading() -> None:
+    text = (
+        "Key learning:\n"
+        "Domestic abuse between partners who have separated but where there is\n"
+        "ongoing contact because of children is complex and the power imbalance\n"
+        "is likely to still be present.\n"
+        "\n"
+        "- A bulleted point that is long enough that it had to wrap onto the\n"
+        "  next line of the file when it was saved at seventy columns wide.\n"
+        "    - a nested point\n"
+        "- Another point\n"
+    )
+    blocks = parse(text).blocks
+    assert [(b.kind, b.level) for b in blocks] == [
+        ("paragraph", 0),
+        ("paragraph", 0),
+        ("item", 0),
+        ("item", 1),
+        ("item", 0),
+    ]
+    assert blocks[0].alone
+    assert blocks[1].text.endswith("the power imbalance is likely to still be present.")
+    assert blocks[2].text.endswith("seventy columns wide.")
+
+
+def test_crlf_tabs_nbsp_bom_and_word_bullets() -> None:
+    raw = "\ufeffTitle\r\n\r\n\u2022\tFirst\u2003point\r\n\uf0b7 Second\r\no Third\r\n"
+    blocks = parse(decode(raw.encode("utf-8"))).blocks
+    assert [(b.kind, b.marker, b.text) for b in blocks] == [
+        ("paragraph", "", "Title"),
+        ("item", "\u2022", "First point"),
+        ("item", "\uf0b7", "Second"),
+        ("item", "\u25e6", "Third"),
+    ]
+
+
+def test_windows_1252_and_utf16_files_are_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "b.txt"
+    path.write_bytes("Parents\u2019 relationship \u2013 caf\u00e9".encode("cp1252"))
+    assert read(path).blocks[0].text == "Parents\u2019 relationship \u2013 caf\u00e9"
+    path.write_bytes("Learning \u2013 one".encode("utf-16"))
+    assert read(path).blocks[0].text == "Learning \u2013 one"
+
+
+def test_the_seed_briefing_reads_into_its_sections() -> None:
+    seed = Path(__file__).parents[3] / "tests" / "data" / "briefings" / "child-z.txt"
+    if not seed.exists():
+        pytest.skip("tests/data/briefings/child-z.txt comes with the fixture briefings")
+    doc = read(seed)
+    alone = [b.text for b in doc.blocks if b.alone and b.kind == "paragraph"]
+    assert "Key learning:" in alone and "Points for discussion:" in alone
+    questions = [b for b in doc.blocks if b.kind == "item" and b.text.startswith("How do you")]
+    assert len(questions) == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_reads_without_error_and_the_same_way_twice(text: str) -> None:
+    first = parse(text)
+    assert first == parse(text)
+    for block in first.blocks:
+        assert block.text and block.text == " ".join(block.text.split())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary())
+def test_any_bytes_decode(data: bytes) -> None:
+    assert parse(decode(data)) == parse(decode(data))
