@@ -62,6 +62,33 @@ def _check_file(path: Path) -> None:
         raise BriefingReadError(f"{path.name}: the file is empty")
 
 
+# What a file's first bytes say it is, whatever its name says.
+_MAGIC = (
+    (b"%PDF-", ".pdf", "a PDF"),
+    (b"PK\x03\x04", ".docx", "a Word .docx file (or another zip)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc", "an old Word .doc or a locked file"),
+)
+_TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def _check_kind(path: Path, suffix: str) -> None:
+    """A binary file named as text ("briefing.txt" that is a PDF) is refused with its real kind.
+
+    Read as text, it would turn into pages of nonsense in the draft instead of one clear line.
+    """
+    if suffix not in _TEXT_SUFFIXES:
+        return
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    for magic, real_suffix, kind in _MAGIC:
+        if head.startswith(magic):
+            raise BriefingReadError(
+                f"{path.name}: is {kind}, not a {suffix} file: rename it to end in {real_suffix}"
+            )
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BriefingReadError(f"{path.name}: holds binary data, not text")
+
+
 def read_briefing(path: Path) -> Document:
     """The blocks of the briefing at ``path``, or :class:`BriefingReadError` saying why not.
 
@@ -73,6 +100,7 @@ def read_briefing(path: Path) -> Document:
     reader = _reader(path.suffix.lower())
     _check_file(path)
     try:
+        _check_kind(path, path.suffix.lower())
         document = reader(path)
     except BriefingReadError:
         raise
