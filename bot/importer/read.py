@@ -62,12 +62,6 @@ def _check_file(path: Path) -> None:
         raise BriefingReadError(f"{path.name}: the file is empty")
 
 
-# What a file's first bytes say it is, whatever its name says.
-_MAGIC = (
-    (b"%PDF-", ".pdf", "a PDF"),
-    (b"PK\x03\x04", ".docx", "a Word .docx file (or another zip)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc", "an old Word .doc or a locked file"),
-)
 _TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
@@ -80,11 +74,18 @@ def _check_kind(path: Path, suffix: str) -> None:
         return
     with path.open("rb") as handle:
         head = handle.read(4096)
-    for magic, real_suffix, kind in _MAGIC:
-        if head.startswith(magic):
-            raise BriefingReadError(
-                f"{path.name}: is {kind}, not a {suffix} file: rename it to end in {real_suffix}"
-            )
+    if head.startswith(b"%PDF-"):
+        raise BriefingReadError(f"{path.name}: is a PDF, not a {suffix} file: rename it .pdf")
+    if head.startswith(b"PK\x03\x04"):
+        raise BriefingReadError(
+            f"{path.name}: is a zip (a Word .docx file?), not a {suffix} file: "
+            "if it is a Word document, rename it .docx"
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise BriefingReadError(
+            f"{path.name}: is an old Word .doc or a password-protected file: "
+            "save it as .docx without a password"
+        )
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BriefingReadError(f"{path.name}: holds binary data, not text")
 

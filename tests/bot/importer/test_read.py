@@ -46,8 +46,8 @@ def test_a_missing_file_or_a_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "says"),
     [
-        ("brief.txt", b"%PDF-1.7\n...", r"is a PDF, not a \.txt file: rename it to end in \.pdf"),
-        ("brief.md", b"PK\x03\x04....", r"is a Word \.docx file \(or another zip\)"),
+        ("brief.txt", b"%PDF-1.7\n...", r"is a PDF, not a \.txt file: rename it \.pdf"),
+        ("brief.md", b"PK\x03\x04....", r"is a zip \(a Word \.docx file\?\), not a \.md file"),
         ("brief.html", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1....", "old Word .doc"),
         ("brief.txt", b"abc\x00\x01\x02", "binary data"),
     ],
