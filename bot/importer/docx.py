@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from docx import Document as open_docx
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
@@ -468,6 +469,39 @@ def _numbering(document: Any) -> _Numbering:
     return _Numbering(part.element)
 
 
+_NOTE_KINDS = (
+    (RELATIONSHIP_TYPE.FOOTNOTES, "w:footnote"),
+    (RELATIONSHIP_TYPE.ENDNOTES, "w:endnote"),
+)
+_NOT_NOTES = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+
+
+def _note_blocks(document: Any, context: _Context) -> list[Block]:
+    """Footnotes and endnotes after the body, each led by its number ("[1] ...").
+
+    Briefings often give a source's address only in a footnote; the note's own hyperlinks are
+    in the notes part's relationships, not the document's.
+    """
+    blocks: list[Block] = []
+    for reltype, tag in _NOTE_KINDS:
+        try:
+            part = document.part.part_related_by(reltype)
+        except KeyError:
+            continue
+        notes_context = replace(context, rels=part.rels)
+        notes = [
+            note
+            for note in parse_xml(part.blob).iterchildren(qn(tag))
+            if note.get(qn("w:type")) not in _NOT_NOTES
+        ]
+        for number, note in enumerate(notes, start=1):
+            made = _container_blocks(note, document, notes_context)
+            if made:
+                made[0] = replace(made[0], text=f"[{number}] {made[0].text}", alone=False)
+            blocks += made
+    return blocks
+
+
 def _open(path: Path) -> Any:
     """The Word document at ``path``, or a plain error for what is not one."""
     with path.open("rb") as handle:
@@ -496,6 +530,7 @@ def read(path: Path) -> Document:
         default_size=_default_size(document),
     )
     blocks = _container_blocks(document.element.body, document, context)
+    blocks += _note_blocks(document, context)
     return Document(
         format="docx",
         blocks=tuple(blocks),

@@ -11,11 +11,12 @@ marks its content. What remains is stated as the page states it: ``<h2>`` is a h
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import (
     Comment,
     Declaration,
@@ -95,7 +96,10 @@ class _Walker:
         href = str(tag.get("href") or "").strip()
         if not href:
             return -1
-        url = kept_url(urljoin(self.base, href) if self.base else href)
+        try:
+            url = kept_url(urljoin(self.base, href) if self.base else href)
+        except ValueError:  # an address too broken to resolve ("http://[x")
+            url = ""
         if not url:
             if not href.startswith(("#", "javascript:")) and ":" not in href.split("/")[0]:
                 self.unresolved += 1
@@ -381,7 +385,9 @@ def parse(markup: str | bytes) -> Document:
         and not markup.startswith((b"\xff\xfe", b"\xfe\xff"))
     ):
         raise BriefingReadError("the file is not a web page (it holds binary data)")
-    soup = BeautifulSoup(markup, "lxml")
+    with warnings.catch_warnings():  # a page that is only an address is still a page here
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(markup, "lxml")
     title = _title(soup)
     base_tag = soup.find("base", href=True)
     base = str(base_tag.get("href") or "") if isinstance(base_tag, Tag) else ""

@@ -58,6 +58,8 @@ _PAGE_NUMBER = re.compile(
     r"|^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$",
     re.IGNORECASE,
 )
+# What pdfminer writes for a glyph its font gives no Unicode for.
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _URL_START = re.compile(r"(?i)^(?:https?://|www\.)")
 
@@ -156,7 +158,7 @@ def _line(
 ) -> _Line | None:
     """A pdfminer line as a :class:`_Line`, with the words under each link annotation."""
     chars = [c for c in item if isinstance(c, LTChar)]
-    text = normalise_space(clean_line(item.get_text()))
+    text = normalise_space(clean_line(_UNMAPPED.sub("", item.get_text())))
     if not text or not chars:
         return None
     inked = [c for c in chars if c.get_text().strip()] or chars
@@ -498,6 +500,7 @@ class _Pages:
     lines: list[list[_Line]] = field(default_factory=list)
     heights: list[float] = field(default_factory=list)
     annotations: dict[int, list[_Annotation]] = field(default_factory=dict)
+    unmapped: int = 0  # glyphs whose font has no Unicode map: text that is lost
 
 
 def _read_pages(document: PDFDocument) -> _Pages:
@@ -510,9 +513,11 @@ def _read_pages(document: PDFDocument) -> _Pages:
         layout = device.get_result()
         annotations = _annotations(page)
         pages.annotations[number] = annotations
+        found = _text_lines(layout)
+        pages.unmapped += sum(len(_UNMAPPED.findall(item.get_text())) for _, item in found)
         lines = [
             line
-            for box, item in _text_lines(layout)
+            for box, item in found
             if (line := _line(item, box, number, annotations)) is not None
         ]
         pages.lines.append(_attach_markers(lines))
@@ -534,4 +539,12 @@ def read(path: Path) -> Document:
             f"{path.name}: has no text to read (it may be a scanned image; "
             "run it through OCR first or import a text version)"
         )
-    return Document(format="pdf", blocks=tuple(blocks), pages=len(pages.lines), title_hint=title)
+    notes: tuple[str, ...] = ()
+    if pages.unmapped:
+        notes = (
+            f"{pages.unmapped} character(s) could not be read: a font in the PDF has no "
+            "Unicode map; compare the draft with the PDF",
+        )
+    return Document(
+        format="pdf", blocks=tuple(blocks), pages=len(pages.lines), title_hint=title, notes=notes
+    )

@@ -62,6 +62,34 @@ def _check_file(path: Path) -> None:
         raise BriefingReadError(f"{path.name}: the file is empty")
 
 
+_TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def _check_kind(path: Path, suffix: str) -> None:
+    """A binary file named as text ("briefing.txt" that is a PDF) is refused with its real kind.
+
+    Read as text, it would turn into pages of nonsense in the draft instead of one clear line.
+    """
+    if suffix not in _TEXT_SUFFIXES:
+        return
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(b"%PDF-"):
+        raise BriefingReadError(f"{path.name}: is a PDF, not a {suffix} file: rename it .pdf")
+    if head.startswith(b"PK\x03\x04"):
+        raise BriefingReadError(
+            f"{path.name}: is a zip (a Word .docx file?), not a {suffix} file: "
+            "if it is a Word document, rename it .docx"
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise BriefingReadError(
+            f"{path.name}: is an old Word .doc or a password-protected file: "
+            "save it as .docx without a password"
+        )
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BriefingReadError(f"{path.name}: holds binary data, not text")
+
+
 def read_briefing(path: Path) -> Document:
     """The blocks of the briefing at ``path``, or :class:`BriefingReadError` saying why not.
 
@@ -73,6 +101,7 @@ def read_briefing(path: Path) -> Document:
     reader = _reader(path.suffix.lower())
     _check_file(path)
     try:
+        _check_kind(path, path.suffix.lower())
         document = reader(path)
     except BriefingReadError:
         raise

@@ -22,7 +22,13 @@ SHORT_LINE = 90
 # A document whose long lines are no wider than this is hard-wrapped (lines are not paragraphs).
 WRAP_WIDTH_MAX = 120
 # Characters that show nothing and would break words apart or glue them together.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE: dict[int, str | None] = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None
+)
+# Typographic ligatures (PDFs and Word keep them) spelt out, so words match what people type.
+_INVISIBLE.update(
+    {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB06: "st"}
+)
 # Bullets pasted from Word: a lone "o" (its second-level bullet in Courier New) and the
 # private-use Symbol-font bullets; split_marker knows the rest.
 _PASTED_BULLET = re.compile(r"^(?P<bullet>o|\uf0a7|\uf0d8|\uf076|\uf0fc)\s+(?=\S)")
@@ -44,7 +50,7 @@ def decode(data: bytes) -> str:
 
 
 def clean_line(line: str) -> str:
-    """A line with invisible characters removed, tabs and Unicode spaces as plain spaces.
+    """A line with invisible characters removed, ligatures spelt out, every space a plain one.
 
     Leading spaces are kept (indentation is a list's nesting); NBSP and the other Unicode
     spaces become ordinary spaces so markers and words are found.
@@ -133,8 +139,15 @@ def _units(paragraph: _Paragraph, width: int) -> list[_Unit]:
     """A paragraph's blocks: a marker line starts an item; a wrapped line joins the one above."""
     units: list[_Unit] = []
     previous = (0, "")
+    waiting = ""  # a marker alone on its line ("•" pasted from a PDF), for the next line
     for indent, line in paragraph.lines:
         marker, rest = _marker(line)
+        lone, _ = _marker(line + " x")
+        if lone and lone == line.strip():
+            waiting = lone
+            continue
+        if waiting and not marker:
+            marker, rest, waiting = waiting, line, ""
         joins = units and not marker and _wrapped(previous[1], previous[0], line, width)
         if joins:
             units[-1].lines.append(line)

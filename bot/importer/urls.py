@@ -48,10 +48,11 @@ def printed_links(text: str) -> tuple[Link, ...]:
     found: list[Link] = []
     for match in _PRINTED.finditer(text):
         shown = _trim(match.group(0))
-        if "." not in shown.split("//", 1)[-1]:
-            continue
         url = shown if "://" in shown else f"https://{shown}"
-        if _host(url) and all(link.url != url for link in found):
+        host = _host(url)
+        if "." not in host.removeprefix("www."):
+            continue  # "www." or "https://intranet" alone is not an address a reader can use
+        if all(link.url != url for link in found):
             found.append(Link(text=shown, url=url))
     return tuple(found)
 

@@ -173,3 +173,31 @@ def test_a_zip_that_is_not_a_word_document(tmp_path: Path) -> None:
         archive.writestr("hello.txt", "hello")
     with pytest.raises(BriefingReadError):
         read_briefing(path)
+
+
+def test_footnotes_follow_the_body_with_their_own_links(tmp_path: Path) -> None:
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    word = WordDocument()
+    word.add_paragraph("Body text with a note.")
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, b"", word.part.package)
+    rel_id = part.relate_to("https://notes.example.org/guide", RELATIONSHIP_TYPE.HYPERLINK, True)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    part._blob = (
+        f'<w:footnotes xmlns:w="{w}" xmlns:r="{r}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        "</w:footnote>"
+        '<w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve">See </w:t></w:r>'
+        f'<w:hyperlink r:id="{rel_id}"><w:r><w:t>the guide</w:t></w:r></w:hyperlink></w:p>'
+        "</w:footnote></w:footnotes>"
+    ).encode()
+    word.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    path = tmp_path / "notes.docx"
+    word.save(str(path))
+
+    blocks = read(path).blocks
+    assert [b.text for b in blocks] == ["Body text with a note.", "[1] See the guide"]
+    assert blocks[1].links == (Link(text="the guide", url="https://notes.example.org/guide"),)

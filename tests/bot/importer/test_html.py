@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.importer.blocks import Link
 from bot.importer.html import alphabetic, ordinal_marker, parse, read, roman
@@ -96,11 +98,50 @@ def test_windows_1252_page_and_binary_file(tmp_path: Path) -> None:
     page.write_bytes("<p>Parents\u2019 caf\u00e9</p>".encode("cp1252"))
     assert read_briefing(page).blocks[0].text == "Parents\u2019 caf\u00e9"
     page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    with pytest.raises(BriefingReadError, match="not a web page"):
+    with pytest.raises(BriefingReadError, match="binary data"):
         read_briefing(page)
+    with pytest.raises(BriefingReadError, match="not a web page"):
+        parse(page.read_bytes())
 
 
 def test_markers_in_other_counting_systems() -> None:
     assert [roman(n) for n in (1, 4, 9, 14, 40, 1999)] == ["i", "iv", "ix", "xiv", "xl", "mcmxcix"]
     assert [alphabetic(n) for n in (1, 26, 27)] == ["a", "z", "aa"]
     assert ordinal_marker(3, "A") == "C." and ordinal_marker(0, "a") == "0."
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<ol start='x' type='q'>",
+                "<li value='-3'>",
+                "</li>",
+                "<ul>",
+                "<b>",
+                "<a href='http://[x'>",
+                "</a>",
+                "<br>",
+                "<table><tr><td>",
+                "</td>",
+                "<h2>",
+                "&amp;",
+                "text",
+                " ",
+                "www.a.org",
+                "<base href='::'>",
+                "<!--",
+                "-->",
+                "<pre>",
+                "\x0c",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_any_tag_soup_parses_the_same_way_twice(parts: list[str]) -> None:
+    markup = "".join(parts)
+    assert parse(markup) == parse(markup)

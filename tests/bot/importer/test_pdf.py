@@ -130,3 +130,55 @@ def test_an_owner_password_alone_does_not_stop_reading(
 
 def test_reading_is_deterministic(built: dict[str, Path]) -> None:
     assert read(built["sample.pdf"]) == read(built["sample.pdf"])
+
+
+def _pdf(tmp_path: Path, body: str, style: str = "") -> Path:
+    html = (
+        "<html><head><style>@page { size: A4; margin: 2cm; }"
+        " body { font-family: 'DejaVu Sans'; font-size: 10.5pt; }" + style + "</style></head>"
+        f"<body>{body}</body></html>"
+    )
+    path = tmp_path / "made.pdf"
+    path.write_bytes(pdf_bytes(html, tmp_path))
+    return path
+
+
+def test_generous_line_spacing_keeps_a_paragraph_whole(tmp_path: Path) -> None:
+    long = " ".join(["Practitioners should ask who lives in the home and record it."] * 6)
+    path = _pdf(
+        tmp_path,
+        f"<p>{long}</p><p>{long}</p><p>Short one.</p>",
+        "p { line-height: 1.9; margin: 0 0 1.2em; }",
+    )
+    blocks = read(path).blocks
+    assert [len(b.text) for b in blocks] == [len(long), len(long), len("Short one.")]
+    assert [b.alone for b in blocks] == [False, False, True]
+
+
+def test_a_line_broken_by_hand_starts_a_block(tmp_path: Path) -> None:
+    long = " ".join(["Call the front door when you are worried about a child."] * 4)
+    path = _pdf(
+        tmp_path,
+        f"<p>{long}<br>Children's Front Door: 01632 960000<br>Out of hours: 01632 960001<br>"
+        "Police: 999</p>",
+    )
+    assert [b.text for b in read(path).blocks] == [
+        long,
+        "Children's Front Door: 01632 960000",
+        "Out of hours: 01632 960001",
+        "Police: 999",
+    ]
+
+
+def test_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
+    left = " ".join(["Left column words about information sharing."] * 8)
+    right = " ".join(["Right column words about professional curiosity."] * 8)
+    path = _pdf(
+        tmp_path,
+        f'<h2>Two columns</h2><div style="columns: 2; column-gap: 1.5cm">'
+        f"<p>{left}</p><p>{right}</p></div>",
+    )
+    texts = [b.text for b in read(path).blocks]
+    assert texts[0] == "Two columns"
+    assert texts[1].startswith("Left column") and texts[1].endswith("information sharing.")
+    assert texts[2].startswith("Right column") and texts[2].endswith("curiosity.")

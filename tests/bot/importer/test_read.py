@@ -41,3 +41,27 @@ def test_a_missing_file_or_a_folder(tmp_path: Path) -> None:
     (tmp_path / "folder.md").mkdir()
     with pytest.raises(BriefingReadError, match="is a folder"):
         read_briefing(tmp_path / "folder.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("brief.txt", b"%PDF-1.7\n...", r"is a PDF, not a \.txt file: rename it \.pdf"),
+        ("brief.md", b"PK\x03\x04....", r"is a zip \(a Word \.docx file\?\), not a \.md file"),
+        ("brief.html", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1....", "old Word .doc"),
+        ("brief.txt", b"abc\x00\x01\x02", "binary data"),
+    ],
+)
+def test_a_binary_file_named_as_text_says_what_it_is(
+    tmp_path: Path, name: str, content: bytes, says: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(BriefingReadError, match=says):
+        read_briefing(path)
+
+
+def test_utf16_text_is_not_mistaken_for_binary(tmp_path: Path) -> None:
+    path = tmp_path / "brief.txt"
+    path.write_bytes("Learning briefing".encode("utf-16"))
+    assert read_briefing(path).blocks[0].text == "Learning briefing"

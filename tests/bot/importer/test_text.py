@@ -113,3 +113,32 @@ def test_any_text_reads_without_error_and_the_same_way_twice(text: str) -> None:
 @given(st.binary())
 def test_any_bytes_decode(data: bytes) -> None:
     assert parse(decode(data)) == parse(decode(data))
+
+
+def test_wrapping_near_a_width_with_an_overlong_address_line() -> None:
+    text = (
+        "Practitioners told the review they felt the concerns were not bad enough for a\n"
+        "referral, but they did not use the escalation policy or ask for a second opinion\n"
+        "when early help was not making a difference to the children in the family home.\n"
+        "\n"
+        "Useful links:\n"
+        "Language matters: writing about exploitation - https://www.example.org/language-matters\n"
+        "Referral form for the exploitation panel - https://www.example.org/panel\n"
+        "\n"
+        "If you are concerned about a child, contact the Integrated Front Door on\n"
+        "01632 960214. Out of hours, call the duty social worker on 07700 900461.\n"
+    )
+    texts = [b.text for b in parse(text).blocks]
+    assert texts[0].startswith("Practitioners") and texts[0].endswith("family home.")
+    assert texts[1] == "Useful links:"
+    assert texts[2].startswith("Language matters") and texts[3].startswith("Referral form")
+    assert texts[4].endswith("07700 900461.")
+
+
+def test_a_marker_alone_on_its_line_belongs_to_the_next_line_and_ligatures_are_spelt() -> None:
+    blocks = parse("Points:\n\u2022\nFirst point\n\u2022\nSecond \ufb01nding\n").blocks
+    assert [(b.kind, b.marker, b.text) for b in blocks] == [
+        ("paragraph", "", "Points:"),
+        ("item", "\u2022", "First point"),
+        ("item", "\u2022", "Second finding"),
+    ]
