@@ -352,6 +352,27 @@ def _add_leads_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )
 
 
+_PATH_ARGUMENTS = ("out", "briefing", "files")
+
+
+def _resolve_paths(args: argparse.Namespace) -> None:
+    """Relative file arguments as the operator meant them: from where they typed the command.
+
+    bin/reflect runs from the project root (that is where `.env` is read) and passes the
+    directory it was called from as --from-dir, so `bin/reflect import ./briefing.pdf --out
+    draft.yml` reads and writes beside the operator, not inside the project.
+    """
+    base = args.from_dir
+    if base is None:
+        return
+    for name in _PATH_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, Path) and not value.is_absolute():
+            setattr(args, name, base / value)
+        elif isinstance(value, list):
+            setattr(args, name, [v if v.is_absolute() else base / v for v in value])
+
+
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Parse the command line and run one command."""
     private_umask()  # databases, exports and the Teams package: owner only
@@ -387,7 +408,9 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     demo.add_argument("--weeks", type=int, default=26, help="spread over this many past weeks")
     demo.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     demo.add_argument("--remove", action="store_true", help="delete every demo row instead")
+    parser.add_argument("--from-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    _resolve_paths(args)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import csv
 import getpass
 import io
@@ -490,3 +491,21 @@ def test_leads_tokens_are_shown_once_listed_and_revoked(
     assert revoked.code == 0 and "API token 1 (Power BI) is revoked." in revoked.out
     assert refused is None
     assert _audit_events(settings)[-2:] == ["token_created", "token_revoked"]
+
+
+def test_relative_file_arguments_are_read_from_where_the_command_was_typed(
+    tmp_path: Path,
+) -> None:
+    # bin/reflect runs from the project root and passes the caller's directory as --from-dir.
+    from bot.cli import _resolve_paths
+
+    args = argparse.Namespace(
+        from_dir=tmp_path,
+        briefing=Path("briefing.pdf"),
+        out=Path("/abs/draft.yml"),
+        files=[Path("a.yml"), Path("/abs/b.yml")],
+    )
+    _resolve_paths(args)
+    assert args.briefing == tmp_path / "briefing.pdf"
+    assert args.out == Path("/abs/draft.yml")
+    assert args.files == [tmp_path / "a.yml", Path("/abs/b.yml")]
