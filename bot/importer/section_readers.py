@@ -22,19 +22,14 @@ from bot.importer.extract import (
     strip_footnote_refs,
 )
 from bot.importer.layout import Line
-from bot.importer.sections import kind_prefix
+from bot.importer.sections import kind_prefix, labelled_title
 
 _TITLE_WORDS = 12
 _INLINE_TITLE = re.compile(
     r"^(?P<title>[A-Z][^:.?!]{2,70}?)\s*(?::|\s[\u2013\u2014-])\s+(?P<text>.{30,})$"
 )
 _INLINE_TITLE_WORDS = 7
-_ITEM_PREFIX = re.compile(
-    r"^(?:(?:theme|learning point|learning|finding|lesson|key learning|area)\s*\d{1,2}|"
-    r"(?:theme|finding|lesson)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))"
-    r"\s*[:.\-\u2013\u2014]\s*",
-    re.IGNORECASE,
-)
+_LABELLED_WORDS = 20
 _REC_LEAD = re.compile(
     r"^(?P<title>recommendation\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|R\d{1,2})\s*[:.\-\u2013\u2014)]?\s+(?P<text>\S.*)$",
@@ -67,7 +62,7 @@ def clean_title(text: str) -> str:
     kind, titled = kind_prefix(rest)
     if kind == "learning":
         rest = titled
-    shorter = _ITEM_PREFIX.sub("", rest)
+    shorter = labelled_title(rest)
     return (shorter or rest).rstrip(" :").strip()
 
 
@@ -171,7 +166,15 @@ class _LearningReader:
         return False
 
     def _titled(self, line: Line, text: str, following: Line | None) -> bool:
-        """A short line followed by its text, or "Title: text" on one line, starts an item."""
+        """A short line followed by its text, or "Title: text" on one line, starts an item.
+
+        So does a labelled title ("Finding 3: ...", "Key message 2 - ..."), however long:
+        the label says what it is.
+        """
+        labelled = labelled_title(text)
+        if labelled and len(labelled.split()) <= _LABELLED_WORDS and labelled[-1] not in ".;,":
+            self._start(clean_title(text), line)
+            return True
         if (
             len(text.split()) <= _TITLE_WORDS
             and not re.search(r"[.;,:?!]$", text)
