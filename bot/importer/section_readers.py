@@ -23,6 +23,7 @@ from bot.importer.extract import (
 )
 from bot.importer.layout import Line
 from bot.importer.sections import kind_prefix, labelled_title
+from bot.importer.tables import CELL_SEP, table_items
 
 _TITLE_WORDS = 12
 _INLINE_TITLE = re.compile(
@@ -313,8 +314,24 @@ def _has_number(line: Line) -> bool:
     )
 
 
+def _table_rows(body: list[Line]) -> list[Line]:
+    """The rows of a table in a section's body (two rows at least), else []."""
+    rows = [line for line in body if not line.heading and CELL_SEP in line.text]
+    return rows if len(rows) >= 2 else []
+
+
 def read_recommendations(body: list[Line], found: Found) -> None:
-    """Recommendations with their sub-points as bullets."""
+    """Recommendations with their sub-points as bullets, or a table's recommendation column."""
+    rows = _table_rows(body)
+    if rows:
+        intro = [line.text for line in body if not line.heading and line not in rows]
+        if intro and not found.recommendations_intro:
+            found.recommendations_intro = intro[0]
+        for _, text in table_items(
+            [strip_footnote_refs(line.text) for line in rows], "recommendations"
+        ):
+            found.recommendations.append(RecommendationItem(None, text, ()))
+        return
     reader = _RecommendationReader(body)
     for line in body:
         if line.heading:
@@ -335,27 +352,15 @@ def _asked_in_paragraph(text: str) -> list[str]:
     return asked
 
 
-def _table_cell(text: str, first: bool) -> str:
-    """A table row read as "what we found | what has changed": its last cell; "" for a header.
-
-    A header row is the first row, with short cells none of which is a sentence.
-    """
-    if " | " not in text:
-        return text
-    cells = [cell.strip() for cell in text.split(" | ")]
-    if first and all(len(c.split()) <= 6 and not c.endswith(".") for c in cells):
-        return ""
-    return cells[-1]
-
-
 def read_action(body: list[Line], found: Found) -> None:
     """What has changed: each paragraph, list item or table row's last cell.
 
     A first paragraph ending with a colon is the section's lead-in, not an action.
     """
     rows = [strip_footnote_refs(line.text) for line in body if not line.heading]
-    if sum(" | " in row for row in rows) >= 2:  # a table, read row by row
-        rows = [_table_cell(text, index == 0) for index, text in enumerate(rows)]
+    if sum(CELL_SEP in row for row in rows) >= 2:  # a table: its "what has changed" column
+        table = [text for _, text in table_items(rows, "action")]
+        rows = [row for row in rows if CELL_SEP not in row][:1] + table
     texts = [text for text in rows if text]
 
     if len(texts) > 1 and _is_lead_in(texts[0]):
