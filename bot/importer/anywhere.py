@@ -240,6 +240,16 @@ def _names_a_page(line: Line) -> bool:
     return len(text.split()) <= 15 and not text.endswith(".")
 
 
+def page_name(text: str) -> str:
+    """A page named without its address, without the note on where to get it.
+
+    "Full report: available on request" -> "Full report"; "Working Together (on GOV.UK)" ->
+    "Working Together".
+    """
+    name = re.sub(r"\s*\([^()]*\)$", "", text.split(": ", 1)[0]).strip()
+    return name or text
+
+
 def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
     """A links section: sub-headings title the links under them; a named page needs no URL."""
     out: list[LinkItem] = []
@@ -259,7 +269,7 @@ def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
             out.append(LinkItem(pasted, None))
             pending = None
         if not links and line.block.kind == "item" and _names_a_page(line):
-            out.append(LinkItem(clean_title(line.text), None))
+            out.append(LinkItem(page_name(clean_title(line.text)), None))
     if pending:
         out.append(LinkItem(pending, None))
     return out

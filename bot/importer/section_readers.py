@@ -104,6 +104,7 @@ class _LearningReader:
         self.intro: list[Line] = []
         self.questions_mode = False
         self.lead_in = False
+        self.title_at: tuple[int, bool] | None = None  # the level of item titles, numbered
 
     def _current(self) -> int | None:
         return len(self.found.learning) + len(self.items) - 1 if self.items else None
@@ -116,10 +117,19 @@ class _LearningReader:
         self.found.questions.append(Question(text, self._current()))
 
     def heading(self, line: Line) -> None:
-        if line.kind == "questions":
+        if line.kind == "questions" and not self._sibling_title(line):
             self.questions_mode = True
             return
+        self.title_at = (line.level, line.numbered)
         self._start(clean_title(line.text), line)
+
+    def _sibling_title(self, line: Line) -> bool:
+        """A numbered heading level with the numbered item titles before it is the next title.
+
+        "3. Think about the whole household" after "1. ..." and "2. ..." names an item, though
+        its words would name a questions section.
+        """
+        return line.numbered and self.title_at == (line.level, True)
 
     def text(self, line: Line, following: Line | None) -> None:
         text = strip_footnote_refs(line.text)
