@@ -223,7 +223,7 @@ def _contact_boxes(soup: BeautifulSoup) -> list[Tag]:
     return boxes
 
 
-def _strip_furniture(soup: BeautifulSoup) -> None:
+def _strip_furniture(soup: Tag) -> None:
     for tag in list(soup.find_all(True)):
         if not tag.decomposed and _is_furniture(tag):
             tag.decompose()
