@@ -31,13 +31,16 @@ if TYPE_CHECKING:
     from bot.importer.recognise import Section
 
 _CORE_KINDS = {"learning", "recommendations", "action", "questions"}
-_PARTNERSHIP_WORDS = re.compile(r"\b(partnership|board|safeguarding children)\b", re.IGNORECASE)
+_PARTNERSHIP_WORDS = re.compile(
+    r"\b(partnership|board|safeguarding children|child protection committee)\b", re.IGNORECASE
+)
 _BRIEFING_WORDS = re.compile(
     r"\b(briefing|review|learning|lcspr|cspr|cpr|scr|report|guide|summary|child [a-z])\b",
     re.IGNORECASE,
 )
 _PARTNERSHIP_PHRASE = re.compile(
-    r"((?:[A-Z][\w'\u2019&-]*\s+(?:and\s+|of\s+|for\s+)?){1,7}(?:Partnership|Board))\b"
+    r"((?:[A-Z][\w'\u2019&-]*\s+(?:and\s+|of\s+|for\s+)?){1,7}(?:Partnership|Board|"
+    r"Child Protection Committee))\b"
 )
 # "Home > Professionals > Reviews": two separators at least (one " / " is a bilingual title).
 _BREADCRUMB = re.compile(r"^home\b|(\s[>»/\u203a]\s.*){2,}|\s[>»\u203a]\s", re.IGNORECASE)
@@ -53,6 +56,18 @@ _DATE_LINE = re.compile(
 _PUBLISHED = re.compile(
     rf"\b(?:published|issued|date)\b[\s:]*((?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS}\s+)?"
     rf"\d{{4}})",
+    re.IGNORECASE,
+)
+# A line about the document rather than its title: "Version 1.1 | Published January 2024",
+# "Classification: OFFICIAL", "March 2024 | Version 1.2", and an image's alt text "[... logo]".
+_META_WORDS = (
+    r"(?:version|v\d|published|date|issued|updated|last (?:updated|reviewed)|classification|"
+    r"review (?:reference|due|date)|reference|ref|status|protective marking|official)\b"
+)
+_META_LINE = re.compile(
+    rf"^(?:{_META_WORDS}|(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTHS}\s+\d{{4}}\b|"
+    rf"\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b)|\s[|\u00b7\u2022]\s+{_META_WORDS}|"
+    r"^\[[^\]]*\]$|\blogo\b",
     re.IGNORECASE,
 )
 _GENERIC = re.compile(
@@ -85,6 +100,7 @@ def _not_a_title(text: str) -> bool:
         or bool(_BREADCRUMB.search(text))
         or words in {"contents", "table of contents", "menu", "skip to content", "home"}
         or bool(_DATE_LINE.match(words))
+        or bool(_META_LINE.search(text))
         or not words
     )
 
@@ -115,6 +131,8 @@ def _continues_title(line: Line, following: Line | None) -> bool:
         return False
     if len(line.text.split()) > _MAX_JOIN_WORDS or len(following.text.split()) > _MAX_JOIN_WORDS:
         return False
+    if ":" in line.text.rstrip(":"):
+        return False  # "Learning Review: Baby K" is whole; the line under it is a strapline
     if following.heading:
         return following.level == line.level
     return following.block.size == line.block.size and not re.search(r"[.;:,?!]$", following.text)
@@ -222,6 +240,16 @@ def _names_a_page(line: Line) -> bool:
     return len(text.split()) <= 15 and not text.endswith(".")
 
 
+def page_name(text: str) -> str:
+    """A page named without its address, without the note on where to get it.
+
+    "Full report: available on request" -> "Full report"; "Working Together (on GOV.UK)" ->
+    "Working Together".
+    """
+    name = re.sub(r"\s*\([^()]*\)$", "", text.split(": ", 1)[0]).strip()
+    return name or text
+
+
 def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
     """A links section: sub-headings title the links under them; a named page needs no URL."""
     out: list[LinkItem] = []
@@ -241,7 +269,7 @@ def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
             out.append(LinkItem(pasted, None))
             pending = None
         if not links and line.block.kind == "item" and _names_a_page(line):
-            out.append(LinkItem(clean_title(line.text), None))
+            out.append(LinkItem(page_name(clean_title(line.text)), None))
     if pending:
         out.append(LinkItem(pending, None))
     return out

@@ -26,8 +26,9 @@ from bs4.element import (
     Tag,
 )
 
-from bot.importer.blocks import Block, BlockKind, Document, Link, normalise_space
+from bot.importer.blocks import Block, BlockKind, Document, Link, normalise_space, split_marker
 from bot.importer.read import BriefingReadError
+from bot.importer.sections import section_kind
 from bot.importer.text import SHORT_LINE, clean_line
 from bot.importer.urls import kept_url, merge_links, printed_links
 
@@ -49,6 +50,7 @@ _BLOCKS = frozenset(
 )
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_TYPED_BULLETS = frozenset("\u00b7\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7")
 _SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 
@@ -140,6 +142,9 @@ class _Walker:
             if normalise_space(words)
         )
         context = self.context
+        if context.kind == "paragraph" and not self.in_row:
+            context = _typed_bullet(text) or context
+            text = split_marker(text)[1] if context.kind == "item" else text
         return Block(
             kind=context.kind,
             text=text,
@@ -149,6 +154,18 @@ class _Walker:
             alone=context.kind == "paragraph" and not self.in_row and len(text) <= SHORT_LINE,
             links=merge_links(shown, printed_links(text)),
         )
+
+
+def _typed_bullet(text: str) -> _Context | None:
+    """A paragraph that starts with a typed bullet ("·  Do you know...?") is a list item.
+
+    Word's "Save as HTML" writes a bulleted list as paragraphs whose first characters are the
+    Symbol font's bullet and some spaces, not as ``<ul>``.
+    """
+    marker, _ = split_marker(text)
+    if marker and marker in _TYPED_BULLETS:
+        return _Context(kind="item", level=0, marker=marker)
+    return None
 
 
 def _is_furniture(tag: Tag) -> bool:
@@ -172,7 +189,41 @@ def _is_furniture(tag: Tag) -> bool:
     return any(_FURNITURE.search(str(name)) for name in names)
 
 
-def _strip_furniture(soup: BeautifulSoup) -> None:
+def _in_furniture(tag: Tag) -> Tag | None:
+    """The outermost furniture element ``tag`` sits in, or None."""
+    found = None
+    for parent in tag.parents:
+        if isinstance(parent, Tag) and parent.name not in ("html", "[document]"):
+            if _is_furniture(parent):
+                found = parent
+    return found
+
+
+def _contact_boxes(soup: BeautifulSoup) -> list[Tag]:
+    """The "Worried about a child?" boxes and phone links in a sidebar, taken out of it.
+
+    A web page often puts its urgent numbers in a sidebar, which is dropped as the site's
+    furniture; a box headed as a contacts section, or a ``tel:`` link outside the page footer,
+    is the briefing's own and is read after the content.
+    """
+    boxes: list[Tag] = []
+    headings = soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"])
+    named = [h for h in headings if section_kind(normalise_space(h.get_text())) == "contacts"]
+    phones = [a for a in soup.find_all("a", href=True) if str(a["href"]).startswith("tel:")]
+    for tag in [*named, *phones]:
+        root = _in_furniture(tag)
+        if tag.decomposed or root is None or any(box in tag.parents for box in boxes):
+            continue
+        if tag.name == "a" and (root.name == "footer" or root.get("role") == "contentinfo"):
+            continue  # a footer's number is the office's, not where to report a concern
+        box = tag.parent if isinstance(tag.parent, Tag) else tag
+        while box.name in ("strong", "b", "a", "span", "em", "p", "li") and box is not root:
+            box = box.parent if isinstance(box.parent, Tag) else box
+        boxes.append(box.extract())
+    return boxes
+
+
+def _strip_furniture(soup: Tag) -> None:
     for tag in list(soup.find_all(True)):
         if not tag.decomposed and _is_furniture(tag):
             tag.decompose()
@@ -301,6 +352,9 @@ def _element(walker: _Walker, tag: Tag, bold: bool, link: int) -> None:
         for line in tag.get_text().splitlines():
             walker.text(line, bold, -1)
             walker.flush()
+    elif name in _BLOCKS and walker.in_row:  # a cell's one paragraph (Word's export)
+        walker.newline()
+        _walk(walker, tag, bold or _is_bold(tag), link)
     elif name in _BLOCKS:
         walker.flush()
         _walk(walker, tag, bold or _is_bold(tag), link)
@@ -340,9 +394,14 @@ def _list(walker: _Walker, tag: Tag) -> None:
 
 
 def _is_layout_table(table: Tag) -> bool:
-    """A table used to lay out a page (its cells hold paragraphs, lists or tables)."""
+    """A table used to lay out a page: a cell holds several paragraphs, a list or a table.
+
+    One paragraph per cell is a data table: Word's "Save as HTML" wraps every cell's text in
+    its own ``<p class=MsoNormal>``.
+    """
     return any(
-        cell.find(["p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6"])
+        cell.find(["ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6"])
+        or len(cell.find_all(["p", "div"])) > 1
         for cell in table.find_all(["td", "th"])
     )
 
@@ -391,10 +450,15 @@ def parse(markup: str | bytes) -> Document:
     title = _title(soup)
     base_tag = soup.find("base", href=True)
     base = str(base_tag.get("href") or "") if isinstance(base_tag, Tag) else ""
+    boxes = _contact_boxes(soup)
     _strip_furniture(soup)
     walker = _Walker(base=base)
     _walk(walker, _content_root(soup))
     walker.flush()
+    for box in boxes:
+        _strip_furniture(box)
+        _walk(walker, box)
+        walker.flush()
     notes: tuple[str, ...] = ()
     if walker.unresolved:
         notes = (

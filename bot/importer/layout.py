@@ -15,12 +15,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.importer.blocks import Block, Document
-from bot.importer.sections import MAX_HEADING_WORDS, SectionKind, section_kind
+from bot.importer.sections import MAX_HEADING_WORDS, SectionKind, labelled_title, section_kind
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MANY_DIGITS = re.compile(r"\d[\d ]{6,}\d")
 _SENTENCE_END = re.compile(r"[.;,!]$")
 _LABEL_COLON_WORDS = 4
+_LARGER_WORDS = 20
 _SIZE_STEP = 0.5
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|(?:section|part|point|step)\s+\d{1,2}\b)", re.IGNORECASE)
 
@@ -59,10 +60,15 @@ def _caps(text: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _label_like(block: Block) -> bool:
-    """Short, and not a sentence, an address or a phone number."""
+def _label_like(block: Block, larger: bool = False) -> bool:
+    """Short, and not a sentence, an address or a phone number.
+
+    A line set larger than the body may be longer (a title over the whole page width), and a
+    labelled title ("Finding 3: ...") is measured without its label.
+    """
     text = block.text
-    if not text or len(text.split()) > MAX_HEADING_WORDS:
+    words = len((labelled_title(text) or text).split())
+    if not text or words > (_LARGER_WORDS if larger else MAX_HEADING_WORDS):
         return False
     if _URL.search(text) or _MANY_DIGITS.search(text):
         return False
@@ -76,10 +82,13 @@ def _marked(block: Block, kind: SectionKind | None, larger: bool) -> bool:
     text = block.text
     if text.endswith("?") and kind is None and not (block.bold or larger):
         return False  # a question on its own line is a question, not a heading
+    if text.endswith("?") and "," in text and block.kind == "item":
+        return False  # "Who do you tell, and how do you record it?" asks; it is not a label
     if text.endswith(":") and kind is None and len(text.split()) > _LABEL_COLON_WORDS:
         return False  # a lead-in sentence ("The review found three things:")
     if block.kind == "item":
-        return kind is not None or ((block.bold or larger) and not text.endswith(":"))
+        strong = block.bold or larger or (block.alone and _caps(text))  # "4. KEY MESSAGES"
+        return kind is not None or (strong and not text.endswith(":"))
     return block.alone or block.bold or larger or _caps(text) or text.endswith(":")
 
 
@@ -98,7 +107,7 @@ def analyse(doc: Document) -> list[Line]:
         if block.kind == "heading":
             raw.append((block, True, kind, 0))
             continue
-        heading = _label_like(block) and _marked(block, kind, larger)
+        heading = _label_like(block, larger) and _marked(block, kind, larger)
         raw.append((block, heading, kind if heading else None, _strength(block, larger)))
     return _levelled(raw, body)
 

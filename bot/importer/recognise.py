@@ -36,6 +36,7 @@ from bot.importer.anywhere import (
 from bot.importer.blocks import Block, Document, split_marker
 from bot.importer.draft import Draft, LinkItem, Question
 from bot.importer.extract import strip_footnote_refs
+from bot.importer.furniture import drop_furniture
 from bot.importer.layout import Line, analyse
 from bot.importer.section_readers import (
     Found,
@@ -47,6 +48,7 @@ from bot.importer.section_readers import (
     read_recommendations,
 )
 from bot.importer.sections import SectionKind, lead_in_kind, section_kind
+from bot.importer.tables import CELL_SEP, header_kinds
 from bot.importer.wording import reason
 
 _ORDINAL = re.compile(
@@ -129,6 +131,8 @@ def rejoin(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             and block.kind == "paragraph"
             and not block.bold
             and not before.bold
+            and CELL_SEP not in before.text
+            and CELL_SEP not in block.text
             and re.match(r"[a-z0-9(\"'\u2018\u201c]", block.text) is not None
             and len(before.text.split()) >= _MIN_WRAPPED_WORDS
             and not re.search(r"[.!?:;]['\"\u2019\u201d)]?$", before.text)
@@ -176,13 +180,25 @@ def _starts_known(line: Line, current: Section, lines: list[Line], index: int) -
     return True
 
 
+def _named_here(text: str, current: SectionKind | None) -> SectionKind | None:
+    """The kind a lead-in names, or a table's header row ("No. | Recommendation | Lead").
+
+    A table whose header names the current section's kind stays in it.
+    """
+    named = lead_in_kind(text)
+    if named is not None:
+        return named
+    kinds = header_kinds(text)
+    return None if not kinds or current in kinds else kinds[0]
+
+
 def segment(lines: list[Line]) -> list[Section]:
     """Cut the document into sections; the first holds what comes before any section."""
     sections = [Section(None, None)]
     for index, line in enumerate(lines):
         current = sections[-1]
         if not line.heading:
-            named = lead_in_kind(line.text)
+            named = _named_here(line.text, current.kind)
             if named is not None and named != current.kind:
                 sections.append(
                     Section(named, replace(line, heading=True, level=current.level + 1, kind=named))
@@ -205,7 +221,7 @@ def segment(lines: list[Line]) -> list[Section]:
 
 def recognise(doc: Document) -> Draft:
     """Find a briefing's parts in a Document; guesses are listed in ``Draft.unsure``."""
-    notes, blocks = footnotes(unglue(rejoin(doc.blocks)))
+    notes, blocks = footnotes(unglue(rejoin(drop_furniture(doc.blocks))))
     lines = analyse(Document(doc.format, blocks, doc.pages, doc.title_hint, doc.notes))
     sections = segment(lines)
     unsure: dict[str, str] = {}

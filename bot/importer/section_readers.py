@@ -22,19 +22,15 @@ from bot.importer.extract import (
     strip_footnote_refs,
 )
 from bot.importer.layout import Line
-from bot.importer.sections import kind_prefix
+from bot.importer.sections import kind_prefix, labelled_title
+from bot.importer.tables import CELL_SEP, table_items
 
 _TITLE_WORDS = 12
 _INLINE_TITLE = re.compile(
     r"^(?P<title>[A-Z][^:.?!]{2,70}?)\s*(?::|\s[\u2013\u2014-])\s+(?P<text>.{30,})$"
 )
 _INLINE_TITLE_WORDS = 7
-_ITEM_PREFIX = re.compile(
-    r"^(?:(?:theme|learning point|learning|finding|lesson|key learning|area)\s*\d{1,2}|"
-    r"(?:theme|finding|lesson)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))"
-    r"\s*[:.\-\u2013\u2014]\s*",
-    re.IGNORECASE,
-)
+_LABELLED_WORDS = 20
 _REC_LEAD = re.compile(
     r"^(?P<title>recommendation\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|R\d{1,2})\s*[:.\-\u2013\u2014)]?\s+(?P<text>\S.*)$",
@@ -67,7 +63,7 @@ def clean_title(text: str) -> str:
     kind, titled = kind_prefix(rest)
     if kind == "learning":
         rest = titled
-    shorter = _ITEM_PREFIX.sub("", rest)
+    shorter = labelled_title(rest)
     return (shorter or rest).rstrip(" :").strip()
 
 
@@ -108,6 +104,7 @@ class _LearningReader:
         self.intro: list[Line] = []
         self.questions_mode = False
         self.lead_in = False
+        self.title_at: tuple[int, bool] | None = None  # the level of item titles, numbered
 
     def _current(self) -> int | None:
         return len(self.found.learning) + len(self.items) - 1 if self.items else None
@@ -120,10 +117,19 @@ class _LearningReader:
         self.found.questions.append(Question(text, self._current()))
 
     def heading(self, line: Line) -> None:
-        if line.kind == "questions":
+        if line.kind == "questions" and not self._sibling_title(line):
             self.questions_mode = True
             return
+        self.title_at = (line.level, line.numbered)
         self._start(clean_title(line.text), line)
+
+    def _sibling_title(self, line: Line) -> bool:
+        """A numbered heading level with the numbered item titles before it is the next title.
+
+        "3. Think about the whole household" after "1. ..." and "2. ..." names an item, though
+        its words would name a questions section.
+        """
+        return line.numbered and self.title_at == (line.level, True)
 
     def text(self, line: Line, following: Line | None) -> None:
         text = strip_footnote_refs(line.text)
@@ -171,7 +177,15 @@ class _LearningReader:
         return False
 
     def _titled(self, line: Line, text: str, following: Line | None) -> bool:
-        """A short line followed by its text, or "Title: text" on one line, starts an item."""
+        """A short line followed by its text, or "Title: text" on one line, starts an item.
+
+        So does a labelled title ("Finding 3: ...", "Key message 2 - ..."), however long:
+        the label says what it is.
+        """
+        labelled = labelled_title(text)
+        if labelled and len(labelled.split()) <= _LABELLED_WORDS and labelled[-1] not in ".;,":
+            self._start(clean_title(text), line)
+            return True
         if (
             len(text.split()) <= _TITLE_WORDS
             and not re.search(r"[.;,:?!]$", text)
@@ -310,8 +324,24 @@ def _has_number(line: Line) -> bool:
     )
 
 
+def _table_rows(body: list[Line]) -> list[Line]:
+    """The rows of a table in a section's body (two rows at least), else []."""
+    rows = [line for line in body if not line.heading and CELL_SEP in line.text]
+    return rows if len(rows) >= 2 else []
+
+
 def read_recommendations(body: list[Line], found: Found) -> None:
-    """Recommendations with their sub-points as bullets."""
+    """Recommendations with their sub-points as bullets, or a table's recommendation column."""
+    rows = _table_rows(body)
+    if rows:
+        intro = [line.text for line in body if not line.heading and line not in rows]
+        if intro and not found.recommendations_intro:
+            found.recommendations_intro = intro[0]
+        for _, text in table_items(
+            [strip_footnote_refs(line.text) for line in rows], "recommendations"
+        ):
+            found.recommendations.append(RecommendationItem(None, text, ()))
+        return
     reader = _RecommendationReader(body)
     for line in body:
         if line.heading:
@@ -332,27 +362,15 @@ def _asked_in_paragraph(text: str) -> list[str]:
     return asked
 
 
-def _table_cell(text: str, first: bool) -> str:
-    """A table row read as "what we found | what has changed": its last cell; "" for a header.
-
-    A header row is the first row, with short cells none of which is a sentence.
-    """
-    if " | " not in text:
-        return text
-    cells = [cell.strip() for cell in text.split(" | ")]
-    if first and all(len(c.split()) <= 6 and not c.endswith(".") for c in cells):
-        return ""
-    return cells[-1]
-
-
 def read_action(body: list[Line], found: Found) -> None:
     """What has changed: each paragraph, list item or table row's last cell.
 
     A first paragraph ending with a colon is the section's lead-in, not an action.
     """
     rows = [strip_footnote_refs(line.text) for line in body if not line.heading]
-    if sum(" | " in row for row in rows) >= 2:  # a table, read row by row
-        rows = [_table_cell(text, index == 0) for index, text in enumerate(rows)]
+    if sum(CELL_SEP in row for row in rows) >= 2:  # a table: its "what has changed" column
+        table = [text for _, text in table_items(rows, "action")]
+        rows = [row for row in rows if CELL_SEP not in row][:1] + table
     texts = [text for text in rows if text]
 
     if len(texts) > 1 and _is_lead_in(texts[0]):

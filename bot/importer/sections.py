@@ -37,7 +37,7 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         "about",
         r"what (is|are) (an? |the )?(\w+ ){0,5}(reviews?|l?cspr|cpr|scr|apr)\b|about (this|the) "
         r"(briefing|review)|about (l?csprs?|cprs?|reviews)|purpose of (this|the) (briefing|review)"
-        r"|why (was|were|did) (this|the|we)\b.*\breview|the review process\b",
+        r"|why (was|were|did|we|the partnership)\b.*\breview|the review process\b",
     ),
     (
         "questions",
@@ -45,7 +45,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"think|reflect|ask|practitioners|practice|teams?|supervision)|(reflective|discussion|"
         r"supervision|team) (questions|points|prompts)|questions?\b|ask yourself|"
         r"learning (for|into|in) practice|reflect(ion|ions|ing)?\b|for (reflection|discussion)|"
-        r"consider\b|think about|discussion\b|using this briefing",
+        r"consider\b|think about|discussion\b|using this briefing|over to you|"
+        r"(team|group|staff|practitioner|practice|supervision) (discussion|reflection)s?\b",
     ),
     (
         "learning",
@@ -56,6 +57,7 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"what did (we|the review|the panel) (learn|find)|"
         r"(main |headline )?(findings|themes)( (from|of|identified)( the| this)? (review|case|"
         r"learning))?$|what the review (found|tells)|(main |headline )?messages$|"
+        r"messages (for practice|from (the|this) (review|case))$|"
         r"(themes|findings|learning|lessons) (and|&) (themes|findings|learning|lessons)",
     ),
     (
@@ -77,7 +79,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"what (has|have) (changed|been done|"
         r"happened since)|what'?s changed|progress( made)?( since)?\b|changes (made|since)|"
         r"(improvements|developments) (made|since)|since the review|what we have done|what has "
-        r"the partnership done|work (done|completed|undertaken)",
+        r"the partnership done|work (done|completed|undertaken)|"
+        r"what (the|our) (partnership|board|committee|agencies|partners) (has|have) (done|changed)",
     ),
     (
         "case",
@@ -112,6 +115,23 @@ _LEADING = re.compile(
 )
 _FILLER = re.compile(r"^(?:the|our|key|main|some|a few|a|an)\s+")
 MAX_HEADING_WORDS = 12
+# A learning item's label and number before its title: "Finding 2:", "Key message 3 -",
+# "Lesson 1.", "Theme one:", "Learning point A:". The title is what follows the separator.
+_ITEM_LABEL = re.compile(
+    r"^(?:(?:key|main|headline)\s+)?(?:learning(?:\s+(?:point|theme|message|area))?|"
+    r"key\s+(?:point|finding)|findings?|lessons?|themes?|messages?|area(?:\s+of\s+learning)?|"
+    r"learning\s+points?)\s*"
+    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|[A-Z](?![\w']))"
+    r"\s*(?::|\.(?!\d)|\)|\s[-\u2013\u2014]|[\u2013\u2014])\s*",
+    re.IGNORECASE,
+)
+
+
+def labelled_title(text: str) -> str | None:
+    """The title after a learning item's label ("Finding 2: Missing episodes..."), or None."""
+    found = _ITEM_LABEL.match(text.strip())
+    rest = text.strip()[found.end() :].strip() if found else ""
+    return rest or None
 
 
 def heading_words(text: str) -> str:

@@ -31,7 +31,19 @@ _INVISIBLE.update(
 )
 # Bullets pasted from Word: a lone "o" (its second-level bullet in Courier New) and the
 # private-use Symbol-font bullets; split_marker knows the rest.
-_PASTED_BULLET = re.compile(r"^(?P<bullet>o|\uf0a7|\uf0d8|\uf076|\uf0fc)\s+(?=\S)")
+_PASTED_BULLET = re.compile(
+    r"^(?P<bullet>o|>|\u00bb|\u25ba|\u27a4|\u2794|\uf0a7|\uf0d8|\uf076|\uf0fc)\s+(?=\S)"
+)
+# A drawn rule ("-----", "=====", "+------+"): a divider, or a heading's underline or frame.
+_RULE = re.compile(r"^\s*[+|]?\s*([-=_*~#])\1{3,}\s*[+|]?\s*$|^\s*\+[-=+]{3,}\+\s*$")
+# A box drawn round text ("|  WORRIED ABOUT A CHILD?  |"): its side bars.
+_BOX_SIDES = re.compile(r"^\s*\|(?P<inside>.*)\|\s*$")
+# A page number printed as its own line: "- 3 -", "Page 2 of 4", "Page 5".
+PAGE_LINE = re.compile(
+    r"^\s*(?:[-\u2013\u2014]\s*\d{1,3}\s*[-\u2013\u2014]|(?:page|tudalen)\s+\d{1,3}"
+    r"(?:\s*(?:of|/)\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3})\s*$",
+    re.IGNORECASE,
+)
 
 
 def decode(data: bytes) -> str:
@@ -87,7 +99,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     """The file's non-blank lines grouped by the blank lines between them."""
     paragraphs: list[_Paragraph] = [_Paragraph()]
     for raw in text.splitlines():
-        line = clean_line(raw)
+        line = furniture_free(clean_line(raw))
         if not line.strip():
             if paragraphs[-1].lines:
                 paragraphs.append(_Paragraph())
@@ -95,6 +107,22 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         stripped = line.lstrip(" ")
         paragraphs[-1].lines.append((len(line) - len(stripped), stripped))
     return [p for p in paragraphs if p.lines]
+
+
+def furniture_free(line: str) -> str:
+    """A line without the drawing a text file is laid out with; "" for a line that is only that.
+
+    Rules above, below or around a heading, a box's side bars and page numbers are layout:
+    a rule or a page number ends the paragraph (as a blank line would), so the heading it
+    underlines or frames stands on its own, and the box's text is read as text.
+    """
+    if _RULE.match(line) or PAGE_LINE.match(line):
+        return ""
+    box = _BOX_SIDES.match(line)
+    if box:
+        inside = box.group("inside")
+        return "" if not inside.strip() else " " + inside.strip()
+    return line
 
 
 def wrap_width(paragraphs: list[_Paragraph]) -> int:

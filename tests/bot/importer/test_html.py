@@ -145,3 +145,38 @@ def test_markers_in_other_counting_systems() -> None:
 def test_any_tag_soup_parses_the_same_way_twice(parts: list[str]) -> None:
     markup = "".join(parts)
     assert parse(markup) == parse(markup)
+
+
+def test_word_export_tables_and_typed_bullets() -> None:
+    page = (
+        "<html><body><p class=MsoNormal>\u00b7&nbsp;&nbsp;Do you know the protocol?</p>"
+        "<table><tr><td><p class=MsoNormal><b>No.</b></p></td>"
+        "<td><p class=MsoNormal><b>Recommendation</b></p></td></tr>"
+        "<tr><td><p class=MsoNormal>1</p></td>"
+        "<td><p class=MsoNormal>Partners should meet.</p></td></tr></table></body></html>"
+    )
+    blocks = parse(page).blocks
+    assert (blocks[0].kind, blocks[0].marker, blocks[0].text) == (
+        "item",
+        "\u00b7",
+        "Do you know the protocol?",
+    )
+    assert [b.text for b in blocks[1:]] == ["No. | Recommendation", "1 | Partners should meet."]
+
+
+def test_a_sidebar_contact_box_is_kept_and_the_rest_of_the_sidebar_dropped() -> None:
+    page = (
+        "<html><body><main><h1>Child T</h1><p>Text of the briefing.</p></main>"
+        "<aside class='sidebar'><div class='callout'><h2>Worried about a child?</h2>"
+        "<ul><li>MASH: <a href='tel:01632960410'>01632 960410</a></li></ul></div>"
+        "<div><h2>In this section</h2><ul><li><a href='/x'>Procedures</a></li></ul></div>"
+        "</aside><footer><p>Business support: <a href='tel:01632960000'>01632 960000</a></p>"
+        "</footer></body></html>"
+    )
+    texts = [b.text for b in parse(page).blocks]
+    assert texts == [
+        "Child T",
+        "Text of the briefing.",
+        "Worried about a child?",
+        "MASH: 01632 960410",
+    ]

@@ -304,3 +304,118 @@ def test_a_line_that_stops_mid_sentence_joins_the_next() -> None:
         )
     )
     assert draft.contacts[0].label == "Integrated Front Door"
+
+
+def test_labelled_learning_titles_are_the_words_after_the_label() -> None:
+    draft = recognise(
+        doc(
+            p("WHAT WE FOUND", alone=True),
+            p("Finding 1: Exclusion from school removed a key protective factor for him"),
+            p(LONG),
+            p(
+                "Key message 2 - Care experienced parents may need more, not less, support",
+                alone=True,
+            ),
+            p(LONG),
+            p("Lesson three: Records did not follow the family", alone=True),
+            p(LONG),
+            fmt="txt",
+        )
+    )
+    assert [item.title for item in draft.learning] == [
+        "Exclusion from school removed a key protective factor for him",
+        "Care experienced parents may need more, not less, support",
+        "Records did not follow the family",
+    ]
+
+
+def test_metadata_and_logo_lines_are_not_the_title() -> None:
+    draft = recognise(
+        doc(
+            p("[Northwick Child Protection Committee logo]", alone=True),
+            p("Version 1.1 | Published January 2024", alone=True),
+            p("Learning Review: Baby K", alone=True),
+            p("Key messages for practitioners and managers"),
+            p(LONG),
+            fmt="txt",
+        )
+    )
+    assert draft.title == "Learning Review: Baby K"
+    assert draft.partnership == "Northwick Child Protection Committee"
+
+
+def test_a_larger_line_is_a_title_even_when_long() -> None:
+    draft = recognise(
+        doc(
+            p("Version 1.1 | Published January 2024", size=11.0, alone=True),
+            p(
+                "7 Minute Briefing: Siblings C - parental mental health and hidden carers",
+                size=16.0,
+                bold=True,
+                alone=True,
+            ),
+            p(LONG, size=11.0),
+            fmt="docx",
+            hint="KSCP template",
+        )
+    )
+    assert draft.title.startswith("7 Minute Briefing: Siblings C")
+
+
+def test_team_discussion_bullets_at_the_end_are_questions() -> None:
+    draft = recognise(
+        doc(
+            p("TEAM DISCUSSION", alone=True),
+            li("How would you spot a pattern in a child's missing episodes?", "*"),
+            li("Look at your notes. Does the language describe the child as a victim?", "*"),
+            fmt="txt",
+        )
+    )
+    assert len(draft.questions) == 2
+
+
+def test_a_numbered_title_worded_like_questions_is_the_next_learning_item() -> None:
+    draft = recognise(
+        doc(
+            h("Learning themes", 1),
+            h("1. Bruising is never normal"),
+            p(LONG),
+            h("2. Records do not follow families"),
+            p(LONG),
+            h("3. Think about the whole household"),
+            p(LONG),
+        )
+    )
+    assert [item.title for item in draft.learning][-1] == "Think about the whole household"
+
+
+def test_a_recommendations_table_starts_its_section_and_gives_one_item_a_row() -> None:
+    draft = recognise(
+        doc(
+            h("Learning themes", 1),
+            h("Fathers"),
+            p(LONG),
+            p("No. | Recommendation | Agency | Progress"),
+            p("1 | The Partnership should relaunch the protocol. | HSCP | Complete"),
+            p("2 | Health visitors should ask about previous areas. | NHS | In progress"),
+        )
+    )
+    assert [rec.text for rec in draft.recommendations] == [
+        "The Partnership should relaunch the protocol.",
+        "Health visitors should ask about previous areas.",
+    ]
+    assert draft.action_taken == ()
+
+
+def test_a_named_page_loses_its_note_on_where_to_find_it() -> None:
+    draft = recognise(
+        doc(
+            h("Further reading"),
+            li("Full Learning Review report: available on request from the lead officer"),
+            li("Working Together to Safeguard Children (on the GOV.UK website)"),
+        )
+    )
+    assert [link.title for link in draft.links] == [
+        "Full Learning Review report",
+        "Working Together to Safeguard Children",
+    ]

@@ -142,3 +142,44 @@ def test_a_marker_alone_on_its_line_belongs_to_the_next_line_and_ligatures_are_s
         ("item", "\u2022", "First point"),
         ("item", "\u2022", "Second finding"),
     ]
+
+
+def test_rules_boxes_and_page_numbers_are_layout_not_text() -> None:
+    text = (
+        "NORTHWICK SAFEGUARDING CHILDREN PARTNERSHIP\n"
+        "==========================================\n"
+        "\n"
+        "------------------------------------------\n"
+        "WHAT WE FOUND\n"
+        "------------------------------------------\n"
+        "Finding 1: Exclusion removed a protective factor\n"
+        "School was the place where he was safest.\n"
+        "\n"
+        " - 2 -\n"
+        "\n"
+        "+----------------------------------------+\n"
+        "|  WORRIED ABOUT A CHILD?                 |\n"
+        "|                                        |\n"
+        "|  Northwick MASH ........ 0114 496 0570 |\n"
+        "+----------------------------------------+\n"
+        "Page 3 of 4\n"
+    )
+    blocks = parse(text).blocks
+    assert [(b.text, b.alone) for b in blocks] == [
+        ("NORTHWICK SAFEGUARDING CHILDREN PARTNERSHIP", True),
+        ("WHAT WE FOUND", True),
+        ("Finding 1: Exclusion removed a protective factor", True),
+        ("School was the place where he was safest.", False),
+        ("WORRIED ABOUT A CHILD?", True),
+        ("Northwick MASH ........ 0114 496 0570", True),
+    ]
+
+
+def test_arrow_lines_are_bullets() -> None:
+    blocks = parse(
+        "Done already:\n > A guide was published.\n > Two workers were recruited.\n"
+    ).blocks
+    assert [(b.kind, b.marker, b.text) for b in blocks][1:] == [
+        ("item", "\u2022", "A guide was published."),
+        ("item", "\u2022", "Two workers were recruited."),
+    ]
