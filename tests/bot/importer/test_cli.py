@@ -15,6 +15,13 @@ from bot.importer.cli import default_id
 SEED = Path(__file__).resolve().parents[2] / "data" / "briefings" / "child-z.txt"
 
 
+@pytest.fixture(autouse=True)
+def _no_project_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reflect` reads Settings: no .env of the checkout, and a VAR_DIR of the test's own."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+
+
 def test_import_writes_a_draft_and_a_summary(tmp_path: Path) -> None:
     out = io.StringIO()
     target = tmp_path / "child-z.yml"
