@@ -34,7 +34,7 @@ from bot.importer.urls import kept_url, merge_links, printed_links
 
 # Elements that are never the briefing: scripts, forms, the site's furniture.
 _DROPPED = frozenset(
-    "script style noscript template nav aside form button select textarea iframe object svg "
+    "script style noscript template nav form button select textarea iframe object svg "
     "canvas dialog head".split()
 )
 _DROPPED_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
@@ -172,10 +172,10 @@ def _is_furniture(tag: Tag) -> bool:
     """Whether an element is the site's furniture or hidden, not the briefing."""
     if tag.name in _DROPPED:
         return True
-    if tag.name in ("header", "footer") and not any(
+    if tag.name in ("header", "footer", "aside") and not any(
         parent.name in _SECTIONING for parent in tag.parents
     ):
-        return True
+        return True  # an <aside> inside the article is the briefing's own box ("Reflect")
     if str(tag.get("role") or "").lower() in _DROPPED_ROLES:
         return True
     if tag.has_attr("hidden") or str(tag.get("aria-hidden") or "").lower() == "true":

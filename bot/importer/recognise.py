@@ -219,11 +219,39 @@ def segment(lines: list[Line]) -> list[Section]:
     return sections
 
 
+_ONE_LINER_WORDS = 16
+
+
+def _one_liners(section: Section) -> bool:
+    """A list of short untitled points, one sentence each: "Key messages" at the top."""
+    items = [line for line in section.body if not line.heading]
+    return (
+        len(items) >= 2
+        and all(line.block.kind == "item" for line in items)
+        and all(len(line.text.split()) <= _ONE_LINER_WORDS for line in items)
+        and not any(line.heading for line in section.body)
+    )
+
+
+def mark_summaries(sections: list[Section]) -> list[Section]:
+    """A learning section of one-liners before another learning section is a summary.
+
+    Briefings often open with "Key messages" repeating the findings in a line each; when the
+    findings follow in their own section, the one-liners are not more learning.
+    """
+    out = list(sections)
+    for index, section in enumerate(sections):
+        later = any(other.kind == "learning" for other in sections[index + 1 :])
+        if section.kind == "learning" and later and _one_liners(section):
+            out[index] = replace(section, kind="summary")
+    return out
+
+
 def recognise(doc: Document) -> Draft:
     """Find a briefing's parts in a Document; guesses are listed in ``Draft.unsure``."""
     notes, blocks = footnotes(unglue(rejoin(drop_furniture(doc.blocks))))
     lines = analyse(Document(doc.format, blocks, doc.pages, doc.title_hint, doc.notes))
-    sections = segment(lines)
+    sections = mark_summaries(segment(lines))
     unsure: dict[str, str] = {}
     title, title_lines = find_title(sections, doc.title_hint, unsure)
     found = Found()

@@ -28,6 +28,7 @@ SectionKind = Literal[
     "questions",
     "links",
     "contacts",
+    "summary",
 ]
 
 # Checked in this order: the first kind whose pattern matches the heading's start wins, so
@@ -45,7 +46,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"think|reflect|ask|practitioners|practice|teams?|supervision)|(reflective|discussion|"
         r"supervision|team) (questions|points|prompts)|questions?\b|ask yourself|"
         r"learning (for|into|in) practice|reflect(ion|ions|ing)?\b|for (reflection|discussion)|"
-        r"consider\b|think about|discussion\b|using this briefing|over to you|"
+        r"consider\b|think about|discussion\b|using this briefing|over to you|reflective\b|"
+        r"pause (and|to|for) (reflect|think|discuss)|"
         r"(team|group|staff|practitioner|practice|supervision) (discussion|reflection)s?\b",
     ),
     (
@@ -62,7 +64,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     ),
     (
         "recommendations",
-        r"recommendations?\b|what (needs|has) to change|what (will|should|must) change|what the "
+        r"recommendations?\b|what (is|are|does|did) (the|our) (partnership|board|review|panel|"
+        r"committee) recommend(ing)?\b|what (needs|has) to change|what (will|should|must) change|what the "
         r"(partnership|board|review) (is doing|will do|recommends)",
     ),
     (
@@ -86,7 +89,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         "case",
         r"what happened|background|[\w']+'s story$|the story\b|(case|brief|short) (summary|"
         r"background|overview)|summary of( the)? (case|review|child)|introduction|the case\b|"
-        r"about (child|baby|the child|the family|the young)|context\b|overview\b|"
+        r"about (child|baby|the child|the family|the young)|what (was|is) (the|this) (review|case) "
+        r"about|context\b|overview\b|"
         r"the family\b|family (background|circumstances)|circumstances\b",
     ),
     (
@@ -96,7 +100,7 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"further (reading|information|resources|guidance|learning)|"
         r"useful (links|resources|information|documents|websites)|"
         r"(local |relevant |safeguarding )?procedures( and guidance)?$|find out more|"
-        r"read the (full )?(report|review)|where to find|links? (and|&) resources|training\b",
+        r"read the (full )?(report|review)|where to find|where (can|do|should) (i|you|we) find|links? (and|&) resources|training\b",
     ),
     (
         "contacts",
@@ -106,6 +110,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"(making a|how to make a) referral|report(ing)? a concern|concerned about a child|"
         r"(front door|mash|spoa)$|(need|get) (help|advice)( now)?|urgent (help|contacts)",
     ),
+    # A summary at the top repeats the findings in one line each: it is not the learning.
+    ("summary", r"at a glance$|(in )?(brief|summary)$|(the )?briefing in brief$|in a nutshell$"),
 )
 _COMPILED = tuple((kind, re.compile(rf"^(?:{pattern})")) for kind, pattern in _VOCABULARY)
 _LEADING = re.compile(
