@@ -72,7 +72,8 @@ def is_prompt(text: str) -> bool:
 
 def strip_footnote_refs(text: str) -> str:
     """Text without "[1]"-style references (their links are listed separately)."""
-    return re.sub(r"\s+([.,;:])", r"\1", FOOTNOTE_REF.sub("", text)).strip()
+    text = re.sub(r"\s+([.,;:])", r"\1", FOOTNOTE_REF.sub("", text))
+    return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text).strip()
 
 
 def clean_url(url: str) -> str:

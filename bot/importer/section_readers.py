@@ -186,6 +186,10 @@ class _LearningReader:
         if labelled and len(labelled.split()) <= _LABELLED_WORDS and labelled[-1] not in ".;,":
             self._start(clean_title(text), line)
             return True
+        run_in = _run_in_title(labelled) if labelled else None
+        if run_in is not None:
+            self._start(run_in[0], line, run_in[1])
+            return True
         if (
             len(text.split()) <= _TITLE_WORDS
             and not re.search(r"[.;,:?!]$", text)
@@ -228,6 +232,19 @@ class _LearningReader:
             self.found.learning.append(LearningItem(title, text))
             for line in lines:
                 self.found.learning_lines[id(line)] = index
+
+
+def _run_in_title(labelled: str) -> tuple[str, str] | None:
+    """A labelled paragraph's title sentence and its text: "Finding one - Title. Text...".
+
+    After a label ("Finding one -", "Lesson 2:") a short first sentence followed by more text
+    is the item's title, run in to its paragraph.
+    """
+    parts = sentences(labelled)
+    first = parts[0] if parts else ""
+    if len(parts) < 2 or len(first.split()) > _TITLE_WORDS or first[-1:] != ".":
+        return None
+    return first[:-1].strip(), labelled[len(first) :].strip()
 
 
 def _first_sentence_title(text: str) -> str | None:
@@ -362,12 +379,24 @@ def _asked_in_paragraph(text: str) -> list[str]:
     return asked
 
 
+def _before_closing(body: list[Line]) -> list[Line]:
+    """A list's section without the paragraphs after the list.
+
+    "What has changed" is often a list followed by a closing remark ("Progress will be
+    audited...", "The review did not recommend..."): what has changed is the list.
+    """
+    items = [index for index, line in enumerate(body) if line.block.kind == "item"]
+    if len(items) < 2:
+        return body
+    return body[: items[-1] + 1]
+
+
 def read_action(body: list[Line], found: Found) -> None:
     """What has changed: each paragraph, list item or table row's last cell.
 
     A first paragraph ending with a colon is the section's lead-in, not an action.
     """
-    rows = [strip_footnote_refs(line.text) for line in body if not line.heading]
+    rows = [strip_footnote_refs(line.text) for line in _before_closing(body) if not line.heading]
     if sum(CELL_SEP in row for row in rows) >= 2:  # a table: its "what has changed" column
         table = [text for _, text in table_items(rows, "action")]
         rows = [row for row in rows if CELL_SEP not in row][:1] + table

@@ -122,9 +122,10 @@ _LEADING = re.compile(
 _FILLER = re.compile(r"^(?:the|our|key|main|some|a few|a|an)\s+")
 MAX_HEADING_WORDS = 12
 # A learning item's label and number before its title: "Finding 2:", "Key message 3 -",
-# "Lesson 1.", "Theme one:", "Learning point A:". The title is what follows the separator.
+# "Lesson 1.", "Theme one:", "Learning point A:", after any paragraph number ("2.1 Finding one -").
+# The title is what follows the separator.
 _ITEM_LABEL = re.compile(
-    r"^(?:(?:key|main|headline)\s+)?(?:learning(?:\s+(?:point|theme|message|area))?|"
+    r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:(?:key|main|headline)\s+)?(?:learning(?:\s+(?:point|theme|message|area))?|"
     r"key\s+(?:point|finding)|findings?|lessons?|themes?|messages?|area(?:\s+of\s+learning)?|"
     r"learning\s+points?)\s*"
     r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|[A-Z](?![\w']))"
