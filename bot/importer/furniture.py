@@ -2,7 +2,8 @@
 
 A briefing saved from Word or a PDF keeps its Contents list (entries with dot leaders and page
 numbers, or a numbered list of the section names under a "Contents" heading) and its page
-furniture ("Page 2 of 4", "- 3 -", "Briefing title - v3.0 - Page 1 of 2"). None of it is the
+furniture ("Page 2 of 4", "- 3 -", "Briefing title - v3.0 - Page 1 of 2"), and a web page's breadcrumb trail
+pasted above the title ("Home > Schools > Learning from reviews"). None of it is the
 briefing's text, and a Contents entry reads like the heading it points to, so it is dropped
 before the recogniser looks for sections.
 """
@@ -21,6 +22,8 @@ _CONTENTS = {"contents", "table of contents", "in this briefing", "in this issue
 # A running footer or header line that ends with its page number.
 _RUNNING = re.compile(r"\b(?:page|tudalen)\s+\d{1,3}\s*(?:of|/)\s*\d{1,3}\W*$", re.IGNORECASE)
 _RUNNING_WORDS = 20
+# What stands between a breadcrumb trail's links: "Home > Schools > Learning from reviews".
+_CRUMB_SEPARATORS = re.compile(r"[\s>\u203a\u00bb\u2192/]*")
 _ENTRY_WORDS = 12
 
 
@@ -29,6 +32,18 @@ def _page_furniture(block: Block) -> bool:
     if PAGE_LINE.match(text) or _LEADERS.search(text):
         return True
     return bool(_RUNNING.search(text)) and len(text.split()) <= _RUNNING_WORDS
+
+
+def _breadcrumb(block: Block) -> bool:
+    """A line that is only links joined by arrows: the site's breadcrumb trail, not a link list."""
+    if len(block.links) < 2:
+        return False
+    rest = block.text
+    for link in block.links:
+        rest = rest.replace(link.text, " ", 1)
+    return _CRUMB_SEPARATORS.fullmatch(rest) is not None and bool(
+        re.search(r"[>\u203a\u00bb\u2192/]", rest)
+    )
 
 
 def _contents_entry(block: Block) -> bool:
@@ -47,7 +62,7 @@ def drop_furniture(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     out: list[Block] = []
     in_contents = False
     for block in blocks:
-        if _page_furniture(block):
+        if _page_furniture(block) or _breadcrumb(block):
             continue
         if heading_words(block.text) in _CONTENTS:
             in_contents = True
