@@ -250,15 +250,26 @@ def page_name(text: str) -> str:
     return name or text
 
 
+def _pending_title(pending: str | None, title: str, out: list[LinkItem]) -> str:
+    """The title waiting for its address; a line starting in lower case continues it.
+
+    A table cell or a narrow column wraps a long title ("Operation Encompass guidance" /
+    "for schools"); a new title starts with a capital or a number.
+    """
+    if pending and title[:1].islower():
+        return f"{pending} {title}"
+    if pending:
+        out.append(LinkItem(pending, None))
+    return title
+
+
 def _links_section(body: list[Line], found: Found) -> list[LinkItem]:
     """A links section: sub-headings title the links under them; a named page needs no URL."""
     out: list[LinkItem] = []
     pending: str | None = None
     for line in body:
         if line.heading:
-            if pending:
-                out.append(LinkItem(pending, None))
-            pending = clean_title(line.text)
+            pending = _pending_title(pending, clean_title(line.text), out)
             continue
         links = links_in(line.block)
         for link in links:
