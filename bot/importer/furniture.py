@@ -2,8 +2,8 @@
 
 A briefing saved from Word or a PDF keeps its Contents list (entries with dot leaders and page
 numbers, or a numbered list of the section names under a "Contents" heading) and its page
-furniture ("Page 2 of 4", "- 3 -", "Briefing title - v3.0 - Page 1 of 2"), and a web page's breadcrumb trail
-pasted above the title ("Home > Schools > Learning from reviews"). None of it is the
+furniture ("Page 2 of 4", "- 3 -", "Briefing title - v3.0 - Page 1 of 2"); a saved web page
+keeps its breadcrumb trail ("Home > Schools > Learning from reviews"). None of it is the
 briefing's text, and a Contents entry reads like the heading it points to, so it is dropped
 before the recogniser looks for sections.
 """

@@ -43,6 +43,7 @@ _FURNITURE = re.compile(
     r"breadcrumb|cookie|skip-?link|sr-only|visually-?hidden|screen-reader-text", re.IGNORECASE
 )
 _SECTIONING = frozenset({"article", "main", "section"})
+_IN_TEXT = frozenset({"article", "section"})  # an <aside> here is a callout, not a sidebar
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = frozenset(
     "p div section article main header footer blockquote figure figcaption address details "
@@ -172,9 +173,11 @@ def _is_furniture(tag: Tag) -> bool:
     """Whether an element is the site's furniture or hidden, not the briefing."""
     if tag.name in _DROPPED:
         return True
-    if tag.name in ("header", "footer", "aside") and not any(
+    if tag.name in ("header", "footer") and not any(
         parent.name in _SECTIONING for parent in tag.parents
     ):
+        return True
+    if tag.name == "aside" and not any(parent.name in _IN_TEXT for parent in tag.parents):
         return True  # an <aside> inside the article is the briefing's own box ("Reflect")
     if str(tag.get("role") or "").lower() in _DROPPED_ROLES:
         return True

@@ -65,8 +65,9 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
     (
         "recommendations",
         r"recommendations?\b|what (is|are|does|did) (the|our) (partnership|board|review|panel|"
-        r"committee) recommend(ing)?\b|what (needs|has) to change|what (will|should|must) change|what the "
-        r"(partnership|board|review) (is doing|will do|recommends)",
+        r"committee) recommend(ing)?\b|what (needs|has) to change|"
+        r"what (will|should|must) change|what the (partnership|board|review) "
+        r"(is doing|will do|recommends)",
     ),
     (
         "practice",
@@ -100,7 +101,8 @@ _VOCABULARY: tuple[tuple[SectionKind, str], ...] = (
         r"further (reading|information|resources|guidance|learning)|"
         r"useful (links|resources|information|documents|websites)|"
         r"(local |relevant |safeguarding )?procedures( and guidance)?$|find out more|"
-        r"read the (full )?(report|review)|where to find|where (can|do|should) (i|you|we) find|links? (and|&) resources|training\b",
+        r"read the (full )?(report|review)|where to find|where (can|do|should) (i|you|we) find|"
+        r"links? (and|&) resources|training\b",
     ),
     (
         "contacts",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.importer.blocks import Block
+from bot.importer.blocks import Block, Link
 from bot.importer.furniture import drop_furniture
 
 
@@ -36,3 +36,24 @@ def test_a_contact_line_with_dot_leaders_is_kept() -> None:
     assert texts(Block("paragraph", "Ashby MASH ......... 0114 496 0570")) == [
         "Ashby MASH ......... 0114 496 0570"
     ]
+
+
+def test_a_breadcrumb_trail_is_dropped_but_a_line_of_links_in_a_sentence_is_kept() -> None:
+    crumbs = Block(
+        "paragraph",
+        "Home \u203a Schools \u203a Learning from reviews",
+        links=(
+            Link("Home", "https://a.example.org/"),
+            Link("Schools", "https://a.example.org/schools"),
+            Link("Learning from reviews", "https://a.example.org/reviews"),
+        ),
+    )
+    sentence = Block(
+        "paragraph",
+        "Read the procedures and the toolkit.",
+        links=(
+            Link("procedures", "https://a.example.org/p"),
+            Link("toolkit", "https://a.example.org/t"),
+        ),
+    )
+    assert texts(crumbs, sentence) == ["Read the procedures and the toolkit."]

@@ -180,3 +180,14 @@ def test_a_sidebar_contact_box_is_kept_and_the_rest_of_the_sidebar_dropped() -> 
         "Worried about a child?",
         "MASH: 01632 960410",
     ]
+
+
+def test_an_aside_inside_the_article_is_the_briefings_own_box() -> None:
+    page = (
+        "<html><body><main><article><h1>Child J</h1><p>What happened.</p>"
+        "<aside class='callout'><h3>Reflective practice</h3>"
+        "<ul><li>How do you record it?</li></ul></aside></article></main>"
+        "<aside class='related'><h2>Related pages</h2><p>Other reviews</p></aside></body></html>"
+    )
+    texts = [b.text for b in parse(page).blocks]
+    assert texts == ["Child J", "What happened.", "Reflective practice", "How do you record it?"]

@@ -419,3 +419,118 @@ def test_a_named_page_loses_its_note_on_where_to_find_it() -> None:
         "Full Learning Review report",
         "Working Together to Safeguard Children",
     ]
+
+
+def test_question_worded_headings_are_sections_not_discussion_questions() -> None:
+    draft = recognise(
+        doc(
+            p("What did the review find?", alone=True),
+            p("Lesson 1: Seeing the baby", alone=True),
+            p(LONG),
+            p("What is the Partnership recommending?", alone=True),
+            li("Partners should relaunch the bruising protocol with training.", "*"),
+            li("Agencies should record every adult in the household.", "*"),
+            p("Where can I find out more?", alone=True),
+            p("Bruising protocol: https://p.example.org/bruising"),
+            fmt="txt",
+        )
+    )
+    assert draft.questions == ()
+    assert [item.title for item in draft.learning] == ["Seeing the baby"]
+    assert len(draft.recommendations) == 2
+    assert [link.title for link in draft.links] == ["Bruising protocol"]
+
+
+def test_a_reflective_practice_box_before_the_learning_holds_questions() -> None:
+    draft = recognise(
+        doc(
+            h("Child J's story"),
+            p(LONG),
+            h("Reflective practice", 3),
+            p("Pause here and talk about these with a colleague:"),
+            li("How do you make sure a child found with cash is seen as a victim?"),
+            h("What we learned"),
+            h("Theme 1: Language shaped the response", 3),
+            p(LONG),
+        )
+    )
+    assert [q.text for q in draft.questions] == [
+        "How do you make sure a child found with cash is seen as a victim?"
+    ]
+    assert [item.title for item in draft.learning] == ["Language shaped the response"]
+
+
+def test_a_summary_of_one_liners_before_the_learning_is_not_learning() -> None:
+    draft = recognise(
+        doc(
+            h("Key messages"),
+            li("Exploited children are victims first."),
+            li("A move is a moment of risk."),
+            h("At a glance"),
+            li("Plans drifted without outcomes."),
+            li("Use the contacts below."),
+            h("What we learned"),
+            h("Theme 1: Language shaped the response", 3),
+            p(LONG),
+        )
+    )
+    assert [item.title for item in draft.learning] == ["Language shaped the response"]
+
+
+def test_a_one_liner_key_messages_section_alone_is_the_learning() -> None:
+    draft = recognise(
+        doc(h("Key messages"), li("Children are victims first."), li("Moves are risky."))
+    )
+    assert len(draft.learning) == 2
+
+
+def test_a_run_in_finding_after_a_paragraph_number_titles_the_item() -> None:
+    draft = recognise(
+        doc(
+            h("FINDINGS", 1),
+            p(
+                '2.1 Finding one - "Did not attend" hid the child. Across the five children, '
+                + LONG.strip()
+            ),
+            p(
+                "2.2 Finding two - Plans without outcomes. Child in need plans [3] listed "
+                + LONG.strip()
+            ),
+            fmt="txt",
+        )
+    )
+    assert [item.title for item in draft.learning] == [
+        '"Did not attend" hid the child',
+        "Plans without outcomes",
+    ]
+    assert draft.learning[0].text.startswith("Across the five children")
+    assert draft.learning[1].text.startswith("Child in need plans listed")
+
+
+def test_a_closing_paragraph_after_the_action_list_is_not_an_action() -> None:
+    draft = recognise(
+        doc(
+            h("What has changed since the review"),
+            li("A Was Not Brought policy was published."),
+            li("A chronology template was added."),
+            p("Progress will be audited in the autumn and reported to the Executive."),
+        )
+    )
+    assert len(draft.action_taken) == 2
+
+
+def test_a_link_title_wrapped_over_two_lines_is_one_title() -> None:
+    draft = recognise(
+        doc(
+            h("Useful links"),
+            p("Operation Encompass guidance", bold=True, alone=True),
+            p("for schools", bold=True, alone=True),
+            p("https://a.example.org/encompass"),
+            p("Full report: Child J", bold=True, alone=True),
+            p("https://a.example.org/child-j"),
+        )
+    )
+    assert [(link.title, link.url) for link in draft.links] == [
+        ("Operation Encompass guidance for schools", "https://a.example.org/encompass"),
+        ("Full report: Child J", "https://a.example.org/child-j"),
+    ]
