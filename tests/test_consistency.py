@@ -655,6 +655,7 @@ _OPERATOR_ERRORS = frozenset(
         *("ValueError", "TypeError", "RuntimeError", "KeyError", "LookupError", "OSError"),
         *("NotImplementedError", "AssertionError"),
         "SettingsError",  # bad settings: the server refuses to start
+        "CatalogueError",  # OFFERED_PACKS names no pack or not the default: refused at start
         *("PackError", "fail"),  # a broken content pack, for its author (node.fail is a PackError)
         "MessageError",  # a broken messages.yml or a missing placeholder value
         *("TeamsAuthError", "ActivityError", "ConnectorError"),  # logged, or answered to Azure

@@ -93,8 +93,19 @@ class Settings:
         "DEFAULT_PACK_ID",
         "esscp-child-z",
         kinds.text,
-        "The content pack (briefing) this deployment walks through.",
+        "The content pack (briefing) a conversation starts on (one of `OFFERED_PACKS` when "
+        "that is set).",
         group=_DEPLOYMENT,
+    )
+    offered_packs: tuple[str, ...] = setting(
+        "OFFERED_PACKS",
+        (),
+        kinds.text_list,
+        "The briefings practitioners may choose between, as comma-separated pack ids (e.g. "
+        "`esscp-child-z,northmoor-child-q`); empty means every pack in `CONTENT_DIR`.",
+        group=_DEPLOYMENT,
+        example="esscp-child-z",
+        unset="every pack",
     )
     var_dir: Path = setting(  # noqa: RUF009
         "VAR_DIR",
@@ -656,6 +667,10 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     settings = Settings(**{spec.field: parse(spec, context) for spec in settings_table()})
     if not settings.content_dir.is_dir():
         raise SettingsError(f"CONTENT_DIR {settings.content_dir} is not a directory")
+    if settings.offered_packs and settings.default_pack_id not in settings.offered_packs:
+        raise SettingsError(
+            f"DEFAULT_PACK_ID {settings.default_pack_id} must be one of OFFERED_PACKS"
+        )
     if settings.rasa_workers > 1 and not settings.redis_url:
         raise SettingsError(
             "RASA_WORKERS above 1 needs REDIS_URL: the workers must share Rasa's lock store"
