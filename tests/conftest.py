@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from bot.settings.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
 from tests.settings import make_settings
 
 PACK_FILE = DEFAULT_PACK_DIR / "esscp-child-z.yml"
+#: Two briefings from two partnerships: Child Z and the fictional Northmoor Child Q.
+SEVERAL_PACKS_DIR = PROJECT_ROOT / "tests" / "data" / "packs"
+SECOND_PACK_ID = "northmoor-child-q"
 
 TrackerFactory = Callable[..., Tracker]
 
@@ -70,6 +74,20 @@ def action_settings(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("actions.context.settings", lambda: settings)
     yield settings
+
+
+@pytest.fixture(scope="session")
+def second_pack() -> Pack:
+    """The fictional second briefing (Northmoor's Child Q), from another partnership."""
+    return load_pack_file(SEVERAL_PACKS_DIR / f"{SECOND_PACK_ID}.yml")
+
+
+@pytest.fixture
+def several_packs(action_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Actions on a deployment that offers both briefings (Child Z, the default, and Child Q)."""
+    offering = dataclasses.replace(action_settings, content_dir=SEVERAL_PACKS_DIR)
+    monkeypatch.setattr("actions.context.settings", lambda: offering)
+    return offering
 
 
 @pytest.fixture

@@ -5,24 +5,26 @@ Wording belongs to bot/content/messages.yml and the pack; this module picks the 
 
 from __future__ import annotations
 
-from bot.briefing.views import link_lines
+from bot.briefing.views import LinkAge, link_lines
 from bot.content.messages import Message, render
 from bot.content.schema import DiscussionPoint, LinkKind, Pack
 from bot.discussion.navigate import DiscussionState, Move, Notice
 
 
-def point_view(pack: Pack, point: DiscussionPoint) -> dict[str, str]:
+def point_view(pack: Pack, point: DiscussionPoint, *, age: LinkAge | None = None) -> dict[str, str]:
     """Values for utter_discussion_point: the question, its learning and its procedures."""
     return {
         "point_number": str(point.number),
         "point_total": str(len(pack.discussion_points)),
         "point_question": point.question,
         "point_learning": "\n".join(f"- {item.number}. {item.title}" for item in point.learning),
-        "point_links": link_lines(point.links, describe=False),
+        "point_links": link_lines(point.links, describe=False, age=age),
     }
 
 
-def summary_view(pack: Pack, state: DiscussionState) -> dict[str, str]:
+def summary_view(
+    pack: Pack, state: DiscussionState, *, age: LinkAge | None = None
+) -> dict[str, str]:
     """Values for utter_discussion_complete: what was covered and skipped, and the links again."""
 
     def numbers(ids: tuple[str, ...]) -> str:
@@ -33,7 +35,7 @@ def summary_view(pack: Pack, state: DiscussionState) -> dict[str, str]:
         "point_total": str(len(pack.discussion_points)),
         "points_covered": numbers(state.covered),
         "points_skipped": numbers(state.skipped),
-        "procedure_links": link_lines(pack.links_of_kind(LinkKind.PROCEDURE)),
+        "procedure_links": link_lines(pack.links_of_kind(LinkKind.PROCEDURE), age=age),
         "discussion_invitation": pack.discussion_invitation,
     }
 
@@ -45,7 +47,7 @@ _NOTICE_MESSAGES = {
 }
 
 
-def discussion_messages(pack: Pack, move: Move) -> list[Message]:
+def discussion_messages(pack: Pack, move: Move, *, age: LinkAge | None = None) -> list[Message]:
     """What to say after a navigation command: a notice, then the point or the summary."""
     said: list[Message] = []
     if move.notice is Notice.STARTED:
@@ -59,9 +61,9 @@ def discussion_messages(pack: Pack, move: Move) -> list[Message]:
     elif move.notice in _NOTICE_MESSAGES:
         said.append(render(_NOTICE_MESSAGES[move.notice]))
     if move.point is None:
-        said.append(render("discussion_complete", **summary_view(pack, move.state)))
+        said.append(render("discussion_complete", **summary_view(pack, move.state, age=age)))
     else:
-        said.append(render("discussion_point", **point_view(pack, move.point)))
+        said.append(render("discussion_point", **point_view(pack, move.point, age=age)))
     return said
 
 

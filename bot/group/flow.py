@@ -29,6 +29,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.anonymise import placeholder_only
+from bot.briefing.views import LinkAge
 from bot.content.messages import Message, render
 from bot.content.schema import DiscussionPoint, Pack
 from bot.group import service, views
@@ -154,6 +155,9 @@ class Reply:
     """The message was not the lead's and changed nothing: keep the conversation's slots as
     they are (session, role and listening above are the lead's, for a conversation that is
     the lead's own; in a Teams group every member writes in it)."""
+    pack_id: str | None = None
+    """For a member: the briefing the session discusses, which their conversation follows (a
+    member's own choice of briefing never decides what a session shows)."""
 
 
 @dataclass
@@ -167,21 +171,36 @@ class _Ctx:
 
 
 Handler = Callable[[_Ctx], Reply]
+#: Finds a pack by id (any pack in the content directory), or None if it is gone.
+PackLookup = Callable[[str], Pack | None]
 
 
 class GroupFlow:
     """The group session state machine over the database; build one per call.
 
     ``factory`` makes database sessions (each public method is one transaction), ``pack`` is
-    the briefing the session discusses and ``settings`` gives the secret and the limits.
+    the briefing a session started here discusses (the lead's), ``settings`` gives the secret
+    and the limits. A session already running discusses the pack it was started with (its
+    ``pack_id``, found by ``packs``), whoever writes and whatever their own conversation is on;
+    ``link_age`` (from the action's today) says when to add "last checked on" to a link.
     """
 
-    def __init__(self, *, factory: sessionmaker, pack: Pack, settings: Settings) -> None:
+    def __init__(
+        self,
+        *,
+        factory: sessionmaker,
+        pack: Pack,
+        settings: Settings,
+        packs: PackLookup | None = None,
+        link_age: LinkAge | None = None,
+    ) -> None:
         """Keep what every call needs; nothing is read or opened here."""
         self._factory = factory
         self._pack = pack
+        self._packs = packs
         self._settings = settings
         self._secret = settings.secret
+        self._age = link_age
 
     # --- the public calls ---------------------------------------------------------------------
 
@@ -218,7 +237,7 @@ class GroupFlow:
             )
             if minutes is not None:
                 return self._choose_duration(ctx, minutes)
-            return self._lead(row, [self._ask_duration()])
+            return self._lead(row, [self._ask_duration(row)])
 
     def step(self, session: str, turn: Turn) -> Reply:
         """Any message while the lead's session is listening, from the lead or anyone else."""
@@ -354,6 +373,16 @@ class GroupFlow:
 
     # --- replies ------------------------------------------------------------------------------
 
+    def _pack_of(self, row: GroupSession) -> Pack:
+        """The briefing this session discusses: the one it was started with.
+
+        Only if that pack is gone from the content directory does the session carry on with
+        the pack given here (nothing else could show its points).
+        """
+        if row.pack_id == self._pack.id or self._packs is None:
+            return self._pack
+        return self._packs(row.pack_id) or self._pack
+
     def _lead(self, row: GroupSession, messages: list[Message], *, listening: bool = True) -> Reply:
         return Reply(tuple(messages), row.public_id, LEAD, listening, row.point_number)
 
@@ -361,7 +390,7 @@ class GroupFlow:
         """Count a member once and tell them where the group is."""
         key = member_key(row.public_id, member, secret=self._secret)
         first = service.add_member(session=db, row=row, member_key=key)
-        pack = self._pack
+        pack = self._pack_of(row)
         said = (
             render("group_joined", briefing_title=pack.title, partnership=pack.partnership)
             if first
@@ -370,32 +399,35 @@ class GroupFlow:
         return self._member(row, [said])
 
     def _member(self, row: GroupSession, said: list[Message]) -> Reply:
-        where = views.member_point_messages(self._pack, row.point_number, row.stage)
+        pack = self._pack_of(row)
+        where = views.member_point_messages(pack, row.point_number, row.stage, age=self._age)
         point = row.point_number if row.stage == "points" else None
-        return Reply((*said, *where), row.public_id, MEMBER, False, point)
+        return Reply((*said, *where), row.public_id, MEMBER, False, point, pack_id=pack.id)
 
     def _concern_reply(self, row: GroupSession) -> Reply:
-        messages = (render("group_concern_not_minuted"), urgent_contacts_message(self._pack))
+        pack = self._pack_of(row)
+        messages = (render("group_concern_not_minuted"), urgent_contacts_message(pack))
         return Reply(messages, row.public_id, LEAD, True, row.point_number, urgent=True)
 
-    def _ask_duration(self) -> Message:
-        return render("group_ask_duration", briefing_title=self._pack.title)
+    def _ask_duration(self, row: GroupSession) -> Message:
+        return render("group_ask_duration", briefing_title=self._pack_of(row).title)
 
     def _plan(self, row: GroupSession) -> Plan:
-        return make_plan(row.planned_minutes, len(self._pack.discussion_points))
+        return make_plan(row.planned_minutes, len(self._pack_of(row).discussion_points))
 
     def _point(self, row: GroupSession) -> DiscussionPoint:
-        total = len(self._pack.discussion_points)
-        return self._pack.discussion_points[min(max(row.point_number or 1, 1), total) - 1]
+        points = self._pack_of(row).discussion_points
+        return points[min(max(row.point_number or 1, 1), len(points)) - 1]
 
     def _point_message(self, row: GroupSession) -> Message:
-        return views.point_message(self._pack, self._point(row), self._plan(row))
+        pack = self._pack_of(row)
+        return views.point_message(pack, self._point(row), self._plan(row), age=self._age)
 
     def _prompt(self, ctx: _Ctx) -> list[Message]:
         """What the session is waiting for, said again (resume, repeat, "already running")."""
         row = ctx.row
         if row.stage == "duration":
-            return [self._ask_duration()]
+            return [self._ask_duration(row)]
         if row.stage == "points":
             return [self._point_message(row)]
         if row.stage == "attendance":
@@ -465,7 +497,7 @@ class GroupFlow:
 
     def _how_long(self, ctx: _Ctx) -> Reply:
         if ctx.row.planned_minutes is None:
-            return self._lead(ctx.row, [self._ask_duration()])
+            return self._lead(ctx.row, [self._ask_duration(ctx.row)])
         return self._lead(ctx.row, [self._time_used(ctx)])
 
     def _time_used(self, ctx: _Ctx) -> Message:
@@ -505,7 +537,9 @@ class GroupFlow:
         row.started_at = service.utc_naive(ctx.turn.now)
         self._show_point(ctx, 1)
         row.stage = "points"
-        plan = views.plan_message(self._pack, self._plan(row), join_code=receipt_placeholder(token))
+        plan = views.plan_message(
+            self._pack_of(row), self._plan(row), join_code=receipt_placeholder(token)
+        )
         return self._lead(row, [plan, self._point_message(row)])
 
     # --- points -------------------------------------------------------------------------------
@@ -534,7 +568,7 @@ class GroupFlow:
         row = ctx.row
         number = row.point_number or 1
         service.mark_point(row, number, shown=True, skipped=skip)
-        if number >= len(self._pack.discussion_points):
+        if number >= len(self._pack_of(row).discussion_points):
             return self._to_attendance(ctx)
         self._show_point(ctx, number + 1)
         said = [render("group_skipped")] if skip else []
@@ -597,7 +631,7 @@ class GroupFlow:
             return self._to_actions(ctx)
         if ctx.command is Command.BACK:
             row.stage = "points"
-            self._show_point(ctx, len(self._pack.discussion_points))
+            self._show_point(ctx, len(self._pack_of(row).discussion_points))
             return self._lead(row, [self._point_message(row)])
         counts = parse_attendance(ctx.turn.text)
         if not any(counts.values()) or implausible_count(ctx.turn.text):
@@ -691,7 +725,7 @@ class GroupFlow:
         """File the minutes, end the session; the summary with download links, and the receipt."""
         row, db = ctx.row, ctx.db
         facts = service.SessionFacts(
-            pack=self._pack,
+            pack=self._pack_of(row),
             plan=self._plan(row),
             team_code=row.team_code,
             started_at=row.started_at,

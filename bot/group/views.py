@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.briefing.views import link_lines
+from bot.briefing.views import LinkAge, link_lines
 from bot.content.messages import Message, render
 from bot.content.schema import DiscussionPoint, KeyLearning, Pack
 from bot.discussion.views import point_view
@@ -59,7 +59,9 @@ def learning_line(learning: KeyLearning) -> str:
     return f"- {learning.number}. **{learning.title}**: {first}."
 
 
-def point_message(pack: Pack, point: DiscussionPoint, plan: Plan) -> Message:
+def point_message(
+    pack: Pack, point: DiscussionPoint, plan: Plan, *, age: LinkAge | None = None
+) -> Message:
     """One point for the lead: question, learning, procedures, the pack's prompts, its minutes."""
     prompts = ""
     if point.prompts:
@@ -72,7 +74,7 @@ def point_message(pack: Pack, point: DiscussionPoint, plan: Plan) -> Message:
         minutes=minutes_text(plan.point_minutes(point.number)),
         point_question=point.question,
         point_learning="\n".join(learning_line(item) for item in point.learning),
-        point_links=link_lines(point.links, describe=False),
+        point_links=link_lines(point.links, describe=False, age=age),
         point_prompts=prompts,
     )
 
@@ -106,7 +108,9 @@ def attendance_check_message(counts: Mapping[str, int], joined: int) -> Message:
     )
 
 
-def member_point_messages(pack: Pack, point_number: int | None, stage: str) -> list[Message]:
+def member_point_messages(
+    pack: Pack, point_number: int | None, stage: str, *, age: LinkAge | None = None
+) -> list[Message]:
     """Where the group is, for a member who joined: the current point with Add a reflection."""
     total = len(pack.discussion_points)
     if stage == "duration" or point_number is None:
@@ -116,5 +120,5 @@ def member_point_messages(pack: Pack, point_number: int | None, stage: str) -> l
     point = pack.discussion_points[min(point_number, total) - 1]
     return [
         render("group_member_point", point_number=str(point.number), point_total=str(total)),
-        render("discussion_point", **point_view(pack, point)),
+        render("discussion_point", **point_view(pack, point, age=age)),
     ]

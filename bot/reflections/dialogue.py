@@ -190,7 +190,9 @@ class AfterCheck:
     urgent: bool = False
 
 
-def after_concern_check(*, pack: Pack, text: str, drafting: bool, draft: str) -> AfterCheck:
+def after_concern_check(
+    *, pack: Pack, text: str, drafting: bool, draft: str, others: Sequence[Pack] = ()
+) -> AfterCheck:
     """Carry on as if the message had been typed normally, now that it is not a live concern.
 
     The safety net held the message back ("is this about a child you are worried about now?");
@@ -201,6 +203,9 @@ def after_concern_check(*, pack: Pack, text: str, drafting: bool, draft: str) ->
     * otherwise a question gets the front-door contacts (right whether it was asked in general
       or about a child), and anything else is offered as a reflection: previewed, never saved
       until the practitioner presses Save.
+
+    ``others`` are further partnerships whose front doors the answer adds (before a briefing
+    is chosen among several: :func:`bot.safety.views.front_door_message`).
     """
     if drafting:
         try:
@@ -213,11 +218,11 @@ def after_concern_check(*, pack: Pack, text: str, drafting: bool, draft: str) ->
         shown = Draft(decision.draft)
         return AfterCheck((*decision.messages, preview_message(shown)), shown.text)
     if not text.strip() or is_question(text):
-        return AfterCheck((front_door_message(pack),))
+        return AfterCheck((front_door_message(pack, others),))
     try:
         check_reflection(text)
     except NotAReflection:
-        return AfterCheck((front_door_message(pack),))
+        return AfterCheck((front_door_message(pack, others),))
     offered = Draft(text)
     return AfterCheck((render("concern_check_offer"), preview_message(offered)), offered.text)
 

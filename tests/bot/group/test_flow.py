@@ -15,7 +15,7 @@ from bot.content.messages import render
 from bot.content.schema import Pack
 from bot.group import views
 from bot.group.documents import summary_message
-from bot.group.flow import GroupFlow, Reply, Turn
+from bot.group.flow import GroupFlow, PackLookup, Reply, Turn
 from bot.group.keys import join_hash
 from bot.group.links import download_links
 from bot.group.minutes import Minutes
@@ -68,9 +68,12 @@ class Driver:
     join_code: str = ""
     minute: float = 0
     replies: list[Reply] = field(default_factory=list)
+    packs: PackLookup | None = None
 
     def flow(self) -> GroupFlow:
-        return GroupFlow(factory=self.factory, pack=self.pack, settings=self.settings)
+        return GroupFlow(
+            factory=self.factory, pack=self.pack, settings=self.settings, packs=self.packs
+        )
 
     def turn(
         self,
@@ -1000,3 +1003,42 @@ def test_an_implausible_headcount_is_asked_again(driver: Driver, typed: str) -> 
 
     assert text_of(driver.say(typed)) == [render("group_attendance_unclear").text]
     assert driver.row().stage == "attendance"
+
+
+# --- a session is on the briefing it was started with (issue 14) -----------------------------
+
+
+def test_members_and_minutes_follow_the_sessions_briefing_not_their_own(
+    factory: sessionmaker, pack: Pack, second_pack: Pack
+) -> None:
+    """The lead started on Child Q; every later call comes from a conversation on Child Z."""
+    packs = {pack.id: pack, second_pack.id: second_pack}
+    lead = Driver(factory, second_pack, make_settings())
+    lead.plan()
+    # From now on each GroupFlow is built with the caller's own briefing (Child Z).
+    lead.pack, lead.packs = pack, packs.get
+
+    joined = lead.join()
+    urgent = lead.say(URGENT)
+    lead.say("finish", intent="finish_group_session")
+    lead.say("/skip_point", intent="skip_point")
+    closed = lead.close()
+
+    assert joined.pack_id == second_pack.id
+    assert second_pack.title in joined.messages[0].text
+    assert second_pack.discussion_points[0].question in "\n".join(text_of(joined))
+    assert "0113 496 0000" in "\n".join(text_of(urgent))
+    assert "01323 464222" not in "\n".join(text_of(urgent))
+    minutes = lead.minutes(closed)
+    assert (minutes.pack_id, minutes.pack_version) == (second_pack.id, second_pack.version)
+    assert len(minutes.points) == len(second_pack.discussion_points)
+
+
+def test_a_session_whose_pack_is_gone_carries_on_with_the_callers(
+    factory: sessionmaker, pack: Pack, second_pack: Pack
+) -> None:
+    lead = Driver(factory, second_pack, make_settings())
+    lead.plan()
+    lead.pack, lead.packs = pack, {}.get
+
+    assert lead.join().pack_id == pack.id
