@@ -1,19 +1,60 @@
-"""Actions that show the briefing: greeting, about, key learning, recommendations, links."""
+"""Actions that show the briefing: greeting, choosing a briefing, about, learning, links."""
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import names
-from actions.context import all_packs, current_pack
+from actions import context, names
+from actions.discussion import state_events
 from bot.briefing import views as briefing
+from bot.content.schema import Pack
+from bot.discussion.navigate import DiscussionState
 
 Events = list[dict[str, Any]]
+CHOOSE_PAYLOAD = f"/{names.INTENT_CHOOSE_PACK}"
+
+
+def pack_events(tracker: Tracker, pack: Pack) -> Events:
+    """Put the conversation on ``pack``; a different briefing starts its discussion afresh.
+
+    The discussion position, any reflection draft and a member's group session belong to the
+    briefing they were on, so moving to another drops them (choosing the same one keeps them).
+    """
+    events = [SlotSet(names.SLOT_PACK_ID, pack.id)]
+    if pack.id == context.pack_for(tracker).id:
+        return events
+    events += state_events(DiscussionState())
+    events += [
+        SlotSet(names.SLOT_REFLECTION_TEXT, None),
+        SlotSet(names.SLOT_REFLECTION_DRAFT, None),
+    ]
+    if tracker.get_slot(names.SLOT_GROUP_ROLE) == "member":
+        events += [SlotSet(names.SLOT_GROUP_SESSION, None), SlotSet(names.SLOT_GROUP_ROLE, None)]
+    return events
+
+
+def list_just_shown(tracker: Tracker) -> bool:
+    """Whether the bot's last message before this one offered the briefings to choose from."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return any(str(b.get("payload", "")).startswith(CHOOSE_PAYLOAD) for b in buttons)
+    return False
 
 
 class ActionGreet(Action):
-    """Greeting and privacy notice, then the menu (which offers to resume a paused discussion)."""
+    """Greeting and privacy notice, then the menu, or the briefings to choose from.
+
+    A ``pack_id`` entity (the widget's ``data-pack``, a link) sends the conversation straight
+    to that briefing if it is offered; anything else is ignored and the greeting is as usual.
+    """
 
     def name(self) -> str:
         return "action_greet"
@@ -21,10 +62,54 @@ class ActionGreet(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        for message in briefing.greeting_messages(current_pack()):
+        offered = context.catalogue()
+        sent_to = offered.get(next(tracker.get_latest_entity_values(names.ENTITY_PACK_ID), None))
+        pack = sent_to or context.pack_for(tracker)
+        chosen = sent_to is not None or context.chosen_pack(tracker) is not None
+        front_doors = (pack,) if chosen else offered.front_doors()
+        for message in briefing.greeting_messages(
+            pack, offered.offered(), chosen=chosen, front_doors=front_doors
+        ):
             dispatcher.utter_message(**message.as_kwargs())
-        dispatcher.utter_message(response=names.UTTER_MENU)
-        return []
+        moved = sent_to is not None and sent_to.id != context.pack_for(tracker).id
+        if moved:  # the domain's menu would still offer the old briefing's place
+            dispatcher.utter_message(**briefing.pack_chosen_message(pack).as_kwargs())
+        elif not briefing.offers_choice(offered.offered(), chosen=chosen):
+            dispatcher.utter_message(response=names.UTTER_MENU)
+        return pack_events(tracker, sent_to) if sent_to else []
+
+
+class ActionChoosePack(Action):
+    """Move to the briefing a message or button names; else list the briefings offered.
+
+    With one briefing offered there is nothing to choose: the answer says which briefing this
+    is and where other reviews are published.
+    """
+
+    def name(self) -> str:
+        return "action_choose_pack"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        offered = context.catalogue()
+        current = context.pack_for(tracker)
+        if not offered.several:
+            message = briefing.other_reviews_message(
+                current, offered.offered(), age=context.link_age()
+            )
+            dispatcher.utter_message(**message.as_kwargs())
+            return []
+        named = offered.get(
+            next(tracker.get_latest_entity_values(names.ENTITY_PACK_ID), None)
+        ) or offered.find(tracker.latest_message.get("text") or "", listed=list_just_shown(tracker))
+        if named is None:
+            message = briefing.briefing_list_message(offered.offered(), current)
+            dispatcher.utter_message(**message.as_kwargs())
+            return []
+        chosen = briefing.pack_chosen_message(named, already=named.id == current.id)
+        dispatcher.utter_message(**chosen.as_kwargs())
+        return pack_events(tracker, named)
 
 
 class ActionShowAboutReview(Action):
@@ -36,7 +121,8 @@ class ActionShowAboutReview(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**briefing.about_message(current_pack()).as_kwargs())
+        message = briefing.about_message(context.pack_for(tracker))
+        dispatcher.utter_message(**message.as_kwargs())
         return []
 
 
@@ -50,9 +136,10 @@ class ActionShowKeyLearning(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         message = briefing.key_learning_message(
-            current_pack(),
+            context.pack_for(tracker),
             learning_id=next(tracker.get_latest_entity_values(names.ENTITY_LEARNING_ID), None),
             text=tracker.latest_message.get("text") or "",
+            age=context.link_age(),
         )
         dispatcher.utter_message(**message.as_kwargs())
         return []
@@ -67,7 +154,8 @@ class ActionShowRecommendations(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**briefing.recommendations_message(current_pack()).as_kwargs())
+        message = briefing.recommendations_message(context.pack_for(tracker))
+        dispatcher.utter_message(**message.as_kwargs())
         return []
 
 
@@ -80,7 +168,8 @@ class ActionShowActionTaken(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**briefing.action_taken_message(current_pack()).as_kwargs())
+        message = briefing.action_taken_message(context.pack_for(tracker), age=context.link_age())
+        dispatcher.utter_message(**message.as_kwargs())
         return []
 
 
@@ -93,12 +182,17 @@ class ActionShowProcedures(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**briefing.procedures_message(current_pack()).as_kwargs())
+        message = briefing.procedures_message(
+            context.pack_for(tracker),
+            front_doors=context.front_door_packs(tracker),
+            age=context.link_age(),
+        )
+        dispatcher.utter_message(**message.as_kwargs())
         return []
 
 
 class ActionShowOtherReviews(Action):
-    """Which briefings this deployment covers, and where national and local reviews are."""
+    """Which briefings this deployment covers (a button for each other), and where others are."""
 
     def name(self) -> str:
         return "action_show_other_reviews"
@@ -106,6 +200,8 @@ class ActionShowOtherReviews(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        message = briefing.other_reviews_message(current_pack(), all_packs())
+        message = briefing.other_reviews_message(
+            context.pack_for(tracker), context.catalogue().offered(), age=context.link_age()
+        )
         dispatcher.utter_message(**message.as_kwargs())
         return []

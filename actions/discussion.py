@@ -6,8 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import names
-from actions.context import current_pack
+from actions import context, names
 from bot.discussion import views as discussion_views
 from bot.discussion.navigate import (
     Command,
@@ -54,10 +53,10 @@ class ActionShowDiscussionPoint(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        pack = current_pack()
+        pack = context.pack_for(tracker)
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
         move = navigate(pack, read_state(tracker), COMMANDS.get(intent, Command.RESUME))
-        for message in discussion_views.discussion_messages(pack, move):
+        for message in discussion_views.discussion_messages(pack, move, age=context.link_age()):
             dispatcher.utter_message(**message.as_kwargs())
         return state_events(move.state)
 
@@ -71,7 +70,7 @@ class ActionStopDiscussion(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        message = discussion_views.pause_message(current_pack(), read_state(tracker))
+        message = discussion_views.pause_message(context.pack_for(tracker), read_state(tracker))
         if message is None:
             dispatcher.utter_message(response=names.UTTER_MENU)
         else:

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import context, names
+from actions.briefing import pack_events
 from actions.safety import say_staff_support
 from bot.content.messages import render
 from bot.group import flow
@@ -43,10 +44,18 @@ def read_turn(tracker: Tracker) -> flow.Turn:
     )
 
 
-def group_flow() -> flow.GroupFlow:
-    """The flow over this process's database and briefing."""
+def group_flow(tracker: Tracker) -> flow.GroupFlow:
+    """The flow over this process's database and this conversation's briefing.
+
+    A session started here is on the conversation's briefing; one already running stays on its
+    own (found among every pack by id).
+    """
     return flow.GroupFlow(
-        factory=context.session_factory(), pack=context.current_pack(), settings=context.settings()
+        factory=context.session_factory(),
+        pack=context.pack_for(tracker),
+        settings=context.settings(),
+        packs=context.pack_by_id,
+        link_age=context.link_age(),
     )
 
 
@@ -62,11 +71,17 @@ def reply_slots(reply: flow.Reply) -> dict[str, Any]:
     return slots
 
 
-def reply_events(reply: flow.Reply) -> Events:
-    """The events a reply sets; none when it was refused (the slots are the conversation's)."""
+def reply_events(reply: flow.Reply, tracker: Tracker) -> Events:
+    """The events a reply sets; none when it was refused (the slots are the conversation's).
+
+    A member's conversation moves to the session's briefing first (:func:`pack_events`), so
+    what they save afterwards is filed against the briefing the group discussed.
+    """
     if reply.refused:
         return []
-    return [SlotSet(slot, value) for slot, value in reply_slots(reply).items()]
+    session_pack = context.pack_by_id(reply.pack_id) if reply.pack_id else None
+    moved = pack_events(tracker, session_pack) if session_pack else []
+    return [*moved, *(SlotSet(slot, value) for slot, value in reply_slots(reply).items())]
 
 
 def say(dispatcher: CollectingDispatcher, reply: flow.Reply) -> None:
@@ -87,13 +102,13 @@ def run_group(
     The database failing is said plainly; the conversation's slots stay as they were.
     """
     try:
-        reply = call(group_flow(), read_turn(tracker))
+        reply = call(group_flow(tracker), read_turn(tracker))
     except SQLAlchemyError:
         dispatcher.utter_message(**render("group_not_saved").as_kwargs())
         listening = bool(tracker.get_slot(names.SLOT_GROUP_LISTENING))
         return [SlotSet(names.SLOT_GROUP_LISTENING, listening)]
     say(dispatcher, reply)
-    return reply_events(reply)
+    return reply_events(reply, tracker)
 
 
 class ActionStartGroup(Action):
@@ -168,10 +183,10 @@ class ValidateGroupForm(FormValidationAction):
             return {names.SLOT_GROUP_INPUT: None if session else STOPPED}
         turn = read_turn(tracker)
         if turn.intent in SIDE_QUESTIONS and is_question(turn.text):
-            SIDE_QUESTIONS[turn.intent](dispatcher)
+            SIDE_QUESTIONS[turn.intent](dispatcher, tracker)
             return {names.SLOT_GROUP_INPUT: None}
         try:
-            reply = group_flow().step(session, turn)
+            reply = group_flow(tracker).step(session, turn)
         except SQLAlchemyError:
             dispatcher.utter_message(**render("group_not_saved").as_kwargs())
             return {names.SLOT_GROUP_INPUT: None}
@@ -184,15 +199,15 @@ class ValidateGroupForm(FormValidationAction):
         }
 
 
-def _answer_staff_support(dispatcher: CollectingDispatcher) -> None:
+def _answer_staff_support(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     dispatcher.utter_message(response=names.UTTER_STAFF_SUPPORT)
-    say_staff_support(dispatcher)
+    say_staff_support(dispatcher, tracker)
 
 
-def _answer_privacy(dispatcher: CollectingDispatcher) -> None:
+def _answer_privacy(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     config = context.settings()
     message = privacy_message(
-        pack=context.current_pack(),
+        pack=context.pack_for(tracker),
         retention_days=config.retention_days,
         tracker_retention_days=config.tracker_retention_days,
     )
@@ -201,7 +216,7 @@ def _answer_privacy(dispatcher: CollectingDispatcher) -> None:
 
 #: Questions a session answers without noting them, when they are asked as questions; the same
 #: words as a statement are a note (bot.group.reading.is_question).
-SIDE_QUESTIONS: dict[str, Callable[[CollectingDispatcher], None]] = {
+SIDE_QUESTIONS: dict[str, Callable[[CollectingDispatcher, Tracker], None]] = {
     "ask_staff_support": _answer_staff_support,
     "ask_privacy": _answer_privacy,
 }
@@ -230,7 +245,7 @@ class ActionAskGroupInput(Action):
             return []
         session = tracker.get_slot(names.SLOT_GROUP_SESSION)
         try:
-            say(dispatcher, group_flow().ask_again(session, read_turn(tracker)))
+            say(dispatcher, group_flow(tracker).ask_again(session, read_turn(tracker)))
         except SQLAlchemyError:
             pass  # the question is already on screen; nothing is lost
         return []

@@ -15,6 +15,7 @@ SLOT_CONCERN_CHECK_TEXT = "concern_check_text"
 SLOT_CONCERN_CHECK_DRAFTING = "concern_check_drafting"
 SLOT_CONCERN_NOW = "concern_now"
 SLOT_DRAFT_CHECK = "draft_check"
+SLOT_PACK_ID = "pack_id"
 
 # --- forms ---
 FORM_REFLECTION = "reflection_form"
@@ -22,6 +23,7 @@ FORM_REFLECTION = "reflection_form"
 # --- entities ---
 ENTITY_LEARNING_ID = "learning_id"
 ENTITY_AGENCY = "agency"
+ENTITY_PACK_ID = "pack_id"
 
 # --- intents ---
 INTENT_START_DISCUSSION = "start_discussion"
@@ -32,6 +34,7 @@ INTENT_PREVIOUS_POINT = "previous_point"
 INTENT_RESUME_DISCUSSION = "resume_discussion"
 INTENT_AFFIRM = "affirm"
 INTENT_DENY = "deny"
+INTENT_CHOOSE_PACK = "choose_pack"
 
 # --- responses (domain.yml; the rest of the wording is in bot/content/messages.yml) ---
 UTTER_MENU = "utter_menu"

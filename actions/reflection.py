@@ -102,7 +102,7 @@ class ActionCheckDraft(Action):
 
 
 class ActionAnswerUrgentDraft(Action):
-    """The draft as a whole is a live concern: 999 and SPoA at once; nothing of it is kept."""
+    """The draft as a whole is a live concern: 999 and the front door at once; nothing kept."""
 
     def name(self) -> str:
         return "action_answer_urgent_draft"
@@ -110,7 +110,7 @@ class ActionAnswerUrgentDraft(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        say_urgent_answer(dispatcher)
+        say_urgent_answer(dispatcher, tracker)
         return [*CLEARED, SlotSet(names.SLOT_DRAFT_CHECK, None)]
 
 
@@ -142,7 +142,7 @@ class ActionSaveReflection(Action):
         try:
             receipt = dialogue.save(
                 factory=context.session_factory(),
-                pack=context.current_pack(),
+                pack=context.pack_for(tracker),
                 point_number=tracker.get_slot(names.SLOT_POINT_NUMBER),
                 text=tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "",
                 agency=agency,
@@ -220,13 +220,13 @@ class ActionWithdrawReflection(Action):
 def join_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
     """A live group session's join code given as a "receipt": join it; else ``None``."""
     try:
-        reply = group.group_flow().join_if_live(group.read_turn(tracker))
+        reply = group.group_flow(tracker).join_if_live(group.read_turn(tracker))
     except SQLAlchemyError:
         return None  # the withdrawal says the database is not available
     if reply is None:
         return None
     group.say(dispatcher, reply)
-    return group.reply_events(reply)
+    return group.reply_events(reply, tracker)
 
 
 class ActionShowPrivacy(Action):
@@ -240,7 +240,7 @@ class ActionShowPrivacy(Action):
     ) -> Events:
         config = context.settings()
         message = dialogue.privacy_message(
-            pack=context.current_pack(),
+            pack=context.pack_for(tracker),
             retention_days=config.retention_days,
             tracker_retention_days=config.tracker_retention_days,
         )

@@ -12,8 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import names
-from actions.context import current_pack
+from actions import context, names
 from bot.reflections.dialogue import after_concern_check
 from bot.safety import views as safety_views
 from bot.safety.concern_check import ConcernAnswer, read_concern_answer
@@ -28,7 +27,10 @@ CHECK_CLEARED = [
 
 
 class ActionShowUrgentContacts(Action):
-    """SPoA, out-of-hours and police numbers from the pack; drops any draft and held text."""
+    """The front door, out-of-hours and police numbers from the pack; drops any draft and held text.
+
+    Before a briefing is chosen among several, every offered partnership's front door.
+    """
 
     def name(self) -> str:
         return "action_show_urgent_contacts"
@@ -36,7 +38,7 @@ class ActionShowUrgentContacts(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**safety_views.urgent_contacts_message(current_pack()).as_kwargs())
+        say_urgent_contacts(dispatcher, tracker)
         return [
             SlotSet(names.SLOT_REFLECTION_TEXT, None),
             SlotSet(names.SLOT_REFLECTION_DRAFT, None),
@@ -93,15 +95,17 @@ class ActionResolveConcernCheck(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         if tracker.get_slot(names.SLOT_CONCERN_NOW) != ConcernAnswer.NOT_NOW.value:
-            return _urgent_answer(dispatcher)
+            return _urgent_answer(dispatcher, tracker)
+        first, *others = context.front_door_packs(tracker)
         outcome = after_concern_check(
-            pack=current_pack(),
+            pack=first,
+            others=others,
             text=tracker.get_slot(names.SLOT_CONCERN_CHECK_TEXT) or "",
             drafting=tracker.get_slot(names.SLOT_CONCERN_CHECK_DRAFTING) is True,
             draft=tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "",
         )
         if outcome.urgent:
-            return _urgent_answer(dispatcher)
+            return _urgent_answer(dispatcher, tracker)
         for message in outcome.messages:
             dispatcher.utter_message(**message.as_kwargs())
         if outcome.draft is None:
@@ -109,15 +113,21 @@ class ActionResolveConcernCheck(Action):
         return [SlotSet(names.SLOT_REFLECTION_DRAFT, outcome.draft), *CHECK_CLEARED]
 
 
-def say_urgent_answer(dispatcher: CollectingDispatcher) -> None:
-    """999 / SPoA: the static response, then the pack's numbers."""
+def say_urgent_contacts(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The chosen briefing's partnership numbers, or before a choice every offered area's."""
+    first, *others = context.front_door_packs(tracker)
+    dispatcher.utter_message(**safety_views.urgent_contacts_message(first, others).as_kwargs())
+
+
+def say_urgent_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """999 and the front door: the static response, then the pack's numbers."""
     dispatcher.utter_message(response=names.UTTER_URGENT_CONCERN)
-    dispatcher.utter_message(**safety_views.urgent_contacts_message(current_pack()).as_kwargs())
+    say_urgent_contacts(dispatcher, tracker)
 
 
-def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
+def _urgent_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """The urgent answer; the draft and the held text go."""
-    say_urgent_answer(dispatcher)
+    say_urgent_answer(dispatcher, tracker)
     return [
         SlotSet(names.SLOT_REFLECTION_TEXT, None),
         SlotSet(names.SLOT_REFLECTION_DRAFT, None),
@@ -125,9 +135,9 @@ def _urgent_answer(dispatcher: CollectingDispatcher) -> Events:
     ]
 
 
-def say_staff_support(dispatcher: CollectingDispatcher) -> None:
+def say_staff_support(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """The partnership's own support for practitioners, if its pack lists any."""
-    message = safety_views.staff_support_message(current_pack())
+    message = safety_views.staff_support_message(context.pack_for(tracker), age=context.link_age())
     if message is not None:
         dispatcher.utter_message(**message.as_kwargs())
 
@@ -141,12 +151,12 @@ class ActionShowStaffSupport(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        say_staff_support(dispatcher)
+        say_staff_support(dispatcher, tracker)
         return []
 
 
 class ActionShowFrontDoor(Action):
-    """How to refer a child or ask for advice: the safeguarding lead, SPoA, out of hours, 999."""
+    """How to refer a child or ask for advice: the safeguarding lead, the front door, 999."""
 
     def name(self) -> str:
         return "action_show_front_door"
@@ -154,5 +164,7 @@ class ActionShowFrontDoor(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        dispatcher.utter_message(**safety_views.front_door_message(current_pack()).as_kwargs())
+        first, *others = context.front_door_packs(tracker)
+        message = safety_views.front_door_message(first, others, age=context.link_age())
+        dispatcher.utter_message(**message.as_kwargs())
         return []

@@ -34,7 +34,7 @@ MAX_MESSAGE_CHARS = 5_000
 MAX_NORMALISED_CHARS = 2 * MAX_MESSAGE_CHARS
 """A message that normalisation blows up past this (e.g. 5,000 ligatures) is refused too."""
 
-PAYLOAD_ENTITIES = frozenset({"learning_id", "agency"})
+PAYLOAD_ENTITIES = frozenset({"learning_id", "agency", "pack_id"})
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]{1,60})(?P<entities>\{.{0,200}\})?$")
 RECEIPT_TYPE = "RECEIPT"
 

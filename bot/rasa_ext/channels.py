@@ -43,7 +43,7 @@ from bot.channels.door import Cleaned, Door, DoorError
 from bot.channels.http_auth import UNAUTHORIZED, bearer_matches
 from bot.channels.intents import domain_intents
 from bot.channels.memory import ConversationMemory
-from bot.content.loader import load_packs
+from bot.content.catalogue import load_catalogue
 from bot.content.messages import render
 from bot.rasa_ext.forget import forget_conversation
 from bot.reflections.dialogue import PREFER_NOT_TO_SAY
@@ -70,11 +70,14 @@ def server_settings() -> Settings:
 def default_door() -> Door:
     """The door for this server process, from Settings (read once, at channel start-up)."""
     settings = server_settings()
-    packs = load_packs(settings.content_dir).values()
-    learning_ids = {learning.id for pack in packs for learning in pack.key_learning}
+    offered = load_catalogue(
+        settings.content_dir, settings.offered_packs, settings.default_pack_id
+    ).offered()
+    learning_ids = {learning.id for pack in offered for learning in pack.key_learning}
+    pack_ids = {pack.id for pack in offered}
     return Door.create(
         secret=settings.secret,
-        payload_values={*learning_ids, *AGENCIES, PREFER_NOT_TO_SAY},
+        payload_values={*learning_ids, *pack_ids, *AGENCIES, PREFER_NOT_TO_SAY},
         intents=domain_intents(PROJECT_ROOT / "domain.yml"),
     )
 

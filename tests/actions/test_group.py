@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from actions.group import (
     ValidateGroupForm,
 )
 from bot.content.messages import render
+from bot.reflections.receipts import RECEIPT_TOKEN, reveal_receipts, typed_receipt
 from bot.settings.config import Settings
 from tests.bot.storage.databases import migrated_sqlite_sessions
-from tests.conftest import TrackerFactory
+from tests.conftest import SECOND_PACK_ID, SEVERAL_PACKS_DIR, TrackerFactory
 
 LEAD = {"member": "m_" + "a" * 64}
 OTHER = {"member": "m_" + "b" * 64}
@@ -186,3 +188,45 @@ def test_after_the_safety_net_answers_the_open_question_is_asked_again(
     assert ask("urgent_concern", LEAD) == render("group_ask_owner").text
     assert ask("share_reflection", LEAD) == ""  # an ordinary turn: the flow has spoken
     assert ask("urgent_concern", OTHER) == ""  # only the lead is asked
+
+
+# --- a member joins the session's briefing (issue 14) ----------------------------------------
+
+
+def test_a_member_joining_moves_to_the_sessions_briefing(
+    context: Settings,
+    tracker_factory: TrackerFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    several = dataclasses.replace(context, content_dir=SEVERAL_PACKS_DIR)
+    monkeypatch.setattr("actions.context.settings", lambda: several)
+    lead = {"pack_id": SECOND_PACK_ID}
+    started = tracker_factory(
+        slots=lead, intent="start_group_session", text="start a group session", metadata=LEAD
+    )
+    slots = {**lead, **_slots(ActionStartGroup().run(CollectingDispatcher(), started, {}))}
+    planned = CollectingDispatcher()
+    tracker = tracker_factory(
+        slots={**slots, "group_input": "30 minutes", "requested_slot": "group_input"},
+        text="30 minutes",
+        metadata=LEAD,
+    )
+    ValidateGroupForm().validate_group_input("30 minutes", planned, tracker, {})
+    token = RECEIPT_TOKEN.search(_texts(planned))
+    assert token is not None
+    code = reveal_receipts(token.group(0), secret=several.secret)
+
+    dispatcher = CollectingDispatcher()
+    member = tracker_factory(
+        slots={"point_number": 3, "discussion_status": "in_progress"},
+        intent="join_group_session",
+        text="join [RECEIPT 1]",
+        metadata={**OTHER, "receipts": [typed_receipt(code, secret=several.secret)]},
+    )
+    events = ActionJoinGroup().run(dispatcher, member, {})
+
+    assert events[0] == SlotSet("pack_id", SECOND_PACK_ID)
+    assert SlotSet("discussion_status", None) in events
+    joined = _slots(events)
+    assert joined["group_role"] == "member" and joined["point_number"] == 1
+    assert "Child Q: learning from a rapid review" in _texts(dispatcher)

@@ -39,7 +39,7 @@ from bot.settings.config import PROJECT_ROOT, Settings
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.bot.storage.databases import migrated_sqlite_sessions
-from tests.conftest import TrackerFactory, other_code
+from tests.conftest import SECOND_PACK_ID, SEVERAL_PACKS_DIR, TrackerFactory, other_code
 
 REFLECTION = "I would ask SPoA about [NAME 1]'s history sooner, and record who I told."
 MORE = "Second thought: fathers and new partners need the same curiosity."
@@ -764,3 +764,30 @@ def test_a_join_code_given_to_withdraw_joins_the_session_and_withdraws_nothing(
     assert render("withdraw_done").text not in _texts(dispatcher)
     assert _count(factory) == 1  # the stored reflection is still there
     assert stored
+
+
+# --- several briefings (issue 14) ------------------------------------------------------------
+
+
+def test_a_reflection_is_saved_against_the_chosen_briefing_and_its_version(
+    context: Settings,
+    factory: sessionmaker,
+    second_pack: Pack,
+    use_settings: Any,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    use_settings(dataclasses.replace(context, content_dir=SEVERAL_PACKS_DIR))
+    tracker = tracker_factory(
+        slots={"reflection_draft": REFLECTION, "point_number": 1.0, "pack_id": SECOND_PACK_ID},
+        intent="choose_agency",
+        text='/choose_agency{"agency":"health"}',
+        entities=[{"entity": "agency", "value": "health"}],
+    )
+
+    assert ActionSaveReflection().run(dispatcher, tracker, {}) == CLEARED
+
+    (row,) = _rows(factory)
+    assert (row.pack_id, row.pack_version) == (SECOND_PACK_ID, "2.1.0")
+    assert row.pack_version == second_pack.version
+    assert row.point_id == second_pack.discussion_points[0].id

@@ -265,3 +265,31 @@ def test_front_door(tracker_factory: TrackerFactory, dispatcher: CollectingDispa
         "https://www.eastsussex.gov.uk/children-families/professional-resources/spoa"
         in (message["text"])
     )
+
+
+# --- each briefing's own front door (issue 14) -----------------------------------------------
+
+
+@pytest.mark.usefixtures("several_packs")
+def test_before_a_choice_the_urgent_answer_gives_every_areas_front_door(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    ActionShowUrgentContacts().run(dispatcher, tracker_factory(intent="urgent_concern"), {})
+
+    (message,) = dispatcher.messages
+    assert "01323 464222" in message["text"] and "0113 496 0000" in message["text"]
+    assert message["text"].index("01323 464222") < message["text"].index("0113 496 0000")
+
+
+@pytest.mark.usefixtures("several_packs")
+def test_once_chosen_the_urgent_answer_gives_that_briefings_front_door_only(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(slots={"pack_id": "northmoor-child-q"}, intent="urgent_concern")
+
+    ActionShowUrgentContacts().run(dispatcher, tracker, {})
+    ActionShowFrontDoor().run(dispatcher, tracker, {})
+
+    for message in dispatcher.messages:
+        assert "0113 496 0000" in message["text"] and "999" in message["text"]
+        assert "01323 464222" not in message["text"] and "SPoA" not in message["text"]

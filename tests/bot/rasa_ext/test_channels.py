@@ -54,6 +54,7 @@ from bot.web.sessions import SessionSigner, WidgetSessions
 from tests.asgi import asgi_request
 from tests.bot.web.fakes import FakeRevocationList
 from tests.bot.web.wire import CLIENTS, Refused, WidgetClient
+from tests.conftest import SECOND_PACK_ID, SEVERAL_PACKS_DIR
 from tests.settings import make_settings
 
 # What the channels say themselves, word for word (bot/content/messages.yml).
@@ -597,6 +598,28 @@ def test_every_button_payload_passes_the_default_door_unchanged() -> None:
     assert {payload: door.clean_text(payload) for payload in payloads} == {
         payload: payload for payload in payloads
     }
+
+
+def test_the_default_door_lets_through_choosing_and_greeting_an_offered_briefing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(content_dir=SEVERAL_PACKS_DIR, var_dir=tmp_path / "var", secret=SECRET)
+    monkeypatch.setattr(channels, "load_settings", lambda: settings)
+    for cached in (channels.server_settings, default_door):
+        cached.cache_clear()
+    try:
+        door = default_door()
+    finally:
+        for cached in (channels.server_settings, default_door):
+            cached.cache_clear()
+
+    for payload in (
+        f'/choose_pack{{"pack_id":"{SECOND_PACK_ID}"}}',
+        f'/greet{{"pack_id":"{SECOND_PACK_ID}"}}',
+        '/ask_key_learning{"learning_id":"professional-curiosity"}',  # Child Q's learning
+    ):
+        assert door.clean_text(payload) == payload
+    assert door.clean_text('/greet{"pack_id":"no-such-pack"}') == "greet"
 
 
 @pytest.mark.usefixtures("fresh_default_door")
