@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,6 +27,7 @@ from sanic.exceptions import MethodNotSupported, NotFound
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
+from bot.content.catalogue import load_catalogue
 from bot.group.links import ROUTE_PREFIX
 from bot.settings.config import Settings
 from bot.web.minutes import Clock, MinutesDownloads, MinutesLoader, default_loader
@@ -40,6 +42,10 @@ WIDGET_SRC_PLACEHOLDER = "__REFLECT_WIDGET_SRC__"
 # The embed snippet shown on the page needs the absolute address another site would use.
 WIDGET_URL_PLACEHOLDER = "__REFLECT_WIDGET_URL__"
 WIDGET_SRC = "/widget.js"
+# The widget's data-pack attribute on the demo page (empty, or ` data-pack="<id>"` from ?pack=).
+PACK_ATTRIBUTE_PLACEHOLDER = "__REFLECT_PACK_ATTRIBUTE__"
+#: What a pack id in ?pack= may look like before it is even looked up (the loader's ids).
+PACK_PARAMETER = re.compile(r"[a-z0-9-]{1,100}")
 
 HTML = "text/html; charset=utf-8"
 JAVASCRIPT = "text/javascript; charset=utf-8"
@@ -74,6 +80,27 @@ ASSETS = {
 def widget_url(settings: Settings) -> str:
     """Where other sites load widget.js from: PUBLIC_URL if set, else the web app itself."""
     return f"{settings.public_url or settings.web_url}{WIDGET_SRC}"
+
+
+def offered_pack_ids(settings: Settings) -> frozenset[str]:
+    """The ids of the briefings this deployment offers (OFFERED_PACKS, or every pack)."""
+    catalogue = load_catalogue(
+        settings.content_dir, settings.offered_packs, settings.default_pack_id
+    )
+    return frozenset(pack.id for pack in catalogue.offered())
+
+
+def pack_attribute(requested: object, offered: frozenset[str]) -> str:
+    """The widget's ``data-pack`` attribute for ``?pack=``: only an offered id, else nothing.
+
+    Anything else (an unknown id, markup, several values) is ignored, never an error: the
+    demo page then starts on the default briefing as usual.
+    """
+    if not isinstance(requested, str) or not PACK_PARAMETER.fullmatch(requested):
+        return ""
+    if requested not in offered:
+        return ""
+    return f' data-pack="{html.escape(requested, quote=True)}"'
 
 
 def socket_sources(socket_url: str) -> list[str]:
@@ -136,16 +163,20 @@ def create_app(
     app.config.REQUEST_MAX_SIZE = 16_384
     app.config.FALLBACK_ERROR_FORMAT = "text"
     csp = page_csp(settings.socket_url)
+    offered = offered_pack_ids(settings)
 
     async def demo_page(request: Request) -> HTTPResponse:
         body = _read(static_dir / "demo.html")
         if body is None:
             return _not_found()
+        requested = request.args.getlist("pack") or []
+        chosen = pack_attribute(requested[0] if len(requested) == 1 else None, offered)
         page = (
             body.decode("utf-8")
             .replace(SOCKET_URL_PLACEHOLDER, html.escape(settings.socket_url, quote=True))
             .replace(WIDGET_SRC_PLACEHOLDER, WIDGET_SRC)
             .replace(WIDGET_URL_PLACEHOLDER, html.escape(widget_url(settings), quote=True))
+            .replace(PACK_ATTRIBUTE_PLACEHOLDER, chosen)
         )
         headers = {
             "Content-Security-Policy": csp,

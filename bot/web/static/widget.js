@@ -4,7 +4,8 @@
  * Embed:
  *   <script src="https://HOST/widget.js" data-server="https://RASA-HOST" data-title="Reflect" defer></script>
  * Optional attributes: data-mode="inline" (render where the script tag is, no launcher),
- * data-open="true" (panel starts open) and data-remember="true" (see STORAGE_KEY).
+ * data-open="true" (panel starts open), data-remember="true" (see STORAGE_KEY) and
+ * data-pack="<pack id>" (a new conversation starts on that briefing, if the server offers it).
  *
  * It speaks the protocol in docs/widget-protocol.md with the Rasa server's socket.io channel.
  * Message text is Markdown from the server; it is turned into DOM nodes with createElement and
@@ -31,6 +32,18 @@
   const FORGET_TIMEOUT_MS = 15000; // say so if the server never confirms a forget
   const LINK_SCHEMES = ["http:", "https:", "mailto:", "tel:"];
   const POINT_RE = /\bPoint (\d+) of (\d+)\b/;
+  // A content pack id: lower-case words joined by hyphens (bot/content/loader.py), as the
+  // server's door accepts it in a payload; anything else is not sent at all.
+  const PACK_ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  const MAX_PACK_ID_CHARS = 100; // MAX_PACK_ID_LENGTH (bot/storage/models.py)
+
+  /** The hidden greeting: /greet, or /greet{"pack_id":"..."} to start on one briefing. */
+  function greetingFor(pack) {
+    if (typeof pack === "string" && pack.length <= MAX_PACK_ID_CHARS && PACK_ID_RE.test(pack)) {
+      return "/greet" + JSON.stringify({ pack_id: pack });
+    }
+    return "/greet";
+  }
 
   /**
    * Every word the widget itself shows or reads out, in one place (the bot's own messages come
@@ -94,6 +107,7 @@
     inline: script.getAttribute("data-mode") === "inline",
     startOpen: script.getAttribute("data-open") === "true",
     remember: script.getAttribute("data-remember") === "true",
+    greeting: greetingFor(script.getAttribute("data-pack")),
     // widget.css and the socket.io client live next to widget.js, wherever it is served from.
     base: new URL(".", script.src || window.location.href).href,
   };
@@ -991,8 +1005,8 @@
         if (hadConversation) {
           addNotice(say("notResumed"));
         }
-        // The greeting: sent as /greet and not shown as a user message.
-        emitUserMessage("/greet");
+        // The greeting: sent as /greet (with the data-pack briefing, if any), not shown.
+        emitUserMessage(config.greeting);
       }
     });
 

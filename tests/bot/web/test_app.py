@@ -16,13 +16,15 @@ import pytest
 from sanic import Sanic
 
 from bot.settings.config import Settings
-from bot.web.app import STATIC_DIR, create_app, page_csp, socket_sources
+from bot.web.app import STATIC_DIR, create_app, pack_attribute, page_csp, socket_sources
 from tests.asgi import AsgiReply, asgi_request
+from tests.conftest import SECOND_PACK_ID, SEVERAL_PACKS_DIR
 from tests.settings import make_settings
 
 DEMO = (
     "<!doctype html><html><head><title>Reflect</title></head><body>"
-    '<script src="__REFLECT_WIDGET_SRC__" data-server="__REFLECT_SOCKET_URL__" defer></script>'
+    '<script src="__REFLECT_WIDGET_SRC__" data-server="__REFLECT_SOCKET_URL__"'
+    "__REFLECT_PACK_ATTRIBUTE__ defer></script>"
     "<pre>__REFLECT_WIDGET_URL__</pre></body></html>"
 )
 WIDGET_JS = "console.log('widget');\n"
@@ -261,7 +263,64 @@ def test_the_packaged_demo_page_uses_every_placeholder_and_its_stylesheet() -> N
         "__REFLECT_WIDGET_SRC__",
         "__REFLECT_SOCKET_URL__",
         "__REFLECT_WIDGET_URL__",
+        "__REFLECT_PACK_ATTRIBUTE__",
     ):
         assert placeholder in page
     assert '<link rel="stylesheet" href="/demo.css">' in page
     assert (STATIC_DIR / "demo.css").is_file()
+
+
+# --- ?pack= sends the widget straight to one briefing (issue 14) -----------------------------
+
+
+async def test_pack_parameter_sets_the_widgets_data_pack(serve: Any, static: Path) -> None:
+    settings = make_settings(content_dir=SEVERAL_PACKS_DIR, rasa_port=5005)
+    get = await serve(settings, static)
+
+    page = await get(f"/?pack={SECOND_PACK_ID}")
+    plain = await get("/")
+
+    assert (
+        '<script src="/widget.js" data-server="http://127.0.0.1:5005" '
+        f'data-pack="{SECOND_PACK_ID}" defer>'
+    ) in page.text
+    assert "data-pack" not in plain.text
+    assert page.headers["content-security-policy"] == plain.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?pack=no-such-pack",
+        '?pack="><script>alert(1)</script>',
+        "?pack=NORTHMOOR-CHILD-Q",
+        "?pack=northmoor-child-q&pack=esscp-child-z",
+        "?pack=",
+        "?pack=" + "a" * 101,
+    ],
+)
+async def test_any_other_pack_parameter_is_ignored(serve: Any, static: Path, query: str) -> None:
+    settings = make_settings(content_dir=SEVERAL_PACKS_DIR)
+    get = await serve(settings, static)
+
+    page = await get("/" + query)
+
+    assert page.status == 200
+    assert "data-pack" not in page.text and "alert" not in page.text
+
+
+async def test_a_pack_not_offered_is_ignored(serve: Any, static: Path) -> None:
+    settings = make_settings(content_dir=SEVERAL_PACKS_DIR, offered_packs=("esscp-child-z",))
+    get = await serve(settings, static)
+
+    page = await get(f"/?pack={SECOND_PACK_ID}")
+
+    assert "data-pack" not in page.text
+
+
+def test_pack_attribute_only_for_an_offered_id() -> None:
+    offered = frozenset({"esscp-child-z"})
+
+    assert pack_attribute("esscp-child-z", offered) == ' data-pack="esscp-child-z"'
+    for value in ("esscp-child-y", None, 3, "esscp child z", "<b>"):
+        assert pack_attribute(value, offered) == ""
