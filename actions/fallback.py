@@ -6,7 +6,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content.messages import render
+from actions import context
+from actions.briefing import list_just_shown
+from bot.briefing.views import choose_button
+from bot.content.messages import Button, render
 from bot.fallback.options import likely_options
 
 Events = list[dict[str, Any]]
@@ -22,8 +25,22 @@ class ActionDefaultAskAffirmation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         ranking = tracker.latest_message.get("intent_ranking") or []
-        dispatcher.utter_message(**render("did_you_mean").as_kwargs(likely_options(ranking)))
+        options = [*briefing_by_number(tracker), *likely_options(ranking)]
+        dispatcher.utter_message(**render("did_you_mean").as_kwargs(options))
         return []
+
+
+def briefing_by_number(tracker: Tracker) -> list[Button]:
+    """The briefing a bare "2" picks, just after the list of briefings, as the first option.
+
+    A lone number means nothing to the classifier; only here is it known that the list was the
+    bot's last message, so the briefing it points at is offered first.
+    """
+    offered = context.catalogue()
+    if not offered.several or not list_just_shown(tracker):
+        return []
+    found = offered.find(tracker.latest_message.get("text") or "", listed=True)
+    return [choose_button(found)] if found else []
 
 
 class ActionDefaultAskRephrase(Action):

@@ -60,7 +60,7 @@ class LinkAge:
     stale_days: int
 
     def note(self, link: Link) -> str:
-        """ " (last checked on 27 November 2026)" for a stale link, else nothing."""
+        """The words after a stale link, "(last checked on 27 November 2026)"; else nothing."""
         if (self.today - link.last_verified).days <= self.stale_days:
             return ""
         return " " + render("link_last_checked", date=long_date(link.last_verified)).text

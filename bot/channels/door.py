@@ -35,6 +35,10 @@ MAX_NORMALISED_CHARS = 2 * MAX_MESSAGE_CHARS
 """A message that normalisation blows up past this (e.g. 5,000 ligatures) is refused too."""
 
 PAYLOAD_ENTITIES = frozenset({"learning_id", "agency", "pack_id"})
+#: Entities whose unknown value is dropped rather than the payload refused: a page embedding
+#: the widget may name a briefing this deployment no longer offers (data-pack), and the
+#: conversation should then start on the default briefing, not in the fallback.
+DROPPABLE_ENTITIES = frozenset({"pack_id"})
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]{1,60})(?P<entities>\{.{0,200}\})?$")
 RECEIPT_TYPE = "RECEIPT"
 
@@ -149,6 +153,9 @@ class Door:
         stripped = text.strip()
         if self._is_known_payload(stripped):
             return Cleaned(stripped)
+        bare = self._without_droppable_entities(stripped)
+        if bare is not None:
+            return Cleaned(bare)
         # Anything else that starts with "/" would be read by Rasa as an intent payload, with
         # whatever the user put in its entities. A forged payload keeps only its intent's words
         # (its JSON could hold anything, and no rule reads names inside JSON); other text loses
@@ -203,6 +210,19 @@ class Door:
             spans.append(Span(start, end, RECEIPT_TYPE))
             receipts.append(typed_receipt(token, secret=self.secret))
         return sorted(spans), receipts
+
+    def _without_droppable_entities(self, text: str) -> str | None:
+        """``/intent`` for a known intent whose only entities are droppable ones, else None."""
+        match = _PAYLOAD.match(text)
+        if not match or match.group("intent") not in self.intents or not match.group("entities"):
+            return None
+        try:
+            entities = json.loads(match.group("entities"))
+        except ValueError:
+            return None
+        if not isinstance(entities, dict) or not entities or set(entities) - DROPPABLE_ENTITIES:
+            return None
+        return f"/{match.group('intent')}"
 
     def _is_known_payload(self, text: str) -> bool:
         match = _PAYLOAD.match(text)

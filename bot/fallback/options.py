@@ -19,6 +19,7 @@ OPTION_MESSAGES: dict[str, str] = {
     "ask_procedures": "option_ask_procedures",
     "ask_how_to_refer": "option_ask_how_to_refer",
     "ask_other_review": "option_ask_other_review",
+    "choose_pack": "option_choose_pack",
     "ask_staff_support": "option_ask_staff_support",
     "start_discussion": "option_start_discussion",
     "next_point": "option_next_point",

@@ -85,3 +85,47 @@ def test_default_fallback_reverts_the_user_utterance(
         {"title": "Menu", "payload": "/show_menu"},
         {"title": "Help", "payload": "/ask_help"},
     ]
+
+
+# --- a bare number just after the list of briefings (issue 14) -------------------------------
+
+LISTED = {
+    "event": "bot",
+    "text": "Reflect has 2 briefings:",
+    "data": {"buttons": [{"title": "Child Q", "payload": '/choose_pack{"pack_id":"x"}'}]},
+}
+
+
+@pytest.mark.usefixtures("several_packs")
+def test_a_number_after_the_list_of_briefings_is_offered_first(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(
+        intent="nlu_fallback",
+        text="2",
+        intent_ranking=[{"name": "nlu_fallback", "confidence": 0.35}],
+        events=[LISTED, {"event": "user", "text": "2"}],
+    )
+
+    ActionDefaultAskAffirmation().run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["buttons"][0] == {
+        "title": "Child Q",
+        "payload": '/choose_pack{"pack_id":"northmoor-child-q"}',
+    }
+
+
+@pytest.mark.usefixtures("several_packs")
+def test_a_number_elsewhere_is_not_a_briefing(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(
+        intent="nlu_fallback",
+        text="2",
+        intent_ranking=[{"name": "nlu_fallback", "confidence": 0.35}],
+        events=[{"event": "bot", "text": "Point 1 of 4"}, {"event": "user", "text": "2"}],
+    )
+
+    ActionDefaultAskAffirmation().run(dispatcher, tracker, {})
+
+    assert all("choose_pack" not in b["payload"] for b in dispatcher.messages[0]["buttons"])

@@ -341,3 +341,22 @@ def test_create_accepts_any_iterable_of_values() -> None:
     assert door.clean_text('/choose_agency{"agency":"police"}') == (
         '/choose_agency{"agency":"police"}'
     )
+
+
+@pytest.mark.parametrize(
+    ("payload", "cleaned"),
+    [
+        ('/greet{"pack_id":"no-such-pack"}', "/greet"),
+        ('/choose_pack{"pack_id":"Sarah Jones"}', "/choose_pack"),
+        ('/greet{"pack_id":["esscp-child-z"]}', "/greet"),
+        ('/greet{"pack_id":"x","agency":"police"}', "greet"),  # another key: forged as before
+        ('/no_such_intent{"pack_id":"x"}', "no such intent"),
+    ],
+)
+def test_an_unknown_pack_id_is_dropped_and_the_intent_kept(payload: str, cleaned: str) -> None:
+    """A page may name a briefing no longer offered: the greeting goes ahead without it."""
+    door = Door.create(
+        secret=b"s" * 32, payload_values={"police"}, intents={"greet", "choose_pack"}
+    )
+
+    assert door.clean_text(payload) == cleaned

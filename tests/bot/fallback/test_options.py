@@ -109,6 +109,7 @@ LABELS = {
     "ask_procedures": "Procedures and contacts",
     "ask_how_to_refer": "How to refer a child",
     "ask_other_review": "Other reviews",
+    "choose_pack": "Choose a briefing",
     "ask_staff_support": "Support for you",
     "start_discussion": "Discuss and reflect",
     "next_point": "Next point",
