@@ -619,7 +619,7 @@ def test_the_default_door_lets_through_choosing_and_greeting_an_offered_briefing
         '/ask_key_learning{"learning_id":"professional-curiosity"}',  # Child Q's learning
     ):
         assert door.clean_text(payload) == payload
-    assert door.clean_text('/greet{"pack_id":"no-such-pack"}') == "greet"
+    assert door.clean_text('/greet{"pack_id":"no-such-pack"}') == "/greet"
 
 
 @pytest.mark.usefixtures("fresh_default_door")
