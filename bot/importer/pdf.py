@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import (
@@ -510,8 +510,8 @@ def _page_count(document: PDFDocument) -> int:
     return count if isinstance(count, int) else 0
 
 
-def _too_many_pages(name: str, count: int | str) -> BriefingReadError:
-    return BriefingReadError(
+def _too_many_pages(name: str, count: int | str) -> NoReturn:
+    raise BriefingReadError(
         f"{name}: has {count} pages, too many for a briefing (at most {MAX_PDF_PAGES}): "
         "import the briefing itself, not a whole report"
     )
@@ -520,14 +520,14 @@ def _too_many_pages(name: str, count: int | str) -> BriefingReadError:
 def _read_pages(document: PDFDocument, name: str) -> _Pages:
     declared = _page_count(document)
     if declared > MAX_PDF_PAGES:
-        raise _too_many_pages(name, declared)
+        _too_many_pages(name, declared)
     resources = PDFResourceManager(caching=True)
     device = PDFPageAggregator(resources, laparams=LAPARAMS)
     interpreter = PDFPageInterpreter(resources, device)
     pages = _Pages()
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
         if number > MAX_PDF_PAGES:  # a page tree whose Count understates it
-            raise _too_many_pages(name, f"more than {MAX_PDF_PAGES}")
+            _too_many_pages(name, f"more than {MAX_PDF_PAGES}")
         interpreter.process_page(page)
         layout = device.get_result()
         annotations = _annotations(page)
