@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -186,8 +187,24 @@ def _result(outcome: Outcome, timeout: float) -> tuple[str, str]:
             "check the address (host name, https) and that the site is up",
         ),
         Verdict.NO_URL: ("no url", "add the page's https:// address as `url:`"),
+        Verdict.NOT_WEB: _not_web(outcome),
+        Verdict.ERROR: (
+            f"could not be checked: {outcome.reason}",
+            "open it in a browser; if it works, check it again later",
+        ),
     }
     return results.get(outcome.verdict, (outcome.verdict.value, ""))
+
+
+def _not_web(outcome: Outcome) -> tuple[str, str]:
+    """A link that is, or redirects to, an address that is not a web page (file://, ftp://)."""
+    location = outcome.location or ""
+    scheme = urlsplit(location).scheme.lower()
+    separator = "://" if location.lower().startswith(f"{scheme}://") else ":"
+    shown = f"a {scheme}{separator} address" if scheme else "an address without https://"
+    if outcome.redirects:
+        return f"redirects to {shown}", "update the url"
+    return f"not a web address ({shown})", "use the page's https:// address"
 
 
 def _passed(result: Checked, *, today: date, dry_run: bool) -> tuple[str, str]:

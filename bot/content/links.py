@@ -21,7 +21,9 @@ one (:class:`UrllibFetcher`) is a small urllib client that never follows a redir
 from __future__ import annotations
 
 import http.client
+import io
 import os
+import select
 import shutil
 import socket
 import ssl
@@ -86,6 +88,8 @@ class Verdict(str, Enum):
     TIMEOUT = "timeout"
     CONNECTION = "connection"  # refused, unknown host, TLS, reset...
     NO_URL = "no_url"  # a draft's link without a url
+    NOT_WEB = "not_web"  # the link, or a redirect, is not http(s): file://, ftp://, javascript:
+    ERROR = "error"  # something unexpected broke while checking this link (the others go on)
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,8 @@ class Outcome:
     status: int | None = None
     """The last HTTP status seen (None when nothing answered)."""
     location: str | None = None
-    """Where a permanent redirect points (MOVED), or where the link ended (HOME_PAGE)."""
+    """Where a permanent redirect points (MOVED), where the link ended (HOME_PAGE), or the
+    non-web address it is or redirects to (NOT_WEB)."""
     reason: str = ""
     """One line on a connection or TLS failure."""
     redirects: tuple[int, ...] = ()
@@ -127,6 +132,16 @@ class NoAnswer(Exception):
 
 #: fetch(method, url, timeout_seconds) -> Answer; raises NoAnswer.
 Fetch = Callable[[str, str, float], Answer]
+
+
+#: The only schemes a link may use or be redirected to. Anything else is refused before a
+#: request: urllib would happily open file:///etc/passwd on a redirect, and a redirect to
+#: ftp:// or javascript: is no page a practitioner can read anyway.
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme.lower()
 
 
 def _is_deep(url: str) -> bool:
@@ -172,6 +187,8 @@ def check_url(
     method, current = "HEAD", url
     redirects: tuple[int, ...] = ()
     while True:
+        if _scheme(current) not in WEB_SCHEMES:
+            return Outcome(Verdict.NOT_WEB, location=current, redirects=redirects)
         remaining = deadline - clock()
         if remaining <= 0:
             return Outcome(Verdict.TIMEOUT, redirects=redirects)
@@ -224,15 +241,134 @@ def _no_answer(exc: BaseException) -> NoReturn:
     raise NoAnswer(f"{type(cause).__name__}: {text}" if text else type(cause).__name__)
 
 
+class _DeadlineSocket:
+    """A socket whose every read and write must end by one deadline, however the peer paces it.
+
+    A socket's own timeout applies to each read, so a server that sends the status line one
+    byte a second keeps a 5 s check waiting for ever. Before each read or write this sets the
+    socket's timeout to the time left, and raises ``TimeoutError`` once none is left: the
+    check ends on time, in this thread, with nothing left running behind it.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.raw = sock
+        self._deadline = deadline
+
+    def _arm(self) -> None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("timed out")
+        self.raw.settimeout(remaining)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._arm()
+        return self.raw.recv_into(buffer, nbytes, flags)
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        self._arm()
+        return self.raw.recv(bufsize, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._arm()
+        self.raw.sendall(data, flags)
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        """What http.client reads the status line and headers from: reads through _arm."""
+        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]
+
+    def _decref_socketios(self) -> None:
+        """Called by SocketIO.close(); the socket itself is closed by its connection."""
+
+    def settimeout(self, value: float | None) -> None:
+        """Ignored: the deadline decides."""
+
+    def __getattr__(self, name: str) -> Any:  # setsockopt, fileno, close...
+        return getattr(self.raw, name)
+
+
+def _handshake(tls: ssl.SSLSocket, deadline: float) -> None:
+    """The TLS handshake, by the deadline (ssl's own would wait per read, like a plain socket)."""
+    tls.setblocking(False)
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("timed out")
+        try:
+            tls.do_handshake()
+            return
+        except ssl.SSLWantReadError:
+            select.select([tls], [], [], remaining)
+        except ssl.SSLWantWriteError:
+            select.select([], [tls], [], remaining)
+
+
+def _deadline_connection(connection: http.client.HTTPConnection) -> float:
+    """Give a new connection one deadline for everything it does; the deadline."""
+    deadline = time.monotonic() + float(connection.timeout or 0)
+
+    def connect(
+        address: tuple[str, int], timeout: float, source: tuple[str, int] | None = None
+    ) -> Any:
+        sock = socket.create_connection(address, max(deadline - time.monotonic(), 0.001), source)
+        return _DeadlineSocket(sock, deadline)
+
+    connection._create_connection = connect  # type: ignore[attr-defined]
+    return deadline
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    """http.client's connection with one deadline across connect, status line and headers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _deadline_connection(self)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """The same for https: the TLS handshake is bounded by the deadline too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline = _deadline_connection(self)
+
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)  # TCP (and a proxy's CONNECT), by the deadline
+        plain: Any = self.sock
+        host = self._tunnel_host or self.host  # type: ignore[attr-defined]
+        tls = self._context.wrap_socket(  # type: ignore[attr-defined]
+            plain.raw, server_hostname=host, do_handshake_on_connect=False
+        )
+        self.sock = _DeadlineSocket(tls, self._deadline)
+        _handshake(tls, self._deadline)
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_HTTPConnection, req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_HTTPSConnection, req)
+
+
 class UrllibFetcher:
-    """HEAD or GET one URL with urllib, never following a redirect, never reading a body."""
+    """HEAD or GET one URL with urllib, never following a redirect, never reading a body.
+
+    Each request has one deadline (its ``timeout``) across connect, TLS, status line and
+    headers, however slowly a server drips them; only http(s) addresses are opened.
+    """
 
     def __init__(self, user_agent: str = USER_AGENT) -> None:
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._opener = urllib.request.build_opener(
+            _NoRedirects, _DeadlineHTTPHandler, _DeadlineHTTPSHandler
+        )
         self._user_agent = user_agent
 
     def __call__(self, method: str, url: str, timeout: float) -> Answer:
         """One request; an HTTP error status is an answer too, no answer raises NoAnswer."""
+        if _scheme(url) not in WEB_SCHEMES:
+            raise NoAnswer(f"not a web address ({_scheme(url) or 'no scheme'})")
         request = urllib.request.Request(
             url, method=method, headers={"User-Agent": self._user_agent, "Accept": "*/*"}
         )
@@ -444,7 +580,13 @@ def check_links(
     urls = list(dict.fromkeys(link.url for link in links if link.url))
 
     def one(url: str) -> Outcome:
-        return check_url(url, fetch=fetcher, timeout=timeout)
+        """One link's outcome; whatever breaks while checking it is that link's failure only."""
+        try:
+            return check_url(url, fetch=fetcher, timeout=timeout)
+        except Exception as exc:  # one odd link must not stop the whole run
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+            return Outcome(Verdict.ERROR, reason=reason)
 
     outcomes: dict[str, Outcome] = {}
     if urls:

@@ -31,7 +31,13 @@ from docx.text.run import Run
 
 from bot.importer.blocks import Block, BlockKind, Document, Link, normalise_space, split_marker
 from bot.importer.html import ordinal_marker
-from bot.importer.read import BriefingReadError
+from bot.importer.read import (
+    DOCX_RATIO_FLOOR,
+    MAX_DOCX_RATIO,
+    MAX_DOCX_UNPACKED_BYTES,
+    MB,
+    BriefingReadError,
+)
 from bot.importer.text import SHORT_LINE, clean_line
 from bot.importer.urls import kept_url, merge_links, printed_links
 
@@ -502,6 +508,32 @@ def _note_blocks(document: Any, context: _Context) -> list[Block]:
     return blocks
 
 
+def _check_unpacked(path: Path) -> None:
+    """Refuse a zip bomb from its table of contents, before a byte is decompressed.
+
+    zipfile never returns more than a member's declared size, so the declared sizes bound
+    what python-docx can be made to unpack.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise BriefingReadError(f"{path.name}: is not a readable Word .docx file") from exc
+    total = sum(member.file_size for member in members)
+    if total > MAX_DOCX_UNPACKED_BYTES:
+        raise BriefingReadError(
+            f"{path.name}: unpacks to {total / MB:.0f} MB, too large to be a briefing "
+            f"(at most {MAX_DOCX_UNPACKED_BYTES // MB} MB)"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= DOCX_RATIO_FLOOR and ratio > MAX_DOCX_RATIO:
+            raise BriefingReadError(
+                f"{path.name}: {member.filename} expands {ratio:.0f} times, "
+                f"which no Word document does (at most {MAX_DOCX_RATIO}): it is not a briefing"
+            )
+
+
 def _open(path: Path) -> Any:
     """The Word document at ``path``, or a plain error for what is not one."""
     with path.open("rb") as handle:
@@ -513,6 +545,7 @@ def _open(path: Path) -> Any:
         )
     if not head.startswith(b"PK"):
         raise BriefingReadError(f"{path.name}: is not a Word .docx file")
+    _check_unpacked(path)
     try:
         return open_docx(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import (
     Comment,
     Declaration,
@@ -25,9 +25,10 @@ from bs4.element import (
     ProcessingInstruction,
     Tag,
 )
+from lxml import etree
 
 from bot.importer.blocks import Block, BlockKind, Document, Link, normalise_space, split_marker
-from bot.importer.read import BriefingReadError
+from bot.importer.read import MAX_HTML_DEPTH, MAX_HTML_ELEMENTS, BriefingReadError
 from bot.importer.sections import section_kind
 from bot.importer.text import SHORT_LINE, clean_line
 from bot.importer.urls import kept_url, merge_links, printed_links
@@ -439,6 +440,42 @@ def _title(soup: BeautifulSoup) -> str:
     return normalise_space(str(meta.get("content") or "")) if isinstance(meta, Tag) else ""
 
 
+def shape(markup: str | bytes) -> tuple[int, int]:
+    """(how deeply the page's elements nest, how many there are), by lxml (C), in milliseconds.
+
+    libxml2 stops nesting at a few thousand levels, so the depth is a lower bound for a
+    pathological page, and exact for any page under :data:`MAX_HTML_DEPTH`.
+    """
+    parser = etree.HTMLParser(recover=True, no_network=True, huge_tree=True)
+    root = etree.fromstring(markup, parser) if markup else None
+    if root is None:
+        return 0, 0
+    depth = deepest = elements = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            elements += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest, elements
+
+
+def _check_shape(markup: str | bytes) -> None:
+    """Refuse a page nested too deeply, or far too big, before BeautifulSoup spends minutes."""
+    depth, elements = shape(markup)
+    if depth > MAX_HTML_DEPTH:
+        raise BriefingReadError(
+            f"the page nests its elements {depth} deep (a briefing needs at most "
+            f"{MAX_HTML_DEPTH}): save it again from the browser or word processor"
+        )
+    if elements > MAX_HTML_ELEMENTS:
+        raise BriefingReadError(
+            f"the page has {elements} elements, too many for a briefing (at most "
+            f"{MAX_HTML_ELEMENTS}): import the briefing itself, not a whole site or report"
+        )
+
+
 def parse(markup: str | bytes) -> Document:
     """The blocks of an HTML page's own content, in document order."""
     if (
@@ -447,8 +484,12 @@ def parse(markup: str | bytes) -> Document:
         and not markup.startswith((b"\xff\xfe", b"\xfe\xff"))
     ):
         raise BriefingReadError("the file is not a web page (it holds binary data)")
-    with warnings.catch_warnings():  # a page that is only an address is still a page here
+    _check_shape(markup)
+    with warnings.catch_warnings():
+        # A page that is only an address is still a page here, and a page that starts with an
+        # XML declaration (XHTML) is read as HTML on purpose: bs4's 12-line advice is noise.
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(markup, "lxml")
     title = _title(soup)
     base_tag = soup.find("base", href=True)
@@ -473,4 +514,7 @@ def parse(markup: str | bytes) -> Document:
 
 def read(path: Path) -> Document:
     """Read an ``.html``/``.htm`` briefing; the page's declared encoding is honoured."""
-    return parse(path.read_bytes())
+    try:
+        return parse(path.read_bytes())
+    except BriefingReadError as exc:  # say which file, as the other readers do
+        raise BriefingReadError(f"{path.name}: {exc}") from exc

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import (
@@ -40,7 +40,7 @@ from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
 from bot.importer.blocks import Block, Document, Link, normalise_space, split_marker
-from bot.importer.read import BriefingReadError
+from bot.importer.read import MAX_PDF_PAGES, BriefingReadError
 from bot.importer.text import clean_line
 from bot.importer.urls import kept_url, merge_links, printed_links
 
@@ -503,12 +503,31 @@ class _Pages:
     unmapped: int = 0  # glyphs whose font has no Unicode map: text that is lost
 
 
-def _read_pages(document: PDFDocument) -> _Pages:
+def _page_count(document: PDFDocument) -> int:
+    """The page count the page tree declares (cheap: no page is laid out)."""
+    tree = resolve1(document.catalog.get("Pages"))
+    count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    return count if isinstance(count, int) else 0
+
+
+def _too_many_pages(name: str, count: int | str) -> NoReturn:
+    raise BriefingReadError(
+        f"{name}: has {count} pages, too many for a briefing (at most {MAX_PDF_PAGES}): "
+        "import the briefing itself, not a whole report"
+    )
+
+
+def _read_pages(document: PDFDocument, name: str) -> _Pages:
+    declared = _page_count(document)
+    if declared > MAX_PDF_PAGES:
+        _too_many_pages(name, declared)
     resources = PDFResourceManager(caching=True)
     device = PDFPageAggregator(resources, laparams=LAPARAMS)
     interpreter = PDFPageInterpreter(resources, device)
     pages = _Pages()
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        if number > MAX_PDF_PAGES:  # a page tree whose Count understates it
+            _too_many_pages(name, f"more than {MAX_PDF_PAGES}")
         interpreter.process_page(page)
         layout = device.get_result()
         annotations = _annotations(page)
@@ -529,7 +548,7 @@ def read(path: Path) -> Document:
     """Read a ``.pdf`` briefing: blocks in reading order, running headers and footers dropped."""
     with path.open("rb") as handle:
         document = _document(handle, path.name)
-        pages = _read_pages(document)
+        pages = _read_pages(document, path.name)
         title = _title(document)
     kept = _drop_furniture(pages.lines, pages.heights)
     spacing = _Spacing.measure(kept)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import io
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -29,7 +30,9 @@ from bot.content.links import (
     FileLink,
     NoAnswer,
     Outcome,
+    UrllibFetcher,
     Verdict,
+    check_links,
     check_url,
     is_stale,
     links_in,
@@ -563,3 +566,125 @@ def test_the_real_pack_still_loads_after_a_check_renews_it(tmp_path: Path) -> No
     assert _without_dates(yaml.safe_load(renewed)) == _without_dates(yaml.safe_load(text))
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert comments and all(line in renewed.splitlines() for line in comments)
+
+
+# --- hostile answers: odd schemes, dripping servers, unexpected errors ----------------------
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """Redirects to file://, ftp:// and javascript:, or drips its answer a byte at a time."""
+
+    release: threading.Event
+    REDIRECTS: ClassVar[dict[str, str]] = {
+        "/to-file": "file:///etc/passwd",
+        "/to-ftp": "ftp://127.0.0.1/x",
+        "/to-script": "javascript:alert(1)",
+    }
+
+    def _answer(self) -> None:
+        if self.path == "/drip":
+            # The status line and headers, one byte every 0.2 s: each read gets a byte well
+            # within any per-read timeout, so only a deadline for the whole answer ends it.
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Slow: yes\r\n\r\n":
+                if self.release.wait(0.2):
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+            return
+        self.send_response(302)
+        self.send_header("Location", self.REDIRECTS[self.path])
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_HEAD = _answer
+    do_GET = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def hostile() -> Iterator[str]:
+    """The hostile site's base URL; stopped, and any drip released, after."""
+    release = threading.Event()
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), type("HostileHandler", (Hostile,), {"release": release})
+    )
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_a_redirect_to_a_file_or_any_other_non_web_address_is_a_failed_link(
+    hostile: str, tmp_path: Path
+) -> None:
+    cases = [
+        Case("to-file", "/to-file", "redirects to a file:// address", False),
+        Case("to-ftp", "/to-ftp", "redirects to a ftp:// address", False),
+        Case("to-script", "/to-script", "redirects to a javascript: address", False),
+    ]
+    path = tmp_path / "links-demo.yml"
+    path.write_text(pack_text(hostile, {}, cases), encoding="utf-8")
+    before = path.read_bytes()
+
+    code, report = _run([path])
+
+    assert code == 1, report
+    rows = _rows(report)
+    for case in cases:
+        assert case.result in rows[case.link_id] and "update the url" in rows[case.link_id]
+    assert path.read_bytes() == before
+
+
+def test_a_link_that_is_not_a_web_address_is_never_opened() -> None:
+    opened: list[str] = []
+
+    def fetch(method: str, url: str, timeout: float) -> Answer:
+        opened.append(url)
+        return Answer(200)
+
+    outcome = check_url("file:///etc/passwd", fetch=fetch, timeout=10)
+
+    assert outcome.verdict is Verdict.NOT_WEB and outcome.location == "file:///etc/passwd"
+    assert opened == []
+    with pytest.raises(NoAnswer, match="not a web address"):
+        UrllibFetcher()("HEAD", "file:///etc/passwd", 1.0)
+
+
+def test_one_links_unexpected_error_is_that_links_failure_and_the_others_are_checked() -> None:
+    def fetch(method: str, url: str, timeout: float) -> Answer:
+        if "odd" in url:
+            raise RuntimeError("something nobody foresaw\nsecond line")
+        return Answer(200)
+
+    links = _links(
+        "links:\n  - id: odd\n    url: https://a.example/odd\n"
+        "  - id: fine\n    url: https://a.example/fine\n"
+    )
+
+    odd, fine = check_links(links, timeout=5, fetch=fetch)
+
+    assert odd.outcome == Outcome(Verdict.ERROR, reason="RuntimeError: something nobody foresaw")
+    assert fine.outcome.passed
+
+
+def test_a_server_dripping_its_answer_is_given_the_timeout_for_the_whole_answer(
+    hostile: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "links-demo.yml"
+    path.write_text(pack_text(hostile, {}, [Case("drip", "/drip", "", False)]), encoding="utf-8")
+    started = time.monotonic()
+
+    code, report = _run([path])
+
+    assert time.monotonic() - started < 3, report
+    assert code == 1
+    assert "no answer within 1 s" in _rows(report)["drip"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 import zipfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from docx.shared import Pt
 
 from bot.importer.blocks import Link
 from bot.importer.docx import read
-from bot.importer.read import BriefingReadError, read_briefing
+from bot.importer.read import MAX_DOCX_UNPACKED_BYTES, BriefingReadError, read_briefing
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +202,25 @@ def test_footnotes_follow_the_body_with_their_own_links(tmp_path: Path) -> None:
     blocks = read(path).blocks
     assert [b.text for b in blocks] == ["Body text with a note.", "[1] See the guide"]
     assert blocks[1].links == (Link(text="the guide", url="https://notes.example.org/guide"),)
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_zip_bomb_is_refused_from_its_table_of_contents(tmp_path: Path) -> None:
+    # Declared sizes are read before anything is decompressed, so both are refused at once.
+    huge = _zip(
+        tmp_path / "huge.docx", {"word/document.xml": b"\0" * (MAX_DOCX_UNPACKED_BYTES + 1)}
+    )
+    dense = _zip(tmp_path / "dense.docx", {"word/document.xml": b"<w:p/>" * 400_000})
+
+    started = time.monotonic()
+    with pytest.raises(BriefingReadError, match=r"huge\.docx: unpacks to 100 MB, too large"):
+        read_briefing(huge)
+    with pytest.raises(BriefingReadError, match=r"document\.xml expands \d+ times"):
+        read_briefing(dense)
+    assert time.monotonic() - started < 2

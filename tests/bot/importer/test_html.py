@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,12 @@ from hypothesis import strategies as st
 
 from bot.importer.blocks import Link
 from bot.importer.html import alphabetic, ordinal_marker, parse, read, roman
-from bot.importer.read import BriefingReadError, read_briefing
+from bot.importer.read import (
+    MAX_HTML_DEPTH,
+    MAX_HTML_ELEMENTS,
+    BriefingReadError,
+    read_briefing,
+)
 
 SAMPLE = Path(__file__).parent / "samples" / "sample.html"
 
@@ -191,3 +198,47 @@ def test_an_aside_inside_the_article_is_the_briefings_own_box() -> None:
     )
     texts = [b.text for b in parse(page).blocks]
     assert texts == ["Child J", "What happened.", "Reflective practice", "How do you record it?"]
+
+
+def test_a_page_nested_thousands_deep_is_refused_at_once(tmp_path: Path) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body><h1>Deep</h1>" + "<div>" * 200_000 + "x", encoding="utf-8")
+    started = time.monotonic()
+
+    with pytest.raises(BriefingReadError, match=r"deep\.html: the page nests its elements"):
+        read_briefing(page)
+
+    assert time.monotonic() - started < 2
+
+
+def test_a_page_nested_as_deep_as_allowed_is_read() -> None:
+    depth = MAX_HTML_DEPTH - 5  # html, body and the paragraph take the rest
+    doc = parse("<html><body>" + "<div>" * depth + "<p>Deep text.</p>" + "</div>" * depth)
+
+    assert [block.text for block in doc.blocks] == ["Deep text."]
+
+
+def test_a_page_of_far_too_many_elements_is_refused_before_it_is_walked(tmp_path: Path) -> None:
+    page = tmp_path / "site.html"
+    page.write_text("<p>Share early.</p>" * (MAX_HTML_ELEMENTS + 1), encoding="utf-8")
+    started = time.monotonic()
+
+    with pytest.raises(BriefingReadError, match="elements, too many for a briefing"):
+        read_briefing(page)
+
+    assert time.monotonic() - started < 2
+
+
+def test_an_xhtml_page_is_read_without_bs4s_warning(tmp_path: Path) -> None:
+    page = tmp_path / "x.html"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<body><h1>Child Q</h1><p>Share early.</p></body></html>",
+        encoding="utf-8",
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        doc = read_briefing(page)
+
+    assert [block.text for block in doc.blocks] == ["Child Q", "Share early."]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from pypdf import PdfReader, PdfWriter
 
 from bot.importer.blocks import Block, Link
 from bot.importer.pdf import _joined, read
-from bot.importer.read import BriefingReadError, read_briefing
+from bot.importer.read import MAX_PDF_PAGES, BriefingReadError, read_briefing
 from scripts.briefing_fixtures import pdf_bytes
 
 
@@ -182,3 +183,19 @@ def test_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
     assert texts[0] == "Two columns"
     assert texts[1].startswith("Left column") and texts[1].endswith("information sharing.")
     assert texts[2].startswith("Right column") and texts[2].endswith("curiosity.")
+
+
+def test_a_pdf_of_thousands_of_pages_is_refused_before_any_layout(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    writer = PdfWriter()
+    for _ in range(MAX_PDF_PAGES * 10):
+        writer.add_blank_page(width=595, height=842)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    started = time.monotonic()
+
+    with pytest.raises(BriefingReadError, match="has 3000 pages, too many") as caught:
+        read_briefing(path)
+
+    assert time.monotonic() - started < 2
+    assert "\n" not in str(caught.value) and str(MAX_PDF_PAGES) in str(caught.value)

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from bot.importer.read import BriefingReadError, read_briefing
+from bot.importer.read import (
+    MAX_BINARY_BYTES,
+    MAX_BLOCKS,
+    MAX_HTML_BYTES,
+    MAX_TEXT_BYTES,
+    MAX_TEXT_CHARS,
+    MAX_TEXT_LINES,
+    BriefingReadError,
+    read_briefing,
+)
 
 
 def test_dispatches_by_suffix_whatever_its_case(tmp_path: Path) -> None:
@@ -65,3 +75,56 @@ def test_utf16_text_is_not_mistaken_for_binary(tmp_path: Path) -> None:
     path = tmp_path / "brief.txt"
     path.write_bytes("Learning briefing".encode("utf-16"))
     assert read_briefing(path).blocks[0].text == "Learning briefing"
+
+
+# --- limits: what is far too big to be a briefing is refused at once, in one line ---------
+
+
+def _refused(path: Path, says: str) -> str:
+    started = time.monotonic()
+    with pytest.raises(BriefingReadError, match=says) as caught:
+        read_briefing(path)
+    assert time.monotonic() - started < 2, "a refusal must come at once"
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(path.name)
+    return message
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("big.txt", MAX_TEXT_BYTES),
+        ("big.md", MAX_TEXT_BYTES),
+        ("big.html", MAX_HTML_BYTES),
+        ("big.docx", MAX_BINARY_BYTES),
+        ("big.pdf", MAX_BINARY_BYTES),
+    ],
+)
+def test_a_file_too_large_to_be_a_briefing_is_refused_unread(
+    tmp_path: Path, name: str, limit: int
+) -> None:
+    path = tmp_path / name
+    with path.open("wb") as handle:  # sparse: no test writes megabytes
+        handle.write(b"%PDF-" if name.endswith(".pdf") else b"Title\n")
+        handle.truncate(limit + 1)
+
+    message = _refused(path, "is too large to be a briefing")
+
+    assert f"at most {limit // (1024 * 1024)} MB" in message
+
+
+def test_a_text_file_of_too_many_lines_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "log.md"
+    path.write_text("- item\n" * (MAX_TEXT_LINES + 1), encoding="utf-8")
+
+    _refused(path, f"too long to be a briefing \\({MAX_TEXT_LINES + 1} lines")
+
+
+def test_a_document_of_too_many_paragraphs_or_characters_is_too_long(tmp_path: Path) -> None:
+    paragraphs = tmp_path / "report.txt"
+    paragraphs.write_text("A paragraph.\n\n" * (MAX_BLOCKS + 1), encoding="utf-8")
+    endless = tmp_path / "endless.txt"
+    endless.write_text("word " * (MAX_TEXT_CHARS // 5 + 1), encoding="utf-8")
+
+    _refused(paragraphs, f"too long to be a briefing \\({MAX_BLOCKS + 1} paragraphs")
+    _refused(endless, "characters of text")
