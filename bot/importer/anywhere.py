@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from bot.importer.blocks import Block
 from bot.importer.draft import Contact, LinkItem
@@ -22,13 +21,10 @@ from bot.importer.extract import (
     pasted_title,
     words_before_ref,
 )
-from bot.importer.layout import Line
+from bot.importer.layout import Line, Section
 from bot.importer.section_readers import Found, clean_title
 from bot.importer.sections import heading_words
 from bot.importer.wording import reason
-
-if TYPE_CHECKING:
-    from bot.importer.recognise import Section
 
 _CORE_KINDS = {"learning", "recommendations", "action", "questions"}
 _PARTNERSHIP_WORDS = re.compile(

@@ -101,3 +101,52 @@ def split_marker(text: str) -> tuple[str, str]:
 def normalise_space(text: str) -> str:
     """Runs of whitespace (any Unicode space, tabs, line breaks) as one space, trimmed."""
     return " ".join(text.split())
+
+
+_ROMAN_VALUES = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def roman(number: int) -> str:
+    """``number`` in lower-case Roman numerals (1 to 3999)."""
+    out = ""
+    for value, letters in _ROMAN_VALUES:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def alphabetic(number: int) -> str:
+    """``number`` as a list letter: 1 a, 26 z, 27 aa."""
+    out = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def ordinal_marker(number: int, kind: str) -> str:
+    """The marker an ordered list of ``type=kind`` shows for ``number``: "3.", "c.", "iii."."""
+    if number < 1 or kind == "1":
+        return f"{number}."
+    if kind in ("a", "A"):
+        letters = alphabetic(number)
+        return f"{letters.upper() if kind == 'A' else letters}."
+    if kind in ("i", "I"):
+        numeral = roman(min(number, 3999))
+        return f"{numeral.upper() if kind == 'I' else numeral}."
+    return f"{number}."

@@ -29,9 +29,16 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from bot.importer.blocks import Block, BlockKind, Document, Link, normalise_space, split_marker
-from bot.importer.html import ordinal_marker
-from bot.importer.read import (
+from bot.importer.blocks import (
+    Block,
+    BlockKind,
+    Document,
+    Link,
+    normalise_space,
+    ordinal_marker,
+    split_marker,
+)
+from bot.importer.limits import (
     DOCX_RATIO_FLOOR,
     MAX_DOCX_RATIO,
     MAX_DOCX_UNPACKED_BYTES,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.importer.blocks import Block, Document
 from bot.importer.sections import MAX_HEADING_WORDS, SectionKind, labelled_title, section_kind
@@ -135,3 +135,21 @@ def _levelled(raw: list[tuple[Block, bool, SectionKind | None, int]], body: floa
             level = deepest + strengths.index(strength) + 1
         lines.append(Line(block, True, level, kind))
     return lines
+
+
+@dataclass
+class Section:
+    """A heading of a known kind (or None for the text before the first one) and its body."""
+
+    kind: SectionKind | None
+    heading: Line | None
+    body: list[Line] = field(default_factory=list)
+
+    @property
+    def level(self) -> int:
+        """The heading's level (0 for the text before the first heading)."""
+        return self.heading.level if self.heading else 0
+
+    def sub_level(self) -> int | None:
+        """The level of the first sub-heading, which says how deep this section's titles sit."""
+        return next((line.level for line in self.body if line.heading), None)

@@ -40,7 +40,7 @@ from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
 from bot.importer.blocks import Block, Document, Link, normalise_space, split_marker
-from bot.importer.read import MAX_PDF_PAGES, BriefingReadError
+from bot.importer.limits import MAX_PDF_PAGES, BriefingReadError
 from bot.importer.text import clean_line
 from bot.importer.urls import kept_url, merge_links, printed_links
 

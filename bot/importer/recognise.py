@@ -23,7 +23,7 @@ Decisions (documented here because a blind set of briefings will test them):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from bot.importer.anywhere import (
     find_contacts,
@@ -37,7 +37,7 @@ from bot.importer.blocks import Block, Document, split_marker
 from bot.importer.draft import Draft, LinkItem, Question
 from bot.importer.extract import strip_footnote_refs
 from bot.importer.furniture import drop_furniture
-from bot.importer.layout import Line, analyse
+from bot.importer.layout import Line, Section, analyse
 from bot.importer.section_readers import (
     Found,
     read_about,
@@ -58,23 +58,6 @@ _ORDINAL = re.compile(
 )
 _MIN_WRAPPED_WORDS = 9
 _GLUED = re.compile(r"^(?P<text>.*[.!?])\s+(?P<heading>[^.!?]{3,60}:)$")
-
-
-@dataclass
-class Section:
-    """A heading of a known kind (or None for the text before the first one) and its body."""
-
-    kind: SectionKind | None
-    heading: Line | None
-    body: list[Line] = field(default_factory=list)
-
-    @property
-    def level(self) -> int:
-        return self.heading.level if self.heading else 0
-
-    def sub_level(self) -> int | None:
-        """The level of the first sub-heading, which says how deep this section's titles sit."""
-        return next((line.level for line in self.body if line.heading), None)
 
 
 def unglue(blocks: tuple[Block, ...]) -> tuple[Block, ...]:

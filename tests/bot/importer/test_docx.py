@@ -11,7 +11,8 @@ from docx.shared import Pt
 
 from bot.importer.blocks import Link
 from bot.importer.docx import read
-from bot.importer.read import MAX_DOCX_UNPACKED_BYTES, BriefingReadError, read_briefing
+from bot.importer.limits import MAX_DOCX_UNPACKED_BYTES, BriefingReadError
+from bot.importer.read import read_briefing
 
 
 @pytest.fixture(scope="module")

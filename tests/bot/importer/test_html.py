@@ -9,13 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.importer.blocks import Link
-from bot.importer.html import alphabetic, ordinal_marker, parse, read, roman
-from bot.importer.read import (
-    MAX_HTML_DEPTH,
-    MAX_HTML_ELEMENTS,
-    BriefingReadError,
-    read_briefing,
-)
+from bot.importer.html import parse, read
+from bot.importer.limits import MAX_HTML_DEPTH, MAX_HTML_ELEMENTS, BriefingReadError
+from bot.importer.read import read_briefing
 
 SAMPLE = Path(__file__).parent / "samples" / "sample.html"
 
@@ -109,12 +105,6 @@ def test_windows_1252_page_and_binary_file(tmp_path: Path) -> None:
         read_briefing(page)
     with pytest.raises(BriefingReadError, match="not a web page"):
         parse(page.read_bytes())
-
-
-def test_markers_in_other_counting_systems() -> None:
-    assert [roman(n) for n in (1, 4, 9, 14, 40, 1999)] == ["i", "iv", "ix", "xiv", "xl", "mcmxcix"]
-    assert [alphabetic(n) for n in (1, 26, 27)] == ["a", "z", "aa"]
-    assert ordinal_marker(3, "A") == "C." and ordinal_marker(0, "a") == "0."
 
 
 @settings(max_examples=150, deadline=None)

@@ -7,8 +7,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from bot.importer.blocks import Block, Link
+from bot.importer.limits import MAX_PDF_PAGES, BriefingReadError
 from bot.importer.pdf import _joined, read
-from bot.importer.read import MAX_PDF_PAGES, BriefingReadError, read_briefing
+from bot.importer.read import read_briefing
 from scripts.briefing_fixtures import pdf_bytes
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.importer.read import (
+from bot.importer.limits import (
     MAX_BINARY_BYTES,
     MAX_BLOCKS,
     MAX_HTML_BYTES,
@@ -13,8 +13,8 @@ from bot.importer.read import (
     MAX_TEXT_CHARS,
     MAX_TEXT_LINES,
     BriefingReadError,
-    read_briefing,
 )
+from bot.importer.read import read_briefing
 
 
 def test_dispatches_by_suffix_whatever_its_case(tmp_path: Path) -> None:
