@@ -207,8 +207,14 @@ def numbers_in(text: str) -> list[FoundNumber]:
     return found
 
 
+# A run of digits as long as a phone number's: a label holding one ran on from an earlier
+# number on the line ("Front Door on 01632 960222 (out of hours" before the second number).
+_NUMBER_IN_LABEL = re.compile(r"\d[\d ]{5,}\d")
+
+
 def _found(text: str, start: int, end: int, raw: str) -> FoundNumber:
     label = label_before(text, start, clause=True)
+    label = _NUMBER_IN_LABEL.split(label)[-1].strip(" (),;:-")
     if len(label.split()) > MAX_LABEL_WORDS:
         label = " ".join(label.split()[-MAX_LABEL_WORDS:])
     return FoundNumber(label, raw.strip(), _when_after(text, end))
