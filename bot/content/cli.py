@@ -215,7 +215,7 @@ def _passed(result: Checked, *, today: date, dry_run: bool) -> tuple[str, str]:
     elif result.recorded:
         note = f"last_verified set to {today.isoformat()}"
     else:
-        note = "the date could not be written: set last_verified by hand"
+        note = result.link.unwritable or "the date could not be written: set last_verified by hand"
     if result.insecure:
         return f"{done}, warning: use https", f"{note}; change the url to https://"
     return done, note
