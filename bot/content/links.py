@@ -25,9 +25,10 @@ import io
 import os
 import re
 import select
-import shutil
 import socket
 import ssl
+import stat
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -688,12 +689,25 @@ def check_links(
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace the file in one step (a half-written pack must never be read), keeping its mode."""
-    temporary = path.with_name(f".{path.name}.links-check")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    shutil.copymode(path, temporary)
-    os.replace(temporary, path)
+    """Replace the file in one step (a half-written pack must never be read), keeping its mode.
+
+    A symlinked pack is replaced at its target, so the link stays a link. The temporary file
+    is new (``mkstemp``: O_EXCL, a random name), so a file or symlink already lying in wait
+    under a guessable name is never written through.
+    """
+    real = path.resolve()
+    mode = stat.S_IMODE(real.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{real.name}.", suffix=".links-check", dir=real.parent
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, real)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_verified(results: Sequence[Checked], day: date) -> list[Checked]:

@@ -754,3 +754,27 @@ def test_a_rewrite_that_changes_anything_else_is_refused() -> None:
     assert not rewrite_is_safe(old, other, [0], DAY)
     assert not rewrite_is_safe(old, good + "  - [", [0], DAY)  # no longer YAML
     assert not rewrite_is_safe(old, old, [0], DAY)  # the passing link was not dated
+
+
+def test_a_symlinked_pack_is_written_at_its_target_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "pack.yml"
+    target.write_text(ALIASED.replace("*pv", "2025-01-01"), encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "pack.yml"
+    link.symlink_to(target)
+    results = [Checked(item, Outcome(Verdict.PASSED, 200)) for item in read_links(link)]
+    assert write_verified(results, DAY)[0].recorded
+    assert link.is_symlink()
+    assert read_links(target)[0].last_verified == DAY
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in real.iterdir()) == ["pack.yml"]  # no temporary left
+
+
+def test_the_temporary_file_never_follows_a_symlink_lying_in_wait(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / ".pack.yml.links-check").symlink_to(victim)
+    _write_all(tmp_path, ALIASED.replace("*pv", "2025-01-01"))
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
