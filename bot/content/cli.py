@@ -94,6 +94,9 @@ def run(
 
 def _files(settings: Settings, named: Sequence[Path]) -> list[Path]:
     if named:
+        folders = [str(path) for path in named if path.is_dir()]
+        if folders:
+            raise UsageError(f"{', '.join(folders)} is a folder: name the pack files")
         missing = [str(path) for path in named if not path.is_file()]
         if missing:
             raise UsageError(f"no such file: {', '.join(missing)}")
@@ -148,6 +151,8 @@ def _read_all(files: Sequence[Path]) -> list[FileLink]:
             raise UsageError(
                 f"{path.name} is not valid YAML{where}: see `reflect packs validate {path}`"
             ) from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{path.name}: not UTF-8 text: save it as UTF-8") from None
         except OSError as exc:
             raise UsageError(f"{path.name} cannot be read: {exc.strerror}") from None
     return links

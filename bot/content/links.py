@@ -518,9 +518,33 @@ def _links_node(root: yaml.Node | None) -> yaml.SequenceNode | None:
     return links if isinstance(links, yaml.SequenceNode) else None
 
 
+def _check_tags(root: yaml.Node | None) -> None:
+    """Raise a YAML error at a tag the safe loader cannot build (``!!python/object``...).
+
+    Composing never looks at tags, so without this such a file would read as "no links".
+    """
+    known = set(yaml.SafeLoader.yaml_constructors)
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in known:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unsupported YAML tag {node.tag!r}", node.start_mark
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+
+
 def links_in(path: Path, text: str) -> list[FileLink]:
     """The entries under ``links:`` in ``text`` (the contents of ``path``)."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
+    _check_tags(root)
     pairs = _pairs(root) if root is not None else {}
     pack_id = _scalar(pairs.get("id", (None, None))[1]) or path.stem
     links = _links_node(root)
