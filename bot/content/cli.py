@@ -233,7 +233,13 @@ def _short(url: str) -> str:
     return f"{url[:half]}...{url[-half:]}"
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (as repr writes them): no terminal acts on them."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    rows = [[_printable(cell) for cell in row] for row in rows]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for index, row in enumerate(rows):
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))

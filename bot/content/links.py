@@ -39,7 +39,7 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
 
@@ -354,6 +354,24 @@ class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_HTTPSConnection, req)
 
 
+#: What quote() leaves alone in a path, query or fragment: the reserved characters and %.
+_KEEP = "/:@!$&'()*+,;=?#[]%~"
+
+
+def ascii_url(url: str) -> str:
+    """``url`` with non-ASCII letters in its path, query and fragment percent-encoded.
+
+    http.client sends the request line as ASCII, so ``/über`` would fail the check with a
+    codec error; a browser encodes it the same way. Reserved characters and existing %xx stay.
+    """
+    parts = urlsplit(url)
+    return parts._replace(
+        path=quote(parts.path, safe=_KEEP),
+        query=quote(parts.query, safe=_KEEP),
+        fragment=quote(parts.fragment, safe=_KEEP),
+    ).geturl()
+
+
 class UrllibFetcher:
     """HEAD or GET one URL with urllib, never following a redirect, never reading a body.
 
@@ -372,7 +390,7 @@ class UrllibFetcher:
         if _scheme(url) not in WEB_SCHEMES:
             raise NoAnswer(f"not a web address ({_scheme(url) or 'no scheme'})")
         request = urllib.request.Request(
-            url, method=method, headers={"User-Agent": self._user_agent, "Accept": "*/*"}
+            ascii_url(url), method=method, headers={"User-Agent": self._user_agent, "Accept": "*/*"}
         )
         try:
             with self._opener.open(request, timeout=timeout) as response:

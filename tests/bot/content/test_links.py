@@ -33,6 +33,7 @@ from bot.content.links import (
     Outcome,
     UrllibFetcher,
     Verdict,
+    ascii_url,
     check_links,
     check_url,
     is_stale,
@@ -778,3 +779,15 @@ def test_the_temporary_file_never_follows_a_symlink_lying_in_wait(tmp_path: Path
     (tmp_path / ".pack.yml.links-check").symlink_to(victim)
     _write_all(tmp_path, ALIASED.replace("*pv", "2025-01-01"))
     assert victim.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_non_ascii_letters_in_a_path_are_percent_encoded_and_reserved_ones_kept() -> None:
+    assert ascii_url("https://example.org/über/a%20b?q=ü&x=1#é") == (
+        "https://example.org/%C3%BCber/a%20b?q=%C3%BC&x=1#%C3%A9"
+    )
+
+
+def test_control_characters_in_a_url_are_shown_escaped() -> None:
+    out = io.StringIO()
+    cli._table([("url",), ("https://example.org/\x1b[2Jx\n",)], out)
+    assert "\x1b" not in out.getvalue() and "\\x1b[2Jx\\n" in out.getvalue()
