@@ -94,6 +94,9 @@ def run(
 
 def _files(settings: Settings, named: Sequence[Path]) -> list[Path]:
     if named:
+        folders = [str(path) for path in named if path.is_dir()]
+        if folders:
+            raise UsageError(f"{', '.join(folders)} is a folder: name the pack files")
         missing = [str(path) for path in named if not path.is_file()]
         if missing:
             raise UsageError(f"no such file: {', '.join(missing)}")
@@ -148,6 +151,8 @@ def _read_all(files: Sequence[Path]) -> list[FileLink]:
             raise UsageError(
                 f"{path.name} is not valid YAML{where}: see `reflect packs validate {path}`"
             ) from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{path.name}: not UTF-8 text: save it as UTF-8") from None
         except OSError as exc:
             raise UsageError(f"{path.name} cannot be read: {exc.strerror}") from None
     return links
@@ -215,7 +220,7 @@ def _passed(result: Checked, *, today: date, dry_run: bool) -> tuple[str, str]:
     elif result.recorded:
         note = f"last_verified set to {today.isoformat()}"
     else:
-        note = "the date could not be written: set last_verified by hand"
+        note = result.link.unwritable or "the date could not be written: set last_verified by hand"
     if result.insecure:
         return f"{done}, warning: use https", f"{note}; change the url to https://"
     return done, note
@@ -228,7 +233,13 @@ def _short(url: str) -> str:
     return f"{url[:half]}...{url[-half:]}"
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (as repr writes them): no terminal acts on them."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    rows = [[_printable(cell) for cell in row] for row in rows]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for index, row in enumerate(rows):
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))

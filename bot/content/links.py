@@ -23,10 +23,12 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import re
 import select
-import shutil
 import socket
 import ssl
+import stat
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,7 +39,7 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
 
@@ -352,6 +354,24 @@ class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_HTTPSConnection, req)
 
 
+#: What quote() leaves alone in a path, query or fragment: the reserved characters and %.
+_KEEP = "/:@!$&'()*+,;=?#[]%~"
+
+
+def ascii_url(url: str) -> str:
+    """``url`` with non-ASCII letters in its path, query and fragment percent-encoded.
+
+    http.client sends the request line as ASCII, so ``/über`` would fail the check with a
+    codec error; a browser encodes it the same way. Reserved characters and existing %xx stay.
+    """
+    parts = urlsplit(url)
+    return parts._replace(
+        path=quote(parts.path, safe=_KEEP),
+        query=quote(parts.query, safe=_KEEP),
+        fragment=quote(parts.fragment, safe=_KEEP),
+    ).geturl()
+
+
 class UrllibFetcher:
     """HEAD or GET one URL with urllib, never following a redirect, never reading a body.
 
@@ -370,7 +390,7 @@ class UrllibFetcher:
         if _scheme(url) not in WEB_SCHEMES:
             raise NoAnswer(f"not a web address ({_scheme(url) or 'no scheme'})")
         request = urllib.request.Request(
-            url, method=method, headers={"User-Agent": self._user_agent, "Accept": "*/*"}
+            ascii_url(url), method=method, headers={"User-Agent": self._user_agent, "Accept": "*/*"}
         )
         try:
             with self._opener.open(request, timeout=timeout) as response:
@@ -410,6 +430,8 @@ class FileLink:
     insert_at: int | None
     """Where a missing ``last_verified:``/``verified_from:`` line goes (None: flow style)."""
     indent: int
+    unwritable: str = ""
+    """Why a passing link's date cannot be written in place ("": it can)."""
 
 
 def _scalar(node: yaml.Node | None) -> str:
@@ -434,6 +456,29 @@ def _span(pairs: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> Span | Non
         return None
     value = pairs[key][1]
     return Span(value.start_mark.index, value.end_mark.index)
+
+
+#: Between a key and its own value: the colon and spaces (a value may start on the next line).
+_KEY_TO_VALUE = re.compile(r"[ \t]*:\s*")
+
+
+def _unwritable_value(text: str, pairs: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> str:
+    """Why ``key``'s value cannot be replaced in place ("": it can, or the key is missing).
+
+    A value that is an alias (``*day``) or carries an anchor (``&day 2026-01-01``) is shared
+    with another place in the file: rewriting "it" would rewrite the anchor's line, dating some
+    other link or breaking the file. So only a plain value written right after its own key is
+    ever replaced.
+    """
+    if key not in pairs:
+        return ""
+    key_node, value = pairs[key]
+    between = text[key_node.end_mark.index : value.start_mark.index]
+    if text.startswith(("&", "*"), value.start_mark.index) or not _KEY_TO_VALUE.fullmatch(between):
+        return f"{key} uses a YAML alias: set the date by hand"
+    if not isinstance(value, yaml.ScalarNode):
+        return f"{key} is not a single value: set the date by hand"
+    return ""
 
 
 def _insert_point(text: str, mapping: yaml.MappingNode, url_value: yaml.Node | None) -> int | None:
@@ -465,6 +510,8 @@ def _file_link(path: Path, text: str, pack_id: str, index: int, node: yaml.Node)
         if not isinstance(node, yaml.MappingNode) or not node.value
         else _insert_point(text, node, url_value),
         indent=0 if first_key is None else first_key.start_mark.column,
+        unwritable=_unwritable_value(text, pairs, "last_verified")
+        or _unwritable_value(text, pairs, "verified_from"),
     )
 
 
@@ -484,13 +531,42 @@ def read_links(path: Path) -> list[FileLink]:
     return links_in(path, read_text(path))
 
 
+def _links_node(root: yaml.Node | None) -> yaml.SequenceNode | None:
+    links = (_pairs(root) if root is not None else {}).get("links", (None, None))[1]
+    return links if isinstance(links, yaml.SequenceNode) else None
+
+
+def _check_tags(root: yaml.Node | None) -> None:
+    """Raise a YAML error at a tag the safe loader cannot build (``!!python/object``...).
+
+    Composing never looks at tags, so without this such a file would read as "no links".
+    """
+    known = set(yaml.SafeLoader.yaml_constructors)
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in known:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unsupported YAML tag {node.tag!r}", node.start_mark
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+
+
 def links_in(path: Path, text: str) -> list[FileLink]:
     """The entries under ``links:`` in ``text`` (the contents of ``path``)."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
+    _check_tags(root)
     pairs = _pairs(root) if root is not None else {}
     pack_id = _scalar(pairs.get("id", (None, None))[1]) or path.stem
-    links = pairs.get("links", (None, None))[1]
-    if not isinstance(links, yaml.SequenceNode):
+    links = _links_node(root)
+    if links is None:
         return []
     return [_file_link(path, text, pack_id, index, item) for index, item in enumerate(links.value)]
 
@@ -508,6 +584,8 @@ def _replace(text: str, span: Span, value: str) -> tuple[int, int, str]:
     A block scalar's span ends after its trailing line breaks and blank lines; they stay.
     """
     segment = text[span.start : span.end]
+    if not segment:  # an empty value (``last_verified:``): the date needs a space before it
+        return span.start, span.end, " " + value
     return span.start, span.end, value + segment[len(segment.rstrip()) :]
 
 
@@ -541,11 +619,68 @@ def record_verified(text: str, passed: Iterable[tuple[FileLink, int]], day: date
     return text
 
 
+_RECORDED_KEYS = frozenset({"last_verified", "verified_from"})
+
+
+def _same(old: yaml.Node, new: yaml.Node, passing: set[int], seen: set[tuple[int, int]]) -> bool:
+    """Whether two composed trees are equal, except the recorded keys of ``passing`` mappings.
+
+    Each pair of nodes is compared once, so a file of aliases cannot make this slow.
+    """
+    if (id(old), id(new)) in seen:
+        return True
+    seen.add((id(old), id(new)))
+    if type(old) is not type(new) or old.tag != new.tag:
+        return False
+    if isinstance(old, yaml.ScalarNode):
+        return bool(old.value == new.value)
+    if isinstance(old, yaml.SequenceNode):
+        return len(old.value) == len(new.value) and all(
+            _same(a, b, passing, seen) for a, b in zip(old.value, new.value, strict=True)
+        )
+    old_pairs, new_pairs = old.value, new.value
+    if id(old) in passing:
+        old_pairs = [pair for pair in old_pairs if _scalar(pair[0]) not in _RECORDED_KEYS]
+        new_pairs = [pair for pair in new_pairs if _scalar(pair[0]) not in _RECORDED_KEYS]
+    return len(old_pairs) == len(new_pairs) and all(
+        _same(a[0], b[0], passing, seen) and _same(a[1], b[1], passing, seen)
+        for a, b in zip(old_pairs, new_pairs, strict=True)
+    )
+
+
+def rewrite_is_safe(old: str, new: str, passed: Iterable[int], day: date) -> bool:
+    """Whether ``new`` is ``old`` with only the passing links' dates changed, and parses.
+
+    The safety net under :func:`record_verified`: whatever odd layout a file has, a rewrite
+    that breaks the YAML, dates a link that did not pass or changes anything else is refused.
+    """
+    try:
+        old_root = yaml.compose(old, Loader=yaml.SafeLoader)
+        new_root = yaml.compose(new, Loader=yaml.SafeLoader)
+        new_links = links_in(Path("pack.yml"), new)
+    except yaml.YAMLError:
+        return False
+    old_items, new_items = _links_node(old_root), _links_node(new_root)
+    if old_root is None or new_root is None or old_items is None or new_items is None:
+        return False
+    indexes = set(passed)
+    passing = {id(old_items.value[index]) for index in indexes if index < len(old_items.value)}
+    if not _same(old_root, new_root, passing, set()):
+        return False
+    return all(
+        link.last_verified == day and link.verified_from_at is not None
+        for link in new_links
+        if link.index in indexes
+    )
+
+
 def can_record(link: FileLink) -> bool:
     """Whether a passing link's date can be written.
 
     A one-line ``{...}`` link without the keys cannot be given them in place.
     """
+    if link.unwritable:
+        return False
     has_both = link.last_verified_at is not None and link.verified_from_at is not None
     return has_both or link.insert_at is not None
 
@@ -596,12 +731,25 @@ def check_links(
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace the file in one step (a half-written pack must never be read), keeping its mode."""
-    temporary = path.with_name(f".{path.name}.links-check")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    shutil.copymode(path, temporary)
-    os.replace(temporary, path)
+    """Replace the file in one step (a half-written pack must never be read), keeping its mode.
+
+    A symlinked pack is replaced at its target, so the link stays a link. The temporary file
+    is new (``mkstemp``: O_EXCL, a random name), so a file or symlink already lying in wait
+    under a guessable name is never written through.
+    """
+    real = path.resolve()
+    mode = stat.S_IMODE(real.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{real.name}.", suffix=".links-check", dir=real.parent
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, real)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_verified(results: Sequence[Checked], day: date) -> list[Checked]:
@@ -626,8 +774,11 @@ def write_verified(results: Sequence[Checked], day: date) -> list[Checked]:
             ):
                 passed.append((fresh, result.outcome.status or 200))
                 recorded.add((path, result.link.index))
-        if passed:
-            _write(path, record_verified(text, passed, day))
+        new = record_verified(text, passed, day) if passed else text
+        if not passed or not rewrite_is_safe(text, new, (link.index for link, _ in passed), day):
+            recorded -= {(path, link.index) for link, _ in passed}
+            continue
+        _write(path, new)
     return [
         replace(result, recorded=(result.link.file, result.link.index) in recorded)
         for result in results

@@ -588,12 +588,34 @@ def collect_problems(raw: Any, *, file: str) -> tuple[Pack | None, list[PackErro
     return pack, [*collector.problems, *_unknown_key_errors(file, collector)]
 
 
-class _PackYamlLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that an impossible date (2027-02-30) stays text.
+class RefusedYaml(yaml.MarkedYAMLError):
+    """YAML that parses but that a pack may not use (an alias, a key given twice)."""
 
-    PyYAML raises a bare ValueError for it, naming neither the file nor the field; as text it
-    reaches the date rule, which says where it is and what is wrong.
+    def __init__(self, problem: str, mark: yaml.Mark | None, fix: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
+
+
+class _PackYamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader; an impossible date (2027-02-30) stays text, a key twice is refused.
+
+    PyYAML raises a bare ValueError for an impossible date, naming neither the file nor the
+    field; as text it reaches the date rule, which says where it is and what is wrong. A second
+    ``url:`` silently wins over the first, so an author would never learn which one is used.
     """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise RefusedYaml(
+                    f"duplicate key {key!r} (line {key_node.start_mark.line + 1})",
+                    key_node.start_mark,
+                    "keep one (the bot would silently use the last)",
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -606,9 +628,48 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _PackYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+def refuse_aliases(text: str) -> None:
+    """Raise :class:`RefusedYaml` at the first anchor (``&a``) or alias (``*a``) in ``text``.
+
+    Packs never need them, and they are how YAML is made to explode (an alias bomb, or an
+    alias inside its own anchor): scanning the tokens first costs time in proportion to the
+    text, before anything is built.
+    """
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
+            raise RefusedYaml(
+                f"uses a YAML anchor or alias ({sign}{token.value})",
+                token.start_mark,
+                "write the value out in full where it is used: packs do not use & or *",
+            )
+
+
 def parse_yaml(text: str) -> Any:
-    """A pack's YAML text as Python values (safe: plain data only)."""
+    """A pack's YAML text as Python values (safe: plain data only, no aliases, no key twice)."""
+    refuse_aliases(text)
     return yaml.load(text, Loader=_PackYamlLoader)
+
+
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> PackError:
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, RefusedYaml):
+        problem, fix = str(exc.problem), exc.fix
+    else:
+        problem = f"not valid YAML: {getattr(exc, 'problem', None) or exc}"
+        fix = (
+            "check the indentation and quoting there: text containing ': ' or ' #', or "
+            "starting with a quote, [ or {, must be in double quotes"
+        )
+    return PackError(
+        f"{path.name}: {problem}"
+        if isinstance(exc, RefusedYaml)
+        else f"{path.name}: not valid YAML: {exc}",
+        file=path.name,
+        path="" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}",
+        problem=problem,
+        fix=fix,
+    )
 
 
 def read_yaml(path: Path) -> Any:
@@ -616,14 +677,13 @@ def read_yaml(path: Path) -> Any:
     try:
         return parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        raise _yaml_error(path, exc) from exc
+    except UnicodeDecodeError as exc:
         raise PackError(
-            f"{path.name}: not valid YAML: {exc}",
+            f"{path.name}: not UTF-8 text",
             file=path.name,
-            path="" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}",
-            problem=f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-            fix="check the indentation and quoting there: text containing ': ' or ' #', or "
-            "starting with a quote, [ or {, must be in double quotes",
+            problem="not UTF-8 text",
+            fix="save it as UTF-8",
         ) from exc
     except OSError as exc:
         raise PackError(

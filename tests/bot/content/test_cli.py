@@ -101,3 +101,39 @@ def test_reflect_runs_it(
     assert main_cli.main(["packs", "validate", str(SOURCE)], out=out) == 0
     assert "unknown link id 'spoa-page'" in out.getvalue()
     assert capsys.readouterr().err == ""
+
+
+# --- files the commands cannot use (attack findings) ----------------------------------------
+
+
+def _run(command: str, *files: Path) -> int:
+    """Run the command; what it prints goes to stdout (captured by the test)."""
+    args = argparse.Namespace(command=command, files=list(files), timeout=1.0, dry_run=True)
+    out = io.StringIO()
+    code = cli.run(make_settings(), out, args, today=TODAY)
+    print(out.getvalue(), end="")
+    return code
+
+
+@pytest.mark.parametrize("command", ["packs", "links"])
+def test_a_folder_or_a_file_that_is_not_utf8_is_one_line_exit_2(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(command, tmp_path) == 2
+    assert "is a folder: name the pack files" in capsys.readouterr().err
+    binary = tmp_path / "binary.yml"
+    binary.write_bytes(b"\xff\xfe bad")
+    code = _run(command, binary)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "not UTF-8 text" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_links_check_on_an_unsupported_tag_is_not_valid_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "pyobj.yml"
+    path.write_text("!!python/object:os.system {}\n", encoding="utf-8")
+    assert _run("links", path) == 2
+    assert "pyobj.yml is not valid YAML at line 1" in capsys.readouterr().err

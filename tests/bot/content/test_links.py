@@ -27,18 +27,22 @@ from bot.content import cli
 from bot.content.links import (
     MAX_HOPS,
     Answer,
+    Checked,
     FileLink,
     NoAnswer,
     Outcome,
     UrllibFetcher,
     Verdict,
+    ascii_url,
     check_links,
     check_url,
     is_stale,
     links_in,
     read_links,
     record_verified,
+    rewrite_is_safe,
     stale_links,
+    write_verified,
 )
 from bot.content.loader import collect_problems, load_pack_file
 from bot.content.schema import Pack
@@ -688,3 +692,102 @@ def test_a_server_dripping_its_answer_is_given_the_timeout_for_the_whole_answer(
     assert time.monotonic() - started < 3, report
     assert code == 1
     assert "no answer within 1 s" in _rows(report)["drip"]
+
+
+# --- rewrites that would break the file or date the wrong link (attack findings) -----------
+
+
+def _write_all(tmp_path: Path, text: str) -> tuple[Path, list[Any]]:
+    """Write ``text`` as a pack, let every link pass, record; (path, results)."""
+    path = tmp_path / "pack.yml"
+    path.write_text(text, encoding="utf-8")
+    results = [Checked(link, Outcome(Verdict.PASSED, 200)) for link in read_links(path)]
+    return path, write_verified(results, DAY)
+
+
+ALIASED = """\
+id: demo
+published: &pv 2026-01-01
+links:
+  - id: a
+    url: https://example.org/a
+    last_verified: *pv
+    verified_from: x
+  - id: b
+    url: https://example.org/b
+    last_verified: &d 2026-01-01
+    verified_from: x
+  - id: c
+    url: https://example.org/c
+    last_verified: *d
+    verified_from: x
+"""
+
+
+def test_a_date_that_is_an_alias_or_carries_an_anchor_is_never_rewritten(tmp_path: Path) -> None:
+    path, results = _write_all(tmp_path, ALIASED)
+    assert path.read_text(encoding="utf-8") == ALIASED  # nothing else changed either
+    assert [result.recorded for result in results] == [False, False, False]
+    assert results[0].link.unwritable == "last_verified uses a YAML alias: set the date by hand"
+    assert results[1].link.unwritable.startswith("last_verified uses a YAML alias")
+
+
+@pytest.mark.parametrize("empty", ["last_verified: # fill in", "last_verified:"])
+def test_an_empty_date_is_written_with_a_space_and_stays_yaml(tmp_path: Path, empty: str) -> None:
+    text = f"id: demo\nlinks:\n  - id: a\n    url: https://example.org/a\n    {empty}\n"
+    text += "    verified_from:\n"
+    path, results = _write_all(tmp_path, text)
+    assert results[0].recorded
+    link = yaml.safe_load(path.read_text(encoding="utf-8"))["links"][0]
+    assert link["last_verified"] == DAY
+    assert link["verified_from"].startswith("reflect links check")
+
+
+def test_a_rewrite_that_changes_anything_else_is_refused() -> None:
+    old = (
+        "links:\n  - id: a\n    last_verified: 2026-01-01\n    verified_from: x\n"
+        "  - id: b\n    last_verified: x\n"
+    )
+    good = old.replace("2026-01-01", DAY.isoformat())
+    assert rewrite_is_safe(old, good, [0], DAY)
+    assert not rewrite_is_safe(old, good.replace("id: b", "id: c"), [0], DAY)  # other text
+    other = good.replace("last_verified: x", f"last_verified: {DAY}")  # dates a failed link
+    assert not rewrite_is_safe(old, other, [0], DAY)
+    assert not rewrite_is_safe(old, good + "  - [", [0], DAY)  # no longer YAML
+    assert not rewrite_is_safe(old, old, [0], DAY)  # the passing link was not dated
+
+
+def test_a_symlinked_pack_is_written_at_its_target_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "pack.yml"
+    target.write_text(ALIASED.replace("*pv", "2025-01-01"), encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "pack.yml"
+    link.symlink_to(target)
+    results = [Checked(item, Outcome(Verdict.PASSED, 200)) for item in read_links(link)]
+    assert write_verified(results, DAY)[0].recorded
+    assert link.is_symlink()
+    assert read_links(target)[0].last_verified == DAY
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in real.iterdir()) == ["pack.yml"]  # no temporary left
+
+
+def test_the_temporary_file_never_follows_a_symlink_lying_in_wait(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / ".pack.yml.links-check").symlink_to(victim)
+    _write_all(tmp_path, ALIASED.replace("*pv", "2025-01-01"))
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_non_ascii_letters_in_a_path_are_percent_encoded_and_reserved_ones_kept() -> None:
+    assert ascii_url("https://example.org/über/a%20b?q=ü&x=1#é") == (
+        "https://example.org/%C3%BCber/a%20b?q=%C3%BC&x=1#%C3%A9"
+    )
+
+
+def test_control_characters_in_a_url_are_shown_escaped() -> None:
+    out = io.StringIO()
+    cli._table([("url",), ("https://example.org/\x1b[2Jx\n",)], out)
+    assert "\x1b" not in out.getvalue() and "\\x1b[2Jx\\n" in out.getvalue()

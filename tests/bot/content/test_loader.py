@@ -570,3 +570,47 @@ def test_collecting_a_non_mapping_gives_one_problem() -> None:
     assert [str(problem) for problem in problems] == [
         "esscp-child-z.yml: a pack must be a YAML mapping"
     ]
+
+
+# --- YAML a pack may not use (attack findings) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: &a [*a]\n", "uses a YAML anchor or alias (&a)"),
+        ("a: &x [1, 2]\nb: [*x, *x, *x]\n", "uses a YAML anchor or alias (&x)"),
+        ("id: one\nid: two\n", "duplicate key 'id' (line 2)"),
+        (
+            "links:\n  - url: https://a.example/\n    url: https://b.example/\n",
+            "duplicate key 'url'",
+        ),
+    ],
+)
+def test_aliases_and_duplicate_keys_are_refused_with_the_line(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = tmp_path / "pack.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack_file(path)
+    assert caught.value.problem.startswith(problem)
+    assert caught.value.path.startswith("line ")
+    assert caught.value.fix
+
+
+def test_an_alias_bomb_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 30)]
+    path = tmp_path / "bomb.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(PackError, match="anchor or alias"):
+        load_pack_file(path)
+
+
+def test_a_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "binary.yml"
+    path.write_bytes(b"\xff\xfe bad")
+    with pytest.raises(PackError) as caught:
+        load_pack_file(path)
+    assert (caught.value.problem, caught.value.fix) == ("not UTF-8 text", "save it as UTF-8")
