@@ -16,7 +16,7 @@ from tests.e2e.conftest import Rest, restart
 pytestmark = pytest.mark.slow
 
 # A message the classifier is unsure about (below the FallbackClassifier threshold).
-UNCLEAR = "the other one"
+UNCLEAR = "the other thing"  # "the other one" chooses the other briefing (issue 14)
 
 
 def test_full_walk_through_the_briefing(running: Stack) -> None:

@@ -203,7 +203,8 @@ def test_html_in_messages_is_shown_as_text_never_run(context: BrowserContext, st
     expect(widget.user_messages().last).to_have_text("You said: " + attack)
 
     # A bot message that repeats my words: the reflection preview quotes the text to be saved.
-    widget.choose("Discuss and reflect")
+    # (Typed, not clicked: whatever the attack was taken for, its reply need not offer it.)
+    widget.say("discuss and reflect")
     widget.expect_point(1)
     widget.choose("Add a reflection")
     widget.wait_until_idle()
