@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -280,7 +281,30 @@ def _https_url(node: _Node) -> str:
             f"must be an https:// address, got {url!r}",
             f"use the page's https:// address ({secure}) and check that it opens",
         )
+    problem = _url_problem(url)
+    if problem:
+        raise node.fail(
+            f"{problem}, got {url!r}",
+            "copy the page's full address from the browser's address bar (https://host/path); "
+            "spaces are written %20",
+        )
     return url
+
+
+def _url_problem(url: str) -> str:
+    """What makes an https:// url no address ("" when nothing does)."""
+    if any(char.isspace() or not char.isprintable() or char in "\"'<>`" for char in url):
+        return "is not an address: it contains a space, quote, line break or control character"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "is not an address (the host part cannot be read)"
+    if parts.username is not None or parts.password is not None:
+        return "must not contain a user name or password (user:password@)"
+    if not host:
+        return "has no host name after https://"
+    return ""
 
 
 def _link_kind(node: _Node) -> LinkKind:

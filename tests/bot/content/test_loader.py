@@ -614,3 +614,21 @@ def test_a_file_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PackError) as caught:
         load_pack_file(path)
     assert (caught.value.problem, caught.value.fix) == ("not UTF-8 text", "save it as UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://", "has no host name after https://"),
+        ("https:///path", "has no host name after https://"),
+        ("https://example.org/a page", "is not an address: it contains a space"),
+        ('https://example.org/"x"', "is not an address: it contains a space, quote"),
+        ("https://example.org/\nx", "is not an address"),
+        ("https://user:secret@example.org/", "must not contain a user name or password"),
+    ],
+)
+def test_a_link_url_must_be_an_address(raw: dict[str, Any], url: str, problem: str) -> None:
+    _, problems = collect_problems(broken(raw, _set(url, "links", 0, "url")), file=FILE)
+    found = {error.path: error for error in problems}
+    assert found["links[0].url"].problem.startswith(problem)
+    assert "address bar" in found["links[0].url"].fix
