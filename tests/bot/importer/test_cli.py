@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,11 @@ def test_import_writes_a_draft_and_a_summary(tmp_path: Path) -> None:
     assert "marks to check" in summary
     assert f"bin/reflect packs validate {target}" in summary
     text = target.read_text(encoding="utf-8")
-    parse_pack(yaml.safe_load(text.replace("[CHECK] ", "")), file=target.name)
+    # Resolving the marks: a link found without an address gets the one the reviewer looks up.
+    resolved = re.sub(
+        r"\[CHECK\] https://(?=[\"'\n])", "https://www.example.org/found", text
+    ).replace("[CHECK] ", "")
+    parse_pack(yaml.safe_load(resolved), file=target.name)
 
 
 def test_import_refuses_to_overwrite_without_force(

@@ -3,6 +3,7 @@ the draft and a valid pack."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +32,9 @@ TODAY = date(2026, 12, 7)
 
 
 def unmarked(text: str) -> object:
-    return yaml.safe_load(text.replace("[CHECK] ", ""))
+    # Resolving the marks: a link found without an address gets the one the reviewer looks up.
+    resolved = re.sub(r"\[CHECK\] https://(?=[\"'\n])", "https://www.example.org/found", text)
+    return yaml.safe_load(resolved.replace("[CHECK] ", ""))
 
 
 def full_draft() -> Draft:
