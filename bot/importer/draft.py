@@ -324,22 +324,35 @@ class _PackWriter:
         self.value(4, "title", self.words["no_learning"], reason("no_learning_found"))
         self.value(4, "summary", self.words["no_learning"], reason("no_learning_found"))
 
-    def recommendations(self) -> None:
-        d, out = self.draft, self.out
+    def _list_section(self, key: str, intro: str, *, found: bool, empty: str) -> bool:
+        """A list section's key, intro and ``items:``; True if there are items to write.
+
+        The intro is the standard one, marked, if the briefing had none; with nothing found the
+        list is written empty with a comment saying so.
+        """
+        out = self.out
         out.blank()
-        out.key(0, "recommendations")
-        intro = d.recommendations_intro
+        out.key(0, key)
         self.value(
             2,
             "intro",
-            intro or self.words["recommendations_intro"],
+            intro or self.words[f"{key}_intro"],
             None if intro else reason("no_intro"),
         )
-        if not d.recommendations:
-            out.comment(2, reason("no_recommendations"))
+        if not found:
+            out.comment(2, reason(empty))
             out.lines.append("  items: []")
-            return
+            return False
         out.key(2, "items")
+        return True
+
+    def recommendations(self) -> None:
+        d, out = self.draft, self.out
+        found = bool(d.recommendations)
+        if not self._list_section(
+            "recommendations", d.recommendations_intro, found=found, empty="no_recommendations"
+        ):
+            return
         ids = _unique_ids(
             [
                 slug(r.title or r.text)
@@ -364,23 +377,14 @@ class _PackWriter:
             out.flow(6, "learning", [])
 
     def action_taken(self) -> None:
-        d, out = self.draft, self.out
-        out.blank()
-        out.key(0, "action_taken")
-        intro = d.action_taken_intro
-        self.value(
-            2,
-            "intro",
-            intro or self.words["action_taken_intro"],
-            None if intro else reason("no_intro"),
-        )
-        if not d.action_taken:
-            out.comment(2, reason("no_action_taken"))
-            out.lines.append("  items: []")
+        d = self.draft
+        found = bool(d.action_taken)
+        if not self._list_section(
+            "action_taken", d.action_taken_intro, found=found, empty="no_action_taken"
+        ):
             return
-        out.key(2, "items")
         for text in d.action_taken:
-            out.scalar(4, "text", text, dash=True)
+            self.out.scalar(4, "text", text, dash=True)
 
     def discussion(self) -> None:
         d, out = self.draft, self.out
