@@ -161,11 +161,21 @@ def wait_ready(service: Service, deadline: float) -> None:
 ACTION_SERVER_MODULE = "bot.rasa_ext.action_server"
 
 
+def actions_args() -> list[str]:
+    """The action server's command line (it reads ACTION_HOST and ACTION_PORT from Settings)."""
+    return [sys.executable, "-m", ACTION_SERVER_MODULE]
+
+
+def web_args() -> list[str]:
+    """The web app's command line (it reads WEB_HOST and WEB_PORT from Settings)."""
+    return [sys.executable, "-m", "bot.web"]
+
+
 def spawn_actions(settings: Settings, name: str = "actions") -> Service:
     """The action server on ACTION_PORT, which answers /health (its one route without a token)."""
     return spawn(
         name,
-        [sys.executable, "-m", ACTION_SERVER_MODULE],
+        actions_args(),
         f"http://{reachable_host(settings.action_host)}:{settings.action_port}/health",
         settings,
     )
@@ -175,7 +185,7 @@ def spawn_web(settings: Settings, *, extra_env: dict[str, str] | None = None) ->
     """The web app (demo page, widget.js), which answers /healthz when it is ready."""
     return spawn(
         "web",
-        [sys.executable, "-m", "bot.web"],
+        web_args(),
         f"http://{reachable_host(settings.web_host)}:{settings.web_port}/healthz",
         settings,
         extra_env=extra_env,
@@ -185,6 +195,31 @@ def spawn_web(settings: Settings, *, extra_env: dict[str, str] | None = None) ->
 #: The module that runs the Rasa server: ours (Rasa's command line with start-up and per-message
 #: fixes, bot/rasa_ext/serve.py). The benchmark passes ``"rasa"`` to measure stock Rasa.
 RASA_SERVER_MODULE = "bot.rasa_ext.serve"
+
+
+def rasa_args(
+    settings: Settings, model: Path, *, name: str = "rasa", rasa_module: str = RASA_SERVER_MODULE
+) -> list[str]:
+    """The command line of a Rasa server on RASA_HOST:RASA_PORT (bot.cluster.child reuses it)."""
+    log_name = "rasa-server.log" if name == "rasa" else f"{name}-server.log"
+    return [
+        sys.executable,
+        "-m",
+        rasa_module,
+        "run",
+        "--model",
+        str(model),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        settings.rasa_host,
+        "--port",
+        str(settings.rasa_port),
+        "--log-file",
+        str(settings.var_dir / "logs" / log_name),
+    ]
 
 
 def spawn_rasa(
@@ -199,27 +234,9 @@ def spawn_rasa(
 
     Its action calls go to ``settings.action_url`` (endpoints.yml's REFLECT_ACTION_URL).
     """
-    log_name = "rasa-server.log" if name == "rasa" else f"{name}-server.log"
     return spawn(
         name,
-        [
-            sys.executable,
-            "-m",
-            rasa_module,
-            "run",
-            "--model",
-            str(model),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            "endpoints.yml",
-            "--interface",
-            settings.rasa_host,
-            "--port",
-            str(settings.rasa_port),
-            "--log-file",
-            str(settings.var_dir / "logs" / log_name),
-        ],
+        rasa_args(settings, model, name=name, rasa_module=rasa_module),
         f"http://{reachable_host(settings.rasa_host)}:{settings.rasa_port}/",
         settings,
         extra_env=extra_env,

@@ -18,10 +18,16 @@ HAProxy (Debian's package, scripts/ensure-haproxy.sh) is the only door in `make 
   dead action server is taken out (and its calls retried on another) instead of failing every
   turn it is picked for; the Rasa servers never notice one went away.
 
-A refused connection (a server that has just died) is retried on another server (``retries`` with
-``option redispatch``); a request a server had already started is not, since a replayed message
-could be handled twice. Logs carry no user text, no query strings and no client addresses:
-method, path, status, timings and which server answered.
+A refused connection (a server that has just died), or a request a server closed the connection
+on without answering a byte (the kept-alive connection to a server killed or restarting), is
+retried on another server (``retry-on conn-failure empty-response``, ``option redispatch``). A
+request that timed out or had begun to be answered is not: it may have been handled, and a
+replayed message would be handled twice. The narrow case left: a server that dies after handling
+a message but before the first byte of its answer; that message is handled again on another
+replica (a save in it is kept from being stored twice by its idempotency key).
+
+Logs carry no user text, no query strings and no client addresses: method, path, status,
+timings and which server answered.
 
 :func:`render` is a pure function of its arguments, so tests check the text and ``haproxy -c``
 checks that HAProxy accepts it.
@@ -211,8 +217,15 @@ def render(settings: Settings, topology: Topology) -> str:
         f"    timeout tunnel {TUNNEL_TIMEOUT}",
         "    timeout client-fin 30s",
         "    timeout check 3s",
-        "    # A refused connection is tried again on another server; a started request is not.",
+        "    # Tried again on another server: a refused connection, and a request the server",
+        "    # closed the connection on without a byte of answer (a kept-alive connection to a",
+        "    # server that has just died or is restarting). Never one that timed out or had begun",
+        "    # to answer: that one may have been handled, and is the caller's to retry.",
         "    retries 3",
+        "    retry-on conn-failure empty-response",
+        "    # The whole body is read before a server is picked: it can then be sent again, and",
+        "    # a slow upload ties up no server (timeout http-request covers it).",
+        "    option http-buffer-request",
         "    option redispatch 1",
         "    default-server inter 1s fall 2 rise 2",
         "",

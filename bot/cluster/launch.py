@@ -36,6 +36,7 @@ from bot.cluster.supervisor import RestartPolicy, Supervisor
 from bot.run import (
     Service,
     StartupError,
+    answers,
     prepare_storage,
     spawn,
     spawn_actions,
@@ -158,23 +159,33 @@ class Cluster:
         return haproxy.read_stats(self.topology.stats_socket)
 
     def server_states(self) -> dict[tuple[str, str], str]:
-        """``(backend, server) -> "UP" / "DOWN" / ...`` for every server HAProxy checks."""
+        """``(backend, server) -> status`` for every server HAProxy checks.
+
+        ``UP`` and ``DOWN`` are settled; ``UP 1/2`` (a check has just failed) and ``DOWN 1/2``
+        (one has just passed) are on their way to the other.
+        """
         return {
-            (row["pxname"], row["svname"]): row["status"].split()[0]
+            (row["pxname"], row["svname"]): row["status"]
             for row in self.stats()
             if row["svname"] not in {"FRONTEND", "BACKEND"}
         }
 
+    def _not_up(self) -> list[str]:
+        try:
+            states = self.server_states()
+        except OSError:
+            return ["haproxy"]
+        seen_down = {server for (_, server), status in states.items() if status != "UP"}
+        # A process killed a moment ago may still be UP to HAProxy: ask each server too.
+        not_ready = {s.name for s in self.services.values() if not answers(s.ready_url)}
+        return sorted(seen_down | not_ready)
+
     def wait_until_up(self, timeout: float = 180.0) -> None:
-        """Wait until HAProxy sees every server UP (after a start or a restart)."""
+        """Wait until every process answers and HAProxy sees every server UP."""
         deadline = time.monotonic() + timeout
-        while True:
-            with suppress(OSError):
-                down = sorted({s for (_, s), st in self.server_states().items() if st != "UP"})
-                if not down:
-                    return
+        while down := self._not_up():
             if time.monotonic() > deadline:
-                raise StartupError(f"HAProxy still sees {down or 'no stats'} down; see var/logs")
+                raise StartupError(f"{', '.join(down)} not up; see {self.settings.var_dir}/logs")
             time.sleep(0.25)
 
     def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:

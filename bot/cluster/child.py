@@ -1,0 +1,73 @@
+"""``python -m bot.cluster.child rasa|actions|web``: one server of the cluster, for systemd.
+
+The unit files in docs/deploy.md start every server through here, so a server systemd starts
+gets the very command line and environment `make run-cluster` gives it (bot/run.py's
+``*_args`` and :func:`~bot.settings.config.child_environment`: endpoints.yml's ``${VARS}``, the
+lock store, Sanic's limits), computed from the one environment file, instead of a hand-kept
+copy in each unit. It replaces itself with the server (``exec``): systemd supervises the server
+process itself, and its signals reach it directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from bot.cluster.launch import PROXIED_ENV
+from bot.run import actions_args, rasa_args, web_args
+from bot.settings.config import PROJECT_ROOT, Settings, child_environment, load_settings
+from bot.storage.private_files import private_umask
+
+
+def command(
+    role: str, settings: Settings, args: argparse.Namespace
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``role`` (``rasa``, ``actions`` or ``web``)."""
+    if role == "rasa":
+        replica = replace(
+            settings,
+            rasa_port=args.port or settings.rasa_port,
+            action_port=args.actions_port or settings.action_port,
+        )
+        name = f"rasa-{replica.rasa_port}"
+        return rasa_args(replica, args.model, name=name), {
+            **child_environment(replica),
+            **PROXIED_ENV,
+        }
+    if role == "actions":
+        server = replace(settings, action_port=args.port or settings.action_port)
+        return actions_args(), child_environment(server)
+    web = replace(settings, web_port=args.port or settings.web_port)
+    return web_args(), {**child_environment(web), **PROXIED_ENV}
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line: a role, its port, and for Rasa the model and the actions address."""
+    parser = argparse.ArgumentParser(description="Run one server of Reflect's cluster.")
+    parser.add_argument("role", choices=["rasa", "actions", "web"])
+    parser.add_argument("--port", type=int, help="its port (default: the setting's)")
+    parser.add_argument("--model", type=Path, help="rasa: the trained model (.tar.gz)")
+    parser.add_argument(
+        "--actions-port",
+        type=int,
+        help="rasa: the port of HAProxy's actions frontend on ACTION_HOST (CLUSTER_ACTIONS_PORT)",
+    )
+    args = parser.parse_args(argv)
+    if args.role == "rasa" and args.model is None:
+        parser.error("rasa needs --model")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Compute the server's command and environment, then become that server."""
+    private_umask()
+    args = parse(argv)
+    program, env = command(args.role, load_settings(), args)
+    os.chdir(PROJECT_ROOT)
+    os.execve(program[0], program, env)
+
+
+if __name__ == "__main__":
+    main()
