@@ -11,14 +11,11 @@ process itself, and its signals reach it directly.
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import replace
-from pathlib import Path
 
 from bot.cluster.launch import PROXIED_ENV
 from bot.run import actions_args, rasa_args, web_args
-from bot.settings.config import PROJECT_ROOT, Settings, child_environment, load_settings
-from bot.storage.private_files import private_umask
+from bot.settings.config import Settings, child_environment
 
 
 def command(
@@ -43,31 +40,7 @@ def command(
     return web_args(), {**child_environment(web), **PROXIED_ENV}
 
 
-def parse(argv: list[str] | None) -> argparse.Namespace:
-    """The command line: a role, its port, and for Rasa the model and the actions address."""
-    parser = argparse.ArgumentParser(description="Run one server of Reflect's cluster.")
-    parser.add_argument("role", choices=["rasa", "actions", "web"])
-    parser.add_argument("--port", type=int, help="its port (default: the setting's)")
-    parser.add_argument("--model", type=Path, help="rasa: the trained model (.tar.gz)")
-    parser.add_argument(
-        "--actions-port",
-        type=int,
-        help="rasa: the port of HAProxy's actions frontend on ACTION_HOST (CLUSTER_ACTIONS_PORT)",
-    )
-    args = parser.parse_args(argv)
-    if args.role == "rasa" and args.model is None:
-        parser.error("rasa needs --model")
-    return args
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Compute the server's command and environment, then become that server."""
-    private_umask()
-    args = parse(argv)
-    program, env = command(args.role, load_settings(), args)
-    os.chdir(PROJECT_ROOT)
-    os.execve(program[0], program, env)
-
-
 if __name__ == "__main__":
-    main()
+    from bot.cluster.cli import child_main
+
+    child_main()

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
 from pathlib import Path
 
 from bot.channels import log_safety
+from bot.cluster.child import command
 from bot.cluster.launch import Cluster, cluster_problems, start_cluster
 from bot.cluster.local import ensure_database, with_local_services
 from bot.run import StartupError, embed_snippet, safe_url
-from bot.settings.config import Settings, load_settings
+from bot.settings.config import PROJECT_ROOT, Settings, load_settings
 from bot.storage.private_files import private_umask
 
 
@@ -77,12 +79,49 @@ def banner(cluster: Cluster, model: Path, notes: list[str]) -> str:
     return "\n".join(lines)
 
 
+#: The banner's note for each setting make run-cluster filled in with this machine's service.
+LOCAL_NOTES = {
+    "DATABASE_URL": "DATABASE_URL is unset: using this machine's PostgreSQL",
+    "REDIS_URL": "REDIS_URL is unset: using this machine's Redis",
+}
+
+
 def _prepare(settings: Settings) -> tuple[Settings, list[str]]:
-    settings, notes = with_local_services(settings)
-    if any("DATABASE_URL" in note for note in notes) and settings.database_url:
+    settings, filled = with_local_services(settings)
+    notes = [LOCAL_NOTES[name] for name in filled]
+    if "DATABASE_URL" in filled and settings.database_url:
         if ensure_database(settings.database_url):
             notes.append(f"created the database {settings.database_url.rsplit('/', 1)[-1]}")
     return settings, notes
+
+
+def parse_child(argv: list[str] | None) -> argparse.Namespace:
+    """``python -m bot.cluster.child``: a role, its port; for Rasa the model and actions port."""
+    parser = argparse.ArgumentParser(description="Run one server of Reflect's cluster.")
+    parser.add_argument("role", choices=["rasa", "actions", "web"])
+    parser.add_argument("--port", type=int, help="its port (default: the setting's)")
+    parser.add_argument("--model", type=Path, help="rasa: the trained model (.tar.gz)")
+    parser.add_argument(
+        "--actions-port",
+        type=int,
+        help="rasa: the port of HAProxy's actions frontend on ACTION_HOST (CLUSTER_ACTIONS_PORT)",
+    )
+    args = parser.parse_args(argv)
+    if args.role == "rasa" and args.model is None:
+        parser.error("rasa needs --model")
+    return args
+
+
+def child_main(argv: list[str] | None = None) -> None:
+    """``python -m bot.cluster.child``: compute one server's command and environment, become it.
+
+    ``exec``: systemd then supervises the server process itself, and its signals reach it.
+    """
+    private_umask()
+    args = parse_child(argv)
+    program, env = command(args.role, load_settings(), args)
+    os.chdir(PROJECT_ROOT)
+    os.execve(program[0], program, env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,8 +29,8 @@ replica (a save in it is kept from being stored twice by its idempotency key).
 Logs carry no user text, no query strings and no client addresses: method, path, status,
 timings and which server answered.
 
-:func:`render` is a pure function of its arguments, so tests check the text and ``haproxy -c``
-checks that HAProxy accepts it.
+The config's text is bot/cluster/templates/haproxy.cfg.j2; :func:`render` fills it in and is a
+pure function of its arguments, so tests check the text and ``haproxy -c`` that HAProxy takes it.
 """
 
 from __future__ import annotations
@@ -38,9 +38,11 @@ from __future__ import annotations
 import csv
 import io
 import socket
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from bot.content.messages import render as render_message
 from bot.settings.config import Settings, reachable_host
@@ -51,9 +53,6 @@ STICKY_COOKIE = "reflect_node"
 #: Seconds a websocket (or any upgraded connection) may stay quiet: socket.io pings every 25 s,
 #: so an open widget is never idle that long; a long value keeps a quiet tab from reconnecting.
 TUNNEL_TIMEOUT = "1h"
-
-#: What HAProxy logs for each request: no client address, no query string, no headers or body.
-LOG_FORMAT = "%tr %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %HM %HPO"
 
 
 @dataclass(frozen=True)
@@ -90,152 +89,44 @@ def _quoted(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 
-def _servers(
-    names: Sequence[str], host: str, ports: Sequence[int], *, cookie: bool = False
-) -> list[str]:
-    """One checked ``server`` line each; ``cookie``: its sticky cookie's value is its name."""
-    return [
-        f"    server {name} {host}:{port} check" + (f" cookie {name}" if cookie else "")
-        for name, port in zip(names, ports, strict=True)
-    ]
+#: Where the config's text lives: HAProxy's own language, not Python.
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _rate_limit_rules(settings: Settings) -> list[str]:
-    limits = [
-        ("rest", settings.cluster_rate_limit),
-        ("teams", settings.cluster_teams_rate_limit),
-    ]
-    active = [(acl, limit) for acl, limit in limits if limit > 0]
-    if not active:
-        return ["    # rate limits off (CLUSTER_RATE_LIMIT=0, CLUSTER_TEAMS_RATE_LIMIT=0)"]
-    tracked = " || ".join(acl for acl, _ in active)
-    too_many = _quoted(render_message("proxy_rate_limited").text + "\n")
-    rules = [
-        "    # Requests per client address in the last 10 s, kept 30 s (per address, not per user:",
-        "    # an office behind one address shares its allowance).",
-        "    stick-table type ip size 200k expire 30s store http_req_rate(10s)",
-        f"    http-request track-sc0 src if {tracked}",
-    ]
-    rules += [
-        f"    http-request deny deny_status 429 content-type text/plain string {too_many} "
-        f"if {acl} {{ sc_http_req_rate(0) gt {limit} }}"
-        for acl, limit in active
-    ]
-    return rules
-
-
-def _front(settings: Settings, topology: Topology) -> list[str]:
-    limit = settings.cluster_max_body_bytes
-    too_large = _quoted(render_message("proxy_too_large", limit=str(limit)).text + "\n")
-    return [
-        "frontend public",
-        f"    bind {topology.proxy_host}:{topology.proxy_port}",
-        "    acl rest path_beg /webhooks/rest/",
-        "    acl teams path_beg /webhooks/teams/",
-        "    acl webhooks path_beg /webhooks/",
-        "    acl socketio path_beg /socket.io/",
-        "    # Too large, by its declared length, before a byte of the body is read. A chunked",
-        "    # body has no length here: the Rasa server's own REQUEST_MAX_BYTES stops that one.",
-        f"    http-request deny deny_status 413 content-type text/plain string {too_large} "
-        f"if {{ req.hdr_val(content-length) gt {limit} }}",
-        *_rate_limit_rules(settings),
-        "    # The servers trust one proxy's X-Forwarded-For (SANIC_PROXIES_COUNT=1): only ours.",
-        "    http-request del-header X-Forwarded-For",
-        "    option forwardfor",
-        "    use_backend rasa_socketio if socketio",
-        "    use_backend rasa if webhooks",
-        "    default_backend web",
-    ]
-
-
-def _backends(topology: Topology, host: str) -> list[str]:
-    rasa_names, rasa_ports = topology.rasa_names, topology.rasa_ports
-    return [
-        "backend rasa",
-        "    balance roundrobin",
-        "    option httpchk GET /",
-        "    http-check expect status 200",
-        *_servers(rasa_names, host, rasa_ports),
-        "",
-        "backend rasa_socketio",
-        "    # Sticky: the cookie when the client keeps it, else the client's address.",
-        "    balance source",
-        "    hash-type consistent",
-        f"    cookie {STICKY_COOKIE} insert indirect nocache httponly attr SameSite=Lax",
-        "    option httpchk GET /",
-        "    http-check expect status 200",
-        # The cookie's value is the server's name (rasa-1): nothing about the user.
-        *_servers(rasa_names, host, rasa_ports, cookie=True),
-        "",
-        "backend web",
-        "    option httpchk GET /healthz",
-        "    http-check expect status 200",
-        f"    server web {host}:{topology.web_port} check",
-    ]
-
-
-def _actions(topology: Topology, host: str) -> list[str]:
-    return [
-        "frontend actions",
-        "    # Loopback only: the Rasa replicas' action_endpoint (REFLECT_ACTION_URL).",
-        f"    bind {host}:{topology.actions_port}",
-        "    default_backend actions",
-        "",
-        "backend actions",
-        "    balance roundrobin",
-        "    # A hung action server answers nothing: after 30 s the call fails (504), whatever the",
-        "    # caller's own timeout is, so no connection is held for ever.",
-        "    timeout server 30s",
-        "    option httpchk GET /health",
-        "    http-check expect status 200",
-        *_servers(topology.action_names, host, topology.action_ports),
-    ]
+@cache
+def _template() -> Template:
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,  # a config file, not HTML: values are quoted by the "quoted" filter
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["quoted"] = _quoted
+    return environment.get_template("haproxy.cfg.j2")
 
 
 def render(settings: Settings, topology: Topology) -> str:
     """The whole haproxy.cfg for ``topology`` with the limits in ``settings``."""
-    host = reachable_host(settings.action_host)
-    lines = [
-        "# Generated by bot/cluster/haproxy.py from Settings; make run-cluster rewrites it.",
-        "global",
-        "    log stdout format raw local0 info",
-        f"    stats socket {topology.stats_socket} mode 600 level admin",
-        "    maxconn 4096",
-        "",
-        "defaults",
-        "    mode http",
-        "    log global",
-        f"    log-format {_quoted(LOG_FORMAT)}",
-        "    option dontlognull",
-        "    timeout connect 5s",
-        "    timeout client 60s",
-        "    timeout server 60s",
-        "    # A request's headers must arrive within 10 s (slow clients hold no connection).",
-        "    timeout http-request 10s",
-        "    timeout http-keep-alive 10s",
-        "    timeout queue 30s",
-        f"    timeout tunnel {TUNNEL_TIMEOUT}",
-        "    timeout client-fin 30s",
-        "    timeout check 3s",
-        "    # Tried again on another server: a refused connection, and a request the server",
-        "    # closed the connection on without a byte of answer (a kept-alive connection to a",
-        "    # server that has just died or is restarting). Never one that timed out or had begun",
-        "    # to answer: that one may have been handled, and is the caller's to retry.",
-        "    retries 3",
-        "    retry-on conn-failure empty-response",
-        "    # The whole body is read before a server is picked: it can then be sent again, and",
-        "    # a slow upload ties up no server (timeout http-request covers it).",
-        "    option http-buffer-request",
-        "    option redispatch 1",
-        "    default-server inter 1s fall 2 rise 2",
-        "",
-        *_front(settings, topology),
-        "",
-        *_backends(topology, host),
-        "",
-        *_actions(topology, host),
-    ]
-    return "\n".join(lines) + "\n"
+    limits = [("rest", settings.cluster_rate_limit), ("teams", settings.cluster_teams_rate_limit)]
+    too_large = render_message("proxy_too_large", limit=str(settings.cluster_max_body_bytes))
+    return _template().render(
+        stats_socket=topology.stats_socket,
+        tunnel_timeout=TUNNEL_TIMEOUT,
+        proxy_host=topology.proxy_host,
+        proxy_port=topology.proxy_port,
+        max_body_bytes=settings.cluster_max_body_bytes,
+        too_large=too_large.text + "\n",
+        too_many=render_message("proxy_rate_limited").text + "\n",
+        rate_limits=[(acl, limit) for acl, limit in limits if limit > 0],
+        sticky_cookie=STICKY_COOKIE,
+        host=reachable_host(settings.action_host),
+        rasa=list(zip(topology.rasa_names, topology.rasa_ports, strict=True)),
+        actions=list(zip(topology.action_names, topology.action_ports, strict=True)),
+        web_port=topology.web_port,
+        actions_port=topology.actions_port,
+    )
 
 
 def read_stats(stats_socket: Path, timeout: float = 5.0) -> list[dict[str, str]]:

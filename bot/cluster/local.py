@@ -23,15 +23,15 @@ _SAFE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
 def with_local_services(settings: Settings) -> tuple[Settings, list[str]]:
-    """``settings`` with the local PostgreSQL and Redis filled in where unset, and what was."""
-    notes = []
+    """``settings`` with the local PostgreSQL and Redis filled in where unset, and which were."""
+    filled = []
     if settings.database_url is None:
         settings = replace(settings, database_url=LOCAL_DATABASE_URL)
-        notes.append("DATABASE_URL is unset: using this machine's PostgreSQL")
+        filled.append("DATABASE_URL")
     if settings.redis_url is None:
         settings = replace(settings, redis_url=LOCAL_REDIS_URL)
-        notes.append("REDIS_URL is unset: using this machine's Redis")
-    return settings, notes
+        filled.append("REDIS_URL")
+    return settings, filled
 
 
 def ensure_database(database_url: str) -> bool:
@@ -49,8 +49,9 @@ def ensure_database(database_url: str) -> bool:
     )
     try:
         with admin.connect() as connection:
-            query = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
-            if connection.execute(query, {"name": name}).first() is not None:
+            databases = sa.table("pg_database", sa.column("datname"))
+            query = sa.select(databases.c.datname).where(databases.c.datname == name)
+            if connection.execute(query).first() is not None:
                 return False
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
             return True

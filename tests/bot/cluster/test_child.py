@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cluster.child import command, parse
+from bot.cluster.child import command
+from bot.cluster.cli import parse_child as parse
 from bot.run import ACTION_SERVER_MODULE
 from tests.settings import make_settings
 

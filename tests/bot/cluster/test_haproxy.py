@@ -126,6 +126,17 @@ def test_websockets_may_stay_open_long_and_slow_headers_may_not(tmp_path: Path) 
     assert "retry-on conn-failure empty-response" in defaults
 
 
+def test_bodies_are_buffered_for_the_replicas_but_not_before_the_fronts_limits(
+    tmp_path: Path,
+) -> None:
+    """Buffered in the front, the 413 would wait for the body; in the backends it may be resent."""
+    config = sections(render(make_settings(), topology(tmp_path)))
+
+    assert "option http-buffer-request" in config["backend rasa"]
+    assert "option http-buffer-request" in config["backend actions"]
+    assert "option http-buffer-request" not in config["frontend public"] + config["defaults"]
+
+
 def test_action_calls_are_balanced_on_loopback_over_checked_action_servers(
     tmp_path: Path,
 ) -> None:
@@ -185,8 +196,10 @@ def test_only_the_proxy_sets_the_forwarded_address(tmp_path: Path) -> None:
     assert front.index("http-request del-header X-Forwarded-For") < front.index("option forwardfor")
 
 
-def test_logs_name_no_client_no_query_string_and_no_body() -> None:
-    fields = re.findall(r"%\{?[^ ]*?\}?([A-Za-z]+)", haproxy.LOG_FORMAT)
+def test_logs_name_no_client_no_query_string_and_no_body(tmp_path: Path) -> None:
+    defaults = sections(render(make_settings(), topology(tmp_path)))["defaults"]
+    log_format = next(line for line in defaults if line.startswith("log-format "))
+    fields = re.findall(r"%\{?[^ ]*?\}?([A-Za-z]+)", log_format)
 
     assert "HPO" in fields and "ST" in fields  # the path and the status are logged
     for leak in ("ci", "cp", "r", "HU", "HQ", "hr", "hrl", "CC"):  # address, query, headers
