@@ -345,21 +345,27 @@ class AtomicRedisLockStore(LockStore):  # type: ignore[misc]
             if granted == -1:
                 raise LockUnavailable("the ticket expired while waiting (a stall or pause)")
             remaining = deadline - time.monotonic()
+            waited = f"waited {self.wait_seconds:g} s for earlier messages"
             if remaining <= 0:
-                raise LockUnavailable(f"waited {self.wait_seconds:g} s for earlier messages")
+                raise LockUnavailable(waited)
             await self._bounded(
                 conn.client.blpop([keys.wake(token)], timeout=min(POLL_SECONDS, remaining)),
                 deadline,
+                waited,
             )
 
-    async def _bounded(self, call: Awaitable[T], deadline: float) -> T:
-        """``call``'s result, unless the deadline passes first (a paused Redis answers late)."""
+    async def _bounded(self, call: Awaitable[T], deadline: float, reason: str = "") -> T:
+        """``call``'s result, unless the deadline passes first (a paused Redis answers late).
+
+        Raises:
+            LockUnavailable: with ``reason``, or by default: Redis did not answer in time.
+        """
         remaining = deadline - time.monotonic()
         try:
             return await asyncio.wait_for(call, timeout=max(remaining, 0.001))
         except asyncio.TimeoutError:
             raise LockUnavailable(
-                f"Redis did not answer within the {self.wait_seconds:g} s wait"
+                reason or f"Redis did not answer within the {self.wait_seconds:g} s wait"
             ) from None
 
     # --- holding and releasing -----------------------------------------------------------
