@@ -139,6 +139,7 @@ def _sha(text: str) -> str:
 _TRACKER = "rasa.core.tracker_store"
 _REST = "rasa.core.channels.rest"
 _SOCKETIO = "rasa.core.channels.socketio"
+_LOCKS = "rasa.core.lock_store"
 
 
 def _placeholder(module: str, sha256: str) -> Patch:
@@ -480,6 +481,47 @@ PATCHES: tuple[Patch, ...] = (
         expect=Expect(
             Kind.INSTANCE_ATTRIBUTE,
             sha256="669bb86a1b435e10d4126bff3f6560af9cfd1c8e1d35640c266bea9a3f53e384",
+        ),
+    ),
+    # --- the atomic Redis lock store (bot/rasa_ext/lock_store.py) ---
+    Patch(
+        name="lock_store_lock",
+        target=f"{_LOCKS}:LockStore.lock",
+        how=How.OVERRIDES,
+        applied_in="bot.rasa_ext.lock_store:AtomicRedisLockStore.lock",
+        why="Rasa's agent and processor lock each message through this context manager; ours "
+        "takes a ticket and the lock atomically in Redis instead of this body's "
+        "read-modify-write of one JSON value and 1 s polling.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("self", "conversation_id", "lock_lifetime", "wait_time_in_seconds"),
+            "8b9b716c031a34445100c32e7123859553831d2ac4747ae2b47a581f137ea371",
+        ),
+    ),
+    Patch(
+        name="lock_store_custom_class",
+        target=f"{_LOCKS}:_load_from_module_name_in_endpoint_config",
+        how=How.RELIES_ON,
+        applied_in="bot.rasa_ext.lock_store:AtomicRedisLockStore",
+        why="endpoints.yml names our store by class path; this builds it as "
+        "`cls(endpoint_config=...)`, the one argument our constructor reads its options from.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("endpoint_config",),
+            "5479347bbb2762be0c534c374eecaf0205410a44c3a7cc5f43405af9e9f06316",
+        ),
+    ),
+    Patch(
+        name="lock_store_many_workers",
+        target="rasa.core.utils:_lock_store_is_multi_worker_compatible",
+        how=How.RELIES_ON,
+        applied_in="bot.rasa_ext.lock_store:AtomicRedisLockStore",
+        why="Rasa runs more than one Sanic worker (RASA_WORKERS) only with a lock store this "
+        "accepts; it accepts any custom `type` other than in_memory, so ours.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("lock_store",),
+            "db77e791e2ae3f09989c1574c9938acd82b95b79289e19a35cf5e91b979b426e",
         ),
     ),
     # --- the action server (bot/rasa_ext/action_server.py) ---

@@ -33,6 +33,7 @@ from bot.settings.kinds import (
 )
 
 __all__ = [
+    "ATOMIC_LOCK_STORE",
     "DEFAULT_PACK_DIR",
     "MIN_TOKEN_CHARS",
     "PROJECT_ROOT",
@@ -289,6 +290,16 @@ class Settings:
         group=_LIMITS,
         example="redis://127.0.0.1:6379/1",
         unset="none (locks in memory: one worker)",
+    )
+    lock_wait_seconds: int = setting(
+        "LOCK_WAIT_SECONDS",
+        20,
+        kinds.whole(high=300, unit=" of seconds"),
+        "With `REDIS_URL`: how long a message waits for the earlier messages of its conversation "
+        "(Reflect's Redis lock store takes them strictly in order) before it fails with an error "
+        "rather than running out of order or unlocked; also the longest it waits for a paused "
+        "or unreachable Redis.",
+        group=_LIMITS,
     )
 
     # --- Several replicas behind HAProxy ---
@@ -799,11 +810,16 @@ def tracker_store_environment(settings: Settings) -> dict[str, str]:
     }
 
 
+#: endpoints.yml's lock store with Redis: Rasa imports a custom lock store by its class path.
+ATOMIC_LOCK_STORE = "bot.rasa_ext.lock_store.AtomicRedisLockStore"
+
+
 def lock_store_environment(settings: Settings) -> dict[str, str]:
     """The ${VARS} endpoints.yml gives Rasa's lock store, and its number of Sanic workers.
 
     Without Redis the locks live in memory, which is only correct for a single worker, so
-    Rasa itself refuses more (rasa.core.utils.number_of_sanic_workers).
+    Rasa itself refuses more (rasa.core.utils.number_of_sanic_workers). With Redis, our atomic
+    store (bot/rasa_ext/lock_store.py): Rasa's own ``RedisLockStore`` is not race-safe.
     """
     if not settings.redis_url:
         return {
@@ -811,14 +827,17 @@ def lock_store_environment(settings: Settings) -> dict[str, str]:
             "REFLECT_LOCK_HOST": "",
             "REFLECT_LOCK_PORT": "",
             "REFLECT_LOCK_DB": "",
+            "REFLECT_LOCK_WAIT": "",
             "SANIC_WORKERS": "1",
         }
     parts = urlsplit(settings.redis_url)
     return {
-        "REFLECT_LOCK_STORE": "redis",
+        # Not Rasa's `type: redis` (read-modify-write, not atomic): ours, loaded by class path.
+        "REFLECT_LOCK_STORE": ATOMIC_LOCK_STORE,
         "REFLECT_LOCK_HOST": parts.hostname or "127.0.0.1",
         "REFLECT_LOCK_PORT": str(parts.port or 6379),
         "REFLECT_LOCK_DB": parts.path.strip("/") or "1",
+        "REFLECT_LOCK_WAIT": str(settings.lock_wait_seconds),
         "SANIC_WORKERS": str(settings.rasa_workers),
     }
 

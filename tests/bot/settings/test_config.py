@@ -582,10 +582,11 @@ def test_workers_share_redis_locks(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert settings.rasa_workers == 2
     assert env == {
-        "REFLECT_LOCK_STORE": "redis",
+        "REFLECT_LOCK_STORE": "bot.rasa_ext.lock_store.AtomicRedisLockStore",
         "REFLECT_LOCK_HOST": "cache.internal",
         "REFLECT_LOCK_PORT": "6380",
         "REFLECT_LOCK_DB": "4",
+        "REFLECT_LOCK_WAIT": "20",
         "SANIC_WORKERS": "2",
     }
 
