@@ -150,6 +150,7 @@ class ActionSaveReflection(Action):
                 secret=context.settings().secret,
                 today=date.today(),
                 group_ref=joined_session(tracker),
+                sender_id=tracker.sender_id,
             )
         except dialogue.NotAReflection as problem:
             dispatcher.utter_message(**problem.message.as_kwargs())

@@ -24,7 +24,13 @@ from bot.content.schema import Pack
 from bot.group.keys import new_public_id
 from bot.group.minutes import AgreedAction, AttendanceCount, Minutes, PointMinutes
 from bot.group.plan import Plan
-from bot.reflections.receipts import code_from_token, new_receipt_token, receipt_hash
+from bot.reflections.receipts import (
+    code_from_token,
+    minutes_key,
+    new_receipt_token,
+    receipt_hash,
+    receipt_token_for,
+)
 from bot.reflections.service import iso_week_label, receipt_in_use, week_start
 from bot.storage.models import (
     AGENCIES,
@@ -358,16 +364,30 @@ class StoredMinutes:
 def store_minutes(
     *, session: Session, minutes: Minutes, group_ref: str | None, secret: bytes, today: date
 ) -> StoredMinutes:
-    """File the minutes with a fresh receipt code (one code space with reflections).
+    """File the minutes with a receipt code (one code space with reflections).
 
     Only the keyed hash of the code is stored, as for reflections; the week is the one the
-    minutes carry.
+    minutes carry. A session's minutes carry its idempotency key
+    (:func:`bot.reflections.receipts.minutes_key`, unique in the table): a session is filed
+    once however often it is closed (a retried or duplicated message, another replica), and
+    filing it again returns the minutes already there with the same receipt, whose token is
+    derived from the key for that reason.
 
     Raises:
         ValueError: if no unused receipt code could be drawn (never, in practice).
     """
-    for _ in range(_CODE_ATTEMPTS):
-        token = new_receipt_token()
+    key = minutes_key(group_ref, secret=secret) if group_ref is not None else None
+    if key is not None:
+        token = receipt_token_for(key, secret=secret)
+        stored = session.execute(
+            select(GroupMinutes.public_id).where(GroupMinutes.idempotency_key == key)
+        ).scalar_one_or_none()
+        if stored is not None:
+            return StoredMinutes(public_id=stored, token=token)
+        candidates = [token]
+    else:
+        candidates = [new_receipt_token() for _ in range(_CODE_ATTEMPTS)]
+    for token in candidates:
         digest = receipt_hash(code_from_token(token, secret=secret), secret=secret)
         if not receipt_in_use(session=session, digest=digest):
             break
@@ -385,6 +405,7 @@ def store_minutes(
             team_code=minutes.team_code,
             body=json.dumps(minutes.to_dict(), ensure_ascii=False, sort_keys=True),
             receipt_hash=digest,
+            idempotency_key=key,
         )
     )
     session.flush()

@@ -324,6 +324,75 @@ PATCHES: tuple[Patch, ...] = (
             sha256="8ab8149a9be22d8fc96da782a23854c889ecd5fcf566928bca49e02653ef37cf",
         ),
     ),
+    # --- fail closed (bot/rasa_ext/fail_closed.py) ---
+    Patch(
+        name="fail_closed_tracker_store",
+        target="rasa.core.agent:Agent._create_tracker_store",
+        how=How.REPLACES,
+        applied_in="bot.rasa_ext.fail_closed:install",
+        why="Rasa wraps every tracker store in FailSafeTrackerStore, which answers a failed "
+        "read with a new conversation and keeps a failed save in memory; ours raises instead. "
+        "Rasa's body is copied with only the wrapper changed.",
+        expect=Expect(
+            Kind.STATICMETHOD,
+            ("store", "domain"),
+            "97499b594b45581b2c6d8ff7adb9083af24eba85654995a40350de65633ca574",
+        ),
+    ),
+    Patch(
+        name="fail_closed_turn",
+        target="rasa.core.processor:MessageProcessor.handle_message",
+        how=How.WRAPS,
+        applied_in="bot.rasa_ext.fail_closed:install",
+        why="A turn's replies are held until its tracker is saved; a tracker store or action "
+        "server failure drops them and tells the user through their channel instead. Relies "
+        "on the save being the body's last step and on it returning the collected messages.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("self", "message"),
+            "0c41d4780d2d46769ef2ae2b3f450b88d2602e916590e8be9975aa474db9f7f4",
+        ),
+    ),
+    Patch(
+        name="fail_closed_sends",
+        target="rasa.core.processor:MessageProcessor._send_bot_messages",
+        how=How.RELIES_ON,
+        applied_in="bot.rasa_ext.fail_closed:HeldOutput",
+        why="Every bot message of a turn goes out through output_channel.send_response here, "
+        "so holding that one call holds the turn.",
+        expect=Expect(
+            Kind.STATICMETHOD,
+            ("events", "tracker", "output_channel"),
+            "154f44b4e1d3a0d15f7f5cf5ef1e8fa1892f62334130812a4388d651c798bd8e",
+        ),
+    ),
+    Patch(
+        name="fail_closed_run_action",
+        target="rasa.core.processor:MessageProcessor._run_action",
+        how=How.RELIES_ON,
+        applied_in="bot.rasa_ext.fail_closed:ActionServerFailed",
+        why="It catches Exception around action.run and carries on; the action server failure "
+        "is a BaseException so that it ends the turn instead.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("self", "action", "tracker", "output_channel", "nlg", "prediction"),
+            "6d383d0179ef1187639887289168959a5a82f94e6949e4e27bb83b2165094995",
+        ),
+    ),
+    Patch(
+        name="action_timeout",
+        target="rasa.core.actions.action:RemoteAction.run",
+        how=How.WRAPS,
+        applied_in="bot.rasa_ext.fail_closed:install",
+        why="Rasa waits 300 s (DEFAULT_REQUEST_TIMEOUT) for the action server; ours gives a "
+        "turn's calls ACTION_TIMEOUT_SECONDS together, and turns a timeout, refused connection "
+        "or failed call (the RasaException it raises from them) into the end of the turn.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("self", "output_channel", "nlg", "tracker", "domain"),
+            "ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e",
+        ),
+    ),
     # --- lean imports (bot/rasa_ext/lean.py) ---
     _placeholder(
         "rasa.utils.tensorflow.callback",

@@ -15,6 +15,8 @@
   must run before anything imports Rasa.
 - :func:`bot.rasa_ext.tracker_store.install` makes ``type: SQL`` Rasa's SQL tracker store minus
   a query and the ORM objects per message; same table and rows (see there).
+- :func:`bot.rasa_ext.fail_closed.install` makes tracker store and action server failures end
+  the turn with a message to the user, never a memory fallback or a 300 s wait (see there).
 - :func:`bot.rasa_ext.prefork.share_model` loads the model once, before Sanic forks its
   workers, so they start together, ready, and share its memory; the tracker table is created
   and the workers' signal handling set there too (see there).
@@ -42,11 +44,12 @@ def main(argv: list[str] | None = None) -> None:
     print(lean.install_for(model), file=sys.stderr, flush=True)
     import skops.io  # noqa: F401  (imported early on purpose: see the module docstring)
 
-    from bot.rasa_ext import patches, speedups, tracker_store
+    from bot.rasa_ext import fail_closed, patches, speedups, tracker_store
 
     patches.check()  # exits (status 1, one message) if the installed Rasa is not the pinned one
     speedups.install()
     tracker_store.install()
+    fail_closed.install()
     if model is not None and args[:1] == ["run"]:
         from bot.rasa_ext import prefork
 

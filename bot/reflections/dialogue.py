@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.anonymise import placeholder_only
@@ -24,8 +25,10 @@ from bot.reflections.agencies import AGENCY_WORDS
 from bot.reflections.receipts import (
     RECEIPTS_METADATA_KEY,
     attempt_key,
+    idempotency_key,
     new_receipt_token,
     receipt_placeholder,
+    receipt_token_for,
     stored_receipt,
 )
 from bot.reflections.service import (
@@ -238,27 +241,51 @@ def save(
     secret: bytes,
     today: date,
     group_ref: str | None = None,
+    sender_id: str | None = None,
 ) -> Receipt:
     """Check and store a confirmed reflection in its own transaction; return the receipt.
 
     ``group_ref`` tags it to the group session the practitioner joined (bot/group), if any.
+    With ``sender_id`` the save is idempotent (:func:`bot.reflections.receipts.idempotency_key`
+    of the conversation, the point and the text): sent again, by a retry or a duplicated
+    message, it stores nothing new and returns the first save's receipt. The receipt is only
+    returned once the transaction has committed, so "saved" is never said before.
     """
     check_reflection(text)
     chosen = agency if agency in AGENCIES else None
-    with transaction(factory) as session:
-        return record_reflection(
-            receipt_token=new_receipt_token(),
-            session=session,
-            text=text,
-            pack_id=pack.id,
-            pack_version=pack.version,
-            point_id=point_id_for(pack, point_number),
-            agency=chosen,
-            channel_kind=channel_kind,
-            secret=secret,
-            today=today,
-            group_ref=group_ref,
+    point_id = point_id_for(pack, point_number)
+    key = (
+        None
+        if sender_id is None
+        else idempotency_key(
+            sender_id, pack_id=pack.id, point_id=point_id, text=text, secret=secret
         )
+    )
+    token = new_receipt_token() if key is None else receipt_token_for(key, secret=secret)
+
+    def record() -> Receipt:
+        with transaction(factory) as session:
+            return record_reflection(
+                receipt_token=token,
+                session=session,
+                text=text,
+                pack_id=pack.id,
+                pack_version=pack.version,
+                point_id=point_id,
+                agency=chosen,
+                channel_kind=channel_kind,
+                secret=secret,
+                today=today,
+                group_ref=group_ref,
+                idempotency_key=key,
+            )
+
+    try:
+        return record()
+    except IntegrityError:
+        if key is None:
+            raise
+        return record()  # the same save committed meanwhile (another replica): its receipt
 
 
 def receipt_message(receipt: Receipt) -> Message:

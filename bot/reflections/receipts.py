@@ -297,6 +297,44 @@ def attempt_key(sender_id: str, *, secret: bytes, day: date) -> str:
     return "a_" + _hmac_hex(secret, _ATTEMPT_DOMAIN, f"{day.isoformat()}\x00{sender_id}")
 
 
+_SAVE_DOMAIN = b"reflect/idempotency-reflection\x00"
+_MINUTES_DOMAIN = b"reflect/idempotency-minutes\x00"
+_KEY_TOKEN_DOMAIN = b"reflect/receipt-token-from-key\x00"
+
+
+def idempotency_key(
+    sender_id: str, *, pack_id: str, point_id: str, text: str, secret: bytes
+) -> str:
+    """What makes two saves of a reflection the same save: a keyed hash, stored in a unique column.
+
+    The conversation (the already pseudonymous sender id, hashed again here, never stored as
+    it is) and the message being saved: the confirmed, anonymised text and the point it answers.
+    Not the id of the message that said "save": a turn abandoned after the commit (the action
+    server's answer lost, bot/rasa_ext/fail_closed.py) is retried as a *new* message, and so is
+    pressing Save again after a commit whose acknowledgement was lost; either would store a
+    second copy under a message id. Prefixed ``i_``.
+
+    Raises:
+        ValueError: if the secret is too short to be a key.
+    """
+    message = "\x00".join((sender_id, pack_id, point_id, text.strip()))
+    return "i_" + _hmac_hex(secret, _SAVE_DOMAIN, message)
+
+
+def minutes_key(group_ref: str, *, secret: bytes) -> str:
+    """The idempotency key of a group session's minutes: one set per session, ever."""
+    return "i_" + _hmac_hex(secret, _MINUTES_DOMAIN, group_ref)
+
+
+def receipt_token_for(key: str, *, secret: bytes) -> str:
+    """The receipt token of the save with this idempotency key (96 bits, as a fresh one).
+
+    Derived, not drawn, so a repeated save answers with the very receipt the first one gave:
+    the code is never stored, only its hash, so it could not be looked up.
+    """
+    return _hmac_hex(secret, _KEY_TOKEN_DOMAIN, key)[:24]
+
+
 def keyed_hex(secret: bytes, domain: bytes, message: str) -> str:
     r"""HMAC-SHA256 of ``message`` under the secret and a domain label, in hex.
 

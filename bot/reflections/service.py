@@ -98,6 +98,8 @@ class Receipt:
     code: str = field(repr=False)
     iso_week: str
     token: str | None = field(default=None, repr=False)
+    #: True when the save was already stored (same idempotency key): nothing new was written.
+    repeated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +165,14 @@ def record_reflection(
     today: date,
     receipt_token: str | None = None,
     group_ref: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Receipt:
     """Store one anonymised reflection and return the receipt that can withdraw it.
+
+    With ``idempotency_key`` (:func:`bot.reflections.receipts.idempotency_key`) a reflection
+    already stored under that key is not stored again: its receipt is returned (``repeated``),
+    which needs the same ``receipt_token`` (:func:`bot.reflections.receipts.receipt_token_for`)
+    as the first save. The key's unique index refuses a concurrent second insert.
 
     With ``receipt_token`` the code is derived from it
     (:func:`bot.reflections.receipts.code_from_token`), so the conversation can carry the token
@@ -198,6 +206,10 @@ def record_reflection(
             "channel_kind must be lower-case letters, digits or underscores"
         )
 
+    if idempotency_key is not None:
+        found = _already_stored(session, idempotency_key, secret=secret, token=receipt_token)
+        if found is not None:
+            return found
     code, digest = _unused_code(session=session, secret=secret, token=receipt_token)
     label = iso_week_label(today)
     session.add(
@@ -212,10 +224,33 @@ def record_reflection(
             receipt_hash=digest,
             created_week_start=week_start(today),
             group_ref=group_ref,
+            idempotency_key=idempotency_key,
         )
     )
     session.flush()
     return Receipt(code=code, iso_week=label, token=receipt_token)
+
+
+def _already_stored(
+    session: Session, key: str, *, secret: bytes, token: str | None
+) -> Receipt | None:
+    """The receipt of the reflection stored under ``key``, or ``None`` if there is none.
+
+    Raises:
+        ReflectionError: if the token given would not give that reflection's receipt (a caller
+            that drew a fresh token for a keyed save): better no receipt than a wrong one.
+    """
+    row = session.execute(
+        select(Reflection.iso_week, Reflection.receipt_hash).where(
+            Reflection.idempotency_key == key
+        )
+    ).first()
+    if row is None:
+        return None
+    code = code_from_token(token, secret=secret) if token else None
+    if code is None or receipt_hash(code, secret=secret) != row.receipt_hash:
+        raise ReflectionError("This reflection is already saved under another receipt")
+    return Receipt(code=code, iso_week=row.iso_week, token=token, repeated=True)
 
 
 def receipt_in_use(*, session: Session, digest: str) -> bool:

@@ -146,6 +146,15 @@ class Settings:
     action_port: int = setting(
         "ACTION_PORT", 5055, kinds.port, "The action server's port.", group=_SERVERS
     )
+    action_timeout_seconds: int = setting(
+        "ACTION_TIMEOUT_SECONDS",
+        8,
+        kinds.whole(low=1, high=120, unit=" seconds"),
+        "How long the Rasa server waits for the action server in one turn (Rasa's own wait is "
+        "300 s). Past it the turn is abandoned, nothing of it saved, and the user is told "
+        "within seconds to try again (bot/rasa_ext/fail_closed.py).",
+        group=_SERVERS,
+    )
 
     # --- Keys, storage and retention ---
     database_url: str | None = setting(

@@ -143,6 +143,8 @@ class Reflection(Base):
             "point_id",
             "group_ref",
         ),
+        # One row per save, however often it is sent (migration 0007).
+        Index("ux_reflections_idempotency_key", "idempotency_key", unique=True),
     )
 
     id = Column(Integer, primary_key=True)
@@ -156,6 +158,8 @@ class Reflection(Base):
     receipt_hash = Column(String(HASH_LENGTH), nullable=False, unique=True)
     created_week_start = Column(Date, nullable=False, index=True)
     group_ref = Column(String(PUBLIC_ID_LENGTH), nullable=True, index=True)
+    #: Keyed hash of what makes two saves the same one (bot.reflections.receipts.idempotency_key).
+    idempotency_key = Column(String(HASH_LENGTH), nullable=True)
     """The public id of the group session a joined member wrote it in (None outside one)."""
 
 
@@ -332,6 +336,10 @@ class GroupMinutes(Base):
     """
 
     __tablename__ = "group_minutes"
+    __table_args__ = (
+        # One set of minutes per group session, however often it is closed (migration 0007).
+        Index("ux_group_minutes_idempotency_key", "idempotency_key", unique=True),
+    )
 
     id = Column(Integer, primary_key=True)
     public_id = Column(String(PUBLIC_ID_LENGTH), nullable=False, unique=True)
@@ -343,6 +351,8 @@ class GroupMinutes(Base):
     team_code = Column(String(MAX_TEAM_CODE_LENGTH), nullable=True)
     body = Column(Text, nullable=False)
     receipt_hash = Column(String(HASH_LENGTH), nullable=False, unique=True)
+    #: Keyed hash of the group session (bot.reflections.receipts.minutes_key).
+    idempotency_key = Column(String(HASH_LENGTH), nullable=True)
 
 
 class PortalAccount(Base):

@@ -37,6 +37,19 @@ def use_write_ahead_log(path: Path) -> None:
         connection.close()
 
 
+#: libpq options for every PostgreSQL connection (a URL's own query wins): give up connecting
+#: after 5 s, and notice a peer that stopped acknowledging within about 15 s, so a database
+#: that is down or cut off fails a save (the user is told) instead of hanging it.
+POSTGRES_CONNECT_ARGS: dict[str, int] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15000,
+}
+
+
 def make_engine(database_url: str) -> Engine:
     """A 2.0-style engine for SQLite (development, tests) or PostgreSQL (county scale).
 
@@ -57,6 +70,9 @@ def make_engine(database_url: str) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     elif url.get_backend_name() == "postgresql":
         kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+        kwargs["connect_args"] = {
+            key: value for key, value in POSTGRES_CONNECT_ARGS.items() if key not in url.query
+        }
     return create_engine(url, **kwargs)
 
 

@@ -371,6 +371,21 @@ def test_save_with_the_agency_from_a_button(
     assert row.channel_kind == "unknown"  # the tracker has no user event to name a channel
 
 
+def test_the_same_save_sent_twice_stores_once_with_one_receipt(
+    context: Settings,
+    factory: sessionmaker,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    """A retried or duplicated agency answer: one row, and the same receipt both times."""
+    _save(tracker_factory, dispatcher)
+    _save(tracker_factory, dispatcher, text="police", agency=None)
+
+    first, again = (message["text"] for message in dispatcher.messages)
+    assert first == again
+    assert len(_rows(factory)) == 1
+
+
 @pytest.mark.parametrize(
     ("typed", "agency"),
     [

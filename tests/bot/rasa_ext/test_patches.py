@@ -501,7 +501,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 def patch_everything(store, name):
     act.RemoteAction._validate_action_result = None
     tracker_store.SQLTrackerStore = None
-    MessageProcessor._run_action = None
+    MessageProcessor._cancel_reminders = None
     setattr(MessageProcessor, "_predict_next_with_tracker", None)
     setattr(MessageProcessor, name, None)
     del act.RemoteAction._send_request
@@ -547,7 +547,7 @@ def test_the_scan_finds_every_kind_of_unregistered_patch(
     found = scan(path, module)
 
     assert found == [
-        "probe.py:12: assigns rasa.core.processor:MessageProcessor._run_action",
+        "probe.py:12: assigns rasa.core.processor:MessageProcessor._cancel_reminders",
         "probe.py:13: setattr rasa.core.processor:MessageProcessor._predict_next_with_tracker",
         "probe.py:14: setattr on rasa.core.processor.MessageProcessor with a computed name",
         "probe.py:15: assigns rasa.core.actions.action:RemoteAction._send_request",

@@ -106,6 +106,7 @@ REFLECTION_COLUMNS: tuple[str, ...] = (
     "receipt_hash",
     "created_week_start",
     "group_ref",
+    "idempotency_key",
 )
 
 

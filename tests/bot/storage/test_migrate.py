@@ -48,6 +48,7 @@ MINUTES_COLUMNS = {
     "team_code",
     "body",
     "receipt_hash",
+    "idempotency_key",
 }
 
 
@@ -99,7 +100,10 @@ def test_the_group_tables_come_and_go_with_their_own_revision(database: TestData
 
     downgrade(database.url, "0003_conversation_memory")
     assert not GROUP_TABLES & _tables(database.url)
-    assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS) - {"group_ref"}
+    assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS) - {
+        "group_ref",
+        "idempotency_key",
+    }
 
 
 PORTAL_TABLES = {"portal_accounts", "portal_audit", "portal_tokens"}
