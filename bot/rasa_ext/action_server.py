@@ -16,7 +16,9 @@ and health check), with:
   (``action_endpoint.headers``);
 - no CORS origins at all (only Rasa calls this server, never a browser);
 - errors answered with a fixed body and logged by exception type only, never the request;
-- a request size limit (:data:`ACTION_REQUEST_MAX_BYTES`).
+- a request size limit (:data:`ACTION_REQUEST_MAX_BYTES`);
+- a call rasa_sdk would crash on (not a JSON object, a tracker that is not one, a compressed
+  body) refused with a 4xx before it runs (:data:`CALL_SHAPE`).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def create_app(settings: Settings, *, actions_package: str = "actions") -> Sanic
         if (request.method, request.path) == HEALTH:
             return None
         if bearer_matches(request.headers.get("authorization"), token):
-            return None
+            return await _refused_call(request)
         # Neither the header nor the path: both are the caller's text.
         logger.warning("action server: a request without the action server token was refused")
         return response.json(UNAUTHORIZED, status=401)
@@ -74,6 +76,49 @@ def create_app(settings: Settings, *, actions_package: str = "actions") -> Sanic
     app.register_listener(check_token_first, "before_server_start")
     app.error_handler.add(Exception, _fixed_error)
     return app
+
+
+#: What rasa_sdk's executor and ``Tracker.from_dict`` read from an action call without checking
+#: it: (path, the types allowed there, whether it must be present).
+CALL_SHAPE: tuple[tuple[tuple[str, ...], tuple[type, ...], bool], ...] = (
+    (("next_action",), (str,), True),
+    (("tracker",), (dict,), True),
+    (("tracker", "sender_id"), (str,), True),
+    (("tracker", "slots"), (dict,), False),
+    (("tracker", "latest_message"), (dict, type(None)), False),
+    (("tracker", "events"), (list,), False),
+    (("tracker", "active_loop"), (dict, type(None)), False),
+    (("domain",), (dict,), False),
+)
+
+
+async def _refused_call(request: Request) -> HTTPResponse | None:
+    """A 4xx for an action call rasa_sdk would crash on (a 500), else None to let it run.
+
+    Only Rasa holds the token, but a call it never makes (a JSON array, a tracker that is a
+    string, a deflated body rasa_sdk inflates without a size limit) must still be a client
+    error, not "the action failed": fuzzing the authenticated webhook found each of these.
+    """
+    if (request.method, request.path) != ("POST", "/webhook"):
+        return None
+    if request.headers.get("content-encoding", "identity").lower() != "identity":
+        # Rasa 3.6 never compresses action calls; inflating one is a decompression bomb.
+        return response.json({"error": "unsupported media type"}, status=415)
+    # Middleware runs before Sanic reads the body: read it now (over the limit: Sanic's 413).
+    await request.receive_body()  # type: ignore[no-untyped-call]
+    call = request.json  # malformed JSON: Sanic's 400, answered by _fixed_error
+    for path, kinds, required in CALL_SHAPE:
+        value: object = call
+        for key in path:
+            value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+        if value is _MISSING and not required:
+            continue
+        if not isinstance(value, kinds) or value == "":
+            return response.json({"error": "not an action call"}, status=400)
+    return None
+
+
+_MISSING = object()
 
 
 def _fixed_error(request: Request, exception: Exception) -> HTTPResponse:

@@ -246,8 +246,11 @@ def _harden(app: Sanic) -> None:
         return _not_found()
 
     async def not_allowed(request: Request, exception: Exception) -> HTTPResponse:
-        # Sanic's own message quotes the method and the URL back; say only what is wrong.
-        return HTTPResponse("method not allowed", status=405, content_type=TEXT)
+        # Sanic's own message quotes the method and the URL back; say only what is wrong. Keep
+        # its Allow header though: RFC 9110 requires it on a 405 (schemathesis checks it).
+        allow = getattr(exception, "headers", {}).get("Allow")
+        headers = {"Allow": allow} if allow else None
+        return HTTPResponse("method not allowed", status=405, content_type=TEXT, headers=headers)
 
     app.register_middleware(security_headers, "response")
     app.error_handler.add(NotFound, not_found)

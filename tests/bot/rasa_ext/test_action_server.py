@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import os
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -135,10 +136,13 @@ async def test_no_cross_origin_access_and_no_unauthenticated_preflight(url: str)
 
 
 async def test_a_failing_call_gets_a_fixed_500_that_echoes_nothing(
-    url: str, caplog: pytest.LogCaptureFixture
+    url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    async def failing_run(self: Any, action_call: Any) -> None:
+        raise KeyError("reflection_draft")  # an action that crashes on the call it was given
+
+    monkeypatch.setattr("rasa_sdk.executor.ActionExecutor.run", failing_run)
     call = save_call()
-    del call["tracker"]["sender_id"]  # rasa_sdk's Tracker.from_dict raises KeyError
     authorised = json_headers(Authorization=f"Bearer {TOKEN}")
 
     with caplog.at_level(logging.DEBUG):
@@ -152,6 +156,50 @@ async def test_a_failing_call_gets_a_fixed_500_that_echoes_nothing(
     for secret_or_text in ("Sarah", "07700", TOKEN, "reflection_draft"):
         assert secret_or_text not in logged
         assert secret_or_text not in reply.text
+
+
+MALFORMED_CALLS: dict[str, Any] = {
+    "array": [],
+    "number": 42,
+    "string": "next_action",
+    "empty object": {},
+    "no tracker": {"next_action": "action_save_reflection"},
+    "tracker a string": {"next_action": "action_save_reflection", "tracker": "junk"},
+    "no sender": {"next_action": "action_save_reflection", "tracker": {}},
+    "sender a number": {"next_action": "action_save_reflection", "tracker": {"sender_id": 7}},
+    "action a list": {"next_action": ["a"], "tracker": {"sender_id": "s"}},
+    "empty action": {"next_action": "", "tracker": {"sender_id": "s"}},
+    "slots a list": {"next_action": "action_greet", "tracker": {"sender_id": "s", "slots": []}},
+    "events a dict": {"next_action": "action_greet", "tracker": {"sender_id": "s", "events": {}}},
+    "domain a list": {"next_action": "action_greet", "tracker": {"sender_id": "s"}, "domain": []},
+}
+
+
+@pytest.mark.parametrize("call", MALFORMED_CALLS.values(), ids=MALFORMED_CALLS.keys())
+async def test_a_malformed_call_with_the_token_is_a_400_not_a_500(
+    url: str, factory: sessionmaker, call: Any
+) -> None:
+    # Found by fuzzing (issue 15): rasa_sdk crashed on each of these, answered 500.
+    authorised = json_headers(Authorization=f"Bearer {TOKEN}")
+
+    reply = await request(
+        "POST", f"{url}/webhook", body=json.dumps(call).encode(), headers=authorised
+    )
+
+    assert (reply.status, json.loads(reply.body)) == (400, {"error": "not an action call"})
+    assert stored(factory) == 0
+
+
+async def test_a_compressed_call_is_refused_unread(url: str, factory: sessionmaker) -> None:
+    # rasa_sdk inflates a deflated body with no size limit (and crashed on a bad one).
+    authorised = json_headers(Authorization=f"Bearer {TOKEN}", **{"Content-Encoding": "deflate"})
+    bomb = zlib.compress(b"[" * 1_000_000)
+
+    reply = await request("POST", f"{url}/webhook", body=bomb, headers=authorised)
+    junk = await request("POST", f"{url}/webhook", body=b"not deflate", headers=authorised)
+
+    assert (reply.status, junk.status) == (415, 415)
+    assert stored(factory) == 0
 
 
 async def test_unknown_routes_get_their_status_with_a_fixed_body(url: str) -> None:

@@ -220,6 +220,19 @@ async def test_only_get(serve: Any, settings: Settings, static: Path) -> None:
     assert (await get("/", method="DELETE")).status == 405
 
 
+async def test_a_405_says_which_methods_are_allowed(
+    serve: Any, settings: Settings, static: Path
+) -> None:
+    # RFC 9110 requires Allow on a 405; our quiet error page once dropped Sanic's (fuzzing).
+    get = await serve(settings, static)
+
+    reply = await get("/portal/api/v1/briefings", method="TRACE")
+
+    assert reply.status == 405
+    assert reply.text == "method not allowed"
+    assert reply.headers["allow"] == "GET"
+
+
 async def test_a_missing_widget_file_is_a_404_not_a_crash(
     serve: Any, settings: Settings, tmp_path: Path
 ) -> None:
