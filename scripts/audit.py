@@ -219,10 +219,12 @@ def check_project(
         return
     outcome.not_audited.pop(name, None)
     outcome.audited[name] = "PyPI project JSON (latest release)"
+    seen: set[str] = set()
     for vuln in project.get("vulnerabilities", []):
-        if vuln.get("withdrawn"):
-            continue
         found = finding(vuln, name, version, vuln.get("fixed_in"))
+        if vuln.get("withdrawn") or found.ids() & seen:  # PyPI lists PYSEC and GHSA twins
+            continue
+        seen |= found.ids()
         (outcome.explained if found.ids() & accepted.keys() else outcome.findings).append(found)
 
 

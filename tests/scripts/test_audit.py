@@ -133,6 +133,15 @@ def test_a_finding_on_a_latest_release_fails_unless_the_doc_explains_it() -> Non
     assert "explained: jinja2 3.1.6 PYSEC-2099-1 -> CVE-2099-1" in render(explained, by_alias)
 
 
+def test_one_advisory_under_two_ids_is_one_finding() -> None:
+    twin = {"id": "GHSA-aaaa-bbbb-cccc", "aliases": ["CVE-2099-1", "PYSEC-2099-1"]}
+    projects = {
+        "aiohttp": project("3.9.5", "3.14.5", HASH_A, []),
+        "jinja2": project("3.1.6", "3.1.6", HASH_B, [VULN, twin]),
+    }
+    assert len(audit(LOCK_TEXT, {}, unreachable, projects.get).findings) == 1
+
+
 def test_a_withdrawn_advisory_is_no_finding() -> None:
     projects = {
         "aiohttp": project("3.9.5", "3.9.5", HASH_A, [{**VULN, "withdrawn": "2099-01-01"}]),
