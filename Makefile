@@ -15,6 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
 	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table \
 	haproxy run-cluster
+	lock tools-lock audit
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -22,10 +23,26 @@ help:
 	@echo "make test   install what is missing, then lint, type-check, unit tests, validate, train,"
 	@echo "            dialogue tests, held-out NLU test and end-to-end tests"
 
-$(VENV)/.complete: pyproject.toml scripts/ensure-venv.sh
+$(VENV)/.complete: requirements.lock scripts/ensure-venv.sh
 	@scripts/ensure-venv.sh
 
 setup: $(VENV)/.complete
+
+# Supply chain (docs/supply-chain.md). requirements.lock: every package pinned with its hashes,
+# generated from pyproject.toml's pins; ARGS go to pip-compile, e.g. ARGS="--upgrade-package
+# aiohttp". The tools (pip-tools, pip-audit) live in their own hashed venv, never in .venv.
+lock:
+	@scripts/lock.sh $(ARGS)
+
+tools-lock:
+	@scripts/lock.sh --tools
+
+# pip-audit over requirements.lock; the ids it may ignore are read from docs/supply-chain.md.
+# Under CI=true an audit that reached no vulnerability data fails instead of passing empty.
+audit:
+	@echo "==> pip-audit (requirements.lock)"
+	@tools="$$(scripts/ensure-tools-venv.sh supply scripts/tools/supply.lock)"; \
+	  "$$tools/bin/python" scripts/audit.py $(if $(filter true,$(CI)),--ci) --report results/audit.json
 
 # The same checks run before each commit with `pre-commit install` (.pre-commit-config.yaml).
 lint: setup
@@ -75,7 +92,7 @@ test-e2e: train browser fonts haproxy
 	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
-test: lint typecheck unit validate test-dialogue test-nlu test-e2e
+test: lint typecheck audit unit validate test-dialogue test-nlu test-e2e
 	@echo "==> all checks passed"
 
 run: train fonts
