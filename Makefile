@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table
+	migrate purge export settings-docs teams-package browser fonts bench soak blind clean import-table
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -109,6 +109,16 @@ blind: train
 # ARGS go to bench.run, e.g. `make bench ARGS=--long` (only the long conversation).
 bench: setup fonts
 	@$(PY) -m bench.run $(ARGS)
+
+# The soak (bench/soak.py): CONVERSATIONS practitioners at once for MINUTES over REST, socket.io
+# and Teams (the fake connector) on PostgreSQL and Redis, then the reflections stored against the
+# receipts the practitioners were shown. Exits non-zero if one is lost, doubled, or a reply is a
+# 5xx. `make soak MINUTES=2 CONVERSATIONS=20`; ARGS go to bench.soak, e.g. ARGS="--target stack".
+MINUTES ?= 10
+CONVERSATIONS ?= 50
+soak: train fonts
+	@$(PY) -m bench.soak --model "$$(scripts/train.sh 2>/dev/null)" --minutes $(MINUTES) \
+	  --conversations $(CONVERSATIONS) $(ARGS)
 
 # What `reflect import` recovers from each fixture briefing (and the seed), and PDF time per page.
 import-table: setup
