@@ -172,18 +172,38 @@ def stack_target(settings: Settings, model: Path) -> Iterator[Target]:
 
 @contextmanager
 def cluster_target(settings: Settings, model: Path, *, rasa_replicas: int = 2) -> Iterator[Target]:
-    """The production topology: HAProxy in front of Rasa replicas and action servers."""
-    from bot.cluster.launch import start_cluster  # only once bot/cluster is in the tree
+    """The production topology: HAProxy in front of Rasa replicas and two action servers.
 
-    cluster = start_cluster(settings, model, rasa_replicas=rasa_replicas, action_servers=2)
+    The widget connects with the proxy's own address as its Origin, as a browser on the
+    deployment's public URL does. A process the supervisor had to restart counts as a crash.
+    """
+    from bot.cluster.launch import ClusterPorts, start_cluster  # once bot/cluster is in the tree
+
+    cluster = start_cluster(
+        settings,
+        model,
+        rasa_replicas=rasa_replicas,
+        action_servers=2,
+        ports=ClusterPorts.free(rasa_replicas, 2),
+    )
+
+    def exited() -> str | None:
+        supervisor = cluster.supervisor
+        if supervisor is None:
+            return None
+        restarted = {name: supervisor.restarts(name) for name in cluster.services}
+        crashed = [f"{name} restarted {n}x" for name, n in restarted.items() if n]
+        return ", ".join(crashed) or None
+
     try:
         yield Target(
             label=f"cluster: HAProxy, {rasa_replicas} Rasa replicas, 2 action servers",
-            base_url=str(cluster.proxy_url).rstrip("/"),
-            origin=settings.web_url,
-            reflections_url=settings.reflections_url,
-            secret=settings.secret,
+            base_url=cluster.proxy_url,
+            origin=cluster.proxy_url,
+            reflections_url=cluster.settings.reflections_url,
+            secret=cluster.settings.secret,
             transports=("websocket", "polling"),
+            exited=exited,
         )
     finally:
         cluster.stop()
