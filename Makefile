@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export settings-docs teams-package browser fonts bench soak blind clean import-table
+	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -114,6 +114,7 @@ bench: setup fonts
 # and Teams (the fake connector) on PostgreSQL and Redis, then the reflections stored against the
 # receipts the practitioners were shown. Exits non-zero if one is lost, doubled, or a reply is a
 # 5xx. `make soak MINUTES=2 CONVERSATIONS=20`; ARGS go to bench.soak, e.g. ARGS="--target stack".
+.PHONY: soak
 MINUTES ?= 10
 CONVERSATIONS ?= 50
 soak: train fonts
