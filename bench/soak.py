@@ -604,6 +604,7 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
             "errors": sum(1 for m in mine if m.error is not None),
             "5xx": sum(1 for m in mine if m.status is not None and m.status >= 500),
             "latency": latency_summary([m.latency for m in mine if m.error is None]),
+            "p50_ms_by_step": _p50_by_step(mine),
         }
     reasons = Counter(f"{m.channel} {m.step}: {m.error}" for m in tally.messages if m.error)
     return {
@@ -612,6 +613,15 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
         "channels": rows,
         "errors_by_reason": dict(reasons.most_common(15)),
     }
+
+
+def _p50_by_step(messages: Sequence[Message]) -> dict[str, float]:
+    """Median latency of each step's right replies: which step a slow channel is slow at."""
+    by_step: dict[str, list[float]] = {}
+    for m in messages:
+        if m.error is None:
+            by_step.setdefault(m.step, []).append(m.latency)
+    return {step: latency_summary(v)["p50_ms"] for step, v in by_step.items()}
 
 
 def render(report: dict[str, Any]) -> str:
