@@ -138,6 +138,17 @@ blind: train
 bench: setup fonts
 	@$(PY) -m bench.run $(ARGS)
 
+# The soak (bench/soak.py): CONVERSATIONS practitioners at once for MINUTES over REST, socket.io
+# and Teams (the fake connector) on PostgreSQL and Redis, then the reflections stored against the
+# receipts the practitioners were shown. Exits non-zero if one is lost, doubled, or a reply is a
+# 5xx. `make soak MINUTES=2 CONVERSATIONS=20`; ARGS go to bench.soak, e.g. ARGS="--target stack".
+.PHONY: soak
+MINUTES ?= 10
+CONVERSATIONS ?= 50
+soak: train fonts
+	@$(PY) -m bench.soak --model "$$(scripts/train.sh 2>/dev/null)" --minutes $(MINUTES) \
+	  --conversations $(CONVERSATIONS) $(ARGS)
+
 # What `reflect import` recovers from each fixture briefing (and the seed), and PDF time per page.
 import-table: setup
 	@$(PY) -m bench.evaluate_importer tests/data/briefings

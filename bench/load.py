@@ -51,16 +51,22 @@ class Step:
     forbid: tuple[str, ...] = ()
 
 
-def journey(index: int) -> list[Step]:
+def journey(index: int, tag: str | None = None) -> list[Step]:
     """The realistic journey, with identifiers that vary by ``index``.
 
     Typed text wherever a practitioner would type; the agency is chosen with its button's
     payload, as the web widget and Teams send it. The preview must show placeholders and must
     not show the raw name or number, which proves the anonymiser ran at the door.
+
+    With ``tag`` (a few words the anonymiser leaves alone, see :func:`reflection_tag`) the
+    reflection ends with it, so each stored reflection can be traced to one journey: the soak
+    (bench/soak.py) counts duplicates that way.
     """
     name = _NAMES[index % len(_NAMES)]
     phone = _PHONES[(index // len(_NAMES)) % len(_PHONES)]
     text = _REFLECTIONS[index % len(_REFLECTIONS)].format(name=name, phone=phone)
+    if tag is not None:
+        text = f"{text} {tag}"
     return [
         Step("greet", "hello", ("Discuss and reflect",)),
         Step("start discussion", "discuss and reflect", ("Point 1 of 4",)),
@@ -78,12 +84,25 @@ def journey(index: int) -> list[Step]:
     ]
 
 
+def reflection_tag(run: int, index: int) -> str:
+    """A sentence naming one journey of one run that survives the door's anonymiser unchanged.
+
+    Plain words and short numbers: nothing the anonymiser takes for a reference, phone number
+    or date (a hex id or ``w17`` would become ``[REFERENCE 1]`` and every tag would look alike).
+    """
+    return f"Tally {index} in batch {run}."
+
+
 def reply_text(replies: Sequence[dict[str, Any]]) -> str:
-    """Reply texts and button titles joined, which is what the markers are checked against."""
+    """Reply texts and button titles joined, which is what the markers are checked against.
+
+    Buttons come as ``buttons`` over REST and as ``quick_replies`` over socket.io.
+    """
     parts: list[str] = []
     for reply in replies:
         parts.append(str(reply.get("text", "")))
-        parts.extend(str(b.get("title", "")) for b in reply.get("buttons", []) or [])
+        for key in ("buttons", "quick_replies"):
+            parts.extend(str(b.get("title", "")) for b in reply.get(key, []) or [])
     return "\n".join(parts)
 
 
@@ -184,13 +203,20 @@ async def _user(
     timeout: float,
     result: LevelResult,
     run_id: str,
+    think: Callable[[], float] | None = None,
 ) -> None:
-    """One virtual practitioner: journeys back to back until ``stop_at``."""
+    """One virtual practitioner: journeys back to back until ``stop_at``.
+
+    With ``think``, the practitioner pauses ``think()`` seconds before each message (reading,
+    typing), which makes the loop realistic rather than saturating.
+    """
     while time.perf_counter() < stop_at:
         index = next(counter)
         sender = f"bench-{run_id}-{index}"
         completed = True
         for step in journey(index):
+            if think is not None:
+                await asyncio.sleep(think())
             if time.perf_counter() >= stop_at:
                 return
             started = time.perf_counter()
@@ -222,13 +248,16 @@ async def run_level(
     warmup: float,
     timeout: float = 120.0,
     on_window: Callable[[str], None] | None = None,
+    think: Callable[[], float] | None = None,
 ) -> LevelResult:
     """Drive ``users`` concurrent conversations for ``warmup + duration`` seconds.
 
     Only messages and journeys that finish inside the measured window count, wherever they
     started, so the figures describe the steady state rather than the ramp-up.
     ``on_window`` is called with ``"start"`` and ``"end"`` when the measured window opens and
-    closes (e.g. to read the servers' CPU time over exactly that window).
+    closes (e.g. to read the servers' CPU time over exactly that window). ``think`` makes it a
+    realistic loop: each user waits ``think()`` seconds before each message (see :func:`_user`);
+    without it the loop is closed with no pause, which measures throughput at saturation.
     """
     url = f"{base_url}/webhooks/rest/webhook"
     result = LevelResult(users=users, window_s=duration)
@@ -254,6 +283,7 @@ async def run_level(
                     timeout=timeout,
                     result=result,
                     run_id=run_id,
+                    think=think,
                 )
                 for _ in range(users)
             )

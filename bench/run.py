@@ -13,6 +13,7 @@ Run from the repo root with the project's venv::
     PYTHONPATH=. .venv/bin/python -m bench.run            # the full run (~20-25 min)
     PYTHONPATH=. .venv/bin/python -m bench.run --quick    # a few minutes, for development
     PYTHONPATH=. .venv/bin/python -m bench.run --long     # only the long conversation (~6 min)
+    PYTHONPATH=. .venv/bin/python -m bench.run --cluster  # only HAProxy + replicas (~10 min)
 
 See bench/README.md for what each figure means and how it is measured.
 """
@@ -23,6 +24,7 @@ import argparse
 import functools
 import json
 import math
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +37,7 @@ from typing import Any, TypeVar
 
 from bench import (
     anonymiser_bench,
+    cluster_bench,
     export_bench,
     long_conversation,
     minutes_bench,
@@ -51,7 +54,7 @@ CONFIGS: dict[str, Path] = {
     "stock": PROJECT_ROOT / "bench" / "configs" / "stock.yml",
     "ours": PROJECT_ROOT / "config.yml",
 }
-STEPS = ("train", "nlu", "load", "long", "anonymiser", "export", "minutes", "portal")
+STEPS = ("train", "nlu", "load", "long", "anonymiser", "export", "minutes", "portal", "cluster")
 T = TypeVar("T")
 
 
@@ -128,6 +131,30 @@ def _parser() -> argparse.ArgumentParser:
         default=long_conversation.MESSAGES,
         help=f"messages in the long conversation (default {long_conversation.MESSAGES})",
     )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="only the cluster (bench/cluster_bench.py): 500 practitioners with ~10 s think "
+        "time through HAProxy to two replicas, and throughput at saturation with one replica "
+        "against two; our model from scripts/train.sh's cache unless --ours-model",
+    )
+    parser.add_argument(
+        "--cluster-practitioners",
+        type=int,
+        default=cluster_bench.PRACTITIONERS,
+        help=f"simulated practitioners (default {cluster_bench.PRACTITIONERS})",
+    )
+    parser.add_argument(
+        "--cluster-duration",
+        type=float,
+        default=None,
+        help="measured seconds of the realistic run (default 120; --quick 30)",
+    )
+    parser.add_argument(
+        "--cluster-redis-url",
+        default=cluster_bench.REDIS_URL,
+        help="Redis for the cluster's lock store",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     return parser
 
@@ -139,6 +166,8 @@ def _options(argv: Sequence[str] | None) -> argparse.Namespace:
         args.skip = sorted(set(STEPS) - {"train", "long"})
     if args.portal:
         args.skip = sorted(set(STEPS) - {"portal"})
+    if args.cluster:
+        args.skip = sorted(set(STEPS) - {"cluster"})
     return args
 
 
@@ -466,6 +495,57 @@ def step_portal(run: Run) -> None:
             run.note(f"portal dashboard measured on {rows:,} reflections, not 1,000,000")
 
 
+def step_cluster(run: Run, models: dict[str, Path]) -> None:
+    """The production topology: 500 practitioners through HAProxy; 1 replica against 2."""
+    args = run.args
+    problem = stack_bench.postgres_available() or stack_bench.redis_available(
+        args.cluster_redis_url
+    )
+    if problem:
+        run.note(f"{problem}; cluster bench skipped (it needs PostgreSQL and Redis)")
+        return
+    model = models.get("ours") or _cached_model()
+    duration = args.cluster_duration or (30.0 if args.quick else 120.0)
+    run.say(
+        f"cluster: {args.cluster_practitioners} practitioners through HAProxy "
+        f"({duration:g} s), then saturation with 1 and 2 replicas"
+    )
+    result = run.attempt(
+        "cluster bench",
+        functools.partial(
+            cluster_bench.run,
+            model,
+            log_dir=run.log_dir,
+            practitioners=args.cluster_practitioners,
+            duration=duration,
+            warmup=10.0 if args.quick else 30.0,
+            saturation_duration=10.0 if args.quick else 30.0,
+            redis_url=args.cluster_redis_url,
+            say=lambda message: run.say(f"  {message}"),
+        ),
+    )
+    if result is None:
+        return
+    run.report["cluster"] = result
+    run.note(
+        "cluster: every simulated practitioner connects from 127.0.0.1, so HAProxy's "
+        "per-address rate limit (CLUSTER_RATE_LIMIT) is off for the cluster bench; "
+        f"load average {result['load_average']}"
+    )
+
+
+def _cached_model() -> Path:
+    """Our model as `make run` gets it: scripts/train.sh (trains only if the data changed)."""
+    out = subprocess.run(
+        [str(PROJECT_ROOT / "scripts" / "train.sh")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
+    return (PROJECT_ROOT / out.stdout.strip().splitlines()[-1]).resolve()
+
+
 def finish(run: Run) -> Path:
     """Ratios, targets, the printed table and the JSON files."""
     run.report["duration_s"] = round(time.monotonic() - run.started, 1)
@@ -526,6 +606,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             step_load(run, models)
         if "long" not in args.skip:
             step_long(run, models)
+        if "cluster" not in args.skip:
+            step_cluster(run, models)
         finish(run)
     finally:
         run.cleanup()

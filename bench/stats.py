@@ -116,6 +116,12 @@ TARGETS: tuple[Target, ...] = (
         "<=",
         1.3,
     ),
+    Target(
+        "cluster_p95_ms",
+        "cluster: 500 practitioners, ~10 s think time, through HAProxy: p95 ms",
+        "<=",
+        500.0,
+    ),
 )
 
 # Whether a higher value is better, per ratio: picks the least favourable database.
@@ -224,6 +230,8 @@ def compute_ratios(report: Mapping[str, Any]) -> dict[str, Any]:
     ratios["export_xlsx_s"] = _get(report, "export", "xlsx", "seconds")
     ratios["portal_p95_ms"] = _get(report, "portal", "dashboard_p95_ms")
     ratios.update(long_ratios(ours, stock))
+    ratios["cluster_p95_ms"] = _get(report, "cluster", "realistic", "latency", "p95_ms")
+    ratios["cluster_scaling"] = _get(report, "cluster", "scaling_2_over_1")
     ratios["by_database"] = by_db
     return ratios
 
@@ -368,6 +376,47 @@ def other_rows(report: Mapping[str, Any]) -> list[list[str]]:
             rows.append([label, detail])
     rows += minutes_rows(report.get("minutes") or {})
     rows += portal_rows(report.get("portal") or {})
+    rows += cluster_rows(report.get("cluster") or {})
+    return rows
+
+
+def cluster_rows(cluster: Mapping[str, Any]) -> list[list[str]]:
+    """The cluster bench (bench/cluster_bench.py): realistic latency, saturation 1 vs 2 replicas."""
+    if not cluster:
+        return []
+    real = cluster.get("realistic") or {}
+    lat = real.get("latency") or {}
+    n = cluster.get("practitioners", 0)
+    rows = [
+        [
+            f"cluster, {n:,} practitioners, think ~{fmt(cluster.get('think_mean_s'), 0)} s: "
+            "p50 / p95 / p99 ms",
+            f"{fmt(lat.get('p50_ms'), 0)} / {fmt(lat.get('p95_ms'), 0)} / "
+            f"{fmt(lat.get('p99_ms'), 0)}",
+        ],
+        [
+            f"cluster, {n:,} practitioners: msg/s achieved / offered; errors",
+            f"{fmt(real.get('throughput_msg_s'), 1)} / {fmt(cluster.get('offered_msg_s'), 1)}; "
+            f"{fmt(real.get('errors'))}",
+        ],
+    ]
+    for replicas in ("1", "2"):
+        level = (cluster.get("saturation") or {}).get(replicas) or {}
+        rows.append(
+            [
+                f"cluster saturation, {replicas} replica(s), {cluster.get('saturation_users')} "
+                "users: msg/s; p95 ms; errors",
+                f"{fmt(level.get('throughput_msg_s'), 1)}; "
+                f"{fmt((level.get('latency') or {}).get('p95_ms'), 0)}; "
+                f"{fmt(level.get('errors'))}",
+            ]
+        )
+    rows.append(
+        [
+            "cluster throughput at saturation, 2 replicas / 1",
+            fmt(cluster.get("scaling_2_over_1"), 2),
+        ]
+    )
     return rows
 
 

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from bench.load import LevelResult, Sample, check_reply, journey, reply_text
+import itertools
+import time
+from typing import Any, cast
+
+import pytest
+
+from bench import load
+from bench.load import LevelResult, Sample, check_reply, journey, reflection_tag, reply_text
+from bot.anonymise import anonymise
 
 
 def test_every_journey_records_and_confirms_a_reflection_with_identifiers() -> None:
@@ -55,3 +63,52 @@ def test_level_summary_counts_errors_and_throughput() -> None:
     # A wrong answer has a real latency; a timeout is not a latency.
     assert summary["latency"]["max_ms"] == 500.0
     assert summary["errors_by_reason"] == {"save: missing 'x'": 1, "agency: timeout": 1}
+
+
+def test_reply_text_includes_socketio_quick_replies() -> None:
+    replies = [{"text": "Hello", "quick_replies": [{"title": "Discuss and reflect"}]}]
+
+    assert reply_text(replies) == "Hello\nDiscuss and reflect"
+
+
+def test_a_tag_ends_the_reflection_and_survives_the_door() -> None:
+    tag = reflection_tag(417, 12)
+    text = journey(12, tag)[4].text
+
+    assert text.endswith(" " + tag)
+    assert journey(12)[4].text == text.removesuffix(" " + tag)
+    # The soak finds each journey's stored reflection by its tag, after the anonymiser.
+    assert tag in anonymise(text).text
+
+
+async def test_think_time_paces_each_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+    sent: list[str] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        pauses.append(seconds)
+
+    async def fake_send(*args: object) -> tuple[int, object]:
+        sent.append(str(args[3]))
+        return 500, None  # the journey stops at the first error
+
+    monkeypatch.setattr(load.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(load, "send_message", fake_send)
+    result = LevelResult(users=1, window_s=1.0)
+    stop_at = time.perf_counter() + 0.2
+
+    await load._user(
+        cast(Any, None),
+        "http://x",
+        itertools.count(),
+        measure_from=0.0,
+        stop_at=stop_at,
+        timeout=1.0,
+        result=result,
+        run_id="t",
+        think=lambda: 7.5,
+    )
+
+    # A pause before every message (and perhaps one more, after which time was up).
+    assert sent and len(sent) <= len(pauses) <= len(sent) + 1
+    assert set(pauses) == {7.5}

@@ -48,3 +48,29 @@ def test_a_failing_step_becomes_a_note_not_a_crash(tmp_path: Path) -> None:
     run.cleanup()
     assert run.report["notes"] == ["broken step failed: RuntimeError: boom"]
     assert (run.log_dir / "error-broken-step.txt").exists()
+
+
+def test_cluster_runs_only_the_cluster_step() -> None:
+    args = bench_run._options(["--cluster"])
+
+    assert set(bench_run.STEPS) - set(args.skip) == {"cluster"}
+    assert "cluster" not in bench_run._options([]).skip
+
+
+def test_without_postgres_or_redis_the_cluster_step_is_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = bench_run.Run(bench_run._options(["--cluster", "--out", str(tmp_path)]))
+    monkeypatch.setattr(bench_run.stack_bench, "postgres_available", lambda: None)
+    monkeypatch.setattr(
+        bench_run.stack_bench, "redis_available", lambda url: f"Redis not reachable at {url}"
+    )
+
+    bench_run.step_cluster(run, {})
+    run.cleanup()
+
+    assert "cluster" not in run.report
+    assert run.report["notes"] == [
+        "Redis not reachable at redis://127.0.0.1:6379/6; cluster bench skipped "
+        "(it needs PostgreSQL and Redis)"
+    ]

@@ -9,6 +9,7 @@ import pytest
 from bench.stats import (
     TARGETS,
     check_targets,
+    cluster_rows,
     comparison_rows,
     compute_ratios,
     latency_summary,
@@ -157,6 +158,7 @@ def _report() -> dict[str, Any]:
         "anonymiser": {"typical_median_ms": 0.4, "vs_presidio": 24.0},
         "export": {"csv": {"seconds": 1.5}, "xlsx": {"seconds": 8.0}},
         "portal": {"dashboard_p95_ms": 320.0},
+        "cluster": _cluster(),
     }
 
 
@@ -244,3 +246,35 @@ def test_the_table_says_whether_each_rasa_server_loaded_tensorflow_without_a_rat
     row = next(r for r in comparison_rows(report) if r[0] == label)
 
     assert row == [label, "yes", "no", "-"]
+
+
+def _cluster() -> dict[str, Any]:
+    return {
+        "practitioners": 500,
+        "think_mean_s": 10.0,
+        "offered_msg_s": 50.0,
+        "saturation_users": 50,
+        "realistic": {
+            "latency": {"p50_ms": 120.0, "p95_ms": 410.0, "p99_ms": 900.0},
+            "throughput_msg_s": 48.7,
+            "errors": 0,
+        },
+        "saturation": {
+            "1": {"throughput_msg_s": 20.0, "latency": {"p95_ms": 3000.0}, "errors": 0},
+            "2": {"throughput_msg_s": 34.0, "latency": {"p95_ms": 1800.0}, "errors": 1},
+        },
+        "scaling_2_over_1": 1.7,
+    }
+
+
+def test_the_cluster_bench_has_its_target_and_rows() -> None:
+    ratios = compute_ratios({"cluster": _cluster()})
+    rows = dict(cluster_rows(_cluster()))
+
+    assert ratios["cluster_p95_ms"] == 410.0 and ratios["cluster_scaling"] == 1.7
+    [target] = [t for t in check_targets(ratios) if t["name"] == "cluster_p95_ms"]
+    assert target["passed"] is True
+    assert rows["cluster, 500 practitioners, think ~10 s: p50 / p95 / p99 ms"] == "120 / 410 / 900"
+    assert rows["cluster throughput at saturation, 2 replicas / 1"] == "1.70"
+    assert "34.0; 1,800; 1" in rows.values()
+    assert cluster_rows({}) == []
