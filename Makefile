@@ -18,8 +18,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
-	@echo "make test   install what is missing, then lint, type-check, unit tests, validate, train,"
+	@echo "make test   install what is missing, then lint, type-check, audit, unit tests, validate, train,"
 	@echo "            dialogue tests, held-out NLU test and end-to-end tests"
+	@echo "make lock   regenerate requirements.lock (hashed pins) from pyproject.toml"
+	@echo "make audit  pip-audit over requirements.lock (docs/supply-chain.md)"
 
 $(VENV)/.complete: requirements.lock scripts/ensure-venv.sh
 	@scripts/ensure-venv.sh
