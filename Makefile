@@ -14,14 +14,15 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
 	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table \
-	haproxy run-cluster
-	lock tools-lock audit
+	haproxy run-cluster lock tools-lock audit
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
 	@echo "make run-cluster  the same as replicas behind HAProxy on PostgreSQL and Redis (docs/deploy.md)"
-	@echo "make test   install what is missing, then lint, type-check, unit tests, validate, train,"
+	@echo "make test   install what is missing, then lint, type-check, audit, unit tests, validate, train,"
 	@echo "            dialogue tests, held-out NLU test and end-to-end tests"
+	@echo "make lock   regenerate requirements.lock (hashed pins) from pyproject.toml"
+	@echo "make audit  pip-audit over requirements.lock (docs/supply-chain.md)"
 
 $(VENV)/.complete: requirements.lock scripts/ensure-venv.sh
 	@scripts/ensure-venv.sh
