@@ -59,7 +59,7 @@ typecheck: setup
 fonts:
 	@scripts/ensure-fonts.sh
 
-unit: setup fonts
+unit: setup fonts haproxy
 	@echo "==> pytest (unit)"
 	@$(PY) -m pytest -q -m "not slow"
 

@@ -298,9 +298,12 @@ def safe_url(url: str) -> str:
 
 
 def embed_snippet(settings: Settings) -> str:
-    """The tag another site puts in its page to show the widget (docs/widget-protocol.md)."""
+    """The tag another site puts in its page to show the widget (docs/widget-protocol.md).
+
+    Both addresses are the public ones (PUBLIC_URL behind a proxy, as under make run-cluster).
+    """
     return (
-        f'<script src="{settings.web_url}/widget.js" data-server="{settings.socket_url}" '
+        f'<script src="{settings.web_public_url}/widget.js" data-server="{settings.socket_url}" '
         'data-title="Reflect" defer></script>'
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from bot.cluster.launch import PROXIED_ENV
 from bot.run import actions_args, rasa_args, web_args
 from bot.settings.config import Settings, child_environment
 
@@ -29,15 +28,12 @@ def command(
             action_port=args.actions_port or settings.action_port,
         )
         name = f"rasa-{replica.rasa_port}"
-        return rasa_args(replica, args.model, name=name), {
-            **child_environment(replica),
-            **PROXIED_ENV,
-        }
+        return rasa_args(replica, args.model, name=name), child_environment(replica)
     if role == "actions":
         server = replace(settings, action_port=args.port or settings.action_port)
         return actions_args(), child_environment(server)
     web = replace(settings, web_port=args.port or settings.web_port)
-    return web_args(), {**child_environment(web), **PROXIED_ENV}
+    return web_args(), child_environment(web)
 
 
 if __name__ == "__main__":

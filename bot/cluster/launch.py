@@ -226,6 +226,7 @@ def cluster_settings(settings: Settings, ports: ClusterPorts) -> Settings:
         cluster_proxy_port=ports.proxy,
         cluster_actions_port=ports.actions_proxy,
         rasa_workers=1,
+        trusted_proxies=1,
     )
 
 
@@ -237,14 +238,9 @@ def _tracker_table_exists(database_url: str) -> bool:
         engine.dispose()
 
 
-#: The environment every server of the cluster gets on top of its settings: Rasa's Sanic app
-#: then takes the client's address from the one proxy's X-Forwarded-For.
-PROXIED_ENV = {"SANIC_PROXIES_COUNT": "1"}
-
-
 def _spawn_rasa(shared: Settings, model: Path, name: str, port: int) -> Service:
     replica = replace(shared, rasa_port=port, action_port=shared.cluster_actions_port)
-    return spawn_rasa(replica, model, name=name, extra_env=PROXIED_ENV)
+    return spawn_rasa(replica, model, name=name)
 
 
 def _spawn_haproxy(shared: Settings, topology: haproxy.Topology) -> Service:
@@ -264,7 +260,7 @@ def _start(cluster: Cluster, model: Path, deadline: float) -> None:
     services["haproxy"] = _spawn_haproxy(shared, topology)
     for name, port in zip(topology.action_names, topology.action_ports, strict=True):
         services[name] = spawn_actions(replace(shared, action_port=port), name)
-    services["web"] = spawn_web(shared, extra_env=PROXIED_ENV)
+    services["web"] = spawn_web(shared)
     replicas = list(zip(topology.rasa_names, topology.rasa_ports, strict=True))
     if not _tracker_table_exists(shared.tracker_url):
         # The first replica creates Rasa's tracker table; two at once would race to create it.

@@ -371,6 +371,17 @@ class Settings:
         group=_CLUSTER,
     )
 
+    trusted_proxies: int = setting(
+        "TRUSTED_PROXIES",
+        0,
+        kinds.whole(low=0, high=5, unit=" of proxies"),
+        "How many reverse proxies in front of the web app add the client's address to "
+        "`X-Forwarded-For` (HAProxy: 1, and it drops any the client sent). The web app then "
+        "takes the client's address from there, so the portal's per-address sign-in limit "
+        "counts clients, not the proxy; `0` trusts no such header. `make run-cluster` sets 1.",
+        group=_CLUSTER,
+    )
+
     # --- Web widget ---
     web_host: str = setting(
         "WEB_HOST",

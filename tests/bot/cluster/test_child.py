@@ -24,7 +24,6 @@ def test_a_rasa_replica_gets_its_port_and_calls_actions_through_the_proxy() -> N
     assert program[-1] == "/srv/reflect/var/logs/rasa-5006-server.log"
     assert env["REFLECT_ACTION_URL"] == "http://10.0.0.5:5050/webhook"
     assert env["RASA_PORT"] == "5006"
-    assert env["SANIC_PROXIES_COUNT"] == "1"
     assert env["REFLECT_ACTION_AUTHORIZATION"] == f"Bearer {settings.action_token}"
 
 

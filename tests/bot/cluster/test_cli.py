@@ -50,6 +50,7 @@ def test_the_banner_gives_the_proxys_addresses_and_the_notes(tmp_path: Path) -> 
     running = cluster(
         tmp_path,
         public_url="http://127.0.0.1:7000",
+        public_rasa_url="http://127.0.0.1:7000",
         database_url="postgresql+psycopg2://postgres:hunter2@127.0.0.1:5432/reflect_cluster",
         redis_url="redis://127.0.0.1:6379/2",
     )
@@ -62,3 +63,6 @@ def test_the_banner_gives_the_proxys_addresses_and_the_notes(tmp_path: Path) -> 
     assert "http://127.0.0.1:7050 (HAProxy) -> actions-1 :7055, actions-2 :7056" in text
     assert "Note: REDIS_URL is unset: using this one." in text
     assert "hunter2" not in text and ":***@" in text
+    assert (
+        '<script src="http://127.0.0.1:7000/widget.js" data-server="http://127.0.0.1:7000"' in text
+    )

@@ -85,6 +85,7 @@ def test_browsers_reach_everything_through_the_proxy() -> None:
         7050,
     )
     assert shared.rasa_workers == 1  # one worker per replica: the replicas are the scale-out
+    assert shared.trusted_proxies == 1  # the web app reads clients' addresses from HAProxy
 
 
 def test_a_deployments_public_address_is_kept() -> None:
@@ -114,7 +115,7 @@ def test_a_replica_calls_actions_through_haproxy(
     replica = seen["settings"]
     assert replica.rasa_port == 7005  # type: ignore[attr-defined]
     assert replica.action_url == "http://127.0.0.1:7050/webhook"  # type: ignore[attr-defined]
-    assert seen["kwargs"] == {"name": "rasa-1", "extra_env": {"SANIC_PROXIES_COUNT": "1"}}
+    assert seen["kwargs"] == {"name": "rasa-1"}
 
 
 def test_the_cluster_knows_each_replicas_own_address(tmp_path: Path) -> None:
