@@ -9,10 +9,11 @@ one ticket is lost, so both messages run at once and their tracker saves overwri
 (Rasa Pro alone has a race-safe store). This one does every step in Redis, atomically:
 
 - **Ticket**: ``INCR`` of a per-conversation counter, added to a sorted set (the queue) by that
-  number, with a heartbeat deadline in a hash. All in one Lua script.
-- **Acquire** (Lua): only the lowest live ticket in the queue may take the lock, and only with
+  number, with a heartbeat deadline in a hash.
+- **Acquire**: only the lowest live ticket in the queue may take the lock, and only with
   ``SET holder <token> NX PX <lease>``; on success its ticket leaves the queue. So tickets are
-  served strictly in order and at most one token holds the lock.
+  served strictly in order and at most one token holds the lock. The ticket and the first try
+  are one Lua script (one round trip when nobody is waiting); each later try is another.
 - **Hold**: the holder renews its lease (compare-and-``PEXPIRE``) every third of it, but never
   past Rasa's lock lifetime (``TICKET_LOCK_LIFETIME``, 60 s), so a process that dies frees the
   conversation within one lease (10 s), and a stuck one within the lifetime.
@@ -76,23 +77,19 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 """
 
-# KEYS: counter, queue, deadlines. ARGV: token, waiter ttl ms, keys ttl ms.
-ENQUEUE = (
-    _NOW_MS
-    + """
-local ticket = redis.call('INCR', KEYS[1])
-redis.call('ZADD', KEYS[2], ticket, ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[2]))
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-return ticket
-"""
-)
-
-# KEYS: holder, queue, deadlines, counter. ARGV: token, lease ms, waiter ttl ms, keys ttl ms.
-# Returns 1 (acquired), 0 (not yet) or -1 (this ticket expired: its owner stopped polling).
+# KEYS: holder, queue, deadlines, counter.
+# ARGV: token, lease ms, waiter ttl ms, keys ttl ms, the token's ticket (0: take one now).
+# Returns {1, ticket} (acquired), {0, ticket} (not yet) or {-1, ticket} (this ticket expired:
+# its owner stopped polling). Taking the ticket and the first try are one round trip.
 ACQUIRE = (
     _NOW_MS
     + """
+local ticket = tonumber(ARGV[5])
+if ticket == 0 then
+  ticket = redis.call('INCR', KEYS[4])
+  redis.call('ZADD', KEYS[2], ticket, ARGV[1])
+  redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3]))
+end
 while true do
   local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
   if not head then break end
@@ -105,15 +102,15 @@ local mine = redis.call('HGET', KEYS[3], ARGV[1])
 if (not mine) or tonumber(mine) < now then
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('HDEL', KEYS[3], ARGV[1])
-  return -1
+  return {-1, ticket}
 end
 redis.call('HSET', KEYS[3], ARGV[1], now + tonumber(ARGV[3]))
 for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
-if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then return 0 end
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then return {0, ticket} end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0, ticket} end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
-return 1
+return {1, ticket}
 """
 )
 
@@ -187,7 +184,6 @@ class _Connection:
     """A client and its scripts (sent once, then called by SHA: ``EVALSHA``)."""
 
     client: aioredis.Redis
-    enqueue: Any
     acquire: Any
     renew: Any
     release: Any
@@ -195,7 +191,7 @@ class _Connection:
     @classmethod
     def open(cls, options: dict[str, Any]) -> _Connection:
         client = aioredis.Redis(**options)
-        scripts = [client.register_script(s) for s in (ENQUEUE, ACQUIRE, RENEW, RELEASE)]
+        scripts = [client.register_script(s) for s in (ACQUIRE, RENEW, RELEASE)]
         return cls(client, *scripts)
 
 
@@ -326,17 +322,12 @@ class AtomicRedisLockStore(LockStore):  # type: ignore[misc]
         conn = self._conn()
         keys_ttl = _ms(2 * (self.wait_seconds + self.waiter_ttl_seconds + self.lease_seconds))
         lease_ms, ttl_ms = _ms(self.lease_seconds), _ms(self.waiter_ttl_seconds)
-        ticket = await self._bounded(
-            conn.enqueue(
-                keys=[keys.counter, keys.queue, keys.deadlines], args=[token, ttl_ms, keys_ttl]
-            ),
-            deadline,
-        )
+        ticket = 0
         while True:
-            granted = await self._bounded(
+            granted, ticket = await self._bounded(
                 conn.acquire(
                     keys=[keys.holder, keys.queue, keys.deadlines, keys.counter],
-                    args=[token, lease_ms, ttl_ms, keys_ttl],
+                    args=[token, lease_ms, ttl_ms, keys_ttl, ticket],
                 ),
                 deadline,
             )

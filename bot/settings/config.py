@@ -286,7 +286,7 @@ class Settings:
         1,
         kinds.whole(high=16, unit=" of workers"),
         "Rasa server processes (Sanic workers). Above 1 needs `REDIS_URL` (the workers share "
-        "Rasa's lock store) and suits PostgreSQL (SQLite has one writer at a time); two on a "
+        "the lock store) and suits PostgreSQL (SQLite has one writer at a time); two on a "
         "two-core machine (see Performance).",
         group=_LIMITS,
     )
@@ -294,8 +294,9 @@ class Settings:
         "REDIS_URL",
         None,
         kinds.redis_url,
-        "Rasa's lock store, `redis://host:6379/1`, shared by the workers so two messages of one "
-        "conversation are never handled at once by different workers.",
+        "The conversation locks, `redis://host:6379/1`, shared by the workers (and replicas) so "
+        "two messages of one conversation are never handled at once, and are handled in order "
+        "(Reflect's atomic lock store, bot/rasa_ext/lock_store.py).",
         group=_LIMITS,
         example="redis://127.0.0.1:6379/1",
         unset="none (locks in memory: one worker)",
