@@ -352,3 +352,35 @@ def test_a_hung_action_server_is_told_within_10_seconds(faulty: Faulty) -> None:
     assert "Discuss and reflect" in Rest(stack.rasa_url, f"after-{secrets.token_hex(4)}").text_of(
         "hello"
     )
+
+
+def _stored_count() -> int:
+    return len(_stored_hashes())
+
+
+def test_a_save_committed_after_the_user_was_told_is_not_stored_twice(faulty: Faulty) -> None:
+    """The slow database: the turn is given up on, the action server's commit lands after.
+
+    With every database round trip slowed down, the turn's action time runs out while the
+    action server is still saving; the practitioner hears "that took too long", then the
+    reflection is committed anyway. Saving again (the turn left nothing behind, so the same
+    answer is sent) finds it by its idempotency key: the same row, a receipt, no second copy.
+    """
+    chat = Rest(faulty.stack.rasa_url, f"slow-{secrets.token_hex(4)}")
+    _to_the_agency_question(chat, "juniper")
+    before = _stored_count()
+    faulty.proxy.delay(0.7)
+    try:
+        first = _save_once(chat)
+        deadline = time.monotonic() + 30
+        while _stored_count() == before and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        faulty.proxy.heal()
+    assert first.failed, first
+    assert _stored_count() == before + 1, "the action server's commit landed after all"
+    again = _save_until_receipt(chat)
+    assert again is not None
+    stored = _stored_hashes()
+    assert len(stored) == before + 1
+    assert stored.count(receipt_hash(again, secret=SECRET)) == 1
