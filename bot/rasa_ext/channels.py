@@ -348,7 +348,7 @@ class AnonymisingRestInput(RestInput):  # type: ignore[misc]
         except DoorError as exc:
             raise InvalidUsage(str(exc)) from None
         except MemoryUnavailable:
-            raise ServiceUnavailable(render("not_handled").text) from None
+            raise ServiceUnavailable(render("turn_not_saved").text) from None
         return sender
 
     def _extract_message(self, req: Request) -> str:
@@ -724,7 +724,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             revoked = self._sessions.is_revoked(token)
         except Exception as exc:  # fail closed: never write to a conversation maybe forgotten
             logger.error("widget revocation list not available: %s", type(exc).__name__)
-            await self._refuse(sio, sid, render("not_handled").text)
+            await self._refuse(sio, sid, render("turn_not_saved").text)
             return
         if revoked:
             # Forgotten from a tab on another worker, whose room does not reach this socket.
@@ -740,7 +740,7 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await self._refuse(sio, sid, _sentence(str(exc)))
             return
         except MemoryUnavailable:
-            await self._refuse(sio, sid, render("not_handled").text)
+            await self._refuse(sio, sid, render("turn_not_saved").text)
             return
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
         message = UserMessage(

@@ -304,7 +304,7 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         except DoorError as exc:
             return render("teams_door_refused", reason=str(exc)).text
         except MemoryUnavailable:
-            return render("not_handled").text
+            return render("turn_not_saved").text
 
 
 def _json_body(request: Request) -> Any:

@@ -48,6 +48,7 @@ import itertools
 import json
 import logging
 from typing import Any, cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
@@ -58,6 +59,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from bot.rasa_ext import patches, rollover
 from bot.reflections.receipts import MEMBER_METADATA_KEY
 from bot.settings.config import Settings, load_settings
+from bot.storage.session import POSTGRES_CONNECT_ARGS
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,9 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     )
 
     def __init__(self, *args: Any, rollover_events: int | None = None, **kwargs: Any) -> None:
+        host = kwargs.get("host")
+        if isinstance(host, str):
+            kwargs["host"] = with_timeouts(host)
         super().__init__(*args, **kwargs)
         if rollover_events is not None:
             self.rollover_events = rollover_events
@@ -223,6 +228,23 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+def with_timeouts(url: str) -> str:
+    """A PostgreSQL URL with the connection timeouts every Reflect engine uses, unless set.
+
+    Rasa builds the tracker store's engine itself, from the URL (endpoints.yml ``url``), so the
+    libpq options of :data:`bot.storage.session.POSTGRES_CONNECT_ARGS` go in its query: without
+    them a database cut off the network hangs every message (fail closed needs an error to
+    report, bot/rasa_ext/fail_closed.py). Other URLs are returned as they are.
+    """
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgresql"):
+        return url
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    for key, value in POSTGRES_CONNECT_ARGS.items():
+        query.setdefault(key, str(value))
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def without_member(data: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from sanic.exceptions import InvalidUsage
 from bot.channels.door import MAX_MESSAGE_CHARS, Door
 from bot.channels.intents import domain_intents
 from bot.content.loader import load_pack_file
-from bot.content.messages import load_templates
+from bot.content.messages import load_templates, render
 from bot.rasa_ext import channels
 from bot.rasa_ext.channels import (
     AnonymisingRestInput,
@@ -1279,7 +1279,7 @@ async def test_when_the_revocation_list_is_down_messages_and_resumes_fail_closed
     confirm = await w.request_session("sid-z", token)
 
     assert w.recorder.messages == []
-    assert w.sio.events("error")[0]["data"] == {"message": NOT_HANDLED}
+    assert w.sio.events("error")[0]["data"] == {"message": render("turn_not_saved").text}
     assert confirm["resumed"] is False and confirm["session_id"] != token
     assert w.store.asked == []
 
@@ -1660,6 +1660,7 @@ async def test_rest_refuses_with_503_when_the_memory_is_down(rest_app: Any) -> N
     assert status == 503
     assert recorder.messages == []
     assert b"Hollis" not in body
+    assert json.loads(body)["message"] == render("turn_not_saved").text
 
 
 async def test_the_widget_remembers_and_passes_receipt_metadata(door: Door, widget: Any) -> None:

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
@@ -235,3 +235,39 @@ def test_install_replaces_rasas_fail_safe_wrapper(installed: None) -> None:
 
 def test_the_setting_defaults_to_eight_seconds() -> None:
     assert fail_closed.action_timeout(make_settings()) == 8
+
+
+class Pushed(OutputChannel):  # type: ignore[misc]
+    """A channel that sends at once (socket.io's bot_uttered, Teams' connector post)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "pushed"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.sent.append(text)
+
+
+async def test_a_pushing_channel_sends_nothing_of_a_failed_turn_and_then_the_message() -> None:
+    channel = Pushed()
+    handle = fail_closed.make_handle_message(
+        _processor_step(fail=TrackerStoreUnavailable("save", "OperationalError")), timeout=8
+    )
+    assert await handle(object(), UserMessage("hi", channel, "s_1")) is None
+    assert channel.sent == [render("turn_not_saved").text]
+
+
+async def test_a_pushing_channel_gets_the_turn_only_once_it_is_saved() -> None:
+    channel = Pushed()
+    sent_during: list[list[str]] = []
+
+    async def turn(self: Any, message: UserMessage) -> None:
+        await message.output_channel.send_response(message.sender_id, {"text": "one"})
+        sent_during.append(list(channel.sent))  # held: nothing pushed before the save
+
+    handle = fail_closed.make_handle_message(turn, timeout=8)
+    await handle(object(), UserMessage("hi", channel, "s_1"))
+    assert sent_during == [[]] and channel.sent == ["one"]

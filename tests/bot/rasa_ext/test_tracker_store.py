@@ -559,3 +559,16 @@ def test_an_index_it_cannot_create_is_only_a_warning(
     finally:
         lean.engine.dispose()
     assert "tracker store index ix_broken not created" in caplog.text
+
+
+def test_postgres_urls_get_the_connection_timeouts_unless_set() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from bot.rasa_ext.tracker_store import with_timeouts
+
+    url = with_timeouts("postgresql+psycopg2://postgres@db:5432/reflect?connect_timeout=2")
+    query = parse_qs(urlsplit(url).query)
+    assert query["connect_timeout"] == ["2"]  # the operator's own value wins
+    assert query["tcp_user_timeout"] == ["15000"] and query["keepalives"] == ["1"]
+    assert url.startswith("postgresql+psycopg2://postgres@db:5432/reflect?")
+    assert with_timeouts("sqlite:///var/tracker.db") == "sqlite:///var/tracker.db"
