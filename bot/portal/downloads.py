@@ -320,17 +320,31 @@ def _sheet_names(tables: tuple[Table, ...]) -> list[str]:
     names = []
     for number, table in enumerate(tables, start=1):
         base = " ".join(_BAD_SHEET_CHARS.sub(" ", table.title).split())
-        base = base.strip("'")[:_SHEET_NAME_LIMIT].strip().strip("'").strip()
+        base = _fit(base.strip("'"), _SHEET_NAME_LIMIT).strip().strip("'").strip()
         base = base or words("portal_sheet_table", number=number)
         name = base
         suffix = 2
         while name.lower() in taken:
             tail = f" ({suffix})"
-            name = base[: _SHEET_NAME_LIMIT - len(tail)].rstrip().rstrip("'") + tail
+            name = _fit(base, _SHEET_NAME_LIMIT - len(tail)).rstrip().rstrip("'") + tail
             suffix += 1
         taken.add(name.lower())
         names.append(name)
     return names
+
+
+def _fit(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` within ``limit`` UTF-16 code units.
+
+    Excel (and XlsxWriter's check) counts a sheet name's length in UTF-16, where an emoji is
+    two: cutting at 31 code points let a title of emoji crash the XLSX (found by fuzzing).
+    """
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return text[:index]
+    return text
 
 
 class _Sheet:
