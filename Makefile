@@ -74,7 +74,7 @@ test-e2e: train browser fonts tools
 	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
-# Issue 15's fuzzing on its own (make test runs it too, in unit and test-e2e): bad input on every
+# Issue 15's fuzzing on its own (make test runs it too, in test-e2e: all slow): bad input on every
 # endpoint of a real stack, schemathesis on the portal API (>= 10,000 requests, 0 5xx) and the
 # Unicode property tests of the door, anonymiser and exports (>= 10,000 inputs).
 FUZZ_TESTS := tests/e2e/test_bad_input.py tests/e2e/test_portal_schemathesis.py \

@@ -15,6 +15,9 @@ from bot.anonymise import anonymise
 from bot.anonymise.normalise import normalise
 from tests.fuzzing import EXAMPLES, wild_text
 
+#: Minutes of CPU with the other Unicode fuzz modules: with the slow tests (make test-e2e, fuzz).
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=3_000,
     deadline=None,

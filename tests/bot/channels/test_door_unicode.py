@@ -9,6 +9,7 @@ it already cleaned is not always a no-op: see tests/bot/anonymise/test_unicode.p
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bot.anonymise import FAILED_TEXT
@@ -18,6 +19,9 @@ from tests.fuzzing import EXAMPLES, wild_text
 DOOR = Door.create(
     secret=b"unicode-fuzz-secret-0123456789abcd", payload_values=(), intents=("greet",)
 )
+#: Minutes of CPU with the other Unicode fuzz modules: with the slow tests (make test-e2e, fuzz).
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=4_000,
     deadline=None,

@@ -13,6 +13,7 @@ import io
 from dataclasses import replace
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,9 @@ from bot.portal.model import ActionSummary, Dashboard
 from tests.bot.portal.test_downloads import DASHBOARD, TRIGGERS
 from tests.bot.reports.test_export_unicode import stored_text
 from tests.fuzzing import EXAMPLES
+
+#: Minutes of CPU with the other Unicode fuzz modules: with the slow tests (make test-e2e, fuzz).
+pytestmark = pytest.mark.slow
 
 FUZZ = settings(
     max_examples=300,

@@ -12,6 +12,7 @@ import csv
 import io
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,9 @@ from bot.reports.export import export_csv, export_xlsx
 from tests.fuzzing import EXAMPLES, wild_text
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Minutes of CPU with the other Unicode fuzz modules: with the slow tests (make test-e2e, fuzz).
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=1_500,
     deadline=None,
