@@ -297,7 +297,9 @@ def dashboard_csv(dashboard: Dashboard, out: TextIO) -> None:
 # --- XLSX --------------------------------------------------------------------------------
 
 _SHEET_NAME_LIMIT = 31
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+#: What Excel forbids in a sheet name, plus what XML 1.0 cannot carry at all: XlsxWriter writes
+#: the name unescaped, and U+FFFE / U+FFFF made the file unreadable (found by fuzzing).
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff]")
 
 
 def _fixed_sheets() -> tuple[str, str, str, str]:
