@@ -15,6 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
 	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table \
 	haproxy run-cluster lock tools-lock audit
+	tools fuzz
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -94,6 +95,25 @@ test-e2e: train browser fonts haproxy
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
 test: lint typecheck audit unit validate test-dialogue test-nlu test-e2e
+# Test tools kept out of the Rasa venv (schemathesis), in their own cached venv: .tools-venv.
+tools:
+	@scripts/ensure-tools-venv.sh >/dev/null
+
+test-e2e: train browser fonts tools
+	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
+	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
+
+# Issue 15's fuzzing on its own (make test runs it too, in test-e2e: all slow): bad input on every
+# endpoint of a real stack, schemathesis on the portal API (>= 10,000 requests, 0 5xx) and the
+# Unicode property tests of the door, anonymiser and exports (>= 10,000 inputs).
+FUZZ_TESTS := tests/e2e/test_bad_input.py tests/e2e/test_portal_schemathesis.py \
+	tests/bot/channels/test_door_unicode.py tests/bot/anonymise/test_unicode.py \
+	tests/bot/reports/test_export_unicode.py tests/bot/portal/test_downloads_unicode.py
+fuzz: train tools fonts
+	@echo "==> fuzz: bad input on every endpoint, schemathesis, hypothesis"
+	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -s $(FUZZ_TESTS)
+
+test: lint typecheck unit validate test-dialogue test-nlu test-e2e
 	@echo "==> all checks passed"
 
 run: train fonts

@@ -185,3 +185,12 @@ def umask_when_settings_are_read(
     with pytest.raises(StopMain):
         call()
     return seen[0]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The generated inputs the Unicode fuzz tests ran (tests/fuzzing.py), when any ran."""
+    from tests.fuzzing import EXAMPLES
+
+    if EXAMPLES:
+        parts = ", ".join(f"{name} {count}" for name, count in sorted(EXAMPLES.items()))
+        terminalreporter.write_line(f"fuzzed inputs: {sum(EXAMPLES.values())} ({parts})")

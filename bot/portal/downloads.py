@@ -297,7 +297,9 @@ def dashboard_csv(dashboard: Dashboard, out: TextIO) -> None:
 # --- XLSX --------------------------------------------------------------------------------
 
 _SHEET_NAME_LIMIT = 31
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+#: What Excel forbids in a sheet name, plus what XML 1.0 cannot carry at all: XlsxWriter writes
+#: the name unescaped, and U+FFFE / U+FFFF made the file unreadable (found by fuzzing).
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff]")
 
 
 def _fixed_sheets() -> tuple[str, str, str, str]:
@@ -320,17 +322,31 @@ def _sheet_names(tables: tuple[Table, ...]) -> list[str]:
     names = []
     for number, table in enumerate(tables, start=1):
         base = " ".join(_BAD_SHEET_CHARS.sub(" ", table.title).split())
-        base = base.strip("'")[:_SHEET_NAME_LIMIT].strip().strip("'").strip()
+        base = _fit(base.strip("'"), _SHEET_NAME_LIMIT).strip().strip("'").strip()
         base = base or words("portal_sheet_table", number=number)
         name = base
         suffix = 2
         while name.lower() in taken:
             tail = f" ({suffix})"
-            name = base[: _SHEET_NAME_LIMIT - len(tail)].rstrip().rstrip("'") + tail
+            name = _fit(base, _SHEET_NAME_LIMIT - len(tail)).rstrip().rstrip("'") + tail
             suffix += 1
         taken.add(name.lower())
         names.append(name)
     return names
+
+
+def _fit(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` within ``limit`` UTF-16 code units.
+
+    Excel (and XlsxWriter's check) counts a sheet name's length in UTF-16, where an emoji is
+    two: cutting at 31 code points let a title of emoji crash the XLSX (found by fuzzing).
+    """
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return text[:index]
+    return text
 
 
 class _Sheet:

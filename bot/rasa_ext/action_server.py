@@ -114,7 +114,7 @@ async def _refused_call(request: Request) -> HTTPResponse | None:
         if value is _MISSING and not required:
             continue
         if not isinstance(value, kinds) or value == "":
-            return response.json({"error": "not an action call"}, status=400)
+            return response.json({"error": "malformed action call"}, status=400)
     return None
 
 

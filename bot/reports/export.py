@@ -39,8 +39,11 @@ def neutralise_cell(value: str) -> str:
     """The cell as a spreadsheet will show it but never evaluate it.
 
     A leading single quote makes Excel and LibreOffice treat the cell as text; it is visible in
-    a text editor, which is the accepted cost of OWASP's mitigation.
+    a text editor, which is the accepted cost of OWASP's mitigation. NUL is dropped: Python's
+    csv module cannot write it ("need to escape"), so one NUL in a stored text crashed the
+    whole export (found by fuzzing), and no spreadsheet shows it anyway.
     """
+    value = value.replace("\x00", "")
     return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
 
 

@@ -348,6 +348,21 @@ def test_xlsx_sheet_names_are_valid_and_unique() -> None:
         assert not name.startswith("'") and not name.endswith("'")
 
 
+def test_xlsx_sheet_names_of_emoji_and_nonchars_are_valid() -> None:
+    # Found by fuzzing (issue 15): 31 emoji are 62 UTF-16 units, which XlsxWriter refused; a
+    # U+FFFE in a title went into the sheet XML as it was, and no reader could open the file.
+    tables = tuple(
+        table(f"t{n}", title, "agency", (("Police", 20),))
+        for n, title in enumerate(["👍" * 40, "👍" * 40, "a" + "👍" * 15 + "b", "x\ufffey\uffff"])
+    )
+    book = xlsx_book(dashboard(tables=tables))
+
+    names = book.sheetnames
+    assert len(set(name.lower() for name in names)) == 4 + len(tables)
+    for name in names:
+        assert len(name.encode("utf-16-le")) // 2 <= 31, name
+
+
 # --- PDF ------------------------------------------------------------------------------------
 
 

@@ -186,7 +186,7 @@ async def test_a_malformed_call_with_the_token_is_a_400_not_a_500(
         "POST", f"{url}/webhook", body=json.dumps(call).encode(), headers=authorised
     )
 
-    assert (reply.status, json.loads(reply.body)) == (400, {"error": "not an action call"})
+    assert (reply.status, json.loads(reply.body)) == (400, {"error": "malformed action call"})
     assert stored(factory) == 0
 
 

@@ -113,6 +113,16 @@ def test_formula_leading_cells_are_neutralised(cell: str, expected: str) -> None
     assert lines[1][6] == expected
 
 
+def test_a_nul_in_any_column_is_dropped_not_a_crashed_export() -> None:
+    # Found by fuzzing (issue 15): csv raised "need to escape, but no escapechar set".
+    count, lines = _export([_row("before\x00after", agency="\x00", point_id="\x00=1")])
+
+    assert count == 1
+    assert lines[1][-1] == "beforeafter"
+    assert lines[1][COLUMNS.index("agency")] == ""
+    assert lines[1][COLUMNS.index("point_id")] == "'=1"
+
+
 def test_every_column_is_neutralised_not_just_the_text() -> None:
     row = _row(
         "=text",
