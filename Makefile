@@ -13,10 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
-	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table
+	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table \
+	haproxy run-cluster
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
+	@echo "make run-cluster  the same as replicas behind HAProxy on PostgreSQL and Redis (docs/deploy.md)"
 	@echo "make test   install what is missing, then lint, type-check, unit tests, validate, train,"
 	@echo "            dialogue tests, held-out NLU test and end-to-end tests"
 
@@ -39,7 +41,7 @@ typecheck: setup
 fonts:
 	@scripts/ensure-fonts.sh
 
-unit: setup fonts
+unit: setup fonts haproxy
 	@echo "==> pytest (unit)"
 	@$(PY) -m pytest -q -m "not slow"
 
@@ -65,7 +67,11 @@ test-nlu: train
 browser:
 	@scripts/ensure-chromium.sh
 
-test-e2e: train browser fonts
+# Debian's haproxy, for make run-cluster and the cluster's end-to-end tests (apt-get if missing).
+haproxy:
+	@scripts/ensure-haproxy.sh
+
+test-e2e: train browser fonts haproxy
 	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
@@ -74,6 +80,11 @@ test: lint typecheck unit validate test-dialogue test-nlu test-e2e
 
 run: train fonts
 	@$(PY) -m bot.run --model "$$(scripts/train.sh 2>/dev/null)"
+
+# The production topology on loopback: HAProxy in front of Rasa replicas and action servers, on
+# PostgreSQL and Redis (this machine's when DATABASE_URL / REDIS_URL are unset). docs/deploy.md.
+run-cluster: train fonts haproxy
+	@$(PY) -m bot.cluster --model "$$(scripts/train.sh 2>/dev/null)"
 
 shell: train
 	@$(PY) -m bot.run --model "$$(scripts/train.sh 2>/dev/null)" --shell

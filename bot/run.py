@@ -1,12 +1,16 @@
 """Start Reflect's processes (action server, Rasa, web app), wait until all answer, print URLs.
 
 Plain subprocess management rather than a Procfile runner, so `make run` can report the time to
-"server ready" and stop everything cleanly when either process dies or the user presses Ctrl-C.
+"server ready", restart a child that crashes (bot/cluster/supervisor.py) and stop everything
+cleanly on Ctrl-C. The pieces here (a :class:`Service` that can be started again, the command
+lines of the three servers, waiting until a URL answers) are also what `make run-cluster`
+(bot/cluster/launch.py) starts its replicas with: one way to start a server, not two.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import subprocess
 import sys
@@ -19,6 +23,7 @@ from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.channels import log_safety
+from bot.cluster.supervisor import Supervisor
 from bot.settings.config import (
     PROJECT_ROOT,
     Settings,
@@ -37,13 +42,29 @@ class StartupError(RuntimeError):
 
 @dataclass
 class Service:
-    """One child process and the URL that answers when it is ready."""
+    """One child process, how to start it again, and the URL that answers when it is ready.
+
+    ``args`` and ``env`` are kept so a supervisor can :meth:`respawn` a crashed child exactly as
+    it was first started; ``process`` is always the current one.
+    """
 
     name: str
     process: subprocess.Popen[bytes]
     ready_url: str
     log_path: Path
     log_file: IO[bytes]
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def respawn(self) -> None:
+        """Start the same command again, appending to the same log (the old process is gone)."""
+        self.log_file.close()
+        self.log_file = self.log_path.open("ab")
+        self.process = _popen(self.args, self.env, self.log_file)
+
+    def alive(self) -> bool:
+        """Whether the current process is still running."""
+        return self.process.poll() is None
 
     def stop(self, timeout: float = 15.0) -> None:
         """Ask politely (SIGTERM), then insist (SIGKILL)."""
@@ -80,12 +101,9 @@ class Stack:
         for service in reversed(self.services):
             service.stop()
 
-    def first_exited(self) -> Service | None:
-        """A service that has exited, if any."""
-        return next((s for s in self.services if s.process.poll() is not None), None)
 
-
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether ``url`` answers 200 now (a server's readiness check)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return bool(response.status == 200)
@@ -93,23 +111,43 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _spawn(name: str, args: list[str], ready_url: str, settings: Settings) -> Service:
-    log_dir = private_dir(settings.var_dir / "logs")
-    log_path = log_dir / f"{name}.log"
-    log_file = log_path.open("ab")
-    process = subprocess.Popen(
+def _popen(args: list[str], env: dict[str, str], log_file: IO[bytes]) -> subprocess.Popen[bytes]:
+    # Its own session (process group), so a terminal's Ctrl-C reaches only the launcher, which
+    # then stops the children in order, and a kill of the group takes a server's workers too.
+    return subprocess.Popen(
         args,
         cwd=PROJECT_ROOT,
-        env=child_environment(settings),
+        env=env,
         stdout=log_file,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    return Service(name, process, ready_url, log_path, log_file)
 
 
-def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
-    while not _answers(service.ready_url):
+def spawn(
+    name: str,
+    args: list[str],
+    ready_url: str,
+    settings: Settings,
+    *,
+    extra_env: dict[str, str] | None = None,
+) -> Service:
+    """Start ``args`` as the child ``name``, logging to ``VAR_DIR/logs/<name>.log``.
+
+    Its environment is :func:`child_environment` of ``settings`` (plus ``extra_env``), so each
+    child reads back the settings it was started with.
+    """
+    log_dir = private_dir(settings.var_dir / "logs")
+    log_path = log_dir / f"{name}.log"
+    log_file = log_path.open("ab")
+    env = {**child_environment(settings), **(extra_env or {})}
+    process = _popen(args, env, log_file)
+    return Service(name, process, ready_url, log_path, log_file, list(args), env)
+
+
+def wait_ready(service: Service, deadline: float) -> None:
+    """Wait until ``service`` answers its ready URL; StartupError if it exits or is late."""
+    while not answers(service.ready_url):
         if service.process.poll() is not None:
             raise StartupError(f"{service.name} exited during start-up; see {service.log_path}")
         if time.monotonic() > deadline:
@@ -123,29 +161,99 @@ def _wait_ready(stack: Stack, service: Service, deadline: float) -> None:
 ACTION_SERVER_MODULE = "bot.rasa_ext.action_server"
 
 
-def _spawn_actions(settings: Settings) -> Service:
-    """The action server, which answers /health (the one route open without its token)."""
-    return _spawn(
-        "actions",
-        [sys.executable, "-m", ACTION_SERVER_MODULE],
+def actions_args() -> list[str]:
+    """The action server's command line (it reads ACTION_HOST and ACTION_PORT from Settings)."""
+    return [sys.executable, "-m", ACTION_SERVER_MODULE]
+
+
+def web_args() -> list[str]:
+    """The web app's command line (it reads WEB_HOST and WEB_PORT from Settings)."""
+    return [sys.executable, "-m", "bot.web"]
+
+
+def spawn_actions(settings: Settings, name: str = "actions") -> Service:
+    """The action server on ACTION_PORT, which answers /health (its one route without a token)."""
+    return spawn(
+        name,
+        actions_args(),
         f"http://{reachable_host(settings.action_host)}:{settings.action_port}/health",
         settings,
     )
 
 
-def _spawn_web(settings: Settings) -> Service:
+def spawn_web(settings: Settings, *, extra_env: dict[str, str] | None = None) -> Service:
     """The web app (demo page, widget.js), which answers /healthz when it is ready."""
-    return _spawn(
+    return spawn(
         "web",
-        [sys.executable, "-m", "bot.web"],
+        web_args(),
         f"http://{reachable_host(settings.web_host)}:{settings.web_port}/healthz",
         settings,
+        extra_env=extra_env,
     )
 
 
 #: The module that runs the Rasa server: ours (Rasa's command line with start-up and per-message
 #: fixes, bot/rasa_ext/serve.py). The benchmark passes ``"rasa"`` to measure stock Rasa.
 RASA_SERVER_MODULE = "bot.rasa_ext.serve"
+
+
+def rasa_args(
+    settings: Settings, model: Path, *, name: str = "rasa", rasa_module: str = RASA_SERVER_MODULE
+) -> list[str]:
+    """The command line of a Rasa server on RASA_HOST:RASA_PORT (bot.cluster.child reuses it)."""
+    log_name = "rasa-server.log" if name == "rasa" else f"{name}-server.log"
+    return [
+        sys.executable,
+        "-m",
+        rasa_module,
+        "run",
+        "--model",
+        str(model),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        settings.rasa_host,
+        "--port",
+        str(settings.rasa_port),
+        "--log-file",
+        str(settings.var_dir / "logs" / log_name),
+    ]
+
+
+def spawn_rasa(
+    settings: Settings,
+    model: Path,
+    *,
+    name: str = "rasa",
+    rasa_module: str = RASA_SERVER_MODULE,
+    extra_env: dict[str, str] | None = None,
+) -> Service:
+    """A Rasa server on RASA_HOST:RASA_PORT; its root URL answers once the model is loaded.
+
+    Its action calls go to ``settings.action_url`` (endpoints.yml's REFLECT_ACTION_URL).
+    """
+    return spawn(
+        name,
+        rasa_args(settings, model, name=name, rasa_module=rasa_module),
+        f"http://{reachable_host(settings.rasa_host)}:{settings.rasa_port}/",
+        settings,
+        extra_env=extra_env,
+    )
+
+
+def prepare_storage(settings: Settings) -> None:
+    """Make var/ private and bring our tables up to date before any server starts.
+
+    Our tables are created and upgraded by Alembic, never create_all; Rasa makes its own.
+    """
+    private_umask()
+    private_dir(settings.var_dir)
+    upgrade(settings.reflections_url)
+    for url in {settings.reflections_url, settings.tracker_url}:
+        if url.startswith("sqlite:///"):
+            use_write_ahead_log(Path(url.removeprefix("sqlite:///")))
 
 
 def start_stack(
@@ -160,49 +268,19 @@ def start_stack(
     Whoever calls it (make run, the tests, the benchmark), the stack's files are private: the
     umask is 077 from here on (the servers inherit it) and var/ is 0700 even if it was not.
     """
-    private_umask()
-    private_dir(settings.var_dir)
     started = time.monotonic()
-    # Our tables are created and upgraded by Alembic, never create_all; Rasa makes its own.
-    upgrade(settings.reflections_url)
-    for url in {settings.reflections_url, settings.tracker_url}:
-        if url.startswith("sqlite:///"):
-            use_write_ahead_log(Path(url.removeprefix("sqlite:///")))
+    prepare_storage(settings)
     deadline = started + timeout
     stack = Stack(settings)
-    python = sys.executable
     try:
-        actions = _spawn_actions(settings)
+        actions = spawn_actions(settings)
         stack.services.append(actions)
-        rasa = _spawn(
-            "rasa",
-            [
-                python,
-                "-m",
-                rasa_module,
-                "run",
-                "--model",
-                str(model),
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                "endpoints.yml",
-                "--interface",
-                settings.rasa_host,
-                "--port",
-                str(settings.rasa_port),
-                "--log-file",
-                str(settings.var_dir / "logs" / "rasa-server.log"),
-            ],
-            f"http://{reachable_host(settings.rasa_host)}:{settings.rasa_port}/",
-            settings,
-        )
+        rasa = spawn_rasa(settings, model, rasa_module=rasa_module)
         stack.services.append(rasa)
-        web = _spawn_web(settings)
+        web = spawn_web(settings)
         stack.services.append(web)
-        _wait_ready(stack, actions, deadline)
-        _wait_ready(stack, rasa, deadline)
-        _wait_ready(stack, web, deadline)
+        for service in stack.services:
+            wait_ready(service, deadline)
     except BaseException:
         stack.stop()
         raise
@@ -210,7 +288,7 @@ def start_stack(
     return stack
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     """A database URL without its password, for printing."""
     parts = urlsplit(url)
     if parts.password:
@@ -220,9 +298,12 @@ def _safe_url(url: str) -> str:
 
 
 def embed_snippet(settings: Settings) -> str:
-    """The tag another site puts in its page to show the widget (docs/widget-protocol.md)."""
+    """The tag another site puts in its page to show the widget (docs/widget-protocol.md).
+
+    Both addresses are the public ones (PUBLIC_URL behind a proxy, as under make run-cluster).
+    """
     return (
-        f'<script src="{settings.web_url}/widget.js" data-server="{settings.socket_url}" '
+        f'<script src="{settings.web_public_url}/widget.js" data-server="{settings.socket_url}" '
         'data-title="Reflect" defer></script>'
     )
 
@@ -240,8 +321,8 @@ def _banner(stack: Stack, model: Path) -> str:
             f"  Rasa server:                    {url}  (REST, socket.io, HTTP API off)",
             f"  Teams endpoint:                 {url}/webhooks/teams/webhook  ({teams})",
             f"  Action server:                  {action}  (Rasa only: needs ACTION_SERVER_TOKEN)",
-            f"  Conversations (tracker store):  {_safe_url(stack.settings.tracker_url)}",
-            f"  Reflections:                    {_safe_url(stack.settings.reflections_url)}",
+            f"  Conversations (tracker store):  {safe_url(stack.settings.tracker_url)}",
+            f"  Reflections:                    {safe_url(stack.settings.reflections_url)}",
             f"  Logs:                           {var / 'logs'}",
             "",
             "Embed the chat in another site's page (add that site's origin to",
@@ -266,10 +347,10 @@ def _banner(stack: Stack, model: Path) -> str:
 def run_shell(settings: Settings, model: Path) -> int:
     """Start the action server and run `rasa shell` against it in this terminal."""
     stack = Stack(settings)
-    actions = _spawn_actions(settings)
+    actions = spawn_actions(settings)
     stack.services.append(actions)
     try:
-        _wait_ready(stack, actions, time.monotonic() + 120)
+        wait_ready(actions, time.monotonic() + 120)
         return subprocess.call(
             [
                 sys.executable,
@@ -292,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `make run` and `make shell`."""
     private_umask()  # before anything (settings may create var/secret.key) touches the disk
     log_safety.install()  # no exception message or query string in a log line
+    # The supervisor's restart lines (WARNING, ERROR) go to stderr with the time.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     parser = argparse.ArgumentParser(description="Start Reflect.")
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument("--shell", action="store_true", help="talk to it in this terminal")
@@ -311,10 +394,15 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    # A crashed server is started again (once a line on stderr, with the reason): a dead action
+    # server used to stop every process. Only a child that keeps failing right after it starts
+    # ends the run.
+    supervisor = Supervisor(stack.services)
     try:
-        while (exited := stack.first_exited()) is None:
+        while not supervisor.given_up:
+            supervisor.check()
             time.sleep(0.5)
-        print(f"{exited.name} stopped unexpectedly; see {exited.log_path}", file=sys.stderr)
+        print(f"Stopping Reflect: {', '.join(supervisor.given_up)} kept failing.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nStopping Reflect...", flush=True)

@@ -58,6 +58,7 @@ _WIDGET = "Web app (bot/web): the demo page, widget.js and the minutes downloads
 _TEAMS = "Microsoft Teams (README: Add Reflect to Teams)"
 _PORTAL = "The safeguarding lead's portal (bot/portal)"
 _LINKS = "Content packs' links (reflect links check)"
+_CLUSTER = "Several replicas behind HAProxy (make run-cluster, docs/deploy.md)"
 _GENERATE = 'generate one with `python3 -c "import secrets; print(secrets.token_hex(32))"`'
 
 
@@ -288,6 +289,77 @@ class Settings:
         group=_LIMITS,
         example="redis://127.0.0.1:6379/1",
         unset="none (locks in memory: one worker)",
+    )
+
+    # --- Several replicas behind HAProxy ---
+    cluster_proxy_port: int = setting(
+        "CLUSTER_PROXY_PORT",
+        8000,
+        kinds.port,
+        "`make run-cluster`: the one port HAProxy listens on (loopback) for everything public: "
+        "REST, socket.io and Teams to the Rasa replicas, the demo page, widget.js and the "
+        "portal to the web app.",
+        group=_CLUSTER,
+    )
+    cluster_actions_port: int = setting(
+        "CLUSTER_ACTIONS_PORT",
+        5050,
+        kinds.port,
+        "`make run-cluster`: HAProxy's internal (loopback) port that balances the Rasa "
+        "replicas' action calls over the action servers, checking each one's `/health`.",
+        group=_CLUSTER,
+    )
+    cluster_rasa_replicas: int = setting(
+        "CLUSTER_RASA_REPLICAS",
+        2,
+        kinds.whole(high=16, unit=" of replicas"),
+        "`make run-cluster`: Rasa server processes (one worker each) on ports `RASA_PORT`, "
+        "`RASA_PORT`+1, ...",
+        group=_CLUSTER,
+    )
+    cluster_action_servers: int = setting(
+        "CLUSTER_ACTION_SERVERS",
+        2,
+        kinds.whole(high=16, unit=" of servers"),
+        "`make run-cluster`: action server processes on ports `ACTION_PORT`, `ACTION_PORT`+1, ...",
+        group=_CLUSTER,
+    )
+    cluster_max_body_bytes: int = setting(
+        "CLUSTER_MAX_BODY_BYTES",
+        1024 * 1024,
+        kinds.whole(low=64 * 1024, high=64 * 1024 * 1024, unit=" of bytes"),
+        "The largest request body HAProxy lets through, by its `Content-Length` (1048576 is 1 "
+        "MiB); larger ones get a 413 before they reach a server (the Rasa server's own limit, "
+        "`REQUEST_MAX_BYTES`, still applies behind it).",
+        group=_CLUSTER,
+    )
+    cluster_rate_limit: int = setting(
+        "CLUSTER_RATE_LIMIT",
+        300,
+        kinds.whole(low=0, high=1_000_000, unit=" of requests"),
+        "Requests one client address may make to the REST channel (`/webhooks/rest/`) in 10 "
+        "seconds before HAProxy answers 429; `0` turns the limit off. An office behind one "
+        "address counts as one client.",
+        group=_CLUSTER,
+    )
+    cluster_teams_rate_limit: int = setting(
+        "CLUSTER_TEAMS_RATE_LIMIT",
+        3000,
+        kinds.whole(low=0, high=1_000_000, unit=" of requests"),
+        "The same limit for the Teams endpoint (`/webhooks/teams/`), higher because every "
+        "practitioner's Teams messages arrive from a few Microsoft addresses; `0` turns it off.",
+        group=_CLUSTER,
+    )
+
+    trusted_proxies: int = setting(
+        "TRUSTED_PROXIES",
+        0,
+        kinds.whole(low=0, high=5, unit=" of proxies"),
+        "How many reverse proxies in front of the web app add the client's address to "
+        "`X-Forwarded-For` (HAProxy: 1, and it drops any the client sent). The web app then "
+        "takes the client's address from there, so the portal's per-address sign-in limit "
+        "counts clients, not the proxy; `0` trusts no such header. `make run-cluster` sets 1.",
+        group=_CLUSTER,
     )
 
     # --- Web widget ---

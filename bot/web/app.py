@@ -162,6 +162,9 @@ def create_app(
     # Nothing here takes a body; refuse big ones before reading them (Sanic allows 100 MB).
     app.config.REQUEST_MAX_SIZE = 16_384
     app.config.FALLBACK_ERROR_FORMAT = "text"
+    if settings.trusted_proxies:
+        # Behind HAProxy every request comes from the proxy: the client is in X-Forwarded-For.
+        app.config.PROXIES_COUNT = settings.trusted_proxies
     csp = page_csp(settings.socket_url)
     offered = offered_pack_ids(settings)
 

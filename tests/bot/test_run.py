@@ -40,7 +40,7 @@ def test_start_stack_makes_var_private_even_if_it_was_not(
     def no_servers(*args: object, **kwargs: object) -> run.Service:
         raise Stop
 
-    monkeypatch.setattr(run, "_spawn_actions", no_servers)
+    monkeypatch.setattr(run, "spawn_actions", no_servers)
 
     with pytest.raises(Stop):
         run.start_stack(settings, tmp_path / "model.tar.gz")

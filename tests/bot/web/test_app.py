@@ -169,6 +169,19 @@ async def test_files_are_revalidated_by_etag(serve: Any, settings: Settings, sta
     assert changed.headers["etag"] != first.headers["etag"]
 
 
+@pytest.mark.parametrize(("trusted", "proxies_count"), [(0, None), (1, 1)])
+def test_the_client_address_comes_from_the_proxy_only_when_one_is_trusted(
+    monkeypatch: pytest.MonkeyPatch, static: Path, trusted: int, proxies_count: int | None
+) -> None:
+    """Behind HAProxy (TRUSTED_PROXIES=1) the portal's per-address limit sees real clients."""
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    settings = make_settings(trusted_proxies=trusted)
+
+    app = create_app(settings, static_dir=static, name=f"web_{uuid.uuid4().hex}")
+
+    assert app.config.PROXIES_COUNT == proxies_count
+
+
 async def test_healthz(serve: Any, settings: Settings, static: Path) -> None:
     get = await serve(settings, static)
 
