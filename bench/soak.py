@@ -266,6 +266,7 @@ class SocketConversation:
 
     client: WidgetClient
     token: str
+    transport: str
 
     @classmethod
     async def open(
@@ -279,7 +280,7 @@ class SocketConversation:
         except Exception:
             await client.close()
             raise
-        return cls(client, str(confirm["session_id"]))
+        return cls(client, str(confirm["session_id"]), transport)
 
     async def say(self, text: str, timeout: float) -> tuple[int | None, str]:
         """Emit ``user_uttered`` and collect the bot's messages up to ``turn_complete``."""
@@ -365,6 +366,8 @@ class Message:
     latency: float
     status: int | None
     error: str | None
+    #: socket.io's transport (``websocket`` or ``polling``); empty for the other channels.
+    via: str = ""
 
 
 @dataclass
@@ -476,7 +479,8 @@ async def _journey(driver: Driver, seat: Seat, index: int) -> None:
             started = time.perf_counter()
             status, said, error = await _exchange(conversation, step, driver.timeout)
             latency = time.perf_counter() - started
-            tally.messages.append(Message(channel, step.name, latency, status, error))
+            via = str(getattr(conversation, "transport", ""))
+            tally.messages.append(Message(channel, step.name, latency, status, error, via))
             codes = RECEIPT.findall(said)
             if codes:
                 tally.confirmations.setdefault(key, []).extend(codes)
@@ -637,7 +641,14 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
             "p50_ms_by_step": _p50_by_step(mine),
         }
     reasons = Counter(f"{m.channel} {m.step}: {m.error}" for m in tally.messages if m.error)
+    transports = sorted({m.via for m in tally.messages if m.via})
     return {
+        "socketio_by_transport": {
+            via: latency_summary(
+                [m.latency for m in tally.messages if m.via == via and not m.error]
+            )
+            for via in transports
+        },
         "seconds": round(seconds, 1),
         "messages_per_s": round(len(tally.messages) / seconds, 2) if seconds else None,
         "channels": rows,
@@ -672,6 +683,8 @@ def render(report: dict[str, Any]) -> str:
             f"{lat['p99_ms']:>8}"
         )
     out.append(f"throughput: {report['summary']['messages_per_s']} messages/s")
+    for via, lat in report["summary"].get("socketio_by_transport", {}).items():
+        out.append(f"socket.io over {via}: p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms")
     counts = report["verdict"]["counts"]
     out += [
         "",
