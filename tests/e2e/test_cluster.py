@@ -341,3 +341,20 @@ def test_a_flood_from_one_address_gets_429s_and_nobody_else_does(cluster: Cluste
     # Another address is unaffected, and nothing fell over.
     assert "Child Z" in Rest(cluster.proxy_url, "after-flood").text_of("hello")
     assert pids(cluster) == old
+
+
+def test_a_killed_proxy_is_restarted_and_serves_again(cluster: Cluster) -> None:
+    supervisor = cluster.supervisor
+    assert supervisor is not None
+    restarts = supervisor.restarts("haproxy")
+    old = pids(cluster)
+
+    cluster.kill("haproxy")
+    wait_for(lambda: supervisor.restarts("haproxy") == restarts + 1, "haproxy restarts")
+    cluster.wait_until_up()
+
+    assert cluster.services["haproxy"].process.pid != old["haproxy"]
+    assert {n: p for n, p in pids(cluster).items() if n != "haproxy"} == {
+        n: p for n, p in old.items() if n != "haproxy"
+    }
+    assert "Child Z" in Rest(cluster.proxy_url, "after-proxy-restart").text_of("hello")
