@@ -153,8 +153,8 @@ def stack_target(settings: Settings, model: Path) -> Iterator[Target]:
     stack = start_stack(settings, model)
 
     def exited() -> str | None:
-        dead = stack.first_exited()
-        return dead.name if dead is not None else None
+        dead = [s.name for s in stack.services if s.process.poll() is not None]
+        return ", ".join(dead) or None
 
     try:
         yield Target(
