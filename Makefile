@@ -156,7 +156,7 @@ blind: train
 
 # Stock Rasa (DIET + TED) against Reflect on the same data and real stack; ratios in one run.
 # ARGS go to bench.run, e.g. `make bench ARGS=--long` (only the long conversation).
-bench: setup fonts
+bench: setup fonts haproxy
 	@$(PY) -m bench.run $(ARGS)
 
 # The soak (bench/soak.py): CONVERSATIONS practitioners at once for MINUTES over REST, socket.io
@@ -166,7 +166,7 @@ bench: setup fonts
 .PHONY: soak
 MINUTES ?= 10
 CONVERSATIONS ?= 50
-soak: train fonts
+soak: train fonts haproxy
 	@$(PY) -m bench.soak --model "$$(scripts/train.sh 2>/dev/null)" --minutes $(MINUTES) \
 	  --conversations $(CONVERSATIONS) $(ARGS)
 

@@ -280,7 +280,7 @@ def step_models(run: Run) -> dict[str, Path]:
                     )
                 cpu = f"{trained.cpu_seconds:.0f}" if trained.cpu_seconds is not None else "?"
                 run.say(f"{name}: trained in {trained.seconds:.1f} s ({cpu} CPU s)")
-        if name not in models or args.long:
+        if name not in models or args.long or args.cluster:
             continue
         repeats = 1 if args.quick else 3
         run.say(f"{name}: timing the model load ({repeats}x, fresh processes)")

@@ -153,8 +153,8 @@ def stack_target(settings: Settings, model: Path) -> Iterator[Target]:
     stack = start_stack(settings, model)
 
     def exited() -> str | None:
-        dead = stack.first_exited()
-        return dead.name if dead is not None else None
+        dead = [s.name for s in stack.services if s.process.poll() is not None]
+        return ", ".join(dead) or None
 
     try:
         yield Target(
@@ -266,18 +266,21 @@ class SocketConversation:
 
     client: WidgetClient
     token: str
+    transport: str
 
     @classmethod
-    async def open(cls, url: str, origin: str, transport: str) -> SocketConversation:
+    async def open(
+        cls, url: str, origin: str, transport: str, source: str | None = None
+    ) -> SocketConversation:
         """Connect as the widget does, with an allowed Origin, and ask for a new session."""
-        client = CLIENTS[transport](url)
+        client = CLIENTS[transport](url, source)
         try:
             await client.connect(origin=origin)
             confirm = await client.session(None)
         except Exception:
             await client.close()
             raise
-        return cls(client, str(confirm["session_id"]))
+        return cls(client, str(confirm["session_id"]), transport)
 
     async def say(self, text: str, timeout: float) -> tuple[int | None, str]:
         """Emit ``user_uttered`` and collect the bot's messages up to ``turn_complete``."""
@@ -363,6 +366,8 @@ class Message:
     latency: float
     status: int | None
     error: str | None
+    #: socket.io's transport (``websocket`` or ``polling``); empty for the other channels.
+    via: str = ""
 
 
 @dataclass
@@ -391,21 +396,41 @@ class Driver:
     timeout: float
     stop_at: float
 
-    async def open(self, channel: str, index: int) -> Conversation:
-        """A fresh conversation on ``channel`` (a new sender, widget session or Teams user)."""
+    async def open(self, seat: Seat, index: int) -> Conversation:
+        """A fresh conversation on the seat's channel (a new sender, widget session or user)."""
         batch = self.tally.batch
-        if channel == "rest":
+        if seat.channel == "rest":
             url = f"{self.target.base_url}/webhooks/rest/webhook"
-            return RestConversation(self.session, url, f"soak-{batch}-{index}")
-        if channel == "socketio":
+            return RestConversation(seat.session or self.session, url, f"soak-{batch}-{index}")
+        if seat.channel == "socketio":
             transports = self.target.transports
             transport = transports[index % len(transports)]
             return await SocketConversation.open(
-                self.target.base_url, self.target.origin, transport
+                self.target.base_url, self.target.origin, transport, seat.source
             )
         user = TeamsUser(f"29:1soak{batch}x{index}", "Soak Tester", f"aad-soak-{batch}-{index}")
         webhook = f"{self.target.base_url}/webhooks/teams/webhook"
         return TeamsConversation(self.session, self.connector, webhook, user, self.tokens)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One virtual practitioner: their channel and the loopback address they connect from.
+
+    Each practitioner has an address of their own (``127.0.x.y``), as people in a county do, so
+    HAProxy's address-based stickiness spreads widget sockets over the replicas and its
+    per-address rate limit applies per person. Teams messages all come from the connector's
+    address, as they come from Microsoft's few; REST gets a session bound to the address.
+    """
+
+    channel: str
+    source: str
+    session: aiohttp.ClientSession | None = None
+
+
+def source_address(slot: int) -> str:
+    """The loopback address of practitioner ``slot`` (Linux routes all of 127/8 to lo)."""
+    return f"127.0.{1 + slot // 250}.{1 + slot % 250}"
 
 
 def check(step: Step, status: int | None, said: str) -> str | None:
@@ -435,14 +460,15 @@ async def _exchange(
     return status, said, check(step, status, said)
 
 
-async def _journey(driver: Driver, channel: str, index: int) -> None:
+async def _journey(driver: Driver, seat: Seat, index: int) -> None:
     """One conversation from greeting to goodbye; abandoned at its first wrong reply."""
     tally = driver.tally
+    channel = seat.channel
     key = f"{channel}-{index}"
     tally.journeys[channel] += 1
     started = time.perf_counter()
     try:
-        conversation = await asyncio.wait_for(driver.open(channel, index), driver.timeout)
+        conversation = await asyncio.wait_for(driver.open(seat, index), driver.timeout)
     except Exception as exc:  # a refused or failed connection is an error like any other
         reason = "timeout" if isinstance(exc, asyncio.TimeoutError) else type(exc).__name__
         latency = time.perf_counter() - started
@@ -453,7 +479,8 @@ async def _journey(driver: Driver, channel: str, index: int) -> None:
             started = time.perf_counter()
             status, said, error = await _exchange(conversation, step, driver.timeout)
             latency = time.perf_counter() - started
-            tally.messages.append(Message(channel, step.name, latency, status, error))
+            via = str(getattr(conversation, "transport", ""))
+            tally.messages.append(Message(channel, step.name, latency, status, error, via))
             codes = RECEIPT.findall(said)
             if codes:
                 tally.confirmations.setdefault(key, []).extend(codes)
@@ -466,12 +493,22 @@ async def _journey(driver: Driver, channel: str, index: int) -> None:
         await conversation.close()
 
 
-async def _practitioner(driver: Driver, channel: str, counter: Iterator[int]) -> None:
+async def _practitioner(driver: Driver, slot: int, counter: Iterator[int]) -> None:
     """Journeys back to back until the end; the one under way when time is up is finished."""
+    channel = CHANNELS[slot % len(CHANNELS)]
+    source = source_address(slot)
+    session = None
+    if channel == "rest":
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source, 0)))
+    seat = Seat(channel, source, session)
     # Spread the first messages over a second or two, as people do not all start at once.
     await asyncio.sleep(random.uniform(0, 2))
-    while time.monotonic() < driver.stop_at:
-        await _journey(driver, channel, next(counter))
+    try:
+        while time.monotonic() < driver.stop_at:
+            await _journey(driver, seat, next(counter))
+    finally:
+        if session is not None:
+            await session.close()
 
 
 async def _progress(tally: Tally, started: float, every: float) -> None:
@@ -520,10 +557,7 @@ async def drive(
         reporter = asyncio.create_task(_progress(tally, started, progress_every))
         try:
             await asyncio.gather(
-                *(
-                    _practitioner(driver, CHANNELS[n % len(CHANNELS)], counter)
-                    for n in range(conversations)
-                )
+                *(_practitioner(driver, slot, counter) for slot in range(conversations))
             )
         finally:
             reporter.cancel()
@@ -607,7 +641,14 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
             "p50_ms_by_step": _p50_by_step(mine),
         }
     reasons = Counter(f"{m.channel} {m.step}: {m.error}" for m in tally.messages if m.error)
+    transports = sorted({m.via for m in tally.messages if m.via})
     return {
+        "socketio_by_transport": {
+            via: latency_summary(
+                [m.latency for m in tally.messages if m.via == via and not m.error]
+            )
+            for via in transports
+        },
         "seconds": round(seconds, 1),
         "messages_per_s": round(len(tally.messages) / seconds, 2) if seconds else None,
         "channels": rows,
@@ -642,6 +683,8 @@ def render(report: dict[str, Any]) -> str:
             f"{lat['p99_ms']:>8}"
         )
     out.append(f"throughput: {report['summary']['messages_per_s']} messages/s")
+    for via, lat in report["summary"].get("socketio_by_transport", {}).items():
+        out.append(f"socket.io over {via}: p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms")
     counts = report["verdict"]["counts"]
     out += [
         "",

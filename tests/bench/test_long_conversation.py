@@ -196,7 +196,7 @@ def test_long_runs_only_the_long_conversation(tmp_path: Path) -> None:
     args = bench_run._options(["--long", "--long-messages", "40", "--out", str(tmp_path)])
 
     assert args.long_messages == 40
-    assert set(args.skip) == {"nlu", "load", "anonymiser", "export", "minutes", "portal"}
+    assert set(args.skip) == {"nlu", "load", "anonymiser", "export", "minutes", "portal", "cluster"}
 
 
 def test_the_long_step_records_each_config_and_database(

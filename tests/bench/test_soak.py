@@ -117,3 +117,15 @@ def test_the_table_shows_each_channel_and_each_invariant() -> None:
         assert f"\n{channel} " in table
     assert "[ok] stored == confirmed" in table and "[ok] 0 5xx" in table
     assert "confirmed to users 3, stored 3" in table
+
+
+def test_socketio_latency_is_split_by_transport() -> None:
+    tally = _tally()
+    tally.messages.append(Message("socketio", "greet", 0.3, None, None, "websocket"))
+    tally.messages.append(Message("socketio", "greet", 0.9, None, None, "polling"))
+    tally.messages.append(Message("socketio", "next", 5.0, None, "timeout", "polling"))
+
+    by_transport = summary(tally, 60.0)["socketio_by_transport"]
+
+    assert set(by_transport) == {"websocket", "polling"}
+    assert by_transport["polling"]["max_ms"] == 900.0  # the timeout is an error, not a latency

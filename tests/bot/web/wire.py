@@ -13,6 +13,7 @@ import contextlib
 import json
 from typing import Any
 
+import aiohttp
 import socketio
 import websockets
 
@@ -24,10 +25,15 @@ class Refused(Exception):
 
 
 class WidgetClient:
-    """What a widget does: connect, ask for a session, send messages, collect events by name."""
+    """What a widget does: connect, ask for a session, send messages, collect events by name.
 
-    def __init__(self, url: str) -> None:
+    ``source`` is the loopback address to connect from (e.g. ``127.0.3.7``), so a load test's
+    widgets look like different browsers to a proxy that keeps each address on one server.
+    """
+
+    def __init__(self, url: str, source: str | None = None) -> None:
         self.url = url
+        self.source = source
         self.queues: dict[str, asyncio.Queue[Any]] = {}
 
     def queue(self, event: str) -> asyncio.Queue[Any]:
@@ -78,9 +84,17 @@ class WidgetClient:
 class PollingClient(WidgetClient):
     """python-socketio's own client, long-polling only."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
-        self.sio = socketio.AsyncClient(reconnection=False)
+    def __init__(self, url: str, source: str | None = None) -> None:
+        super().__init__(url, source)
+        self.http: aiohttp.ClientSession | None = None
+        options: dict[str, Any] = {}
+        if source is not None:
+            # Engine.IO then makes every polling request through this session, from ``source``.
+            self.http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(local_addr=(source, 0))
+            )
+            options["http_session"] = self.http
+        self.sio = socketio.AsyncClient(reconnection=False, **options)
         self.sio.on("*", self._any)
 
     async def _any(self, event: str, data: Any = None) -> None:
@@ -101,20 +115,23 @@ class PollingClient(WidgetClient):
     async def close(self) -> None:
         if self.sio.connected:
             await self.sio.disconnect()
+        if self.http is not None:
+            await self.http.close()
 
 
 class WebsocketClient(WidgetClient):
     """Socket.IO over a bare websocket: EIO open ``0``, connect ``40``, events ``42[...]``."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
+    def __init__(self, url: str, source: str | None = None) -> None:
+        super().__init__(url, source)
         self.ws: Any = None
         self.pump: asyncio.Task[None] | None = None
 
     async def connect(self, *, origin: str | None = ALLOWED) -> None:
         address = "ws" + self.url.removeprefix("http") + "/socket.io/?EIO=4&transport=websocket"
         try:
-            self.ws = await websockets.connect(address, origin=origin)  # type: ignore[arg-type]
+            where = {} if self.source is None else {"local_addr": (self.source, 0)}
+            self.ws = await websockets.connect(address, origin=origin, **where)  # type: ignore[arg-type]
         except websockets.exceptions.InvalidStatusCode as exc:
             raise Refused(f"HTTP {exc.status_code}") from exc
         opened = await asyncio.wait_for(self.ws.recv(), 10)
