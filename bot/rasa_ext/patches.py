@@ -256,6 +256,44 @@ PATCHES: tuple[Patch, ...] = (
             "d3109c1a97de319ceee17570d2d96b51c2fa0006379c5a491d5ed7df136666a7",
         ),
     ),
+    Patch(
+        name="graph_run",
+        target="rasa.engine.runner.dask:DaskGraphRunner.run",
+        how=How.REPLACES,
+        applied_in="bot.rasa_ext.speedups:run_graphs_in_order",
+        why="The NLU and policy graphs run twice or more per message through dask's scheduler "
+        "(7 % of the Rasa server's CPU); the first run of each graph shape goes through dask "
+        "and records the order it calls the nodes in, later runs call them in that order.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("self", "inputs", "targets"),
+            "45f0f52f574f3aa9546a552bf671183e171092c18b66e97f5771a7fa295de37e",
+        ),
+    ),
+    Patch(
+        name="graph_build",
+        target="rasa.engine.runner.dask:DaskGraphRunner._build_dask_graph",
+        how=How.CALLS,
+        applied_in="bot.rasa_ext.speedups:run_graphs_in_order",
+        why="Every run still builds Rasa's dask graph from the schema, as Rasa's run does.",
+        expect=Expect(
+            Kind.FUNCTION,
+            ("self", "schema"),
+            "5bb99f974d512a36acb61caaf77aafc851b90c04ce4d02c262f230c75086cbee",
+        ),
+    ),
+    Patch(
+        name="graph_inputs",
+        target="rasa.engine.runner.dask:DaskGraphRunner._add_inputs_to_graph",
+        how=How.CALLS,
+        applied_in="bot.rasa_ext.speedups:run_graphs_in_order",
+        why="Every run still adds its inputs as Rasa's run does (and refuses a clash).",
+        expect=Expect(
+            Kind.STATICMETHOD,
+            ("inputs", "graph"),
+            "d04a0ca2df6241c16997b89d63e2ca89cd1d43bd5f9920843a2a86cb4286ac73",
+        ),
+    ),
     # --- the lean SQL tracker store (bot/rasa_ext/tracker_store.py) ---
     Patch(
         name="sql_tracker_store",

@@ -10,6 +10,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions import action
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.constants import SHOULD_NOT_BE_SET
 from rasa.shared.core.events import Event, UserUttered
@@ -98,7 +99,14 @@ def test_install_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
         LogisticRegressionClassifier, "load", LogisticRegressionClassifier.__dict__["load"]
     )
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", RulePolicy._get_possible_keys)
-    every = ["action_result_validator", "event_classes", "classifier_weights", "rule_index"]
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    every = [
+        "action_result_validator",
+        "event_classes",
+        "classifier_weights",
+        "rule_index",
+        "graph_order",
+    ]
 
     assert speedups.install() == every
     first = action.RemoteAction._validate_action_result
@@ -264,3 +272,88 @@ def test_the_rule_index_follows_a_changed_lookup(monkeypatch: pytest.MonkeyPatch
     lookup['[{"prev_action": {"action_name": "utter_greet"}, "user": {}}]'] = "utter_bye"
 
     assert len(policy._get_possible_keys(lookup, [state])) == 2
+
+
+# --- graphs run in dask's recorded order ---------------------------------------------------
+
+
+class _Node:
+    """A graph node as Rasa's are: called with its needs' results, returns (name, value)."""
+
+    def __init__(self, name: str, calls: list[str], fail: bool = False) -> None:
+        self.name = name
+        self.calls = calls
+        self.fail = fail
+
+    def __call__(self, *needs: tuple[str, Any]) -> tuple[str, Any]:
+        self.calls.append(self.name)
+        if self.fail:
+            raise RuntimeError("broken node")
+        return self.name, [self.name, *(value for _, value in needs)]
+
+
+class _Runner:
+    """What Rasa's run reads of a DaskGraphRunner: schema, graph building, inputs."""
+
+    def __init__(self, calls: list[str], fail: bool = False) -> None:
+        self.needs = {
+            "tokens": ("__message__",),
+            "features_a": ("tokens",),
+            "features_b": ("tokens",),
+            "classify": ("features_a", "features_b"),
+            "unused": ("tokens",),
+        }
+        self.nodes = {name: _Node(name, calls, fail and name == "classify") for name in self.needs}
+        self._graph_schema = self
+        self.target_names = ["classify"]
+        self._execution_context = "context"
+        self.schemas: list[tuple[str, ...]] = []
+
+    def minimal_graph_schema(self, targets: list[str]) -> tuple[str, ...]:
+        self.schemas.append(tuple(targets))
+        return ("tokens", "features_a", "features_b", "classify")
+
+    def _build_dask_graph(self, schema: tuple[str, ...]) -> dict[str, Any]:
+        return {name: (self.nodes[name], *self.needs[name]) for name in schema}
+
+    _add_inputs_to_graph = staticmethod(DaskGraphRunner.__dict__["_add_inputs_to_graph"].__func__)
+
+
+@pytest.fixture
+def in_order(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    speedups.run_graphs_in_order()
+    return DaskGraphRunner.run
+
+
+def test_a_replayed_run_calls_the_nodes_dask_called_in_the_same_order(in_order: Any) -> None:
+    calls: list[str] = []
+    runner = _Runner(calls)
+    by_dask = in_order(runner, {"__message__": "hello"}, ["classify"])
+    first = list(calls)
+    calls.clear()
+
+    replayed = in_order(runner, {"__message__": "bye"}, ["classify"])
+
+    assert calls == first  # the order dask chose, recorded on the first run
+    assert by_dask == {"classify": ["classify", ["features_a", ["tokens", "hello"]],
+                                    ["features_b", ["tokens", "hello"]]]}  # fmt: skip
+    assert replayed == {"classify": ["classify", ["features_a", ["tokens", "bye"]],
+                                     ["features_b", ["tokens", "bye"]]]}  # fmt: skip
+    assert runner.schemas == [("classify",)]  # the minimal schema is worked out once
+
+
+def test_a_failing_node_fails_the_run_as_rasas_does(in_order: Any) -> None:
+    from rasa.engine.exceptions import GraphRunError
+
+    runner = _Runner([], fail=True)
+    for _ in range(2):  # through dask, then replayed
+        with pytest.raises(GraphRunError):
+            in_order(runner, {"__message__": "hello"}, ["classify"])
+
+
+def test_an_input_named_like_a_node_is_refused(in_order: Any) -> None:
+    from rasa.engine.exceptions import GraphRunError
+
+    with pytest.raises(GraphRunError, match="clashes with a node name"):
+        in_order(_Runner([]), {"__message__": "tokens"}, ["classify"])
