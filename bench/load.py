@@ -308,3 +308,37 @@ async def one_journey(base_url: str, *, timeout: float = 120.0) -> list[Sample]:
             if error:
                 break
     return result.samples
+
+
+async def run_journeys(
+    base_url: str, users: int, journeys: int, *, timeout: float = 120.0
+) -> list[Sample]:
+    """``users`` concurrent conversations, each ``journeys`` journeys back to back: fixed work.
+
+    For measuring what the servers spend per message (bench/cpu_per_message.py) rather than
+    how much they manage in a time window. Every message is returned, errors included.
+    """
+    url = f"{base_url}/webhooks/rest/webhook"
+    run_id = uuid.uuid4().hex[:8]
+    counter = itertools.count()
+    samples: list[Sample] = []
+
+    async def user(session: aiohttp.ClientSession) -> None:
+        for _ in range(journeys):
+            index = next(counter)
+            sender = f"bench-{run_id}-{index}"
+            for step in journey(index):
+                started = time.perf_counter()
+                try:
+                    status, body = await send_message(session, url, sender, step.text, timeout)
+                    error = check_reply(step, status, body)
+                except (asyncio.TimeoutError, aiohttp.ClientError, ValueError) as exc:
+                    error = f"request failed: {type(exc).__name__}"
+                samples.append(Sample(started, time.perf_counter() - started, step.name, error))
+                if error is not None:
+                    break
+
+    connector = aiohttp.TCPConnector(limit=users + 5)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await asyncio.gather(*(user(session) for _ in range(users)))
+    return samples

@@ -112,3 +112,41 @@ async def test_think_time_paces_each_message(monkeypatch: pytest.MonkeyPatch) ->
     # A pause before every message (and perhaps one more, after which time was up).
     assert sent and len(sent) <= len(pauses) <= len(sent) + 1
     assert set(pauses) == {7.5}
+async def test_run_journeys_sends_every_step_of_every_journey_and_stops_a_journey_on_error() -> (
+    None
+):
+    import socket
+
+    from aiohttp import web
+
+    from bench.load import run_journeys
+
+    markers = {marker for step in journey(0) for marker in step.expect}
+    seen: list[tuple[str, str]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        seen.append((body["sender"], body["message"]))
+        if body["message"] == "save" and body["sender"].endswith("-1"):
+            return web.json_response([{"text": "something else"}])  # journey 1 goes wrong
+        return web.json_response([{"text": "\n".join(sorted(markers))}])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    try:
+        samples = await run_journeys(f"http://127.0.0.1:{port}", users=2, journeys=2)
+    finally:
+        await runner.cleanup()
+
+    steps = len(journey(0))
+    save = [s.name for s in journey(0)].index("save")
+    assert len(samples) == 3 * steps + save + 1  # journey 1 stops at its wrong reply
+    assert [s.step for s in samples if s.error] == ["save"]
+    assert len({sender for sender, _ in seen}) == 4  # a fresh sender per journey

@@ -168,9 +168,16 @@ def test_a_changed_body_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_changed_kind_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Event, "resolve_by_type", property(lambda self: None))
+
+    assert "Event.resolve_by_type is a property, not a staticmethod." in _refusal()
+
     monkeypatch.setattr(Event, "resolve_by_type", classmethod(lambda cls, name: None))
 
-    assert "Event.resolve_by_type is a classmethod, not a staticmethod." in _refusal()
+    assert "Event.resolve_by_type (rasa.shared.core.events; patch event_class_lookup in " in (
+        message := _refusal()
+    )
+    assert "it is a classmethod, not a staticmethod." in message
 
 
 def _fake_target(value: int) -> int:
