@@ -14,8 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup lint typecheck unit validate train test-dialogue test-nlu test-e2e test run shell \
 	migrate purge export settings-docs teams-package browser fonts bench blind clean import-table \
-	haproxy run-cluster lock tools-lock audit
-	tools fuzz
+	haproxy run-cluster lock tools-lock audit tools fuzz
 
 help:
 	@echo "make run    install what is missing, train if needed, start Reflect (SQLite) and print the URLs"
@@ -90,16 +89,11 @@ browser:
 haproxy:
 	@scripts/ensure-haproxy.sh
 
-test-e2e: train browser fonts haproxy
-	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
-	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
-
-test: lint typecheck audit unit validate test-dialogue test-nlu test-e2e
-# Test tools kept out of the Rasa venv (schemathesis), in their own cached venv: .tools-venv.
+# Test tools kept out of the Rasa venv (schemathesis), in their own cached, hashed venv (scripts/tools/fuzz.lock).
 tools:
-	@scripts/ensure-tools-venv.sh >/dev/null
+	@scripts/ensure-tools-venv.sh fuzz scripts/tools/fuzz.lock >/dev/null
 
-test-e2e: train browser fonts tools
+test-e2e: train browser fonts haproxy tools
 	@echo "==> pytest (slow: real servers over REST, socket.io, Teams' fake connector, chromium)"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -m slow
 
@@ -113,7 +107,7 @@ fuzz: train tools fonts
 	@echo "==> fuzz: bad input on every endpoint, schemathesis, hypothesis"
 	@REFLECT_MODEL="$$(scripts/train.sh 2>/dev/null)" $(PY) -m pytest -q -s $(FUZZ_TESTS)
 
-test: lint typecheck unit validate test-dialogue test-nlu test-e2e
+test: lint typecheck audit unit validate test-dialogue test-nlu test-e2e
 	@echo "==> all checks passed"
 
 run: train fonts

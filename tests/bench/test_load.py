@@ -112,6 +112,8 @@ async def test_think_time_paces_each_message(monkeypatch: pytest.MonkeyPatch) ->
     # A pause before every message (and perhaps one more, after which time was up).
     assert sent and len(sent) <= len(pauses) <= len(sent) + 1
     assert set(pauses) == {7.5}
+
+
 async def test_run_journeys_sends_every_step_of_every_journey_and_stops_a_journey_on_error() -> (
     None
 ):

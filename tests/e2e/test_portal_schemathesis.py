@@ -6,7 +6,7 @@ schema-violating request refused. One ``python -m bot.web`` on a free port over 
 a lead and an API token made by ``reflect leads`` as an operator would.
 
 Schemathesis 4 lives in its own small venv (scripts/ensure-tools-venv.sh, pinned with hashes in
-scripts/tools-requirements.txt), not in the Rasa venv; its CLI is run here and its NDJSON
+scripts/tools/fuzz.lock), not in the Rasa venv; its CLI is run here and its NDJSON
 report is read back to count the requests and their statuses.
 """
 
@@ -98,7 +98,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 def tools_venv() -> Path:
     """The cached schemathesis venv (built on first use, in seconds from the pinned wheels)."""
     done = subprocess.run(
-        [str(PROJECT_ROOT / "scripts" / "ensure-tools-venv.sh")],
+        [
+            str(PROJECT_ROOT / "scripts" / "ensure-tools-venv.sh"),
+            "fuzz",
+            str(PROJECT_ROOT / "scripts" / "tools" / "fuzz.lock"),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
