@@ -38,7 +38,7 @@ import pytest
 from bench.stack_bench import redis_available
 from bot.content.messages import render
 from bot.reflections.receipts import receipt_hash
-from bot.run import Stack, _spawn_actions, _wait_ready
+from bot.run import Stack, wait_ready
 from tests.e2e.conftest import Rest, stack_on_free_ports
 from tests.faultproxy import FaultProxy
 
@@ -326,9 +326,8 @@ def test_a_killed_action_server_is_told_within_10_seconds(faulty: Faulty) -> Non
 
     rasa = next(service for service in stack.services if service.name == "rasa")
     assert rasa.process.poll() is None, "a dead action server must not take Rasa down"
-    restarted = _spawn_actions(stack.settings)
-    stack.services[stack.services.index(actions)] = restarted
-    _wait_ready(stack, restarted, time.monotonic() + 60)
+    actions.respawn()
+    wait_ready(actions, time.monotonic() + 60)
     # Nothing of the failed turns was kept: the same message moves on by one point.
     assert "Point 2 of 4" in chat.text_of("next")
     assert "Point 3 of 4" in chat.text_of("next")
