@@ -161,13 +161,15 @@ class Cluster:
     def server_states(self) -> dict[tuple[str, str], str]:
         """``(backend, server) -> status`` for every server HAProxy checks.
 
+        The unchecked ``-anyway`` backups (tried only when every check has failed) are left out.
+
         ``UP`` and ``DOWN`` are settled; ``UP 1/2`` (a check has just failed) and ``DOWN 1/2``
         (one has just passed) are on their way to the other.
         """
         return {
             (row["pxname"], row["svname"]): row["status"]
             for row in self.stats()
-            if row["svname"] not in {"FRONTEND", "BACKEND"}
+            if row["svname"] not in {"FRONTEND", "BACKEND"} and row.get("bck") != "1"
         }
 
     def _not_up(self) -> list[str]:

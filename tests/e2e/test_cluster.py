@@ -84,7 +84,9 @@ def served(cluster: Cluster, backend: str) -> dict[str, int]:
     return {
         row["svname"]: int(row["req_tot"] or 0)
         for row in cluster.stats()
-        if row["pxname"] == backend and row["svname"] not in {"FRONTEND", "BACKEND"}
+        if row["pxname"] == backend
+        and row["svname"] not in {"FRONTEND", "BACKEND"}
+        and row.get("bck") != "1"
     }
 
 

@@ -99,6 +99,9 @@ def test_webhooks_go_round_robin_to_every_replica_and_the_rest_to_the_web_app(
         "server rasa-1 127.0.0.1:15005 check",
         "server rasa-2 127.0.0.1:15006 check",
         "server rasa-3 127.0.0.1:15007 check",
+        "server rasa-1-anyway 127.0.0.1:15005 backup",
+        "server rasa-2-anyway 127.0.0.1:15006 backup",
+        "server rasa-3-anyway 127.0.0.1:15007 backup",
     ]
     assert "server web 127.0.0.1:18080 check" in config["backend web"]
     assert "option httpchk GET /healthz" in config["backend web"]
@@ -150,7 +153,27 @@ def test_action_calls_are_balanced_on_loopback_over_checked_action_servers(
         "server actions-1 127.0.0.1:15055 check",
         "server actions-2 127.0.0.1:15056 check",
         "server actions-3 127.0.0.1:15057 check",
+        "server actions-1-anyway 127.0.0.1:15055 backup",
+        "server actions-2-anyway 127.0.0.1:15056 backup",
+        "server actions-3-anyway 127.0.0.1:15057 backup",
     ]
+
+
+def test_busy_servers_are_given_time_and_tried_anyway_rather_than_a_503(tmp_path: Path) -> None:
+    # Under a burst every replica may answer its health check late at once (the soak saw 503s
+    # with "0 active servers left"): checks get 10 s and three failures, and when every checked
+    # server is out the unchecked backups (the same servers) are tried before a 503.
+    config = sections(render(make_settings(), topology(tmp_path, rasa=2, actions=2)))
+
+    assert "timeout check 10s" in config["defaults"]
+    assert "default-server inter 2s fall 3 rise 1" in config["defaults"]
+    assert "retry-on conn-failure empty-response" in config["defaults"]
+    for backend in ("backend rasa", "backend actions"):
+        assert "option allbackups" in config[backend]
+        backups = [line for line in config[backend] if line.endswith(" backup")]
+        checked = [line for line in config[backend] if line.endswith(" check")]
+        assert len(backups) == len(checked) == 2
+        assert all("-anyway " in line for line in backups)
 
 
 def test_bodies_over_the_limit_get_a_413_with_the_wording_from_messages(tmp_path: Path) -> None:
