@@ -223,7 +223,9 @@ def drive(
                 break
         out["peak_rss_mb"] = {name: peak_rss_mb(pid) for name, pid in pids.items()}
         out["tensorflow_loaded"] = maps_mention(pids["rasa"], "libtensorflow")
-    out["reflections_stored"] = count_reflections(settings.reflections_url)
+        # Inside the block: leaving it removes the temporary var dir (SQLite) or drops the
+        # database (PostgreSQL) the reflections are counted in.
+        out["reflections_stored"] = count_reflections(settings.reflections_url)
     return out
 
 
