@@ -145,7 +145,12 @@ def test_action_calls_are_balanced_on_loopback_over_checked_action_servers(
 ) -> None:
     config = sections(render(make_settings(), topology(tmp_path, actions=3)))
 
-    assert config["frontend actions"] == ["bind 127.0.0.1:15050", "default_backend actions"]
+    assert config["frontend actions"] == [
+        "bind 127.0.0.1:15050",
+        "timeout http-keep-alive 75s",
+        "timeout client 75s",
+        "default_backend actions",
+    ]
     backend = config["backend actions"]
     assert "option httpchk GET /health" in backend
     assert "http-check expect status 200" in backend

@@ -292,3 +292,16 @@ def test_main_checks_rasa_sdk_before_it_reads_settings(monkeypatch: pytest.Monke
         action_server.main()
 
     assert steps == ["check action server"]
+
+
+async def test_an_idle_connection_outlives_rasas_client_so_the_client_closes_first(
+    server_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aiohttp
+
+    monkeypatch.setattr(Sanic, "test_mode", True)  # rasa_sdk names every app "rasa_sdk"
+    # Rasa's session uses aiohttp's default connector; its idle keep-alive is the client's.
+    async with aiohttp.ClientSession() as session:
+        client_idle = session.connector._keepalive_timeout  # type: ignore[union-attr]
+    app = create_app(server_settings)
+    assert app.config.KEEP_ALIVE_TIMEOUT > client_idle
