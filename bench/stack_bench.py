@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bench import long_conversation
 from bench.load import one_journey, run_level
 from bench.procs import cpu_seconds, maps_mention, peak_rss_mb, pss_mb, rss_mb
-from bot.run import RASA_SERVER_MODULE, Service, Stack, start_stack
+from bot.run import RASA_SERVER_MODULE, Stack, start_stack
 from bot.settings.config import Settings
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine
@@ -147,11 +147,6 @@ def running_stack(
                 shutil.copyfile(log, log_dir / f"{label}-{log.name}")
 
 
-def first_exited(stack: Stack) -> Service | None:
-    """A process of the stack that has exited (crashed under the load), if any."""
-    return next((s for s in stack.services if s.process.poll() is not None), None)
-
-
 def drive(
     model: Path,
     db: str,
@@ -217,7 +212,7 @@ def drive(
                 if mb is not None:
                     peak = out.setdefault("peak_pss_mb", {})
                     peak[name] = max(mb, peak.get(name) or 0.0)
-            exited = first_exited(stack)
+            exited = stack.first_exited()
             if exited is not None:
                 out["crashed"] = exited.name
                 break
@@ -267,7 +262,7 @@ def drive_long(
         out["warm_journey_errors"] = [f"{s.step}: {s.error}" for s in warm if s.error]
         out["rasa_cpu_ms_per_msg"] = _cpu_per_message(before, after, len(samples))
         out["rasa_server"] = rasa_module
-        exited = first_exited(stack)
+        exited = stack.first_exited()
         if exited is not None:
             out["crashed"] = exited.name
     return out

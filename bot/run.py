@@ -101,6 +101,10 @@ class Stack:
         for service in reversed(self.services):
             service.stop()
 
+    def first_exited(self) -> Service | None:
+        """A service whose process has exited, if any (tests and the bench check none fell over)."""
+        return next((s for s in self.services if not s.alive()), None)
+
 
 def answers(url: str) -> bool:
     """Whether ``url`` answers 200 now (a server's readiness check)."""
