@@ -10,8 +10,10 @@ drive it step by step with a fake clock. Each restart is logged once, as one WAR
 the reason (exit status or signal), never anything the child printed: the child's own log has
 that. A child that fails ``give_up_after`` times in a row, each time within ``quick_seconds`` of
 being started, is broken rather than unlucky (a bad model, a port in use, a missing database):
-restarting it for ever would only hide that, so the supervisor says so once, in an ERROR line,
-and leaves it down.
+restarting it at once for ever would only hide that, so the supervisor says so once, in an
+ERROR line, and rests it for ``cool_down`` seconds before trying again (a database that was down
+for a minute, or a burst of out-of-memory kills, must not leave the cluster a process short for
+good).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class RestartPolicy:
     max_delay: float = 30.0
     quick_seconds: float = 60.0
     give_up_after: int = 5
+    #: After giving up, try again (the count starting afresh) this long after; ``None``: never.
+    cool_down: float | None = 300.0
 
 
 def exit_reason(status: int) -> str:
@@ -119,13 +123,15 @@ class Supervisor:
         with self._lock:
             now = self._clock()
             for watch in self._watches.values():
-                if watch.given_up:
-                    continue
                 if watch.restart_at is None:
+                    if watch.given_up:
+                        continue
                     status = watch.child.process.poll()
                     if status is not None:
                         self._failed(watch, status, now)
                 if watch.restart_at is not None and now >= watch.restart_at:
+                    if watch.given_up:  # rested: a fresh start
+                        watch.given_up, watch.quick_failures = False, 0
                     self._restart(watch, now)
 
     def run(self, stop: threading.Event, interval: float = 0.25) -> None:
@@ -140,13 +146,15 @@ class Supervisor:
         reason = exit_reason(status)
         if watch.quick_failures >= policy.give_up_after:
             watch.given_up = True
+            rest = policy.cool_down
+            watch.restart_at = None if rest is None else now + rest
             self._log.error(
-                "%s %s; it failed %d times in a row, each within %.0f s of starting: not "
-                "restarting it again (see %s)",
+                "%s %s; it failed %d times in a row, each within %.0f s of starting: %s (see %s)",
                 name,
                 reason,
                 watch.quick_failures,
                 policy.quick_seconds,
+                "not restarting it again" if rest is None else f"resting it {rest:.0f} s",
                 watch.child.log_path,
             )
             return
@@ -172,7 +180,8 @@ class Supervisor:
             # Counted like a crash at once (the next check sees no process to poll otherwise).
             watch.quick_failures += 1
             watch.given_up = watch.quick_failures >= self.policy.give_up_after
-            watch.restart_at = None if watch.given_up else now + self.policy.max_delay
+            rest = self.policy.cool_down if watch.given_up else self.policy.max_delay
+            watch.restart_at = None if rest is None else now + rest
             self._log.error(
                 "%s could not be started again (%s)", watch.child.name, type(exc).__name__
             )

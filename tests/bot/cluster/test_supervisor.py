@@ -190,15 +190,15 @@ def test_it_gives_up_after_quick_failures_in_a_row_and_says_so_once(
         clock.now += POLICY.max_delay
         watching.check()
     for _ in range(3):
-        clock.now += 100
+        clock.now += 90  # resting: 270 s of the 300
         watching.check()
 
     assert watching.given_up == ["rasa-1"] and watching.down("rasa-1")
-    assert child.started == POLICY.give_up_after  # never started after giving up
+    assert child.started == POLICY.give_up_after  # not started while it rests
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1
     assert errors[0].startswith("rasa-1 exited with status 3; it failed 4 times in a row")
-    assert "not restarting it again" in errors[0]
+    assert "resting it 300 s" in errors[0]
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == POLICY.give_up_after - 1  # one line per restart
     assert other.process.poll() is None and not watching.down("web")
@@ -238,3 +238,41 @@ def test_a_child_that_cannot_be_started_again_counts_as_a_failure(
 )
 def test_exit_reasons(status: int, reason: str) -> None:
     assert exit_reason(status) == reason
+
+
+def test_after_resting_a_given_up_child_is_tried_again_with_a_fresh_count(made: Make) -> None:
+    # The attack on the running cluster killed rasa-2 five times in a minute: it must not stay
+    # down for good.
+    child = made("rasa-2", CRASH, CRASH, CRASH, CRASH, SLEEP)
+    clock = FakeClock()
+    watching = supervisor([child], clock)
+    for _ in range(POLICY.give_up_after):
+        child.finish()
+        clock.now += 1
+        watching.check()
+        clock.now += POLICY.max_delay
+        watching.check()
+    assert watching.given_up == ["rasa-2"]
+
+    clock.now += 300
+    watching.check()
+
+    assert watching.given_up == [] and not watching.down("rasa-2")
+    assert child.started == POLICY.give_up_after + 1
+    assert child.process.poll() is None
+
+
+def test_without_a_cool_down_a_given_up_child_stays_down(
+    made: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    child = made("actions-1", CRASH, SLEEP)
+    clock = FakeClock()
+    watching = Supervisor([child], RestartPolicy(give_up_after=1, cool_down=None), clock=clock)
+    child.finish()
+    watching.check()
+    clock.now += 10_000
+    watching.check()
+
+    assert watching.given_up == ["actions-1"] and child.started == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "not restarting it again" in errors[0]
