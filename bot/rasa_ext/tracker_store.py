@@ -51,7 +51,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -97,10 +97,28 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         if isinstance(host, str):
             kwargs["host"] = with_timeouts(host)
         super().__init__(*args, **kwargs)
+        self._ping_before_use()
         if rollover_events is not None:
             self.rollover_events = rollover_events
         self._declined: dict[str, int] = {}
         self._create_indexes()
+
+    def _ping_before_use(self) -> None:
+        """Check a pooled connection before a request uses it, and replace it if it is dead.
+
+        Rasa's engine keeps PostgreSQL connections in a pool without checking them, so after a
+        database restart, a failover or ``pg_terminate_backend`` the next message on each
+        replica failed ("I couldn't save that") although the database was back (found by the
+        attack on the running cluster). ``pool_pre_ping`` is SQLAlchemy's remedy; Rasa's
+        ``__init__`` offers no way to pass it, so its engine is rebuilt with it here.
+        """
+        engine = cast(sa.engine.Engine, self.engine)
+        if engine.dialect.name == "sqlite":
+            return  # a file: nothing to drop
+        url = engine.url
+        engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _create_indexes(self) -> None:
         """Add :data:`INDEXES` unless there (the server does it once, before its workers fork).

@@ -572,3 +572,32 @@ def test_postgres_urls_get_the_connection_timeouts_unless_set() -> None:
     assert query["tcp_user_timeout"] == ["15000"] and query["keepalives"] == ["1"]
     assert url.startswith("postgresql+psycopg2://postgres@db:5432/reflect?")
     assert with_timeouts("sqlite:///var/tracker.db") == "sqlite:///var/tracker.db"
+
+
+def test_a_connection_the_database_dropped_is_replaced_not_an_error(domain: Domain) -> None:
+    # After pg_terminate_backend (a restart, a failover) the next message must work: the pooled
+    # connection is checked before use (the attack saw one failure per replica without it).
+    name = _create_database()
+    store = LeanSQLTrackerStore(domain, **_store_kwargs("postgresql", name))
+    try:
+        asyncio.run(_converse(store, TURNS[:1]))
+        with store.engine.connect() as connection:  # the pool now holds a used connection
+            assert connection.execute(sa.text("select 1")).scalar() == 1
+        admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres")
+        with admin.begin() as connection:
+            killed = connection.execute(
+                sa.text(
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                    "where datname = :name and pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            ).scalar()
+        admin.dispose()
+        assert killed >= 1
+
+        tracker = asyncio.run(store.retrieve(SENDER))
+
+        assert tracker is not None and tracker.latest_message.text == "discuss and reflect"
+    finally:
+        store.engine.dispose()
+        _drop_database(name)
