@@ -92,6 +92,8 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         int, Settings.__dataclass_fields__["tracker_rollover_events"].default
     )
 
+    engine: sa.engine.Engine  # Rasa's, rebuilt by _ping_before_use
+
     def __init__(self, *args: Any, rollover_events: int | None = None, **kwargs: Any) -> None:
         host = kwargs.get("host")
         if isinstance(host, str):
@@ -112,7 +114,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         attack on the running cluster). ``pool_pre_ping`` is SQLAlchemy's remedy; Rasa's
         ``__init__`` offers no way to pass it, so its engine is rebuilt with it here.
         """
-        engine = cast(sa.engine.Engine, self.engine)
+        engine = self.engine
         if engine.dialect.name == "sqlite":
             return  # a file: nothing to drop
         url = engine.url

@@ -91,7 +91,10 @@ def test_a_group_session_survives_a_restart_of_every_process(
 
         db = sqlite3.connect(stack.settings.var_dir / "reflect.db")
         try:
-            tables = [name for (name,) in db.execute("select name from sqlite_master")]
+            tables = [
+                name
+                for (name,) in db.execute("select name from sqlite_master where type = 'table'")
+            ]
             dump = "\n".join(
                 str(row)
                 for table in tables
