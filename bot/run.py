@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -393,29 +394,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Reflect did not start: {exc}", file=sys.stderr)
         return 1
     print(_banner(stack, args.model), flush=True)
+    # A crashed server is started again (once a line on stderr, with the reason): a dead action
+    # server used to stop every process. Only a child that keeps failing right after it starts
+    # ends the run.
+    supervisor = Supervisor(stack.services)
+
+    def failing() -> str | None:
+        supervisor.check()
+        return f"{', '.join(supervisor.given_up)} kept failing" if supervisor.given_up else None
+
+    return serve_until_stopped("Reflect", failing, stack.stop)
+
+
+def serve_until_stopped(
+    name: str, why_stop: Callable[[], str | None], stop: Callable[[], None]
+) -> int:
+    """Call ``why_stop`` every half second until it gives a reason or Ctrl-C/SIGTERM; ``stop``.
+
+    Shared by `make run` and `make run-cluster`: 1 when a reason ended it, 0 when asked to.
+    """
 
     def _stop(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
-    # A crashed server is started again (once a line on stderr, with the reason): a dead action
-    # server used to stop every process. Only a child that keeps failing right after it starts
-    # ends the run.
-    supervisor = Supervisor(stack.services)
     try:
-        while not supervisor.given_up:
-            supervisor.check()
+        while (why := why_stop()) is None:
             time.sleep(0.5)
-        print(f"Stopping Reflect: {', '.join(supervisor.given_up)} kept failing.", file=sys.stderr)
+        print(f"Stopping {name}: {why}.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\nStopping Reflect...", flush=True)
+        print(f"\nStopping {name}...", flush=True)
         return 0
     finally:
         # A second Ctrl-C or SIGTERM must not interrupt the shutdown and orphan a child.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stack.stop()
+        stop()
 
 
 if __name__ == "__main__":

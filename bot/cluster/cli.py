@@ -10,16 +10,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
-import time
 from pathlib import Path
 
 from bot.channels import log_safety
 from bot.cluster.child import command
 from bot.cluster.launch import Cluster, cluster_problems, start_cluster
 from bot.cluster.local import ensure_database, with_local_services
-from bot.run import StartupError, embed_snippet, safe_url
+from bot.run import StartupError, embed_snippet, safe_url, serve_until_stopped
 from bot.settings.config import PROJECT_ROOT, Settings, load_settings
 from bot.storage.private_files import private_umask
 
@@ -154,19 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(banner(cluster, args.model, notes), flush=True)
 
-    def _stop(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
+    def lost() -> str | None:
+        roles = lost_roles(cluster)
+        return f"no {', '.join(roles)} left running" if roles else None
 
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        while not (lost := lost_roles(cluster)):
-            time.sleep(0.5)
-        print(f"Stopping the cluster: no {', '.join(lost)} left running.", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nStopping the cluster...", flush=True)
-        return 0
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        cluster.stop()
+    return serve_until_stopped("the cluster", lost, cluster.stop)
