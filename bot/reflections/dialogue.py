@@ -242,8 +242,12 @@ def save(
     today: date,
     group_ref: str | None = None,
     sender_id: str | None = None,
+    kind: str = "reflection",
 ) -> Receipt:
     """Check and store a confirmed reflection in its own transaction; return the receipt.
+
+    ``kind`` "followup" stores an answer to the follow-up (bot/followup) instead; its
+    idempotency key covers the kind, so the same words as a reflection are a different save.
 
     ``group_ref`` tags it to the group session the practitioner joined (bot/group), if any.
     With ``sender_id`` the save is idempotent (:func:`bot.reflections.receipts.idempotency_key`
@@ -258,7 +262,7 @@ def save(
         None
         if sender_id is None
         else idempotency_key(
-            sender_id, pack_id=pack.id, point_id=point_id, text=text, secret=secret
+            sender_id, pack_id=pack.id, point_id=point_id, text=text, secret=secret, kind=kind
         )
     )
     token = new_receipt_token() if key is None else receipt_token_for(key, secret=secret)
@@ -278,6 +282,7 @@ def save(
                 today=today,
                 group_ref=group_ref,
                 idempotency_key=key,
+                kind=kind,
             )
 
     try:

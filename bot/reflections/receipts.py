@@ -303,7 +303,13 @@ _KEY_TOKEN_DOMAIN = b"reflect/receipt-token-from-key\x00"
 
 
 def idempotency_key(
-    sender_id: str, *, pack_id: str, point_id: str, text: str, secret: bytes
+    sender_id: str,
+    *,
+    pack_id: str,
+    point_id: str,
+    text: str,
+    secret: bytes,
+    kind: str = "reflection",
 ) -> str:
     """What makes two saves of a reflection the same save: a keyed hash, stored in a unique column.
 
@@ -317,7 +323,9 @@ def idempotency_key(
     Raises:
         ValueError: if the secret is too short to be a key.
     """
-    message = "\x00".join((sender_id, pack_id, point_id, text.strip()))
+    parts = (sender_id, pack_id, point_id, text.strip())
+    # A reflection's key is unchanged from migration 0007; another kind is a different save.
+    message = "\x00".join(parts if kind == "reflection" else (*parts, kind))
     return "i_" + _hmac_hex(secret, _SAVE_DOMAIN, message)
 
 

@@ -35,6 +35,7 @@ from bot.storage.models import (
     MAX_POINT_ID_LENGTH,
     MAX_TEXT_LENGTH,
     PUBLIC_ID_LENGTH,
+    REFLECTION_KINDS,
     GroupMinutes,
     Reflection,
     WithdrawalAttempt,
@@ -166,8 +167,12 @@ def record_reflection(
     receipt_token: str | None = None,
     group_ref: str | None = None,
     idempotency_key: str | None = None,
+    kind: str = "reflection",
 ) -> Receipt:
     """Store one anonymised reflection and return the receipt that can withdraw it.
+
+    ``kind`` is "reflection", or "followup" for an answer to the follow-up months later
+    (bot/followup), which the portal counts apart, as impact.
 
     With ``idempotency_key`` (:func:`bot.reflections.receipts.idempotency_key`) a reflection
     already stored under that key is not stored again: its receipt is returned (``repeated``),
@@ -205,6 +210,8 @@ def record_reflection(
         raise InvalidReflectionFieldError(
             "channel_kind must be lower-case letters, digits or underscores"
         )
+    if kind not in REFLECTION_KINDS:
+        raise InvalidReflectionFieldError(f"kind must be one of {', '.join(REFLECTION_KINDS)}")
 
     if idempotency_key is not None:
         found = _already_stored(session, idempotency_key, secret=secret, token=receipt_token)
@@ -225,6 +232,7 @@ def record_reflection(
             created_week_start=week_start(today),
             group_ref=group_ref,
             idempotency_key=idempotency_key,
+            kind=kind,
         )
     )
     session.flush()

@@ -57,6 +57,7 @@ _STORAGE = "Keys, storage and retention"
 _LIMITS = "The Rasa server's request limit, REST channel and workers"
 _WIDGET = "Web app (bot/web): the demo page, widget.js and the minutes downloads"
 _TEAMS = "Microsoft Teams (README: Add Reflect to Teams)"
+_FOLLOWUP = "CPD records and the follow-up (README: After the conversation)"
 _PORTAL = "The safeguarding lead's portal (bot/portal)"
 _LINKS = "Content packs' links (reflect links check)"
 _CLUSTER = "Several replicas behind HAProxy (make run-cluster, docs/deploy.md)"
@@ -428,6 +429,41 @@ class Settings:
         "inside the signed link, so nothing is stored. The links start with `PUBLIC_URL` (the "
         "reverse proxy must pass `/minutes/` to the web app), else the web app's own address.",
         group=_WIDGET,
+    )
+    cpd_link_minutes: int = setting(
+        "CPD_LINK_MINUTES",
+        30,
+        kinds.whole(high=24 * 60, unit=" of minutes"),
+        "Minutes a practitioner's CPD record links (DOCX and PDF, served by the web app at "
+        "`/cpd/...`) keep working. The record is kept encrypted under a key that is only in the "
+        "link, and deleted when the link expires, so afterwards nothing links it to anyone.",
+        group=_WIDGET,
+    )
+
+    # --- Follow-up ---
+    followup_days: int = setting(
+        "FOLLOWUP_DAYS",
+        91,
+        kinds.days,
+        "Days after opting in that a practitioner is asked what has changed in their practice "
+        "(about three months).",
+        group=_FOLLOWUP,
+    )
+    followup_answer_days: int = setting(
+        "FOLLOWUP_ANSWER_DAYS",
+        30,
+        kinds.days,
+        "Days a follow-up that was asked (or is due for the widget's next visit) waits for an "
+        "answer; then `bin/reflect purge` deletes it.",
+        group=_FOLLOWUP,
+    )
+    followup_interval_hours: int = setting(
+        "FOLLOWUP_INTERVAL_HOURS",
+        24,
+        kinds.whole(low=0, high=24 * 7, unit=" hours"),
+        "How often the web app runs `bin/reflect followups send` by itself (every replica may; "
+        "each follow-up is sent once); 0 turns the built-in schedule off.",
+        group=_FOLLOWUP,
     )
 
     # --- Microsoft Teams ---

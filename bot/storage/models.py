@@ -55,6 +55,16 @@ PUBLIC_ID_LENGTH = 32  # secrets.token_urlsafe(16) is 22 characters
 MAX_TEAM_CODE_LENGTH = 16
 MAX_SHORT_ANSWER_LENGTH = 200  # an action's owner (a role) and its "by when"
 
+#: What a row of ``reflections`` is: a reflection on a point, or a follow-up answer months later
+#: ("what has changed in your practice since?"), which the portal shows as impact.
+REFLECTION_KINDS: tuple[str, ...] = ("reflection", "followup")
+#: How a follow-up reaches its practitioner: a Teams proactive message, or the widget's next visit.
+FOLLOWUP_CHANNELS: tuple[str, ...] = ("teams", "widget")
+#: Where a follow-up stands: waiting to be due, claimed by one sender, or asked (awaiting answer).
+FOLLOWUP_STATUSES: tuple[str, ...] = ("pending", "sending", "asked")
+MAX_FOLLOWUP_POINTS_LENGTH = 500  # the discussed point ids, comma-separated
+MAX_REFERENCE_LENGTH = 4000  # an encrypted Teams conversation reference, base64
+
 #: Where a group session stands; only a live one has a lead key, a join hash or times.
 GROUP_STATUSES: tuple[str, ...] = ("live", "closed", "expired")
 
@@ -115,6 +125,9 @@ _STATUS_LIST = ", ".join(f"'{status}'" for status in GROUP_STATUSES)
 _STAGE_LIST = ", ".join(f"'{stage}'" for stage in GROUP_STAGES)
 _ROLE_LIST = ", ".join(f"'{role}'" for role in PORTAL_ROLES)
 _EVENT_LIST = ", ".join(f"'{event}'" for event in PORTAL_AUDIT_EVENTS)
+_KIND_LIST = ", ".join(f"'{kind}'" for kind in REFLECTION_KINDS)
+_FOLLOWUP_CHANNEL_LIST = ", ".join(f"'{channel}'" for channel in FOLLOWUP_CHANNELS)
+_FOLLOWUP_STATUS_LIST = ", ".join(f"'{status}'" for status in FOLLOWUP_STATUSES)
 
 
 class Reflection(Base):
@@ -133,6 +146,7 @@ class Reflection(Base):
             name="agency_known",
         ),
         CheckConstraint(f"length(text) <= {MAX_TEXT_LENGTH}", name="text_length"),
+        CheckConstraint(f"kind IN ({_KIND_LIST})", name="kind_known"),
         # The portal's figures (bot/portal/figures.py) are counted from this index alone.
         Index(
             "ix_reflections_portal_cube",
@@ -142,6 +156,7 @@ class Reflection(Base):
             "agency",
             "point_id",
             "group_ref",
+            "kind",
         ),
         # One row per save, however often it is sent (migration 0007).
         Index("ux_reflections_idempotency_key", "idempotency_key", unique=True),
@@ -161,6 +176,8 @@ class Reflection(Base):
     #: Keyed hash of what makes two saves the same one (bot.reflections.receipts.idempotency_key).
     idempotency_key = Column(String(HASH_LENGTH), nullable=True)
     """The public id of the group session a joined member wrote it in (None outside one)."""
+    #: "reflection", or "followup" for an answer to the follow-up months later (migration 0008).
+    kind = Column(String(16), nullable=False, default="reflection", server_default="reflection")
 
 
 class WithdrawalAttempt(Base):
@@ -439,3 +456,58 @@ class PortalToken(Base):
     created_at = Column(DateTime, nullable=False)
     last_used_on = Column(Date, nullable=True)
     revoked_at = Column(DateTime, nullable=True)
+
+
+class CpdRecord(Base):
+    """A practitioner's CPD record, only while its download link lives (bot/cpd).
+
+    ``body`` is the record encrypted (AES-GCM) under a random key that exists only inside the
+    signed link the practitioner was shown, so the database alone cannot read it; there is no
+    sender, conversation or account column. The row is deleted when the link expires
+    (``expires_at``, naive UTC) by the download route, by each new record and by
+    ``reflect purge``: after that nothing anywhere links the record to a person.
+    """
+
+    __tablename__ = "cpd_records"
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(PUBLIC_ID_LENGTH), nullable=False, unique=True)
+    body = Column(Text, nullable=False)
+    expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class Followup(Base):
+    """A practitioner's opt-in to be asked, months later, what has changed in their practice.
+
+    Holds what sending it needs and no more (bot/followup): the pack and its version, the
+    discussed point ids, the day it is due, and how to reach them. ``owner_key`` is a keyed hash
+    (never a raw id) of the Teams sender pseudonym or of the widget's follow-up token, so "stop
+    the follow-up" finds it. ``reference`` is the Teams conversation reference encrypted under a
+    key derived from the server secret, set only for Teams and deleted (NULL) once the message
+    is sent or the practitioner opts out. ``claimed_until`` lets exactly one of several replicas
+    send it. The row is deleted when the answer is saved, on opting out, or by ``reflect
+    purge`` once unanswered for Settings.followup_answer_days; the answer itself is a
+    ``reflections`` row of kind "followup" that does not link back here.
+    """
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        CheckConstraint(f"channel IN ({_FOLLOWUP_CHANNEL_LIST})", name="channel_known"),
+        CheckConstraint(f"status IN ({_FOLLOWUP_STATUS_LIST})", name="status_known"),
+        CheckConstraint("channel = 'teams' OR reference IS NULL", name="reference_teams_only"),
+        CheckConstraint("attempts >= 0", name="attempts_positive"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(PUBLIC_ID_LENGTH), nullable=False, unique=True)
+    channel = Column(String(16), nullable=False)
+    owner_key = Column(String(KEY_LENGTH), nullable=False, index=True)
+    pack_id = Column(String(MAX_PACK_ID_LENGTH), nullable=False)
+    pack_version = Column(String(MAX_PACK_VERSION_LENGTH), nullable=False)
+    points = Column(String(MAX_FOLLOWUP_POINTS_LENGTH), nullable=False, default="")
+    due_on = Column(Date, nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    reference = Column(Text, nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    claimed_until = Column(DateTime, nullable=True)
+    asked_on = Column(Date, nullable=True)

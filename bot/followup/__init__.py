@@ -1,0 +1,1 @@
+"""The follow-up months later: "what has changed in your practice since?" (opt-in, sent once)."""
