@@ -1,18 +1,23 @@
 """Actions that show the briefing: greeting, choosing a briefing, about, learning, links."""
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import context, names
 from actions.discussion import state_events
 from bot.briefing import views as briefing
 from bot.content.schema import Pack
+from bot.cpd.covered import add_section
 from bot.discussion.navigate import DiscussionState
+from bot.followup import service as followups
 
 Events = list[dict[str, Any]]
+logger = logging.getLogger(__name__)
 CHOOSE_PAYLOAD = f"/{names.INTENT_CHOOSE_PACK}"
 
 
@@ -33,6 +38,51 @@ def pack_events(tracker: Tracker, pack: Pack) -> Events:
     if tracker.get_slot(names.SLOT_GROUP_ROLE) == "member":
         events += [SlotSet(names.SLOT_GROUP_SESSION, None), SlotSet(names.SLOT_GROUP_ROLE, None)]
     return events
+
+
+def section_read(tracker: Tracker, section: str) -> Events:
+    """Note a briefing section as read, for the end summary and the CPD record (bot/cpd)."""
+    return [
+        SlotSet(
+            names.SLOT_SECTIONS_READ,
+            add_section(tracker.get_slot(names.SLOT_SECTIONS_READ), section),
+        )
+    ]
+
+
+def who(tracker: Tracker) -> followups.Who:
+    """The conversation, as bot/followup finds its follow-ups: channel, sender and metadata."""
+    return followups.Who(
+        channel_kind=tracker.get_latest_input_channel() or "unknown",
+        sender_id=tracker.sender_id,
+        metadata=tracker.latest_message.get("metadata"),
+    )
+
+
+def followup_events(tracker: Tracker, due: followups.DueFollowup) -> Events:
+    """Answer ``due`` next: keep its id, and move to its briefing so the answer is tagged so."""
+    pack = context.catalogue().get(due.pack_id)
+    moved = pack_events(tracker, pack) if pack is not None else []
+    return [*moved, SlotSet(names.SLOT_FOLLOWUP_ID, due.public_id)]
+
+
+def ask_due_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """A follow-up due on this visit is asked after the greeting; a database fault asks nothing.
+
+    The greeting must always work, so an unavailable database only costs the follow-up (it is
+    asked on a later visit).
+    """
+    try:
+        due = followups.due_now(
+            context.session_factory(), context.settings(), who(tracker), today=context.today()
+        )
+    except SQLAlchemyError as error:
+        logger.warning("followup_due_unavailable error=%s", type(error).__name__)
+        return []
+    if due is None:
+        return []
+    dispatcher.utter_message(**due.message.as_kwargs())
+    return followup_events(tracker, due)
 
 
 def list_just_shown(tracker: Tracker) -> bool:
@@ -76,7 +126,8 @@ class ActionGreet(Action):
             dispatcher.utter_message(**briefing.pack_chosen_message(pack).as_kwargs())
         elif not briefing.offers_choice(offered.offered(), chosen=chosen):
             dispatcher.utter_message(response=names.UTTER_MENU)
-        return pack_events(tracker, sent_to) if sent_to else []
+        events = pack_events(tracker, sent_to) if sent_to else []
+        return [*events, *ask_due_followup(dispatcher, tracker)]
 
 
 class ActionChoosePack(Action):
@@ -123,7 +174,7 @@ class ActionShowAboutReview(Action):
     ) -> Events:
         message = briefing.about_message(context.pack_for(tracker))
         dispatcher.utter_message(**message.as_kwargs())
-        return []
+        return section_read(tracker, "about")
 
 
 class ActionShowKeyLearning(Action):
@@ -142,7 +193,7 @@ class ActionShowKeyLearning(Action):
             age=context.link_age(),
         )
         dispatcher.utter_message(**message.as_kwargs())
-        return []
+        return section_read(tracker, "key_learning")
 
 
 class ActionShowRecommendations(Action):
@@ -156,7 +207,7 @@ class ActionShowRecommendations(Action):
     ) -> Events:
         message = briefing.recommendations_message(context.pack_for(tracker))
         dispatcher.utter_message(**message.as_kwargs())
-        return []
+        return section_read(tracker, "recommendations")
 
 
 class ActionShowActionTaken(Action):
@@ -170,7 +221,7 @@ class ActionShowActionTaken(Action):
     ) -> Events:
         message = briefing.action_taken_message(context.pack_for(tracker), age=context.link_age())
         dispatcher.utter_message(**message.as_kwargs())
-        return []
+        return section_read(tracker, "action_taken")
 
 
 class ActionShowProcedures(Action):
@@ -188,7 +239,7 @@ class ActionShowProcedures(Action):
             age=context.link_age(),
         )
         dispatcher.utter_message(**message.as_kwargs())
-        return []
+        return section_read(tracker, "procedures")
 
 
 class ActionShowOtherReviews(Action):

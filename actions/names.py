@@ -16,6 +16,10 @@ SLOT_CONCERN_CHECK_DRAFTING = "concern_check_drafting"
 SLOT_CONCERN_NOW = "concern_now"
 SLOT_DRAFT_CHECK = "draft_check"
 SLOT_PACK_ID = "pack_id"
+SLOT_SECTIONS_READ = "sections_read"
+SLOT_REFLECTIONS_SAVED = "reflections_saved"
+SLOT_CPD_VARIANT = "cpd_variant"
+SLOT_FOLLOWUP_ID = "followup_id"
 
 # --- forms ---
 FORM_REFLECTION = "reflection_form"
@@ -24,6 +28,7 @@ FORM_REFLECTION = "reflection_form"
 ENTITY_LEARNING_ID = "learning_id"
 ENTITY_AGENCY = "agency"
 ENTITY_PACK_ID = "pack_id"
+ENTITY_CPD_VARIANT = "cpd_variant"
 
 # --- intents ---
 INTENT_START_DISCUSSION = "start_discussion"
@@ -35,6 +40,7 @@ INTENT_RESUME_DISCUSSION = "resume_discussion"
 INTENT_AFFIRM = "affirm"
 INTENT_DENY = "deny"
 INTENT_CHOOSE_PACK = "choose_pack"
+INTENT_ADD_REFLECTION = "add_reflection"
 
 # --- responses (domain.yml; the rest of the wording is in bot/content/messages.yml) ---
 UTTER_MENU = "utter_menu"

@@ -1,5 +1,6 @@
 """Actions for writing, confirming, saving and withdrawing reflections, and privacy answers."""
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -12,14 +13,29 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import context, group, names
 from actions.safety import say_urgent_answer
 from bot.content.messages import render
+from bot.cpd.covered import add_saved_reflection
+from bot.followup import service as followups
 from bot.reflections import dialogue
+from bot.reflections.service import Receipt
 
 Events = list[dict[str, Any]]
 CLEARED = [SlotSet(names.SLOT_REFLECTION_TEXT, None), SlotSet(names.SLOT_REFLECTION_DRAFT, None)]
+logger = logging.getLogger(__name__)
+
+
+def no_followup(tracker: Tracker) -> Events:
+    """Stop answering the follow-up (a new reflection, or the draft dropped), if one was."""
+    return (
+        [SlotSet(names.SLOT_FOLLOWUP_ID, None)] if tracker.get_slot(names.SLOT_FOLLOWUP_ID) else []
+    )
 
 
 class ActionStartReflection(Action):
-    """Begin a new draft (also "write it again"): whatever was drafted before is dropped."""
+    """Begin a new draft (also "write it again"): whatever was drafted before is dropped.
+
+    "Add a reflection" starts an ordinary reflection, so a follow-up being answered is left;
+    "write it again" rewrites the same one, follow-up answer or not.
+    """
 
     def name(self) -> str:
         return "action_start_reflection"
@@ -27,7 +43,10 @@ class ActionStartReflection(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        return CLEARED
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return (
+            [*CLEARED, *no_followup(tracker)] if intent == names.INTENT_ADD_REFLECTION else CLEARED
+        )
 
 
 class ActionCaptureReflection(Action):
@@ -129,7 +148,11 @@ class ActionPreviewReflection(Action):
 
 
 class ActionSaveReflection(Action):
-    """Store the confirmed draft with the chosen agency; show the receipt code once."""
+    """Store the confirmed draft with the chosen agency; show the receipt code once.
+
+    While a follow-up is answered (``followup_id``) the draft is saved as its answer, kind
+    "followup", and the follow-up is then done.
+    """
 
     def name(self) -> str:
         return "action_save_reflection"
@@ -139,6 +162,7 @@ class ActionSaveReflection(Action):
     ) -> Events:
         chosen = next(tracker.get_latest_entity_values(names.ENTITY_AGENCY), None)
         agency = chosen or dialogue.find_agency(tracker.latest_message.get("text") or "")
+        followup_id = tracker.get_slot(names.SLOT_FOLLOWUP_ID) or None
         try:
             receipt = dialogue.save(
                 factory=context.session_factory(),
@@ -151,6 +175,7 @@ class ActionSaveReflection(Action):
                 today=date.today(),
                 group_ref=joined_session(tracker),
                 sender_id=tracker.sender_id,
+                kind="followup" if followup_id else "reflection",
             )
         except dialogue.NotAReflection as problem:
             dispatcher.utter_message(**problem.message.as_kwargs())
@@ -159,7 +184,32 @@ class ActionSaveReflection(Action):
             dispatcher.utter_message(**render("reflection_save_failed").as_kwargs())
             return []
         dispatcher.utter_message(**dialogue.receipt_message(receipt).as_kwargs())
-        return CLEARED
+        return [*CLEARED, *saved_events(tracker, receipt, followup_id)]
+
+
+def saved_events(tracker: Tracker, receipt: Receipt, followup_id: str | None) -> Events:
+    """After a save: the text joins ``reflections_saved``, and a follow-up answered is done.
+
+    The CPD record quotes ``reflections_saved`` back; bot/followup deletes the answered
+    follow-up and ``followup_id`` is cleared. A repeated save (the same message again) adds
+    nothing. The answer is saved even if the follow-up cannot be marked done now; that is
+    logged, and the follow-up may ask again.
+    """
+    events: Events = []
+    if not receipt.repeated:
+        saved = add_saved_reflection(
+            tracker.get_slot(names.SLOT_REFLECTIONS_SAVED),
+            point_number=tracker.get_slot(names.SLOT_POINT_NUMBER),
+            text=(tracker.get_slot(names.SLOT_REFLECTION_DRAFT) or "").strip(),
+        )
+        events.append(SlotSet(names.SLOT_REFLECTIONS_SAVED, saved))
+    if followup_id:
+        try:
+            followups.answered(context.session_factory(), context.settings(), str(followup_id))
+        except SQLAlchemyError as error:
+            logger.warning("followup_answered_unavailable error=%s", type(error).__name__)
+        events.append(SlotSet(names.SLOT_FOLLOWUP_ID, None))
+    return events
 
 
 def joined_session(tracker: Tracker) -> str | None:
@@ -180,7 +230,7 @@ class ActionDiscardReflection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         dispatcher.utter_message(**render("reflection_discarded").as_kwargs())
-        return CLEARED
+        return [*CLEARED, *no_followup(tracker)]
 
 
 class ValidateWithdrawForm(FormValidationAction):

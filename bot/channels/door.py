@@ -34,11 +34,14 @@ MAX_MESSAGE_CHARS = 5_000
 MAX_NORMALISED_CHARS = 2 * MAX_MESSAGE_CHARS
 """A message that normalisation blows up past this (e.g. 5,000 ligatures) is refused too."""
 
-PAYLOAD_ENTITIES = frozenset({"learning_id", "agency", "pack_id"})
+#: Entities a button payload may carry; their values must be known (``payload_values``). The CPD
+#: record's buttons carry ``cpd_variant`` (swe | nmc, bot/cpd/service.py VARIANTS).
+PAYLOAD_ENTITIES = frozenset({"learning_id", "agency", "pack_id", "cpd_variant"})
 #: Entities whose unknown value is dropped rather than the payload refused: a page embedding
 #: the widget may name a briefing this deployment no longer offers (data-pack), and the
-#: conversation should then start on the default briefing, not in the fallback.
-DROPPABLE_ENTITIES = frozenset({"pack_id"})
+#: conversation should then start on the default briefing, not in the fallback. A CPD record
+#: button of an unknown layout asks for the record in the default layout.
+DROPPABLE_ENTITIES = frozenset({"pack_id", "cpd_variant"})
 _PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]{1,60})(?P<entities>\{.{0,200}\})?$")
 RECEIPT_TYPE = "RECEIPT"
 

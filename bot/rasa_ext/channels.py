@@ -45,6 +45,7 @@ from bot.channels.intents import domain_intents
 from bot.channels.memory import ConversationMemory
 from bot.content.catalogue import load_catalogue
 from bot.content.messages import render
+from bot.cpd.service import VARIANTS
 from bot.rasa_ext.forget import forget_conversation
 from bot.reflections.dialogue import PREFER_NOT_TO_SAY
 from bot.reflections.receipts import conversation_key, reveal_receipts
@@ -77,7 +78,7 @@ def default_door() -> Door:
     pack_ids = {pack.id for pack in offered}
     return Door.create(
         secret=settings.secret,
-        payload_values={*learning_ids, *pack_ids, *AGENCIES, PREFER_NOT_TO_SAY},
+        payload_values={*learning_ids, *pack_ids, *AGENCIES, PREFER_NOT_TO_SAY, *VARIANTS},
         intents=domain_intents(PROJECT_ROOT / "domain.yml"),
     )
 

@@ -67,7 +67,7 @@ def test_about_review(
 ) -> None:
     events = ActionShowAboutReview().run(dispatcher, tracker_factory(intent="ask_about_review"), {})
 
-    assert events == []
+    assert events == [SlotSet("sections_read", ["about"])]
     (message,) = dispatcher.messages
     assert pack.about.case_summary in message["text"]
     assert payloads(message) == ["/ask_key_learning", "/start_discussion", "/show_menu"]
@@ -84,7 +84,7 @@ def test_key_learning_by_entity(
 
     events = ActionShowKeyLearning().run(dispatcher, tracker, {})
 
-    assert events == []
+    assert events == [SlotSet("sections_read", ["key_learning"])]
     (message,) = dispatcher.messages
     assert message["text"].startswith(
         "**Key learning 4 of 4: Assessing risk to children from risky adults outside of the "
@@ -131,7 +131,7 @@ def test_key_learning_list(
 
     events = ActionShowKeyLearning().run(dispatcher, tracker, {})
 
-    assert events == []
+    assert events == [SlotSet("sections_read", ["key_learning"])]
     (message,) = dispatcher.messages
     assert message["text"].startswith("The review identified 4 key learning points:")
     assert payloads(message) == [
@@ -155,7 +155,7 @@ def test_recommendations(
 ) -> None:
     events = ActionShowRecommendations().run(dispatcher, tracker_factory(), {})
 
-    assert events == []
+    assert events == [SlotSet("sections_read", ["recommendations"])]
     (message,) = dispatcher.messages
     assert message["text"].startswith(pack.recommendations_intro)
     assert all(rec.text in message["text"] for rec in pack.recommendations)
@@ -167,7 +167,7 @@ def test_action_taken(
 ) -> None:
     events = ActionShowActionTaken().run(dispatcher, tracker_factory(), {})
 
-    assert events == []
+    assert events == [SlotSet("sections_read", ["action_taken"])]
     (message,) = dispatcher.messages
     assert message["text"].startswith("**Action taken since the review**")
     assert pack.action_taken[0].text in message["text"]
@@ -179,7 +179,7 @@ def test_procedures(
 ) -> None:
     events = ActionShowProcedures().run(dispatcher, tracker_factory(), {})
 
-    assert events == []
+    assert events == [SlotSet("sections_read", ["procedures"])]
     (message,) = dispatcher.messages
     assert all(link.url in message["text"] for link in pack.links)
     assert payloads(message) == ["/start_discussion", "/show_menu"]

@@ -200,8 +200,12 @@ def test_complete(
     (summary,) = texts(dispatcher)
     assert summary.startswith("That's all 4 points. Discussed: 1, 3, 4. Skipped: 2.")
     assert pack.discussion_invitation in summary
+    # The end of the discussion offers the CPD record (both layouts) and the follow-up.
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
         "/start_discussion",
+        '/ask_cpd_record{"cpd_variant":"swe"}',
+        '/ask_cpd_record{"cpd_variant":"nmc"}',
+        "/opt_in_followup",
         "/show_menu",
         "/goodbye",
     ]

@@ -38,12 +38,21 @@ from bot.reflections.receipts import receipt_hash, reveal_receipts
 from bot.settings.config import PROJECT_ROOT, Settings
 from bot.storage.models import Reflection
 from bot.storage.session import make_engine, make_session_factory, transaction
+from tests.actions.conftest import fake_add_saved_reflection
 from tests.bot.storage.databases import migrated_sqlite_sessions
 from tests.conftest import SECOND_PACK_ID, SEVERAL_PACKS_DIR, TrackerFactory, other_code
 
 REFLECTION = "I would ask SPoA about [NAME 1]'s history sooner, and record who I told."
 MORE = "Second thought: fathers and new partners need the same curiosity."
 CLEARED = [SlotSet("reflection_text", None), SlotSet("reflection_draft", None)]
+
+
+def saved(point: object = 2.0, text: str = REFLECTION) -> list[dict[str, Any]]:
+    """The events after a save: the draft cleared, the text noted for the CPD record."""
+    noted = fake_add_saved_reflection(None, point_number=point, text=text)
+    return [*CLEARED, SlotSet("reflections_saved", noted)]
+
+
 CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}")
 CODE_IN_TEXT = re.compile(r"\*\*([0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5})\*\*")
 
@@ -351,7 +360,7 @@ def test_save_with_the_agency_from_a_button(
 ) -> None:
     events = _save(tracker_factory, dispatcher)
 
-    assert events == CLEARED
+    assert events == saved()
     (message,) = dispatcher.messages
     # The action only sends a token; the channel reveals the code on its way to the user.
     assert CODE_IN_TEXT.search(message["text"]) is None
@@ -406,7 +415,7 @@ def test_save_with_the_agency_typed(
 ) -> None:
     events = _save(tracker_factory, dispatcher, text=typed, agency=None)
 
-    assert events == CLEARED
+    assert events == saved()
     (row,) = _rows(factory)
     assert row.agency == agency
 
@@ -800,7 +809,7 @@ def test_a_reflection_is_saved_against_the_chosen_briefing_and_its_version(
         entities=[{"entity": "agency", "value": "health"}],
     )
 
-    assert ActionSaveReflection().run(dispatcher, tracker, {}) == CLEARED
+    assert ActionSaveReflection().run(dispatcher, tracker, {}) == saved(point=1.0)
 
     (row,) = _rows(factory)
     assert (row.pack_id, row.pack_version) == (SECOND_PACK_ID, "2.1.0")

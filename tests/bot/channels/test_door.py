@@ -14,7 +14,7 @@ INTENTS = domain_intents(_ROOT / "domain.yml")
 
 SECRET = b"door-test-secret-0123456789abcdef"
 OTHER_SECRET = b"another-door-secret-fedcba9876543210"
-KNOWN_VALUES = {"information-sharing", "police", "prefer_not_to_say"}
+KNOWN_VALUES = {"information-sharing", "police", "prefer_not_to_say", "swe", "nmc"}
 FREE_TEXT = "I spoke to Sarah Jones on 07700 900123 at BN21 4UG about Child Z and SPoA."
 
 
@@ -33,6 +33,8 @@ def door() -> Door:
         '/ask_key_learning{"learning_id":"information-sharing"}',
         '/choose_agency{"agency":"police"}',
         '/choose_agency{"agency":"prefer_not_to_say"}',
+        '/ask_cpd_record{"cpd_variant":"nmc"}',
+        '/ask_cpd_record{"cpd_variant":"swe"}',
     ],
 )
 def test_known_payloads_pass_unchanged(door: Door, payload: str) -> None:
@@ -351,12 +353,16 @@ def test_create_accepts_any_iterable_of_values() -> None:
         ('/greet{"pack_id":["esscp-child-z"]}', "/greet"),
         ('/greet{"pack_id":"x","agency":"police"}', "greet"),  # another key: forged as before
         ('/no_such_intent{"pack_id":"x"}', "no such intent"),
+        ('/ask_cpd_record{"cpd_variant":"hcpc"}', "/ask_cpd_record"),  # not a CPD layout
+        ('/ask_cpd_record{"cpd_variant":"Sarah Jones"}', "/ask_cpd_record"),
     ],
 )
 def test_an_unknown_pack_id_is_dropped_and_the_intent_kept(payload: str, cleaned: str) -> None:
     """A page may name a briefing no longer offered: the greeting goes ahead without it."""
     door = Door.create(
-        secret=b"s" * 32, payload_values={"police"}, intents={"greet", "choose_pack"}
+        secret=b"s" * 32,
+        payload_values={"police"},
+        intents={"greet", "choose_pack", "ask_cpd_record"},
     )
 
     assert door.clean_text(payload) == cleaned

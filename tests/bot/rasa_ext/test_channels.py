@@ -583,6 +583,7 @@ def test_default_door_knows_the_learning_ids_and_agencies() -> None:
     assert door.secret == SECRET
     assert {item.id for item in pack.key_learning} <= door.payload_values
     assert set(AGENCIES) | {PREFER_NOT_TO_SAY} <= door.payload_values
+    assert {"swe", "nmc"} <= door.payload_values  # the CPD record's layouts (bot/cpd)
 
 
 @pytest.mark.usefixtures("fresh_default_door")
