@@ -486,3 +486,129 @@ def test_a_briefing_no_longer_offered_falls_back_to_the_default(
     assert context.pack_for(tracker) is not None
     assert context.pack_for(tracker).id == pack.id
     assert context.chosen_pack(tracker) is None
+
+
+# --- issue 16: sections read, and a follow-up due on a later visit -----------------------------
+
+
+def test_every_section_a_show_action_notes_is_one_the_cpd_record_knows(
+    tracker_factory: TrackerFactory,
+) -> None:
+    from bot.cpd.covered import SECTIONS
+
+    noted = []
+    for action in (
+        ActionShowAboutReview(),
+        ActionShowKeyLearning(),
+        ActionShowRecommendations(),
+        ActionShowActionTaken(),
+        ActionShowProcedures(),
+    ):
+        (event,) = action.run(CollectingDispatcher(), tracker_factory(), {})
+        noted += event["value"]
+
+    assert noted == list(SECTIONS)
+
+
+def test_a_section_read_again_is_noted_once(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(slots={"sections_read": ["about", "recommendations"]})
+
+    events = ActionShowAboutReview().run(dispatcher, tracker, {})
+
+    assert events == [SlotSet("sections_read", ["about", "recommendations"])]
+
+
+DUE_ID = "fu-public-id-1"
+
+
+def due(pack_id: str = "esscp-child-z") -> Any:
+    from bot.content.messages import Message
+    from bot.followup.service import DueFollowup
+
+    question = Message(
+        "What has changed in your practice since?", ({"title": "Answer", "payload": "/x"},)
+    )
+    return DueFollowup(public_id=DUE_ID, pack_id=pack_id, message=question)
+
+
+def widget_tracker(tracker_factory: TrackerFactory, **kwargs: Any) -> Any:
+    """A greeting from the web widget, carrying the widget's follow-up token."""
+    events = [{"event": "user", "text": "hi", "input_channel": "socketio"}]
+    return tracker_factory(
+        intent="greet", text="hi", events=events, metadata={"followup_token": "t"}, **kwargs
+    )
+
+
+def test_greet_asks_a_due_follow_up_after_the_menu(
+    monkeypatch: pytest.MonkeyPatch,
+    action_settings: Settings,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    asked: list[Any] = []
+
+    def due_now(factory: Any, settings: Any, who: Any, *, today: date) -> Any:
+        asked.append((factory, settings, who, today))
+        return due()
+
+    monkeypatch.setattr("actions.briefing.followups.due_now", due_now)
+    monkeypatch.setattr("actions.context.session_factory", lambda: "the-factory")
+    monkeypatch.setattr("actions.context.today", lambda: date(2027, 3, 8))
+
+    events = ActionGreet().run(dispatcher, widget_tracker(tracker_factory), {})
+
+    assert events == [SlotSet("pack_id", "esscp-child-z"), SlotSet("followup_id", DUE_ID)]
+    _, _, menu, question = dispatcher.messages
+    assert menu["response"] == "utter_menu"
+    assert question["text"] == "What has changed in your practice since?"
+    assert question["buttons"] == [{"title": "Answer", "payload": "/x"}]
+    ((factory, settings, who, today),) = asked
+    assert (factory, settings, today) == ("the-factory", action_settings, date(2027, 3, 8))
+    assert (who.channel_kind, who.sender_id) == ("socketio", "test-sender")
+    assert who.metadata == {"followup_token": "t"}
+
+
+@pytest.mark.usefixtures("several_packs")
+def test_a_follow_up_on_another_briefing_moves_the_conversation_to_it(
+    monkeypatch: pytest.MonkeyPatch, tracker_factory: TrackerFactory
+) -> None:
+    """The answer is saved against the briefing the follow-up asks about, and its version."""
+    monkeypatch.setattr("actions.briefing.followups.due_now", lambda *a, **k: due(CHILD_Q))
+    monkeypatch.setattr("actions.context.session_factory", lambda: None)
+
+    events = ActionGreet().run(CollectingDispatcher(), widget_tracker(tracker_factory), {})
+
+    assert events == [SlotSet("pack_id", CHILD_Q), *RESET, SlotSet("followup_id", DUE_ID)]
+
+
+def test_a_database_fault_never_breaks_the_greeting(
+    monkeypatch: pytest.MonkeyPatch,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("actions.briefing.followups.due_now", broken)
+    monkeypatch.setattr("actions.context.session_factory", lambda: None)
+
+    events = ActionGreet().run(dispatcher, widget_tracker(tracker_factory), {})
+
+    assert events == []
+    assert len(dispatcher.messages) == 3  # greeting, privacy notice, menu: no follow-up
+    assert "followup_due_unavailable error=OperationalError" in caplog.text
+    assert "locked" not in caplog.text
+
+
+def test_greet_with_no_follow_up_due_says_nothing_more(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    events = ActionGreet().run(dispatcher, widget_tracker(tracker_factory), {})
+
+    assert events == []
+    assert len(dispatcher.messages) == 3

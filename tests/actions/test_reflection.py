@@ -815,3 +815,143 @@ def test_a_reflection_is_saved_against_the_chosen_briefing_and_its_version(
     assert (row.pack_id, row.pack_version) == (SECOND_PACK_ID, "2.1.0")
     assert row.pack_version == second_pack.version
     assert row.point_id == second_pack.discussion_points[0].id
+
+
+# --- issue 16: the CPD record's reflections, and answering the follow-up -----------------------
+
+
+def test_a_save_sent_again_notes_the_reflection_once(
+    context: Settings, factory: sessionmaker, tracker_factory: TrackerFactory
+) -> None:
+    first = _save(tracker_factory, CollectingDispatcher())
+    again = _save(tracker_factory, CollectingDispatcher(), text="police", agency=None)
+
+    assert first == saved()
+    assert again == CLEARED  # the same reflection: nothing new for the CPD record
+
+
+def test_the_saved_reflection_is_added_to_those_noted_before(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    before = [{"point": 1, "text": MORE}]
+    tracker = tracker_factory(
+        slots={
+            "reflection_draft": f"  {REFLECTION}\n",
+            "point_number": 2,
+            "reflections_saved": before,
+        },
+        intent="save_reflection",
+    )
+
+    events = ActionSaveReflection().run(dispatcher, tracker, {})
+
+    assert events[-1] == SlotSet("reflections_saved", [*before, {"point": 2, "text": REFLECTION}])
+
+
+class Answered:
+    """A fake bot.followup.service.answered that records the follow-ups marked answered."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.ids: list[str] = []
+
+    def __call__(self, factory: Any, settings: Any, public_id: str) -> None:
+        self.ids.append(public_id)
+        if self.error is not None:
+            raise self.error
+
+
+def _save_answer(tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher) -> Any:
+    tracker = tracker_factory(
+        slots={"reflection_draft": REFLECTION, "point_number": None, "followup_id": "fu-1"},
+        intent="deny",
+        text="no thanks",
+    )
+    return ActionSaveReflection().run(dispatcher, tracker, {})
+
+
+def test_a_follow_up_answer_is_saved_as_one_and_the_follow_up_is_done(
+    monkeypatch: pytest.MonkeyPatch,
+    context: Settings,
+    factory: sessionmaker,
+    pack: Pack,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    answered = Answered()
+    monkeypatch.setattr("actions.reflection.followups.answered", answered)
+
+    events = _save_answer(tracker_factory, dispatcher)
+
+    assert events == [*saved(point=None), SlotSet("followup_id", None)]
+    (row,) = _rows(factory)
+    assert (row.kind, row.text, row.pack_version) == ("followup", REFLECTION, pack.version)
+    assert row.point_id == dialogue.point_id_for(pack, None)  # a general answer
+    assert answered.ids == ["fu-1"]
+    revealed = reveal_receipts(dispatcher.messages[0]["text"], secret=context.secret)
+    assert CODE_IN_TEXT.search(revealed) is not None  # the receipt, as for any reflection
+
+
+def test_the_answer_stays_saved_when_the_follow_up_cannot_be_marked_done(
+    monkeypatch: pytest.MonkeyPatch,
+    context: Settings,
+    factory: sessionmaker,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    answered = Answered(OperationalError("DELETE", {}, Exception("database is locked")))
+    monkeypatch.setattr("actions.reflection.followups.answered", answered)
+
+    events = _save_answer(tracker_factory, dispatcher)
+
+    assert events[-1] == SlotSet("followup_id", None)
+    assert [row.kind for row in _rows(factory)] == ["followup"]
+    assert len(dispatcher.messages) == 1  # the receipt
+    assert "followup_answered_unavailable error=OperationalError" in caplog.text
+
+
+def test_a_failed_save_keeps_the_follow_up_being_answered(
+    monkeypatch: pytest.MonkeyPatch,
+    context: Settings,
+    use_factory: Any,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    answered = Answered()
+    monkeypatch.setattr("actions.reflection.followups.answered", answered)
+    use_factory(_broken_factory)
+
+    assert _save_answer(tracker_factory, dispatcher) == []
+    assert answered.ids == []
+    assert _texts(dispatcher) == [render("reflection_save_failed").text]
+
+
+def test_adding_a_reflection_leaves_the_follow_up_answer(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(slots={"followup_id": "fu-1"}, intent="add_reflection")
+
+    events = ActionStartReflection().run(dispatcher, tracker, {})
+
+    assert events == [*CLEARED, SlotSet("followup_id", None)]
+
+
+def test_writing_the_answer_again_keeps_it_a_follow_up_answer(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(slots={"followup_id": "fu-1"}, intent="edit_reflection")
+
+    assert ActionStartReflection().run(dispatcher, tracker, {}) == CLEARED
+
+
+def test_discarding_the_answer_leaves_the_follow_up(
+    context: Settings, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = tracker_factory(
+        slots={"reflection_draft": REFLECTION, "followup_id": "fu-1"}, intent="discard_reflection"
+    )
+
+    events = ActionDiscardReflection().run(dispatcher, tracker, {})
+
+    assert events == [*CLEARED, SlotSet("followup_id", None)]
