@@ -79,8 +79,12 @@ def ask_due_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> Even
     except SQLAlchemyError as error:
         logger.warning("followup_due_unavailable error=%s", type(error).__name__)
         return []
-    if due is None:
-        return []
+    if due is None:  # one left from an earlier visit is no longer due: not answered now
+        return (
+            [SlotSet(names.SLOT_FOLLOWUP_ID, None)]
+            if tracker.get_slot(names.SLOT_FOLLOWUP_ID)
+            else []
+        )
     dispatcher.utter_message(**due.message.as_kwargs())
     return followup_events(tracker, due)
 

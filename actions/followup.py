@@ -105,7 +105,9 @@ class ActionStartFollowup(Action):
 
     Sets ``followup_id``, which the rules branch on: set, the form opens and the answer goes
     through the same draft, preview, safety checks and save as a reflection; unset (none due,
-    or the database is unavailable), a kind word and nothing else.
+    or the database is unavailable), a kind word and nothing else. One the greeting already
+    asked on this visit (``followup_id`` set) is answered even if it is no longer returned as
+    due (the widget's is marked asked when the greeting shows it); the form's prompt then asks.
     """
 
     def name(self) -> str:
@@ -120,6 +122,9 @@ class ActionStartFollowup(Action):
             )
         except SQLAlchemyError:
             return [*unavailable(dispatcher), SlotSet(names.SLOT_FOLLOWUP_ID, None)]
+        asked = tracker.get_slot(names.SLOT_FOLLOWUP_ID)
+        if due is None and asked:  # the greeting asked it on this visit: its button answers it
+            return [SlotSet(names.SLOT_FOLLOWUP_ID, asked), *DRAFT_CLEARED]
         if due is None:
             dispatcher.utter_message(**render("followup_none_due").as_kwargs())
             return [SlotSet(names.SLOT_FOLLOWUP_ID, None)]

@@ -612,3 +612,15 @@ def test_greet_with_no_follow_up_due_says_nothing_more(
 
     assert events == []
     assert len(dispatcher.messages) == 3
+
+
+def test_a_follow_up_left_from_an_earlier_visit_and_no_longer_due_is_dropped(
+    tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    """Slots carry over into new sessions; an answer begun last week must not save as one now."""
+    tracker = widget_tracker(tracker_factory, slots={"followup_id": "fu-expired"})
+
+    events = ActionGreet().run(dispatcher, tracker, {})
+
+    assert events == [SlotSet("followup_id", None)]
+    assert len(dispatcher.messages) == 3

@@ -232,7 +232,7 @@ def test_no_follow_up_due_is_a_kind_word_and_nothing_opens(
     fake: Any, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
     fake("due_now", None)
-    tracker = widget(tracker_factory, slots={"followup_id": "stale"}, intent="answer_followup")
+    tracker = widget(tracker_factory, intent="answer_followup")
 
     events = ActionStartFollowup().run(dispatcher, tracker, {})
 
@@ -244,6 +244,18 @@ def test_no_follow_up_due_is_a_kind_word_and_nothing_opens(
         "/ask_followup_kept",
         "/show_menu",
     ]
+
+
+def test_the_follow_up_the_greeting_asked_is_answered_even_once_marked_asked(
+    fake: Any, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    fake("due_now", None)
+    tracker = widget(tracker_factory, slots={"followup_id": "fu-1"}, intent="answer_followup")
+
+    events = ActionStartFollowup().run(dispatcher, tracker, {})
+
+    assert events == [SlotSet("followup_id", "fu-1"), *DRAFT_CLEARED]
+    assert dispatcher.messages == []  # the question was just asked; the form's prompt follows
 
 
 def test_an_unavailable_database_opens_nothing(
