@@ -32,8 +32,10 @@ class CpdLinks:
 
 
 def end_summary(pack: Pack, covered: Covered, *, age: LinkAge | None = None) -> Message:
-    """What they covered (sections, points discussed and skipped), the links again, and buttons
-    for the CPD record and the follow-up."""
+    """The end-of-walk-through summary: sections, points discussed and skipped, links, buttons.
+
+    The buttons offer the CPD record and the follow-up.
+    """
     raise NotImplementedError
 
 
@@ -47,6 +49,9 @@ def record_messages(
     today: date,
     now: datetime,
 ) -> list[Message]:
-    """The CPD record as chat text, then its DOCX and PDF links (the record is stored encrypted
-    until the links expire). Raises SQLAlchemyError when the database is unavailable."""
+    """The CPD record as chat text, then its DOCX and PDF links.
+
+    The record is stored encrypted until the links expire. Raises SQLAlchemyError when the
+    database is unavailable.
+    """
     raise NotImplementedError

@@ -60,8 +60,10 @@ def opt_in(
     points: Sequence[str],
     today: date,
 ) -> OptInResult:
-    """Record the opt-in (one per person and pack: again replaces it). A channel that cannot be
-    followed up (REST) gets a message saying so and nothing is stored."""
+    """Record the opt-in (one per person and pack: again replaces it).
+
+    A channel that cannot be followed up (REST) gets a message saying so; nothing is stored.
+    """
     raise NotImplementedError
 
 
@@ -78,8 +80,10 @@ def kept(factory: sessionmaker, settings: Settings, who: Who, *, today: date) ->
 def due_now(
     factory: sessionmaker, settings: Settings, who: Who, *, today: date
 ) -> DueFollowup | None:
-    """A follow-up this person should answer now: one sent to them in Teams, or (widget) one that
-    is due on this visit, which is then marked asked. ``None`` when there is none."""
+    """A follow-up this person should answer now, or ``None``.
+
+    In Teams, one sent to them; in the widget, one due on this visit, which is marked asked.
+    """
     raise NotImplementedError
 
 

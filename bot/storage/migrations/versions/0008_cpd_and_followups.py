@@ -9,7 +9,8 @@ until the link expires (then it is deleted). ``followups`` holds an opt-in to be
 later what has changed in practice: pack, points, due day, a keyed hash of who to ask, and for
 Teams the encrypted conversation reference, deleted once sent. ``reflections.kind`` tells a
 reflection from a follow-up answer; existing rows are reflections. The portal's cube index
-gains ``kind`` (its CHECK is added on PostgreSQL; SQLite cannot add one in place) so figures for each kind are still counted from the index alone.
+gains ``kind`` so figures for each kind are still counted from the index alone. The
+CHECK on ``kind`` is added on PostgreSQL only: SQLite cannot add one without a table rebuild.
 """
 
 # mypy: disable-error-code="import-untyped"
