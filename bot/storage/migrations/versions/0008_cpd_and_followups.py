@@ -27,6 +27,7 @@ down_revision: str | Sequence[str] | None = "0007_idempotency_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+
 def _sqlite() -> bool:
     return bool(op.get_context().dialect.name == "sqlite")
 
