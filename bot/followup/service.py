@@ -73,7 +73,7 @@ def opt_out(factory: sessionmaker, settings: Settings, who: Who) -> Message:
 
 
 def kept(factory: sessionmaker, settings: Settings, who: Who, *, today: date) -> Message:
-    """ "What do you keep for the follow-up?": exactly what is stored for them, or nothing."""
+    """Answer "what do you keep for the follow-up?": what is stored for them, or nothing."""
     raise NotImplementedError
 
 
