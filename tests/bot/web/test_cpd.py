@@ -178,6 +178,9 @@ async def test_an_expired_link_is_410_and_its_record_is_forgotten(
         lambda p: ROUTE_PREFIX + "x" * 300 + ".pdf",
         lambda p: ROUTE_PREFIX + "<script>alert(1)</script>.pdf",
         lambda p: p.replace(ROUTE_PREFIX, "/minutes/"),  # a CPD link is no minutes link
+        lambda p: ROUTE_PREFIX + "%ff%fe.pdf",
+        lambda p: ROUTE_PREFIX + "%00.pdf",
+        lambda p: ROUTE_PREFIX + "..%2f..%2fetc%2fpasswd",
     ],
 )
 async def test_a_tampered_link_is_a_plain_404_that_loads_nothing(
