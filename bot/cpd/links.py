@@ -17,8 +17,6 @@ Plain Python (``hmac``, ``base64``): no Rasa, no database.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import struct
@@ -26,8 +24,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.group.links import MAX_TTL, REF_SHAPE, LinkState
-from bot.reflections.receipts import MIN_SECRET_BYTES
+from bot.group.links import (
+    MAX_TTL,
+    REF_SHAPE,
+    LinkState,
+    decode_token,
+    encode_token,
+    link_key,
+    unix_seconds,
+)
 
 Format = Literal["docx", "pdf"]
 #: The formats a link may name, in the order the chat offers them (the index is signed).
@@ -43,7 +48,6 @@ _HEAD = struct.Struct(">BBQ")  # version, format index, expiry in Unix seconds
 _MIN_RAW = _HEAD.size + KEY_BYTES + 16 + TAG_BYTES
 _MAX_RAW = _HEAD.size + KEY_BYTES + 64 + TAG_BYTES
 MAX_TOKEN_CHARS = (_MAX_RAW * 4 + 2) // 3
-_TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 _KEY_DOMAIN = b"reflect/cpd-link-key\x00"
 _TAG_DOMAIN = b"reflect/cpd-link\x00"
 
@@ -62,21 +66,9 @@ class LinkCheck:
     fmt: Format | None = None
 
 
-def _signing_key(secret: bytes) -> bytes:
-    if not isinstance(secret, bytes) or len(secret) < MIN_SECRET_BYTES:
-        raise ValueError(f"the server secret must be at least {MIN_SECRET_BYTES} bytes")
-    # A derived key, not the secret itself: a tag can never double as any other keyed hash.
-    return hmac.new(secret, _KEY_DOMAIN, hashlib.sha256).digest()
-
-
 def _tag(secret: bytes, body: bytes) -> bytes:
-    return hmac.new(_signing_key(secret), _TAG_DOMAIN + body, hashlib.sha256).digest()[:TAG_BYTES]
-
-
-def _seconds(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return int(moment.timestamp())
+    key = link_key(secret, _KEY_DOMAIN)
+    return hmac.new(key, _TAG_DOMAIN + body, hashlib.sha256).digest()[:TAG_BYTES]
 
 
 def sign(
@@ -96,9 +88,9 @@ def sign(
         raise ValueError(f"a record key is {KEY_BYTES} bytes")
     if not timedelta(seconds=1) <= ttl <= MAX_TTL:
         raise ValueError("a link lives between one second and one day")
-    head = _HEAD.pack(VERSION, FORMATS.index(fmt), _seconds(now + ttl))
+    head = _HEAD.pack(VERSION, FORMATS.index(fmt), unix_seconds(now + ttl))
     body = head + key + public_id.encode("ascii")
-    return _encode(body + _tag(secret, body))
+    return encode_token(body + _tag(secret, body))
 
 
 def check(token: object, *, secret: bytes, now: datetime) -> LinkCheck:
@@ -108,7 +100,7 @@ def check(token: object, *, secret: bytes, now: datetime) -> LinkCheck:
     refused before decoding, the tag is compared in constant time before anything inside is
     trusted, and a link is valid while ``now`` is before its expiry.
     """
-    raw = _decode(token)
+    raw = decode_token(token, min_raw=_MIN_RAW, max_raw=_MAX_RAW)
     if raw is None:
         return LinkCheck(LinkState.INVALID)
     body, tag = raw[:-TAG_BYTES], raw[-TAG_BYTES:]
@@ -119,30 +111,9 @@ def check(token: object, *, secret: bytes, now: datetime) -> LinkCheck:
     public_id = body[_HEAD.size + KEY_BYTES :].decode("ascii", errors="replace")
     if version != VERSION or fmt_index >= len(FORMATS) or not REF_SHAPE.fullmatch(public_id):
         return LinkCheck(LinkState.INVALID)
-    if _seconds(now) >= expires:
+    if unix_seconds(now) >= expires:
         return LinkCheck(LinkState.EXPIRED, public_id)
     return LinkCheck(LinkState.OK, public_id, key, FORMATS[fmt_index])
-
-
-def _encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _decode(token: object) -> bytes | None:
-    if (
-        not isinstance(token, str)
-        or not token
-        or len(token) > MAX_TOKEN_CHARS
-        or not _TOKEN_ALPHABET.issuperset(token)
-    ):
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    if not _MIN_RAW <= len(raw) <= _MAX_RAW or _encode(raw) != token:
-        return None  # one token, one spelling
-    return raw
 
 
 def download_url(

@@ -28,7 +28,7 @@ from bot.cpd.outline import CONTENT_TYPES, filename, render_document
 from bot.cpd.record import Record
 from bot.group.links import LinkState
 from bot.settings.config import Settings
-from bot.web.minutes import Clock, plain_answer, utc_now
+from bot.web.minutes import Clock, attachment, plain_answer, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +121,4 @@ class CpdDownloads:
             logger.error("CPD record download failed: %s", type(exc).__name__)
             return plain_answer("cpd_unavailable", 503)
         logger.info("CPD record downloaded as %s", fmt)
-        return HTTPResponse(
-            body,
-            content_type=CONTENT_TYPES[fmt],
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename(record, fmt)}"',
-                "Cache-Control": "no-store",
-                "X-Robots-Tag": "noindex, nofollow",
-            },
-        )
+        return attachment(body, CONTENT_TYPES[fmt], filename(record, fmt))

@@ -68,6 +68,19 @@ def plain_answer(message: str, status: int) -> HTTPResponse:
     )
 
 
+def attachment(body: bytes, content_type: str, name: str) -> HTTPResponse:
+    """A download: an attachment named ``name``, never cached, not to be indexed."""
+    return HTTPResponse(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Robots-Tag": "noindex, nofollow",
+        },
+    )
+
+
 class MinutesDownloads:
     """The download route's handler, with its loader, clock and the PDF thread."""
 
@@ -118,12 +131,4 @@ class MinutesDownloads:
             logger.error("minutes download failed: %s", type(exc).__name__)
             return plain_answer("minutes_unavailable", 503)
         logger.info("minutes downloaded as %s", fmt)
-        return HTTPResponse(
-            body,
-            content_type=DOCUMENT_FORMATS[fmt].content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename(minutes, fmt)}"',
-                "Cache-Control": "no-store",
-                "X-Robots-Tag": "noindex, nofollow",
-            },
-        )
+        return attachment(body, DOCUMENT_FORMATS[fmt].content_type, filename(minutes, fmt))
