@@ -60,8 +60,10 @@ def opt_in(
     points: Sequence[str],
     today: date,
 ) -> OptInResult:
-    """Record the opt-in (one per person and pack: again replaces it). A channel that cannot be
-    followed up (REST) gets a message saying so and nothing is stored."""
+    """Record the opt-in (one per person and pack: again replaces it).
+
+    A channel that cannot be followed up (REST) gets a message saying so; nothing is stored.
+    """
     raise NotImplementedError
 
 
@@ -71,15 +73,17 @@ def opt_out(factory: sessionmaker, settings: Settings, who: Who) -> Message:
 
 
 def kept(factory: sessionmaker, settings: Settings, who: Who, *, today: date) -> Message:
-    """"What do you keep for the follow-up?": exactly what is stored for them, or nothing."""
+    """Answer "what do you keep for the follow-up?": what is stored for them, or nothing."""
     raise NotImplementedError
 
 
 def due_now(
     factory: sessionmaker, settings: Settings, who: Who, *, today: date
 ) -> DueFollowup | None:
-    """A follow-up this person should answer now: one sent to them in Teams, or (widget) one that
-    is due on this visit, which is then marked asked. ``None`` when there is none."""
+    """A follow-up this person should answer now, or ``None``.
+
+    In Teams, one sent to them; in the widget, one due on this visit, which is marked asked.
+    """
     raise NotImplementedError
 
 

@@ -17,6 +17,7 @@ import functools
 import hmac
 import inspect
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -425,14 +426,35 @@ class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
-        """Custom payloads set their own room from the recipient: give them the real one."""
-        await super().send_custom_json(self._room, json_message, **kwargs)
+        """A custom payload as ``{"custom": ...}`` to the session's room.
+
+        Rasa's own passes the payload's keys to ``emit`` as keyword arguments, which breaks on
+        any key but ``data`` and ``room``; the widget reads ``custom`` (the follow-up token).
+        """
+        await self.sio.emit(self.bot_message_evt, {"custom": json_message}, room=self._room)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         """Every text, with or without buttons, passes here: reveal receipts at the last moment."""
         if isinstance(response, dict):
             response = _revealed(response, self._secret)
         await self.sio.emit(self.bot_message_evt, response, room=self._room)
+
+
+#: What a widget follow-up token looks like (bot/followup: ``secrets.token_urlsafe(24)``).
+FOLLOWUP_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def with_followup_token(metadata: dict[str, Any] | None, data: object) -> dict[str, Any] | None:
+    """The door's metadata plus the widget's follow-up token, if it sent one of the right shape.
+
+    The only client value that reaches Rasa besides the text: a random token the widget was
+    given on opting in to the follow-up (bot/followup finds the follow-up by its keyed hash).
+    Anything else the client puts in a message is dropped unread, as before.
+    """
+    token = data.get("followup") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not FOLLOWUP_TOKEN.fullmatch(token):
+        return metadata
+    return {**(metadata or {}), "followup_token": token}
 
 
 # Events of docs/widget-protocol.md besides Rasa's configurable user/bot message events.
@@ -745,7 +767,11 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             return
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
         message = UserMessage(
-            admitted.text, output, room, input_channel=self.name(), metadata=admitted.metadata
+            admitted.text,
+            output,
+            room,
+            input_channel=self.name(),
+            metadata=with_followup_token(admitted.metadata, data),
         )
         try:
             await on_new_message(message)

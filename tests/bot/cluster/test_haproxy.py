@@ -147,6 +147,7 @@ def test_action_calls_are_balanced_on_loopback_over_checked_action_servers(
 
     assert config["frontend actions"] == [
         "bind 127.0.0.1:15050",
+        "http-request set-var(txn.logpath) path,regsub(/[A-Za-z0-9_-]{20}[^/]*,/-,g)",
         "timeout http-keep-alive 75s",
         "timeout client 75s",
         "default_backend actions",
@@ -229,9 +230,17 @@ def test_logs_name_no_client_no_query_string_and_no_body(tmp_path: Path) -> None
     log_format = next(line for line in defaults if line.startswith("log-format "))
     fields = re.findall(r"%\{?[^ ]*?\}?([A-Za-z]+)", log_format)
 
-    assert "HPO" in fields and "ST" in fields  # the path and the status are logged
-    for leak in ("ci", "cp", "r", "HU", "HQ", "hr", "hrl", "CC"):  # address, query, headers
-        assert leak not in fields
+    assert "ST" in fields  # the status is logged
+    for leak in ("ci", "cp", "r", "HU", "HQ", "HP", "HPO", "hr", "hrl", "CC"):
+        assert leak not in fields  # address, query, headers, the raw path
+    # The path only as each frontend cut it: long token-shaped segments (link keys) become "-".
+    assert "%[var(txn.logpath)]" in log_format
+    config = sections(render(make_settings(), topology(tmp_path)))
+    for name in ("frontend public", "frontend actions"):
+        assert any(
+            line.startswith("http-request set-var(txn.logpath) path,regsub(")
+            for line in config[name]
+        )
 
 
 def test_the_stats_socket_is_the_owners_only(tmp_path: Path) -> None:

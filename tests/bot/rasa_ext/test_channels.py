@@ -1425,6 +1425,35 @@ async def test_room_output_sends_custom_json_to_the_original_room() -> None:
     assert [item["room"] for item in sio.emitted] == ["room-1"]
 
 
+async def test_a_custom_payload_reaches_the_widget_as_custom_whatever_its_keys() -> None:
+    # Rasa's own emit(**payload) raises on any key but data and room.
+    sio = FakeSio()
+    output = _RoomOutput(channels.SocketIOOutput(sio, "bot_uttered"), "room-1", SECRET)
+
+    await output.send_custom_json("s_hashed", {"reflect_followup_token": "t" * 32})
+
+    assert sio.emitted == [
+        {
+            "event": "bot_uttered",
+            "data": {"custom": {"reflect_followup_token": "t" * 32}},
+            "room": "room-1",
+        }
+    ]
+
+
+async def test_only_a_follow_up_token_of_the_right_shape_reaches_rasa(widget: Any) -> None:
+    w = widget()
+    token = (await w.request_session("sid-f"))["session_id"]
+    good = "A1b2_C3d4-" * 3 + "zz"
+    for offered in (good, "short", good + "x", "Sarah Jones" + "x" * 21, 12345, None):
+        await w.handler("user_uttered")(
+            "sid-f", {"message": "next point", "session_id": token, "followup": offered}
+        )
+    metadata = [message.metadata for message in w.recorder.messages]
+    assert metadata[0] is not None and metadata[0]["followup_token"] == good
+    assert all("followup_token" not in (later or {}) for later in metadata[1:])
+
+
 @pytest.mark.usefixtures("fresh_default_door")
 def test_socketio_from_credentials_uses_settings(tmp_path: Path) -> None:
     channel = AnonymisingSocketIOInput.from_credentials(
