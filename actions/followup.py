@@ -31,7 +31,7 @@ def points_discussed(tracker: Tracker) -> list[str]:
 
 def unavailable(dispatcher: CollectingDispatcher) -> Events:
     """The follow-up store cannot be reached: say so; nothing was changed."""
-    dispatcher.utter_message(**render("followup_unavailable").as_kwargs())
+    dispatcher.utter_message(**render("followup_store_unavailable").as_kwargs())
     return []
 
 

@@ -183,7 +183,7 @@ def test_an_unavailable_database_is_said_and_changes_nothing(
 
     assert events == []  # an opt-out that did not happen leaves the answer being written
     (message,) = dispatcher.messages
-    assert message["text"] == render("followup_unavailable").text
+    assert message["text"] == render("followup_store_unavailable").text
 
 
 # --- answering ---------------------------------------------------------------------------------
@@ -269,17 +269,17 @@ def test_an_unavailable_database_opens_nothing(
     events = ActionStartFollowup().run(dispatcher, widget(tracker_factory), {})
 
     assert events == [SlotSet("followup_id", None)]
-    assert [m["text"] for m in dispatcher.messages] == [render("followup_unavailable").text]
+    assert [m["text"] for m in dispatcher.messages] == [render("followup_store_unavailable").text]
 
 
 def test_who_is_asking_from_teams_has_no_widget_token(
     fake: Any, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
     kept = fake("kept", Message("x"))
-    events = [{"event": "user", "text": "x", "input_channel": "botframework"}]
+    events = [{"event": "user", "text": "x", "input_channel": "teams"}]
     tracker = tracker_factory(events=events, intent="ask_followup_kept")
 
     ActionFollowupKept().run(dispatcher, tracker, {})
 
     who = kept.calls[0][0][2]
-    assert who == Who(channel_kind="botframework", sender_id="test-sender", metadata=None)
+    assert who == Who(channel_kind="teams", sender_id="test-sender", metadata=None)
