@@ -3,7 +3,8 @@
 One function does it all, so the command an operator runs and the job the app runs every day
 cannot drift apart: reflections and group minutes older than RETENTION_DAYS, conversation events
 older than TRACKER_RETENTION_DAYS, abandoned and ended group sessions, yesterday's withdrawal
-attempts, expired conversation memory and portal audit rows older than PORTAL_AUDIT_DAYS.
+attempts, expired conversation memory, portal audit rows older than PORTAL_AUDIT_DAYS, and
+follow-ups left unanswered (or never asked) FOLLOWUP_ANSWER_DAYS after they were asked (or due).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from bot.channels import memory as conversation_memory
+from bot.followup.service import purge_followups
 from bot.group import service as group_service
 from bot.portal.audit import purge_audit
 from bot.reflections.service import purge, purge_tracker_events, purge_withdrawal_attempts
@@ -31,6 +33,7 @@ class Purged:
     memory: int
     events: int
     audit: int
+    followups: int = 0
 
     def sentence(self, settings: Settings) -> str:
         """What `reflect purge` prints and the daily job logs: counts only, never content."""
@@ -41,7 +44,8 @@ class Purged:
             f"row(s); {self.minutes} group minutes older than {settings.retention_days} days; "
             f"{self.expired_sessions} abandoned group session(s) expired and "
             f"{self.ended_sessions} ended session(s) removed; {self.audit} portal audit row(s) "
-            f"older than {settings.portal_audit_days} days."
+            f"older than {settings.portal_audit_days} days; {self.followups} follow-up(s) "
+            f"unanswered {settings.followup_answer_days} days after they were asked or due."
         )
 
 
@@ -65,6 +69,9 @@ def purge_all(settings: Settings, *, today: date, now: datetime) -> Purged:
                 session=session, now=now.astimezone(timezone.utc).replace(tzinfo=None)
             )
             audit = purge_audit(session, now=now, days=settings.portal_audit_days)
+            followups = purge_followups(
+                session=session, today=today, answer_days=settings.followup_answer_days
+            )
     finally:
         engine.dispose()
     events = purge_tracker_events(
@@ -72,4 +79,4 @@ def purge_all(settings: Settings, *, today: date, now: datetime) -> Purged:
         now=now,
         retention_days=settings.tracker_retention_days,
     )
-    return Purged(reflections, minutes, expired, ended, remembered, events, audit)
+    return Purged(reflections, minutes, expired, ended, remembered, events, audit, followups)
