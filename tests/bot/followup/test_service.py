@@ -1,4 +1,4 @@
-"""Opting in, opting out, "what do you keep?", and asking the follow-up (bot/followup/service.py)."""
+"""Opting in, opting out, "what do you keep?" and asking the follow-up (bot/followup/service.py)."""
 
 from __future__ import annotations
 
