@@ -230,6 +230,8 @@ def test_from_credentials_reads_settings_not_the_file(
 
     monkeypatch.setattr(teams, "server_settings", lambda: settings(teams_app_id=None))
     monkeypatch.setattr(teams, "default_door", lambda: door)
+    # The conversation memory reads the server's settings too (and would make a key in var/).
+    monkeypatch.setattr(teams, "default_memory", lambda: None)
 
     channel = TeamsInput.from_credentials({"app_id": "from-the-file", "app_password": "x"})
 
