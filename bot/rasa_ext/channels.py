@@ -17,7 +17,7 @@ import functools
 import hmac
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -45,6 +45,7 @@ from bot.channels.intents import domain_intents
 from bot.channels.memory import ConversationMemory
 from bot.content.catalogue import load_catalogue
 from bot.content.messages import render
+from bot.followup.service import TOKEN_METADATA_KEY, widget_token
 from bot.rasa_ext.forget import forget_conversation
 from bot.reflections.dialogue import PREFER_NOT_TO_SAY
 from bot.reflections.receipts import conversation_key, reveal_receipts
@@ -173,6 +174,19 @@ async def cleaned(
     loop = asyncio.get_running_loop()
     work = functools.partial(admit, door, text, sender=sender, memory=memory, member=member)
     return await loop.run_in_executor(_door_threads(), work)
+
+
+def with_followup_token(metadata: dict[str, Any] | None, client: object) -> dict[str, Any] | None:
+    """The door's metadata, plus the widget's follow-up token if the client sent a well-formed one.
+
+    The one thing of a widget client's own metadata that reaches Rasa: the random token it keeps
+    to be asked its follow-up on a later visit (bot.followup.service). Anything else, or a token
+    of the wrong shape, is dropped unread; the tracker store never writes it (turn only).
+    """
+    token = widget_token(client if isinstance(client, Mapping) else None)
+    if token is None:
+        return metadata
+    return {**(metadata or {}), TOKEN_METADATA_KEY: token}
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -743,8 +757,9 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await self._refuse(sio, sid, render("turn_not_saved").text)
             return
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
+        metadata = with_followup_token(admitted.metadata, data.get("metadata"))
         message = UserMessage(
-            admitted.text, output, room, input_channel=self.name(), metadata=admitted.metadata
+            admitted.text, output, room, input_channel=self.name(), metadata=metadata
         )
         try:
             await on_new_message(message)

@@ -1708,3 +1708,24 @@ async def test_a_rest_sender_with_a_lone_surrogate_is_a_400_not_a_500(rest_app: 
 
     assert status == 400
     assert b"sender" in body
+
+
+async def test_the_widget_passes_its_follow_up_token_and_nothing_else_of_its_metadata(
+    door: Door, widget: Any
+) -> None:
+    w = widget()
+    token = (await w.request_session("sid-fu"))["session_id"]
+    followup_token = "Ab_-" * 8
+    sent = {"followup_token": followup_token, "email": "sarah.jones@example.org"}
+
+    for metadata in (sent, {"followup_token": "too-short"}, "not a mapping"):
+        await w.handler("user_uttered")(
+            "sid-fu", {"message": "hello", "session_id": token, "metadata": metadata}
+        )
+
+    first, second, third = w.recorder.messages
+    assert first.metadata == {
+        "member": door.member(first.sender_id),
+        "followup_token": followup_token,
+    }
+    assert second.metadata == third.metadata == {"member": door.member(second.sender_id)}
