@@ -282,7 +282,7 @@ def due_now(
     """A follow-up this person should answer now, or ``None`` when there is none.
 
     In Teams, one the job sent them; in the widget, one that is due on this visit, which is then
-    marked asked.
+    marked asked (and so is a due Teams follow-up the job cannot send, having no address).
 
     An asked follow-up stays asked until it is answered, stopped, or purged after
     FOLLOWUP_ANSWER_DAYS, so "Not now" means "ask me again next time", not "never".
@@ -297,25 +297,27 @@ def due_now(
             .order_by(Followup.asked_on, Followup.id)
             .limit(1)
         ).scalar_one_or_none()
-        if row is None and owner.channel == "widget":
-            row = _ask_due_widget_row(session, owner.key, today=today)
+        if row is None:
+            row = _ask_due_row(session, owner.key, today=today)
         if row is None:
             return None
         found = DueFollowup(row.public_id, row.pack_id, question(settings, pack_id=row.pack_id))
     return found
 
 
-def _ask_due_widget_row(session: Any, owner_key: str, *, today: date) -> Followup | None:
-    """The widget's oldest due follow-up, now marked asked.
+def _ask_due_row(session: Any, owner_key: str, *, today: date) -> Followup | None:
+    """The oldest due follow-up that no job can send, now marked asked.
 
-    Only if it is still pending: two tabs visiting at once ask it once.
+    That is every widget follow-up, and a Teams one whose address was never stored (the
+    database failed at opt-in): rather than never, it is asked on their next message. Only if
+    it is still pending, so two tabs visiting at once ask it once.
     """
     row = session.execute(
         select(Followup)
         .where(
             Followup.owner_key == owner_key,
-            Followup.channel == "widget",
             Followup.status == "pending",
+            Followup.reference.is_(None),
             Followup.due_on <= today,
         )
         .order_by(Followup.due_on, Followup.id)

@@ -208,10 +208,13 @@ def test_teams_is_asked_only_once_the_job_sent_it(
 ) -> None:
     opt_in(factory, settings, TEAMS, pack=pack, points=[], today=TODAY)
     far = TODAY + timedelta(days=365)
+    with transaction(factory) as session:
+        row = session.execute(select(Followup)).scalar_one()
+        row.reference = "sealed address"  # the job will send it: not asked here
     assert due_now(factory, settings, TEAMS, today=far) is None
     with transaction(factory) as session:
         row = session.execute(select(Followup)).scalar_one()
-        row.status, row.asked_on = "asked", far
+        row.status, row.asked_on, row.reference = "asked", far, None
 
     found = due_now(factory, settings, TEAMS, today=far)
 
@@ -257,3 +260,17 @@ def test_purge_deletes_unanswered_and_never_asked_follow_ups(
             purge_followups(session=session, today=due + timedelta(days=days), answer_days=days)
             == 0
         )
+
+
+def test_a_due_teams_follow_up_without_an_address_is_asked_on_the_next_message(
+    factory: sessionmaker, settings: Settings, pack: Pack
+) -> None:
+    opt_in(factory, settings, TEAMS, pack=pack, points=[], today=TODAY)  # never attached
+    due = TODAY + timedelta(days=settings.followup_days)
+
+    assert due_now(factory, settings, TEAMS, today=due - timedelta(days=1)) is None
+    found = due_now(factory, settings, TEAMS, today=due)
+
+    assert found is not None
+    [row] = rows(factory)
+    assert row.status == "asked" and row.asked_on == due
