@@ -33,7 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -42,6 +42,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from bot.settings.config import Settings
 
 ISSUER = "https://api.botframework.com"
 SCOPE = "https://api.botframework.com/.default"
@@ -158,6 +160,18 @@ class FakeConnector:
     @property
     def allowed_prefix(self) -> str:
         return f"{self.base_url}/amer/"
+
+    def configure(self, settings: Settings) -> Settings:
+        """``settings`` with Reflect's Teams app pointed at this connector (its tenant only)."""
+        return replace(
+            settings,
+            teams_app_id=self.app_id,
+            teams_app_password=self.app_password,
+            teams_openid_url=self.openid_url,
+            teams_token_url=self.token_url,
+            teams_service_urls=(self.allowed_prefix,),
+            teams_tenant_id=TENANT_ID,
+        )
 
     # --- what the connector has seen ------------------------------------------------------
 

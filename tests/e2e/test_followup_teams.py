@@ -15,13 +15,12 @@ answers 503 first: the reference is put back, the next run sends it, still exact
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,14 +32,14 @@ from bot.content.loader import get_pack
 from bot.followup.references import attach
 from bot.followup.service import TEAMS_REFERENCE_KEY, Who, opt_in
 from bot.reflections.receipts import sender_hash
-from bot.settings.config import DEFAULT_PACK_DIR, PROJECT_ROOT, Settings
+from bot.settings.config import DEFAULT_PACK_DIR, Settings, child_environment
 from bot.storage.migrate import upgrade
 from bot.storage.models import Followup
 from bot.storage.session import make_engine, make_session_factory, transaction
 from bot.teams.activities import read_activity, sender_key
 from tests.bot.storage.databases import temporary_database
 from tests.e2e.fake_connector import TENANT_ID, FakeConnector, TeamsUser
-from tests.settings import TEST_SECRET, make_settings
+from tests.settings import make_settings
 
 pytestmark = pytest.mark.slow
 
@@ -71,34 +70,12 @@ def world(tmp_path: Path) -> Iterator[World]:
         temporary_database("postgresql", tmp_path) as database,
         migrated_sessions_on(database.url) as factory,
     ):
-        settings = replace(
-            make_settings(content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var"),
-            database_url=database.url,
-            teams_app_id=APP_ID,
-            teams_app_password=APP_PASSWORD,
-            teams_openid_url=connector.openid_url,
-            teams_token_url=connector.token_url,
-            teams_service_urls=(connector.allowed_prefix,),
-            teams_tenant_id=TENANT_ID,
+        settings = connector.configure(
+            make_settings(
+                content_dir=DEFAULT_PACK_DIR, var_dir=tmp_path / "var", database_url=database.url
+            )
         )
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("MICROSOFT_", "TEAMS_", "REFLECT_", "DATABASE_", "APP_"))
-        }
-        env.update(
-            PYTHONPATH=str(PROJECT_ROOT),
-            VAR_DIR=str(tmp_path / "var"),
-            REFLECT_SECRET=TEST_SECRET.decode(),
-            DATABASE_URL=database.url,
-            MICROSOFT_APP_ID=APP_ID,
-            MICROSOFT_APP_PASSWORD=APP_PASSWORD,
-            MICROSOFT_TENANT_ID=TENANT_ID,
-            TEAMS_OPENID_URL=connector.openid_url,
-            TEAMS_TOKEN_URL=connector.token_url,
-            TEAMS_ALLOWED_SERVICE_URLS=connector.allowed_prefix,
-            CONTENT_DIR=str(DEFAULT_PACK_DIR),
-        )
+        env = child_environment(settings)  # what a replica reads: these settings, resolved
         yield World(connector, settings, factory, env, tmp_path)
 
 
