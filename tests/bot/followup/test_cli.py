@@ -71,16 +71,7 @@ def test_the_counts_are_printed(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "sent 2, failed 1" in out.getvalue() and "3 taken by another run" in out.getvalue()
 
 
-def test_reflect_purge_deletes_follow_ups_nobody_will_answer(in_tmp: Path, pack: object) -> None:
-    from datetime import date, datetime, timedelta, timezone
-
-    from bot.content.schema import Pack
-    from bot.followup.service import Who, opt_in
-    from bot.storage.migrate import upgrade
-    from bot.storage.session import make_engine, make_session_factory
-    from tests.settings import make_settings
-
-    assert isinstance(pack, Pack)
+def test_reflect_purge_deletes_follow_ups_nobody_will_answer(in_tmp: Path, pack: Pack) -> None:
     settings = make_settings(var_dir=in_tmp / "var")
     upgrade(settings.reflections_url)
     factory = make_session_factory(make_engine(settings.reflections_url))
