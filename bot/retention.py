@@ -3,8 +3,9 @@
 One function does it all, so the command an operator runs and the job the app runs every day
 cannot drift apart: reflections and group minutes older than RETENTION_DAYS, conversation events
 older than TRACKER_RETENTION_DAYS, abandoned and ended group sessions, yesterday's withdrawal
-attempts, expired conversation memory, portal audit rows older than PORTAL_AUDIT_DAYS, and
-follow-ups left unanswered (or never asked) FOLLOWUP_ANSWER_DAYS after they were asked (or due).
+attempts, expired conversation memory, portal audit rows older than PORTAL_AUDIT_DAYS, CPD
+records whose download link has expired, and follow-ups left unanswered (or never asked)
+FOLLOWUP_ANSWER_DAYS after they were asked (or due).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from bot.channels import memory as conversation_memory
+from bot.cpd.store import delete_expired as delete_expired_cpd_records
 from bot.followup.service import purge_followups
 from bot.group import service as group_service
 from bot.portal.audit import purge_audit
@@ -33,6 +35,7 @@ class Purged:
     memory: int
     events: int
     audit: int
+    cpd_records: int = 0
     followups: int = 0
 
     def sentence(self, settings: Settings) -> str:
@@ -44,8 +47,9 @@ class Purged:
             f"row(s); {self.minutes} group minutes older than {settings.retention_days} days; "
             f"{self.expired_sessions} abandoned group session(s) expired and "
             f"{self.ended_sessions} ended session(s) removed; {self.audit} portal audit row(s) "
-            f"older than {settings.portal_audit_days} days; {self.followups} follow-up(s) "
-            f"unanswered {settings.followup_answer_days} days after they were asked or due."
+            f"older than {settings.portal_audit_days} days; {self.cpd_records} expired CPD "
+            f"record(s); {self.followups} follow-up(s) unanswered "
+            f"{settings.followup_answer_days} days after they were asked or due."
         )
 
 
@@ -69,6 +73,7 @@ def purge_all(settings: Settings, *, today: date, now: datetime) -> Purged:
                 session=session, now=now.astimezone(timezone.utc).replace(tzinfo=None)
             )
             audit = purge_audit(session, now=now, days=settings.portal_audit_days)
+            cpd_records = delete_expired_cpd_records(session, now=now)
             followups = purge_followups(
                 session=session, today=today, answer_days=settings.followup_answer_days
             )
@@ -79,4 +84,6 @@ def purge_all(settings: Settings, *, today: date, now: datetime) -> Purged:
         now=now,
         retention_days=settings.tracker_retention_days,
     )
-    return Purged(reflections, minutes, expired, ended, remembered, events, audit, followups)
+    return Purged(
+        reflections, minutes, expired, ended, remembered, events, audit, cpd_records, followups
+    )

@@ -27,6 +27,7 @@ from bot.reflections.receipts import (
     sender_hash,
     typed_receipt,
 )
+from bot.safety.language import UNREADABLE_METADATA_KEY, unreadable_as_typed
 
 MAX_MESSAGE_CHARS = 5_000
 """Longer messages are refused with a clear 400 rather than processed (Sanic allows 100 MB)."""
@@ -62,12 +63,16 @@ class Cleaned:
         remember: Keyed hashes of the identifiers redacted here, with their types, for the
             conversation to keep (:mod:`bot.channels.memory`).
         member: The keyed hash of the person who sent it (:meth:`Door.member`), or ``""``.
+        unreadable: The message as typed was mostly not English (bot.safety.language), read
+            before anonymising: a sentence in Arabic or Russian reaches Rasa as ``[NAME 1]``, so
+            only the door can tell the safety net that there was something it could not read.
     """
 
     text: str
     receipts: tuple[str, ...] = ()
     remember: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     member: str = ""
+    unreadable: bool = False
 
     @property
     def metadata(self) -> dict[str, Any] | None:
@@ -77,6 +82,8 @@ class Cleaned:
             found[RECEIPTS_METADATA_KEY] = list(self.receipts)
         if self.member:
             found[MEMBER_METADATA_KEY] = self.member
+        if self.unreadable:
+            found[UNREADABLE_METADATA_KEY] = True
         return found or None
 
 
@@ -189,7 +196,12 @@ class Door:
         spans, tokens = detect_in_conversation(text, known if recall else None)
         spans, receipts = self._receipts(text, spans)
         remember = {hashed(token): kind for token, kind in tokens.items()}
-        return Cleaned(redact(text, spans).text, tuple(receipts), MappingProxyType(remember))
+        return Cleaned(
+            redact(text, spans).text,
+            tuple(receipts),
+            MappingProxyType(remember),
+            unreadable=unreadable_as_typed(text),
+        )
 
     def _receipts(self, text: str, spans: list[Span]) -> tuple[list[Span], list[str]]:
         """Code-shaped tokens become RECEIPT spans, unless they are (part of) an identifier.

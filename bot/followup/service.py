@@ -44,6 +44,9 @@ from bot.storage.session import transaction
 
 #: The custom payload key that carries a new widget follow-up token to the widget.
 WIDGET_TOKEN_KEY = "reflect_followup_token"
+#: The custom payload that makes the widget forget its follow-up token (docs/widget-protocol.md),
+#: for the dialogue to send after "stop the follow-up" in the widget: ``{WIDGET_FORGET_KEY: True}``.
+WIDGET_FORGET_KEY = "reflect_followup_forget"
 #: The custom payload key the Teams output channel takes (never sends) to store the reference.
 TEAMS_REFERENCE_KEY = "reflect_followup_reference"
 #: The widget's follow-up token as it sends it back in the message metadata.

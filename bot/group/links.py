@@ -70,18 +70,27 @@ class LinkCheck:
     fmt: Format | None = None
 
 
-def _key(secret: bytes) -> bytes:
+def link_key(secret: bytes, domain: bytes) -> bytes:
+    """The key a kind of link is signed with, derived from the server secret under ``domain``.
+
+    A derived key, not the secret itself, and one per kind of link (minutes, CPD records): a
+    tag can never double as another kind's, nor as any other keyed hash.
+    """
     if not isinstance(secret, bytes) or len(secret) < MIN_SECRET_BYTES:
         raise ValueError(f"the server secret must be at least {MIN_SECRET_BYTES} bytes")
-    # A derived key, not the secret itself: a tag can never double as any other keyed hash.
-    return hmac.new(secret, _KEY_DOMAIN, hashlib.sha256).digest()
+    return hmac.new(secret, domain, hashlib.sha256).digest()
+
+
+def _key(secret: bytes) -> bytes:
+    return link_key(secret, _KEY_DOMAIN)
 
 
 def _tag(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, _TAG_DOMAIN + body, hashlib.sha256).digest()[:TAG_BYTES]
 
 
-def _seconds(moment: datetime) -> int:
+def unix_seconds(moment: datetime) -> int:
+    """A link's time as whole Unix seconds; a naive time is refused, never guessed at."""
     if moment.tzinfo is None:
         raise ValueError("times must be timezone-aware")
     return int(moment.timestamp())
@@ -100,9 +109,9 @@ def sign(minutes_ref: str, fmt: str, *, secret: bytes, now: datetime, ttl: timed
         raise ValueError("a minutes ref must be a random URL-safe id of 16 to 64 characters")
     if not timedelta(seconds=1) <= ttl <= MAX_TTL:
         raise ValueError("a link lives between one second and one day")
-    expires = _seconds(now + ttl)
+    expires = unix_seconds(now + ttl)
     body = _HEAD.pack(VERSION, FORMATS.index(fmt), expires) + minutes_ref.encode("ascii")
-    return _encode(body + _tag(_key(secret), body))
+    return encode_token(body + _tag(_key(secret), body))
 
 
 def check(token: object, *, secret: bytes, now: datetime) -> LinkCheck:
@@ -113,7 +122,7 @@ def check(token: object, *, secret: bytes, now: datetime) -> LinkCheck:
     spelling), and the tag is compared in constant time before anything inside is trusted.
     A link is valid while ``now`` is before its expiry.
     """
-    raw = _decode(token)
+    raw = decode_token(token, min_raw=_MIN_RAW, max_raw=_MAX_RAW)
     if raw is None:
         return LinkCheck(LinkState.INVALID)
     body, tag = raw[:-TAG_BYTES], raw[-TAG_BYTES:]
@@ -123,7 +132,7 @@ def check(token: object, *, secret: bytes, now: datetime) -> LinkCheck:
     ref = body[_HEAD.size :].decode("ascii", errors="replace")
     if version != VERSION or fmt_index >= len(FORMATS) or not REF_SHAPE.fullmatch(ref):
         return LinkCheck(LinkState.INVALID)
-    if _seconds(now) >= expires:
+    if unix_seconds(now) >= expires:
         return LinkCheck(LinkState.EXPIRED)
     return LinkCheck(LinkState.OK, ref, FORMATS[fmt_index])
 
@@ -136,14 +145,20 @@ def verify(token: object, *, secret: bytes, now: datetime) -> tuple[str, Format]
     return result.minutes_ref, result.fmt
 
 
-def _encode(raw: bytes) -> str:
+def encode_token(raw: bytes) -> str:
+    """A token's bytes as unpadded URL-safe base64 (the one spelling :func:`decode_token` takes)."""
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def _decode(token: object) -> bytes | None:
+def decode_token(token: object, *, min_raw: int, max_raw: int) -> bytes | None:
+    """The bytes of a token of ``min_raw`` to ``max_raw`` bytes; None for anything else.
+
+    Anything that is not a string of the token alphabet and length is refused before it is
+    decoded, and only the canonical spelling is accepted (one token, one spelling).
+    """
     if (
         not isinstance(token, str)
-        or len(token) > MAX_TOKEN_CHARS
+        or len(token) > (max_raw * 4 + 2) // 3
         or not _TOKEN_SHAPE.fullmatch(token)
     ):
         return None
@@ -151,7 +166,7 @@ def _decode(token: object) -> bytes | None:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError):
         return None
-    if not _MIN_RAW <= len(raw) <= _MAX_RAW or _encode(raw) != token:
+    if not min_raw <= len(raw) <= max_raw or encode_token(raw) != token:
         return None
     return raw
 

@@ -91,12 +91,16 @@ Block = Heading | Paragraph | Facts | Table | Bullets
 
 @dataclass(frozen=True)
 class Outline:
-    """The minutes as blocks, with the title, the closing sentence and a safe file name stem."""
+    """A document as blocks, with the title, the closing sentence and a safe file name stem.
+
+    ``subject`` is the file's subject property (DOCX); the minutes leave it to the default.
+    """
 
     title: str
     blocks: tuple[Block, ...]
     footer: str
     filename_stem: str
+    subject: str | None = None
 
 
 def text_of(name: str, **values: str) -> str:

@@ -46,7 +46,7 @@ def outline_docx(document: Outline) -> bytes:
     props.author = _AUTHOR
     props.last_modified_by = _AUTHOR
     props.language = LANGUAGE
-    props.subject = text_of("minutes_heading_points")
+    props.subject = document.subject or text_of("minutes_heading_points")
     for block in document.blocks:
         _write(doc, block)
     doc.add_paragraph(document.footer)

@@ -17,7 +17,7 @@ import functools
 import hmac
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -45,7 +45,7 @@ from bot.channels.intents import domain_intents
 from bot.channels.memory import ConversationMemory
 from bot.content.catalogue import load_catalogue
 from bot.content.messages import render
-from bot.followup.service import TOKEN_METADATA_KEY, widget_token
+from bot.followup.service import TOKEN_METADATA_KEY, TOKEN_SHAPE
 from bot.rasa_ext.forget import forget_conversation
 from bot.reflections.dialogue import PREFER_NOT_TO_SAY
 from bot.reflections.receipts import conversation_key, reveal_receipts
@@ -174,19 +174,6 @@ async def cleaned(
     loop = asyncio.get_running_loop()
     work = functools.partial(admit, door, text, sender=sender, memory=memory, member=member)
     return await loop.run_in_executor(_door_threads(), work)
-
-
-def with_followup_token(metadata: dict[str, Any] | None, client: object) -> dict[str, Any] | None:
-    """The door's metadata, plus the widget's follow-up token if the client sent a well-formed one.
-
-    The one thing of a widget client's own metadata that reaches Rasa: the random token it keeps
-    to be asked its follow-up on a later visit (bot.followup.service). Anything else, or a token
-    of the wrong shape, is dropped unread; the tracker store never writes it (turn only).
-    """
-    token = widget_token(client if isinstance(client, Mapping) else None)
-    if token is None:
-        return metadata
-    return {**(metadata or {}), TOKEN_METADATA_KEY: token}
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -438,14 +425,31 @@ class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
-        """Custom payloads set their own room from the recipient: give them the real one."""
-        await super().send_custom_json(self._room, json_message, **kwargs)
+        """A custom payload as ``{"custom": ...}`` to the session's room.
+
+        Rasa's own passes the payload's keys to ``emit`` as keyword arguments, which breaks on
+        any key but ``data`` and ``room``; the widget reads ``custom`` (the follow-up token).
+        """
+        await self.sio.emit(self.bot_message_evt, {"custom": json_message}, room=self._room)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         """Every text, with or without buttons, passes here: reveal receipts at the last moment."""
         if isinstance(response, dict):
             response = _revealed(response, self._secret)
         await self.sio.emit(self.bot_message_evt, response, room=self._room)
+
+
+def with_followup_token(metadata: dict[str, Any] | None, data: object) -> dict[str, Any] | None:
+    """The door's metadata plus the widget's follow-up token, if it sent one of the right shape.
+
+    The only client value that reaches Rasa besides the text: a random token the widget was
+    given on opting in to the follow-up (bot/followup finds the follow-up by its keyed hash).
+    Anything else the client puts in a message is dropped unread, as before.
+    """
+    token = data.get("followup") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        return metadata
+    return {**(metadata or {}), TOKEN_METADATA_KEY: token}
 
 
 # Events of docs/widget-protocol.md besides Rasa's configurable user/bot message events.
@@ -757,9 +761,12 @@ class AnonymisingSocketIOInput(SocketIOInput):  # type: ignore[misc]
             await self._refuse(sio, sid, render("turn_not_saved").text)
             return
         output = _RoomOutput(SocketIOOutput(sio, self.bot_message_evt), room, self._door.secret)
-        metadata = with_followup_token(admitted.metadata, data.get("metadata"))
         message = UserMessage(
-            admitted.text, output, room, input_channel=self.name(), metadata=metadata
+            admitted.text,
+            output,
+            room,
+            input_channel=self.name(),
+            metadata=with_followup_token(admitted.metadata, data),
         )
         try:
             await on_new_message(message)

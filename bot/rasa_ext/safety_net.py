@@ -40,15 +40,18 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
+    METADATA,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.safety.language import UNREADABLE_METADATA_KEY
 from bot.safety.net import (
     SafetyAssessment,
     Signal,
     assess,
+    door_read,
     is_question,
     is_support_question,
     warm_up,
@@ -153,7 +156,13 @@ class SafetyNet(GraphComponent, IntentClassifier):  # type: ignore[misc]  # rasa
                 continue
             if text.lstrip().startswith(INTENT_MESSAGE_PREFIX):
                 continue
-            assessment = assess(text)
+            metadata = message.get(METADATA) or {}
+            assessment = door_read(
+                assess(text),
+                unreadable_as_typed=bool(
+                    isinstance(metadata, dict) and metadata.get(UNREADABLE_METADATA_KEY)
+                ),
+            )
             self._apply(message, text, assessment)
         return messages
 

@@ -42,6 +42,7 @@ from enum import Enum
 from functools import cached_property
 from typing import NamedTuple
 
+from bot.safety.language import unreadable
 from bot.safety.normalise import normalise
 from bot.safety.rules import GATE_FROM as _GATE_FROM
 from bot.safety.rules import Family, RuleNames, families, family, marker
@@ -253,9 +254,12 @@ CHECK_RULES: frozenset[str] = frozenset(
         "check_hedged_risk",
         "check_quiet_worry",
         "check_back_with_them",
+        "check_unreadable_language",
     ]
 )
 """Every ``rule`` name a CHECK assessment can carry."""
+#: The CHECK rule for a message mostly not in English (bot.safety.language).
+UNREADABLE_RULE = "check_unreadable_language"
 
 
 def _first_match(candidates: Sequence[Family], text: str, allowed: Callable[[Family], bool]) -> str:
@@ -514,6 +518,20 @@ def assess(text: str) -> SafetyAssessment:
     return replace(best, crisis=best.crisis or whole.crisis)
 
 
+def door_read(found: SafetyAssessment, *, unreadable_as_typed: bool) -> SafetyAssessment:
+    """``found``, or CHECK when the door saw a message the rules could not have read.
+
+    The door (bot/channels/door.py) judges the message as typed, before anonymising turned a
+    sentence in another script into ``[NAME 1]``; whatever the rules made of what was left,
+    unless they already answered a live concern or a crisis, the practitioner is asked.
+    """
+    if not unreadable_as_typed or found.signal is Signal.URGENT or found.crisis:
+        return found
+    if found.signal is Signal.CHECK:
+        return found
+    return SafetyAssessment(Signal.CHECK, UNREADABLE_RULE, retrospective=False, particular=True)
+
+
 def _assess(text: str) -> SafetyAssessment:
     """Assess one user message for a live child-protection concern or practitioner distress.
 
@@ -558,6 +576,8 @@ def _assess(text: str) -> SafetyAssessment:
         return SafetyAssessment(
             Signal.CHECK, check, retrospective=reading.retrospective, particular=True
         )
+    if unreadable(t):  # the rules cannot read it, so they cannot say it is not a live concern
+        return SafetyAssessment(Signal.CHECK, UNREADABLE_RULE, retrospective=False, particular=True)
     return _distress_or_none(reading)
 
 

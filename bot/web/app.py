@@ -1,10 +1,11 @@
-"""The web app: the widget's demo page, widget.js and its assets, the minutes downloads, health.
+"""The web app: the widget's demo page, widget.js and its assets, the downloads, health.
 
 Deliberately tiny: a fixed table of routes to files in ``static/`` (no path from the request
 ever reaches the file system, so there is nothing to traverse), read on each request so an
 edited widget shows up on reload, and revalidated by ETag. The conversation itself does not
 pass through here: the widget talks socket.io straight to the Rasa server (Settings.socket_url).
-A group session's minutes are downloaded here by signed links (bot.web.minutes).
+A group session's minutes (bot.web.minutes) and a practitioner's CPD record (bot.web.cpd) are
+downloaded here by signed links.
 
 Sanic because Rasa already brings it (21.12); nothing here imports Rasa.
 """
@@ -28,8 +29,10 @@ from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from bot.content.catalogue import load_catalogue
+from bot.cpd.links import ROUTE_PREFIX as CPD_ROUTE_PREFIX
 from bot.group.links import ROUTE_PREFIX
 from bot.settings.config import Settings
+from bot.web.cpd import CpdDownloads, DatabaseRecords, RecordStore
 from bot.web.minutes import Clock, MinutesDownloads, MinutesLoader, default_loader
 from bot.web.portal import Portal
 from bot.web.schedule import Repeating
@@ -148,6 +151,7 @@ def create_app(
     clock: Clock | None = None,
     purge_job: Callable[[], str] | None = None,
     portal: Portal | None = None,
+    cpd_store: RecordStore | None = None,
     followup_job: Callable[[], str] | None = None,
 ) -> Sanic:
     """The Sanic app serving the demo page and the widget's files from ``static_dir``.
@@ -157,8 +161,10 @@ def create_app(
     the reflections database, :func:`bot.web.minutes.default_loader`); ``clock`` is for tests.
     ``purge_job`` is the retention purge run every PURGE_INTERVAL_HOURS (default:
     :func:`bot.retention.purge_all` on this deployment's databases); ``portal`` the lead portal's
-    routes (default: built from ``settings``); ``followup_job`` sends the due follow-ups every
-    FOLLOWUP_INTERVAL_HOURS (default: :func:`bot.followup.cli.run_send`).
+    routes (default: built from ``settings``); ``cpd_store`` where CPD records are kept while
+    their links live (default: the reflections database, :class:`bot.web.cpd.DatabaseRecords`);
+    ``followup_job`` sends the due follow-ups every FOLLOWUP_INTERVAL_HOURS (default:
+    :func:`bot.followup.cli.run_send`).
     """
     app = Sanic(name, env_prefix=None, configure_logging=False)
     # Nothing here takes a body; refuse big ones before reading them (Sanic allows 100 MB).
@@ -219,6 +225,13 @@ def create_app(
         **({"clock": clock} if clock else {}),
     )
     app.add_route(downloads, f"{ROUTE_PREFIX}<name:str>", methods=["GET"], name="minutes")
+    cpd = CpdDownloads(
+        settings,
+        cpd_store or DatabaseRecords(settings),
+        pdf_executor=downloads.pdf_executor,
+        **({"clock": clock} if clock else {}),
+    )
+    app.add_route(cpd, f"{CPD_ROUTE_PREFIX}<name:str>", methods=["GET"], name="cpd_record")
 
     portal = portal or default_portal(settings)
     portal.register(app)

@@ -53,11 +53,13 @@ def default_loader(settings: Settings) -> MinutesLoader:
     return load
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
+    """The real clock (tests pass their own)."""
     return datetime.now(timezone.utc)
 
 
-def _plain(message: str, status: int) -> HTTPResponse:
+def plain_answer(message: str, status: int) -> HTTPResponse:
+    """One plain sentence from messages.yml (quoting nothing back), never cached."""
     return HTTPResponse(
         render(message).text,
         status=status,
@@ -66,11 +68,24 @@ def _plain(message: str, status: int) -> HTTPResponse:
     )
 
 
+def attachment(body: bytes, content_type: str, name: str) -> HTTPResponse:
+    """A download: an attachment named ``name``, never cached, not to be indexed."""
+    return HTTPResponse(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Robots-Tag": "noindex, nofollow",
+        },
+    )
+
+
 class MinutesDownloads:
     """The download route's handler, with its loader, clock and the PDF thread."""
 
     def __init__(
-        self, settings: Settings, loader: MinutesLoader, *, clock: Clock = _utc_now
+        self, settings: Settings, loader: MinutesLoader, *, clock: Clock = utc_now
     ) -> None:
         self.settings = settings
         self.loader = loader
@@ -96,32 +111,24 @@ class MinutesDownloads:
         result = check(token, secret=self.settings.secret, now=self.clock())
         if result.state is LinkState.EXPIRED:
             logger.info("minutes download refused: link expired")
-            return _plain("minutes_link_expired", 410)
+            return plain_answer("minutes_link_expired", 410)
         if result.state is not LinkState.OK or result.fmt is None or result.minutes_ref is None:
             logger.info("minutes download refused: not a valid link")
-            return _plain("minutes_link_invalid", 404)
+            return plain_answer("minutes_link_invalid", 404)
         fmt = result.fmt
         if extension != DOCUMENT_FORMATS[fmt].extension:
             logger.info("minutes download refused: extension does not match the link")
-            return _plain("minutes_link_invalid", 404)
+            return plain_answer("minutes_link_invalid", 404)
         loop = asyncio.get_running_loop()
         try:
             minutes = await loop.run_in_executor(None, self.loader, result.minutes_ref)
             if minutes is None:
                 logger.info("minutes download refused: no such minutes")
-                return _plain("minutes_gone", 404)
+                return plain_answer("minutes_gone", 404)
             executor = self.pdf_executor() if fmt == "pdf" else None
             body = await loop.run_in_executor(executor, partial(render_document, minutes, fmt))
         except Exception as exc:  # a database or renderer fault: a plain 503, never a 500 page
             logger.error("minutes download failed: %s", type(exc).__name__)
-            return _plain("minutes_unavailable", 503)
+            return plain_answer("minutes_unavailable", 503)
         logger.info("minutes downloaded as %s", fmt)
-        return HTTPResponse(
-            body,
-            content_type=DOCUMENT_FORMATS[fmt].content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename(minutes, fmt)}"',
-                "Cache-Control": "no-store",
-                "X-Robots-Tag": "noindex, nofollow",
-            },
-        )
+        return attachment(body, DOCUMENT_FORMATS[fmt].content_type, filename(minutes, fmt))

@@ -514,11 +514,13 @@ def test_web_app_refuses_junk_paths_queries_and_bodies(site: Site) -> None:
         quoted = _quoted(text[:2000])
         send(site.web, "GET", f"/?pack={quoted}", where="web:demo pack")
         send(site.web, "GET", f"/minutes/{quoted}", where="web:minutes")
+        send(site.web, "GET", f"/cpd/{quoted}", where="web:cpd")
         send(site.web, "GET", f"/{quoted}", where="web:path")
         send(site.web, "GET", "/widget.js", headers={"If-None-Match": quoted}, where="web:etag")
     for raw in ("%ff%fe", "%ed%a0%80", "%00", "..%2f..%2fetc%2fpasswd", "%", "%zz"):
         send(site.web, "GET", f"/?pack={raw}&pack={raw}", where="web:raw query")
         send(site.web, "GET", f"/minutes/{raw}.pdf", where="web:raw minutes")
+        send(site.web, "GET", f"/cpd/{raw}.pdf", where="web:raw cpd")
     for name, body in RAW_BODIES.items():
         send(site.web, "POST", "/", body, JSON_HEADERS, where=f"web:{name}")
         send(site.web, "PUT", "/healthz", body, JSON_HEADERS, where=f"web:{name}")

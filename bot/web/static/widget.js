@@ -25,6 +25,11 @@
   // so on a shared PC the next person never resumes someone else's conversation. A site may
   // opt in to localStorage (kept across browser restarts) with data-remember="true".
   const STORAGE_KEY = "reflect.session";
+  // The follow-up token (docs/widget-protocol.md, "The follow-up"): only after the practitioner
+  // opts in to be asked again in about three months, in localStorage because the question comes
+  // on a later visit, long after the session token has gone. It says nothing about the chat.
+  const FOLLOWUP_KEY = "reflect.followup";
+  const FOLLOWUP_RE = /^[A-Za-z0-9_-]{32}$/;
   const OPEN_KEY = "reflect.open"; // sessionStorage: the panel stays open across reloads in a tab
   const MAX_CHARS = 5000; // the server refuses longer messages (protocol step 5)
   const WARN_CHARS = 4500; // show the counter from here on
@@ -915,8 +920,26 @@
 
   function emitUserMessage(text) {
     replyStart = null;
-    socket.emit("user_uttered", { message: text, session_id: getToken() });
+    const data = { message: text, session_id: getToken() };
+    const followup = storageGet("localStorage", FOLLOWUP_KEY);
+    if (followup && FOLLOWUP_RE.test(followup)) {
+      data.followup = followup; // so the bot can ask, or stop, this browser's follow-up
+    }
+    socket.emit("user_uttered", data);
     turnStarted();
+  }
+
+  /** A custom payload: only the follow-up token is understood; anything else is ignored. */
+  function takeCustom(custom) {
+    if (!custom || typeof custom !== "object") {
+      return;
+    }
+    const token = custom.reflect_followup_token;
+    if (typeof token === "string" && FOLLOWUP_RE.test(token)) {
+      storageSet("localStorage", FOLLOWUP_KEY, token);
+    } else if (custom.reflect_followup_forget === true) {
+      storageSet("localStorage", FOLLOWUP_KEY, null);
+    }
   }
 
   function sendTyped() {
@@ -1019,7 +1042,8 @@
         return;
       }
       if (typeof message.text !== "string" || !message.text) {
-        return; // images, attachments and custom payloads are not part of Reflect
+        takeCustom(message.custom); // images and attachments are not part of Reflect
+        return;
       }
       if (ui.status.textContent === say("restored")) {
         setStatus("");

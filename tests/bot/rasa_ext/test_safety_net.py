@@ -556,3 +556,14 @@ def test_the_rules_are_read_when_the_model_loads_not_on_the_first_message(create
     rules.book.cache_clear()
     create_net()
     assert rules.book.cache_info().currsize == 1
+
+
+def test_a_message_the_door_could_not_read_is_asked_about(net: SafetyNet) -> None:
+    """A sentence in Arabic reaches Rasa as "[NAME 1]."; the door's metadata says what it was."""
+    message = _message("[NAME 1].", [("add_reflection", 0.9)])
+    message.set("metadata", {"unreadable": True})
+    net.process([message])
+    assert _intent(message) == ("check_concern", 1.0)
+    plain = _message("[NAME 1].", [("add_reflection", 0.9)])
+    net.process([plain])
+    assert _intent(plain)[0] == "add_reflection"

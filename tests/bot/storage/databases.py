@@ -107,6 +107,7 @@ REFLECTION_COLUMNS: tuple[str, ...] = (
     "created_week_start",
     "group_ref",
     "idempotency_key",
+    "kind",
 )
 
 

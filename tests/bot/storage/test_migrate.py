@@ -103,6 +103,7 @@ def test_the_group_tables_come_and_go_with_their_own_revision(database: TestData
     assert _columns(database.url, "reflections") == set(REFLECTION_COLUMNS) - {
         "group_ref",
         "idempotency_key",
+        "kind",
     }
 
 

@@ -9,7 +9,8 @@ until the link expires (then it is deleted). ``followups`` holds an opt-in to be
 later what has changed in practice: pack, points, due day, a keyed hash of who to ask, and for
 Teams the encrypted conversation reference, deleted once sent. ``reflections.kind`` tells a
 reflection from a follow-up answer; existing rows are reflections. The portal's cube index
-gains ``kind`` so figures for each kind are still counted from the index alone.
+gains ``kind`` so figures for each kind are still counted from the index alone. The
+CHECK on ``kind`` is added on PostgreSQL only: SQLite cannot add one without a table rebuild.
 """
 
 # mypy: disable-error-code="import-untyped"
@@ -25,6 +26,11 @@ revision: str = "0008_cpd_and_followups"
 down_revision: str | Sequence[str] | None = "0007_idempotency_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _sqlite() -> bool:
+    return bool(op.get_context().dialect.name == "sqlite")
+
 
 _CUBE = ("pack_id", "pack_version", "iso_week", "agency", "point_id", "group_ref")
 
@@ -73,11 +79,14 @@ def upgrade() -> None:
     op.create_index(op.f("ix_followups_owner_key"), "followups", ["owner_key"])
     op.create_index(op.f("ix_followups_due_on"), "followups", ["due_on"])
     op.create_index(op.f("ix_followups_status"), "followups", ["status"])
-    with op.batch_alter_table("reflections") as batch:
-        batch.add_column(
-            sa.Column("kind", sa.String(16), nullable=False, server_default="reflection")
+    op.add_column(
+        "reflections",
+        sa.Column("kind", sa.String(16), nullable=False, server_default="reflection"),
+    )
+    if not _sqlite():  # SQLite cannot add a constraint to a table without rebuilding it
+        op.create_check_constraint(
+            op.f("ck_reflections_kind_known"), "reflections", "kind IN ('reflection', 'followup')"
         )
-        batch.create_check_constraint("kind_known", "kind IN ('reflection', 'followup')")
     op.drop_index("ix_reflections_portal_cube", table_name="reflections")
     op.create_index("ix_reflections_portal_cube", "reflections", [*_CUBE, "kind"])
 
@@ -87,8 +96,9 @@ def downgrade() -> None:
     op.execute("DELETE FROM reflections WHERE kind = 'followup'")
     op.drop_index("ix_reflections_portal_cube", table_name="reflections")
     op.create_index("ix_reflections_portal_cube", "reflections", list(_CUBE))
+    if not _sqlite():
+        op.drop_constraint(op.f("ck_reflections_kind_known"), "reflections", type_="check")
     with op.batch_alter_table("reflections") as batch:
-        batch.drop_constraint("ck_reflections_kind_known", type_="check")
         batch.drop_column("kind")
     op.drop_table("followups")
     op.drop_table("cpd_records")
