@@ -166,7 +166,7 @@ def test_two_replicas_send_the_due_follow_up_exactly_once_and_delete_its_address
         assert [a["value"]["payload"] for a in reply.actions] == [
             "/answer_followup",
             "/deny",
-            "/stop_followup",
+            "/opt_out_followup",
         ]
     print("two replicas:", outputs)  # shown with -s: how the follow-ups were shared out
     sent = [int(out.split("sent ")[1].split(",")[0]) if "sent " in out else 0 for out in outputs]

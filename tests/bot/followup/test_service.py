@@ -193,7 +193,7 @@ def test_the_widget_is_asked_on_the_first_visit_on_or_after_the_due_day(
     assert [b["payload"] for b in found.message.buttons] == [
         "/answer_followup",
         "/deny",
-        "/stop_followup",
+        "/opt_out_followup",
     ]
     [row] = rows(factory)
     assert row.status == "asked" and row.asked_on == due + timedelta(days=2)

@@ -78,7 +78,7 @@ def test_the_question_is_a_new_message_with_clickable_buttons(teams_settings: Se
     assert [b["value"]["payload"] for b in buttons] == [
         "/answer_followup",
         "/deny",
-        "/stop_followup",
+        "/opt_out_followup",
     ]
     assert {b["type"] for b in buttons} == {"messageBack"}
 
