@@ -1,10 +1,11 @@
-"""`reflect` commands for operators: migrate, purge, export, leads, demo data, Teams package.
+"""`reflect` commands for operators: migrate, purge, export, leads, follow-ups, demo data, Teams.
 
 Run as ``bin/reflect <command>`` (or ``make migrate`` / ``make purge`` / ``make export`` /
 ``make teams-package``).
 Each command reads Settings once and says what it did; errors are one clear line, exit 2.
 ``reflect leads ...`` manages the safeguarding lead's portal accounts and their API tokens.
-``reflect packs validate`` and ``reflect links check`` live in bot/content/cli.py.
+``reflect packs validate`` and ``reflect links check`` live in bot/content/cli.py,
+``reflect followups send`` in bot/followup/cli.py.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.channels import log_safety
 from bot.content import cli as content_cli
 from bot.content.loader import PackError, get_pack, load_packs
+from bot.followup import cli as followup_cli
 from bot.importer import cli as import_cli
 from bot.portal import accounts as portal_accounts
 from bot.portal import tokens as portal_tokens
@@ -401,6 +403,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     _add_leads_parser(commands)
     import_cli.add_parser(commands)
     content_cli.add_parser(commands)
+    followup_cli.add_parser(commands)
     demo = commands.add_parser(
         "demo-data", help="seed clearly synthetic reflections to try the portal (not production)"
     )
@@ -432,6 +435,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         return import_cli.run(settings, out, args)
     if args.command in content_cli.COMMANDS:
         return content_cli.run(settings, out, args)
+    if args.command in followup_cli.COMMANDS:
+        return followup_cli.run(settings, out, args)
     return export(settings, out, fmt=args.fmt, destination=args.out)
 
 

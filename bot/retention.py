@@ -3,8 +3,9 @@
 One function does it all, so the command an operator runs and the job the app runs every day
 cannot drift apart: reflections and group minutes older than RETENTION_DAYS, conversation events
 older than TRACKER_RETENTION_DAYS, abandoned and ended group sessions, yesterday's withdrawal
-attempts, expired conversation memory, portal audit rows older than PORTAL_AUDIT_DAYS, and CPD
-records whose download link has expired.
+attempts, expired conversation memory, portal audit rows older than PORTAL_AUDIT_DAYS, CPD
+records whose download link has expired, and follow-ups left unanswered (or never asked)
+FOLLOWUP_ANSWER_DAYS after they were asked (or due).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date, datetime, timezone
 
 from bot.channels import memory as conversation_memory
 from bot.cpd.store import delete_expired as delete_expired_cpd_records
+from bot.followup.service import purge_followups
 from bot.group import service as group_service
 from bot.portal.audit import purge_audit
 from bot.reflections.service import purge, purge_tracker_events, purge_withdrawal_attempts
@@ -34,6 +36,7 @@ class Purged:
     events: int
     audit: int
     cpd_records: int = 0
+    followups: int = 0
 
     def sentence(self, settings: Settings) -> str:
         """What `reflect purge` prints and the daily job logs: counts only, never content."""
@@ -45,7 +48,8 @@ class Purged:
             f"{self.expired_sessions} abandoned group session(s) expired and "
             f"{self.ended_sessions} ended session(s) removed; {self.audit} portal audit row(s) "
             f"older than {settings.portal_audit_days} days; {self.cpd_records} expired CPD "
-            "record(s)."
+            f"record(s); {self.followups} follow-up(s) unanswered "
+            f"{settings.followup_answer_days} days after they were asked or due."
         )
 
 
@@ -70,6 +74,9 @@ def purge_all(settings: Settings, *, today: date, now: datetime) -> Purged:
             )
             audit = purge_audit(session, now=now, days=settings.portal_audit_days)
             cpd_records = delete_expired_cpd_records(session, now=now)
+            followups = purge_followups(
+                session=session, today=today, answer_days=settings.followup_answer_days
+            )
     finally:
         engine.dispose()
     events = purge_tracker_events(
@@ -77,4 +84,6 @@ def purge_all(settings: Settings, *, today: date, now: datetime) -> Purged:
         now=now,
         retention_days=settings.tracker_retention_days,
     )
-    return Purged(reflections, minutes, expired, ended, remembered, events, audit, cpd_records)
+    return Purged(
+        reflections, minutes, expired, ended, remembered, events, audit, cpd_records, followups
+    )

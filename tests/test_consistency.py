@@ -673,6 +673,8 @@ _OPERATOR_ERRORS = frozenset(
         "RuleError",  # a broken safety-net data file (bot/safety/data/), for its author
         "BriefingReadError",  # `reflect import`: a briefing file that cannot be read
         "NoAnswer",  # why a link did not answer: a line of `reflect links check`'s report
+        # The follow-up job: an unreadable stored reference, no Teams app (logged, or the CLI).
+        *("UnreadableReference", "TeamsNotConfigured"),
     }
 )
 # Modules only operators run: argparse help and what they print at the command line. A feature's

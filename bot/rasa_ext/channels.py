@@ -17,7 +17,6 @@ import functools
 import hmac
 import inspect
 import logging
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -47,6 +46,7 @@ from bot.channels.memory import ConversationMemory
 from bot.content.catalogue import load_catalogue
 from bot.content.messages import render
 from bot.cpd.service import VARIANTS
+from bot.followup.service import TOKEN_METADATA_KEY, TOKEN_SHAPE
 from bot.rasa_ext.forget import forget_conversation
 from bot.reflections.dialogue import PREFER_NOT_TO_SAY
 from bot.reflections.receipts import conversation_key, reveal_receipts
@@ -440,10 +440,6 @@ class _RoomOutput(SocketIOOutput):  # type: ignore[misc]
         await self.sio.emit(self.bot_message_evt, response, room=self._room)
 
 
-#: What a widget follow-up token looks like (bot/followup: ``secrets.token_urlsafe(24)``).
-FOLLOWUP_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-
-
 def with_followup_token(metadata: dict[str, Any] | None, data: object) -> dict[str, Any] | None:
     """The door's metadata plus the widget's follow-up token, if it sent one of the right shape.
 
@@ -452,9 +448,9 @@ def with_followup_token(metadata: dict[str, Any] | None, data: object) -> dict[s
     Anything else the client puts in a message is dropped unread, as before.
     """
     token = data.get("followup") if isinstance(data, dict) else None
-    if not isinstance(token, str) or not FOLLOWUP_TOKEN.fullmatch(token):
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
         return metadata
-    return {**(metadata or {}), "followup_token": token}
+    return {**(metadata or {}), TOKEN_METADATA_KEY: token}
 
 
 # Events of docs/widget-protocol.md besides Rasa's configurable user/bot message events.

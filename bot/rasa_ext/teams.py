@@ -28,19 +28,24 @@ Here, for each request:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.orm import sessionmaker
 
 from bot.channels.door import Door, DoorError
 from bot.channels.memory import ConversationMemory
 from bot.content.messages import render
+from bot.followup.references import attach
+from bot.followup.service import TEAMS_REFERENCE_KEY
 from bot.rasa_ext.channels import (
     MemoryUnavailable,
     OnNewMessage,
@@ -51,6 +56,7 @@ from bot.rasa_ext.channels import (
 )
 from bot.reflections.receipts import reveal_receipts
 from bot.settings.config import Settings
+from bot.storage.session import make_engine, make_session_factory
 from bot.teams.activities import (
     ActivityError,
     Conversation,
@@ -63,13 +69,22 @@ from bot.teams.activities import (
     service_url_of,
     tenant_id_of,
 )
-from bot.teams.auth import BotTokens, IncomingAuth, SigningKeys, TeamsAuthError
-from bot.teams.http import AiohttpJson, ConnectorError, JsonHttp
+from bot.teams.auth import BotTokens, IncomingAuth, SigningKeys, TeamsAuthError, post_activity
+from bot.teams.http import AiohttpJson, JsonHttp
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256_000
 """Teams activities are a few KB (Teams caps messages at about 28 KB); Sanic allows 100 MB."""
+
+
+@lru_cache(maxsize=1)
+def followup_sessions(database_url: str) -> sessionmaker:
+    """Sessions on the reflections database, for storing follow-up references.
+
+    One engine per process, created on the first opt-in (never at import, never per message).
+    """
+    return make_session_factory(make_engine(database_url))
 
 
 @dataclass(frozen=True)
@@ -89,12 +104,19 @@ class TeamsOutput(OutputChannel):  # type: ignore[misc]
     """
 
     def __init__(
-        self, conversation: Conversation, *, tokens: BotTokens, http: JsonHttp, secret: bytes
+        self,
+        conversation: Conversation,
+        *,
+        tokens: BotTokens,
+        http: JsonHttp,
+        secret: bytes,
+        settings: Settings | None = None,
     ) -> None:
         self._conversation = conversation
         self._tokens = tokens
         self._http = http
         self._secret = secret
+        self._settings = settings
 
     @classmethod
     def name(cls) -> str:
@@ -133,9 +155,37 @@ class TeamsOutput(OutputChannel):  # type: ignore[misc]
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
-        """A custom payload's fields on a message into this conversation (never elsewhere)."""
+        """A custom payload's fields on a message into this conversation (never elsewhere).
+
+        The follow-up's payload (:data:`TEAMS_REFERENCE_KEY`) is not a message: this channel
+        alone knows the conversation's address, so it stores it (encrypted) on the follow-up
+        the action has just created, and sends nothing to Teams.
+        """
+        if TEAMS_REFERENCE_KEY in json_message:
+            await self._attach_followup(json_message[TEAMS_REFERENCE_KEY])
+            return
         base = reply_activity(self._conversation)
         await self._post({**json_message, **{k: base[k] for k in ("type", "from", "conversation")}})
+
+    async def _attach_followup(self, public_id: object) -> None:
+        """Store this conversation's reference on follow-up ``public_id``, in a worker thread.
+
+        A failure (no settings, database down) is logged by type only and never breaks the
+        reply: the practitioner is then asked on their next message instead of proactively.
+        """
+        if self._settings is None or not isinstance(public_id, str):
+            logger.error("follow-up reference not stored: no settings or no follow-up id")
+            return
+        try:
+            await asyncio.to_thread(
+                attach,
+                followup_sessions(self._settings.reflections_url),
+                self._settings,
+                public_id,
+                self._conversation,
+            )
+        except Exception as exc:  # the database, most likely: the reply itself goes on
+            logger.error("follow-up reference not stored: %s", type(exc).__name__)
 
     def _reveal(self, text: str) -> str:
         return reveal_receipts(text, secret=self._secret) if "\u27e6receipt:" in text else text
@@ -143,15 +193,7 @@ class TeamsOutput(OutputChannel):  # type: ignore[misc]
     async def _post(self, activity: Mapping[str, Any]) -> None:
         """POST one activity; a refused token is renewed once, any other refusal raises."""
         url = reply_url(self._conversation)
-        for attempt in (1, 2):
-            status = await self._http.post_json(url, activity, bearer=await self._tokens.token())
-            if 200 <= status < 300:
-                return
-            if status in {401, 403} and attempt == 1:
-                self._tokens.forget()
-                continue
-            break
-        raise ConnectorError(f"the connector refused a reply ({status})", status=status)
+        await post_activity(url, activity, tokens=self._tokens, http=self._http)
 
 
 class TeamsInput(InputChannel):  # type: ignore[misc]
@@ -262,7 +304,11 @@ class TeamsInput(InputChannel):  # type: ignore[misc]
         if incoming.kind == "ignore" or incoming.conversation is None:
             return response.empty(status=202)
         output = TeamsOutput(
-            incoming.conversation, tokens=self._tokens, http=self._http, secret=self._door.secret
+            incoming.conversation,
+            tokens=self._tokens,
+            http=self._http,
+            secret=self._door.secret,
+            settings=self._settings,
         )
         try:
             outcome = await self._through_the_door(incoming)

@@ -56,6 +56,7 @@ from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.followup.service import TOKEN_METADATA_KEY
 from bot.rasa_ext import patches, rollover
 from bot.reflections.receipts import MEMBER_METADATA_KEY
 from bot.settings.config import Settings, load_settings
@@ -232,9 +233,9 @@ class LeanSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     def _row(sender_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
         """The columns of one event row, computed exactly as ``SQLTrackerStore.save`` does.
 
-        Except that the group member's hash (:data:`MEMBER_METADATA_KEY`) is left out, of a
-        user message and of the slot Rasa copies the session's first metadata into
-        (``session_started_metadata``).
+        Except that the group member's hash (:data:`MEMBER_METADATA_KEY`) and the widget's
+        follow-up token (:data:`TURN_ONLY_METADATA`) are left out, of a user message and of the
+        slot Rasa copies the session's first metadata into (``session_started_metadata``).
         """
         if type_name == UserUttered.type_name:
             data = without_member(data)
@@ -268,7 +269,9 @@ def with_timeouts(url: str) -> str:
 
 
 def without_member(data: dict[str, Any]) -> dict[str, Any]:
-    """A serialised user event without the member's hash, in ``metadata`` or ``parse_data``.
+    """A serialised user event without the turn-only metadata (:data:`TURN_ONLY_METADATA`).
+
+    Removed from ``metadata`` and from ``parse_data``.
 
     Copies what it changes: the event in the tracker keeps it for the rest of the turn.
     """
@@ -281,12 +284,18 @@ def without_member(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Metadata for one turn's actions only, never written to the store: the group member's hash,
+#: and the widget's follow-up token (bot.followup.service), which would otherwise tie the stored
+#: conversation to its follow-up for anyone holding the secret.
+TURN_ONLY_METADATA = frozenset({MEMBER_METADATA_KEY, TOKEN_METADATA_KEY})
+
+
 def _has_member(metadata: Any) -> bool:
-    return isinstance(metadata, dict) and MEMBER_METADATA_KEY in metadata
+    return isinstance(metadata, dict) and not TURN_ONLY_METADATA.isdisjoint(metadata)
 
 
 def _drop_member(metadata: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in metadata.items() if key != MEMBER_METADATA_KEY}
+    return {key: value for key, value in metadata.items() if key not in TURN_ONLY_METADATA}
 
 
 class CannotDelete(RuntimeError):

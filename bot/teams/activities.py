@@ -62,6 +62,9 @@ class Conversation:
     bot_name: str | None
     user_id: str | None
     reply_to_id: str | None
+    #: The Entra ID tenant (``channelData.tenant.id``): kept with a follow-up's address, since a
+    #: proactive message into a Teams conversation names the tenant it goes to.
+    tenant_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ def _conversation(body: Mapping[str, Any]) -> Conversation:
         bot_name=bot_name if isinstance(bot_name, str) else None,
         user_id=user_id if isinstance(user_id, str) else None,
         reply_to_id=reply_to if isinstance(reply_to, str) and reply_to else None,
+        tenant_id=tenant_id_of(body),
     )
 
 

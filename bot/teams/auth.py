@@ -393,3 +393,26 @@ class BotTokens:
     def forget(self) -> None:
         """Drop the cached token (the connector refused it), so the next call fetches one."""
         self._token = None
+
+
+async def post_activity(
+    url: str, activity: Mapping[str, Any], *, tokens: BotTokens, http: JsonHttp
+) -> None:
+    """POST one activity to the connector with the bot's token; raise unless it is accepted.
+
+    A refused token (401/403) is renewed once and the post tried again: the connector may have
+    stopped accepting a cached token before its stated expiry. Replies in a conversation and
+    the follow-up's proactive messages both go this way.
+
+    Raises:
+        ConnectorError: any other status, a second refusal, or a failed request.
+    """
+    for attempt in (1, 2):
+        status = await http.post_json(url, activity, bearer=await tokens.token())
+        if 200 <= status < 300:
+            return
+        if status in {401, 403} and attempt == 1:
+            tokens.forget()
+            continue
+        break
+    raise ConnectorError(f"the connector refused an activity ({status})", status=status)

@@ -152,6 +152,7 @@ def create_app(
     purge_job: Callable[[], str] | None = None,
     portal: Portal | None = None,
     cpd_store: RecordStore | None = None,
+    followup_job: Callable[[], str] | None = None,
 ) -> Sanic:
     """The Sanic app serving the demo page and the widget's files from ``static_dir``.
 
@@ -161,7 +162,9 @@ def create_app(
     ``purge_job`` is the retention purge run every PURGE_INTERVAL_HOURS (default:
     :func:`bot.retention.purge_all` on this deployment's databases); ``portal`` the lead portal's
     routes (default: built from ``settings``); ``cpd_store`` where CPD records are kept while
-    their links live (default: the reflections database, :class:`bot.web.cpd.DatabaseRecords`).
+    their links live (default: the reflections database, :class:`bot.web.cpd.DatabaseRecords`);
+    ``followup_job`` sends the due follow-ups every FOLLOWUP_INTERVAL_HOURS (default:
+    :func:`bot.followup.cli.run_send`).
     """
     app = Sanic(name, env_prefix=None, configure_logging=False)
     # Nothing here takes a body; refuse big ones before reading them (Sanic allows 100 MB).
@@ -240,6 +243,7 @@ def create_app(
 
     app.register_listener(stop_downloads, "before_server_stop")
     _schedule_purge(app, settings, purge_job or partial(_purge, settings))
+    _schedule_followups(app, settings, followup_job or partial(_send_followups, settings))
 
     _harden(app)
     return app
@@ -281,15 +285,28 @@ def default_portal(settings: Settings) -> Portal:
 
 def _schedule_purge(app: Sanic, settings: Settings, job: Callable[[], str]) -> None:
     """Run the retention purge every PURGE_INTERVAL_HOURS once the server is up (0: never)."""
-    if settings.purge_interval_hours <= 0:
+    _schedule(app, "purge", Repeating("retention purge", job, 0.0), settings.purge_interval_hours)
+
+
+def _schedule_followups(app: Sanic, settings: Settings, job: Callable[[], str]) -> None:
+    """Send due follow-ups every FOLLOWUP_INTERVAL_HOURS (0: never; cron may run the command).
+
+    Every replica may run it: bot.followup.job claims each follow-up for one run only.
+    """
+    _schedule(app, "followups", Repeating("follow-ups", job, 0.0), settings.followup_interval_hours)
+
+
+def _schedule(app: Sanic, ctx_name: str, repeating: Repeating, hours: int) -> None:
+    """Start ``repeating`` every ``hours`` once the server is up, kept as ``app.ctx.<name>``."""
+    if hours <= 0:
         return
-    purge = Repeating("retention purge", job, interval=settings.purge_interval_hours * 3600.0)
-    app.ctx.purge = purge
+    repeating.interval = hours * 3600.0
+    setattr(app.ctx, ctx_name, repeating)
 
-    async def start_purge(app: Sanic, _loop: object) -> None:
-        app.add_task(purge.run_forever())
+    async def start(app: Sanic, _loop: object) -> None:
+        app.add_task(repeating.run_forever())
 
-    app.register_listener(start_purge, "after_server_start")
+    app.register_listener(start, "after_server_start")
 
 
 def _purge(settings: Settings) -> str:
@@ -297,6 +314,12 @@ def _purge(settings: Settings) -> str:
 
     now = datetime.now(timezone.utc)
     return purge_all(settings, today=now.date(), now=now).sentence(settings)
+
+
+def _send_followups(settings: Settings) -> str:
+    from bot.followup.cli import run_send
+
+    return run_send(settings)
 
 
 def _route_name(path: str) -> str:

@@ -9,7 +9,10 @@ It plays every part the real service plays for a bot, over real HTTP:
   bad ones;
 - the Entra ID token endpoint (client credentials for scope api.botframework.com/.default);
 - the Connector API at ``{serviceUrl}v3/conversations/{id}/activities[/{replyToId}]``, which
-  records the bot's replies and refuses any without the token it issued;
+  records the bot's replies and proactive messages (no ``replyToId``: the follow-up) with the
+  bearer token each came with, refuses any without a token it issued, and can be told to
+  answer the next posts with an error status (``fail_next``), as a connector having a bad
+  moment does;
 - Teams-shaped activities (personal, group chat, channel; @mentions; card clicks; the app
   being added), posted to the bot's webhook with a token.
 
@@ -30,7 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -39,6 +42,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from bot.settings.config import Settings
 
 ISSUER = "https://api.botframework.com"
 SCOPE = "https://api.botframework.com/.default"
@@ -72,6 +77,12 @@ class Reply:
     reply_to_id: str | None
     activity: dict[str, Any]
     service_path: str
+    bearer: str = ""
+
+    @property
+    def proactive(self) -> bool:
+        """A new message the bot started (the follow-up), not an answer to an activity."""
+        return self.reply_to_id is None
 
     @property
     def text(self) -> str:
@@ -93,6 +104,8 @@ class Recorded:
 
     replies: list[Reply] = field(default_factory=list)
     refused_replies: list[str] = field(default_factory=list)
+    failed_posts: list[str] = field(default_factory=list)
+    fail_next: list[int] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -148,6 +161,18 @@ class FakeConnector:
     def allowed_prefix(self) -> str:
         return f"{self.base_url}/amer/"
 
+    def configure(self, settings: Settings) -> Settings:
+        """``settings`` with Reflect's Teams app pointed at this connector (its tenant only)."""
+        return replace(
+            settings,
+            teams_app_id=self.app_id,
+            teams_app_password=self.app_password,
+            teams_openid_url=self.openid_url,
+            teams_token_url=self.token_url,
+            teams_service_urls=(self.allowed_prefix,),
+            teams_tenant_id=TENANT_ID,
+        )
+
     # --- what the connector has seen ------------------------------------------------------
 
     @property
@@ -164,6 +189,28 @@ class FakeConnector:
     def refused_replies(self) -> list[str]:
         with self.recorded.lock:
             return list(self.recorded.refused_replies)
+
+    @property
+    def proactive(self) -> list[Reply]:
+        """The messages the bot started itself (POSTed without a replyToId)."""
+        return [reply for reply in self.replies if reply.proactive]
+
+    @property
+    def issued_tokens(self) -> set[str]:
+        """Every access token the token endpoint has issued to the bot."""
+        with self.recorded.lock:
+            return set(self._issued)
+
+    @property
+    def failed_posts(self) -> list[str]:
+        """Activity posts answered with a ``fail_next`` status (not recorded as replies)."""
+        with self.recorded.lock:
+            return list(self.recorded.failed_posts)
+
+    def fail_next_posts(self, *statuses: int) -> None:
+        """Answer the next activity posts (with a valid token) with these statuses, in order."""
+        with self.recorded.lock:
+            self.recorded.fail_next.extend(statuses)
 
     # --- tokens ---------------------------------------------------------------------------
 
@@ -473,12 +520,24 @@ class FakeConnector:
                 if not accepted:
                     self._answer(401, {"message": "Authorization has been denied"})
                     return
+                with connector.recorded.lock:
+                    failure = (
+                        connector.recorded.fail_next.pop(0)
+                        if connector.recorded.fail_next
+                        else None
+                    )
+                    if failure is not None:
+                        connector.recorded.failed_posts.append(self.path)
+                if failure is not None:
+                    self._answer(failure, {"message": "Service Unavailable"})
+                    return
                 activity = json.loads(body)
                 reply = Reply(
                     conversation_id=unquote(parts[0]),
                     reply_to_id=unquote(parts[2]) if len(parts) == 3 else None,
                     activity=activity,
                     service_path=service_path + "/",
+                    bearer=authorization.removeprefix("Bearer "),
                 )
                 with connector.recorded.lock:
                     connector.recorded.replies.append(reply)

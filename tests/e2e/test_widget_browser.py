@@ -742,3 +742,56 @@ def test_the_widget_reconnects_and_resumes_after_a_server_restart(
     widget.say("next")
     widget.expect_point(2)
     assert widget.errors == []
+
+
+def _database(stack: Stack) -> str:
+    return stack.settings.reflections_url.removeprefix("sqlite:///")
+
+
+def test_a_follow_up_is_asked_and_answered_on_a_later_visit(
+    context: BrowserContext, stack: Stack
+) -> None:
+    """Opt in at the end of the points; months later, a new visit asks; the answer is kept."""
+    widget = open_demo(context, stack)
+    start_conversation(widget)
+    widget.choose("Discuss and reflect")
+    widget.expect_point(1)
+    for number in (2, 3, 4):
+        widget.say("next")
+        widget.expect_point(number)
+    widget.say("next")
+    widget.wait_for_bot("That's all")
+    widget.choose("Follow me up in 3 months")
+    widget.wait_for_bot("I'll ask what has changed")
+    widget.wait_until_idle()
+    token = widget.page.evaluate("localStorage.getItem('reflect.followup')")
+    assert isinstance(token, str) and re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+
+    with sqlite3.connect(_database(stack)) as db:
+        rows = db.execute("select channel, owner_key, reference from followups").fetchall()
+        assert [(channel, reference) for channel, _, reference in rows] == [("widget", None)]
+        assert token not in rows[0][1]  # only its keyed hash is kept
+        # About three months pass.
+        db.execute("update followups set due_on = date('now')")
+
+    # A later visit from the same browser: a new tab is a new conversation (sessionStorage).
+    later = Widget(context.new_page())
+    later.page.goto(stack.settings.web_url + "/")
+    later.open()
+    later.wait_for_bot("About three months ago")
+    later.choose("Answer now")
+    later.wait_until_idle()
+    later.say("I now ask who else lives in the household at every visit and write it down.")
+    later.wait_for_bot("household")
+    later.choose("Save")
+    later.wait_for_bot("Which kind of organisation")
+    later.choose("Health")
+    later.wait_for_bot("Saved, thank you")
+
+    with sqlite3.connect(_database(stack)) as db:
+        kinds = db.execute("select kind, text from reflections where kind = 'followup'").fetchall()
+        assert [text for _, text in kinds] == [
+            "I now ask who else lives in the household at every visit and write it down."
+        ]
+        assert db.execute("select count(*) from followups").fetchone() == (0,)
+    assert widget.errors == [] and later.errors == []

@@ -230,6 +230,8 @@ def test_from_credentials_reads_settings_not_the_file(
 
     monkeypatch.setattr(teams, "server_settings", lambda: settings(teams_app_id=None))
     monkeypatch.setattr(teams, "default_door", lambda: door)
+    # The conversation memory reads the server's settings too (and would make a key in var/).
+    monkeypatch.setattr(teams, "default_memory", lambda: None)
 
     channel = TeamsInput.from_credentials({"app_id": "from-the-file", "app_password": "x"})
 
@@ -666,3 +668,120 @@ async def test_an_oversized_body_is_a_413(teams_app: Build) -> None:
     status, _ = await call(app, activity("x" * 300_000))
 
     assert status == 413
+
+
+# --- the follow-up's reference payload ---------------------------------------------------------
+
+
+class FollowupRecorder(Recorder):
+    """Rasa answering an opt-in: the follow-up payload, then the confirmation."""
+
+    def __init__(self, public_id: str) -> None:
+        super().__init__("Done.")
+        self.public_id = public_id
+
+    async def __call__(self, message: UserMessage) -> None:
+        from bot.followup.service import TEAMS_REFERENCE_KEY
+
+        self.messages.append(message)
+        output = message.output_channel
+        await output.send_response(
+            message.sender_id, {"custom": {TEAMS_REFERENCE_KEY: self.public_id}}
+        )
+        await output.send_response(message.sender_id, {"text": self.answer})
+
+
+def _teams_followup(channel_settings: Settings) -> str:
+    from datetime import date
+
+    from bot.content.loader import get_pack
+    from bot.followup.service import TEAMS_REFERENCE_KEY, Who, opt_in
+    from bot.storage.migrate import upgrade
+    from bot.storage.session import make_engine, make_session_factory
+
+    upgrade(channel_settings.reflections_url)
+    factory = make_session_factory(make_engine(channel_settings.reflections_url))
+    pack = get_pack(DEFAULT_PACK_DIR, "esscp-child-z")
+    result = opt_in(
+        factory,
+        channel_settings,
+        Who("teams", "s_sender", None),
+        pack=pack,
+        points=[],
+        today=date.today(),
+    )
+    return str(result.payloads[0][TEAMS_REFERENCE_KEY])
+
+
+def _stored_reference(channel_settings: Settings) -> str | None:
+    from sqlalchemy import select
+
+    from bot.storage.models import Followup
+    from bot.storage.session import make_engine, make_session_factory, transaction
+
+    factory = make_session_factory(make_engine(channel_settings.reflections_url))
+    with transaction(factory) as session:
+        return session.execute(select(Followup.reference)).scalar_one()  # type: ignore[no-any-return]
+
+
+async def test_the_followup_payload_stores_the_address_and_sends_nothing_to_teams(
+    teams_app: Build, http: FakeConnectorHttp, tmp_path: Any
+) -> None:
+    from bot.followup.references import open_reference
+
+    channel_settings = settings(var_dir=tmp_path / "var")
+    public_id = _teams_followup(channel_settings)
+    app = await teams_app(FollowupRecorder(public_id), channel_settings)
+
+    status, _ = await call(app, activity())
+
+    assert status == 200
+    assert http.texts == ["Done."]  # the payload itself never reached the connector
+    assert all("reflect_followup" not in json.dumps(body) for _, body, _ in http.posts)
+    sealed = _stored_reference(channel_settings)
+    assert sealed is not None
+    reference = open_reference(sealed, secret=channel_settings.secret, public_id=public_id)
+    assert (reference.service_url, reference.conversation_id) == (SERVICE_URL, "a:1chat")
+    assert reference.tenant_id == TENANT and reference.bot_id == BOT_ID
+    for identifier in (USER_ID, AAD, "a:1chat", TENANT):
+        assert identifier not in sealed
+
+
+async def test_a_failure_to_store_the_address_is_logged_by_type_and_the_reply_goes_on(
+    teams_app: Build,
+    http: FakeConnectorHttp,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.rasa_ext import teams
+
+    def broken(*_: Any) -> bool:
+        raise RuntimeError("database said something about a:1chat")
+
+    monkeypatch.setattr(teams, "attach", broken)
+    channel_settings = settings(var_dir=tmp_path / "var")
+    app = await teams_app(FollowupRecorder("some-id"), channel_settings)
+
+    status, _ = await call(app, activity())
+
+    assert status == 200 and http.texts == ["Done."]
+    assert "follow-up reference not stored: RuntimeError" in caplog.text
+    assert "a:1chat" not in caplog.text
+
+
+async def test_without_settings_the_output_sends_nothing_for_the_payload(
+    http: FakeConnectorHttp,
+) -> None:
+    from bot.followup.service import TEAMS_REFERENCE_KEY
+    from bot.teams.activities import read_activity
+    from bot.teams.auth import BotTokens
+
+    conversation = read_activity(activity()).conversation
+    assert conversation is not None
+    tokens = BotTokens(app_id=APP_ID, password="pw", endpoint=TOKEN_URL, http=http)
+    output = TeamsOutput(conversation, tokens=tokens, http=http, secret=SECRET)
+
+    await output.send_custom_json("x", {TEAMS_REFERENCE_KEY: "pid"})
+
+    assert http.posts == []

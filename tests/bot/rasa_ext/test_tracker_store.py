@@ -601,3 +601,20 @@ def test_a_connection_the_database_dropped_is_replaced_not_an_error(domain: Doma
     finally:
         store.engine.dispose()
         _drop_database(name)
+
+
+def test_the_widget_follow_up_token_is_not_stored_but_stays_in_the_turns_tracker(
+    stores: tuple[SQLTrackerStore, LeanSQLTrackerStore],
+) -> None:
+    _, lean = stores
+    metadata = {"followup_token": "Ab_-" * 8, "receipts": []}
+    turn = [
+        SlotSet("session_started_metadata", metadata, timestamp=999.0),
+        UserUttered("hi", {"name": "greet", "confidence": 0.9}, metadata=metadata, timestamp=1000),
+        ActionExecuted("action_listen", timestamp=1000.4),
+    ]
+    tracker = asyncio.run(_converse(lean, [turn]))
+
+    assert tracker.latest_message is not None
+    assert tracker.latest_message.metadata["followup_token"] == "Ab_-" * 8
+    assert "Ab_-Ab_-" not in str(_rows(lean))

@@ -350,3 +350,18 @@ def test_pack_attribute_only_for_an_offered_id() -> None:
     assert pack_attribute("esscp-child-z", offered) == ' data-pack="esscp-child-z"'
     for value in ("esscp-child-y", None, 3, "esscp child z", "<b>"):
         assert pack_attribute(value, offered) == ""
+
+
+def test_the_follow_up_job_is_scheduled_every_followup_interval_hours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    settings = make_settings(var_dir=tmp_path, followup_interval_hours=6, purge_interval_hours=0)
+
+    app = create_app(settings, name="followups_schedule", followup_job=lambda: "sent 0")
+
+    assert app.ctx.followups.interval == 6 * 3600 and app.ctx.followups.job() == "sent 0"
+    assert app.ctx.followups.name == "follow-ups" and not hasattr(app.ctx, "purge")
+    off = make_settings(var_dir=tmp_path, followup_interval_hours=0)
+    quiet = create_app(off, name="followups_off")
+    assert not hasattr(quiet.ctx, "followups") and quiet.ctx.purge.interval == 24 * 3600
