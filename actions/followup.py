@@ -65,7 +65,10 @@ class ActionOptInFollowup(Action):
 
 
 class ActionOptOutFollowup(Action):
-    """Stop the follow-up, at any time: everything kept for it is deleted, no answer is due."""
+    """Stop the follow-up, at any time: everything kept for it is deleted, no answer is due.
+
+    In the web widget the browser is then told to forget its follow-up token too.
+    """
 
     def name(self) -> str:
         return "action_opt_out_followup"
@@ -78,6 +81,8 @@ class ActionOptOutFollowup(Action):
         except SQLAlchemyError:
             return unavailable(dispatcher)
         dispatcher.utter_message(**message.as_kwargs())
+        if tracker.get_latest_input_channel() == followups.WIDGET_CHANNEL_KIND:
+            dispatcher.utter_message(json_message={followups.WIDGET_FORGET_KEY: True})
         return [SlotSet(names.SLOT_FOLLOWUP_ID, None)]
 
 

@@ -138,10 +138,24 @@ def test_opt_out_says_what_was_deleted_and_no_answer_is_due(
     events = ActionOptOutFollowup().run(dispatcher, tracker, {})
 
     assert events == [SlotSet("followup_id", None)]
-    assert dispatcher.messages[0]["text"] == "Done: your follow-up is deleted."
+    said, forget = dispatcher.messages
+    assert said["text"] == "Done: your follow-up is deleted."
+    # The browser forgets its follow-up token too (docs/widget-protocol.md).
+    assert forget["custom"] == {"reflect_followup_forget": True} and forget["text"] is None
     ((args, kwargs),) = opt_out.calls
     assert_asked_by_the_widget(args, action_settings)
     assert kwargs == {}
+
+
+def test_opt_out_in_teams_sends_no_widget_payload(
+    fake: Any, tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    fake("opt_out", Message("Done."))
+    events = [{"event": "user", "text": "x", "input_channel": "teams"}]
+
+    ActionOptOutFollowup().run(dispatcher, tracker_factory(events=events), {})
+
+    assert [m["text"] for m in dispatcher.messages] == ["Done."]
 
 
 def test_what_is_kept_for_the_follow_up(
