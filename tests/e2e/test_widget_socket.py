@@ -322,3 +322,91 @@ async def test_a_group_session_runs_in_the_widget_and_a_member_joins_from_anothe
     assert "Noted — 1 note on point 1" in noted
     assert code.group(1) not in _tracker_text(stack)
     assert lead.drain("error") == [] and member.drain("error") == []
+
+
+# --- issue 16: the follow-up over the widget's socket (the browser test's flow, minus chromium) ---
+
+
+def _custom(messages: list[dict[str, Any]], key: str) -> Any:
+    """The value under ``key`` of the first custom payload that has it, else None."""
+    customs = [m["custom"] for m in messages if isinstance(m.get("custom"), dict)]
+    return next((custom[key] for custom in customs if key in custom), None)
+
+
+async def _followup_turn(
+    client: WidgetClient, session: str, message: str, token: str
+) -> list[dict[str, Any]]:
+    """A turn as the widget sends it once it keeps a follow-up token (docs/widget-protocol.md)."""
+    await client.emit(
+        "user_uttered", {"message": message, "session_id": session, "followup": token}
+    )
+    await client.next("turn_complete", 60)
+    return list(client.drain("bot_uttered"))
+
+
+async def test_a_follow_up_opted_into_is_asked_on_a_later_visit_and_answered(
+    stack: Stack, clients: Any
+) -> None:
+    """Opt in at the end of the points; when it is due a new session asks; the answer is kept."""
+    first = await _connected(clients, stack)
+    session = (await first.session(None))["session_id"]
+    await first.turn(session, "/greet")
+    await first.turn(session, "/start_discussion")
+    for _ in range(4):
+        done = await first.turn(session, "/next_point")
+    assert "That's all" in _texts(done)
+    opted = await first.turn(session, "/opt_in_followup")
+    token = _custom(opted, "reflect_followup_token")
+    assert isinstance(token, str) and re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+
+    db_path = stack.settings.reflections_url.removeprefix("sqlite:///")
+    with sqlite3.connect(db_path) as db:
+        db.execute("update followups set due_on = date('now')")  # three months pass
+
+    later = await _connected(clients, stack)
+    again = (await later.session(None))["session_id"]
+    greeting = await _followup_turn(later, again, "/greet", token)
+    assert "About three months ago" in _texts(greeting)
+    await _followup_turn(later, again, "/answer_followup", token)
+    answer = "I now ask who else lives in the household at every visit and write it down."
+    preview = await _followup_turn(later, again, answer, token)
+    assert "household" in _texts(preview)
+    await _followup_turn(later, again, "/save_reflection", token)
+    saved = await _followup_turn(later, again, '/choose_agency{"agency":"health"}', token)
+    assert "Saved, thank you" in _texts(saved)
+
+    with sqlite3.connect(db_path) as db:
+        kinds = db.execute("select kind from reflections where text = ?", (answer,)).fetchall()
+        assert kinds == [("followup",)]
+        assert db.execute("select count(*) from followups").fetchone() == (0,)
+    assert first.drain("error") == [] and later.drain("error") == []
+
+
+async def test_a_live_concern_typed_as_the_follow_up_answer_is_answered_and_not_kept(
+    stack: Stack, clients: Any
+) -> None:
+    client = await _connected(clients, stack)
+    session = (await client.session(None))["session_id"]
+    await client.turn(session, "/greet")
+    opted = await client.turn(session, "/opt_in_followup")
+    token = _custom(opted, "reflect_followup_token")
+    db_path = stack.settings.reflections_url.removeprefix("sqlite:///")
+    with sqlite3.connect(db_path) as db:
+        db.execute("update followups set due_on = date('now')")
+        before = db.execute("select count(*) from reflections").fetchone()
+
+    later = await _connected(clients, stack)
+    again = (await later.session(None))["session_id"]
+    await _followup_turn(later, again, "/greet", token)
+    await _followup_turn(later, again, "/answer_followup", token)
+    urgent = await _followup_turn(
+        later, again, "I'm worried about a child right now, mum's ex has just turned up", token
+    )
+
+    assert "999" in _texts(urgent)
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("select count(*) from reflections").fetchone() == before
+    stopped = await _followup_turn(later, again, "stop the follow-up", token)
+    assert _custom(stopped, "reflect_followup_forget") is True
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("select count(*) from followups").fetchone() == (0,)
