@@ -388,6 +388,8 @@ def _impact_tables(
         release,
         box,
         "version",
+        # "Version 1.0.0", not "1.0.0": a bare "1" in a file would read as a count below k.
+        labels={key: text_of("portal_impact_version", version=key) for key in newest_first},
         order=newest_first,
         table_id="impact_by_version",
         title=text_of("portal_table_impact_by_version"),

@@ -132,8 +132,16 @@ def _impact_header(impact: Impact) -> tuple[str, ...]:
     )
 
 
+def _versions(versions: tuple[str, ...]) -> str:
+    """Versions with the word ("version 1.0.0"), so a bare "1" never reads as a count."""
+    if not versions:
+        return ""
+    name = "portal_impact_version_list" if len(versions) == 1 else "portal_impact_version_list_many"
+    return words(name, versions=", ".join(versions))
+
+
 def _impact_facts(point: ImpactPoint, k: int) -> tuple[str, ...]:
-    return (point.label, figure_text(point.count, k), ", ".join(point.versions), *point.quotes)
+    return (point.label, figure_text(point.count, k), _versions(point.versions), *point.quotes)
 
 
 def _impact_intro(impact: Impact) -> tuple[str, ...]:
@@ -656,7 +664,7 @@ def _figure_block(table: Table, k: int, heading: str = "h3") -> str:
 def _impact_point_html(point: ImpactPoint, k: int) -> str:
     rows = [(capital(words("portal_value_followups")), figure_text(point.count, k))]
     if point.versions:
-        rows.append((words("portal_impact_versions"), ", ".join(point.versions)))
+        rows.append((words("portal_impact_versions"), _versions(point.versions)))
     if point.quotes:
         quotes = element("h4", _esc(words("portal_heading_quotes"))) + "".join(
             element("blockquote", element("p", _esc(quote))) for quote in point.quotes
