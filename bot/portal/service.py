@@ -5,7 +5,9 @@ holds everything that touches the database. Cubes are cached per pack version, s
 version (the largest id and the row count, one indexed query), so a dashboard costs one cheap
 query when nothing changed and one aggregate query when something did. Themes are fitted on the
 whole pack version (every agency: a theme must span two), synchronously for modest corpora and in
-a background thread for large ones, while the page says they are being worked out.
+a background thread for large ones, while the page says they are being worked out. Follow-up
+answers (impact) are read on every request: one aggregate over the same covering index, and a
+few bounded reads of the texts to quote; they are months later and far fewer than reflections.
 """
 
 from __future__ import annotations
