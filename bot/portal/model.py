@@ -28,7 +28,8 @@ SESSION_DIMS: tuple[str, ...] = ("block", "team")
 #: answer comes months later, outside any group session.
 IMPACT_DIMS: tuple[str, ...] = ("block", "agency", "point", "version")
 
-#: A follow-up answer about the briefing as a whole rather than one discussion point.
+#: A follow-up answer about the briefing as a whole rather than one discussion point (the point
+#: id bot.reflections.dialogue.GENERAL_POINT_ID saves outside the discussion).
 GENERAL_POINT = "general"
 
 #: "Prefer not to say" as an agency key (a NULL agency in the database).
