@@ -68,6 +68,11 @@ def demo_data(settings: Settings, out: TextIO, args: argparse.Namespace) -> int:
     if args.reflections < 0 or args.reflections > 2_000_000:
         print("reflect: --reflections must be between 0 and 2,000,000.", file=sys.stderr)
         return 2
+    # About one practitioner in six answers the follow-up, by default: enough for impact to show.
+    followups = args.reflections // 6 if args.followups is None else args.followups
+    if followups < 0 or followups > 2_000_000:
+        print("reflect: --followups must be between 0 and 2,000,000.", file=sys.stderr)
+        return 2
     upgrade(settings.reflections_url)
     engine = make_engine(settings.reflections_url)
     try:
@@ -84,15 +89,16 @@ def demo_data(settings: Settings, out: TextIO, args: argparse.Namespace) -> int:
                 seed=args.seed,
                 weeks=args.weeks,
                 today=date.today(),
+                followups=followups,
             )
         if settings.reflections_url.startswith("postgresql"):
             vacuum_after_seeding(engine)
     finally:
         engine.dispose()
     print(
-        f"Seeded {summary.reflections} synthetic reflection(s) and {summary.minutes} set(s) of "
-        f"group minutes for {pack.id} {pack.version} (channel 'demo'; nobody can withdraw "
-        "them; `reflect demo-data --remove` deletes them).",
+        f"Seeded {summary.reflections} synthetic reflection(s), {summary.followups} follow-up "
+        f"answer(s) and {summary.minutes} set(s) of group minutes for {pack.id} {pack.version} "
+        "(channel 'demo'; nobody can withdraw them; `reflect demo-data --remove` deletes them).",
         file=out,
     )
     return 0
@@ -409,6 +415,12 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     )
     demo.add_argument("--reflections", type=int, default=2000, help="how many (default 2000)")
     demo.add_argument("--weeks", type=int, default=26, help="spread over this many past weeks")
+    demo.add_argument(
+        "--followups",
+        type=int,
+        default=None,
+        help="follow-up answers, shown as impact (default: one per six reflections)",
+    )
     demo.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     demo.add_argument("--remove", action="store_true", help="delete every demo row instead")
     parser.add_argument("--from-dir", type=Path, default=None, help=argparse.SUPPRESS)

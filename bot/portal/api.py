@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.portal.charts import fewer_than
-from bot.portal.model import Cell, Dashboard, MinutesSummary, StaleLink, Table, Theme
+from bot.portal.model import Cell, Dashboard, Impact, MinutesSummary, StaleLink, Table, Theme
 from bot.reports.export import neutralise_cell
 
 #: Bumped when a field changes meaning; additions keep the version.
@@ -61,6 +61,35 @@ def theme_json(theme: Theme, k: int) -> dict[str, Any]:
         else {"number": match.number, "title": _text(match.title), "score": round(match.score, 3)},
         "quotes": [_text(quote) for quote in theme.quotes],
         "quotes_withheld": not theme.quotes,
+    }
+
+
+def impact_json(impact: Impact | None, k: int) -> dict[str, Any] | None:
+    """Follow-up answers per point and per pack version, released like every other figure.
+
+    A point's ``versions`` and ``quotes`` are empty whenever its count is suppressed.
+    """
+    if impact is None:
+        return None
+    return {
+        "week_from": impact.week_from,
+        "week_to": impact.week_to,
+        "notes": [_text(note) for note in impact.notes],
+        "pending_weeks": list(impact.pending_weeks),
+        "total": cell_json(impact.by_point.total, k),
+        "points": [
+            {
+                "point": _text(point.key),
+                "label": _text(point.label),
+                "count": cell_json(point.count, k),
+                "versions": [_text(version) for version in point.versions],
+                "quotes": [_text(quote) for quote in point.quotes],
+                "quotes_withheld": not point.quotes,
+            }
+            for point in impact.points
+        ],
+        "by_point": table_json(impact.by_point, k),
+        "by_version": table_json(impact.by_version, k),
     }
 
 
@@ -128,4 +157,5 @@ def dashboard_json(dashboard: Dashboard) -> dict[str, Any]:
         "minutes": [minutes_json(item) for item in dashboard.minutes],
         "link_stale_days": dashboard.link_stale_days,
         "stale_links": [stale_link_json(link) for link in dashboard.stale_links],
+        "impact": impact_json(dashboard.impact, k),
     }

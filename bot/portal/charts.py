@@ -77,6 +77,7 @@ _DIMENSION_MESSAGES = {
     "point": "portal_dimension_point",
     "team": "portal_dimension_team",
     "theme": "portal_dimension_theme",
+    "version": "portal_dimension_version",
 }
 
 # Geometry, in viewBox units (about pixels at the portal's width).

@@ -14,7 +14,10 @@ engine (bot.portal.disclosure) and nothing else:
   documents) and released over its own blocks;
 - the group minutes themselves: team documents filed for the lead (issue 12), listed with their
   actions for the weeks and team chosen;
-- the briefing's links not checked for LINK_STALE_DAYS (public, so no disclosure control).
+- the briefing's links not checked for LINK_STALE_DAYS (public, so no disclosure control);
+- impact: follow-up answers months later ("what has changed in your practice since?") per
+  point and per pack version, with quotes, released by the same engine and rules as the
+  reflections over blocks of their own (never added into a reflection figure).
 
 Pure Python over plain inputs (no database, no web): bot.portal.service gathers the inputs.
 """
@@ -33,24 +36,34 @@ from bot.portal import disclosure
 from bot.portal.disclosure import Box, Cube, Release, box_total, build_release, table
 from bot.portal.filters import FilterError, agency_choices, text_of
 from bot.portal.model import (
+    GENERAL_POINT,
     NO_TEAM,
     ActionSummary,
     AppliedFilters,
     Cell,
     Dashboard,
     Filters,
+    Impact,
+    ImpactPoint,
     MinutesSummary,
     Scope,
     StaleLink,
     Table,
     Theme,
+    version_key,
 )
-from bot.portal.themes import ThemeModel, select_quotes
+from bot.portal.themes import ThemeModel, choose_quotes, select_quotes
 
 #: The most sets of minutes one view lists (newest first); the downloads say when cut.
 MAX_MINUTES = 100
 #: How many quotes a theme shows at most.
 QUOTES_PER_THEME = 3
+#: How many quotes a point's impact shows at most.
+QUOTES_PER_POINT = 3
+
+#: Follow-up answers to quote for (point, first week, last week, agency or None): each its cube
+#: key (ISO week, agency, point, version) and its stored text, newest first.
+ImpactTexts = Callable[[str, str, str, str | None], Iterable[tuple[tuple[str, ...], str]]]
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,21 @@ class Inputs:
     whole: Cube | None = None
     """The pack's cube over every agency, whose release blocks every account shares (None:
     ``reflections`` is that cube), so two accounts' figures cover the same weeks."""
+    impact: Cube | None = None
+    """Follow-up answers of the pack, every version (bot.portal.model.IMPACT_DIMS), in scope;
+    None: no impact view."""
+    impact_whole: Cube | None = None
+    """The same over every agency (its blocks are shared, as ``whole``'s); None: ``impact``."""
+
+
+def _released(cube: Cube, whole: Cube | None, k: int, today: date) -> Release:
+    """``cube`` released over the blocks of ``whole`` (the same data, every agency), if given.
+
+    Blocks formed from every agency's data are one partition for every account, so a lead of
+    one agency and a partnership lead see the same periods, and neither can difference them.
+    """
+    basis = build_release(whole or cube, k, today=today)
+    return basis if whole is None else build_release(cube, k, today=today, blocks=basis.blocks)
 
 
 def _box(release: Release, filters: Filters, where: Mapping[str, str | None]) -> Box:
@@ -90,10 +118,14 @@ def _point_label(number: int, question: str) -> str:
     return f"Point {number}: {short}"
 
 
-def _tables(release: Release, box: Box, pack: Pack, scope: Scope) -> tuple[Table, ...]:
-    points = {
+def _point_labels(pack: Pack) -> dict[str, str]:
+    return {
         point.id: _point_label(point.number, point.question) for point in pack.discussion_points
     }
+
+
+def _tables(release: Release, box: Box, pack: Pack, scope: Scope) -> tuple[Table, ...]:
+    points = _point_labels(pack)
     agencies = dict(agency_choices(scope))
     return (
         table(
@@ -314,6 +346,109 @@ def _stale_links(pack: Pack, *, today: date, days: int) -> tuple[StaleLink, ...]
     )
 
 
+def _impact_quotes(
+    release: Release, box: Box, point: str, texts: ImpactTexts, anonymise: Callable[[str], str]
+) -> tuple[str, ...]:
+    """Quotes for one point, only from answers whose atom is safe and inside the box."""
+    first = release.blocks[box.first_block].first_week
+    last = release.blocks[box.last_block].last_week
+
+    def cleared() -> Iterable[str]:
+        for key, text in texts(point, first, last, dict(box.where).get("agency")):
+            located = release.locate(key)
+            if located is not None and disclosure.in_box(release, box, located):
+                yield text
+
+    return choose_quotes(cleared(), anonymise=anonymise, limit=QUOTES_PER_POINT)
+
+
+def _impact_tables(
+    release: Release, box: Box, pack: Pack
+) -> tuple[Table, Table, dict[str, set[str]]]:
+    """The impact by point and by pack version, and the released versions of each point."""
+    point_at, version_at = release.dims.index("point"), release.dims.index("version")
+    versions: dict[str, set[str]] = {}
+    for atom in disclosure.atoms_in_box(release, box):
+        versions.setdefault(atom.key[point_at], set()).add(atom.key[version_at])
+    points = _point_labels(pack) | {GENERAL_POINT: text_of("portal_impact_general")}
+    newest_first = sorted(set().union(*versions.values()), key=version_key, reverse=True)
+    value_label = text_of("portal_value_followups")
+    by_point = table(
+        release,
+        box,
+        "point",
+        labels=points,
+        order=list(points),
+        table_id="impact_by_point",
+        title=text_of("portal_table_impact_by_point"),
+        description=text_of("portal_table_impact_by_point_about"),
+        value_label=value_label,
+    )
+    by_version = table(
+        release,
+        box,
+        "version",
+        # "Version 1.0.0", not "1.0.0": a bare "1" in a file would read as a count below k.
+        labels={key: text_of("portal_impact_version", version=key) for key in newest_first},
+        order=newest_first,
+        table_id="impact_by_version",
+        title=text_of("portal_table_impact_by_version"),
+        description=text_of("portal_table_impact_by_version_about"),
+        value_label=value_label,
+    )
+    return by_point, by_version, versions
+
+
+def _impact(
+    inputs: Inputs,
+    filters: Filters,
+    *,
+    k: int,
+    today: date,
+    texts: ImpactTexts | None,
+    anonymise: Callable[[str], str],
+) -> Impact | None:
+    """Follow-up answers per point, through the engine exactly as reflections are.
+
+    The same k, block rule and safe atoms (bot.portal.disclosure); blocks are formed from the
+    answers themselves (every agency's), since they arrive months after the reflections whose
+    blocks would leave them pending. Filters: weeks (widened to whole blocks) and agency; the
+    team filter does not apply (an answer is never in a group session) and says so.
+    """
+    if inputs.impact is None:
+        return None
+    release = _released(inputs.impact, inputs.impact_whole, k, today)
+    box = _box(release, filters, {"agency": filters.agency})
+    by_point, by_version, versions = _impact_tables(release, box, inputs.pack)
+    points = tuple(
+        ImpactPoint(
+            key=cell.key,
+            label=cell.label,
+            count=cell,
+            versions=()
+            if cell.suppressed
+            else tuple(sorted(versions.get(cell.key, ()), key=version_key, reverse=True)),
+            quotes=()
+            if cell.suppressed or texts is None
+            else _impact_quotes(release, box, cell.key, texts, anonymise),
+        )
+        for cell in by_point.cells
+    )
+    applied = _applied(release, box, filters, inputs.version)
+    notes = box.notes
+    if filters.team is not None:
+        notes = (*notes, text_of("portal_impact_no_team"))
+    return Impact(
+        by_point=by_point,
+        by_version=by_version,
+        points=points,
+        week_from=applied.week_from,
+        week_to=applied.week_to,
+        notes=notes,
+        pending_weeks=release.pending_weeks,
+    )
+
+
 def _applied(release: Release, box: Box, filters: Filters, version: str) -> AppliedFilters:
     week_from = week_to = None
     if not box.empty:
@@ -342,20 +477,17 @@ def build_dashboard(
     texts: Callable[[Iterable[int]], Mapping[int, str]],
     anonymise: Callable[[str], str],
     release_of: Callable[[Cube, Release], Release] | None = None,
+    followups: ImpactTexts | None = None,
 ) -> Dashboard:
     """The view for ``filters``: every figure through the engine, quotes anonymised again.
 
-    Also the pack's links last checked more than ``link_stale_days`` before ``today``.
+    Also the pack's links last checked more than ``link_stale_days`` before ``today``, and the
+    impact view when ``inputs.impact`` is given (quoting ``followups``' texts).
 
     Raises:
         FilterError: when the filters cannot be applied (a malformed or inverted range).
     """
-    basis = build_release(inputs.whole or inputs.reflections, k, today=today)
-    release = (
-        basis
-        if inputs.whole is None
-        else build_release(inputs.reflections, k, today=today, blocks=basis.blocks)
-    )
+    release = _released(inputs.reflections, inputs.whole, k, today)
     where = {"agency": filters.agency, "team": filters.team}
     box = _box(release, filters, where)
     reflections = box_total(release, box, label=text_of("portal_headline_reflections"))
@@ -363,7 +495,7 @@ def build_dashboard(
     headline: tuple[Cell, ...] = (reflections,)
     applied = _applied(release, box, filters, inputs.version)
     if filters.agency is None or filters.agency == scope.agency:
-        sessions = build_release(inputs.sessions, k, today=today, blocks=basis.blocks)
+        sessions = build_release(inputs.sessions, k, today=today, blocks=release.blocks)
         people = _session_table(sessions, _box(sessions, filters, {"team": filters.team}))
         tables = (*tables, people)
         label = text_of("portal_headline_people")
@@ -399,4 +531,5 @@ def build_dashboard(
         pending_weeks=release.pending_weeks,
         link_stale_days=link_stale_days,
         stale_links=_stale_links(inputs.pack, today=today, days=link_stale_days),
+        impact=_impact(inputs, filters, k=k, today=today, texts=followups, anonymise=anonymise),
     )

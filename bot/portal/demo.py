@@ -1,11 +1,12 @@
-"""Clearly synthetic reflections and group minutes, for trying the portal and for the benchmarks.
+"""Clearly synthetic reflections, follow-up answers and group minutes, for trying the portal.
 
 A new partnership has no reflections yet, and nobody may demonstrate the portal with real ones, so
 :func:`seed_demo` writes fiction that looks like the real thing to every figure: reflections over
 the past weeks (more in the first weeks after a briefing is published, as happens), across the
 agencies (some small, so suppression is visible) and the pack's discussion points, plus a few
-dozen sets of group minutes whose members' reflections carry the session's id. Every text starts
-"Demo reflection:" or "Demo note:", is built from the phrase bank in ``data/demo.yml`` (no names,
+dozen sets of group minutes whose members' reflections carry the session's id, and optionally
+answers to the follow-up months later (the impact view). Every text starts "Demo reflection:",
+"Demo follow-up:" or "Demo note:", is built from the phrase bank in ``data/demo.yml`` (no names,
 places or dates), and is stored with ``channel_kind`` "demo", so :func:`purge_demo` can remove it
 all. A demo row's receipt hash is random: no receipt code exists for it, so nobody can withdraw
 one; purge them instead.
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session
 from bot.content.schema import DiscussionPoint, Pack
 from bot.group.minutes import AgreedAction, AttendanceCount, Minutes, PointMinutes
 from bot.group.plan import DURATIONS, make_plan
+from bot.portal.model import GENERAL_POINT
 from bot.reflections.service import iso_week_label, week_start
 from bot.storage.models import AGENCIES, GroupMinutes, Reflection
 
@@ -92,6 +94,8 @@ class DemoSummary:
     """Reflections carrying a group session's id (written by members who joined)."""
     first_week: str
     last_week: str
+    followups: int = 0
+    """Answers to the follow-up months later (kind "followup"): the portal's impact view."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,8 @@ class _Bank:
     keywords: Mapping[str, tuple[str, ...]]
     cross_cutting: tuple[str, ...]
     actions: tuple[AgreedAction, ...]
+    followup_prefix: str = ""
+    followups: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +130,8 @@ def phrase_bank(path: Path = PHRASES_FILE) -> _Bank:
         keywords={name: tuple(theme["keywords"]) for name, theme in themes.items()},
         cross_cutting=tuple(raw["cross_cutting"]),
         actions=tuple(AgreedAction(**item) for item in raw["actions"]),
+        followup_prefix=str(raw["followup_prefix"]),
+        followups=tuple(raw["followups"]),
     )
 
 
@@ -326,9 +334,58 @@ def _reflection_rows(
                     "receipt_hash": hashes[index * 64 : index * 64 + 64],
                     "created_week_start": monday,
                     "group_ref": group_ref,
+                    "kind": "reflection",
                 }
             )
         yield rows
+
+
+def demo_followup_text(rng: Random, bank: _Bank) -> str:
+    """One synthetic follow-up answer: the prefix and one or two "since then" sentences."""
+    fill = _Fill(rng, bank.fillers)
+    count = 2 if rng.random() < 0.35 else 1
+    return " ".join(
+        [
+            bank.followup_prefix,
+            *(item.format_map(fill) for item in rng.sample(bank.followups, count)),
+        ]
+    )
+
+
+def _followup_rows(
+    rng: Random, bank: _Bank, pack: Pack, mondays: Sequence[date], count: int
+) -> list[dict[str, Any]]:
+    """Follow-up answers, months after the reflections: the last weeks, about every point.
+
+    An answer comes about FOLLOWUP_DAYS (13 weeks) after its reflection, so the answers fall in
+    the weeks from the 14th on (or the later half of a shorter run), with the same burst; some
+    are about the briefing as a whole ("general"), the rest about its points.
+    """
+    later = list(mondays[13:] if len(mondays) > 13 else mondays[len(mondays) // 2 :])
+    agencies = [agency for agency, _ in _AGENCY_WEIGHTS]
+    agency_weights = [weight for _, weight in _AGENCY_WEIGHTS]
+    points = [point.id for point in pack.discussion_points] + [GENERAL_POINT]
+    point_weights = [len(points) + 1 - index for index in range(len(points))]
+    hashes = secrets.token_hex(32 * count)
+    rows = []
+    for index in range(count):
+        monday = rng.choices(later, _week_weights(len(later)))[0]
+        rows.append(
+            {
+                "pack_id": pack.id,
+                "pack_version": pack.version,
+                "point_id": rng.choices(points, point_weights)[0],
+                "text": demo_followup_text(rng, bank),
+                "agency": rng.choices(agencies, agency_weights)[0],
+                "iso_week": iso_week_label(monday),
+                "channel_kind": DEMO_CHANNEL,
+                "receipt_hash": hashes[index * 64 : index * 64 + 64],
+                "created_week_start": monday,
+                "group_ref": None,
+                "kind": "followup",
+            }
+        )
+    return rows
 
 
 _COLUMNS = (
@@ -342,6 +399,7 @@ _COLUMNS = (
     "receipt_hash",
     "created_week_start",
     "group_ref",
+    "kind",
 )
 
 
@@ -390,17 +448,20 @@ def seed_demo(
     seed: int = 0,
     weeks: int = 26,
     today: date,
+    followups: int = 0,
 ) -> DemoSummary:
     """Insert ``reflections`` synthetic reflections and a few dozen minutes for ``pack``.
 
     Spread over the ``weeks`` whole ISO weeks before ``today``'s (so the portal can release
-    them), skewed towards the first. The session is only written to; the caller commits.
+    them), skewed towards the first. Then ``followups`` answers to the follow-up, in the later
+    weeks (drawn from a random stream of their own, so the reflections are the same with or
+    without them). The session is only written to; the caller commits.
 
     Raises:
-        ValueError: if ``reflections`` is negative or ``weeks`` is below 1.
+        ValueError: if ``reflections`` or ``followups`` is negative or ``weeks`` is below 1.
     """
-    if reflections < 0:
-        raise ValueError("reflections must not be negative")
+    if reflections < 0 or followups < 0:
+        raise ValueError("reflections and followups must not be negative")
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
     rng = Random(seed)
@@ -412,6 +473,10 @@ def seed_demo(
     for rows in _reflection_rows(rng, bank, pack, mondays, sessions, reflections):
         _insert_reflections(session, rows)
         tagged += sum(row["group_ref"] is not None for row in rows)
+    if followups:
+        answers = _followup_rows(Random(f"followups-{seed}"), bank, pack, mondays, followups)
+        for start in range(0, len(answers), BATCH):
+            _insert_reflections(session, answers[start : start + BATCH])
     _analyse(session)
     return DemoSummary(
         pack_id=pack.id,
@@ -421,6 +486,7 @@ def seed_demo(
         tagged=tagged,
         first_week=iso_week_label(mondays[0]),
         last_week=iso_week_label(mondays[-1]),
+        followups=followups,
     )
 
 

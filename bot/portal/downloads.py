@@ -52,6 +52,8 @@ from bot.portal.model import (
     AppliedFilters,
     Cell,
     Dashboard,
+    Impact,
+    ImpactPoint,
     MinutesSummary,
     RecommendationMatch,
     Table,
@@ -117,6 +119,38 @@ def _action_columns() -> tuple[str, ...]:
 
 def _actions_header() -> tuple[str, ...]:
     return (*_minutes_header()[:3], *_action_columns())
+
+
+def _impact_header(impact: Impact) -> tuple[str, ...]:
+    """Point, answers, versions, then one column per quote (as many as the longest point has)."""
+    columns = max((len(point.quotes) for point in impact.points), default=0)
+    return (
+        dimension_heading("point"),
+        capital(impact.by_point.value_label),
+        words("portal_impact_versions"),
+        *(words("portal_impact_answer", number=n) for n in range(1, columns + 1)),
+    )
+
+
+def _versions(versions: tuple[str, ...]) -> str:
+    """Versions with the word ("version 1.0.0"), so a bare "1" never reads as a count."""
+    if not versions:
+        return ""
+    name = "portal_impact_version_list" if len(versions) == 1 else "portal_impact_version_list_many"
+    return words(name, versions=", ".join(versions))
+
+
+def _impact_facts(point: ImpactPoint, k: int) -> tuple[str, ...]:
+    return (point.label, figure_text(point.count, k), _versions(point.versions), *point.quotes)
+
+
+def _impact_intro(impact: Impact) -> tuple[str, ...]:
+    """What the impact part is and how its weeks were applied, one sentence a line."""
+    lines = [words("portal_impact_about")]
+    lines.extend(impact.notes)
+    if impact.pending_weeks:
+        lines.append(words("portal_fact_pending") + ": " + ", ".join(impact.pending_weeks))
+    return tuple(lines)
 
 
 # --- what every file says first ----------------------------------------------------------
@@ -229,8 +263,26 @@ def _csv_rows(dashboard: Dashboard) -> Iterator[tuple[str, ...]]:
         yield (table.total.label, figure_text(table.total, k))
     yield ()
     yield from _csv_themes(dashboard)
+    if dashboard.impact is not None:
+        yield ()
+        yield from _csv_impact(dashboard.impact, k)
     yield ()
     yield from _csv_minutes(dashboard)
+
+
+def _csv_impact(impact: Impact, k: int) -> Iterator[tuple[str, ...]]:
+    """The impact part: one row per point (answers, versions, quotes), then by version."""
+    yield (words("portal_heading_impact"),)
+    yield from ((line,) for line in _impact_intro(impact))
+    yield _impact_header(impact)
+    yield from (_impact_facts(point, k) for point in impact.points)
+    yield (impact.by_point.total.label, figure_text(impact.by_point.total, k))
+    table = impact.by_version
+    yield ()
+    yield (table.title,)
+    yield (dimension_heading(table.dimension), capital(table.value_label))
+    yield from ((cell.label, figure_text(cell, k)) for cell in table.cells)
+    yield (table.total.label, figure_text(table.total, k))
 
 
 def _csv_themes(dashboard: Dashboard) -> Iterator[tuple[str, ...]]:
@@ -285,7 +337,7 @@ def _csv_minutes(dashboard: Dashboard) -> Iterator[tuple[str, ...]]:
 
 
 def dashboard_csv(dashboard: Dashboard, out: TextIO) -> None:
-    """Write the dashboard as one CSV: metadata, then each table, themes, minutes, actions.
+    """Write the dashboard as one CSV: metadata, each table, themes, impact, minutes, actions.
 
     Sections are separated by an empty row and start with a title row, so the file reads top
     to bottom in a spreadsheet. ``out`` should be opened with ``newline=""`` when it is a file.
@@ -302,12 +354,13 @@ _SHEET_NAME_LIMIT = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff]")
 
 
-def _fixed_sheets() -> tuple[str, str, str, str]:
+def _fixed_sheets() -> tuple[str, str, str, str, str]:
     return (
         words("portal_sheet_about"),
         words("portal_sheet_themes"),
         words("portal_sheet_minutes"),
         words("portal_sheet_actions"),
+        words("portal_sheet_impact"),
     )
 
 
@@ -450,6 +503,41 @@ def _themes_sheet(sheet: _Sheet, dashboard: Dashboard) -> None:
 _THEME_COUNT_COLUMN = 2
 
 
+def _impact_sheet(sheet: _Sheet, impact: Impact, dashboard: Dashboard) -> None:
+    """One sheet: what it is, a row per point (answers as a number), the total, by version."""
+    sheet.note(0, words("portal_heading_impact"), "title")
+    row = 1
+    for line in (*_impact_intro(impact), dashboard.rule):
+        sheet.note(row, line)
+        row += 1
+    header = row + 1
+    sheet.row(header, _impact_header(impact), "bold")
+    row = header + 1
+    for point in impact.points:
+        facts = _impact_facts(point, dashboard.k)
+        for col, value in enumerate(facts):
+            if col == 1:
+                sheet.figure(row, col, point.count)
+            else:
+                sheet.text(row, col, value)
+        row += 1
+    sheet.text(row, 0, impact.by_point.total.label, "bold")
+    sheet.figure(row, 1, impact.by_point.total, bold=True)
+    table = impact.by_version
+    row += 2
+    sheet.text(row, 0, table.title, "bold")
+    row += 1
+    sheet.row(row, (dimension_heading(table.dimension), capital(table.value_label)), "bold")
+    for cell in table.cells:
+        row += 1
+        sheet.text(row, 0, cell.label)
+        sheet.figure(row, 1, cell)
+    row += 1
+    sheet.text(row, 0, table.total.label, "bold")
+    sheet.figure(row, 1, table.total, bold=True)
+    sheet.finish(freeze_row=header + 1, maximum=60)
+
+
 def _minutes_sheets(minutes: _Sheet, actions: _Sheet, dashboard: Dashboard) -> None:
     minutes.row(0, _minutes_header(), "bold")
     for row, summary in enumerate(dashboard.minutes, start=1):
@@ -465,7 +553,7 @@ def _minutes_sheets(minutes: _Sheet, actions: _Sheet, dashboard: Dashboard) -> N
 
 
 def dashboard_xlsx(dashboard: Dashboard, out: BinaryIO) -> None:
-    """Write the dashboard as a workbook: About, one sheet per table, Themes, Minutes, Actions.
+    """Write the dashboard as a workbook: About, a sheet a table, Themes, Impact, Minutes, Actions.
 
     Text is never interpreted: XlsxWriter's guessing is off, every string goes through
     ``xlsx_cell`` and ``write_string``, and only released figures are written as numbers.
@@ -482,11 +570,13 @@ def dashboard_xlsx(dashboard: Dashboard, out: BinaryIO) -> None:
         workbook.set_properties({"title": _title(dashboard), "author": _AUTHOR})
         formats = _formats(workbook)
         k = dashboard.k
-        about, themes, minutes, actions = _fixed_sheets()
+        about, themes, minutes, actions, impact = _fixed_sheets()
         _about_sheet(_Sheet(workbook, about, formats, k), dashboard)
         for name, table in zip(_sheet_names(dashboard.tables), dashboard.tables, strict=True):
             _table_sheet(_Sheet(workbook, name, formats, k), table, dashboard)
         _themes_sheet(_Sheet(workbook, themes, formats, k), dashboard)
+        if dashboard.impact is not None:
+            _impact_sheet(_Sheet(workbook, impact, formats, k), dashboard.impact, dashboard)
         _minutes_sheets(
             _Sheet(workbook, minutes, formats, k), _Sheet(workbook, actions, formats, k), dashboard
         )
@@ -525,17 +615,7 @@ def _figures_html(dashboard: Dashboard) -> str:
         rows = [(cell.label, figure_text(cell, k)) for cell in dashboard.headline]
         heading = element("h3", _esc(words("portal_heading_headline")))
         parts.append(element("section", heading + _facts(rows)))
-    for table in dashboard.tables:
-        figure = element(
-            "figure", chart(table, k=k) + element("figcaption", _esc(describe(table, k=k)))
-        )
-        parts.append(
-            element(
-                "section",
-                element("h3", _esc(table.title)) + figure + data_table(table, k=k),
-                class_="figure-block",
-            )
-        )
+    parts.extend(_figure_block(table, k) for table in dashboard.tables)
     return "".join(parts)
 
 
@@ -567,6 +647,51 @@ def _themes_html(dashboard: Dashboard) -> str:
         parts.append(element("p", _esc(words("portal_themes_none"))))
     parts.extend(_theme_html(theme, dashboard.k) for theme in dashboard.themes)
     return "".join(parts)
+
+
+def _figure_block(table: Table, k: int, heading: str = "h3") -> str:
+    """A chart with its caption, then its data table, under the table's title."""
+    figure = element(
+        "figure", chart(table, k=k) + element("figcaption", _esc(describe(table, k=k)))
+    )
+    return element(
+        "section",
+        element(heading, _esc(table.title)) + figure + data_table(table, k=k),
+        class_="figure-block",
+    )
+
+
+def _impact_point_html(point: ImpactPoint, k: int) -> str:
+    rows = [(capital(words("portal_value_followups")), figure_text(point.count, k))]
+    if point.versions:
+        rows.append((words("portal_impact_versions"), _versions(point.versions)))
+    if point.quotes:
+        quotes = element("h4", _esc(words("portal_heading_quotes"))) + "".join(
+            element("blockquote", element("p", _esc(quote))) for quote in point.quotes
+        )
+    elif point.count.suppressed:
+        quotes = element(
+            "p", _esc(words("portal_impact_quotes_withheld", fewer_than=fewer_than(k)))
+        )
+    else:
+        quotes = element("p", _esc(words("portal_quotes_none")))
+    body = element("h3", _esc(point.label)) + _facts(rows) + quotes
+    return element("section", body, class_="impact-point")
+
+
+def _impact_html(dashboard: Dashboard) -> str:
+    impact = dashboard.impact
+    if impact is None:
+        return ""
+    k = dashboard.k
+    parts = [element("h2", _esc(words("portal_heading_impact")))]
+    parts.extend(element("p", _esc(line)) for line in _impact_intro(impact))
+    if impact.by_point.total.suppressed:
+        parts.append(element("p", _esc(words("portal_impact_none"))))
+    parts.append(_figure_block(impact.by_point, k))
+    parts.extend(_impact_point_html(point, k) for point in impact.points)
+    parts.append(_figure_block(impact.by_version, k))
+    return element("section", "".join(parts), class_="impact")
 
 
 def _actions_table(actions: tuple[ActionSummary, ...]) -> str:
@@ -619,7 +744,7 @@ def _minutes_html(dashboard: Dashboard) -> str:
 
 
 def report_html(dashboard: Dashboard) -> str:
-    """The report as one HTML page: headings h1 to h4, the facts, charts, themes and minutes."""
+    """The report as one HTML page: h1 to h4, the facts, charts, themes, impact and minutes."""
     head = (
         element("meta", charset="utf-8")
         + element("title", _esc(_title(dashboard)))
@@ -632,7 +757,12 @@ def report_html(dashboard: Dashboard) -> str:
         + element("h2", _esc(words("portal_heading_about")))
         + _facts(metadata(dashboard))
     )
-    sections = _figures_html(dashboard) + _themes_html(dashboard) + _minutes_html(dashboard)
+    sections = (
+        _figures_html(dashboard)
+        + _themes_html(dashboard)
+        + _impact_html(dashboard)
+        + _minutes_html(dashboard)
+    )
     closing = words(
         "portal_report_footer", rule=dashboard.rule, date=_long_date(dashboard.produced_on)
     )

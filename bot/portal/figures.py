@@ -16,7 +16,6 @@ caller's: it chooses which packs a lead may ask about.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -25,11 +24,33 @@ from sqlalchemy.orm import Session
 
 from bot.group.minutes import Minutes
 from bot.portal.disclosure import Atom, Cube
-from bot.portal.model import NO_AGENCY, NO_TEAM, REFLECTION_DIMS, SESSION_DIMS, Scope
+from bot.portal.model import (
+    IMPACT_DIMS,
+    NO_AGENCY,
+    NO_TEAM,
+    REFLECTION_DIMS,
+    SESSION_DIMS,
+    Scope,
+    version_key,
+)
 from bot.storage.models import GroupMinutes, Reflection
 
 #: How many ids one ``IN (...)`` list holds (SQLite allows 999 parameters in old builds).
 _ID_CHUNK = 500
+#: ``reflections.kind`` of a reflection, and of an answer to the follow-up months later (impact).
+REFLECTION = "reflection"
+FOLLOWUP = "followup"
+
+
+class FollowupText(NamedTuple):
+    """One follow-up answer as the impact view quotes it: its atom, and its stored text."""
+
+    id: int
+    iso_week: str
+    agency: str
+    point_id: str
+    pack_version: str
+    text: str
 
 
 class ReflectionText(NamedTuple):
@@ -89,7 +110,10 @@ def reflection_cube(
     team codes and grouped again. A NULL agency becomes :data:`~bot.portal.model.NO_AGENCY`; a
     reflection outside a group session, or in one whose minutes are gone, has
     :data:`~bot.portal.model.NO_TEAM`. ``since_week`` reads only that ISO week and later (a
-    range of the same index: the weeks that can still change, read on every request).
+    range of the same index: the weeks that can still change, read on every request). Only
+    rows of kind "reflection": follow-up answers are impact (:func:`impact_cube`), and counting
+    them here would inflate every reflection figure (``kind`` is the index's last column, so
+    the read stays index-only).
     """
     later = [] if since_week is None else [Reflection.iso_week >= since_week]
     cells = (
@@ -104,6 +128,7 @@ def reflection_cube(
             Reflection.pack_id == pack_id,
             Reflection.pack_version == pack_version,
             *later,
+            Reflection.kind == REFLECTION,
             *_in_scope(scope),
         )
         .group_by(Reflection.iso_week, Reflection.agency, Reflection.point_id, Reflection.group_ref)
@@ -172,14 +197,6 @@ def session_cube(session: Session, *, pack_id: str, pack_version: str, scope: Sc
     )
 
 
-def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
-    """Sorts "1.10.0" after "1.9.2" (numbers as numbers; other parts as text, before numbers)."""
-    return tuple(
-        (1, int(part), "") if part.isdigit() else (0, 0, part)
-        for part in re.split(r"[.\-+]", version)
-    )
-
-
 def versions(session: Session, pack_id: str) -> list[str]:
     """The versions of a pack that have reflections or minutes, newest first."""
     found: set[str] = set()
@@ -188,18 +205,21 @@ def versions(session: Session, pack_id: str) -> list[str]:
         (GroupMinutes.pack_version, GroupMinutes.pack_id),
     ):
         found.update(session.execute(select(column).where(pack == pack_id).distinct()).scalars())
-    return sorted(found, key=lambda version: (_version_key(version), version), reverse=True)
+    return sorted(found, key=lambda version: (version_key(version), version), reverse=True)
 
 
 def data_version(session: Session, pack_id: str, pack_version: str) -> tuple[int, int]:
     """(largest id, number of rows) of a pack version's reflections: a cache key for its cube.
 
     Any insert raises the largest id and any delete (withdrawal, purge) lowers the count, so a
-    cube cached under this key is stale exactly when the key changes.
+    cube cached under this key is stale exactly when the key changes. Reflections only, like
+    the cube (follow-up answers are counted apart, as impact).
     """
     largest, rows = session.execute(
         select(func.max(Reflection.id), func.count()).where(
-            Reflection.pack_id == pack_id, Reflection.pack_version == pack_version
+            Reflection.pack_id == pack_id,
+            Reflection.pack_version == pack_version,
+            Reflection.kind == REFLECTION,
         )
     ).one()
     return int(largest or 0), int(rows)
@@ -228,7 +248,7 @@ def team_codes(session: Session) -> dict[str, str]:
 def reflection_texts(
     session: Session, *, pack_id: str, pack_version: str, scope: Scope, batch: int = 5000
 ) -> Iterator[ReflectionText]:
-    """Stream a pack version's reflections in id order, ``batch`` rows per query.
+    """Stream a pack version's reflections (not follow-up answers) in id order, ``batch`` a query.
 
     Keyset pagination (``id > last ORDER BY id LIMIT batch``) keeps memory flat and holds no
     server-side cursor open across the whole read, on SQLite and PostgreSQL alike; each batch
@@ -257,6 +277,7 @@ def reflection_texts(
                 Reflection.pack_id == pack_id,
                 Reflection.pack_version == pack_version,
                 Reflection.id > last,
+                Reflection.kind == REFLECTION,
                 *_in_scope(scope),
             )
             .order_by(Reflection.id)
@@ -280,3 +301,77 @@ def texts_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
         statement = select(Reflection.id, Reflection.text).where(Reflection.id.in_(chunk))
         found.update((int(row_id), text) for row_id, text in session.execute(statement))
     return found
+
+
+def impact_cube(session: Session, *, pack_id: str, scope: Scope) -> Cube:
+    """Follow-up answers of a pack, every version, counted by ISO week, agency, point and version.
+
+    The impact view's cube (:data:`~bot.portal.model.IMPACT_DIMS`): answers come months after
+    the briefing, about the version the practitioner read then, which may no longer be the
+    newest; so the version is a dimension, not a filter. One aggregate query over the covering
+    index (``kind`` is its last column). Answers are never in a group session, so no team.
+    """
+    statement = (
+        select(
+            Reflection.iso_week,
+            Reflection.agency,
+            Reflection.point_id,
+            Reflection.pack_version,
+            func.count(),
+        )
+        .where(Reflection.pack_id == pack_id, Reflection.kind == FOLLOWUP, *_in_scope(scope))
+        .group_by(
+            Reflection.iso_week, Reflection.agency, Reflection.point_id, Reflection.pack_version
+        )
+    )
+    return Cube(
+        IMPACT_DIMS,
+        tuple(
+            Atom((week, agency or NO_AGENCY, point, version), int(count))
+            for week, agency, point, version, count in session.execute(statement)
+        ),
+    )
+
+
+def followup_texts(
+    session: Session,
+    *,
+    pack_id: str,
+    point_id: str,
+    first_week: str,
+    last_week: str,
+    scope: Scope,
+    agency: str | None = None,
+    limit: int = 200,
+) -> list[FollowupText]:
+    """The newest ``limit`` follow-up answers on one point, in a run of weeks, to quote from.
+
+    The caller keeps only those whose atom the engine released; the limit bounds the read
+    (quotes are a handful), and newest first gives the lead what changed most recently.
+    """
+    wanted = [] if agency is None else _in_scope(Scope(None, agency))
+    statement = (
+        select(
+            Reflection.id,
+            Reflection.iso_week,
+            Reflection.agency,
+            Reflection.point_id,
+            Reflection.pack_version,
+            Reflection.text,
+        )
+        .where(
+            Reflection.pack_id == pack_id,
+            Reflection.kind == FOLLOWUP,
+            Reflection.point_id == point_id,
+            Reflection.iso_week >= first_week,
+            Reflection.iso_week <= last_week,
+            *_in_scope(scope),
+            *wanted,
+        )
+        .order_by(Reflection.id.desc())
+        .limit(limit)
+    )
+    return [
+        FollowupText(int(row_id), week, agency_key or NO_AGENCY, point, version, text)
+        for row_id, week, agency_key, point, version, text in session.execute(statement)
+    ]

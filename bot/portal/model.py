@@ -11,6 +11,7 @@ Plain Python: no Rasa, no database, no web framework.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,11 +23,27 @@ REFLECTION_DIMS: tuple[str, ...] = ("block", "agency", "point", "team")
 THEME_DIMS: tuple[str, ...] = ("block", "agency", "team", "theme")
 #: A group-session atom: sessions are multi-agency, so only time and team code.
 SESSION_DIMS: tuple[str, ...] = ("block", "team")
+#: A follow-up answer's atom (the impact view): the week answered, the agency, the point (or
+#: :data:`GENERAL_POINT`) and the pack version the practitioner was briefed on. No team: an
+#: answer comes months later, outside any group session.
+IMPACT_DIMS: tuple[str, ...] = ("block", "agency", "point", "version")
+
+#: A follow-up answer about the briefing as a whole rather than one discussion point (the point
+#: id bot.reflections.dialogue.GENERAL_POINT_ID saves outside the discussion).
+GENERAL_POINT = "general"
 
 #: "Prefer not to say" as an agency key (a NULL agency in the database).
 NO_AGENCY = "not_said"
 #: A reflection written outside a group session has no team code.
 NO_TEAM = "none"
+
+
+def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
+    """Sorts "1.10.0" after "1.9.2" (numbers as numbers; other parts as text, before numbers)."""
+    return tuple(
+        (1, int(part), "") if part.isdigit() else (0, 0, part)
+        for part in re.split(r"[.\-+]", version)
+    )
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,42 @@ class AppliedFilters:
 
 
 @dataclass(frozen=True)
+class ImpactPoint:
+    """What practitioners said changed in practice since the briefing, for one point.
+
+    ``count`` is released like any figure; ``versions`` are the pack versions the released
+    answers were about (newest first, from safe atoms only), and ``quotes`` come only from safe
+    atoms inside the view, re-anonymised; both are empty whenever ``count`` is suppressed.
+    """
+
+    key: str
+    label: str
+    count: Cell
+    versions: tuple[str, ...]
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The follow-up answers ("what has changed in your practice since?"), per point.
+
+    Released by the same engine, threshold and rules as the reflections, over release blocks
+    of their own (answers come months later than reflections). ``by_point`` and ``by_version``
+    are ordinary tables (so every output draws and writes them as it does the others);
+    ``points`` follows ``by_point.cells``. ``week_from``/``week_to`` are the weeks as the engine
+    applied them to the answers, ``notes`` say why (widening, pending, the team filter).
+    """
+
+    by_point: Table
+    by_version: Table
+    points: tuple[ImpactPoint, ...]
+    week_from: str | None = None
+    week_to: str | None = None
+    notes: tuple[str, ...] = ()
+    pending_weeks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Everything one view of the portal shows, already through disclosure control."""
 
@@ -193,3 +246,5 @@ class Dashboard:
     """LINK_STALE_DAYS: a link last checked longer ago than this is listed in ``stale_links``."""
     stale_links: tuple[StaleLink, ...] = field(default=())
     """The briefing's links last checked more than ``link_stale_days`` ago, oldest first."""
+    impact: Impact | None = None
+    """Follow-up answers per point (None: not worked out for this view, e.g. a test's)."""

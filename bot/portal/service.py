@@ -5,7 +5,9 @@ holds everything that touches the database. Cubes are cached per pack version, s
 version (the largest id and the row count, one indexed query), so a dashboard costs one cheap
 query when nothing changed and one aggregate query when something did. Themes are fitted on the
 whole pack version (every agency: a theme must span two), synchronously for modest corpora and in
-a background thread for large ones, while the page says they are being worked out.
+a background thread for large ones, while the page says they are being worked out. Follow-up
+answers (impact) are read on every request: one aggregate over the same covering index, and a
+few bounded reads of the texts to quote; they are months later and far fewer than reflections.
 """
 
 from __future__ import annotations
@@ -305,8 +307,22 @@ class PortalService:
         whole = reflections
         if scope.agency is not None:
             whole = self._reflection_cube(session, pack, version, WHOLE_PACK, today)
+        # Follow-up answers: every version of the pack (an answer is about the version read
+        # months before), their blocks formed over every agency's answers like the reflections'.
+        impact = figures.impact_cube(session, pack_id=pack.id, scope=scope)
+        impact_whole = None
+        if scope.agency is not None:
+            impact_whole = figures.impact_cube(session, pack_id=pack.id, scope=WHOLE_PACK)
         inputs = Inputs(
-            pack, version, reflections, sessions, model or empty_model(), minutes, whole
+            pack,
+            version,
+            reflections,
+            sessions,
+            model or empty_model(),
+            minutes,
+            whole,
+            impact=impact,
+            impact_whole=impact_whole,
         )
         return inputs, model is None and scope.agency is None
 
@@ -334,6 +350,7 @@ class PortalService:
                 texts=lambda ids: figures.texts_by_id(session, ids),
                 anonymise=self._anonymise,
                 release_of=partial(self._theme_release, inputs, today),
+                followups=partial(_followup_texts, session, pack.id, scope),
             )
         if scope.agency is not None:
             # Themes and minutes are multi-agency: their words are other agencies' too.
@@ -482,6 +499,28 @@ def partial_fit(service: PortalService, pack: Pack, version: str) -> Callable[[]
         return fit_themes(docs, recommendation_texts(pack), k=service.settings.portal_k)
 
     return fit
+
+
+def _followup_texts(
+    session: Session,
+    pack_id: str,
+    scope: Scope,
+    point: str,
+    first_week: str,
+    last_week: str,
+    agency: str | None,
+) -> list[tuple[tuple[str, ...], str]]:
+    """Follow-up answers to quote, keyed as the impact cube is (dashboard.ImpactTexts)."""
+    rows = figures.followup_texts(
+        session,
+        pack_id=pack_id,
+        point_id=point,
+        first_week=first_week,
+        last_week=last_week,
+        scope=scope,
+        agency=agency,
+    )
+    return [((row.iso_week, row.agency, row.point_id, row.pack_version), row.text) for row in rows]
 
 
 def _bucket(seconds: int) -> int:

@@ -32,7 +32,7 @@ import re
 import threading
 import warnings
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -51,6 +51,7 @@ __all__ = [
     "ThemeDef",
     "ThemeDoc",
     "ThemeModel",
+    "choose_quotes",
     "fit_themes",
     "recommendation_texts",
     "select_quotes",
@@ -497,6 +498,32 @@ def _near_duplicate(words: frozenset[str], chosen: list[frozenset[str]]) -> bool
     return False
 
 
+def choose_quotes(
+    texts: Iterable[str], *, anonymise: Callable[[str], str], limit: int = 3
+) -> tuple[str, ...]:
+    """Up to ``limit`` quotes from ``texts``, which the caller has already cleared for release.
+
+    Read in order and lazily (a generator stops being read once ``limit`` are chosen). Each
+    text is anonymised again with ``anonymise``, then skipped when it is mostly placeholders or
+    nearly repeats a quote already chosen; the rest are trimmed to one line. Shared by the
+    themes' quotes and the impact view's (bot.portal.dashboard), so both follow one rule.
+    """
+    chosen: list[str] = []
+    seen: list[frozenset[str]] = []
+    for raw in texts:
+        if len(chosen) >= limit:
+            break
+        text = anonymise(raw)
+        if _mostly_placeholders(text):
+            continue
+        words = _word_set(text)
+        if _near_duplicate(words, seen):
+            continue
+        chosen.append(_trim(text))
+        seen.append(words)
+    return tuple(chosen)
+
+
 def select_quotes(
     model: ThemeModel,
     theme_id: str,
@@ -515,25 +542,16 @@ def select_quotes(
     identifier a later anonymiser catches never reaches the lead. A quote is plain text: no
     agency, week or team travels with it.
     """
-    chosen: list[str] = []
-    seen: list[frozenset[str]] = []
-    for candidate in model.candidates.get(theme_id, ()):
-        if len(chosen) >= limit:
-            break
-        if not is_safe(candidate.iso_week, candidate.agency, candidate.team):
-            continue
-        raw = texts.get(candidate.doc_id)
-        if raw is None:
-            continue
-        text = anonymise(raw)
-        if _mostly_placeholders(text):
-            continue
-        words = _word_set(text)
-        if _near_duplicate(words, seen):
-            continue
-        chosen.append(_trim(text))
-        seen.append(words)
-    return tuple(chosen)
+
+    def cleared() -> Iterator[str]:
+        for candidate in model.candidates.get(theme_id, ()):
+            if not is_safe(candidate.iso_week, candidate.agency, candidate.team):
+                continue
+            raw = texts.get(candidate.doc_id)
+            if raw is not None:
+                yield raw
+
+    return choose_quotes(cleared(), anonymise=anonymise, limit=limit)
 
 
 # --- cache --------------------------------------------------------------------------------

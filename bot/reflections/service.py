@@ -114,6 +114,8 @@ class ReflectionRow:
     agency: str | None
     channel_kind: str
     text: str
+    kind: str = "reflection"
+    """"reflection", or "followup" for an answer to the follow-up months later (impact)."""
 
 
 class WithdrawalOutcome(enum.Enum):

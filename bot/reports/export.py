@@ -7,6 +7,10 @@ return is prefixed with a single quote, and the csv module quotes cells with com
 newlines, so multi-line reflections survive intact. The XLSX export writes every cell as a
 string (never a number or formula) and neutralises it the same way, so a file saved from it as
 CSV, or a cell re-entered by the lead, is still safe.
+
+Answers to the follow-up months later ("what has changed in your practice since?") are stored
+as rows of the same table, so they are exported too; the last column, ``kind``, tells them
+apart ("reflection" or "followup").
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ COLUMNS: tuple[str, ...] = (
     "agency",
     "channel_kind",
     "text",
+    # Last, so a script that read the columns by position before follow-ups existed still works.
+    "kind",
 )
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +76,7 @@ def export_csv(rows: Iterable[ReflectionRow], out: TextIO) -> int:
                 neutralise_cell(row.agency or ""),
                 neutralise_cell(row.channel_kind),
                 neutralise_cell(row.text),
+                neutralise_cell(row.kind),
             )
 
     writer.writerows(lines())
@@ -87,6 +94,7 @@ _XLSX_WIDTHS: dict[str, float] = {
     "agency": 22,
     "channel_kind": 12,
     "text": 100,
+    "kind": 12,
 }
 
 
@@ -156,6 +164,7 @@ def export_xlsx(rows: Iterable[ReflectionRow], out: str | Path | BinaryIO) -> in
             write(count, 4, xlsx_cell(row.agency or ""))
             write(count, 5, xlsx_cell(row.channel_kind))
             write(count, 6, xlsx_cell(row.text))
+            write(count, 7, xlsx_cell(row.kind))
     finally:
         workbook.close()
     return count

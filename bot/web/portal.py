@@ -410,8 +410,12 @@ class Portal:
         ]
         scope = visitor.principal.scope
         applied = dashboard.filters
+        impact = dashboard.impact
         return {
             "d": dashboard,
+            "impact_about": text_of("portal_impact_about"),
+            "impact_chart": Markup(chart(impact.by_point, k=k)) if impact else "",
+            "impact_versions": Markup(data_table(impact.by_version, k=k)) if impact else "",
             "packs": self.service.packs_for(scope),
             "versions": self.service.versions(dashboard.pack_id, scope),
             "teams": self.service.teams(dashboard.pack_id, dashboard.pack_version, scope),

@@ -178,6 +178,43 @@ def test_purge_removes_demo_rows_and_nothing_else(factory: sessionmaker, pack: P
         assert purge_demo(session) == 0
 
 
+def test_follow_up_answers_come_later_about_every_point_and_purge_with_the_rest(
+    factory: sessionmaker, pack: Pack
+) -> None:
+    with transaction(factory) as session:
+        without = seed_demo(session, pack=pack, reflections=300, seed=6, weeks=26, today=TODAY)
+    before = reflections_of(factory)
+    with transaction(factory) as session:
+        purge_demo(session)
+        summary = seed_demo(
+            session, pack=pack, reflections=300, seed=6, weeks=26, today=TODAY, followups=250
+        )
+    with transaction(factory) as session:
+        answers = session.execute(
+            select(
+                Reflection.iso_week, Reflection.point_id, Reflection.text, Reflection.agency
+            ).where(Reflection.kind == "followup")
+        ).all()
+        kept = session.execute(
+            select(Reflection.iso_week, Reflection.point_id, Reflection.text)
+            .where(Reflection.kind == "reflection")
+            .order_by(Reflection.id)
+        ).all()
+
+    assert (without.followups, summary.followups, len(answers)) == (0, 250, 250)
+    # The reflections are the same with or without follow-ups (their own random stream).
+    assert [tuple(row) for row in kept] == [row[0:1] + row[2:4] for row in before]
+    assert min(week for week, *_ in answers) >= "2026-W37"  # 13 weeks after the first week
+    assert {point for _, point, *_ in answers} == {
+        *(point.id for point in pack.discussion_points),
+        "general",
+    }
+    assert all(text.startswith("Demo follow-up: ") for _, _, text, _ in answers)
+    assert all(anonymise(text).text == text for _, _, text, _ in answers)
+    with transaction(factory) as session:
+        assert purge_demo(session) == 300 + 250 + summary.minutes
+
+
 def test_seeding_nothing_still_files_a_few_minutes(factory: sessionmaker, pack: Pack) -> None:
     with transaction(factory) as session:
         summary = seed_demo(session, pack=pack, reflections=0, today=TODAY)

@@ -27,6 +27,8 @@ from bot.portal.model import (
     AppliedFilters,
     Cell,
     Dashboard,
+    Impact,
+    ImpactPoint,
     MinutesSummary,
     RecommendationMatch,
     Table,
@@ -146,6 +148,58 @@ def dashboard(**overrides: Any) -> Dashboard:
 
 
 DASHBOARD = dashboard()
+
+IMPACT = Impact(
+    by_point=Table(
+        id="impact_by_point",
+        title="Impact by discussion point",
+        description="Answers to the follow-up, by point.",
+        dimension="point",
+        value_label="Follow-up answers",
+        cells=(
+            Cell("dp-1", "Point 1: Who else lives in the household?", 14),
+            Cell("dp-2", "Point 2: Information sharing", None),
+            Cell("general", "The briefing as a whole", 11),
+        ),
+        total=Cell("total", "Total", 25),
+    ),
+    by_version=Table(
+        id="impact_by_version",
+        title="Impact by briefing version",
+        description="The version read.",
+        dimension="version",
+        value_label="Follow-up answers",
+        cells=(Cell("1.1", "Version 1.1", 14), Cell("1", "Version 1", 11)),
+        total=Cell("total", "Total", 25),
+    ),
+    points=(
+        ImpactPoint(
+            "dp-1",
+            "Point 1: Who else lives in the household?",
+            Cell("dp-1", "Point 1: Who else lives in the household?", 14),
+            ("1.1", "1"),
+            ("We now ask who stays over at every visit.", "=cmd|' /C calc'!A0 we ring the police"),
+        ),
+        ImpactPoint(
+            "dp-2",
+            "Point 2: Information sharing",
+            Cell("dp-2", "Point 2: Information sharing", None),
+            (),
+            (),
+        ),
+        ImpactPoint(
+            "general",
+            "The briefing as a whole",
+            Cell("general", "The briefing as a whole", 11),
+            ("1",),
+            (),
+        ),
+    ),
+    week_from="2026-W01",
+    week_to=None,
+    notes=("Follow-up answers are not tied to a team, so the team filter does not apply.",),
+    pending_weeks=("2026-W09",),
+)
 
 
 def csv_rows(board: Dashboard) -> list[list[str]]:
@@ -542,6 +596,28 @@ def minutes(draw: st.DrawFn) -> MinutesSummary:
 
 
 @st.composite
+def impacts(draw: st.DrawFn, k: int) -> Impact:
+    by_point = draw(tables(k))
+    points = tuple(
+        ImpactPoint(
+            cell.key,
+            cell.label,
+            cell,
+            () if cell.value is None else tuple(draw(st.lists(hostile_text(), max_size=2))),
+            () if cell.value is None else tuple(draw(st.lists(hostile_text(), max_size=2))),
+        )
+        for cell in by_point.cells
+    )
+    return Impact(
+        by_point=by_point,
+        by_version=draw(tables(k)),
+        points=points,
+        notes=tuple(draw(st.lists(hostile_text(), max_size=1))),
+        pending_weeks=tuple(draw(st.lists(hostile_text(), max_size=1))),
+    )
+
+
+@st.composite
 def dashboards(draw: st.DrawFn) -> Dashboard:
     k = draw(st.integers(min_value=5, max_value=20))
     notes = tuple(draw(st.lists(hostile_text(), max_size=2)))
@@ -569,6 +645,7 @@ def dashboards(draw: st.DrawFn) -> Dashboard:
         themes=tuple(draw(st.lists(themes(k), max_size=3))),
         minutes=tuple(draw(st.lists(minutes(), max_size=2))),
         pending_weeks=tuple(draw(st.lists(hostile_text(), max_size=2))),
+        impact=draw(st.none() | impacts(k)),
     )
 
 
@@ -603,6 +680,71 @@ def test_no_xlsx_cell_is_a_formula_or_a_count_below_k(board: Dashboard) -> None:
                 elif cell.value is not None:
                     assert isinstance(cell.value, int | float)
                     assert not 1 <= cell.value < board.k, cell.value
+
+
+# --- impact ---------------------------------------------------------------------------------
+
+
+def test_csv_has_an_impact_part_per_point_with_versions_and_quotes() -> None:
+    rows = csv_rows(dashboard(impact=IMPACT))
+
+    start = rows.index(["Impact: what changed in practice"])
+    part = rows[start : rows.index(["Group minutes"])]
+    assert [
+        "Discussion point",
+        "Follow-up answers",
+        "Briefing version(s)",
+        "Answer 1",
+        "Answer 2",
+    ] in part
+    assert [
+        "Point 1: Who else lives in the household?",
+        "14",
+        "versions 1.1, 1",
+        "We now ask who stays over at every visit.",
+        "'=cmd|' /C calc'!A0 we ring the police",
+    ] in part
+    assert ["Point 2: Information sharing", "fewer than 10", ""] in part
+    assert ["The briefing as a whole", "11", "version 1"] in part
+    assert ["Total", "25"] in part
+    assert ["Version 1", "11"] in part
+    assert [IMPACT.notes[0]] in part
+    # Without an impact view (None), the file has no impact part at all.
+    assert ["Impact: what changed in practice"] not in csv_rows(DASHBOARD)
+
+
+def test_xlsx_has_an_impact_sheet() -> None:
+    book = xlsx_book(dashboard(impact=IMPACT))
+
+    assert book.sheetnames == [
+        "About",
+        "Reflections over time",
+        "Reflections by agency",
+        "Themes",
+        "Impact",
+        "Minutes",
+        "Actions",
+    ]
+    rows = [row for row in book["Impact"].iter_rows(values_only=True) if any(row)]
+    assert rows[0][0] == "Impact: what changed in practice"
+    assert ("Point 1: Who else lives in the household?", 14, "versions 1.1, 1") == rows[
+        next(i for i, row in enumerate(rows) if row[0] and str(row[0]).startswith("Point 1"))
+    ][:3]
+    assert any(row[:2] == ("Point 2: Information sharing", "fewer than 10") for row in rows)
+    assert any(row[:2] == ("Version 1.1", 14) for row in rows)
+    assert any(row[:2] == ("Total", 25) for row in rows)
+
+
+def test_pdf_and_html_have_an_impact_section() -> None:
+    board = dashboard(impact=IMPACT)
+    page = report_html(board)
+
+    assert "<h2>Impact: what changed in practice</h2>" in page
+    assert "We now ask who stays over at every visit." in page
+    assert "Answers withheld: fewer than 10 follow-up answers." in page
+    assert page.index("Recurring themes") < page.index("Impact: what") < page.index("Group minutes")
+    text = _flat(pypdf.PdfReader(io.BytesIO(dashboard_pdf(board))))
+    assert "Impact: what changed in practice" in text and "versions 1.1, 1" in text
 
 
 # --- timing (reported, not asserted) ------------------------------------------------------------

@@ -16,8 +16,15 @@ from sqlalchemy.orm import sessionmaker
 from bot.group.minutes import AttendanceCount, Minutes
 from bot.portal import figures
 from bot.portal.disclosure import Atom
-from bot.portal.figures import ReflectionText
-from bot.portal.model import NO_AGENCY, NO_TEAM, REFLECTION_DIMS, SESSION_DIMS, Scope
+from bot.portal.figures import FollowupText, ReflectionText
+from bot.portal.model import (
+    IMPACT_DIMS,
+    NO_AGENCY,
+    NO_TEAM,
+    REFLECTION_DIMS,
+    SESSION_DIMS,
+    Scope,
+)
 from bot.storage.models import GroupMinutes, Reflection
 from bot.storage.session import transaction
 from tests.bot.storage.databases import BACKENDS, migrated_sessions
@@ -42,9 +49,11 @@ def reflection(
     pack_id: str = PACK,
     version: str = VERSION,
     words: str = "A reflection.",
+    kind: str = "reflection",
 ) -> dict[str, Any]:
     year, number = week.split("-W")
     return {
+        "kind": kind,
         "pack_id": pack_id,
         "pack_version": version,
         "point_id": point,
@@ -268,3 +277,103 @@ def test_texts_by_id_reads_in_chunks_and_skips_missing_ids(factory: sessionmaker
 
     assert len(found) == 1200
     assert found[ids[0]] == "Reflection 0." and found[ids[-1]] == "Reflection 1199."
+
+
+def followup(week: str, agency: str | None, point: str, **values: Any) -> dict[str, Any]:
+    return reflection(week, agency, point, kind="followup", **values)
+
+
+@pytest.fixture
+def answered(seeded: sessionmaker) -> sessionmaker:
+    """The seeded reflections, and follow-up answers months later (which are not reflections)."""
+    add(
+        seeded,
+        [
+            *[followup("2026-W45", "police", "p1", words=f"Changed {n}.") for n in range(3)],
+            followup("2026-W46", None, "general"),
+            followup("2026-W50", "health", "p2", version="0.9.0", words="About 0.9.0."),
+            followup("2026-W50", "police", "p1", pack_id="other-pack"),
+        ],
+        [],
+    )
+    return seeded
+
+
+def test_follow_up_answers_are_in_no_reflection_figure(
+    seeded: sessionmaker, answered: sessionmaker
+) -> None:
+    with transaction(answered) as session:
+        cube = figures.reflection_cube(session, pack_id=PACK, pack_version=VERSION, scope=EVERYONE)
+        texts = list(
+            figures.reflection_texts(session, pack_id=PACK, pack_version=VERSION, scope=EVERYONE)
+        )
+        largest, rows = figures.data_version(session, PACK, VERSION)
+
+    assert sorted(cube.atoms, key=lambda atom: atom.key) == [
+        Atom(("2026-W45", "health", "p2", "TEAM-A"), 2),
+        Atom(("2026-W45", NO_AGENCY, "p1", NO_TEAM), 1),
+        Atom(("2026-W45", "police", "p1", NO_TEAM), 3),
+        Atom(("2026-W46", "health", "p2", NO_TEAM), 2),
+    ]
+    assert len(texts) == 8 and not any(text.text.startswith("Changed") for text in texts)
+    assert rows == 8 and largest == max(text.id for text in texts)
+
+
+def test_the_impact_cube_counts_answers_of_every_version_by_point(answered: sessionmaker) -> None:
+    with transaction(answered) as session:
+        cube = figures.impact_cube(session, pack_id=PACK, scope=EVERYONE)
+        police = figures.impact_cube(session, pack_id=PACK, scope=Scope(None, "police"))
+        quoted = figures.followup_texts(
+            session,
+            pack_id=PACK,
+            point_id="p1",
+            first_week="2026-W40",
+            last_week="2026-W49",
+            scope=EVERYONE,
+            limit=2,
+        )
+        health = figures.followup_texts(
+            session,
+            pack_id=PACK,
+            point_id="p2",
+            first_week="2026-W40",
+            last_week="2026-W52",
+            scope=EVERYONE,
+            agency="health",
+        )
+
+    assert cube.dims == IMPACT_DIMS
+    assert sorted(cube.atoms, key=lambda atom: atom.key) == [
+        Atom(("2026-W45", "police", "p1", VERSION), 3),
+        Atom(("2026-W46", NO_AGENCY, "general", VERSION), 1),
+        Atom(("2026-W50", "health", "p2", "0.9.0"), 1),
+    ]
+    assert police.atoms == (Atom(("2026-W45", "police", "p1", VERSION), 3),)
+    assert [row.text for row in quoted] == ["Changed 2.", "Changed 1."]  # newest first
+    assert health == [
+        FollowupText(health[0].id, "2026-W50", "health", "p2", "0.9.0", "About 0.9.0.")
+    ]
+
+
+def test_the_impact_cube_is_read_from_the_covering_index(answered: sessionmaker) -> None:
+    statements: list[str] = []
+    with transaction(answered) as session:
+        engine = session.get_bind()
+
+        def record(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            figures.impact_cube(session, pack_id=PACK, scope=EVERYONE)
+            figures.reflection_cube(session, pack_id=PACK, pack_version=VERSION, scope=EVERYONE)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert len(statements) == 2
+        if engine.dialect.name == "sqlite":
+            for statement in statements:
+                compiled = statement.replace("?", "'x'")
+                plan = " ".join(
+                    str(row[-1]) for row in session.execute(text("EXPLAIN QUERY PLAN " + compiled))
+                )
+                assert "COVERING INDEX ix_reflections_portal_cube" in plan, plan

@@ -61,6 +61,7 @@ def _seed(url: str) -> None:
                 reflections=2000,
                 seed=11,
                 today=NOW.date(),
+                followups=400,
             )
             monday = date.fromisocalendar(
                 *[int(x) for x in summary.first_week.replace("W", "").split("-")], 1
@@ -80,6 +81,39 @@ def _seed(url: str) -> None:
                         "created_week_start": monday,
                     }
                     for i in range(40)
+                ],
+            )
+            session.execute(
+                insert(Reflection),
+                [
+                    {
+                        "pack_id": PACK,
+                        "pack_version": summary.pack_version,
+                        "point_id": "general",
+                        "text": "Since then " + HOSTILE[i % len(HOSTILE)],
+                        "agency": "police",
+                        "iso_week": summary.last_week,
+                        "channel_kind": "demo",
+                        "receipt_hash": f"{i + 1000:064x}",
+                        "created_week_start": monday,
+                        "kind": "followup",
+                    }
+                    for i in range(12)
+                ]
+                + [
+                    {
+                        "pack_id": PACK,
+                        "pack_version": summary.pack_version,
+                        "point_id": "dp-1",
+                        "text": HOSTILE[i % len(HOSTILE)],
+                        "agency": "police",
+                        "iso_week": summary.last_week,
+                        "channel_kind": "demo",
+                        "receipt_hash": f"{i + 2000:064x}",
+                        "created_week_start": monday,
+                        "kind": "followup",
+                    }
+                    for i in range(12)
                 ],
             )
     finally:
@@ -110,6 +144,10 @@ def _figures(dashboard: Dashboard) -> dict[tuple[str, str], int | None]:
         found[("themes", theme.id)] = theme.count.value
     for cell in dashboard.headline:
         found[("headline", cell.key)] = cell.value
+    if dashboard.impact is not None:
+        for table in (dashboard.impact.by_point, dashboard.impact.by_version):
+            for cell in (*table.cells, table.total):
+                found[(table.id, cell.key)] = cell.value
     return found
 
 
@@ -153,6 +191,47 @@ def test_the_dashboard_shows_real_figures_and_themes(service: PortalService, ver
     assert "fewer than 10" in dashboard.rule
     # Child Z's links were checked on 2026-11-27, ten days before NOW.
     assert dashboard.link_stale_days == 180 and dashboard.stale_links == ()
+
+
+def test_the_dashboard_shows_impact_apart_from_the_reflections(
+    service: PortalService, version: str
+) -> None:
+    dashboard = service.build(Filters(PACK, version), EVERYONE, NOW)
+
+    impact = dashboard.impact
+    assert impact is not None
+    assert impact.by_point.total.value is not None and impact.by_point.total.value >= K
+    shown = [point for point in impact.points if not point.count.suppressed]
+    assert shown and all(point.versions == (version,) for point in shown)
+    quotes = [quote for point in shown for quote in point.quotes]
+    assert quotes and all(quote.startswith(("Demo follow-up:", "Since then")) for quote in quotes)
+    assert all(point.quotes == () for point in impact.points if point.count.suppressed)
+    # No reflection figure moved: the headline counts the reflections alone (2,040 of them).
+    by_point = next(table for table in dashboard.tables if table.id == "by_point")
+    assert dashboard.headline[0].value == by_point.total.value
+    assert not any(
+        quote.startswith("Demo follow-up") for theme in dashboard.themes for quote in theme.quotes
+    )
+
+
+def test_every_download_and_the_api_carry_the_impact_part(
+    service: PortalService, version: str
+) -> None:
+    dashboard = service.build(Filters(PACK, version), EVERYONE, NOW)
+    assert dashboard.impact is not None
+    released = dashboard.impact.by_point.total.value
+    outputs = _outputs(dashboard)
+
+    assert "Impact: what changed in practice" in outputs["csv"]
+    assert "Impact: what changed in practice" in outputs["xlsx"]
+    assert released in outputs["xlsx"]
+    body = dashboard_json(dashboard)["impact"]
+    assert body["total"]["value"] == released
+    points = {point["point"] for point in body["points"]}
+    assert points >= {point.id for point in service.packs[PACK].discussion_points} | {"general"}
+    reader = pypdf.PdfReader(io.BytesIO(dashboard_pdf(dashboard)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Impact: what changed in practice" in text and "Briefing version" in text
 
 
 def test_the_dashboard_lists_links_not_checked_within_link_stale_days(

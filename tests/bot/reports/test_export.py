@@ -28,7 +28,16 @@ from bot.storage.session import make_engine, make_session_factory, transaction
 from tests.bot.storage.databases import BACKENDS, TestDatabase, temporary_database
 
 SECRET = b"test-secret-0123456789abcdef"
-HEADER = ["pack_id", "pack_version", "point_id", "iso_week", "agency", "channel_kind", "text"]
+HEADER = [
+    "pack_id",
+    "pack_version",
+    "point_id",
+    "iso_week",
+    "agency",
+    "channel_kind",
+    "text",
+    "kind",
+]
 
 
 def _row(text: str = "We shared too late.", **overrides: str | None) -> ReflectionRow:
@@ -54,6 +63,7 @@ FIRST_ROW = [
     "education",
     "teams",
     "We shared too late.",
+    "reflection",
 ]
 
 
@@ -118,7 +128,7 @@ def test_a_nul_in_any_column_is_dropped_not_a_crashed_export() -> None:
     count, lines = _export([_row("before\x00after", agency="\x00", point_id="\x00=1")])
 
     assert count == 1
-    assert lines[1][-1] == "beforeafter"
+    assert lines[1][COLUMNS.index("text")] == "beforeafter"
     assert lines[1][COLUMNS.index("agency")] == ""
     assert lines[1][COLUMNS.index("point_id")] == "'=1"
 
@@ -132,6 +142,7 @@ def test_every_column_is_neutralised_not_just_the_text() -> None:
         iso_week="@week",
         agency="=agency",
         channel_kind="\tchannel",
+        kind="=kind",
     )
 
     _, lines = _export([row])
@@ -212,6 +223,40 @@ def test_stored_reflections_export_safely(database: TestDatabase) -> None:
     assert texts == {"'=cmd|' /C calc'!A0": "", "line one\nline two": "police"}
 
 
+def test_follow_up_answers_are_exported_with_their_kind(database: TestDatabase) -> None:
+    engine = make_engine(database.url)
+    factory = make_session_factory(engine)
+    try:
+        with transaction(factory) as session:
+            for text, kind in [("We read it.", "reflection"), ("We now ask sooner.", "followup")]:
+                record_reflection(
+                    session=session,
+                    text=text,
+                    pack_id="esscp-child-z",
+                    pack_version="1.0.0",
+                    point_id="general" if kind == "followup" else "dp-1",
+                    agency="health",
+                    channel_kind="teams",
+                    secret=SECRET,
+                    today=date(2026, 11, 26),
+                    kind=kind,
+                )
+        with transaction(factory) as session:
+            rows = list_reflections(session=session)
+    finally:
+        engine.dispose()
+
+    _, lines = _export(rows)
+    _, cells, _ = _export_xlsx(rows)
+
+    kinds = {line[6]: (line[2], line[COLUMNS.index("kind")]) for line in lines[1:]}
+    assert kinds == {
+        "We read it.": ("dp-1", "reflection"),
+        "We now ask sooner.": ("general", "followup"),
+    }
+    assert sorted(row[-1] for row in cells[1:]) == ["followup", "reflection"]
+
+
 def test_100k_stored_reflections_list_and_export_quickly(database: TestDatabase) -> None:
     engine = make_engine(database.url)
     factory = make_session_factory(engine)
@@ -280,7 +325,7 @@ def test_xlsx_has_the_same_header_and_cells_as_the_csv() -> None:
     assert count == 2
     assert cells[0] == HEADER
     assert cells[1] == FIRST_ROW
-    assert cells[2][4:] == ["police", "teams", "Second."]
+    assert cells[2][4:] == ["police", "teams", "Second.", "reflection"]
 
 
 def test_an_empty_xlsx_export_is_just_the_header() -> None:
@@ -330,7 +375,7 @@ def test_xlsx_rich_text_shaped_reflection_cannot_inject_xml() -> None:
     assert xlsx_cell(attack) == "'" + attack
     assert count == 1
     assert cells[1][6] == "'" + attack
-    assert len(cells[1]) == 7
+    assert len(cells[1]) == len(COLUMNS)
     assert "<f>" not in xml
 
 

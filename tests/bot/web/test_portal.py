@@ -134,7 +134,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     factory = make_session_factory(make_engine(settings.reflections_url))
     pack = get_pack(DEFAULT_PACK_DIR, "esscp-child-z")
     with transaction(factory) as session:
-        seed_demo(session, pack=pack, reflections=1500, seed=3, today=NOW.date())
+        seed_demo(session, pack=pack, reflections=1500, seed=3, today=NOW.date(), followups=400)
         for username, role, partnership, agency in (
             ("lead@esscp", "lead", "ESSCP", None),
             ("police@esscp", "lead", "ESSCP", "police"),
@@ -352,6 +352,57 @@ def test_every_download_is_audited_and_opens(world: World) -> None:
     assert world.audit("download")[0]["week_from"] == "2026-W30"
 
 
+def test_the_dashboard_and_every_download_show_impact_per_point(world: World) -> None:
+    client = _signed_in(world)
+    page = client.get("/portal/dashboard")
+    csv_reply = client.get("/portal/download/report.csv?agency=health")
+    xlsx_reply = client.get("/portal/download/report.xlsx")
+
+    assert page.status == 200
+    section = page.text[page.text.index('<section aria-labelledby="impact-title"') :]
+    section = section[: section.index("</section>")]
+    assert "Impact: what changed in practice" in section
+    assert '<th scope="col">Discussion point</th>' in section
+    assert section.count('<th scope="row">') >= 5  # four points, the briefing as a whole, total
+    assert "<blockquote><p>Demo follow-up:" in section  # quoted where released
+    figures = re.findall(r'<td class="num">([^<]*)</td>', section)
+    assert figures and all(
+        value == "fewer than 10" or int(value.replace(",", "")) >= 10 for value in figures
+    )  # a suppressed figure is words, never a colour alone
+    text = csv_reply.body.decode("utf-8-sig")
+    assert "Impact: what changed in practice" in text and "Demo follow-up:" in text
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_reply.body))
+    assert "Impact" in book.sheetnames
+    assert [row.get("format") for row in world.audit("download")] == ["csv", "xlsx"]
+    assert world.audit("download")[0]["agency"] == "health"
+
+
+def test_a_lead_of_one_agency_sees_only_that_agencys_impact(world: World) -> None:
+    everyone = json.loads(_api(world, "lead@esscp").body)["impact"]
+    police = json.loads(_api(world, "police@esscp").body)["impact"]
+
+    assert everyone["total"]["value"] and everyone["total"]["value"] >= 10
+    # Police answers alone: fewer, each a group of at least k, or suppressed.
+    assert police["total"]["value"] is None or police["total"]["value"] < everyone["total"]["value"]
+    for body in (everyone, police):
+        for point in body["points"]:
+            assert point["count"]["value"] is None or point["count"]["value"] >= 10
+            if point["count"]["suppressed"]:
+                assert point["quotes"] == [] and point["versions"] == []
+
+
+def _api(world: World, username: str) -> Any:
+    client = _signed_in(world, username)
+    csrf = client.csrf("/portal/tokens")
+    page = client.post("/portal/tokens", {"csrf": csrf, "label": "impact"})
+    token = re.search(r"(rfl_[A-Za-z0-9_-]+)", page.text)
+    assert token
+    bearer = [(b"authorization", f"Bearer {token.group(1)}".encode())]
+    reply = world.client().get("/portal/api/v1/dashboard?pack=esscp-child-z", headers=bearer)
+    assert reply.status == 200
+    return reply
+
+
 def test_a_filter_change_is_audited_without_content(world: World) -> None:
     client = _signed_in(world)
     client.get("/portal/dashboard?agency=health&from=2026-W20")
@@ -433,6 +484,7 @@ def test_the_api_matches_its_openapi_document(world: World) -> None:
     )
     resolver_schema = json.loads(json.dumps(schema).replace("#/components", "#/components"))
     jsonschema.validate(body, resolver_schema)
+    assert body["impact"]["points"] and body["impact"]["by_point"]["id"] == "impact_by_point"
 
 
 def test_the_dashboard_and_the_api_list_links_not_checked_for_a_while(world: World) -> None:
