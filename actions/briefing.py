@@ -60,10 +60,19 @@ def who(tracker: Tracker) -> followups.Who:
 
 
 def followup_events(tracker: Tracker, due: followups.DueFollowup) -> Events:
-    """Answer ``due`` next: keep its id, and move to its briefing so the answer is tagged so."""
+    """Answer ``due`` next: keep its id, and move to its briefing so the answer is tagged so.
+
+    The answer is the impact on the one point discussed months ago, else on the briefing as a
+    whole: ``point_number`` is set to that (or cleared: "general"), never left at wherever this
+    conversation last was.
+    """
     pack = context.catalogue().get(due.pack_id)
     moved = pack_events(tracker, pack) if pack is not None else []
-    return [*moved, SlotSet(names.SLOT_FOLLOWUP_ID, due.public_id)]
+    return [
+        *moved,
+        SlotSet(names.SLOT_FOLLOWUP_ID, due.public_id),
+        SlotSet(names.SLOT_POINT_NUMBER, due.point_number),
+    ]
 
 
 def ask_due_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:

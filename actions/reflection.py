@@ -130,7 +130,9 @@ class ActionAnswerUrgentDraft(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         say_urgent_answer(dispatcher, tracker)
-        return [*CLEARED, SlotSet(names.SLOT_DRAFT_CHECK, None)]
+        # A follow-up being answered is not answered by this: a reflection typed later in this
+        # conversation must not be saved as its answer.
+        return [*CLEARED, SlotSet(names.SLOT_DRAFT_CHECK, None), *no_followup(tracker)]
 
 
 class ActionPreviewReflection(Action):

@@ -43,6 +43,8 @@ class ActionShowUrgentContacts(Action):
             SlotSet(names.SLOT_REFLECTION_TEXT, None),
             SlotSet(names.SLOT_REFLECTION_DRAFT, None),
             *CHECK_CLEARED,
+            # Nor is a follow-up being answered: a later reflection is not its answer.
+            SlotSet(names.SLOT_FOLLOWUP_ID, None),
         ]
 
 

@@ -235,8 +235,8 @@ def test_blind_sets_are_not_copied_into_the_training_data() -> None:
         ]
         # Sets 1-6 cover every intent; 7 and 8 (issue 14) cover choosing between briefings
         # and the questions next to it, about 220 lines each; 9 (issue 16) the CPD record and
-        # the follow-up, 150 lines.
-        assert len(blind) >= (150 if path.name == "nlu_blind_9.yml" else 200)
+        # the follow-up, 150 lines each (9 and 10).
+        assert len(blind) >= (150 if path.name in {"nlu_blind_9.yml", "nlu_blind_10.yml"} else 200)
         # Independent writers share about 5 % of such lines (blind set 5 shares 7 of 132 with
         # lines that were in data/ before it was written); copying would be far above this.
         assert len(shared) / len(long_lines) < 0.08, (path.name, shared)

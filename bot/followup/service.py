@@ -92,6 +92,9 @@ class DueFollowup:
     public_id: str
     pack_id: str
     message: Message
+    #: The one point discussed before the follow-up, whose impact the answer is; ``None`` when
+    #: several (or none) were: the answer is then about the briefing as a whole ("general").
+    point_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -304,8 +307,23 @@ def due_now(
             row = _ask_due_row(session, owner.key, today=today)
         if row is None:
             return None
-        found = DueFollowup(row.public_id, row.pack_id, question(settings, pack_id=row.pack_id))
+        found = DueFollowup(
+            row.public_id,
+            row.pack_id,
+            question(settings, pack_id=row.pack_id),
+            point_number=_single_point(settings, row.pack_id, row.points),
+        )
     return found
+
+
+def _single_point(settings: Settings, pack_id: str, points: str) -> int | None:
+    """The number of the one discussed point, if exactly one of the pack's was discussed."""
+    pack = _pack_or_none(settings, pack_id)
+    ids = [point for point in points.split(",") if point]
+    if pack is None or len(ids) != 1:
+        return None
+    numbers = [point.number for point in pack.discussion_points if point.id == ids[0]]
+    return numbers[0] if numbers else None
 
 
 def _ask_due_row(session: Any, owner_key: str, *, today: date) -> Followup | None:

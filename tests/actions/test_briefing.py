@@ -559,7 +559,11 @@ def test_greet_asks_a_due_follow_up_after_the_menu(
 
     events = ActionGreet().run(dispatcher, widget_tracker(tracker_factory), {})
 
-    assert events == [SlotSet("pack_id", "esscp-child-z"), SlotSet("followup_id", DUE_ID)]
+    assert events == [
+        SlotSet("pack_id", "esscp-child-z"),
+        SlotSet("followup_id", DUE_ID),
+        SlotSet("point_number", None),
+    ]
     _, _, menu, question = dispatcher.messages
     assert menu["response"] == "utter_menu"
     assert question["text"] == "What has changed in your practice since?"
@@ -580,7 +584,12 @@ def test_a_follow_up_on_another_briefing_moves_the_conversation_to_it(
 
     events = ActionGreet().run(CollectingDispatcher(), widget_tracker(tracker_factory), {})
 
-    assert events == [SlotSet("pack_id", CHILD_Q), *RESET, SlotSet("followup_id", DUE_ID)]
+    assert events == [
+        SlotSet("pack_id", CHILD_Q),
+        *RESET,
+        SlotSet("followup_id", DUE_ID),
+        SlotSet("point_number", None),
+    ]
 
 
 def test_a_database_fault_never_breaks_the_greeting(

@@ -220,6 +220,7 @@ def test_a_due_follow_up_is_asked_and_its_answer_drafted_like_a_reflection(
     assert events == [
         SlotSet("pack_id", "esscp-child-z"),
         SlotSet("followup_id", "fu-1"),
+        SlotSet("point_number", None),
         *DRAFT_CLEARED,
     ]
     assert [m["text"] for m in dispatcher.messages] == ["What has changed in your practice since?"]
@@ -239,7 +240,11 @@ def test_the_answer_is_tagged_with_the_follow_ups_briefing(
 
     assert events[0] == SlotSet("pack_id", SECOND_PACK_ID)
     assert SlotSet("point_number", None) in events  # a general answer, not about point 3
-    assert events[-3:] == [SlotSet("followup_id", "fu-2"), *DRAFT_CLEARED]
+    assert events[-4:] == [
+        SlotSet("followup_id", "fu-2"),
+        SlotSet("point_number", None),
+        *DRAFT_CLEARED,
+    ]
 
 
 def test_no_follow_up_due_is_a_kind_word_and_nothing_opens(

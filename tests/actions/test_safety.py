@@ -31,6 +31,8 @@ CLEARED = [
     SlotSet("concern_now", None),
     SlotSet("draft_check", None),
 ]
+#: What the urgent contacts also drop: a follow-up being answered is not answered by a concern.
+URGENT_CLEARED = [*CLEARED, SlotSet("followup_id", None)]
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,7 @@ def test_urgent_contacts(
     events = ActionShowUrgentContacts().run(dispatcher, tracker, {})
 
     # Any reflection draft, and any text held for the concern check, is dropped.
-    assert events == CLEARED
+    assert events == URGENT_CLEARED
     (message,) = dispatcher.messages
     assert "999" in message["text"]
     assert "01323 464222" in message["text"]
@@ -73,7 +75,7 @@ def test_urgent_contacts_ignore_the_conversation_state(
 
     events = ActionShowUrgentContacts().run(dispatcher, tracker, {})
 
-    assert events == CLEARED
+    assert events == URGENT_CLEARED
     assert "01323 464222" in dispatcher.messages[0]["text"]
 
 

@@ -203,6 +203,18 @@ def test_the_widget_is_asked_on_the_first_visit_on_or_after_the_due_day(
     assert due_now(factory, settings, widget(None), today=due) is None
 
 
+@pytest.mark.parametrize(("discussed", "expected"), [(1, 1), (2, None), (0, None)])
+def test_the_answer_is_about_the_one_point_discussed_else_the_briefing_as_a_whole(
+    factory: sessionmaker, settings: Settings, pack: Pack, discussed: int, expected: int | None
+) -> None:
+    points = [point.id for point in pack.discussion_points[:discussed]]
+    opt_in(factory, settings, widget(), pack=pack, points=points, today=TODAY)
+
+    found = due_now(factory, settings, widget(), today=TODAY + timedelta(days=365))
+
+    assert found is not None and found.point_number == expected
+
+
 def test_teams_is_asked_only_once_the_job_sent_it(
     factory: sessionmaker, settings: Settings, pack: Pack
 ) -> None:
