@@ -12,6 +12,8 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -25,6 +27,7 @@ from docx import Document
 
 from bot.reflections.receipts import sender_hash
 from bot.run import Stack, start_stack
+from bot.settings.config import child_environment
 from tests.e2e.conftest import Rest, free_port
 from tests.e2e.fake_connector import (
     SARAH,
@@ -507,3 +510,65 @@ def test_a_lead_runs_a_group_session_in_a_channel_thread_with_three_members(
     for person in (SARAH, TOM, PRIYA):
         assert person.id not in stored and person.aad_object_id not in stored
     assert "Okafor" not in stored
+
+
+# --- the follow-up, the whole way round -------------------------------------------------------
+
+
+def _reflections_db(stack: Stack) -> str:
+    return stack.settings.reflections_url.removeprefix("sqlite:///")
+
+
+def _send_due_followups(stack: Stack, tmp_path: Path) -> str:
+    """`reflect followups send`, as the daily job or cron runs it, with the stack's settings."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "followups", "send"],
+        env=child_environment(stack.settings),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_a_follow_up_opted_into_in_teams_is_sent_once_then_answered_there(
+    connector: FakeConnector, webhook: str, teams_stack: Stack, tmp_path: Path
+) -> None:
+    """Opt in by chat; months later the job's proactive message arrives once; the answer is kept."""
+    me = user("followup")
+    connector.send(webhook, connector.message("hello", user=me))
+    replies = connector.send(webhook, connector.message("follow me up in three months", user=me))
+    assert "send you a message here in Teams" in said(replies)
+    conversation = replies[0].conversation_id
+    with sqlite3.connect(_reflections_db(teams_stack)) as db:
+        [(channel, reference)] = db.execute("select channel, reference from followups").fetchall()
+        assert channel == "teams" and reference  # the address, sealed
+        assert conversation not in reference and me.id not in reference
+        db.execute("update followups set due_on = date('now')")  # about three months pass
+
+    before = len(connector.proactive)
+    _send_due_followups(teams_stack, tmp_path)
+    _send_due_followups(teams_stack, tmp_path)  # the next day's run: nothing more
+    [question] = connector.proactive[before:]
+    assert question.conversation_id == conversation and "About three months ago" in question.text
+    with sqlite3.connect(_reflections_db(teams_stack)) as db:
+        assert db.execute("select status, reference from followups").fetchall() == [("asked", None)]
+
+    replies = connector.send(
+        webhook, connector.click(action_for([question], "/answer_followup"), user=me)
+    )
+    answer = "I now check who else lives in the household before closing a case."
+    replies = connector.send(webhook, connector.message(answer, user=me))
+    replies = connector.send(
+        webhook, connector.click(action_for(replies, "/save_reflection"), user=me)
+    )
+    assert "Which kind of organisation" in said(replies)
+    replies = connector.send(webhook, connector.message("Prefer not to say", user=me))
+    assert "Saved, thank you" in said(replies)
+    with sqlite3.connect(_reflections_db(teams_stack)) as db:
+        assert db.execute("select text from reflections where kind = 'followup'").fetchall() == [
+            (answer,)
+        ]
+        assert db.execute("select count(*) from followups").fetchone() == (0,)
