@@ -106,6 +106,7 @@ _AGE_AFTER_NAME = re.compile(
 _PERSON_NEXT = re.compile(
     r" (?:" + "|".join(sorted(NAME_VERBS_AFTER, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]{2,}) $")
 _SURNAME_AFTER_NAME = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})?)(?![\w'’-])")
 _NOT_SURNAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -207,6 +208,18 @@ def _name_pairs(text: str) -> list[Candidate]:
     return out
 
 
+def _first_name_word(word: str) -> bool:
+    """A listed first name that is not just an English word ("Jan", "Hope"; not "Worker")."""
+    lex = lexicon()
+    return word in lex.first_names and (
+        word not in lex.english or word in lex.ambiguous or word in lex.keep_words
+    )
+
+
+def _inside_any(index: int, spans: list[Span]) -> bool:
+    return any(s.start <= index < s.end for s in spans)
+
+
 def _neighbours(text: str, spans: list[Span]) -> list[Span]:
     """Rules that need the first-pass spans.
 
@@ -244,6 +257,13 @@ def _neighbours(text: str, spans: list[Span]) -> list[Span]:
                 and not keep_phrases.match(text, m.start(1))  # "Kelly Early Help"
             ):
                 out.append(Candidate(s.start, m.end(1), "NAME", 2))
+                changed = True
+        if s.type == "NAME" and text[s.start].isupper():
+            # "Jan Lee said": a listed first name right before a name is its first name, even
+            # one the allow-list keeps as a word elsewhere (Jan the month, Will, Hope).
+            m = _FIRST_NAME_BEFORE.search(text, 0, s.start)
+            if m and _first_name_word(m.group(1).lower()) and not _inside_any(m.start(1), spans):
+                out.append(Candidate(m.start(1), s.end, "NAME", 2))
                 changed = True
         if s.type == "NAME":
             m = _AGE_AFTER_NAME.match(text, s.end)

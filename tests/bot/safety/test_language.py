@@ -26,6 +26,9 @@ DOOR = Door.create(secret=b"k" * 32, payload_values=(), intents=())
         "الطفلة قالت إن زوج أمها يضربها وهي خائفة من العودة إلى البيت الليلة",
         "婴儿现在一个人在家，妈妈从昨晚就没有回来。",
         "thginot emoh og ot deracs si ehs dna reh stih dad pets reh",
+        # An English sentence first must not carry the rest past the net (issue 16 attack).
+        "We now check partners more carefully at every visit. Dziecko, z którym teraz jestem,"
+        " jest bite przez ojczyma i boi się wrócić dziś do domu.",
     ],
 )
 def test_text_in_another_language_or_reversed_is_unreadable(text: str) -> None:
@@ -42,6 +45,7 @@ def test_text_in_another_language_or_reversed_is_unreadable(text: str) -> None:
         "withdraw reflection HT3LM-9QW2R please thanks",
         "see https://sussexchildprotection.procedures.org.uk/ for the escalation policy",
         "we shld of escalated 2 the LADO earlier tbh, the DSL was off",
+        "She kept saying nie rozumiem, so we needed an interpreter much sooner.",
     ],
 )
 def test_english_with_names_codes_links_and_jargon_is_readable(text: str) -> None:
@@ -77,3 +81,12 @@ def test_the_language_blind_set_every_live_concern_is_asked_and_no_english_is() 
     assert live == 80
     english = ("reflection_english", "english_short", "mixed")
     assert sum(outcome[label, "check"] for label in english) == 0
+
+
+def test_leetspeak_is_asked_about_even_when_the_anonymiser_eats_a_word() -> None:
+    """Found by the issue 16 attack: "b34ts" was taken for a postcode, so nothing was seen."""
+    cleaned = DOOR.clean("Th3 b0y 1n my 0ff1ce r1ght n0w s4ys h1s d4d b34ts h1m")
+    assert cleaned.unreadable
+    found = door_read(assess(cleaned.text), unreadable_as_typed=cleaned.unreadable)
+    assert found.signal in (Signal.CHECK, Signal.URGENT)
+    assert not unreadable_as_typed("the s47 was late for tn37 6rj on 3rd jan, year 4s, b4 2pm")

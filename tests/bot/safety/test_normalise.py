@@ -47,3 +47,13 @@ def test_every_normalising_regex_is_bounded() -> None:
         for problem in _unbounded_repeats(sre_parse.parse(pattern.pattern), pattern.pattern)
     ]
     assert problems == []
+
+
+def test_digits_typed_for_letters_are_read_back_only_into_english_words() -> None:
+    """A concern in leetspeak reached the preview (issue 16 attack); codes stay as typed."""
+    assert normalise("Th3 b0y 1n my 0ff1ce r1ght n0w s4ys h1s d4d b34ts h1m") == (
+        "the boy 1n my office right now says his dad beats him"
+    )
+    assert normalise("the s47 was late, tn37 6rj, 3rd visit, 2 weeks") == (
+        "the s47 was late, tn37 6rj, 3rd visit, 2 weeks"
+    )
