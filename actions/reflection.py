@@ -152,8 +152,10 @@ class ActionPreviewReflection(Action):
 class ActionSaveReflection(Action):
     """Store the confirmed draft with the chosen agency; show the receipt code once.
 
-    While a follow-up is answered (``followup_id``) the draft is saved as its answer, kind
-    "followup", and the follow-up is then done.
+    While a follow-up is answered (``followup_id``) the follow-up is taken first, then the draft
+    is saved as its answer, kind "followup". Taken already (answered in another conversation,
+    where the widget asked it too), the draft is kept as a reflection: one answer per follow-up,
+    and nothing typed is lost.
     """
 
     def name(self) -> str:
@@ -166,6 +168,9 @@ class ActionSaveReflection(Action):
         agency = chosen or dialogue.find_agency(tracker.latest_message.get("text") or "")
         followup_id = tracker.get_slot(names.SLOT_FOLLOWUP_ID) or None
         try:
+            answering = bool(followup_id) and followups.answered(
+                context.session_factory(), context.settings(), str(followup_id)
+            )
             receipt = dialogue.save(
                 factory=context.session_factory(),
                 pack=context.pack_for(tracker),
@@ -177,7 +182,7 @@ class ActionSaveReflection(Action):
                 today=date.today(),
                 group_ref=joined_session(tracker),
                 sender_id=tracker.sender_id,
-                kind="followup" if followup_id else "reflection",
+                kind="followup" if answering else "reflection",
             )
         except dialogue.NotAReflection as problem:
             dispatcher.utter_message(**problem.message.as_kwargs())
@@ -192,10 +197,9 @@ class ActionSaveReflection(Action):
 def saved_events(tracker: Tracker, receipt: Receipt, followup_id: str | None) -> Events:
     """After a save: the text joins ``reflections_saved``, and a follow-up answered is done.
 
-    The CPD record quotes ``reflections_saved`` back; bot/followup deletes the answered
-    follow-up and ``followup_id`` is cleared. A repeated save (the same message again) adds
-    nothing. The answer is saved even if the follow-up cannot be marked done now; that is
-    logged, and the follow-up may ask again.
+    The CPD record quotes ``reflections_saved`` back; ``followup_id`` is cleared (the save took
+    the follow-up first: bot.followup.service.answered). A repeated save (the same message
+    again) adds nothing.
     """
     events: Events = []
     if not receipt.repeated:
@@ -206,10 +210,6 @@ def saved_events(tracker: Tracker, receipt: Receipt, followup_id: str | None) ->
         )
         events.append(SlotSet(names.SLOT_REFLECTIONS_SAVED, saved))
     if followup_id:
-        try:
-            followups.answered(context.session_factory(), context.settings(), str(followup_id))
-        except SQLAlchemyError as error:
-            logger.warning("followup_answered_unavailable error=%s", type(error).__name__)
         events.append(SlotSet(names.SLOT_FOLLOWUP_ID, None))
     return events
 

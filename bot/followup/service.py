@@ -358,10 +358,16 @@ def _ask_due_row(session: Any, owner_key: str, *, today: date) -> Followup | Non
     return row  # type: ignore[no-any-return]
 
 
-def answered(factory: sessionmaker, settings: Settings, public_id: str) -> None:
-    """The answer was saved (a reflections row of kind "followup"): delete the follow-up."""
+def answered(factory: sessionmaker, settings: Settings, public_id: str) -> bool:
+    """Take the follow-up for its answer: delete it; ``False`` if it was already gone.
+
+    Called before the answer is saved, so one follow-up has one answer however many
+    conversations it was asked in (the widget asks it in each new one until it is answered):
+    only the conversation whose delete removed the row saves a "followup" (issue 16 attack).
+    """
     with transaction(factory) as session:
-        session.execute(delete(Followup).where(Followup.public_id == public_id))
+        result = session.execute(delete(Followup).where(Followup.public_id == public_id))
+        return bool(result.rowcount)
 
 
 def purge_followups(*, session: Session, today: date, answer_days: int) -> int:

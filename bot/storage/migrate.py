@@ -9,6 +9,7 @@ alembic.ini, so an installed package or a process started elsewhere migrates the
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +19,10 @@ from alembic.runtime.migration import MigrationContext
 from bot.storage.session import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Alembic keeps the running migration in module-global state (``alembic.context``): two
+#: threads migrating at once (the web app's purge and follow-up jobs, started in the same
+#: second) broke each other with a KeyError (issue 16 attack). One at a time per process.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def alembic_config(database_url: str) -> Config:
@@ -34,12 +39,14 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database's schema up to ``revision`` (by default the latest)."""
-    command.upgrade(alembic_config(database_url), revision)
+    with _ONE_AT_A_TIME:
+        command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str) -> None:
     """Take the schema back to ``revision`` (``"base"`` drops every table Reflect owns)."""
-    command.downgrade(alembic_config(database_url), revision)
+    with _ONE_AT_A_TIME:
+        command.downgrade(alembic_config(database_url), revision)
 
 
 def current_revision(database_url: str) -> str | None:

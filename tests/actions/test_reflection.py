@@ -849,16 +849,18 @@ def test_the_saved_reflection_is_added_to_those_noted_before(
 
 
 class Answered:
-    """A fake bot.followup.service.answered that records the follow-ups marked answered."""
+    """A fake bot.followup.service.answered that records the follow-ups taken for an answer."""
 
-    def __init__(self, error: Exception | None = None) -> None:
+    def __init__(self, error: Exception | None = None, *, taken: bool = True) -> None:
         self.error = error
+        self.taken = taken
         self.ids: list[str] = []
 
-    def __call__(self, factory: Any, settings: Any, public_id: str) -> None:
+    def __call__(self, factory: Any, settings: Any, public_id: str) -> bool:
         self.ids.append(public_id)
         if self.error is not None:
             raise self.error
+        return self.taken
 
 
 def _save_answer(tracker_factory: TrackerFactory, dispatcher: CollectingDispatcher) -> Any:
@@ -892,38 +894,48 @@ def test_a_follow_up_answer_is_saved_as_one_and_the_follow_up_is_done(
     assert CODE_IN_TEXT.search(revealed) is not None  # the receipt, as for any reflection
 
 
-def test_the_answer_stays_saved_when_the_follow_up_cannot_be_marked_done(
+def test_a_follow_up_answered_elsewhere_already_keeps_this_answer_as_a_reflection(
     monkeypatch: pytest.MonkeyPatch,
     context: Settings,
     factory: sessionmaker,
     tracker_factory: TrackerFactory,
     dispatcher: CollectingDispatcher,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    answered = Answered(OperationalError("DELETE", {}, Exception("database is locked")))
-    monkeypatch.setattr("actions.reflection.followups.answered", answered)
+    """The widget asks in each new conversation: only one answer is the follow-up's (attack)."""
+    monkeypatch.setattr("actions.reflection.followups.answered", Answered(taken=False))
 
     events = _save_answer(tracker_factory, dispatcher)
 
     assert events[-1] == SlotSet("followup_id", None)
-    assert [row.kind for row in _rows(factory)] == ["followup"]
-    assert len(dispatcher.messages) == 1  # the receipt
-    assert "followup_answered_unavailable error=OperationalError" in caplog.text
+    assert [(row.kind, row.text) for row in _rows(factory)] == [("reflection", REFLECTION)]
 
 
-def test_a_failed_save_keeps_the_follow_up_being_answered(
+def test_a_database_fault_taking_the_follow_up_saves_nothing_and_keeps_it(
+    monkeypatch: pytest.MonkeyPatch,
+    context: Settings,
+    factory: sessionmaker,
+    tracker_factory: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+) -> None:
+    answered = Answered(OperationalError("DELETE", {}, Exception("database is locked")))
+    monkeypatch.setattr("actions.reflection.followups.answered", answered)
+
+    assert _save_answer(tracker_factory, dispatcher) == []  # followup_id and the draft stay
+    assert _rows(factory) == []
+    assert _texts(dispatcher) == [render("reflection_save_failed").text]
+
+
+def test_a_failed_save_says_so_and_keeps_the_draft(
     monkeypatch: pytest.MonkeyPatch,
     context: Settings,
     use_factory: Any,
     tracker_factory: TrackerFactory,
     dispatcher: CollectingDispatcher,
 ) -> None:
-    answered = Answered()
-    monkeypatch.setattr("actions.reflection.followups.answered", answered)
+    monkeypatch.setattr("actions.reflection.followups.answered", Answered())
     use_factory(_broken_factory)
 
     assert _save_answer(tracker_factory, dispatcher) == []
-    assert answered.ids == []
     assert _texts(dispatcher) == [render("reflection_save_failed").text]
 
 

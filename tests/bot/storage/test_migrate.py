@@ -257,3 +257,13 @@ def test_offline_mode_renders_sql_without_a_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "CREATE TABLE reflections" in result.stdout
     assert not (tmp_path / "never-created.db").exists()
+
+
+def test_threads_migrating_at_once_do_not_break_each_other(tmp_path: Path) -> None:
+    """The web app's purge and follow-up jobs start in the same second (issue 16 attack)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = [f"sqlite:///{tmp_path / f'db{n}.db'}" for n in range(4)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(upgrade, urls * 2))
+    assert all(current_revision(url) == HEAD for url in urls)
