@@ -174,8 +174,9 @@ _VEHICLE_CUE = re.compile(
 # Numbers
 # --------------------------------------------------------------------------------------------
 # UK numbers: 0 + 9-10 more digits, any grouping (spaces, hyphens, dots, brackets): "07700 900123",
-# "(01632) 960222", "01632-960-099", "0808 157 0192".
-_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0[ \-.]?\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])")
+# "(01632) 960222", "01632-960-099", "0808 157 0192"; and one digit too many, as typed in a hurry
+# ("01323 555 0123" is still someone's number: issue 16 attack).
+_PHONE_NATIONAL = re.compile(r"(?<![\w+])\(?0[ \-.]?\d(?:[ \-.)(]{0,2}\d){8,10}(?![\d])")
 # +44 / 0044 with an optional "(0)": "+44 7700 900987", "+447700900111", "0044 7700 900321".
 _PHONE_INTL_UK = re.compile(
     r"(?<![\w+])(?:\+\s?|00)44[ \-.]?(?:\(0\)[ \-.]?)?\(?\d(?:[ \-.)(]{0,2}\d){8,9}(?![\d])"
