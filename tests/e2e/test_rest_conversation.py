@@ -194,3 +194,53 @@ def test_an_identifier_split_over_two_parts_of_a_reflection_is_not_previewed(
     preview = chat.text_of("123 and should have rung it, not written")
     assert PREVIEWED in preview
     assert "900" not in preview and "123" not in preview and "[PHONE" in preview
+
+
+def _download(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return bytes(response.read())
+
+
+def test_a_cpd_record_of_the_conversation_opens_and_nothing_keeps_it_after_expiry(
+    running: Stack,
+) -> None:
+    """Must show 2 on the real stack: the record's reflection, in Word and PDF; then gone."""
+    import io
+    import re
+
+    import pypdf
+    from docx import Document
+
+    chat = Rest(running.rasa_url, "cpd")
+    chat.say("hello")
+    assert "Point 1 of 4" in chat.text_of("discuss and reflect")
+    chat.say("/add_reflection")
+    mine = "I learned to ask who else lives in the household at every single visit."
+    assert "household" in chat.text_of(mine)
+    chat.say("/save_reflection")
+    assert "Saved" in chat.text_of('/choose_agency{"agency":"health"}')
+
+    record = chat.text_of('/ask_cpd_record{"cpd_variant":"swe"}')
+    assert mine in record and "anonymised" in record  # the chat text says what they are
+    docx_url = re.search(r"\((http[^)\s]+\.docx)\)", record)
+    pdf_url = re.search(r"\((http[^)\s]+\.pdf)\)", record)
+    assert docx_url and pdf_url, record
+    words = "\n".join(p.text for p in Document(io.BytesIO(_download(docx_url[1]))).paragraphs)
+    assert mine in words and "Child Z" in words
+    pdf = pypdf.PdfReader(io.BytesIO(_download(pdf_url[1])))
+    assert "household" in " ".join(page.extract_text() for page in pdf.pages)
+
+    database = running.settings.reflections_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from cpd_records").fetchone() == (1,)
+        db.execute("update cpd_records set expires_at = '2000-01-01 00:00:00'")  # time passes
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        _download(docx_url[1])
+    assert gone.value.code in (404, 410)
+    token = docx_url[1].rsplit("/", 1)[1].removesuffix(".docx")
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from cpd_records").fetchone() == (0,)
+        tables = [row[0] for row in db.execute("select name from sqlite_master where type='table'")]
+        for table in tables:
+            for row in db.execute(f"select * from {table}"):  # our own table names
+                assert token not in repr(row)
