@@ -106,7 +106,7 @@ _AGE_AFTER_NAME = re.compile(
 _PERSON_NEXT = re.compile(
     r" (?:" + "|".join(sorted(NAME_VERBS_AFTER, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
-_FIRST_NAME_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]{2,}) $")
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w'’-])([A-Za-z][a-z]{2,}|[A-Z]{3,}) $")
 _SURNAME_AFTER_NAME = re.compile(r" ([A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})?)(?![\w'’-])")
 _NOT_SURNAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -216,6 +216,11 @@ def _first_name_word(word: str) -> bool:
     )
 
 
+def _same_case(word: str, name: str) -> bool:
+    """Both capitalised (or in capitals), or both in lower case: one name typed one way."""
+    return (word[0].isupper() and name[0].isupper()) or (word.islower() and name.islower())
+
+
 def _inside_any(index: int, spans: list[Span]) -> bool:
     return any(s.start <= index < s.end for s in spans)
 
@@ -258,11 +263,17 @@ def _neighbours(text: str, spans: list[Span]) -> list[Span]:
             ):
                 out.append(Candidate(s.start, m.end(1), "NAME", 2))
                 changed = True
-        if s.type == "NAME" and text[s.start].isupper():
-            # "Jan Lee said": a listed first name right before a name is its first name, even
-            # one the allow-list keeps as a word elsewhere (Jan the month, Will, Hope).
+        if s.type == "NAME":
+            # "Jan Lee said", "jan abdi said": a listed first name right before a name, written
+            # the same way, is its first name, even one the allow-list keeps as a word elsewhere
+            # (Jan the month, Will, Hope).
             m = _FIRST_NAME_BEFORE.search(text, 0, s.start)
-            if m and _first_name_word(m.group(1).lower()) and not _inside_any(m.start(1), spans):
+            if (
+                m
+                and _same_case(m.group(1), text[s.start : s.end])
+                and _first_name_word(m.group(1).lower())
+                and not _inside_any(m.start(1), spans)
+            ):
                 out.append(Candidate(m.start(1), s.end, "NAME", 2))
                 changed = True
         if s.type == "NAME":

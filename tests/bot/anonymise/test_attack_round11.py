@@ -15,6 +15,8 @@ from bot.anonymise import anonymise
         ("Jan Lee said she was frightened of him.", "Jan"),
         ("Ｊａｎ\u00a0Ｌｅｅ said she was frightened of him.", "Jan"),
         ("Hope Lee rang the office", "Hope"),
+        ("jan abdi said she was frightened of him.", "jan"),
+        ("JAN ABDI said she was frightened of him.", "JAN"),
     ],
 )
 def test_the_identifier_is_gone(text: str, identifier: str) -> None:
