@@ -45,7 +45,8 @@ _WORDS = re.compile(r"[^\W\d_]+")
 # A whitespace-separated token with a digit, an address or a path in it is a code, a postcode,
 # a date or a link, in no language: "withdraw HT3LM-9QW2R" is two words, not six.
 # (ASCII only: a sentence of Chinese has no spaces to end a token at.)
-_NOT_WORDS = re.compile(r"[!-~]*(?:\d|://|www\.|@|/)[!-~]*")
+# Markup and code ("<img src=x onerror=...>", "{json}") are not words of any language either.
+_NOT_WORDS = re.compile(r"[!-~]*(?:\d|://|www\.|@|/|[<>={}\[\]|\\^~`])[!-~]*")
 
 
 def _known(word: str) -> bool:

@@ -458,6 +458,12 @@ def test_sign_in_and_filters_work_without_javascript(browser: Browser, portal: P
 # --- 320 px wide (a phone, or 400% zoom at 1280) --------------------------------------------
 
 
+#: What sticks out past the right edge (for the failure message): tag, class, width.
+WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(-5).map(e => [e.tagName, e.className, Math.round(e.getBoundingClientRect().width)])"""
+
+
 def test_the_dashboard_reflows_at_320_pixels(browser: Browser, portal: Portal) -> None:
     """WCAG 1.4.10: nothing scrolls sideways at 320 CSS pixels, and axe still finds nothing."""
     context = browser.new_context(viewport={"width": 320, "height": 720}, locale="en-GB")
@@ -466,7 +472,8 @@ def test_the_dashboard_reflows_at_320_pixels(browser: Browser, portal: Portal) -
         overflow = page.evaluate(
             "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
         )
-        assert overflow == 0, overflow
+        widest = page.evaluate(WIDER_THAN_THE_PAGE)
+        assert overflow == 0, (overflow, widest)
         assert_no_violations(page, "dashboard-320")
     finally:
         context.close()

@@ -46,6 +46,8 @@ def test_text_in_another_language_or_reversed_is_unreadable(text: str) -> None:
         "see https://sussexchildprotection.procedures.org.uk/ for the escalation policy",
         "we shld of escalated 2 the LADO earlier tbh, the DSL was off",
         "She kept saying nie rozumiem, so we needed an interpreter much sooner.",
+        # Markup is in no language: the widget's XSS test types it and expects no question.
+        '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>',
     ],
 )
 def test_english_with_names_codes_links_and_jargon_is_readable(text: str) -> None:
