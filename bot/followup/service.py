@@ -319,7 +319,7 @@ def due_now(
 def _single_point(settings: Settings, pack_id: str, points: str) -> int | None:
     """The number of the one discussed point, if exactly one of the pack's was discussed."""
     pack = _pack_or_none(settings, pack_id)
-    ids = [point for point in points.split(",") if point]
+    ids = _split(points)
     if pack is None or len(ids) != 1:
         return None
     numbers = [point.number for point in pack.discussion_points if point.id == ids[0]]
